@@ -1,0 +1,15 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const target = process.env.STOA_API ?? 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  root,
+  build: { outDir: fileURLToPath(new URL('../dist/client', import.meta.url)), emptyOutDir: true, target: 'es2022' },
+  server: {
+    port: 5173,
+    // `npm run dev`: the API and the live socket go to the Fastify server.
+    proxy: { '/api': { target, ws: true, changeOrigin: false }, '/healthz': target, '/readyz': target },
+  },
+});

@@ -1,0 +1,97 @@
+// Builds the Fastify application: infrastructure plugins, then one plugin per feature. No listen() here —
+// main.ts listens, tests import buildApp().
+import Fastify, { type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { LIMITS } from '../shared/limits.js';
+import dbPlugin from './plugins/db.js';
+import errorsPlugin from './plugins/errors.js';
+import validationPlugin from './plugins/validation.js';
+import sessionPlugin from './plugins/session.js';
+import staticClient from './plugins/static-client.js';
+import { createServices, type Services } from './services.js';
+import { healthRoutes } from './features/health/routes.js';
+import { authRoutes } from './features/auth/routes.js';
+import { communityRoutes } from './features/communities/routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export interface BuildOptions {
+  database: Database;
+  /** Close the database when the app closes (main.ts: yes; tests that share one database: no). */
+  closeDatabase?: boolean;
+  /** scrypt cost exponent; tests lower it. */
+  passwordCost?: number;
+  logger?: boolean | object;
+}
+
+export async function buildApp(config: Config, options: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'body.password'] },
+    bodyLimit: LIMITS.requestBodyBytes,
+    trustProxy: config.trustProxy as boolean | string, // a hop count works at run time too
+    // Over the limit → 413; `__proto__`/`constructor` keys are refused outright.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { strict: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(errorsPlugin);
+  await app.register(validationPlugin);
+  await app.register(dbPlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? true });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'self'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        // Only upgrade to https when the site is served over https (PUBLIC_URL).
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    hsts: config.secureCookies,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Stoa API',
+        version: '0.1.0',
+        description:
+          'Asynchronous discussion forum for communities of practice. Errors are RFC 9457 problem JSON (application/problem+json) with a stable `code`. State-changing requests authenticated by the session cookie must carry an Origin equal to PUBLIC_URL.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'stoa_session' } } },
+      security: [{ session: [] }],
+    },
+  });
+  await app.register(sessionPlugin, { config });
+
+  const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost });
+  app.decorate('services', services);
+
+  await app.register(healthRoutes);
+  await app.register(authRoutes, { auth: services.auth, config });
+  await app.register(communityRoutes, { communities: services.communities });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(staticClient);
+  return app as unknown as FastifyInstance;
+}

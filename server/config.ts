@@ -1,0 +1,88 @@
+// Every environment variable the server reads, validated once at start-up.
+// A wrong value stops start-up with a message that names the variable.
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Env = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/]+' })),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' })),
+  ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),
+  DEMO: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  publicOrigin: string;
+  secureCookies: boolean;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  admin: { email: string; password: string } | undefined;
+  demo: boolean;
+  logLevel: string;
+  /** false, true, a hop count, or a comma-separated list of trusted addresses (Fastify's trustProxy). */
+  trustProxy: boolean | number | string;
+  /** Interval of the scheduled-prompt release loop; tests shorten it. */
+  scheduleIntervalMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(Env.properties)
+      .filter((k) => env[k] !== undefined && env[k] !== '')
+      .map((k) => [k, env[k]]),
+  );
+  const withDefaults = Value.Convert(Env, Value.Default(Env, known));
+  const errors = [...Value.Errors(Env, withDefaults)];
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const variable = e.instancePath.replace(/^\//, '') || String((e.params as { requiredProperties?: string[] }).requiredProperties ?? '');
+      return `${variable}: ${e.message} (got ${JSON.stringify(known[variable] ?? null)})`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const v = withDefaults as Static<typeof Env>;
+  if ((v.ADMIN_EMAIL === undefined) !== (v.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  const publicUrl = (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');
+  let publicOrigin: string;
+  try {
+    publicOrigin = new URL(publicUrl).origin;
+  } catch {
+    throw new ConfigError(`Invalid configuration:\n  PUBLIC_URL: not a URL (got ${JSON.stringify(publicUrl)})`);
+  }
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    publicUrl,
+    publicOrigin,
+    secureCookies: publicOrigin.startsWith('https:'),
+    databaseUrl: v.DATABASE_URL,
+    dataDir: v.DATA_DIR,
+    admin: v.ADMIN_EMAIL && v.ADMIN_PASSWORD ? { email: v.ADMIN_EMAIL.toLowerCase(), password: v.ADMIN_PASSWORD } : undefined,
+    demo: v.DEMO === undefined ? v.DATABASE_URL === undefined : v.DEMO === '1',
+    logLevel: v.LOG_LEVEL,
+    trustProxy: parseTrustProxy(v.TRUST_PROXY),
+    scheduleIntervalMs: 15_000,
+  };
+}
+
+function parseTrustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value; // addresses or CIDR ranges, as Fastify's trustProxy accepts
+}

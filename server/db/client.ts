@@ -1,0 +1,129 @@
+// One database handle for both back-ends: PGlite (embedded, one process) or PostgreSQL via a pg Pool.
+// The same drizzle queries and migrations run on both.
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import pg from 'pg';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Query functions take either the database or an open transaction. */
+export type DbOrTx = Db | Tx;
+
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Runs raw SQL and returns its rows (both drivers return `.rows`). */
+  rows<T>(query: SQL, on?: DbOrTx): Promise<T[]>;
+  ping(): Promise<void>;
+  /** LISTEN on a channel; the callback gets every NOTIFY payload (from any process on PostgreSQL). */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  close(): Promise<void>;
+  /** The raw PGlite instance (embedded mode only), for tests and migrations. */
+  pglite?: PGlite;
+  pool?: pg.Pool;
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; undefined means in memory. */
+  dataDir?: string | undefined;
+  /** Load a PGlite data directory dump (used to clone a migrated template in tests). */
+  loadDataDir?: Blob | File | undefined;
+  onPoolError?: (err: Error) => void;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
+  return openPglite(options);
+}
+
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 3000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client's error (e.g. the server restarted) must not crash the process; queries then fail → 503.
+  pool.on('error', (err) => options.onPoolError?.(err));
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  let listener: pg.Client | undefined;
+  const handlers = new Map<string, (payload: string) => void>();
+  let closed = false;
+
+  async function connectListener(): Promise<void> {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    client.on('error', (err) => {
+      options.onPoolError?.(err);
+      if (listener === client) listener = undefined;
+      if (!closed) setTimeout(() => void connectListener().catch(() => {}), 1000);
+    });
+    client.on('notification', (msg) => {
+      const handler = handlers.get(msg.channel);
+      if (handler && msg.payload !== undefined) handler(msg.payload);
+    });
+    await client.connect();
+    for (const channel of handlers.keys()) await client.query(`LISTEN "${channel}"`);
+    listener = client;
+  }
+
+  return {
+    kind: 'postgres',
+    db,
+    pool,
+    async rows<T>(query: SQL, on: DbOrTx = db) {
+      const result = (await on.execute(query)) as unknown as { rows: T[] };
+      return result.rows;
+    },
+    async ping() {
+      await pool.query('select 1');
+    },
+    async listen(channel, onPayload) {
+      if (!/^[a-z_]+$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+      handlers.set(channel, onPayload);
+      if (!listener) await connectListener();
+      else await listener.query(`LISTEN "${channel}"`);
+    },
+    async close() {
+      closed = true;
+      await listener?.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = new PGlite({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  await client.waitReady;
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    pglite: client,
+    async rows<T>(query: SQL, on: DbOrTx = db) {
+      const result = (await on.execute(query)) as unknown as { rows: T[] };
+      return result.rows;
+    },
+    async ping() {
+      await client.query('select 1');
+    },
+    async listen(channel, onPayload) {
+      await client.listen(channel, onPayload);
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}

@@ -1,0 +1,390 @@
+// The whole data model. Column names are snake_case in SQL, camelCase in TypeScript.
+// Nothing a member writes is ever deleted: posts change status, edits add revisions,
+// moderation writes to an append-only log (see migrations/0001_*).
+import { sql } from 'drizzle-orm';
+import {
+
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => ts('created_at').notNull().defaultNow();
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(), // stored lower-cased
+    passwordHash: text('password_hash').notNull(),
+    displayName: text('display_name').notNull(),
+    isAdmin: boolean('is_admin').notNull().default(false),
+    suspendedAt: ts('suspended_at'), // instance-wide account suspension: no sign-in, sessions end
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(t.email)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull(), // sha256 of the cookie token; the token itself is never stored
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: ts('expires_at').notNull(),
+    endedAt: ts('ended_at'),
+  },
+  (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
+);
+
+// One row per failed sign-in, keyed by account and by IP, so throttling holds across processes.
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    key: text('key').notNull(),
+    at: createdAt(),
+  },
+  (t) => [index('login_failures_key_at_idx').on(t.key, t.at)],
+);
+
+export const communities = pgTable(
+  'communities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull().default(''),
+    joinPolicy: text('join_policy').$type<'open' | 'invite'>().notNull(),
+    autoHideThreshold: integer('auto_hide_threshold').notNull().default(3),
+    premodNewMemberPosts: integer('premod_new_member_posts').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('communities_slug_key').on(t.slug)],
+);
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    // Every member is a practitioner; these are the added roles.
+    roles: text('roles').array().$type<Array<'facilitator' | 'moderator' | 'manager'>>().notNull().default(sql`'{}'::text[]`),
+    joinedAt: createdAt(),
+    removedAt: ts('removed_at'), // membership removal keeps the row (and everything the member wrote)
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.userId] }), index('memberships_user_idx').on(t.userId)],
+);
+
+export const suspensions = pgTable(
+  'suspensions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    reason: text('reason').notNull(),
+    until: ts('until'), // null: until lifted
+    liftedAt: ts('lifted_at'),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('suspensions_member_idx').on(t.communityId, t.userId)],
+);
+
+export const invites = pgTable(
+  'invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+    tokenHash: text('token_hash').notNull(),
+    roles: text('roles').array().$type<Array<'facilitator' | 'moderator' | 'manager'>>().notNull().default(sql`'{}'::text[]`),
+    email: text('email'),
+    expiresAt: ts('expires_at').notNull(),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    acceptedBy: uuid('accepted_by').references(() => users.id),
+    acceptedAt: ts('accepted_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('invites_token_hash_key').on(t.tokenHash)],
+);
+
+export const topics = pgTable(
+  'topics',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+    kind: text('kind').$type<'cpd' | 'problem'>().notNull(),
+    title: text('title').notNull(),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id),
+    // The CPD article, or the practice problem's description.
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    articleUrl: text('article_url'),
+    opensAt: ts('opens_at'),
+    closesAt: ts('closes_at'),
+    lockedAt: ts('locked_at'),
+    closedAt: ts('closed_at'), // closed by hand, before or without closesAt
+    pinned: boolean('pinned').notNull().default(false),
+    solutionPostId: uuid('solution_post_id'),
+    postCount: integer('post_count').notNull().default(0),
+    lastActivityAt: createdAt(),
+    createdAt: createdAt(),
+    updatedAt: createdAt(),
+  },
+  (t) => [index('topics_community_activity_idx').on(t.communityId, t.pinned, t.lastActivityAt)],
+);
+
+// Guest facilitators (and the author) named for one topic.
+export const topicFacilitators = pgTable(
+  'topic_facilitators',
+  {
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.topicId, t.userId] })],
+);
+
+export const prompts = pgTable(
+  'prompts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    position: integer('position').notNull(),
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    releaseAt: ts('release_at'), // null: released with the topic
+    answerFirst: boolean('answer_first').notNull().default(false),
+    releasedEventAt: ts('released_event_at'), // when prompt.released was published (scheduled prompts)
+    createdAt: createdAt(),
+  },
+  (t) => [index('prompts_topic_idx').on(t.topicId, t.position)],
+);
+
+export type PostStatus = 'published' | 'pending' | 'hidden' | 'withdrawn' | 'removed';
+
+export const posts = pgTable(
+  'posts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id),
+    parentId: uuid('parent_id'),
+    promptId: uuid('prompt_id'),
+    depth: integer('depth').notNull().default(0),
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    status: text('status').$type<PostStatus>().notNull().default('published'),
+    statusReason: text('status_reason'), // removal reason shown to the author
+    version: integer('version').notNull().default(1),
+    helpfulCount: integer('helpful_count').notNull().default(0),
+    createdAt: createdAt(),
+    editedAt: ts('edited_at'),
+  },
+  (t) => [
+    index('posts_topic_created_idx').on(t.topicId, t.createdAt, t.id),
+    index('posts_community_created_idx').on(t.communityId, t.createdAt),
+    index('posts_author_created_idx').on(t.authorId, t.createdAt),
+  ],
+);
+
+// Every version of every post, the first included.
+export const postRevisions = pgTable(
+  'post_revisions',
+  {
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id),
+    version: integer('version').notNull(),
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    editorId: uuid('editor_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.version] })],
+);
+
+export const helpfulMarks = pgTable(
+  'helpful_marks',
+  {
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.userId] })],
+);
+
+// One row per member per topic per day they opened it: the engagement report's "readers".
+export const topicViews = pgTable(
+  'topic_views',
+  {
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    day: date('day', { mode: 'string' }).notNull(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.topicId, t.userId, t.day] }),
+    index('topic_views_community_day_idx').on(t.communityId, t.day),
+  ],
+);
+
+export const topicReads = pgTable(
+  'topic_reads',
+  {
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    lastReadPostId: uuid('last_read_post_id'),
+    lastReadAt: ts('last_read_at').notNull(), // created_at of the last read post: posts after it are unread
+    updatedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.topicId] })],
+);
+
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    statusCode: integer('status_code').notNull(),
+    response: jsonb('response').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
+
+// The live event log: ids come from PostgreSQL and only grow; kept for at least 7 days.
+export const events = pgTable(
+  'events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    communityId: uuid('community_id').notNull(),
+    topicId: uuid('topic_id'),
+    name: text('name').notNull(),
+    data: jsonb('data').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('events_community_idx').on(t.communityId, t.id), index('events_topic_idx').on(t.topicId, t.id)],
+);
+
+export const flags = pgTable(
+  'flags',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id),
+    flaggerId: uuid('flagger_id')
+      .notNull()
+      .references(() => users.id),
+    reason: text('reason').$type<'inappropriate' | 'offensive' | 'off_topic' | 'spam' | 'other'>().notNull(),
+    note: text('note'),
+    createdAt: createdAt(),
+    resolvedAt: ts('resolved_at'),
+    resolution: text('resolution'), // 'removed' | 'kept'
+  },
+  (t) => [
+    index('flags_community_open_idx').on(t.communityId, t.resolvedAt),
+    uniqueIndex('flags_one_open_per_member').on(t.postId, t.flaggerId).where(sql`resolved_at is null`),
+  ],
+);
+
+export const watchedWords = pgTable(
+  'watched_words',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+    phrase: text('phrase').notNull(),
+    action: text('action').$type<'block' | 'hold'>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('watched_words_community_idx').on(t.communityId)],
+);
+
+// Append-only: a trigger (migrations/0001) refuses UPDATE and DELETE.
+export const moderationLog = pgTable(
+  'moderation_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+    actorId: uuid('actor_id').references(() => users.id),
+    action: text('action').notNull(),
+    targetType: text('target_type').notNull(),
+    targetId: text('target_id').notNull(),
+    reason: text('reason'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('moderation_log_community_idx').on(t.communityId, t.id)],
+);
+

@@ -1,0 +1,158 @@
+import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { communities, invites, memberships, suspensions, users } from '../../db/schema.js';
+import type { CommunityRole, MembershipContext } from '../../policy/policy.js';
+
+/** SQL: is there an active suspension of (community, user) right now? */
+export const activeSuspension = (communityId: unknown, userId: unknown) => sql<boolean>`exists (
+  select 1 from ${suspensions} s
+  where s.community_id = ${communityId} and s.user_id = ${userId}
+    and s.lifted_at is null and (s.until is null or s.until > now()))`;
+
+const communityColumns = {
+  id: communities.id,
+  slug: communities.slug,
+  name: communities.name,
+  description: communities.description,
+  joinPolicy: communities.joinPolicy,
+  createdAt: communities.createdAt,
+  autoHideThreshold: communities.autoHideThreshold,
+  premodNewMemberPosts: communities.premodNewMemberPosts,
+};
+
+export async function findCommunity(db: DbOrTx, id: string) {
+  const [row] = await db.select(communityColumns).from(communities).where(eq(communities.id, id)).limit(1);
+  return row ?? null;
+}
+
+export type CommunityRow = NonNullable<Awaited<ReturnType<typeof findCommunity>>>;
+
+export async function findMembership(db: DbOrTx, communityId: string, userId: string): Promise<MembershipContext | null> {
+  const [row] = await db
+    .select({
+      roles: memberships.roles,
+      suspended: activeSuspension(memberships.communityId, memberships.userId),
+    })
+    .from(memberships)
+    .where(and(eq(memberships.communityId, communityId), eq(memberships.userId, userId), isNull(memberships.removedAt)))
+    .limit(1);
+  return row ? { roles: row.roles as CommunityRole[], suspended: row.suspended } : null;
+}
+
+const memberCount = sql<number>`(select count(*)::int from ${memberships} m where m.community_id = ${communities.id} and m.removed_at is null)`;
+
+/** Communities the user belongs to, plus open ones. */
+export async function listVisibleCommunities(db: DbOrTx, userId: string, isAdmin: boolean) {
+  const mine = sql`exists (select 1 from ${memberships} m where m.community_id = ${communities.id} and m.user_id = ${userId} and m.removed_at is null)`;
+  return db
+    .select({
+      ...communityColumns,
+      memberCount,
+      myRoles: sql<CommunityRole[] | null>`(select m.roles from ${memberships} m where m.community_id = ${communities.id} and m.user_id = ${userId} and m.removed_at is null)`,
+    })
+    .from(communities)
+    .where(isAdmin ? undefined : or(eq(communities.joinPolicy, 'open'), mine))
+    .orderBy(asc(communities.name));
+}
+
+export async function countMembers(db: DbOrTx, communityId: string) {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(memberships)
+    .where(and(eq(memberships.communityId, communityId), isNull(memberships.removedAt)));
+  return row?.n ?? 0;
+}
+
+export async function insertCommunity(db: DbOrTx, values: typeof communities.$inferInsert) {
+  const [row] = await db.insert(communities).values(values).onConflictDoNothing({ target: communities.slug }).returning(communityColumns);
+  return row ?? null;
+}
+
+/** Adds a member, or re-activates a removed membership (keeping its history row). */
+export async function upsertMembership(db: DbOrTx, communityId: string, userId: string, roles: CommunityRole[]) {
+  await db
+    .insert(memberships)
+    .values({ communityId, userId, roles })
+    .onConflictDoUpdate({
+      target: [memberships.communityId, memberships.userId],
+      // An invite never takes roles away from an existing member.
+      set: {
+        roles: sql`array(select distinct unnest(${memberships.roles} || excluded.roles) order by 1)`,
+        removedAt: null,
+      },
+    });
+}
+
+export async function membershipsOfUser(db: DbOrTx, userId: string) {
+  return db
+    .select({
+      communityId: communities.id,
+      slug: communities.slug,
+      name: communities.name,
+      roles: memberships.roles,
+      suspended: activeSuspension(memberships.communityId, memberships.userId),
+    })
+    .from(memberships)
+    .innerJoin(communities, eq(communities.id, memberships.communityId))
+    .where(and(eq(memberships.userId, userId), isNull(memberships.removedAt)))
+    .orderBy(asc(communities.name));
+}
+
+export async function listMembers(db: DbOrTx, communityId: string) {
+  return db
+    .select({
+      userId: users.id,
+      displayName: users.displayName,
+      email: users.email,
+      roles: memberships.roles,
+      joinedAt: memberships.joinedAt,
+      suspended: activeSuspension(memberships.communityId, memberships.userId),
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.communityId, communityId), isNull(memberships.removedAt)))
+    .orderBy(asc(users.displayName));
+}
+
+export async function setMemberRoles(db: DbOrTx, communityId: string, userId: string, roles: CommunityRole[]) {
+  const rows = await db
+    .update(memberships)
+    .set({ roles })
+    .where(and(eq(memberships.communityId, communityId), eq(memberships.userId, userId), isNull(memberships.removedAt)))
+    .returning({ userId: memberships.userId });
+  return rows.length > 0;
+}
+
+export async function markMembershipRemoved(db: DbOrTx, communityId: string, userId: string) {
+  const rows = await db
+    .update(memberships)
+    .set({ removedAt: sql`now()` })
+    .where(and(eq(memberships.communityId, communityId), eq(memberships.userId, userId), isNull(memberships.removedAt)))
+    .returning({ userId: memberships.userId });
+  return rows.length > 0;
+}
+
+export async function insertInvite(db: DbOrTx, values: typeof invites.$inferInsert) {
+  const [row] = await db.insert(invites).values(values).returning({ id: invites.id, expiresAt: invites.expiresAt });
+  return row!;
+}
+
+/** Locks the invite row so two accepts of one token cannot both succeed. */
+export async function findUsableInviteForUpdate(db: DbOrTx, tokenHash: string) {
+  const [row] = await db
+    .select({ id: invites.id, communityId: invites.communityId, roles: invites.roles, email: invites.email })
+    .from(invites)
+    .where(and(
+        eq(invites.tokenHash, tokenHash),
+        // Invites for one email are single-use; open invite links work until they expire.
+        or(isNull(invites.acceptedAt), isNull(invites.email)),
+        gt(invites.expiresAt, sql`now()`),
+      ),)
+    .for('update')
+    .limit(1);
+  return row ?? null;
+}
+
+export async function markInviteAccepted(db: DbOrTx, inviteId: string, userId: string) {
+  await db.update(invites).set({ acceptedBy: userId, acceptedAt: sql`now()` }).where(eq(invites.id, inviteId));
+}

@@ -1,0 +1,119 @@
+// Communities, membership, roles and invites.
+import type { Db, DbOrTx } from '../../db/client.js';
+import type { Config } from '../../config.js';
+import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
+import { authorize, type Action, type Actor, type CommunityRole } from '../../policy/policy.js';
+import { hashToken, newToken } from '../auth/tokens.js';
+import * as q from './queries.js';
+
+export type CommunityAccess = {
+  community: q.CommunityRow;
+  membership: Awaited<ReturnType<typeof q.findMembership>>;
+};
+
+/** Loads a community and the actor's membership, and checks `action` against the policy. */
+export async function requireCommunity(db: DbOrTx, actor: Actor | null, communityId: string, action: Action): Promise<CommunityAccess & { actor: Actor }> {
+  const community = await q.findCommunity(db, communityId);
+  if (!community) {
+    authorize(actor, 'community.read', {}); // anonymous still gets 401 rather than 404
+    throw notFound('Community');
+  }
+  const membership = actor ? await q.findMembership(db, communityId, actor.id) : null;
+  const signedIn = authorize(actor, action, { community, membership });
+  return { community, membership, actor: signedIn };
+}
+
+const present = (c: q.CommunityRow, memberCount: number, myRoles: CommunityRole[] | null) => ({
+  id: c.id,
+  slug: c.slug,
+  name: c.name,
+  description: c.description,
+  joinPolicy: c.joinPolicy,
+  memberCount,
+  myRoles,
+  createdAt: c.createdAt.toISOString(),
+});
+
+export function createCommunityService({ db, config }: { db: Db; config: Config }) {
+  return {
+    async create(actor: Actor | null, input: { name: string; slug: string; description: string; joinPolicy: 'open' | 'invite' }) {
+      authorize(actor, 'community.create');
+      const row = await q.insertCommunity(db, input);
+      if (!row) throw conflict('slug_taken', `The address "${input.slug}" is already used by another community.`, { field: 'slug' });
+      return present(row, 0, null);
+    },
+
+    async list(actor: Actor | null) {
+      const me = authorize(actor, 'community.read', { community: { id: '', joinPolicy: 'open' } });
+      const rows = await q.listVisibleCommunities(db, me.id, me.isAdmin);
+      return rows.map((r) => present(r, r.memberCount, r.myRoles));
+    },
+
+    async get(actor: Actor | null, communityId: string) {
+      const { community, membership } = await requireCommunity(db, actor, communityId, 'community.read');
+      return present(community, await q.countMembers(db, communityId), membership?.roles ?? null);
+    },
+
+    async join(actor: Actor | null, communityId: string) {
+      const { community, membership, actor: me } = await requireCommunity(db, actor, communityId, 'community.read');
+      if (membership) throw conflict('already_member', 'You are already a member of this community.');
+      authorize(me, 'community.join', { community, membership });
+      await q.upsertMembership(db, communityId, me.id, []);
+      return present(community, await q.countMembers(db, communityId), []);
+    },
+
+    async createInvite(actor: Actor | null, communityId: string, input: { roles: CommunityRole[]; email?: string | undefined; expiresInDays?: number | undefined }) {
+      const { community, membership, actor: me } = await requireCommunity(db, actor, communityId, 'community.invite');
+      if (input.roles.length > 0) authorize(me, 'community.inviteWithRoles', { community, membership });
+      const token = newToken();
+      const expiresAt = new Date(Date.now() + (input.expiresInDays ?? 14) * 86_400_000);
+      await q.insertInvite(db, {
+        communityId,
+        tokenHash: hashToken(token),
+        roles: input.roles,
+        email: input.email?.toLowerCase() ?? null,
+        expiresAt,
+        createdBy: me.id,
+      });
+      return { token, url: `${config.publicUrl}/invite/${token}`, expiresAt: expiresAt.toISOString() };
+    },
+
+    /** Used by accept-invite and by registration with an invite token (inside its transaction). */
+    async acceptInvite(tx: DbOrTx, token: string, user: { id: string; email: string }) {
+      const invite = await q.findUsableInviteForUpdate(tx, hashToken(token));
+      if (!invite) throw unprocessable('invite_invalid', 'This invite link is unknown, used or expired.');
+      if (invite.email && invite.email !== user.email) {
+        throw forbidden('This invite was sent to another email address.', 'invite_wrong_account');
+      }
+      await q.upsertMembership(tx, invite.communityId, user.id, invite.roles as CommunityRole[]);
+      await q.markInviteAccepted(tx, invite.id, user.id);
+      return invite.communityId;
+    },
+
+    async acceptInviteAsActor(actor: Actor | null, token: string, email: string) {
+      const me = authorize(actor, 'community.read', { community: { id: '', joinPolicy: 'open' } });
+      const communityId = await db.transaction((tx) => this.acceptInvite(tx, token, { id: me.id, email }));
+      return this.get(me, communityId);
+    },
+
+    async listMembers(actor: Actor | null, communityId: string) {
+      await requireCommunity(db, actor, communityId, 'members.list');
+      const rows = await q.listMembers(db, communityId);
+      return rows.map((r) => ({ ...r, roles: r.roles as CommunityRole[], joinedAt: r.joinedAt.toISOString() }));
+    },
+
+    async setRoles(actor: Actor | null, communityId: string, userId: string, roles: CommunityRole[]) {
+      await requireCommunity(db, actor, communityId, 'members.setRoles');
+      if (!(await q.setMemberRoles(db, communityId, userId, [...roles].sort()))) throw notFound('Member');
+      const member = (await q.listMembers(db, communityId)).find((m) => m.userId === userId)!;
+      return { ...member, roles: member.roles as CommunityRole[], joinedAt: member.joinedAt.toISOString() };
+    },
+
+    async removeMember(actor: Actor | null, communityId: string, userId: string) {
+      await requireCommunity(db, actor, communityId, 'members.remove');
+      if (!(await q.markMembershipRemoved(db, communityId, userId))) throw notFound('Member');
+    },
+  };
+}
+
+export type CommunityService = ReturnType<typeof createCommunityService>;

@@ -1,0 +1,19 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const Status = Type.Object({ status: Type.String() });
+  app.get('/healthz', { schema: { tags: ['health'], summary: 'The process is up', response: { 200: Status } } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/readyz',
+    { schema: { tags: ['health'], summary: 'The database is reachable (503 otherwise)', response: { 200: Status, 503: Status } } },
+    async (_request, reply) => {
+      try {
+        await app.database.ping();
+        return { status: 'ready' };
+      } catch {
+        return reply.status(503).send({ status: 'database unavailable' });
+      }
+    },
+  );
+};

@@ -1,0 +1,130 @@
+// Every authorisation decision in Stoa is made here, for HTTP routes and WebSocket messages alike.
+// `can()` answers yes/no; `authorize()` turns a "no" into the right error:
+//   no session → 401; not a member of the community (and not admin) → 404, so a private community
+//   is not revealed; a member without the right role or state → 403.
+import { forbidden, notFound, unauthorized } from '../errors.js';
+
+export type CommunityRole = 'facilitator' | 'moderator' | 'manager';
+export const COMMUNITY_ROLES: readonly CommunityRole[] = ['facilitator', 'moderator', 'manager'];
+
+export interface Actor {
+  id: string;
+  isAdmin: boolean;
+  displayName: string;
+}
+
+/** The actor's active membership of the community in question (null: not a member). */
+export interface MembershipContext {
+  roles: CommunityRole[];
+  suspended: boolean;
+}
+
+export interface CommunityContext {
+  id: string;
+  joinPolicy: 'open' | 'invite';
+}
+
+export interface TopicContext {
+  authorId: string;
+  /** The author and any guest facilitators named for this topic. */
+  facilitatorIds: string[];
+  kind: 'cpd' | 'problem';
+  /** upcoming: before opensAt (only its facilitators may see it). */
+  upcoming: boolean;
+}
+
+export interface PostContext {
+  authorId: string;
+}
+
+export interface PolicyContext {
+  community?: CommunityContext;
+  membership?: MembershipContext | null;
+  topic?: TopicContext;
+  post?: PostContext;
+}
+
+type Rule = (actor: Actor, ctx: PolicyContext) => boolean;
+
+const has = (ctx: PolicyContext, role: CommunityRole) => ctx.membership?.roles.includes(role) ?? false;
+const member = (ctx: PolicyContext) => !!ctx.membership;
+/** A member who may write: suspended members can read but not post, flag or acknowledge. */
+const activeMember = (ctx: PolicyContext) => !!ctx.membership && !ctx.membership.suspended;
+const isTopicFacilitator = (actor: Actor, ctx: PolicyContext) => !!ctx.topic?.facilitatorIds.includes(actor.id);
+const isPostAuthor = (actor: Actor, ctx: PolicyContext) => ctx.post?.authorId === actor.id;
+const moderatorOrAdmin = (actor: Actor, ctx: PolicyContext) => actor.isAdmin || has(ctx, 'moderator');
+const managerOrAdmin = (actor: Actor, ctx: PolicyContext) => actor.isAdmin || has(ctx, 'manager');
+const canSeeTopic = (actor: Actor, ctx: PolicyContext) =>
+  !ctx.topic?.upcoming || isTopicFacilitator(actor, ctx) || actor.isAdmin;
+
+export const rules = {
+  // Instance
+  'community.create': (actor) => actor.isAdmin,
+  // Communities and membership
+  'community.read': (actor, ctx) => member(ctx) || actor.isAdmin || ctx.community?.joinPolicy === 'open',
+  'community.join': (_actor, ctx) => ctx.community?.joinPolicy === 'open' && !member(ctx),
+  'community.invite': (actor, ctx) => actor.isAdmin || has(ctx, 'facilitator') || has(ctx, 'manager'),
+  /** Inviting someone straight into an added role (facilitators invite practitioners only). */
+  'community.inviteWithRoles': managerOrAdmin,
+  'members.list': (actor, ctx) =>
+    actor.isAdmin || has(ctx, 'facilitator') || has(ctx, 'moderator') || has(ctx, 'manager'),
+  'members.setRoles': managerOrAdmin,
+  'members.remove': managerOrAdmin,
+  // Topics
+  'topics.list': (actor, ctx) => member(ctx) || actor.isAdmin,
+  'topic.read': (actor, ctx) => (member(ctx) || actor.isAdmin) && canSeeTopic(actor, ctx),
+  'topic.createCpd': (_actor, ctx) => activeMember(ctx) && has(ctx, 'facilitator'),
+  'topic.createProblem': (_actor, ctx) => activeMember(ctx),
+  'topic.update': (actor, ctx) => actor.isAdmin || (activeMember(ctx) && isTopicFacilitator(actor, ctx)),
+  'topic.addPrompt': (actor, ctx) =>
+    actor.isAdmin || (activeMember(ctx) && ctx.topic?.kind === 'cpd' && isTopicFacilitator(actor, ctx)),
+  /** Lock, close, pin: the topic's own facilitators and the community's moderators. */
+  'topic.moderate': (actor, ctx) => moderatorOrAdmin(actor, ctx) || (activeMember(ctx) && isTopicFacilitator(actor, ctx)),
+  'topic.markSolution': (actor, ctx) =>
+    activeMember(ctx) && canSeeTopic(actor, ctx) && (ctx.topic?.authorId === actor.id || isTopicFacilitator(actor, ctx) || has(ctx, 'facilitator')),
+  'topic.markRead': (actor, ctx) => (member(ctx) || actor.isAdmin) && canSeeTopic(actor, ctx),
+  // Posts
+  'post.create': (actor, ctx) => activeMember(ctx) && canSeeTopic(actor, ctx),
+  'post.edit': (actor, ctx) => activeMember(ctx) && isPostAuthor(actor, ctx),
+  'post.withdraw': (actor, ctx) => member(ctx) && isPostAuthor(actor, ctx),
+  'post.readRevisions': (actor, ctx) => isPostAuthor(actor, ctx) || moderatorOrAdmin(actor, ctx),
+  'post.acknowledge': (actor, ctx) => activeMember(ctx) && !isPostAuthor(actor, ctx),
+  'post.flag': (actor, ctx) => activeMember(ctx) && !isPostAuthor(actor, ctx),
+  // Moderation
+  'moderation.queue': moderatorOrAdmin,
+  'moderation.remove': moderatorOrAdmin,
+  'moderation.restore': moderatorOrAdmin,
+  'moderation.approve': moderatorOrAdmin,
+  'moderation.dismissFlags': moderatorOrAdmin,
+  'moderation.suspend': moderatorOrAdmin,
+  'moderation.log': (actor, ctx) => moderatorOrAdmin(actor, ctx) || has(ctx, 'manager'),
+  'settings.read': (actor, ctx) => moderatorOrAdmin(actor, ctx) || has(ctx, 'manager'),
+  'settings.write': (actor, ctx) => moderatorOrAdmin(actor, ctx) || has(ctx, 'manager'),
+  // Engagement analytics
+  'engagement.community': managerOrAdmin,
+  'engagement.topic': (actor, ctx) => managerOrAdmin(actor, ctx) || isTopicFacilitator(actor, ctx),
+  // Live updates: the same as reading over HTTP.
+  'live.subscribeCommunity': (actor, ctx) => member(ctx) || actor.isAdmin,
+  'live.subscribeTopic': (actor, ctx) => (member(ctx) || actor.isAdmin) && canSeeTopic(actor, ctx),
+} satisfies Record<string, Rule>;
+
+export type Action = keyof typeof rules;
+
+/** Actions that concern a community's inside: a non-member must not learn that it exists. */
+const insideCommunity = (action: Action) => action !== 'community.read' && action !== 'community.join' && action !== 'community.create';
+
+export function can(actor: Actor | null, action: Action, ctx: PolicyContext = {}): boolean {
+  if (!actor) return false;
+  return (rules[action] as Rule)(actor, ctx);
+}
+
+/** Throws 401 / 404 / 403 unless the actor may do the action. Returns the actor, now known to be signed in. */
+export function authorize(actor: Actor | null, action: Action, ctx: PolicyContext = {}): Actor {
+  if (!actor) throw unauthorized();
+  if (can(actor, action, ctx)) return actor;
+  if (ctx.community && insideCommunity(action) && !ctx.membership && !actor.isAdmin) throw notFound('Community');
+  if (action === 'community.read') throw notFound('Community');
+  if (ctx.topic && ctx.topic.upcoming && !can(actor, 'topic.read', ctx)) throw notFound('Topic');
+  if (ctx.membership?.suspended) throw forbidden('You are suspended in this community.', 'member_suspended');
+  throw forbidden();
+}

@@ -1,0 +1,12 @@
+import { openDatabase } from '/work/main/server/db/client.ts';
+import { runMigrations } from '/work/main/server/db/migrate.ts';
+let t = Date.now();
+const d = await openDatabase({});
+console.log('open', Date.now() - t); t = Date.now();
+await runMigrations(d);
+console.log('migrate', Date.now() - t); t = Date.now();
+const dump = await d.pglite!.dumpDataDir('none');
+console.log('dump', Date.now() - t, dump.size); t = Date.now();
+const e = await openDatabase({ loadDataDir: dump });
+console.log('load', Date.now() - t); 
+console.log((await e.pglite!.query('select count(*) from users')).rows);
