@@ -1,56 +1,7 @@
-// Starts Stoa: read config, open and migrate the database, seed the demo, listen; shut down cleanly.
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { openDatabase } from './db/client.js';
-import { runMigrations } from './db/migrate.js';
-import { buildApp } from './app.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
+// Starts one Stoa process: config, migrations, admin + demo content, then listen. See start.ts.
+import { prepareDatabase, printDemoSignIns, readConfigOrExit, serve } from './start.js';
 
-let config: Config;
-try {
-  config = loadConfig();
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-    process.exit(1);
-  }
-  throw err;
-}
-
-const database = await openDatabase({
-  databaseUrl: config.databaseUrl,
-  dataDir: config.dataDir,
-  onPoolError: (err) => console.error(`database connection error: ${err.message}`),
-});
-await runMigrations(database, config.databaseUrl);
-const app = await buildApp(config, { database });
-
-if (config.admin) await app.services.auth.ensureAdmin(config.admin.email, config.admin.password);
-const seeded = config.demo ? await seedDemo(app.db, app.services) : false;
-
-await app.listen({ port: config.port, host: config.host });
-const where = database.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
-app.log.info(`Stoa is serving ${config.publicUrl} on ${where}`);
-if (config.demo) {
-  const lines = DEMO_ACCOUNTS.map((a) => `  ${(a.roles === 'admin' ? 'admin' : a.roles.join('+') || 'practitioner').padEnd(13)} ${a.email}`);
-  console.log(
-    `\nStoa is ready at ${config.publicUrl}\n${seeded ? 'Demo content seeded. ' : ''}Demo sign-ins (password "${DEMO_PASSWORD}"):\n${lines.join('\n')}\n`,
-  );
-}
-
-let closing = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (closing) return;
-    closing = true;
-    app.log.info(`${signal}: finishing in-flight requests, then closing`);
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    app.close().then(
-      () => process.exit(0),
-      (err) => {
-        app.log.error({ err }, 'error while closing');
-        process.exit(1);
-      },
-    );
-  });
-}
+const config = readConfigOrExit();
+const { seeded } = await prepareDatabase(config);
+await serve(config);
+printDemoSignIns(config, seeded);

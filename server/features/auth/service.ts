@@ -1,6 +1,6 @@
 // Accounts and sessions: registration, sign-in with throttling, sign-out, "who am I".
 import type { Db } from '../../db/client.js';
-import { conflict, tooManyRequests, unauthorized } from '../../errors.js';
+import { conflict, invalid, tooManyRequests, unauthorized } from '../../errors.js';
 import { authorize, type Actor, type CommunityRole } from '../../policy/policy.js';
 import type { CommunityService } from '../communities/service.js';
 import { membershipsOfUser } from '../communities/queries.js';
@@ -24,9 +24,11 @@ export function createAuthService({ db, communities, passwordCost }: { db: Db; c
 
     async register(input: { email: string; password: string; displayName: string; inviteToken?: string | undefined }) {
       const email = input.email.trim().toLowerCase();
+      // Names are stored exactly as typed (read back byte for byte), but must not be blank.
+      if (input.displayName.trim() === '') throw invalid('displayName', 'displayName must not be blank.');
       const passwordHash = await hashPassword(input.password, passwordCost);
       const user = await db.transaction(async (tx) => {
-        const created = await q.insertUser(tx, { email, passwordHash, displayName: input.displayName.trim() || input.displayName });
+        const created = await q.insertUser(tx, { email, passwordHash, displayName: input.displayName });
         if (!created) throw conflict('email_taken', 'An account with this email already exists.', { field: 'email' });
         if (input.inviteToken) await communities.acceptInvite(tx, input.inviteToken, created);
         return created;

@@ -1,7 +1,7 @@
 // Communities, membership, roles and invites.
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { Config } from '../../config.js';
-import { conflict, forbidden, notFound, unprocessable } from '../../errors.js';
+import { conflict, forbidden, invalid, notFound, unprocessable } from '../../errors.js';
 import { authorize, type Action, type Actor, type CommunityRole } from '../../policy/policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import * as q from './queries.js';
@@ -38,6 +38,7 @@ export function createCommunityService({ db, config }: { db: Db; config: Config 
   return {
     async create(actor: Actor | null, input: { name: string; slug: string; description: string; joinPolicy: 'open' | 'invite' }) {
       authorize(actor, 'community.create');
+      if (input.name.trim() === '') throw invalid('name', 'name must not be blank.');
       const row = await q.insertCommunity(db, input);
       if (!row) throw conflict('slug_taken', `The address "${input.slug}" is already used by another community.`, { field: 'slug' });
       return present(row, 0, null);

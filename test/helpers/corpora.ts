@@ -1,0 +1,18 @@
+// The public test corpora in ../shared/corpora (see its README): naughty strings and XSS payloads.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const dir = fileURLToPath(new URL('../../../shared/corpora/', import.meta.url));
+
+/** The Big List of Naughty Strings, plus the NUL, LF and CR it lacks. */
+export function naughtyStrings(): string[] {
+  const list = JSON.parse(readFileSync(`${dir}blns.json`, 'utf8')) as string[];
+  return [...list, 'nul\u0000byte', 'line\nfeed', 'carriage\rreturn'];
+}
+
+export function xssPayloads(): Array<{ title: string; payload: string }> {
+  return JSON.parse(readFileSync(`${dir}dompurify-payloads.json`, 'utf8'));
+}
+
+/** Patterns that must never appear in HTML we produce (../shared/corpora/README.md). */
+export const UNSAFE_HTML = [/<script/i, /\son[a-z]+\s*=/i, /=\s*["']?\s*javascript:/i, /vbscript:/i, /data:text\/html/i];

@@ -1,0 +1,67 @@
+// Health, security headers, the OpenAPI document and the client fallback.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t?.close());
+
+describe('platform', () => {
+  it('answers /healthz and /readyz', async () => {
+    expect((await t.anonymous.get('/healthz')).json()).toEqual({ status: 'ok' });
+    expect((await t.anonymous.get('/readyz')).json()).toEqual({ status: 'ready' });
+  });
+
+  it('sends a strict Content-Security-Policy and nosniff', async () => {
+    const res = await t.anonymous.get('/healthz');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('publishes an OpenAPI document generated from the route schemas', async () => {
+    const doc = (await t.anonymous.get('/api/openapi.json')).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const path of ['/api/auth/register', '/api/auth/login', '/api/me', '/api/communities', '/api/communities/{communityId}/members/{userId}']) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    expect(doc.paths['/api/auth/register'].post.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['email', 'password', 'displayName']),
+    );
+  });
+
+  it('serves the client for deep links but never for unknown API paths', async () => {
+    const deep = await t.anonymous.get('/c/some-community');
+    if (deep.statusCode === 200) expect(deep.headers['content-type']).toContain('text/html');
+    else expect(deep.json().code).toBe('route_not_found'); // client not built
+    expect((await t.anonymous.get('/api/nothing-here')).statusCode).toBe(404);
+  });
+
+  it('answers 503 (not a crash) when the database is unreachable', async () => {
+    // PostgreSQL: a pool whose server refuses connections; PGlite: a closed database.
+    const { openDatabase } = await import('../../server/db/client.js');
+    const { buildApp } = await import('../../server/app.js');
+    const database = t.testDb.url
+      ? await openDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/nowhere', onPoolError: () => {} })
+      : await openDatabase({});
+    if (!t.testDb.url) await database.close();
+    const app = await buildApp(t.config, { database, logger: false, closeDatabase: false });
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(ready.statusCode).toBe(503);
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { origin: t.config.publicOrigin },
+      payload: { email: 'a@b.example', password: 'whatever-long' },
+    });
+    expect(login.statusCode).toBe(503);
+    expect(login.json().code).toBe('database_unavailable');
+    await app.close();
+    if (t.testDb.url) await database.close();
+  });
+});
