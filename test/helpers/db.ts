@@ -21,7 +21,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const templateName = new URL(template).pathname.slice(1);
   const name = `${templateName.replace('stoa_template_', 'stoa_t_')}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: template });
+  // Connect to the maintenance database: a session on the template would block cloning it.
+  const maintenance = inject('maintenanceDatabaseUrl');
+  const admin = new pg.Client({ connectionString: maintenance });
   await admin.connect();
   // CREATE DATABASE … TEMPLATE needs no other connection to the template: retry briefly if one races us.
   for (let attempt = 0; ; attempt++) {
@@ -29,7 +31,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateName}`);
       break;
     } catch (err) {
-      if (attempt > 20) throw err;
+      if (attempt > 50) throw err;
       await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
     }
   }
@@ -42,7 +44,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     async close() {
       await database.close();
-      const cleanup = new pg.Client({ connectionString: template });
+      const cleanup = new pg.Client({ connectionString: maintenance });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
       await cleanup.end();

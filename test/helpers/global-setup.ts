@@ -11,6 +11,8 @@ export const testDatabaseUrl = () => process.env.TEST_DATABASE_URL || process.en
 declare module 'vitest' {
   export interface ProvidedContext {
     templateDatabaseUrl: string;
+    /** The database that test files connect to for CREATE/DROP DATABASE (never the template itself). */
+    maintenanceDatabaseUrl: string;
   }
 }
 
@@ -18,6 +20,7 @@ export default async function setup(project: TestProject) {
   const base = testDatabaseUrl();
   if (!base) {
     project.provide('templateDatabaseUrl', '');
+    project.provide('maintenanceDatabaseUrl', '');
     console.log('[stoa tests] database: PGlite (embedded, one per test file). Set TEST_DATABASE_URL or DATABASE_URL to use PostgreSQL.');
     return;
   }
@@ -31,6 +34,7 @@ export default async function setup(project: TestProject) {
   await runMigrations(database, url);
   await database.close();
   project.provide('templateDatabaseUrl', url);
+  project.provide('maintenanceDatabaseUrl', base);
   console.log(`[stoa tests] database: PostgreSQL at ${redact(base)} (template ${template}, one clone per test file)`);
   return async () => {
     // Drop the clones and the template this run made.
