@@ -70,7 +70,7 @@ CREATE TABLE "memberships" (
 	"community_id" uuid NOT NULL,
 	"user_id" uuid NOT NULL,
 	"roles" text[] DEFAULT '{}'::text[] NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"joined_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"removed_at" timestamp with time zone,
 	CONSTRAINT "memberships_community_id_user_id_pk" PRIMARY KEY("community_id","user_id")
 );
@@ -159,7 +159,7 @@ CREATE TABLE "topic_reads" (
 	"user_id" uuid NOT NULL,
 	"last_read_post_id" uuid,
 	"last_read_at" timestamp with time zone NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "topic_reads_user_id_topic_id_pk" PRIMARY KEY("user_id","topic_id")
 );
 --> statement-breakpoint
@@ -187,7 +187,9 @@ CREATE TABLE "topics" (
 	"pinned" boolean DEFAULT false NOT NULL,
 	"solution_post_id" uuid,
 	"post_count" integer DEFAULT 0 NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"last_activity_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "users" (
@@ -258,6 +260,6 @@ CREATE UNIQUE INDEX "sessions_token_hash_key" ON "sessions" USING btree ("token_
 CREATE INDEX "sessions_user_idx" ON "sessions" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "suspensions_member_idx" ON "suspensions" USING btree ("community_id","user_id");--> statement-breakpoint
 CREATE INDEX "topic_views_community_day_idx" ON "topic_views" USING btree ("community_id","day");--> statement-breakpoint
-CREATE INDEX "topics_community_activity_idx" ON "topics" USING btree ("community_id","pinned","created_at");--> statement-breakpoint
+CREATE INDEX "topics_community_activity_idx" ON "topics" USING btree ("community_id","pinned","last_activity_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_key" ON "users" USING btree ("email");--> statement-breakpoint
 CREATE INDEX "watched_words_community_idx" ON "watched_words" USING btree ("community_id");
