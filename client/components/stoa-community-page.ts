@@ -3,7 +3,7 @@
 // moderators, managers and admins the member list (managers and admins can change roles there).
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
-import { Task } from '@lit/task';
+import { Task, initialState } from '@lit/task';
 import { ApiError, messageFor, type Api, type Community } from '../api/index.js';
 import { apiContext, sessionContext } from '../context.js';
 import { emit } from '../events.js';
@@ -25,7 +25,9 @@ export class StoaCommunityPage extends LitElement {
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
 
   private readonly community = new Task(this, {
-    task: async ([slug], { signal }): Promise<Community> => {
+    task: async ([slug, signedIn], { signal }) => {
+      // After sign-out this element may update once more before it is removed: ask nothing then.
+      if (!signedIn) return initialState;
       const api = this.api.value as Api;
       const communityId = await this.resolveSlug(api, slug, signal);
       const community = await api.communities.get(communityId, signal);
@@ -33,7 +35,7 @@ export class StoaCommunityPage extends LitElement {
       return community;
     },
     // Reload when the address or my memberships (joins, role changes) change.
-    args: () => [this.slug, JSON.stringify(this.session.value?.me?.memberships ?? [])] as const,
+    args: () => [this.slug, this.session.value?.status === 'signed-in', JSON.stringify(this.session.value?.me?.memberships ?? [])] as const,
   });
 
   constructor() {
@@ -52,6 +54,7 @@ export class StoaCommunityPage extends LitElement {
 
   override render() {
     return this.community.render({
+      initial: () => nothing,
       // A reload (after a join or a role change) keeps showing the page instead of flashing "Loading".
       pending: () =>
         this.community.value?.slug === this.slug ? this.renderCommunity(this.community.value) : html`<p role="status">Loading the community…</p>`,
