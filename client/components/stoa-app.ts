@@ -5,7 +5,7 @@ import { ContextProvider } from '@lit/context';
 import { api as defaultApi, messageFor, type Api, type MembershipSummary } from '../api/index.js';
 import { apiContext, sessionContext, type Session } from '../context.js';
 import { inAppLinkTarget, paths, resolve, SIGNED_IN_ONLY, SIGNED_OUT_ONLY, type Route } from '../router.js';
-import { base } from '../styles.js';
+import { base, forms } from '../styles.js';
 import './stoa-header.js';
 import './stoa-login-page.js';
 import './stoa-register-page.js';
@@ -18,11 +18,14 @@ export class StoaApp extends LitElement {
     route: { state: true },
     session: { state: true },
     announcement: { state: true },
+    sessionError: { state: true },
   };
 
   declare route: Route;
   declare session: Session;
   declare announcement: string;
+  /** Why the first session check failed (offline, server down); shown with a retry button. */
+  declare sessionError: unknown;
 
   private readonly apiProvider = new ContextProvider(this, { context: apiContext, initialValue: defaultApi });
   private readonly sessionProvider = new ContextProvider(this, { context: sessionContext });
@@ -34,6 +37,7 @@ export class StoaApp extends LitElement {
     this.route = resolve(location);
     this.session = { status: 'loading', me: null };
     this.announcement = '';
+    this.sessionError = null;
     this.addEventListener('click', this.onClick);
     this.addEventListener('stoa-navigate', (e) => this.navigate(e.detail.path, e.detail.replace));
     this.addEventListener('stoa-session-changed', (e) => void this.onSessionChanged(e.detail));
@@ -71,18 +75,31 @@ export class StoaApp extends LitElement {
   }
 
   private async loadSession() {
+    this.sessionError = null;
+    const session = await this.fetchSession();
+    if (session) this.session = session;
+  }
+
+  /** null when the server could not be asked (offline, 5xx): then we do not know, and must not pretend "signed out". */
+  private async fetchSession(): Promise<Session | null> {
     try {
       const me = await this.api.auth.me();
-      this.session = me ? { status: 'signed-in', me } : { status: 'signed-out', me: null };
+      return me ? { status: 'signed-in', me } : { status: 'signed-out', me: null };
     } catch (error) {
-      // Offline or server trouble: treat as signed out for now, and say why.
-      this.session = { status: 'signed-out', me: null };
-      this.announce(messageFor(error));
+      this.sessionError = error;
+      return null;
     }
   }
 
   private async onSessionChanged(detail: { navigateTo?: string; announce?: string }) {
-    await this.loadSession();
+    const session = await this.fetchSession();
+    if (!session) {
+      this.announce(messageFor(this.sessionError));
+      return;
+    }
+    // Set the session and the route in one go, so no page renders for the in-between state
+    // (e.g. the sign-in page redirecting home before we navigate to ?next).
+    this.session = session;
     if (detail.navigateTo) this.navigate(detail.navigateTo);
     if (detail.announce) this.announce(detail.announce);
   }
@@ -156,9 +173,16 @@ export class StoaApp extends LitElement {
     return html`
       <a class="skip-link" href="#main" @click=${this.skipToMain}>Skip to main content</a>
       <stoa-header .me=${this.session.me} .membership=${this.currentMembership()}></stoa-header>
-      <main id="main" tabindex="-1">${this.session.status === 'loading' ? html`<p>Loading…</p>` : this.renderPage(this.route)}</main>
+      <main id="main" tabindex="-1">${this.session.status === 'loading' ? this.renderLoading() : this.renderPage(this.route)}</main>
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     `;
+  }
+
+  private renderLoading() {
+    if (!this.sessionError) return html`<p role="status">Loading…</p>`;
+    return html`<h1>Stoa is out of reach</h1>
+      <p role="alert">${messageFor(this.sessionError)}</p>
+      <button type="button" class="retry" @click=${() => void this.loadSession()}>Try again</button>`;
   }
 
   /** One case per route name. Later features add theirs here (e.g. `topic` → <stoa-topic-page>). */
@@ -183,6 +207,7 @@ export class StoaApp extends LitElement {
 
   static override styles = [
     base,
+    forms,
     css`
       :host {
         display: block;

@@ -1,5 +1,6 @@
 // "Invite someone": creates an invite link (optionally for one email address, optionally with added
-// roles for managers/admins) and shows it ready to copy. The link is shown once; the server keeps only a hash.
+// roles for managers/admins) and shows it ready to copy. The link is shown only here: the server keeps a hash.
+// Links without an email work for anyone until they expire; links for an email work once.
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { messageFor, type Api, type Invite } from '../api/index.js';
@@ -86,11 +87,11 @@ export class StoaInviteForm extends LitElement {
   override render() {
     const error = this.error;
     return html`
-      <p class="muted">Anyone with the link can join once, until it expires. Send it privately.</p>
+      <p class="muted">Anyone with the link can join until it expires, so send it privately. With an email address, it works once, for that address only.</p>
       <form @submit=${this.submit}>
         <div class="field">
           <label for="invite-email">Email address (optional)</label>
-          <span class="hint" id="invite-email-hint">If given, only an account with this email can use the link.</span>
+          <span class="hint" id="invite-email-hint">If given, only an account with this email can use the link, and only once.</span>
           <input id="invite-email" name="email" type="email" autocomplete="off" maxlength=${LIMITS.emailMax}
             aria-invalid=${invalidIf(error, 'email')} aria-describedby=${describedBy(error, 'email', 'invite-error', 'invite-email-hint')} />
         </div>

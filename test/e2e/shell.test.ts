@@ -53,6 +53,8 @@ describe.skipIf(!hasChromium)('client shell in Chromium', () => {
    * ones allowed are listed in `expected` (e.g. the 401 from /api/me when the app checks for a session).
    */
   function collectErrors(page: Page, expected: Array<[path: string, status: number]> = [['/api/me', 401]]): string[] {
+    // Fail a step within seconds (with the locator named), well inside the test's own timeout.
+    page.setDefaultTimeout(8_000);
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
     page.on('console', (msg: ConsoleMessage) => {
@@ -170,6 +172,71 @@ describe.skipIf(!hasChromium)('client shell in Chromium', () => {
     if (process.env.STOA_SCREENSHOT) await page.screenshot({ path: process.env.STOA_SCREENSHOT.replace(/\.png$/, '-facilitator.png'), fullPage: true });
 
     expect(errors).toEqual([]);
+    await context.close();
+  });
+  it('lets a manager change roles, and a signed-in member accept an invite with one click', async () => {
+    const community = await t.makeCommunity({ name: 'Lakeside Coaches' });
+    const manager = await t.makeMember(community.id, ['manager'], { displayName: 'Mo Manager' });
+    const practitioner = await t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
+    const managerAgent = await t.as(manager);
+
+    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+    await context.addCookies([{ name: 'stoa_session', value: managerAgent.cookie!, url: base }]);
+    const page = await context.newPage();
+    // The 422: the unknown invite link below.
+    const errors = collectErrors(page, [['/accept', 422]]);
+
+    await page.goto(`${base}/c/${community.slug}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Lakeside Coaches');
+    // Managers may invite straight into a role.
+    expect(await page.getByRole('region', { name: 'Invite someone' }).getByRole('checkbox').count()).toBe(3);
+
+    const editor = page.getByRole('group', { name: 'Added roles for Pat Practitioner' });
+    await editor.getByLabel('moderator').check();
+    const row = page.getByRole('listitem').filter({ has: editor });
+    await row.getByRole('button', { name: 'Save roles' }).click();
+    await expect.poll(() => row.getByRole('status').textContent()).toBe('Saved: practitioner, moderator.');
+    const members = (await managerAgent.get(`/api/communities/${community.id}/members`)).json().items as Array<{ userId: string; roles: string[] }>;
+    expect(members.find((m) => m.userId === practitioner.id)?.roles).toEqual(['moderator']);
+    if (process.env.STOA_SCREENSHOT) await page.screenshot({ path: process.env.STOA_SCREENSHOT.replace(/\.png$/, '-manager.png'), fullPage: true });
+
+    // Someone already signed in opens an invite link for another community and accepts it.
+    const other = await t.makeCommunity({ name: 'Hillside Readers' });
+    const otherFacilitator = await t.as(await t.makeMember(other.id, ['facilitator']));
+    const inviteUrl: string = (await otherFacilitator.post(`/api/communities/${other.id}/invites`, { roles: [] })).json().url;
+    await page.goto(inviteUrl);
+    await page.getByRole('button', { name: 'Accept invite' }).click();
+    await page.waitForURL(`${base}/c/${other.slug}`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Hillside Readers');
+    expect(await page.getByRole('banner').textContent()).toMatch(/In\s*Hillside Readers:\s*practitioner/);
+
+    // An unknown (or expired) link: the server's message is shown, nothing else happens.
+    await page.goto(`${base}/invite/not-a-real-invite-token`);
+    await page.getByRole('button', { name: 'Accept invite' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toBe('This invite link is unknown, used or expired.');
+    expect(page.url()).toBe(`${base}/invite/not-a-real-invite-token`);
+
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+  it('says so when the server cannot be reached, instead of pretending to be signed out, and recovers', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(8_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.route('**/api/me', (route) => route.abort('internetdisconnected'));
+
+    await page.goto(`${base}/`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Stoa is out of reach');
+    expect(await page.getByRole('alert').textContent()).toBe('Could not reach Stoa. Check your connection and try again.');
+    expect(page.url()).toBe(`${base}/`);
+
+    await page.unroute('**/api/me');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.waitForURL(`${base}/login`);
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');
+    expect(pageErrors).toEqual([]);
     await context.close();
   });
 });
