@@ -1,8 +1,2 @@
-import { LitElement, html } from 'lit';
-
-class StoaApp extends LitElement {
-  override render() {
-    return html`<main><h1>Stoa</h1></main>`;
-  }
-}
-customElements.define('stoa-app', StoaApp);
+// Entry point: defines every element through the root; index.html holds a single <stoa-app>.
+import './components/stoa-app.js';

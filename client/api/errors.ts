@@ -1,0 +1,37 @@
+// Every failed API call becomes an ApiError built from the server's RFC 9457 problem JSON, so forms can
+// show the message and mark the field the server named.
+
+export class ApiError extends Error {
+  constructor(
+    /** HTTP status; 0 when the server could not be reached at all. */
+    readonly status: number,
+    /** The server's stable code (e.g. `validation_failed`, `invite_invalid`), or a client-side one. */
+    readonly code: string,
+    /** A sentence meant for people. */
+    readonly detail: string,
+    /** The request field the problem is about, when the server named one (e.g. `email`). */
+    readonly field?: string,
+    /** Seconds to wait before retrying (429). */
+    readonly retryAfter?: number,
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+}
+
+/** The text to show someone for an error of any kind. */
+export function messageFor(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.code === 'rate_limited' && error.retryAfter) {
+      const minutes = Math.ceil(error.retryAfter / 60);
+      return `${error.detail} You can try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+    }
+    return error.detail;
+  }
+  return 'Something went wrong in the page. Reload and try again.';
+}
+
+/** The form field an error is about, if any: only the top-level name (`roles.0` → `roles`). */
+export function fieldOf(error: unknown): string | undefined {
+  return error instanceof ApiError && error.field ? error.field.split('.')[0] : undefined;
+}

@@ -1,0 +1,11 @@
+// The typed API client the app provides to every component through context (see ../context.ts).
+// Tests or a future offline layer can provide a different object with the same shape.
+import { authApi } from './auth.js';
+import { communitiesApi } from './communities.js';
+
+export const api = { auth: authApi, communities: communitiesApi };
+export type Api = typeof api;
+
+export { ApiError, messageFor, fieldOf } from './errors.js';
+export type { Me, MembershipSummary, User } from './auth.js';
+export type { Community, Member, Invite } from './communities.js';

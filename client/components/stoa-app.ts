@@ -1,0 +1,249 @@
+// The root element: owns the session and the current route, provides the API client and the session
+// through context, renders the header, the skip link, the page for the route, and the app-wide live region.
+import { LitElement, css, html, type TemplateResult } from 'lit';
+import { ContextProvider } from '@lit/context';
+import { api as defaultApi, messageFor, type Api, type MembershipSummary } from '../api/index.js';
+import { apiContext, sessionContext, type Session } from '../context.js';
+import { inAppLinkTarget, paths, resolve, SIGNED_IN_ONLY, SIGNED_OUT_ONLY, type Route } from '../router.js';
+import { base, forms } from '../styles.js';
+import './stoa-header.js';
+import './stoa-login-page.js';
+import './stoa-register-page.js';
+import './stoa-invite-page.js';
+import './stoa-communities-page.js';
+import './stoa-community-page.js';
+
+export class StoaApp extends LitElement {
+  static override properties = {
+    route: { state: true },
+    session: { state: true },
+    announcement: { state: true },
+    sessionError: { state: true },
+  };
+
+  declare route: Route;
+  declare session: Session;
+  declare announcement: string;
+  /** Why the first session check failed (offline, server down); shown with a retry button. */
+  declare sessionError: unknown;
+
+  private readonly apiProvider = new ContextProvider(this, { context: apiContext, initialValue: defaultApi });
+  private readonly sessionProvider = new ContextProvider(this, { context: sessionContext });
+  /** Move focus to <main> after the next render (set by in-app navigation, not by the first load). */
+  private focusMainAfterRender = false;
+
+  constructor() {
+    super();
+    this.route = resolve(location);
+    this.session = { status: 'loading', me: null };
+    this.announcement = '';
+    this.sessionError = null;
+    this.addEventListener('click', this.onClick);
+    this.addEventListener('stoa-navigate', (e) => this.navigate(e.detail.path, e.detail.replace));
+    this.addEventListener('stoa-session-changed', (e) => void this.onSessionChanged(e.detail));
+    this.addEventListener('stoa-sign-out', () => void this.signOut());
+    this.addEventListener('stoa-page-title', (e) => (document.title = `${e.detail.title} · Stoa`));
+    this.addEventListener('stoa-announce', (e) => this.announce(e.detail.message));
+  }
+
+  get api(): Api {
+    return this.apiProvider.value;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.onPopState);
+    void this.loadSession();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.onPopState);
+  }
+
+  override willUpdate(changed: Map<string, unknown>) {
+    if (changed.has('session')) this.sessionProvider.setValue(this.session);
+    if (changed.has('route') || changed.has('session')) this.redirectIfNeeded();
+  }
+
+  override updated(changed: Map<string, unknown>) {
+    if (changed.has('route') && (this.route.name === 'not-found' || this.route.name === 'topic')) document.title = 'Page not found · Stoa';
+    if (this.focusMainAfterRender) {
+      this.focusMainAfterRender = false;
+      this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+    }
+  }
+
+  private async loadSession() {
+    this.sessionError = null;
+    const session = await this.fetchSession();
+    if (session) this.session = session;
+  }
+
+  /** null when the server could not be asked (offline, 5xx): then we do not know, and must not pretend "signed out". */
+  private async fetchSession(): Promise<Session | null> {
+    try {
+      const me = await this.api.auth.me();
+      return me ? { status: 'signed-in', me } : { status: 'signed-out', me: null };
+    } catch (error) {
+      this.sessionError = error;
+      return null;
+    }
+  }
+
+  private async onSessionChanged(detail: { navigateTo?: string; announce?: string }) {
+    const session = await this.fetchSession();
+    if (!session) {
+      this.announce(messageFor(this.sessionError));
+      return;
+    }
+    // Set the session and the route in one go, so no page renders for the in-between state
+    // (e.g. the sign-in page redirecting home before we navigate to ?next).
+    this.session = session;
+    if (detail.navigateTo) this.navigate(detail.navigateTo);
+    if (detail.announce) this.announce(detail.announce);
+  }
+
+  private async signOut() {
+    try {
+      await this.api.auth.logout();
+    } catch (error) {
+      this.announce(messageFor(error));
+      return;
+    }
+    this.session = { status: 'signed-out', me: null };
+    this.navigate(paths.login());
+    this.announce('You are signed out.');
+  }
+
+  /** Go to an in-app path. Redirects replace the history entry and leave focus where it is. */
+  navigate(path: string, replace = false) {
+    if (replace) history.replaceState(null, '', path);
+    else history.pushState(null, '', path);
+    this.route = resolve(location);
+    if (!replace) {
+      this.focusMainAfterRender = true;
+      window.scrollTo(0, 0);
+    }
+  }
+
+  private onPopState = () => {
+    this.route = resolve(location);
+    this.focusMainAfterRender = true;
+  };
+
+  private onClick = (event: MouseEvent) => {
+    const path = inAppLinkTarget(event);
+    if (path === null) return;
+    event.preventDefault();
+    this.navigate(path);
+  };
+
+  /** Signed-out visitors of private pages go to sign-in (and come back after); signed-in ones skip the sign-in forms. */
+  private redirectIfNeeded() {
+    const { route, session } = this;
+    if (session.status === 'loading') return;
+    if (session.status === 'signed-out' && SIGNED_IN_ONLY.has(route.name)) {
+      const here = location.pathname + location.search;
+      this.navigate(paths.login({ next: here === '/' ? null : here }), true);
+    } else if (session.status === 'signed-in' && SIGNED_OUT_ONLY.has(route.name)) {
+      this.navigate(paths.home(), true);
+    }
+  }
+
+  private announce(message: string) {
+    // Clear first so the same message twice is announced twice.
+    this.announcement = '';
+    requestAnimationFrame(() => (this.announcement = message));
+  }
+
+  private skipToMain(event: Event) {
+    event.preventDefault();
+    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+  }
+
+  /** The membership for the community in the current path, for the header's "my roles here". */
+  private currentMembership(): MembershipSummary | null {
+    const slug = 'slug' in this.route ? this.route.slug : null;
+    if (!slug || this.session.status !== 'signed-in') return null;
+    return this.session.me.memberships.find((m) => m.slug === slug) ?? null;
+  }
+
+  override render() {
+    return html`
+      <a class="skip-link" href="#main" @click=${this.skipToMain}>Skip to main content</a>
+      <stoa-header .me=${this.session.me} .membership=${this.currentMembership()}></stoa-header>
+      <main id="main" tabindex="-1">${this.session.status === 'loading' ? this.renderLoading() : this.renderPage(this.route)}</main>
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+    `;
+  }
+
+  private renderLoading() {
+    if (!this.sessionError) return html`<p role="status">Loading…</p>`;
+    return html`<h1>Stoa is out of reach</h1>
+      <p role="alert">${messageFor(this.sessionError)}</p>
+      <button type="button" class="retry" @click=${() => void this.loadSession()}>Try again</button>`;
+  }
+
+  /** One case per route name. Later features add theirs here (e.g. `topic` → <stoa-topic-page>). */
+  private renderPage(route: Route): TemplateResult {
+    switch (route.name) {
+      case 'login':
+        return html`<stoa-login-page .next=${route.next} .invite=${route.invite}></stoa-login-page>`;
+      case 'register':
+        return html`<stoa-register-page .invite=${route.invite}></stoa-register-page>`;
+      case 'invite':
+        return html`<stoa-invite-page .token=${route.token}></stoa-invite-page>`;
+      case 'home':
+        return html`<stoa-communities-page></stoa-communities-page>`;
+      case 'community':
+        return html`<stoa-community-page .slug=${route.slug}></stoa-community-page>`;
+      case 'topic': // the topics feature renders <stoa-topic-page> here
+      case 'not-found':
+        return html`<h1>Page not found</h1>
+          <p>There is nothing at this address. <a href=${paths.home()}>Go to your communities</a>.</p>`;
+    }
+  }
+
+  static override styles = [
+    base,
+    forms,
+    css`
+      :host {
+        display: block;
+        min-height: 100vh;
+      }
+      .skip-link {
+        position: absolute;
+        left: 0.5rem;
+        top: -4rem;
+        z-index: 10;
+        background: #fff;
+        padding: 0.75rem 1rem;
+        border: 2px solid var(--stoa-focus, #1a5fb4);
+        border-radius: 0.35rem;
+        font-weight: 600;
+      }
+      .skip-link:focus {
+        top: 0.5rem;
+      }
+      main {
+        display: block;
+        max-width: 60rem;
+        margin: 0 auto;
+        padding: 1.25rem 1rem 3rem;
+      }
+      main:focus {
+        outline: none; /* focused by the app after navigation, never by the user's Tab */
+      }
+    `,
+  ];
+}
+
+customElements.define('stoa-app', StoaApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-app': StoaApp;
+  }
+}

@@ -1,0 +1,140 @@
+// The site header: the Stoa name (home link), who is signed in, their roles in the community being
+// viewed, and the sign-out button. Pure view: data comes in as properties, sign-out goes up as an event.
+import { LitElement, css, html, nothing } from 'lit';
+import type { Me, MembershipSummary } from '../api/index.js';
+import { emit } from '../events.js';
+import { paths } from '../router.js';
+import { base, forms } from '../styles.js';
+import { roleNames } from '../roles.js';
+
+export class StoaHeader extends LitElement {
+  static override properties = {
+    me: { attribute: false },
+    membership: { attribute: false },
+  };
+
+  declare me: Me | null;
+  /** The signed-in user's membership of the community in the current page, if any. */
+  declare membership: MembershipSummary | null;
+
+  constructor() {
+    super();
+    this.me = null;
+    this.membership = null;
+  }
+
+  override render() {
+    const { me, membership } = this;
+    return html`
+      <header>
+        <div class="bar">
+          <a class="brand" href=${paths.home()}>Stoa</a>
+          ${me
+            ? html`
+                <nav aria-label="Main">
+                  <a href=${paths.home()}>My communities</a>
+                </nav>
+                <div class="who">
+                  <span>Signed in as <strong>${me.displayName}</strong>${me.isAdmin ? html` <span class="badge">admin</span>` : nothing}</span>
+                  <button type="button" class="secondary" @click=${() => emit(this, 'stoa-sign-out', {})}>Sign out</button>
+                </div>
+              `
+            : html`
+                <nav aria-label="Account">
+                  <a href=${paths.login()}>Sign in</a>
+                  <a href=${paths.register()}>Create an account</a>
+                </nav>
+              `}
+        </div>
+        ${me && membership
+          ? html`<p class="context">
+              In <strong>${membership.name}</strong>: <span class="roles">${roleNames(membership.roles).join(', ')}</span>${membership.suspended
+                ? html` <span class="badge warn">suspended</span>`
+                : nothing}
+            </p>`
+          : nothing}
+      </header>
+    `;
+  }
+
+  static override styles = [
+    base,
+    forms,
+    css`
+      :host {
+        display: block;
+        background: var(--stoa-header-bg, #14324f);
+        color: #fff;
+      }
+      header {
+        max-width: 60rem;
+        margin: 0 auto;
+        padding: 0.5rem 1rem;
+      }
+      .bar {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem 1.25rem;
+      }
+      a {
+        color: #fff;
+      }
+      :focus-visible {
+        outline-color: #ffd166;
+      }
+      .brand {
+        font-size: 1.35rem;
+        font-weight: 700;
+        text-decoration: none;
+        padding: 0.4rem 0;
+      }
+      nav {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 1rem;
+      }
+      nav a {
+        padding: 0.6rem 0;
+      }
+      .who {
+        margin-left: auto;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem 0.75rem;
+      }
+      button.secondary {
+        background: transparent;
+        color: #fff;
+        border-color: #fff;
+        min-height: 2.5rem;
+        padding: 0.25rem 0.85rem;
+      }
+      .context {
+        margin: 0.25rem 0 0.25rem;
+        font-size: 0.95rem;
+      }
+      .badge {
+        display: inline-block;
+        font-size: 0.8rem;
+        font-weight: 600;
+        padding: 0 0.4rem;
+        border: 1px solid currentColor;
+        border-radius: 0.25rem;
+      }
+      .badge.warn {
+        background: #ffd166;
+        color: #1b1b1b;
+      }
+    `,
+  ];
+}
+
+customElements.define('stoa-header', StoaHeader);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-header': StoaHeader;
+  }
+}

@@ -1,0 +1,90 @@
+// /invite/<token>, the page an invite link opens. Signed out: create an account (which accepts the
+// invite in the same request) or sign in first. Signed in: accept with this account and go to the community.
+import { LitElement, css, html } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { messageFor, type Api } from '../api/index.js';
+import { apiContext, sessionContext } from '../context.js';
+import { emit } from '../events.js';
+import { paths } from '../router.js';
+import { base, forms } from '../styles.js';
+import './stoa-register-form.js';
+
+export class StoaInvitePage extends LitElement {
+  static override properties = {
+    token: { attribute: false },
+    busy: { state: true },
+    error: { state: true },
+  };
+
+  declare token: string;
+  declare busy: boolean;
+  declare error: unknown;
+
+  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+
+  constructor() {
+    super();
+    this.token = '';
+    this.busy = false;
+    this.error = null;
+  }
+
+  override firstUpdated() {
+    emit(this, 'stoa-page-title', { title: 'Your invite' });
+  }
+
+  private async accept() {
+    if (this.busy) return;
+    this.busy = true;
+    this.error = null;
+    try {
+      const community = await (this.api.value as Api).communities.acceptInvite(this.token);
+      emit(this, 'stoa-session-changed', { navigateTo: paths.community(community.slug), announce: `Welcome to ${community.name}.` });
+    } catch (error) {
+      this.error = error;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  override render() {
+    const me = this.session.value?.me;
+    if (me) {
+      return html`
+        <h1>You are invited to a community</h1>
+        <p>You are signed in as <strong>${me.displayName}</strong> (${me.email}). Accept the invite to join with this account.</p>
+        <p id="invite-error" class="error" role="alert">${this.error ? messageFor(this.error) : ''}</p>
+        <button type="button" @click=${this.accept} ?disabled=${this.busy}>${this.busy ? 'Accepting…' : 'Accept invite'}</button>
+        <p class="after muted">Not you? Sign out from the header, then open the link again.</p>
+      `;
+    }
+    return html`
+      <h1>You are invited to a community</h1>
+      <p>Create your Stoa account to join. It takes a minute.</p>
+      <stoa-register-form .inviteToken=${this.token}></stoa-register-form>
+      <p class="after">Already have an account? <a href=${paths.login({ invite: this.token })}>Sign in to accept the invite</a>.</p>
+    `;
+  }
+
+  static override styles = [
+    base,
+    forms,
+    css`
+      .after {
+        margin-top: 1.5rem;
+      }
+      .error {
+        margin-bottom: 1rem;
+      }
+    `,
+  ];
+}
+
+customElements.define('stoa-invite-page', StoaInvitePage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-invite-page': StoaInvitePage;
+  }
+}

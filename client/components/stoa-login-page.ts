@@ -1,0 +1,110 @@
+// Sign in. With ?next=/path it returns there afterwards; with ?invite=<token> (from an invite link)
+// it accepts the invite right after signing in and opens the community.
+import { LitElement, css, html, nothing } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { messageFor, type Api } from '../api/index.js';
+import { apiContext } from '../context.js';
+import { emit } from '../events.js';
+import { describedBy, focusErrorField, formValues, invalidIf } from '../form-helpers.js';
+import { paths } from '../router.js';
+import { base, forms } from '../styles.js';
+import { LIMITS } from '../../shared/limits.js';
+
+export class StoaLoginPage extends LitElement {
+  static override properties = {
+    next: { attribute: false },
+    invite: { attribute: false },
+    busy: { state: true },
+    error: { state: true },
+  };
+
+  declare next: string | null;
+  declare invite: string | null;
+  declare busy: boolean;
+  declare error: unknown;
+
+  private readonly api = new ContextConsumer(this, { context: apiContext });
+
+  constructor() {
+    super();
+    this.next = null;
+    this.invite = null;
+    this.busy = false;
+    this.error = null;
+  }
+
+  override firstUpdated() {
+    emit(this, 'stoa-page-title', { title: 'Sign in' });
+  }
+
+  private async submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (this.busy) return; // never send twice
+    const api = this.api.value as Api;
+    const { email = '', password = '' } = formValues(event.target as HTMLFormElement);
+    this.busy = true;
+    this.error = null;
+    try {
+      await api.auth.login({ email, password });
+    } catch (error) {
+      this.busy = false;
+      this.error = error;
+      await this.updateComplete;
+      focusErrorField(this.renderRoot, error);
+      return;
+    }
+    if (!this.invite) {
+      emit(this, 'stoa-session-changed', { navigateTo: this.next ?? paths.home() });
+      return;
+    }
+    try {
+      const community = await api.communities.acceptInvite(this.invite);
+      emit(this, 'stoa-session-changed', { navigateTo: paths.community(community.slug), announce: `Welcome to ${community.name}.` });
+    } catch (error) {
+      // Signed in, but the invite did not work: the invite page says why and offers what is possible.
+      emit(this, 'stoa-session-changed', { navigateTo: paths.invite(this.invite), announce: messageFor(error) });
+    }
+  }
+
+  override render() {
+    const error = this.error;
+    return html`
+      <h1>Sign in</h1>
+      ${this.invite ? html`<p>Sign in to accept your invite; you will go straight to the community.</p>` : nothing}
+      <form @submit=${this.submit}>
+        <div class="field">
+          <label for="email">Email</label>
+          <input id="email" name="email" type="email" autocomplete="username" required maxlength=${LIMITS.emailMax}
+            aria-invalid=${invalidIf(error, 'email')} aria-describedby=${describedBy(error, 'email', 'login-error')} />
+        </div>
+        <div class="field">
+          <label for="password">Password</label>
+          <input id="password" name="password" type="password" autocomplete="current-password" required
+            maxlength=${LIMITS.passwordMax} aria-invalid=${invalidIf(error, 'password')}
+            aria-describedby=${describedBy(error, 'password', 'login-error')} />
+        </div>
+        <p id="login-error" class="error" role="alert">${error ? messageFor(error) : ''}</p>
+        <div><button type="submit" ?disabled=${this.busy}>${this.busy ? 'Signing in…' : 'Sign in'}</button></div>
+      </form>
+      <p class="after">New to Stoa? <a href=${paths.register({ invite: this.invite })}>Create an account</a>.</p>
+    `;
+  }
+
+  static override styles = [
+    base,
+    forms,
+    css`
+      .after {
+        margin-top: 1.5rem;
+      }
+    `,
+  ];
+}
+
+customElements.define('stoa-login-page', StoaLoginPage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-login-page': StoaLoginPage;
+  }
+}

@@ -1,0 +1,96 @@
+// A tiny History-API router. The route table below is the whole map of the app: each entry turns a path
+// pattern (`:name` segments) and the query string into a typed Route. <stoa-app> renders the page for
+// each route name (see renderPage there). To add a page: add a Route variant, a ROUTES entry, and a case
+// in renderPage.
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'login'; next: string | null; invite: string | null }
+  | { name: 'register'; invite: string | null }
+  | { name: 'invite'; token: string }
+  | { name: 'community'; slug: string }
+  /** Reserved for the topics feature; not rendered yet (shows "not found"). */
+  | { name: 'topic'; slug: string; topicId: string }
+  | { name: 'not-found'; path: string };
+
+type Params = Record<string, string>;
+
+const ROUTES: Array<[pattern: string, build: (params: Params, query: URLSearchParams) => Route]> = [
+  ['/', () => ({ name: 'home' })],
+  ['/login', (_, q) => ({ name: 'login', next: safeNext(q.get('next')), invite: q.get('invite') })],
+  ['/register', (_, q) => ({ name: 'register', invite: q.get('invite') })],
+  ['/invite/:token', (p) => ({ name: 'invite', token: p.token! })],
+  ['/c/:slug', (p) => ({ name: 'community', slug: p.slug! })],
+  ['/c/:slug/t/:topicId', (p) => ({ name: 'topic', slug: p.slug!, topicId: p.topicId! })],
+];
+
+/** Routes that need a session; signed-out visitors are sent to /login?next=… */
+export const SIGNED_IN_ONLY: ReadonlySet<Route['name']> = new Set(['home', 'community', 'topic']);
+/** Routes that make no sense when signed in; signed-in visitors are sent home. */
+export const SIGNED_OUT_ONLY: ReadonlySet<Route['name']> = new Set(['login', 'register']);
+
+export function resolve(url: URL | Location): Route {
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const query = new URLSearchParams(url.search);
+  for (const [pattern, build] of ROUTES) {
+    const params = match(pattern, path);
+    if (params) return build(params, query);
+  }
+  return { name: 'not-found', path };
+}
+
+function match(pattern: string, path: string): Params | null {
+  const want = pattern.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return null;
+  const params: Params = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const g = got[i]!;
+    if (w.startsWith(':')) {
+      if (!g) return null;
+      try {
+        params[w.slice(1)] = decodeURIComponent(g);
+      } catch {
+        return null; // malformed percent-encoding
+      }
+    } else if (w !== g) return null;
+  }
+  return params;
+}
+
+/** Only same-site paths may be redirect targets (no `//evil.example`, no `https:`). */
+export function safeNext(next: string | null): string | null {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : null;
+}
+
+/** Paths, built in one place so links and redirects agree. */
+export const paths = {
+  home: () => '/',
+  login: (opts: { next?: string | null; invite?: string | null } = {}) => withQuery('/login', opts),
+  register: (opts: { invite?: string | null } = {}) => withQuery('/register', opts),
+  invite: (token: string) => `/invite/${encodeURIComponent(token)}`,
+  community: (slug: string) => `/c/${encodeURIComponent(slug)}`,
+  topic: (slug: string, topicId: string) => `/c/${encodeURIComponent(slug)}/t/${encodeURIComponent(topicId)}`,
+};
+
+function withQuery(path: string, query: Record<string, string | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/**
+ * For a click anywhere in the app (shadow DOM included), the in-app path it should navigate to, or null
+ * when the browser should handle it (modified clicks, other origins, downloads, new tabs, in-page anchors).
+ */
+export function inAppLinkTarget(event: MouseEvent): string | null {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return null;
+  const anchor = event.composedPath().find((n): n is HTMLAnchorElement => n instanceof HTMLAnchorElement);
+  if (!anchor || !anchor.href || anchor.hasAttribute('download') || (anchor.target && anchor.target !== '_self')) return null;
+  const url = new URL(anchor.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return null;
+  if (url.pathname === location.pathname && url.search === location.search && url.hash) return null;
+  return url.pathname + url.search + url.hash;
+}
