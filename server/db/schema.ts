@@ -158,9 +158,9 @@ export const topics = pgTable(
     pinned: boolean('pinned').notNull().default(false),
     solutionPostId: uuid('solution_post_id'),
     postCount: integer('post_count').notNull().default(0),
-    lastActivityAt: createdAt(),
+    lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
     createdAt: createdAt(),
-    updatedAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [index('topics_community_activity_idx').on(t.communityId, t.pinned, t.lastActivityAt)],
 );
@@ -295,7 +295,7 @@ export const topicReads = pgTable(
       .references(() => users.id),
     lastReadPostId: uuid('last_read_post_id'),
     lastReadAt: ts('last_read_at').notNull(), // created_at of the last read post: posts after it are unread
-    updatedAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.topicId] })],
 );
