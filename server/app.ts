@@ -17,6 +17,8 @@ import { createServices, type Services } from './services.js';
 import { healthRoutes } from './features/health/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { communityRoutes } from './features/communities/routes.js';
+import { topicRoutes } from './features/topics/routes.js';
+import { postRoutes } from './features/posts/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -90,6 +92,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   await app.register(healthRoutes);
   await app.register(authRoutes, { auth: services.auth, config });
   await app.register(communityRoutes, { communities: services.communities });
+  await app.register(topicRoutes, { topics: services.topics });
+  await app.register(postRoutes, { posts: services.posts });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);
