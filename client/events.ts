@@ -1,5 +1,7 @@
 // Properties go down, events come up. Components never change app state directly: they emit one of
-// these bubbling, composed events (they cross shadow roots) and <stoa-app> handles it.
+// these bubbling, composed events (they cross shadow roots) and <stoa-app> handles it. The topic events
+// (stoa-post-*, stoa-prompt-added, stoa-solution-changed) are handled by <stoa-topic-page>.
+import type { Post, Prompt } from './api/index.js';
 
 export interface StoaEvents {
   /** Go to an app path, e.g. `/c/elt`. `replace` replaces the history entry (redirects). */
@@ -12,6 +14,14 @@ export interface StoaEvents {
   'stoa-page-title': { title: string };
   /** Say something politely to screen readers through the app's live region. */
   'stoa-announce': { message: string };
+  /** A reply was posted (by me, from a composer). */
+  'stoa-post-created': { post: Post };
+  /** A post changed (my edit or withdrawal, or a helpful mark): merge these fields into the post with this id. */
+  'stoa-post-changed': { id: string } & Partial<Post>;
+  /** A facilitator added a prompt. */
+  'stoa-prompt-added': { prompt: Prompt };
+  /** The practice problem's solution was marked (or cleared with null). */
+  'stoa-solution-changed': { postId: string | null };
 }
 
 export function emit<K extends keyof StoaEvents>(from: EventTarget, type: K, detail: StoaEvents[K]): void {
@@ -25,5 +35,9 @@ declare global {
     'stoa-sign-out': CustomEvent<StoaEvents['stoa-sign-out']>;
     'stoa-page-title': CustomEvent<StoaEvents['stoa-page-title']>;
     'stoa-announce': CustomEvent<StoaEvents['stoa-announce']>;
+    'stoa-post-created': CustomEvent<StoaEvents['stoa-post-created']>;
+    'stoa-post-changed': CustomEvent<StoaEvents['stoa-post-changed']>;
+    'stoa-prompt-added': CustomEvent<StoaEvents['stoa-prompt-added']>;
+    'stoa-solution-changed': CustomEvent<StoaEvents['stoa-solution-changed']>;
   }
 }

@@ -9,7 +9,6 @@ export type Route =
   | { name: 'register'; invite: string | null }
   | { name: 'invite'; token: string }
   | { name: 'community'; slug: string }
-  /** Reserved for the topics feature; not rendered yet (shows "not found"). */
   | { name: 'topic'; slug: string; topicId: string }
   | { name: 'not-found'; path: string };
 

@@ -90,6 +90,24 @@ export const forms = css`
     background: #fff;
     color: inherit;
   }
+  textarea,
+  select,
+  input[type='datetime-local'] {
+    font: inherit;
+    width: 100%;
+    min-height: 2.75rem;
+    padding: 0.5rem 0.65rem;
+    border: 1px solid var(--stoa-input-border, #6b7380);
+    border-radius: 0.35rem;
+    background: #fff;
+    color: inherit;
+  }
+  textarea {
+    min-height: 7rem;
+    resize: vertical;
+  }
+  textarea[aria-invalid='true'],
+  select[aria-invalid='true'],
   input[aria-invalid='true'] {
     border-color: var(--stoa-danger, #b3261e);
     border-width: 2px;
@@ -146,5 +164,83 @@ export const forms = css`
   .status {
     color: var(--stoa-ok, #1d6b35);
     margin: 0;
+  }
+`;
+
+/** Member-written content (sanitised markdown HTML): readable, and never wider than the column. */
+export const prose = css`
+  .prose {
+    overflow-wrap: anywhere;
+  }
+  .prose > :first-child {
+    margin-top: 0;
+  }
+  .prose > :last-child {
+    margin-bottom: 0;
+  }
+  .prose p,
+  .prose ul,
+  .prose ol,
+  .prose blockquote,
+  .prose pre,
+  .prose table {
+    margin: 0 0 0.75rem;
+  }
+  .prose blockquote {
+    border-left: 4px solid var(--stoa-border, #c9ced6);
+    padding-left: 0.75rem;
+    color: var(--stoa-muted, #4d5562);
+  }
+  .prose pre {
+    overflow-x: auto;
+    background: #f0f2f5;
+    padding: 0.5rem;
+    border-radius: 0.35rem;
+  }
+  .prose img {
+    max-width: 100%;
+    height: auto;
+  }
+  .prose table {
+    display: block;
+    overflow-x: auto;
+    border-collapse: collapse;
+  }
+  .prose th,
+  .prose td {
+    border: 1px solid var(--stoa-border, #c9ced6);
+    padding: 0.25rem 0.5rem;
+  }
+`;
+
+/** Small labels: topic kind, status, unread counts. */
+export const badges = css`
+  .badge {
+    display: inline-block;
+    font-size: 0.8rem;
+    font-weight: 600;
+    line-height: 1.4;
+    padding: 0 0.45rem;
+    border: 1px solid currentColor;
+    border-radius: 0.25rem;
+    white-space: nowrap;
+  }
+  .badge.open {
+    color: #1d6b35;
+  }
+  .badge.upcoming {
+    color: #7a4d00;
+  }
+  .badge.closed {
+    color: #4d5562;
+  }
+  .badge.unread {
+    background: var(--stoa-accent, #0b57a4);
+    border-color: var(--stoa-accent, #0b57a4);
+    color: #fff;
+  }
+  .badge.scheduled {
+    background: #fff4d6;
+    color: #5c3d00;
   }
 `;

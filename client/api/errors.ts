@@ -13,6 +13,8 @@ export class ApiError extends Error {
     readonly field?: string,
     /** Seconds to wait before retrying (429). */
     readonly retryAfter?: number,
+    /** The whole problem document, for codes that carry more (e.g. `currentVersion` on `version_conflict`). */
+    readonly problem: Readonly<Record<string, unknown>> = {},
   ) {
     super(detail);
     this.name = 'ApiError';

@@ -11,7 +11,14 @@ interface ProblemShape {
   retryAfter?: unknown;
 }
 
-export async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export async function request<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+  /** Extra request headers, e.g. `Idempotency-Key` on post creation. */
+  extraHeaders?: Record<string, string>,
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -19,7 +26,7 @@ export async function request<T>(method: Method, path: string, body?: unknown, s
       // Same-origin fetch: the browser sends the session cookie and, for writes, the Origin header
       // that the server's CSRF check requires.
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...extraHeaders },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       ...(signal ? { signal } : {}),
     });
@@ -44,5 +51,5 @@ function toApiError(response: Response, data: unknown): ApiError {
         ? 'Stoa is having trouble right now. Try again in a moment.'
         : `The request failed (HTTP ${response.status}).`;
   const retryAfter = typeof p.retryAfter === 'number' ? p.retryAfter : Number(response.headers.get('retry-after')) || undefined;
-  return new ApiError(response.status, code, detail, typeof p.field === 'string' ? p.field : undefined, retryAfter);
+  return new ApiError(response.status, code, detail, typeof p.field === 'string' ? p.field : undefined, retryAfter, p as Record<string, unknown>);
 }

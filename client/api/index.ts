@@ -2,10 +2,14 @@
 // Tests or a future offline layer can provide a different object with the same shape.
 import { authApi } from './auth.js';
 import { communitiesApi } from './communities.js';
+import { postsApi } from './posts.js';
+import { topicsApi } from './topics.js';
 
-export const api = { auth: authApi, communities: communitiesApi };
+export const api = { auth: authApi, communities: communitiesApi, topics: topicsApi, posts: postsApi };
 export type Api = typeof api;
 
 export { ApiError, messageFor, fieldOf } from './errors.js';
 export type { Me, MembershipSummary, User } from './auth.js';
 export type { Community, Member, Invite } from './communities.js';
+export type { Prompt, ReadPosition, TopicDetail, TopicKind, TopicListFilter, TopicStatus, TopicSummary } from './topics.js';
+export type { Post, Revision } from './posts.js';

@@ -12,6 +12,7 @@ import './stoa-register-page.js';
 import './stoa-invite-page.js';
 import './stoa-communities-page.js';
 import './stoa-community-page.js';
+import './stoa-topic-page.js';
 
 export class StoaApp extends LitElement {
   static override properties = {
@@ -67,7 +68,7 @@ export class StoaApp extends LitElement {
   }
 
   override updated(changed: Map<string, unknown>) {
-    if (changed.has('route') && (this.route.name === 'not-found' || this.route.name === 'topic')) document.title = 'Page not found · Stoa';
+    if (changed.has('route') && this.route.name === 'not-found') document.title = 'Page not found · Stoa';
     if (this.focusMainAfterRender) {
       this.focusMainAfterRender = false;
       this.renderRoot.querySelector<HTMLElement>('main')?.focus();
@@ -185,7 +186,7 @@ export class StoaApp extends LitElement {
       <button type="button" class="retry" @click=${() => void this.loadSession()}>Try again</button>`;
   }
 
-  /** One case per route name. Later features add theirs here (e.g. `topic` → <stoa-topic-page>). */
+  /** One case per route name. */
   private renderPage(route: Route): TemplateResult {
     switch (route.name) {
       case 'login':
@@ -198,7 +199,8 @@ export class StoaApp extends LitElement {
         return html`<stoa-communities-page></stoa-communities-page>`;
       case 'community':
         return html`<stoa-community-page .slug=${route.slug}></stoa-community-page>`;
-      case 'topic': // the topics feature renders <stoa-topic-page> here
+      case 'topic':
+        return html`<stoa-topic-page .slug=${route.slug} .topicId=${route.topicId}></stoa-topic-page>`;
       case 'not-found':
         return html`<h1>Page not found</h1>
           <p>There is nothing at this address. <a href=${paths.home()}>Go to your communities</a>.</p>`;

@@ -1,31 +1,265 @@
-// THE SLOT FOR TOPICS. The community page renders <stoa-topic-list .community=${community}> under its
-// "Topics" heading. The topics feature replaces this element's body (load GET .../topics with a Task,
-// link each topic to paths.topic(slug, topicId)); the page around it does not need to change.
-import { LitElement, css, html } from 'lit';
-import type { Community } from '../api/index.js';
-import { base } from '../styles.js';
+// The community's topics, under the community page's "Topics" heading: pinned first, then by latest
+// activity (the server's order); filters for open / upcoming / closed and CPD topics / practice problems;
+// each row with kind, status, dates, "N posted · M read" and my unread count; "load more" with the cursor.
+// Also the buttons that open the new-topic forms: a practice problem for any (unsuspended) member, a CPD
+// topic for facilitators.
+import { LitElement, css, html, nothing } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { Task, initialState } from '@lit/task';
+import { repeat } from 'lit/directives/repeat.js';
+import { messageFor, type Api, type Community, type TopicKind, type TopicStatus, type TopicSummary } from '../api/index.js';
+import { apiContext, sessionContext } from '../context.js';
+import { formatDate, formatDateTime } from '../format.js';
+import { paths } from '../router.js';
+import { badges, base, forms } from '../styles.js';
+import './stoa-cpd-topic-form.js';
+import './stoa-problem-form.js';
+
+const STATUS_OPTIONS: Array<[value: TopicStatus | '', label: string]> = [
+  ['', 'Any status'],
+  ['open', 'Open'],
+  ['upcoming', 'Upcoming'],
+  ['closed', 'Closed'],
+];
+const KIND_OPTIONS: Array<[value: TopicKind | '', label: string]> = [
+  ['', 'CPD topics and practice problems'],
+  ['cpd', 'CPD topics'],
+  ['problem', 'Practice problems'],
+];
 
 export class StoaTopicList extends LitElement {
   static override properties = {
     community: { attribute: false },
+    status: { state: true },
+    kind: { state: true },
+    more: { state: true },
+    nextCursor: { state: true },
+    loadingMore: { state: true },
+    moreError: { state: true },
+    openForm: { state: true },
+    markingRead: { state: true },
   };
 
   declare community: Community | null;
+  declare status: TopicStatus | '';
+  declare kind: TopicKind | '';
+  /** Topics from "load more" pages, after the first page. */
+  declare more: TopicSummary[];
+  declare nextCursor: string | null;
+  declare loadingMore: boolean;
+  declare moreError: unknown;
+  declare openForm: 'problem' | 'cpd' | null;
+  declare markingRead: boolean;
+
+  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+
+  private readonly topics = new Task(this, {
+    task: async ([communityId, status, kind], { signal }) => {
+      if (!communityId) return initialState;
+      const page = await (this.api.value as Api).topics.list(communityId, { status: status || undefined, kind: kind || undefined }, signal);
+      this.more = [];
+      this.nextCursor = page.nextCursor;
+      this.moreError = null;
+      return page.items;
+    },
+    args: () => [this.community?.id, this.status, this.kind] as const,
+  });
 
   constructor() {
     super();
     this.community = null;
+    this.status = '';
+    this.kind = '';
+    this.more = [];
+    this.nextCursor = null;
+    this.loadingMore = false;
+    this.moreError = null;
+    this.openForm = null;
+    this.markingRead = false;
+  }
+
+  private get isSuspended() {
+    return !!this.session.value?.me?.memberships.find((m) => m.communityId === this.community?.id)?.suspended;
+  }
+
+  private async loadMore() {
+    const communityId = this.community?.id;
+    if (!communityId || !this.nextCursor || this.loadingMore) return;
+    this.loadingMore = true;
+    this.moreError = null;
+    try {
+      const page = await (this.api.value as Api).topics.list(communityId, { status: this.status || undefined, kind: this.kind || undefined, cursor: this.nextCursor });
+      const known = new Set([...(this.topics.value ?? []), ...this.more].map((t) => t.id));
+      this.more = [...this.more, ...page.items.filter((t) => !known.has(t.id))];
+      this.nextCursor = page.nextCursor;
+    } catch (error) {
+      this.moreError = error;
+    } finally {
+      this.loadingMore = false;
+    }
+  }
+
+  private async markAllRead() {
+    if (!this.community || this.markingRead) return;
+    this.markingRead = true;
+    try {
+      await (this.api.value as Api).topics.markAllRead(this.community.id);
+      this.topics.run();
+    } catch (error) {
+      this.moreError = error;
+    } finally {
+      this.markingRead = false;
+    }
   }
 
   override render() {
-    return html`<p class="muted">No topics yet.</p>`;
+    const c = this.community;
+    if (!c) return nothing;
+    const member = c.myRoles !== null;
+    const canPost = member && !this.isSuspended;
+    const canCpd = canPost && !!c.myRoles?.includes('facilitator');
+    return html`
+      ${canPost
+        ? html`<div class="new-topic">
+            <button type="button" class="secondary" aria-expanded=${this.openForm === 'problem' ? 'true' : 'false'}
+              @click=${() => (this.openForm = this.openForm === 'problem' ? null : 'problem')}>New practice problem</button>
+            ${canCpd
+              ? html`<button type="button" class="secondary" aria-expanded=${this.openForm === 'cpd' ? 'true' : 'false'}
+                  @click=${() => (this.openForm = this.openForm === 'cpd' ? null : 'cpd')}>New CPD topic</button>`
+              : nothing}
+          </div>
+          ${this.openForm === 'problem'
+            ? html`<div class="card form-card"><h3>New practice problem</h3><stoa-problem-form .community=${c}></stoa-problem-form></div>`
+            : nothing}
+          ${this.openForm === 'cpd' ? html`<div class="card form-card"><h3>New CPD topic</h3><stoa-cpd-topic-form .community=${c}></stoa-cpd-topic-form></div>` : nothing}`
+        : nothing}
+      <div class="filters" role="group" aria-label="Filter topics">
+        <div class="field">
+          <label for="topic-status">Status</label>
+          <select id="topic-status" @change=${(e: Event) => (this.status = (e.target as HTMLSelectElement).value as TopicStatus | '')}>
+            ${STATUS_OPTIONS.map(([value, label]) => html`<option value=${value} ?selected=${this.status === value}>${label}</option>`)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="topic-kind">Kind</label>
+          <select id="topic-kind" @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as TopicKind | '')}>
+            ${KIND_OPTIONS.map(([value, label]) => html`<option value=${value} ?selected=${this.kind === value}>${label}</option>`)}
+          </select>
+        </div>
+      </div>
+      ${this.topics.render({
+        initial: () => nothing,
+        pending: () => (this.topics.value ? this.renderList([...this.topics.value, ...this.more], true) : html`<p role="status">Loading topics…</p>`),
+        error: (error) => html`<p class="error" role="alert">${messageFor(error)}</p>
+          <button type="button" @click=${() => this.topics.run()}>Try again</button>`,
+        complete: (items) => this.renderList([...items, ...this.more], false),
+      })}
+    `;
+  }
+
+  private renderList(items: TopicSummary[], refreshing: boolean) {
+    if (!items.length) {
+      return html`<p class="muted">${this.status || this.kind ? 'No topics match these filters.' : 'No topics yet.'}</p>`;
+    }
+    const slug = this.community!.slug;
+    const anyUnread = items.some((t) => t.unreadCount > 0);
+    return html`
+      <ul class="topics" aria-busy=${refreshing ? 'true' : 'false'}>
+        ${repeat(
+          items,
+          (t) => t.id,
+          (t) => html`<li class="card">
+            <p class="kind">
+              <span class="badge">${t.kind === 'cpd' ? 'CPD topic' : 'Practice problem'}</span>
+              <span class="badge ${t.status}">${t.status}</span>
+              ${t.pinned ? html`<span class="badge">pinned</span>` : nothing}
+              ${t.locked ? html`<span class="badge closed">locked</span>` : nothing}
+              ${t.hasSolution ? html`<span class="badge open">solved</span>` : nothing}
+            </p>
+            <h3>
+              <a href=${paths.topic(slug, t.id)}>${t.title}</a>
+              ${t.unreadCount > 0 ? html`<span class="badge unread">${t.unreadCount} unread</span>` : nothing}
+            </h3>
+            <p class="meta muted">
+              ${t.opensAt ? html`<span>Opens <time datetime=${t.opensAt}>${formatDate(t.opensAt)}</time></span>` : nothing}
+              ${t.closesAt ? html`<span>Closes <time datetime=${t.closesAt}>${formatDate(t.closesAt)}</time></span>` : nothing}
+              <span>${t.posterCount} posted · ${t.readerCount} read</span>
+              <span>Last activity <time datetime=${t.lastActivityAt}>${formatDateTime(t.lastActivityAt)}</time></span>
+            </p>
+          </li>`,
+        )}
+      </ul>
+      ${this.moreError ? html`<p class="error" role="alert">${messageFor(this.moreError)}</p>` : nothing}
+      <div class="list-actions">
+        ${this.nextCursor
+          ? html`<button type="button" class="secondary" ?disabled=${this.loadingMore} @click=${() => void this.loadMore()}>
+              ${this.loadingMore ? 'Loading…' : 'Load more topics'}</button>`
+          : nothing}
+        ${anyUnread
+          ? html`<button type="button" class="secondary" ?disabled=${this.markingRead} @click=${() => void this.markAllRead()}>Mark all read</button>`
+          : nothing}
+      </div>
+    `;
   }
 
   static override styles = [
     base,
+    forms,
+    badges,
     css`
       :host {
         display: block;
+      }
+      .new-topic,
+      .list-actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        margin-bottom: 1rem;
+      }
+      .list-actions {
+        margin-top: 1rem;
+      }
+      .form-card {
+        margin-bottom: 1.5rem;
+      }
+      .form-card h3 {
+        font-size: 1.15rem;
+      }
+      .filters {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem 1rem;
+        margin-bottom: 1rem;
+      }
+      .filters .field {
+        flex: 1 1 12rem;
+      }
+      .topics {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+        display: grid;
+        gap: 0.75rem;
+      }
+      .topics h3 {
+        font-size: 1.15rem;
+        margin: 0.25rem 0;
+        overflow-wrap: anywhere;
+      }
+      .kind {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.35rem;
+        margin: 0;
+      }
+      .meta {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0 1rem;
+        font-size: 0.9rem;
+        margin: 0;
       }
     `,
   ];

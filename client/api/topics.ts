@@ -1,0 +1,49 @@
+// Topics (CPD topics and practice problems), prompts, solutions and read tracking:
+// /api/communities/:id/topics, /api/topics/*.
+import type {
+  AddPromptBody,
+  CreateTopicBody,
+  Prompt,
+  ReadPosition,
+  TopicDetail,
+  TopicKind,
+  TopicPage,
+  TopicStatus,
+  TopicSummary,
+  UpdateTopicBody,
+} from '../../shared/schemas/topics.js';
+import { request } from './http.js';
+
+export type { AddPromptBody, CreateTopicBody, Prompt, ReadPosition, TopicDetail, TopicKind, TopicPage, TopicStatus, TopicSummary, UpdateTopicBody };
+
+const id = (value: string) => encodeURIComponent(value);
+
+export interface TopicListFilter {
+  status?: TopicStatus | undefined;
+  kind?: TopicKind | undefined;
+  cursor?: string | null | undefined;
+  limit?: number | undefined;
+}
+
+function query(params: Record<string, string | number | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export const topicsApi = {
+  list: (communityId: string, filter: TopicListFilter = {}, signal?: AbortSignal) =>
+    request<TopicPage>('GET', `/api/communities/${id(communityId)}/topics${query({ ...filter })}`, undefined, signal),
+  create: (communityId: string, body: CreateTopicBody) => request<TopicDetail>('POST', `/api/communities/${id(communityId)}/topics`, body),
+  markAllRead: (communityId: string) => request<void>('POST', `/api/communities/${id(communityId)}/read-all`),
+  /** The topic page; the server records today's view. */
+  get: (topicId: string, signal?: AbortSignal) => request<TopicDetail>('GET', `/api/topics/${id(topicId)}`, undefined, signal),
+  update: (topicId: string, body: UpdateTopicBody) => request<TopicDetail>('PATCH', `/api/topics/${id(topicId)}`, body),
+  addPrompt: (topicId: string, body: AddPromptBody) => request<Prompt>('POST', `/api/topics/${id(topicId)}/prompts`, body),
+  markRead: (topicId: string, postId: string) => request<ReadPosition>('POST', `/api/topics/${id(topicId)}/read`, { postId }),
+  setSolution: (topicId: string, postId: string | null) =>
+    request<{ topicId: string; solutionPostId: string | null }>('POST', `/api/topics/${id(topicId)}/solution`, { postId }),
+};
+
+export { query as toQueryString };

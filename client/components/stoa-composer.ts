@@ -1,0 +1,220 @@
+// The reply composer: markdown textarea with a live preview (the same shared markdown module as the
+// server), a draft kept in localStorage (survives reloads and lost connections; cleared only after the
+// server confirmed the post) and an idempotent submit: the Idempotency-Key is chosen once per draft text
+// and reused on retry, so "post again" after a failed response never makes a second post.
+import { LitElement, css, html, nothing } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { ApiError, messageFor, type Api } from '../api/index.js';
+import { apiContext } from '../context.js';
+import { clearDraft, idempotencyKeyFor, loadDraft, saveDraft, type DraftPlace } from '../drafts.js';
+import { emit } from '../events.js';
+import { base, forms, prose } from '../styles.js';
+import { LIMITS } from '../../shared/limits.js';
+import { renderMarkdown } from '../../shared/markdown.js';
+
+let composerCount = 0;
+
+export class StoaComposer extends LitElement {
+  static override properties = {
+    topicId: { attribute: false },
+    promptId: { attribute: false },
+    parentId: { attribute: false },
+    label: { attribute: false },
+    disabledReason: { attribute: false },
+    body: { state: true },
+    preview: { state: true },
+    busy: { state: true },
+    error: { state: true },
+    status: { state: true },
+  };
+
+  declare topicId: string;
+  declare promptId: string | null;
+  declare parentId: string | null;
+  /** The textarea's label, e.g. "Your reply to prompt 1". */
+  declare label: string;
+  /** Why replying is not possible here (closed, locked, not open yet, suspended), or null. */
+  declare disabledReason: string | null;
+  declare body: string;
+  /** The rendered preview of `body` (updated on the next frame after typing). */
+  declare preview: string;
+  declare busy: boolean;
+  declare error: unknown;
+  declare status: string;
+
+  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly uid = `composer-${++composerCount}`;
+  private loadedFor = '';
+  private previewFrame = 0;
+
+  constructor() {
+    super();
+    this.topicId = '';
+    this.promptId = null;
+    this.parentId = null;
+    this.label = 'Your reply';
+    this.disabledReason = null;
+    this.body = '';
+    this.preview = '';
+    this.busy = false;
+    this.error = null;
+    this.status = '';
+  }
+
+  private get place(): DraftPlace {
+    return { topicId: this.topicId, promptId: this.promptId, parentId: this.parentId };
+  }
+
+  override willUpdate(changed: Map<string, unknown>) {
+    // Load the saved draft for this place (on first render and if the element is reused for another place).
+    const placeKey = `${this.topicId}|${this.promptId}|${this.parentId}`;
+    if (this.topicId && placeKey !== this.loadedFor) {
+      this.loadedFor = placeKey;
+      const draft = loadDraft(this.place);
+      this.body = draft?.body ?? '';
+      this.preview = this.renderPreview(this.body);
+      if (draft?.body) this.status = 'Your unsent draft is restored.';
+    }
+    void changed;
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    cancelAnimationFrame(this.previewFrame);
+  }
+
+  private renderPreview(source: string): string {
+    if (!source.trim()) return '';
+    try {
+      return renderMarkdown(source);
+    } catch {
+      return ''; // over the length limit: the server will say so on submit
+    }
+  }
+
+  private onInput(event: InputEvent) {
+    this.body = (event.target as HTMLTextAreaElement).value;
+    this.status = '';
+    // Save on every keystroke: a reload or a crash a second later must not lose the text. The stored
+    // Idempotency-Key stays with the text it was made for; idempotencyKeyFor() makes a new one for new text.
+    const previous = loadDraft(this.place);
+    saveDraft(this.place, { body: this.body, idempotencyKey: previous?.idempotencyKey ?? null, keyBody: previous?.keyBody ?? null });
+    cancelAnimationFrame(this.previewFrame);
+    this.previewFrame = requestAnimationFrame(() => (this.preview = this.renderPreview(this.body)));
+  }
+
+  private async submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (this.busy || this.disabledReason) return; // never two submissions at once
+    const body = this.body;
+    if (!body.trim()) {
+      this.error = new ApiError(400, 'empty_text', 'Write something first.', 'body');
+      return;
+    }
+    const draft = loadDraft(this.place);
+    const idempotencyKey = idempotencyKeyFor(draft, body);
+    // Remember the key with the text before sending: if the response is lost, the retry reuses it.
+    saveDraft(this.place, { body, idempotencyKey, keyBody: body });
+    this.busy = true;
+    this.error = null;
+    this.status = '';
+    try {
+      const post = await (this.api.value as Api).posts.create(
+        this.topicId,
+        { body, ...(this.parentId ? { parentId: this.parentId } : this.promptId ? { promptId: this.promptId } : {}) },
+        idempotencyKey,
+      );
+      clearDraft(this.place);
+      this.body = '';
+      this.preview = '';
+      emit(this, 'stoa-post-created', { post });
+      emit(this, 'stoa-announce', { message: 'Your reply is posted.' });
+    } catch (error) {
+      this.error = error;
+      await this.updateComplete;
+      this.renderRoot.querySelector('textarea')?.focus();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  override render() {
+    const { uid, error } = this;
+    if (this.disabledReason) {
+      return html`<p class="disabled muted" role="note">${this.disabledReason}</p>`;
+    }
+    const errorText = error
+      ? `${messageFor(error)}${error instanceof ApiError && (error.status === 0 || error.status >= 500) ? ' Your reply is kept here; posting it again will not post it twice.' : ''}`
+      : '';
+    return html`
+      <form @submit=${this.submit} aria-label=${this.label}>
+        <div class="field">
+          <label for=${`${uid}-body`}>${this.label}</label>
+          <span class="hint" id=${`${uid}-hint`}>Markdown works: **bold**, *italic*, - lists, [links](https://…). Your draft is saved on this device.</span>
+          <textarea id=${`${uid}-body`} name="body" .value=${this.body} @input=${this.onInput} maxlength=${LIMITS.postBodyMax}
+            aria-invalid=${error ? 'true' : 'false'} aria-describedby=${`${uid}-hint${error ? ` ${uid}-error` : ''}`}></textarea>
+        </div>
+        ${this.preview
+          ? html`<section class="preview" aria-label="Preview">
+              <p class="preview-label muted">Preview</p>
+              <div class="prose">${unsafeHTML(this.preview)}</div>
+            </section>`
+          : nothing}
+        <p class="error" role="alert" id=${`${uid}-error`}>${errorText}</p>
+        <div class="actions">
+          <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Posting…' : 'Post reply'}</button>
+          <span class="status" role="status">${this.status}</span>
+        </div>
+      </form>
+    `;
+  }
+
+  static override styles = [
+    base,
+    forms,
+    prose,
+    css`
+      :host {
+        display: block;
+      }
+      form {
+        max-width: none;
+        gap: 0.5rem;
+      }
+      .preview {
+        border: 1px dashed var(--stoa-border, #c9ced6);
+        border-radius: 0.35rem;
+        padding: 0.5rem 0.75rem;
+        background: #fbfbfc;
+      }
+      .preview-label {
+        font-size: 0.85rem;
+        margin: 0 0 0.25rem;
+      }
+      .error:empty {
+        display: none;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem 1rem;
+      }
+      .disabled {
+        margin: 0;
+        padding: 0.5rem 0.75rem;
+        background: #f0f2f5;
+        border-radius: 0.35rem;
+      }
+    `,
+  ];
+}
+
+customElements.define('stoa-composer', StoaComposer);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-composer': StoaComposer;
+  }
+}

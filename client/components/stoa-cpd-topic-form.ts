@@ -1,0 +1,274 @@
+// "New CPD topic" (facilitators): title, article (markdown) with an optional source link, 1–10 prompts
+// (each with an optional release time and "answer before you see others"), an optional schedule
+// (opensAt/closesAt) and guest facilitators chosen from the member list. The server names the field of a
+// validation error (e.g. `prompts.1.body`); that field is marked and focused. On success the topic opens.
+import { LitElement, css, html, nothing } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { Task, initialState } from '@lit/task';
+import { repeat } from 'lit/directives/repeat.js';
+import { fieldOf, messageFor, type Api, type Community } from '../api/index.js';
+import { apiContext, sessionContext } from '../context.js';
+import { emit } from '../events.js';
+import { fieldPathOf, focusErrorPath, invalidIf, invalidIfPath } from '../form-helpers.js';
+import { localInputToIso } from '../format.js';
+import { paths } from '../router.js';
+import { base, forms } from '../styles.js';
+import { LIMITS } from '../../shared/limits.js';
+import type { CreateTopicBody } from '../../shared/schemas/topics.js';
+
+interface PromptDraft {
+  /** Stable key for rendering (prompts can be removed from the middle). */
+  key: number;
+  body: string;
+  releaseAt: string;
+  answerFirst: boolean;
+}
+
+let promptKeys = 0;
+const emptyPrompt = (): PromptDraft => ({ key: ++promptKeys, body: '', releaseAt: '', answerFirst: false });
+
+export class StoaCpdTopicForm extends LitElement {
+  static override properties = {
+    community: { attribute: false },
+    prompts: { state: true },
+    busy: { state: true },
+    error: { state: true },
+  };
+
+  declare community: Community | null;
+  declare prompts: PromptDraft[];
+  declare busy: boolean;
+  declare error: unknown;
+
+  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+
+  /** Other members, for guest facilitators (the member list is open to facilitators). */
+  private readonly members = new Task(this, {
+    task: async ([communityId], { signal }) => {
+      if (!communityId) return initialState;
+      return (await (this.api.value as Api).communities.listMembers(communityId, signal)).items;
+    },
+    args: () => [this.community?.id] as const,
+  });
+
+  constructor() {
+    super();
+    this.community = null;
+    this.prompts = [emptyPrompt()];
+    this.busy = false;
+    this.error = null;
+  }
+
+  private updatePrompt(key: number, change: Partial<PromptDraft>) {
+    this.prompts = this.prompts.map((p) => (p.key === key ? { ...p, ...change } : p));
+  }
+
+  private async addPrompt() {
+    if (this.prompts.length >= LIMITS.promptsMax) return;
+    const added = emptyPrompt();
+    this.prompts = [...this.prompts, added];
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`#prompt-${added.key}-body`)?.focus();
+  }
+
+  private async removePrompt(key: number) {
+    if (this.prompts.length <= 1) return;
+    this.prompts = this.prompts.filter((p) => p.key !== key);
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.add-prompt')?.focus();
+  }
+
+  private async submit(event: SubmitEvent) {
+    event.preventDefault();
+    const c = this.community;
+    if (this.busy || !c) return;
+    const data = new FormData(event.target as HTMLFormElement);
+    const text = (name: string) => {
+      const v = data.get(name);
+      return typeof v === 'string' ? v : '';
+    };
+    const articleUrl = text('articleUrl').trim();
+    const opensAt = localInputToIso(text('opensAt'));
+    const closesAt = localInputToIso(text('closesAt'));
+    const facilitatorIds = data.getAll('facilitatorIds').map(String);
+    const body: CreateTopicBody = {
+      kind: 'cpd',
+      title: text('title'),
+      article: text('article'),
+      prompts: this.prompts.map((p) => {
+        const releaseAt = localInputToIso(p.releaseAt);
+        return { body: p.body, ...(releaseAt ? { releaseAt } : {}), ...(p.answerFirst ? { answerFirst: true } : {}) };
+      }),
+      ...(articleUrl ? { articleUrl } : {}),
+      ...(opensAt ? { opensAt } : {}),
+      ...(closesAt ? { closesAt } : {}),
+      ...(facilitatorIds.length ? { facilitatorIds } : {}),
+    };
+    this.busy = true;
+    this.error = null;
+    try {
+      const topic = await (this.api.value as Api).topics.create(c.id, body);
+      emit(this, 'stoa-navigate', { path: paths.topic(c.slug, topic.id) });
+      emit(this, 'stoa-announce', { message: 'The CPD topic is created.' });
+    } catch (error) {
+      this.error = error;
+      await this.updateComplete;
+      focusErrorPath(this.renderRoot, error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** aria-describedby: the hint, plus the error when it is about this exact field. */
+  private described(path: string, hintId?: string) {
+    const about = fieldPathOf(this.error) === path || fieldOf(this.error) === path;
+    const ids = [hintId, about ? 'cpd-error' : undefined];
+    return ids.filter(Boolean).join(' ') || nothing;
+  }
+
+  override render() {
+    const error = this.error;
+    const myId = this.session.value?.me?.id;
+    return html`<form @submit=${this.submit}>
+      <div class="field">
+        <label for="cpd-title">Title</label>
+        <input id="cpd-title" name="title" type="text" required maxlength=${LIMITS.titleMax} aria-invalid=${invalidIf(error, 'title')}
+          aria-describedby=${this.described('title')} />
+      </div>
+      <div class="field">
+        <label for="cpd-article">Article</label>
+        <span class="hint" id="cpd-article-hint">The reading that starts the discussion, in markdown.</span>
+        <textarea id="cpd-article" name="article" class="tall" required maxlength=${LIMITS.articleMax} aria-invalid=${invalidIf(error, 'article')}
+          aria-describedby=${this.described('article', 'cpd-article-hint')}></textarea>
+      </div>
+      <div class="field">
+        <label for="cpd-url">Source link (optional)</label>
+        <input id="cpd-url" name="articleUrl" type="url" placeholder="https://" maxlength=${LIMITS.urlMax} aria-invalid=${invalidIf(error, 'articleUrl')}
+          aria-describedby=${this.described('articleUrl')} />
+      </div>
+
+      <fieldset class="prompts">
+        <legend>Prompts (${this.prompts.length} of at most ${LIMITS.promptsMax})</legend>
+        ${repeat(
+          this.prompts,
+          (p) => p.key,
+          (p, i) => html`<div class="prompt" role="group" aria-labelledby=${`prompt-${p.key}-label`}>
+            <div class="field">
+              <label id=${`prompt-${p.key}-label`} for=${`prompt-${p.key}-body`}>Prompt ${i + 1}</label>
+              <textarea id=${`prompt-${p.key}-body`} name=${`prompts.${i}.body`} required maxlength=${LIMITS.promptBodyMax} .value=${p.body}
+                @input=${(e: Event) => this.updatePrompt(p.key, { body: (e.target as HTMLTextAreaElement).value })}
+                aria-invalid=${invalidIfPath(error, `prompts.${i}.body`)} aria-describedby=${this.described(`prompts.${i}.body`)}></textarea>
+            </div>
+            <div class="field">
+              <label for=${`prompt-${p.key}-release`}>Release prompt ${i + 1} at (optional)</label>
+              <span class="hint" id=${`prompt-${p.key}-release-hint`}>Until then only the topic's facilitators see it.</span>
+              <input id=${`prompt-${p.key}-release`} name=${`prompts.${i}.releaseAt`} type="datetime-local" .value=${p.releaseAt}
+                @input=${(e: Event) => this.updatePrompt(p.key, { releaseAt: (e.target as HTMLInputElement).value })}
+                aria-invalid=${invalidIfPath(error, `prompts.${i}.releaseAt`)}
+                aria-describedby=${this.described(`prompts.${i}.releaseAt`, `prompt-${p.key}-release-hint`)} />
+            </div>
+            <label class="check">
+              <input type="checkbox" .checked=${p.answerFirst} @change=${(e: Event) => this.updatePrompt(p.key, { answerFirst: (e.target as HTMLInputElement).checked })} />
+              Answer before you see others (prompt ${i + 1})
+            </label>
+            ${this.prompts.length > 1
+              ? html`<div><button type="button" class="secondary small" @click=${() => this.removePrompt(p.key)}>Remove prompt ${i + 1}</button></div>`
+              : nothing}
+          </div>`,
+        )}
+        ${this.prompts.length < LIMITS.promptsMax
+          ? html`<div><button type="button" class="secondary add-prompt" @click=${this.addPrompt}>Add another prompt</button></div>`
+          : nothing}
+      </fieldset>
+
+      <fieldset>
+        <legend>Schedule (optional)</legend>
+        <div class="row">
+          <div class="field">
+            <label for="cpd-opens">Opens at</label>
+            <input id="cpd-opens" name="opensAt" type="datetime-local" aria-invalid=${invalidIf(error, 'opensAt')} aria-describedby=${this.described('opensAt', 'cpd-opens-hint')} />
+            <span class="hint" id="cpd-opens-hint">Before then only facilitators see the topic.</span>
+          </div>
+          <div class="field">
+            <label for="cpd-closes">Closes at</label>
+            <input id="cpd-closes" name="closesAt" type="datetime-local" aria-invalid=${invalidIf(error, 'closesAt')} aria-describedby=${this.described('closesAt', 'cpd-closes-hint')} />
+            <span class="hint" id="cpd-closes-hint">After that it is read-only.</span>
+          </div>
+        </div>
+      </fieldset>
+
+      ${this.members.render({
+        initial: () => nothing,
+        pending: () => html`<p class="muted" role="status">Loading members…</p>`,
+        // Without the member list a topic is still possible: the author is always its facilitator.
+        error: () => nothing,
+        complete: (members) => {
+          const others = members.filter((m) => m.userId !== myId && !m.suspended);
+          if (!others.length) return nothing;
+          return html`<fieldset class="guests" aria-describedby=${this.described('facilitatorIds', 'cpd-guests-hint')}>
+            <legend>Guest facilitators (optional)</legend>
+            <span class="hint" id="cpd-guests-hint">They facilitate this topic only. You are always one.</span>
+            <div class="guest-list">
+              ${others.map((m) => html`<label class="check"><input type="checkbox" name="facilitatorIds" value=${m.userId} /> ${m.displayName}</label>`)}
+            </div>
+          </fieldset>`;
+        },
+      })}
+
+      <p class="error" role="alert" id="cpd-error">${error ? messageFor(error) : ''}</p>
+      <div><button type="submit" ?disabled=${this.busy}>${this.busy ? 'Creating…' : 'Create CPD topic'}</button></div>
+    </form>`;
+  }
+
+  static override styles = [
+    base,
+    forms,
+    css`
+      form {
+        max-width: 40rem;
+      }
+      textarea.tall {
+        min-height: 12rem;
+      }
+      .prompts {
+        display: grid;
+        gap: 1rem;
+      }
+      .prompt {
+        display: grid;
+        gap: 0.5rem;
+        padding-bottom: 1rem;
+        border-bottom: 1px solid #e3e6ea;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.75rem 1rem;
+      }
+      .row .field {
+        flex: 1 1 14rem;
+      }
+      .guest-list {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0 1.25rem;
+        max-height: 14rem;
+        overflow-y: auto;
+      }
+      button.small {
+        min-height: 2.75rem;
+        padding: 0.25rem 0.75rem;
+        font-size: 0.9rem;
+      }
+    `,
+  ];
+}
+
+customElements.define('stoa-cpd-topic-form', StoaCpdTopicForm);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-cpd-topic-form': StoaCpdTopicForm;
+  }
+}

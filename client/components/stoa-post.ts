@@ -1,0 +1,322 @@
+// One reply: author, time, the content (stored HTML re-sanitised here with the shared markdown module),
+// the helpful button, and for my own posts edit (optimistic concurrency with `version`) and withdraw;
+// "mark as solution" on practice problems for their author and facilitators; a reply composer on demand.
+// Changes go up as stoa-post-changed / stoa-solution-changed; the topic page owns the post list.
+import { LitElement, css, html, nothing } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { ApiError, messageFor, type Api, type Post } from '../api/index.js';
+import { apiContext } from '../context.js';
+import { emit } from '../events.js';
+import { formatDateTime } from '../format.js';
+import { base, forms, prose } from '../styles.js';
+import { LIMITS } from '../../shared/limits.js';
+import { sanitizeHtml } from '../../shared/markdown.js';
+import './stoa-composer.js';
+
+export class StoaPost extends LitElement {
+  static override properties = {
+    post: { attribute: false },
+    myUserId: { attribute: false },
+    inReplyTo: { attribute: false },
+    replyDisabledReason: { attribute: false },
+    canMarkSolution: { attribute: false },
+    isSolution: { attribute: false },
+    replyOpen: { attribute: false },
+    editing: { state: true },
+    busy: { state: true },
+    error: { state: true },
+    conflictVersion: { state: true },
+  };
+
+  declare post: Post;
+  declare myUserId: string;
+  /** Shown when the reply is displayed away from the post it answers (beyond the visual depth cap). */
+  declare inReplyTo: string | null;
+  /** Why replying is not possible (topic closed, locked…), or null. */
+  declare replyDisabledReason: string | null;
+  declare canMarkSolution: boolean;
+  declare isSolution: boolean;
+  /** The reply composer is open (the page opens it on load when a reply draft waits here). */
+  declare replyOpen: boolean;
+  declare editing: boolean;
+  declare busy: 'helpful' | 'edit' | 'withdraw' | 'solution' | null;
+  declare error: unknown;
+  /** After a 409 on edit: the version now on the server. */
+  declare conflictVersion: number | null;
+
+  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private safeHtml = '';
+  private safeHtmlFor: string | null = null;
+
+  constructor() {
+    super();
+    this.myUserId = '';
+    this.inReplyTo = null;
+    this.replyDisabledReason = null;
+    this.canMarkSolution = false;
+    this.isSolution = false;
+    this.replyOpen = false;
+    this.editing = false;
+    this.busy = null;
+    this.error = null;
+    this.conflictVersion = null;
+  }
+
+  override willUpdate() {
+    // Re-sanitise only when the HTML changed: long topics re-render often (live updates, paging).
+    const htmlIn = this.post?.bodyHtml ?? null;
+    if (htmlIn !== this.safeHtmlFor) {
+      this.safeHtmlFor = htmlIn;
+      this.safeHtml = htmlIn ? sanitizeHtml(htmlIn) : '';
+    }
+  }
+
+  private get apiClient() {
+    return this.api.value as Api;
+  }
+
+  private get mine() {
+    return this.post.author.id === this.myUserId;
+  }
+
+  private async run(kind: NonNullable<StoaPost['busy']>, action: () => Promise<void>) {
+    if (this.busy) return;
+    this.busy = kind;
+    this.error = null;
+    try {
+      await action();
+    } catch (error) {
+      this.error = error;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  private toggleHelpful() {
+    const on = !this.post.helpfulByMe;
+    return this.run('helpful', async () => {
+      const state = await this.apiClient.posts.setHelpful(this.post.id, on);
+      emit(this, 'stoa-post-changed', { id: state.postId, helpfulCount: state.helpfulCount, helpfulByMe: state.helpfulByMe });
+    });
+  }
+
+  private saveEdit(event: SubmitEvent) {
+    event.preventDefault();
+    const body = new FormData(event.target as HTMLFormElement).get('body');
+    if (typeof body !== 'string') return;
+    return this.run('edit', async () => {
+      try {
+        const updated = await this.apiClient.posts.update(this.post.id, body, this.post.version);
+        this.editing = false;
+        this.conflictVersion = null;
+        emit(this, 'stoa-post-changed', updated);
+        emit(this, 'stoa-announce', { message: 'Your edit is saved.' });
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'version_conflict') {
+          this.conflictVersion = typeof error.problem.currentVersion === 'number' ? error.problem.currentVersion : null;
+        }
+        throw error;
+      }
+    });
+  }
+
+  /** After a conflict: load the current text (the newest revision) in place; the edit box keeps my text. */
+  private loadCurrentVersion() {
+    return this.run('edit', async () => {
+      const { items } = await this.apiClient.posts.revisions(this.post.id);
+      const latest = items.reduce((a, b) => (b.version > a.version ? b : a), items[0]!);
+      emit(this, 'stoa-post-changed', { id: this.post.id, bodyHtml: latest.bodyHtml, bodyMd: latest.bodyMd, version: latest.version, editedAt: latest.createdAt });
+      this.conflictVersion = null;
+      this.error = null;
+    });
+  }
+
+  private withdraw() {
+    if (!confirm('Withdraw this post? Others will see "withdrawn by author".')) return;
+    return this.run('withdraw', async () => {
+      const updated = await this.apiClient.posts.withdraw(this.post.id);
+      emit(this, 'stoa-post-changed', updated);
+      emit(this, 'stoa-announce', { message: 'Your post is withdrawn.' });
+    });
+  }
+
+  private markSolution() {
+    const postId = this.isSolution ? null : this.post.id;
+    return this.run('solution', async () => {
+      const state = await this.apiClient.topics.setSolution(this.post.topicId, postId);
+      emit(this, 'stoa-solution-changed', { postId: state.solutionPostId });
+    });
+  }
+
+  override render() {
+    const p = this.post;
+    const headingId = `post-h-${p.id}`;
+    const published = p.status === 'published';
+    return html`<article aria-labelledby=${headingId} tabindex="-1" class=${this.isSolution ? 'solution' : ''}>
+      <header>
+        <span class="author" id=${headingId}><strong>${p.author.displayName}</strong>${this.mine ? ' (you)' : ''}</span>
+        <time datetime=${p.createdAt}>${formatDateTime(p.createdAt)}</time>
+        ${p.editedAt ? html`<span class="muted">· edited</span>` : nothing}
+        ${this.isSolution ? html`<span class="badge solution-badge">Solution</span>` : nothing}
+        ${p.status === 'pending' || p.status === 'hidden' ? html`<span class="badge">${p.status === 'pending' ? 'awaiting review' : 'hidden'}</span>` : nothing}
+      </header>
+      ${this.inReplyTo ? html`<p class="in-reply muted">in reply to ${this.inReplyTo}</p>` : nothing}
+      ${this.renderBody()}
+      ${this.editing ? nothing : this.renderActions(published)}
+      <p class="error" role="alert">${this.error ? this.errorText() : ''}</p>
+      ${this.conflictVersion !== null || (this.error instanceof ApiError && this.error.code === 'version_conflict')
+        ? html`<button type="button" class="secondary small" @click=${this.loadCurrentVersion}>Load the current version</button>`
+        : nothing}
+      ${this.replyOpen && published
+        ? html`<stoa-composer .topicId=${p.topicId} .promptId=${p.promptId} .parentId=${p.id} .label=${`Your reply to ${p.author.displayName}`}
+            .disabledReason=${this.replyDisabledReason}></stoa-composer>`
+        : nothing}
+    </article>`;
+  }
+
+  private errorText() {
+    if (this.error instanceof ApiError && this.error.code === 'version_conflict') {
+      return `Someone changed this post since you loaded it${this.conflictVersion ? ` (it is now version ${this.conflictVersion})` : ''}. Load the current version, then save your edit again.`;
+    }
+    return messageFor(this.error);
+  }
+
+  private renderBody() {
+    const p = this.post;
+    if (p.status === 'withdrawn' && !p.bodyHtml) return html`<p class="placeholder muted">Withdrawn by author.</p>`;
+    if (p.status === 'removed' && !p.bodyHtml) return html`<p class="placeholder muted">Removed by a moderator.</p>`;
+    if (this.editing) {
+      const id = `edit-${p.id}`;
+      return html`<form class="edit" @submit=${this.saveEdit}>
+        <label for=${id}>Edit your post</label>
+        <textarea id=${id} name="body" required maxlength=${LIMITS.postBodyMax} .value=${p.bodyMd ?? ''}></textarea>
+        <div class="row">
+          <button type="submit" ?disabled=${this.busy === 'edit'}>${this.busy === 'edit' ? 'Saving…' : 'Save edit'}</button>
+          <button type="button" class="secondary" @click=${() => ((this.editing = false), (this.error = null), (this.conflictVersion = null))}>Cancel</button>
+        </div>
+      </form>`;
+    }
+    return html`${p.status === 'withdrawn' ? html`<p class="placeholder muted">Withdrawn by author (only you and moderators see the text).</p>` : nothing}
+      <div class="prose">${unsafeHTML(this.safeHtml)}</div>`;
+  }
+
+  private renderActions(published: boolean) {
+    const p = this.post;
+    const canAcknowledge = published && !this.mine;
+    return html`<div class="row actions">
+      ${canAcknowledge
+        ? html`<button type="button" class="secondary small" aria-pressed=${p.helpfulByMe ? 'true' : 'false'} ?disabled=${this.busy === 'helpful'}
+            @click=${this.toggleHelpful}>Helpful <span class="count">${p.helpfulCount}</span></button>`
+        : p.helpfulCount > 0
+          ? html`<span class="muted">${p.helpfulCount} found this helpful</span>`
+          : nothing}
+      ${published && !this.replyDisabledReason
+        ? html`<button type="button" class="secondary small" aria-expanded=${this.replyOpen ? 'true' : 'false'}
+            @click=${() => (this.replyOpen = !this.replyOpen)}>Reply</button>`
+        : nothing}
+      ${this.mine && published && !this.replyDisabledReason
+        ? html`<button type="button" class="secondary small" @click=${() => (this.editing = true)}>Edit</button>`
+        : nothing}
+      ${this.mine && p.status !== 'withdrawn' && p.status !== 'removed'
+        ? html`<button type="button" class="secondary small" ?disabled=${this.busy === 'withdraw'} @click=${this.withdraw}>Withdraw</button>`
+        : nothing}
+      ${this.canMarkSolution && published
+        ? html`<button type="button" class="secondary small" aria-pressed=${this.isSolution ? 'true' : 'false'} ?disabled=${this.busy === 'solution'}
+            @click=${this.markSolution}>${this.isSolution ? 'Unmark solution' : 'Mark as solution'}</button>`
+        : nothing}
+    </div>`;
+  }
+
+  static override styles = [
+    base,
+    forms,
+    prose,
+    css`
+      :host {
+        display: block;
+      }
+      article {
+        padding: 0.5rem 0 0.25rem;
+      }
+      article:focus {
+        outline: 3px solid var(--stoa-focus, #1a5fb4);
+        outline-offset: 2px;
+      }
+      article.solution {
+        background: #eef7f0;
+        border-left: 4px solid #1d6b35;
+        padding-left: 0.6rem;
+      }
+      header {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem 0.5rem;
+        align-items: baseline;
+        font-size: 0.95rem;
+        margin-bottom: 0.25rem;
+      }
+      time {
+        color: var(--stoa-muted, #4d5562);
+      }
+      .in-reply {
+        font-size: 0.9rem;
+        margin: 0 0 0.25rem;
+      }
+      .placeholder {
+        font-style: italic;
+        margin: 0 0 0.5rem;
+      }
+      .row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+      }
+      .actions {
+        margin-top: 0.35rem;
+      }
+      button.small {
+        min-height: 2.75rem;
+        padding: 0.25rem 0.7rem;
+        font-size: 0.9rem;
+        border-width: 1px;
+      }
+      button[aria-pressed='true'] {
+        background: #e3eefb;
+      }
+      .count {
+        margin-left: 0.35rem;
+        font-variant-numeric: tabular-nums;
+      }
+      .error:empty {
+        display: none;
+      }
+      form.edit {
+        max-width: none;
+        gap: 0.5rem;
+      }
+      .badge {
+        font-size: 0.8rem;
+        font-weight: 600;
+        padding: 0 0.4rem;
+        border: 1px solid currentColor;
+        border-radius: 0.25rem;
+      }
+      .solution-badge {
+        color: #1d6b35;
+      }
+      stoa-composer {
+        margin-top: 0.5rem;
+      }
+    `,
+  ];
+}
+
+customElements.define('stoa-post', StoaPost);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-post': StoaPost;
+  }
+}

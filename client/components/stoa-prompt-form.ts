@@ -1,0 +1,89 @@
+// "Add a prompt" for a CPD topic's facilitators: the question (markdown), an optional release time (until
+// then only facilitators see it, marked as scheduled) and "answer before you see others".
+import { LitElement, html } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { messageFor, type Api } from '../api/index.js';
+import { apiContext } from '../context.js';
+import { emit } from '../events.js';
+import { describedBy, focusErrorField, formValues, invalidIf } from '../form-helpers.js';
+import { localInputToIso } from '../format.js';
+import { base, forms } from '../styles.js';
+import { LIMITS } from '../../shared/limits.js';
+
+export class StoaPromptForm extends LitElement {
+  static override properties = {
+    topicId: { attribute: false },
+    busy: { state: true },
+    error: { state: true },
+  };
+
+  declare topicId: string;
+  declare busy: boolean;
+  declare error: unknown;
+
+  private readonly api = new ContextConsumer(this, { context: apiContext });
+
+  constructor() {
+    super();
+    this.topicId = '';
+    this.busy = false;
+    this.error = null;
+  }
+
+  private async submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (this.busy) return;
+    const form = event.target as HTMLFormElement;
+    const values = formValues(form);
+    const releaseAt = localInputToIso(values.releaseAt);
+    this.busy = true;
+    this.error = null;
+    try {
+      const prompt = await (this.api.value as Api).topics.addPrompt(this.topicId, {
+        body: values.body ?? '',
+        ...(releaseAt ? { releaseAt } : {}),
+        answerFirst: values.answerFirst === 'on',
+      });
+      form.reset();
+      emit(this, 'stoa-prompt-added', { prompt });
+      emit(this, 'stoa-announce', { message: prompt.scheduled ? 'The prompt is scheduled.' : 'The prompt is added.' });
+    } catch (error) {
+      this.error = error;
+      await this.updateComplete;
+      focusErrorField(this.renderRoot, error);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  override render() {
+    const error = this.error;
+    return html`<form @submit=${this.submit}>
+      <div class="field">
+        <label for="prompt-body">New prompt</label>
+        <span class="hint" id="prompt-body-hint">An open question, in markdown.</span>
+        <textarea id="prompt-body" name="body" required maxlength=${LIMITS.promptBodyMax} aria-invalid=${invalidIf(error, 'body')}
+          aria-describedby=${describedBy(error, 'body', 'prompt-error', 'prompt-body-hint')}></textarea>
+      </div>
+      <div class="field">
+        <label for="prompt-release">Release at (optional)</label>
+        <span class="hint" id="prompt-release-hint">Until then only the topic's facilitators see it.</span>
+        <input id="prompt-release" name="releaseAt" type="datetime-local" aria-invalid=${invalidIf(error, 'releaseAt')}
+          aria-describedby=${describedBy(error, 'releaseAt', 'prompt-error', 'prompt-release-hint')} />
+      </div>
+      <label class="check"><input type="checkbox" name="answerFirst" /> Members answer before they see others' replies</label>
+      <p class="error" role="alert" id="prompt-error">${error ? messageFor(error) : ''}</p>
+      <div><button type="submit" ?disabled=${this.busy}>${this.busy ? 'Adding…' : 'Add prompt'}</button></div>
+    </form>`;
+  }
+
+  static override styles = [base, forms];
+}
+
+customElements.define('stoa-prompt-form', StoaPromptForm);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-prompt-form': StoaPromptForm;
+  }
+}

@@ -1,0 +1,539 @@
+// `/c/:slug/t/:topicId`: one topic. The article (or the practice problem), its prompts with reply counts
+// and release dates, the marked solution first, threaded replies (built here from parentId, shown at most
+// VISUAL_DEPTH_MAX levels deep), a composer per prompt and per post, "jump to first unread", read tracking
+// as the member scrolls, and paging through long topics (50 posts a page, more on demand or on scroll).
+// This element owns the topic and its post list; <stoa-post>, <stoa-composer> and <stoa-prompt-form>
+// report changes with events (stoa-post-created/-changed, stoa-prompt-added, stoa-solution-changed).
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { Task, initialState } from '@lit/task';
+import { repeat } from 'lit/directives/repeat.js';
+import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { ApiError, messageFor, type Api, type Post, type Prompt, type TopicDetail } from '../api/index.js';
+import { apiContext, sessionContext } from '../context.js';
+import { parentsWithDrafts } from '../drafts.js';
+import { emit } from '../events.js';
+import { formatDateTime, plural } from '../format.js';
+import { paths } from '../router.js';
+import { badges, base, forms, prose } from '../styles.js';
+import { buildThreads, rootKey, type ThreadNode, type Threads } from '../thread.js';
+import { sanitizeHtml } from '../../shared/markdown.js';
+import './stoa-composer.js';
+import './stoa-post.js';
+import './stoa-prompt-form.js';
+
+const PAGE_SIZE = 50;
+/** Read positions are sent at most this often while scrolling. */
+const READ_THROTTLE_MS = 2_000;
+
+export class StoaTopicPage extends LitElement {
+  static override properties = {
+    slug: { attribute: false },
+    topicId: { attribute: false },
+    detail: { state: true },
+    posts: { state: true },
+    nextCursor: { state: true },
+    loadingMore: { state: true },
+    loadMoreError: { state: true },
+    showPromptForm: { state: true },
+  };
+
+  declare slug: string;
+  declare topicId: string;
+  /** The topic as last loaded, with local changes (new prompts, solution, counts) laid over it. */
+  declare detail: TopicDetail | null;
+  /** Loaded posts, oldest first (the server's order). */
+  declare posts: Post[];
+  declare nextCursor: string | null;
+  declare loadingMore: boolean;
+  declare loadMoreError: unknown;
+  declare showPromptForm: boolean;
+
+  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+
+  private readonly topic = new Task(this, {
+    task: async ([topicId, signedIn], { signal }) => {
+      if (!signedIn || !topicId) return initialState;
+      const api = this.api.value as Api;
+      const [detail, page] = await Promise.all([api.topics.get(topicId, signal), api.posts.list(topicId, { limit: PAGE_SIZE }, signal)]);
+      this.resetReadTracking();
+      this.detail = detail;
+      this.posts = page.items;
+      this.nextCursor = page.nextCursor;
+      this.loadMoreError = null;
+      this.draftParents = parentsWithDrafts(topicId);
+      emit(this, 'stoa-page-title', { title: detail.title });
+      return detail;
+    },
+    args: () => [this.topicId, this.session.value?.status === 'signed-in'] as const,
+  });
+
+  /** Posts with a reply draft waiting: their composers open on load. */
+  private draftParents = new Set<string>();
+  private threadsFor: Post[] | null = null;
+  private threads: Threads = { roots: new Map(), size: 0 };
+  private indexById = new Map<string, number>();
+  private sanitized = new Map<string, string>();
+
+  // Read tracking: the furthest post seen on screen, and the furthest sent to the server.
+  private readObserver: IntersectionObserver | null = null;
+  private observed = new WeakSet<Element>();
+  private seenIndex = -1;
+  private sentIndex = -1;
+  private readTimer: ReturnType<typeof setTimeout> | null = null;
+  private pagingObserver: IntersectionObserver | null = null;
+
+  constructor() {
+    super();
+    this.slug = '';
+    this.topicId = '';
+    this.detail = null;
+    this.posts = [];
+    this.nextCursor = null;
+    this.loadingMore = false;
+    this.loadMoreError = null;
+    this.showPromptForm = false;
+    this.addEventListener('stoa-post-created', (e) => this.onPostCreated(e.detail.post));
+    this.addEventListener('stoa-post-changed', (e) => this.onPostChanged(e.detail));
+    this.addEventListener('stoa-prompt-added', (e) => this.onPromptAdded(e.detail.prompt));
+    this.addEventListener('stoa-solution-changed', (e) => this.onSolutionChanged(e.detail.postId));
+  }
+
+  private get apiClient() {
+    return this.api.value as Api;
+  }
+
+  private get myUserId() {
+    return this.session.value?.me?.id ?? '';
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    if (typeof IntersectionObserver !== 'undefined') {
+      this.readObserver = new IntersectionObserver((entries) => this.onPostsSeen(entries), { threshold: 0.6 });
+      this.pagingObserver = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting)) void this.loadMore();
+      }, { rootMargin: '400px 0px' });
+    }
+    window.addEventListener('pagehide', this.flushRead);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.flushRead();
+    this.readObserver?.disconnect();
+    this.pagingObserver?.disconnect();
+    this.readObserver = this.pagingObserver = null;
+    window.removeEventListener('pagehide', this.flushRead);
+  }
+
+  override willUpdate() {
+    if (this.posts !== this.threadsFor) {
+      this.threadsFor = this.posts;
+      this.threads = buildThreads(this.posts);
+      this.indexById = new Map(this.posts.map((p, i) => [p.id, i]));
+    }
+  }
+
+  override updated() {
+    // Watch newly rendered posts for read tracking, and the end of the list for paging.
+    if (this.readObserver) {
+      for (const el of this.renderRoot.querySelectorAll('li[data-post-id] > stoa-post')) {
+        if (!this.observed.has(el)) {
+          this.observed.add(el);
+          this.readObserver.observe(el);
+        }
+      }
+    }
+    const sentinel = this.renderRoot.querySelector('.paging-sentinel');
+    if (sentinel && this.pagingObserver && !this.observed.has(sentinel)) {
+      this.observed.add(sentinel);
+      this.pagingObserver.observe(sentinel);
+    }
+  }
+
+  // ---- read tracking -------------------------------------------------------------------------------
+
+  private resetReadTracking() {
+    this.flushRead();
+    this.seenIndex = this.sentIndex = -1;
+    this.observed = new WeakSet();
+    this.readObserver?.disconnect();
+    this.pagingObserver?.disconnect();
+  }
+
+  private onPostsSeen(entries: IntersectionObserverEntry[]) {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      const id = (entry.target as HTMLElement).parentElement?.dataset.postId;
+      const index = id ? this.indexById.get(id) : undefined;
+      if (index !== undefined && index > this.seenIndex) this.seenIndex = index;
+    }
+    if (this.seenIndex > this.sentIndex && !this.readTimer) this.readTimer = setTimeout(this.flushRead, READ_THROTTLE_MS);
+  }
+
+  /** Sends the furthest post seen (if it moved); the server only ever moves the position forward. */
+  private flushRead = () => {
+    if (this.readTimer) clearTimeout(this.readTimer);
+    this.readTimer = null;
+    const post = this.posts[this.seenIndex];
+    if (!post || this.seenIndex <= this.sentIndex || !this.detail) return;
+    const index = this.seenIndex;
+    this.sentIndex = index;
+    const topicId = this.detail.id;
+    this.apiClient.topics.markRead(topicId, post.id).catch(() => {
+      // Offline or refused: try again with the next scroll.
+      if (this.sentIndex === index) this.sentIndex = -1;
+    });
+  };
+
+  /** The first loaded post after my read position that someone else wrote; 'more' when it is not loaded yet. */
+  private firstUnread(): string | 'more' | null {
+    const d = this.detail;
+    if (!d || d.unreadCount <= 0) return null;
+    const lastId = d.myReadPosition?.lastReadPostId ?? null;
+    const start = lastId ? this.indexById.get(lastId) : -1;
+    if (start === undefined) return this.nextCursor ? 'more' : null;
+    for (let i = start + 1; i < this.posts.length; i++) {
+      const p = this.posts[i]!;
+      if (p.author.id !== this.myUserId && p.status === 'published') return p.id;
+    }
+    return this.nextCursor ? 'more' : null;
+  }
+
+  private async jumpToFirstUnread(event: Event) {
+    event.preventDefault();
+    let target = this.firstUnread();
+    // Page on until the first unread post is loaded (bounded: every page moves the cursor on).
+    while (target === 'more' && this.nextCursor) {
+      if (!(await this.loadMore())) return;
+      target = this.firstUnread();
+    }
+    if (!target || target === 'more') return;
+    await this.updateComplete;
+    const item = this.renderRoot.querySelector<HTMLElement>(`li[data-post-id="${CSS.escape(target)}"]`);
+    item?.scrollIntoView({ block: 'start' });
+    item?.querySelector('stoa-post')?.shadowRoot?.querySelector<HTMLElement>('article')?.focus({ preventScroll: true });
+  }
+
+  // ---- paging ----------------------------------------------------------------------------------------
+
+  /** Loads the next page; false when it failed or there is none. */
+  private async loadMore(): Promise<boolean> {
+    if (this.loadingMore || !this.nextCursor || !this.detail) return false;
+    const topicId = this.detail.id;
+    this.loadingMore = true;
+    this.loadMoreError = null;
+    try {
+      const page = await this.apiClient.posts.list(topicId, { cursor: this.nextCursor, limit: PAGE_SIZE });
+      if (topicId !== this.detail?.id) return false; // navigated away meanwhile
+      this.posts = mergePosts(this.posts, page.items);
+      this.nextCursor = page.nextCursor;
+      return true;
+    } catch (error) {
+      this.loadMoreError = error;
+      return false;
+    } finally {
+      this.loadingMore = false;
+    }
+  }
+
+  // ---- changes reported by children -----------------------------------------------------------------
+
+  private onPostCreated(post: Post) {
+    const d = this.detail;
+    if (!d) return;
+    const prompt = post.promptId ? d.prompts.find((p) => p.id === post.promptId) : undefined;
+    if (prompt?.repliesHidden) {
+      // An answer-first prompt: now that I answered, the others' replies are mine to see.
+      this.topic.run();
+      return;
+    }
+    if (!this.indexById.has(post.id)) this.posts = mergePosts(this.posts, [post]);
+    this.detail = {
+      ...d,
+      postCount: d.postCount + 1,
+      prompts: d.prompts.map((p) => (p.id === post.promptId ? { ...p, replyCount: p.replyCount + 1, answeredByMe: true } : p)),
+    };
+  }
+
+  private onPostChanged(change: { id: string } & Partial<Post>) {
+    const index = this.indexById.get(change.id);
+    if (index !== undefined) {
+      const posts = this.posts.slice();
+      posts[index] = { ...posts[index]!, ...change };
+      this.posts = posts;
+    }
+    const d = this.detail;
+    if (d?.solution?.id === change.id) this.detail = { ...d, solution: { ...d.solution, ...change } };
+  }
+
+  private onPromptAdded(prompt: Prompt) {
+    if (this.detail) this.detail = { ...this.detail, prompts: [...this.detail.prompts, prompt] };
+    this.showPromptForm = false;
+  }
+
+  private onSolutionChanged(postId: string | null) {
+    const d = this.detail;
+    if (!d) return;
+    const index = postId ? this.indexById.get(postId) : undefined;
+    const solution = index !== undefined ? { ...this.posts[index]!, isSolution: true } : null;
+    this.detail = { ...d, solutionPostId: postId, solution, hasSolution: postId !== null };
+    emit(this, 'stoa-announce', { message: postId ? 'Marked as the solution.' : 'The solution mark is removed.' });
+  }
+
+  // ---- rendering -------------------------------------------------------------------------------------
+
+  private safe(htmlIn: string): string {
+    let out = this.sanitized.get(htmlIn);
+    if (out === undefined) {
+      out = sanitizeHtml(htmlIn);
+      this.sanitized.set(htmlIn, out);
+    }
+    return out;
+  }
+
+  /** Why nobody can reply here right now, in words; null when replying is possible. */
+  private replyBlockedReason(d: TopicDetail): string | null {
+    const membership = this.session.value?.me?.memberships.find((m) => m.communityId === d.communityId);
+    if (membership?.suspended) return 'You are suspended in this community: you can read, but not reply.';
+    if (d.status === 'closed') return 'This topic is closed: it can be read but no longer replied to.';
+    if (d.status === 'upcoming') return `This topic is not open yet${d.opensAt ? `; it opens ${formatDateTime(d.opensAt)}` : ''}.`;
+    if (d.locked) return 'This topic is locked: no new replies.';
+    if (!d.can.post) return 'You cannot reply in this topic.';
+    return null;
+  }
+
+  override render() {
+    return this.topic.render({
+      initial: () => nothing,
+      pending: () => (this.detail?.id === this.topicId ? this.renderTopic(this.detail) : html`<p role="status">Loading the topic…</p>`),
+      error: (error) => html`
+        <h1>${error instanceof ApiError && error.status === 404 ? 'Topic not found' : 'Could not load the topic'}</h1>
+        <p class="error" role="alert">${messageFor(error)}</p>
+        <p><a href=${paths.community(this.slug)}>Back to the community</a></p>
+        ${error instanceof ApiError && error.status === 404 ? nothing : html`<button type="button" @click=${() => this.topic.run()}>Try again</button>`}
+      `,
+      complete: () => (this.detail ? this.renderTopic(this.detail) : nothing),
+    });
+  }
+
+  private renderTopic(d: TopicDetail) {
+    const communityName = this.session.value?.me?.memberships.find((m) => m.communityId === d.communityId)?.name ?? 'the community';
+    const blocked = this.replyBlockedReason(d);
+    const unread = this.firstUnread();
+    const isCpd = d.kind === 'cpd';
+    return html`
+      <p class="crumb"><a href=${paths.community(this.slug)}>← ${communityName}</a></p>
+      <h1>${d.title}</h1>
+      <p class="meta">
+        <span class="badge">${isCpd ? 'CPD topic' : 'Practice problem'}</span>
+        <span class="badge ${d.status}">${d.status}</span>
+        ${d.pinned ? html`<span class="badge">pinned</span>` : nothing}
+        ${d.locked ? html`<span class="badge closed">locked</span>` : nothing}
+        ${d.opensAt ? html`<span>Opens <time datetime=${d.opensAt}>${formatDateTime(d.opensAt)}</time></span>` : nothing}
+        ${d.closesAt ? html`<span>Closes <time datetime=${d.closesAt}>${formatDateTime(d.closesAt)}</time></span>` : nothing}
+        <span>${d.posterCount} posted · ${d.readerCount} read · ${plural(d.postCount, 'reply', 'replies')}</span>
+      </p>
+      <p class="muted small">
+        ${isCpd ? html`Facilitated by ${d.facilitators.map((f) => f.displayName).join(', ')}` : html`Asked by ${d.author.displayName}`}
+      </p>
+      ${unread
+        ? html`<p class="unread-link"><a href="#" @click=${this.jumpToFirstUnread}>Jump to first unread</a>
+            <span class="muted">(${d.unreadCount} unread)</span></p>`
+        : nothing}
+      ${d.solution
+        ? html`<section class="solution card" aria-labelledby="solution-h">
+            <h2 id="solution-h">Solution</h2>
+            ${this.renderPost(d.solution, null, blocked, d)}
+          </section>`
+        : nothing}
+      <section aria-labelledby="article-h" class="article">
+        <h2 id="article-h" class="visually-hidden">${isCpd ? 'Article' : 'The problem'}</h2>
+        <div class="prose">${unsafeHTML(this.safe(d.bodyHtml))}</div>
+        ${d.articleUrl ? html`<p class="source">Source: <a href=${d.articleUrl} rel="nofollow ugc noopener" target="_blank">${d.articleUrl}</a></p>` : nothing}
+      </section>
+      ${isCpd ? this.renderPrompts(d, blocked) : nothing}
+      <section aria-labelledby="discussion-h" class="discussion">
+        <h2 id="discussion-h">${isCpd ? 'General discussion' : 'Replies'}</h2>
+        ${this.renderThread(this.threads.roots.get(rootKey(null)) ?? [], 0, blocked, d)}
+        <stoa-composer .topicId=${d.id} .promptId=${null} .parentId=${null} .label=${isCpd ? 'Your reply to the topic' : 'Your reply'}
+          .disabledReason=${blocked}></stoa-composer>
+      </section>
+      ${this.renderPaging(d)}
+    `;
+  }
+
+  private renderPrompts(d: TopicDetail, blocked: string | null) {
+    return html`<section aria-labelledby="prompts-h" class="prompts">
+      <h2 id="prompts-h">Prompts</h2>
+      ${repeat(
+        d.prompts,
+        (p) => p.id,
+        (p) => html`<section class="prompt card" aria-labelledby=${`prompt-h-${p.id}`}>
+          <h3 id=${`prompt-h-${p.id}`}>Prompt ${p.position} ${p.scheduled ? html`<span class="badge scheduled">scheduled</span>` : nothing}</h3>
+          <div class="prose">${unsafeHTML(this.safe(p.bodyHtml))}</div>
+          <p class="meta muted small">
+            <span>${p.repliesHidden ? 'Replies hidden until you answer' : plural(p.replyCount, 'reply', 'replies')}</span>
+            ${p.releaseAt
+              ? html`<span>${p.scheduled ? 'Appears' : 'Released'} <time datetime=${p.releaseAt}>${formatDateTime(p.releaseAt)}</time></span>`
+              : nothing}
+            ${p.scheduled ? html`<span>Only the topic's facilitators see it until then.</span>` : nothing}
+            ${p.answerFirst && !p.repliesHidden ? html`<span>Answer first, then see others</span>` : nothing}
+          </p>
+          ${p.repliesHidden ? html`<p class="note" role="note">Answer first to see others' replies.</p>` : nothing}
+          ${this.renderThread(this.threads.roots.get(rootKey(p.id)) ?? [], 0, blocked, d)}
+          <stoa-composer .topicId=${d.id} .promptId=${p.id} .parentId=${null} .label=${`Your reply to prompt ${p.position}`}
+            .disabledReason=${blocked}></stoa-composer>
+        </section>`,
+      )}
+      ${d.can.addPrompt && d.prompts.length < 10
+        ? html`<div class="add-prompt">
+            <button type="button" class="secondary" aria-expanded=${this.showPromptForm ? 'true' : 'false'}
+              @click=${() => (this.showPromptForm = !this.showPromptForm)}>Add a prompt</button>
+            ${this.showPromptForm ? html`<stoa-prompt-form .topicId=${d.id}></stoa-prompt-form>` : nothing}
+          </div>`
+        : nothing}
+    </section>`;
+  }
+
+  private renderThread(nodes: ThreadNode[], depth: number, blocked: string | null, d: TopicDetail): TemplateResult | typeof nothing {
+    if (!nodes.length) return nothing;
+    return html`<ol class="thread" data-depth=${depth}>
+      ${repeat(
+        nodes,
+        (n) => n.post.id,
+        (n) => html`<li data-post-id=${n.post.id}>
+          ${this.renderPost(n.post, n.inReplyTo, blocked, d)}
+          ${this.renderThread(n.children, depth + 1, blocked, d)}
+        </li>`,
+      )}
+    </ol>`;
+  }
+
+  private renderPost(post: Post, inReplyTo: string | null, blocked: string | null, d: TopicDetail) {
+    return html`<stoa-post .post=${post} .myUserId=${this.myUserId} .inReplyTo=${inReplyTo} .replyDisabledReason=${blocked}
+      .canMarkSolution=${d.can.markSolution} .isSolution=${post.id === d.solutionPostId} .replyOpen=${this.draftParents.has(post.id)}></stoa-post>`;
+  }
+
+  private renderPaging(d: TopicDetail) {
+    if (!this.nextCursor && !this.loadMoreError) return nothing;
+    return html`<div class="paging">
+      <p class="muted small" role="status">Showing ${this.posts.length} of ${plural(d.postCount, 'reply', 'replies')}${this.loadingMore ? '; loading more…' : '.'}</p>
+      ${this.loadMoreError ? html`<p class="error" role="alert">${messageFor(this.loadMoreError)}</p>` : nothing}
+      ${this.nextCursor
+        ? html`<button type="button" class="secondary" ?disabled=${this.loadingMore} @click=${() => void this.loadMore()}>Load more replies</button>
+            <div class="paging-sentinel" aria-hidden="true"></div>`
+        : nothing}
+    </div>`;
+  }
+
+  static override styles = [
+    base,
+    forms,
+    prose,
+    badges,
+    css`
+      :host {
+        display: block;
+      }
+      .crumb {
+        margin: 0 0 0.5rem;
+      }
+      h1 {
+        overflow-wrap: anywhere;
+      }
+      .meta {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem 0.75rem;
+        align-items: center;
+        margin-bottom: 0.25rem;
+      }
+      .small {
+        font-size: 0.9rem;
+      }
+      .unread-link {
+        font-size: 0.95rem;
+      }
+      section {
+        margin-top: 1.5rem;
+      }
+      .article {
+        margin-top: 1rem;
+      }
+      .source {
+        overflow-wrap: anywhere;
+        font-size: 0.95rem;
+        margin-top: 0.75rem;
+      }
+      .prompt {
+        margin-top: 1rem;
+      }
+      .prompt h3 {
+        font-size: 1.1rem;
+      }
+      .note {
+        background: #fff4d6;
+        border-left: 4px solid #a36b00;
+        padding: 0.5rem 0.75rem;
+      }
+      .solution {
+        border-color: #1d6b35;
+      }
+      ol.thread {
+        list-style: none;
+        margin: 0 0 0.75rem;
+        padding: 0;
+      }
+      ol.thread ol.thread {
+        margin: 0 0 0 0.5rem;
+        padding-left: 0.65rem;
+        border-left: 2px solid var(--stoa-border, #c9ced6);
+      }
+      ol.thread > li + li {
+        border-top: 1px solid #e3e6ea;
+      }
+      @media (min-width: 40rem) {
+        ol.thread ol.thread {
+          margin-left: 1rem;
+          padding-left: 1rem;
+        }
+      }
+      stoa-composer {
+        margin-top: 0.75rem;
+      }
+      .add-prompt {
+        margin-top: 1rem;
+        display: grid;
+        gap: 0.75rem;
+      }
+      .paging {
+        margin-top: 1.5rem;
+      }
+      .paging-sentinel {
+        height: 1px;
+      }
+    `,
+  ];
+}
+
+/** Adds posts to the list, once each, keeping creation order (a live or just-posted reply may come first). */
+export function mergePosts(existing: readonly Post[], incoming: readonly Post[]): Post[] {
+  const known = new Set(existing.map((p) => p.id));
+  const added = incoming.filter((p) => !known.has(p.id));
+  if (!added.length) return existing as Post[];
+  const merged = [...existing, ...added];
+  const last = existing[existing.length - 1];
+  if (last && added.some((p) => p.createdAt < last.createdAt)) merged.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  return merged;
+}
+
+customElements.define('stoa-topic-page', StoaTopicPage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-topic-page': StoaTopicPage;
+  }
+}

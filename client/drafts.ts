@@ -1,0 +1,100 @@
+// Reply drafts kept in localStorage, so that a reload, a crash or a lost connection never loses what a
+// member wrote. One draft per place: topic + prompt + parent post. A draft also remembers the
+// Idempotency-Key of its last submission and the exact text it was made for: a retry of the same text
+// reuses the key (the server then returns the first result, never a second post); changed text gets a
+// new key. The draft is cleared only after the server confirmed the post.
+
+export interface Draft {
+  body: string;
+  /** The key sent with the last submission of `keyBody`, or null if never submitted. */
+  idempotencyKey: string | null;
+  keyBody: string | null;
+  savedAt: number;
+}
+
+export interface DraftPlace {
+  topicId: string;
+  promptId: string | null;
+  parentId: string | null;
+}
+
+const PREFIX = 'stoa:draft:';
+
+export const draftKey = ({ topicId, promptId, parentId }: DraftPlace) => `${PREFIX}${topicId}:${promptId ?? '-'}:${parentId ?? '-'}`;
+
+// localStorage can be missing or throw (private windows, quota, storage disabled): drafts then live only
+// in the page, and nothing else breaks.
+function storage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function loadDraft(place: DraftPlace): Draft | null {
+  try {
+    const raw = storage()?.getItem(draftKey(place));
+    if (!raw) return null;
+    const d = JSON.parse(raw) as Partial<Draft>;
+    if (typeof d.body !== 'string') return null;
+    return {
+      body: d.body,
+      idempotencyKey: typeof d.idempotencyKey === 'string' ? d.idempotencyKey : null,
+      keyBody: typeof d.keyBody === 'string' ? d.keyBody : null,
+      savedAt: typeof d.savedAt === 'number' ? d.savedAt : 0,
+    };
+  } catch {
+    return null;
+  }
+}
+
+export function saveDraft(place: DraftPlace, draft: Omit<Draft, 'savedAt'>) {
+  try {
+    if (!draft.body && !draft.idempotencyKey) storage()?.removeItem(draftKey(place));
+    else storage()?.setItem(draftKey(place), JSON.stringify({ ...draft, savedAt: Date.now() }));
+  } catch {
+    // Quota exceeded or storage disabled: the text stays in the composer.
+  }
+}
+
+export function clearDraft(place: DraftPlace) {
+  try {
+    storage()?.removeItem(draftKey(place));
+  } catch {
+    // nothing to do
+  }
+}
+
+/** The parent posts of this topic that have a reply draft waiting (their composers open on load). */
+export function parentsWithDrafts(topicId: string): Set<string> {
+  const out = new Set<string>();
+  const s = storage();
+  if (!s) return out;
+  const prefix = `${PREFIX}${topicId}:`;
+  try {
+    for (let i = 0; i < s.length; i++) {
+      const key = s.key(i);
+      if (!key?.startsWith(prefix)) continue;
+      const parentId = key.slice(prefix.length).split(':')[1];
+      if (parentId && parentId !== '-') out.add(parentId);
+    }
+  } catch {
+    // ignore
+  }
+  return out;
+}
+
+/** The key for one submission of a draft: reused for retries of the same text, new for changed text. */
+export function idempotencyKeyFor(draft: Draft | null, body: string): string {
+  if (draft?.idempotencyKey && draft.keyBody === body) return draft.idempotencyKey;
+  return newIdempotencyKey();
+}
+
+export function newIdempotencyKey(): string {
+  const c = globalThis.crypto;
+  // randomUUID needs a secure context (https or localhost); fall back to getRandomValues elsewhere.
+  if (typeof c?.randomUUID === 'function') return c.randomUUID();
+  const bytes = c.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
