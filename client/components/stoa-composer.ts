@@ -148,7 +148,7 @@ export class StoaComposer extends LitElement {
       ? `${messageFor(error)}${error instanceof ApiError && (error.status === 0 || error.status >= 500) ? ' Your reply is kept here; posting it again will not post it twice.' : ''}`
       : '';
     return html`
-      <form @submit=${this.submit} aria-label=${this.label}>
+      <form @submit=${this.submit}>
         <div class="field">
           <label for=${`${uid}-body`}>${this.label}</label>
           <span class="hint" id=${`${uid}-hint`}>Markdown works: **bold**, *italic*, - lists, [links](https://…). Your draft is saved on this device.</span>

@@ -27,6 +27,7 @@ export class StoaPost extends LitElement {
     busy: { state: true },
     error: { state: true },
     conflictVersion: { state: true },
+    editText: { state: true },
   };
 
   declare post: Post;
@@ -44,6 +45,8 @@ export class StoaPost extends LitElement {
   declare error: unknown;
   /** After a 409 on edit: the version now on the server. */
   declare conflictVersion: number | null;
+  /** The text in the edit box (kept when the current version is loaded after a conflict). */
+  declare editText: string;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
   private safeHtml = '';
@@ -61,6 +64,7 @@ export class StoaPost extends LitElement {
     this.busy = null;
     this.error = null;
     this.conflictVersion = null;
+    this.editText = '';
   }
 
   override willUpdate() {
@@ -103,8 +107,7 @@ export class StoaPost extends LitElement {
 
   private saveEdit(event: SubmitEvent) {
     event.preventDefault();
-    const body = new FormData(event.target as HTMLFormElement).get('body');
-    if (typeof body !== 'string') return;
+    const body = this.editText;
     return this.run('edit', async () => {
       try {
         const updated = await this.apiClient.posts.update(this.post.id, body, this.post.version);
@@ -130,6 +133,13 @@ export class StoaPost extends LitElement {
       this.conflictVersion = null;
       this.error = null;
     });
+  }
+
+  private async startEdit() {
+    this.editText = this.post.bodyMd ?? '';
+    this.editing = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLTextAreaElement>('form.edit textarea')?.focus();
   }
 
   private withdraw() {
@@ -186,19 +196,21 @@ export class StoaPost extends LitElement {
     const p = this.post;
     if (p.status === 'withdrawn' && !p.bodyHtml) return html`<p class="placeholder muted">Withdrawn by author.</p>`;
     if (p.status === 'removed' && !p.bodyHtml) return html`<p class="placeholder muted">Removed by a moderator.</p>`;
-    if (this.editing) {
-      const id = `edit-${p.id}`;
-      return html`<form class="edit" @submit=${this.saveEdit}>
+    const content = html`${p.status === 'withdrawn' ? html`<p class="placeholder muted">Withdrawn by author (only you and moderators see the text).</p>` : nothing}
+      <div class="prose">${unsafeHTML(this.safeHtml)}</div>`;
+    if (!this.editing) return content;
+    // While editing, the current text stays visible above the edit box (it may change under a conflict).
+    const id = `edit-${p.id}`;
+    return html`${content}
+      <form class="edit" @submit=${this.saveEdit}>
         <label for=${id}>Edit your post</label>
-        <textarea id=${id} name="body" required maxlength=${LIMITS.postBodyMax} .value=${p.bodyMd ?? ''}></textarea>
+        <textarea id=${id} name="body" required maxlength=${LIMITS.postBodyMax} .value=${this.editText}
+          @input=${(e: Event) => (this.editText = (e.target as HTMLTextAreaElement).value)}></textarea>
         <div class="row">
           <button type="submit" ?disabled=${this.busy === 'edit'}>${this.busy === 'edit' ? 'Saving…' : 'Save edit'}</button>
           <button type="button" class="secondary" @click=${() => ((this.editing = false), (this.error = null), (this.conflictVersion = null))}>Cancel</button>
         </div>
       </form>`;
-    }
-    return html`${p.status === 'withdrawn' ? html`<p class="placeholder muted">Withdrawn by author (only you and moderators see the text).</p>` : nothing}
-      <div class="prose">${unsafeHTML(this.safeHtml)}</div>`;
   }
 
   private renderActions(published: boolean) {
@@ -216,7 +228,7 @@ export class StoaPost extends LitElement {
             @click=${() => (this.replyOpen = !this.replyOpen)}>Reply</button>`
         : nothing}
       ${this.mine && published && !this.replyDisabledReason
-        ? html`<button type="button" class="secondary small" @click=${() => (this.editing = true)}>Edit</button>`
+        ? html`<button type="button" class="secondary small" @click=${this.startEdit}>Edit</button>`
         : nothing}
       ${this.mine && p.status !== 'withdrawn' && p.status !== 'removed'
         ? html`<button type="button" class="secondary small" ?disabled=${this.busy === 'withdraw'} @click=${this.withdraw}>Withdraw</button>`

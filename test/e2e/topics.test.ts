@@ -1,0 +1,247 @@
+// Topics in a real browser against a real server: a facilitator opens a CPD topic with two prompts through
+// the form; a practitioner replies to a prompt and then to that reply (the thread shows both, nested); a
+// reply draft survives a reload; a submit whose response is lost is retried with the same
+// Idempotency-Key and yields one post. Needs the built client (`npm run build`) and Debian's Chromium;
+// skipped with a printed reason without Chromium. STOA_SCREENSHOT_DIR=/tmp/x saves screenshots there.
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import { createTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { clientDist } from '../../server/plugins/static-client.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.log(`[stoa e2e] skipping the topics browser test: ${CHROMIUM} is not installed (apt-get install chromium).`);
+const SHOTS = process.env.STOA_SCREENSHOT_DIR;
+if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe.skipIf(!hasChromium)('topics in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!existsSync(`${clientDist}/index.html`)) throw new Error(`The client is not built (${clientDist}); run "npm run build" first.`);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    t = await createTestApp({ port, publicUrl: base, publicOrigin: base });
+    await t.app.listen({ port, host: '127.0.0.1' });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  async function signedInPage(user: TestUser, width: number): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+    const agent = await t.as(user);
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    await context.addCookies([{ name: 'stoa_session', value: agent.cookie!, url: base }]);
+    const page = await context.newPage();
+    page.setDefaultTimeout(8_000);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    page.on('console', (msg: ConsoleMessage) => {
+      // The deliberately lost response below shows up as a failed resource load.
+      if (msg.type() === 'error' && !/ERR_CONNECTION_RESET|ERR_FAILED/.test(msg.text())) errors.push(`console: ${msg.text()} (${msg.location().url})`);
+    });
+    return { context, page, errors };
+  }
+
+  const noHorizontalScroll = (page: Page) =>
+    page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+
+  /** The visual nesting of a post, found by its text: how many reply lists (ol.thread) enclose it. */
+  const threadDepthOf = (page: Page, text: string) =>
+    page.evaluate((text) => {
+      const root = document.querySelector('stoa-app')!.shadowRoot!.querySelector('stoa-topic-page')!.shadowRoot!;
+      for (const post of root.querySelectorAll('stoa-post')) {
+        if (!post.shadowRoot?.textContent?.includes(text)) continue;
+        let depth = 0;
+        for (let el: Element | null = post; el && el !== root.host; el = el.parentElement) if (el.matches('ol.thread')) depth++;
+        return depth;
+      }
+      return -1;
+    }, text);
+
+  it('facilitator creates a CPD topic with two prompts; a practitioner replies and replies to the reply; drafts and retries are safe', async () => {
+    const community = await t.makeCommunity({ name: 'Riverside Teacher Trainers' });
+    const facilitator = await t.makeMember(community.id, ['facilitator'], { displayName: 'Fran Facilitator' });
+    const practitioner = await t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
+
+    // --- The facilitator opens a CPD topic through the form (1024 px).
+    const fran = await signedInPage(facilitator, 1024);
+    await fran.page.goto(`${base}/c/${community.slug}`);
+    await fran.page.getByRole('button', { name: 'New CPD topic' }).click();
+    await fran.page.getByLabel('Title').fill('Loop input');
+    await fran.page.getByLabel('Article').fill('Loop input means **teaching about a technique by using it**.\n\n- experience it\n- then unpick it');
+    await fran.page.getByLabel('Source link (optional)').fill('https://example.org/loop-input');
+    await fran.page.getByRole('textbox', { name: 'Prompt 1', exact: true }).fill('When did you last *experience* a technique before teaching it?');
+    await fran.page.getByRole('button', { name: 'Add another prompt' }).click();
+    // The new prompt's box has the focus (keyboard users can type straight away).
+    await fran.page.keyboard.type('Apply loop input to one session in your own training context.');
+    expect(await fran.page.getByRole('textbox', { name: 'Prompt 2', exact: true }).inputValue()).toBe('Apply loop input to one session in your own training context.');
+
+    // A schedule the server refuses: the error lands on the field it names.
+    await fran.page.getByLabel('Opens at').fill('2031-05-10T10:00');
+    await fran.page.getByLabel('Closes at').fill('2031-05-01T10:00');
+    await fran.page.getByRole('button', { name: 'Create CPD topic' }).click();
+    await expect.poll(() => fran.page.getByLabel('Closes at').getAttribute('aria-invalid')).toBe('true');
+    expect(await fran.page.getByRole('alert').filter({ hasText: 'closesAt' }).count()).toBe(1);
+    expect(await fran.page.getByLabel('Closes at').evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+    await fran.page.getByLabel('Opens at').fill('');
+    await fran.page.getByLabel('Closes at').fill('');
+
+    await fran.page.getByRole('button', { name: 'Create CPD topic' }).click();
+    await fran.page.waitForURL(new RegExp(`${base}/c/${community.slug}/t/[0-9a-f-]{36}$`));
+    const topicUrl = fran.page.url();
+    const topicId = topicUrl.split('/').pop()!;
+    await expect.poll(() => fran.page.getByRole('heading', { level: 1 }).textContent()).toBe('Loop input');
+    expect(await fran.page.getByRole('region', { name: 'Prompt 1' }).isVisible()).toBe(true);
+    expect(await fran.page.getByRole('region', { name: 'Prompt 2' }).isVisible()).toBe(true);
+    expect(await fran.page.getByText('teaching about a technique by using it').evaluate((el) => el.tagName)).toBe('STRONG');
+    expect(await fran.page.getByRole('link', { name: 'https://example.org/loop-input' }).getAttribute('rel')).toBe('nofollow ugc noopener');
+    expect(await fran.page.getByRole('button', { name: 'Add a prompt' }).count()).toBe(1);
+    expect(await fran.page.title()).toBe('Loop input · Stoa');
+    if (SHOTS) await fran.page.screenshot({ path: `${SHOTS}/topic-facilitator-1024.png`, fullPage: true });
+
+    // --- The practitioner (360 px) replies to prompt 1 with the keyboard.
+    const pat = await signedInPage(practitioner, 360);
+    await pat.page.goto(`${base}/c/${community.slug}`);
+    const row = pat.page.getByRole('listitem').filter({ has: pat.page.getByRole('link', { name: 'Loop input' }) });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/CPD topic/);
+    expect(await row.textContent()).toMatch(/0 posted · 1 read/); // the facilitator opened it
+    expect(await pat.page.getByRole('button', { name: 'New CPD topic' }).count()).toBe(0);
+    expect(await pat.page.getByRole('button', { name: 'New practice problem' }).count()).toBe(1);
+    if (SHOTS) await pat.page.screenshot({ path: `${SHOTS}/community-360.png`, fullPage: true });
+    await pat.page.getByRole('link', { name: 'Loop input' }).click();
+    await pat.page.waitForURL(topicUrl);
+    await expect.poll(() => pat.page.getByRole('heading', { level: 1 }).textContent()).toBe('Loop input');
+    expect(await pat.page.getByRole('button', { name: 'Add a prompt' }).count()).toBe(0);
+
+    const prompt1 = pat.page.getByRole('region', { name: 'Prompt 1' });
+    await prompt1.getByLabel('Your reply to prompt 1').focus();
+    await pat.page.keyboard.type('Last week: a *jigsaw* reading.');
+    // The live preview uses the shared markdown module.
+    await expect.poll(() => prompt1.getByRole('region', { name: 'Preview' }).locator('em').textContent()).toBe('jigsaw');
+    await pat.page.keyboard.press('Tab');
+    await pat.page.keyboard.press('Enter');
+    const firstReply = prompt1.locator('stoa-post').filter({ hasText: 'Last week: a' });
+    await firstReply.waitFor();
+    expect(await prompt1.getByLabel('Your reply to prompt 1').inputValue()).toBe('');
+    expect(await firstReply.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    // --- A reply to that reply: the draft survives a reload, then it is posted and shown nested.
+    await firstReply.getByRole('button', { name: 'Reply' }).click();
+    await pat.page.getByLabel('Your reply to Pat Practitioner').fill('Following up on my own jigsaw: it worked.');
+    await pat.page.reload();
+    await expect.poll(() => pat.page.getByRole('heading', { level: 1 }).textContent()).toBe('Loop input');
+    const restored = pat.page.getByLabel('Your reply to Pat Practitioner');
+    await expect.poll(() => restored.inputValue()).toBe('Following up on my own jigsaw: it worked.');
+    await pat.page.getByRole('listitem').filter({ has: restored }).last().getByRole('button', { name: 'Post reply' }).click();
+    await pat.page.locator('stoa-post').filter({ hasText: 'Following up on my own jigsaw' }).waitFor();
+    expect(await threadDepthOf(pat.page, 'Last week: a')).toBe(1);
+    expect(await threadDepthOf(pat.page, 'Following up on my own jigsaw')).toBe(2);
+    const draftsLeft = await pat.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('stoa:draft:')));
+    expect(draftsLeft).toEqual([]);
+
+    // --- A lost response: the first POST reaches the server but the browser sees a network error. The
+    // retry sends the same Idempotency-Key and the server returns the first post: one post, not two.
+    const keys: string[] = [];
+    let dropped = false;
+    await pat.page.route('**/api/topics/*/posts', async (route) => {
+      const request = route.request();
+      if (request.method() !== 'POST') return route.continue();
+      keys.push(request.headers()['idempotency-key'] ?? '');
+      if (dropped) return route.continue();
+      dropped = true;
+      await route.fetch(); // the server creates the post…
+      await route.abort('connectionreset'); // …and the answer never arrives
+    });
+    const prompt2 = pat.page.getByRole('region', { name: 'Prompt 2' });
+    await prompt2.getByLabel('Your reply to prompt 2').fill('In my next session I will model a dictogloss.');
+    await prompt2.getByRole('button', { name: 'Post reply' }).click();
+    await expect.poll(() => prompt2.getByRole('alert').first().textContent()).toMatch(/Could not reach Stoa.*kept here/);
+    expect(await prompt2.getByLabel('Your reply to prompt 2').inputValue()).toBe('In my next session I will model a dictogloss.');
+    await prompt2.getByRole('button', { name: 'Post reply' }).click();
+    await prompt2.locator('stoa-post').filter({ hasText: 'model a dictogloss' }).waitFor();
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{32,36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const all = (await (await t.as(facilitator)).get(`/api/topics/${topicId}/posts?limit=200`)).json().items as Array<{ bodyHtml: string }>;
+    expect(all.filter((p) => p.bodyHtml?.includes('dictogloss'))).toHaveLength(1);
+    expect(all).toHaveLength(3);
+    await pat.page.unroute('**/api/topics/*/posts');
+
+    expect(await noHorizontalScroll(pat.page)).toBe(true);
+    if (SHOTS) await pat.page.screenshot({ path: `${SHOTS}/topic-practitioner-360.png`, fullPage: true });
+
+    // --- The facilitator sees the nested thread after a reload, and can mark a reply helpful.
+    await fran.page.reload();
+    const franFirst = fran.page.locator('stoa-post').filter({ hasText: 'Last week: a' });
+    await franFirst.waitFor();
+    expect(await threadDepthOf(fran.page, 'Following up on my own jigsaw')).toBe(2);
+    const helpful = franFirst.getByRole('button', { name: /Helpful/ });
+    expect(await helpful.getAttribute('aria-pressed')).toBe('false');
+    await helpful.click();
+    await expect.poll(() => helpful.getAttribute('aria-pressed')).toBe('true');
+    expect(await helpful.textContent()).toMatch(/1/);
+    if (SHOTS) await fran.page.screenshot({ path: `${SHOTS}/topic-facilitator-after-1024.png`, fullPage: true });
+
+    // The one expected failure: the refused schedule (400) above.
+    expect(fran.errors.filter((e) => !/status of 400 .*\/topics\)$/.test(e))).toEqual([]);
+    expect(pat.errors).toEqual([]);
+    await fran.context.close();
+    await pat.context.close();
+  });
+
+  it('edits with the version, withdraws, and shows a 409 when someone else changed the post', async () => {
+    const community = await t.makeCommunity({ name: 'Harbour Mentors' });
+    const member = await t.makeMember(community.id, [], { displayName: 'Mina Member' });
+    const agent = await t.as(member);
+    const topic = (await agent.post(`/api/communities/${community.id}/topics`, { kind: 'problem', title: 'Quiet participants', body: 'Two people never speak.' })).json();
+    const post = (await agent.post(`/api/topics/${topic.id}/posts`, { body: 'Try pair work first.' })).json();
+
+    const mina = await signedInPage(member, 360);
+    await mina.page.goto(`${base}/c/${community.slug}/t/${topic.id}`);
+    const item = mina.page.locator('stoa-post').first(); // the only reply
+    await expect.poll(() => item.locator('.prose').textContent()).toBe('Try pair work first.');
+    // The post changes elsewhere (another tab) after this page loaded it.
+    expect((await agent.patch(`/api/posts/${post.id}`, { body: 'Try pair work first, then groups.', version: 1 })).statusCode).toBe(200);
+    await item.getByRole('button', { name: 'Edit' }).click();
+    await item.getByLabel('Edit your post').fill('Try pair work.');
+    await item.getByRole('button', { name: 'Save edit' }).click();
+    await expect.poll(() => item.getByRole('alert').textContent()).toMatch(/Someone changed this post.*version 2/);
+    await item.getByRole('button', { name: 'Load the current version' }).click();
+    await expect.poll(() => item.locator('.prose').textContent()).toBe('Try pair work first, then groups.');
+    expect(await item.getByLabel('Edit your post').inputValue()).toBe('Try pair work.'); // my edit is kept
+    await item.getByRole('button', { name: 'Save edit' }).click();
+    await expect.poll(() => item.locator('.prose').textContent()).toBe('Try pair work.');
+
+    mina.page.once('dialog', (dialog) => void dialog.accept());
+    await item.getByRole('button', { name: 'Withdraw' }).click();
+    await expect.poll(() => item.locator('.placeholder').textContent()).toMatch(/Withdrawn by author/);
+    expect(await item.getByRole('button', { name: 'Withdraw' }).count()).toBe(0);
+    expect(mina.errors.filter((e) => !e.includes('409'))).toEqual([]);
+    await mina.context.close();
+  });
+});
