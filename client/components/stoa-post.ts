@@ -65,6 +65,8 @@ export class StoaPost extends LitElement {
     this.error = null;
     this.conflictVersion = null;
     this.editText = '';
+    // My reply composer posted: close it (the new reply appears in the thread below).
+    this.addEventListener('stoa-post-created', () => (this.replyOpen = false));
   }
 
   override willUpdate() {

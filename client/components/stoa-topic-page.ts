@@ -244,6 +244,7 @@ export class StoaTopicPage extends LitElement {
   private onPostCreated(post: Post) {
     const d = this.detail;
     if (!d) return;
+    if (post.parentId && this.draftParents.delete(post.parentId)) this.requestUpdate();
     const prompt = post.promptId ? d.prompts.find((p) => p.id === post.promptId) : undefined;
     if (prompt?.repliesHidden) {
       // An answer-first prompt: now that I answered, the others' replies are mine to see.
@@ -508,6 +509,10 @@ export class StoaTopicPage extends LitElement {
         margin-top: 1rem;
         display: grid;
         gap: 0.75rem;
+        justify-items: start;
+      }
+      .add-prompt stoa-prompt-form {
+        justify-self: stretch;
       }
       .paging {
         margin-top: 1.5rem;
