@@ -202,15 +202,19 @@ describe('live updates: delivery and resume', () => {
     const agent = await t.as(w.ana);
     const since = await record(w.community.id, 'topic.updated', { id: w.topicId, title: 'start' }, w.topicId);
     const recorded: number[] = [];
-    const writer = (async () => {
-      for (let i = 0; i < 30; i++) recorded.push(await record(w.community.id, 'topic.updated', { id: w.topicId, n: i }, w.topicId));
-    })();
+    // Three concurrent writers (parallel transactions on PostgreSQL) while the client subscribes.
+    const lane = async (lane: number) => {
+      for (let i = 0; i < 12; i++) recorded.push(await record(w.community.id, 'topic.updated', { id: w.topicId, lane, n: i }, w.topicId));
+    };
+    const writers = Promise.all([lane(1), lane(2), lane(3)]);
     await sleep(20);
     const client = await connect(agent);
     await client.subscribe(w.topicChannel, since);
-    await writer;
-    await client.waitFor((m) => m.id === recorded[recorded.length - 1], 'last event');
-    expect(client.events(w.topicChannel).map((m) => m.id)).toEqual(recorded);
+    await writers;
+    const expected = [...recorded].sort((a, b) => a - b);
+    await client.waitFor((m) => m.id === expected[expected.length - 1], 'last event');
+    await sleep(100);
+    expect(client.events(w.topicChannel).map((m) => m.id)).toEqual(expected);
     await client.close();
   });
 
