@@ -448,15 +448,33 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
     }
   }
 
+  /** NOTIFYs sent while this process was not listening are lost: make every client resume from the log. */
+  function resumeEveryone(why: string) {
+    if (connections.size > 0) log.warn(`live: ${why}; asking clients to resume with since`);
+    for (const conn of [...connections]) closeConnection(conn, LIVE_CLOSE.tryAgainLater, 'resume');
+  }
+
+  /**
+   * LISTENs on the events channel. If the database is unreachable at start-up the app still starts
+   * (HTTP answers 503) and this keeps retrying in the background with capped backoff.
+   */
+  async function startListening(attempt = 0): Promise<void> {
+    if (stopped) return;
+    try {
+      await database.listen(EVENTS_CHANNEL, onNotify, () => resumeEveryone('LISTEN connection re-established'));
+      if (attempt > 0) resumeEveryone('LISTEN established late');
+    } catch (err) {
+      log.warn({ err, attempt }, 'live: cannot LISTEN yet; retrying');
+      const retry = setTimeout(() => void startListening(attempt + 1), Math.min(250 * 2 ** attempt, 5000));
+      retry.unref();
+    }
+  }
+
   return {
     /** LISTEN and start the heartbeat and access-check timers (app onReady). */
     async start() {
       stopped = false;
-      await database.listen(EVENTS_CHANNEL, onNotify, () => {
-        // NOTIFYs sent while the LISTEN connection was down are lost: make every client resume from the log.
-        log.warn('live: LISTEN connection re-established; asking clients to resume with since');
-        for (const conn of [...connections]) closeConnection(conn, LIVE_CLOSE.tryAgainLater, 'resume');
-      });
+      await startListening();
       heartbeat = setInterval(pingAll, config.liveHeartbeatMs).unref();
       accessCheck = setInterval(() => {
         checkAccess().catch((err) => log.error({ err }, 'live: access check failed'));
