@@ -35,7 +35,9 @@ if (file) {
       const [first, second] = args;
       const config: { text: string; values?: unknown[]; rowMode?: string } =
         typeof first === 'string' ? { text: first, values: Array.isArray(second) ? second : [] } : (first as { text: string; values?: unknown[]; rowMode?: string });
-      const line: CapturedStatement = { name, text: config.text, values: config.values ?? [], ...(config.rowMode ? { rowMode: config.rowMode } : {}) };
+      // drizzle passes the parameters as the second argument, beside a config object.
+      const values = config.values ?? (Array.isArray(second) ? (second as unknown[]) : []);
+      const line: CapturedStatement = { name, text: config.text, values, ...(config.rowMode ? { rowMode: config.rowMode } : {}) };
       appendFileSync(file, `${JSON.stringify(line)}\n`);
     }
     return query.apply(this, args);

@@ -51,7 +51,7 @@ const args = parseArgs(process.argv.slice(2));
 const quick = args.quick === true;
 const scale = numberArg(args, 'scale', quick ? 0.02 : 1);
 const profile = quick
-  ? { warmupSeconds: 1, runs: 1, runSeconds: 3, fanoutNs: [100, 1000], fanoutPosts: 10, coldRuns: 1, engagementSamples: 5 }
+  ? { warmupSeconds: 1, runs: 1, runSeconds: 2, fanoutNs: [100, 1000], fanoutPosts: 10, coldRuns: 1, engagementSamples: 5 }
   : { warmupSeconds: 5, runs: 3, runSeconds: 10, fanoutNs: [100, 1000, 5000], fanoutPosts: 20, coldRuns: 3, engagementSamples: 11 };
 const CONNECTIONS = 50;
 const databaseUrl = requireDatabaseUrl();
@@ -347,7 +347,7 @@ for (const endpoint of readEndpoints) {
     continue;
   }
   const s = await load({ baseUrl: stoa.baseUrl, method: 'GET', path: endpoint.path, rotate: memberCookies }, rss);
-  const ratio = base && base.rps > 0 ? s.rps / base.rps : NaN;
+  const ratio = base && base.rps > 0 && loadProblems(base).length === 0 ? s.rps / base.rps : NaN;
   const problems = loadProblems(s);
   row.notes!.push(...problems);
   addRow({
@@ -379,7 +379,7 @@ for (const endpoint of readEndpoints) {
       { baseUrl: stoa.baseUrl, method: 'POST', path: `/api/topics/${topicId}/posts`, body: postBody, idempotencyKey: true, headers: { origin: stoa.baseUrl }, rotate: memberCookies },
       rss,
     );
-    const ratio = base.rps > 0 ? s.rps / base.rps : NaN;
+    const ratio = base.rps > 0 && loadProblems(base).length === 0 ? s.rps / base.rps : NaN;
     const problems = loadProblems(s);
     addRow({
       ...row,
@@ -586,7 +586,7 @@ let pgVersion = 'unknown';
 {
   const c = new pg.Client({ connectionString: databaseUrl });
   await c.connect();
-  pgVersion = (await c.query<{ v: string }>('show server_version')).rows[0]!.v;
+  pgVersion = (await c.query<{ v: string }>('select current_setting($1) as v', ['server_version'])).rows[0]!.v;
   await c.end();
 }
 const meta = {
