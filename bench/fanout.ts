@@ -90,6 +90,12 @@ for (let opened = 0; opened < spec.subscribers; ) {
     result.status = refused as number;
     break;
   }
+  // No upgrade handler at all (the live feature not merged): the server drops the connection unanswered.
+  if (opened === batch && outcomes.every((o) => o === 0)) {
+    result.available = false;
+    result.status = 0;
+    break;
+  }
 }
 result.connected = sockets.length;
 

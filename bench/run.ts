@@ -442,7 +442,7 @@ for (const n of profile.fanoutNs) {
   else {
     const wsUrl = `${stoa.baseUrl.replace('http', 'ws')}/api/live`;
     stoaResult = await fanout({ mode: 'stoa', wsUrl, postUrl: `${stoa.baseUrl}/api/topics/${topicId}/posts`, headers: { cookie: member.cookie, origin: stoa.baseUrl }, ...common });
-    if (!stoaResult.available) notes.push(`GET /api/live answered HTTP ${stoaResult.status}`);
+    if (!stoaResult.available) notes.push(stoaResult.status ? `GET /api/live answered HTTP ${stoaResult.status}` : 'GET /api/live dropped the WebSocket upgrade unanswered (no live route yet)');
     else if (stoaResult.connected < n) notes.push(`only ${stoaResult.connected} of ${n} subscribers connected`);
     if (stoaResult.missed) notes.push(`${stoaResult.missed} posts did not reach every subscriber within 15 s`);
     if (stoaResult.beforeResponse) notes.push(`${stoaResult.beforeResponse} posts reached everyone before the POST response (counted as 0 ms)`);
@@ -457,7 +457,7 @@ for (const n of profile.fanoutNs) {
   const stoaOk = stoaResult?.available && stoaResult.latenciesMs.length > 0;
   const stoaP99 = stoaOk ? percentile(stoaResult!.latenciesMs, 99) : NaN;
   const ratio = stoaOk && bareP99 > 0 ? stoaP99 / bareP99 : NaN;
-  const routeMissing = postRouteMissing || stoaResult?.status === 404;
+  const routeMissing = postRouteMissing || stoaResult?.status === 404 || stoaResult?.status === 0;
   addRow({
     section: 'Live',
     measurement: label,
