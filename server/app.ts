@@ -19,10 +19,16 @@ import { authRoutes } from './features/auth/routes.js';
 import { communityRoutes } from './features/communities/routes.js';
 import { topicRoutes } from './features/topics/routes.js';
 import { postRoutes } from './features/posts/routes.js';
+import websocket from '@fastify/websocket';
+import { createLiveHub, type LiveHub } from './features/live/hub.js';
+import { liveRoutes, websocketOptions } from './features/live/routes.js';
+import { startLiveScheduler } from './features/live/scheduler.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
+    /** Live updates hub; `app.live.endSession(id)` closes a signed-out session's sockets. */
+    live: LiveHub;
   }
 }
 
@@ -78,13 +84,23 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
         title: 'Stoa API',
         version: '0.1.0',
         description:
-          'Asynchronous discussion forum for communities of practice. Errors are RFC 9457 problem JSON (application/problem+json) with a stable `code`. State-changing requests authenticated by the session cookie must carry an Origin equal to PUBLIC_URL.',
+          'Asynchronous discussion forum for communities of practice. Errors are RFC 9457 problem JSON (application/problem+json) with a stable `code`. State-changing requests authenticated by the session cookie must carry an Origin equal to PUBLIC_URL. Live updates: a WebSocket at GET /api/live, protocol in docs/live-protocol.md.',
       },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'stoa_session' } } },
       security: [{ session: [] }],
     },
   });
   await app.register(sessionPlugin, { config });
+  // Live updates: the WebSocket plugin must come before the routes; the LISTEN and the scheduler run while ready.
+  const live = createLiveHub({ database: options.database, config, log: app.log });
+  app.decorate('live', live);
+  await app.register(websocket, websocketOptions(live));
+  let liveScheduler: ReturnType<typeof startLiveScheduler> | undefined;
+  app.addHook('onReady', async () => {
+    await live.start();
+    liveScheduler = startLiveScheduler({ db: options.database.db, config, log: app.log });
+  });
+  app.addHook('preClose', async () => liveScheduler?.stop());
 
   const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost });
   app.decorate('services', services);
@@ -94,6 +110,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   await app.register(communityRoutes, { communities: services.communities });
   await app.register(topicRoutes, { topics: services.topics });
   await app.register(postRoutes, { posts: services.posts });
+  await app.register(liveRoutes, { hub: live, config });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);

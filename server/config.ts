@@ -34,6 +34,14 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Interval of the scheduled-prompt release loop; tests shorten it. */
   scheduleIntervalMs: number;
+  /** Live updates: WebSocket ping interval (a socket that missed the previous pong is terminated). */
+  liveHeartbeatMs: number;
+  /** Live updates: how often open sockets re-check their session and memberships. */
+  liveSessionCheckMs: number;
+  /** Live updates: a socket whose unsent data exceeds this many bytes is closed (1013) as too slow. */
+  liveSendBufferBytes: number;
+  /** How often events older than the retention window are pruned from the event log. */
+  eventPruneIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -77,6 +85,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: v.LOG_LEVEL,
     trustProxy: parseTrustProxy(v.TRUST_PROXY),
     scheduleIntervalMs: 15_000,
+    liveHeartbeatMs: 30_000,
+    liveSessionCheckMs: 30_000,
+    liveSendBufferBytes: 1024 * 1024,
+    eventPruneIntervalMs: 60 * 60_000,
   };
 }
 

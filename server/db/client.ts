@@ -22,8 +22,12 @@ export interface Database {
   /** Runs raw SQL and returns its rows (both drivers return `.rows`). */
   rows<T>(query: SQL, on?: DbOrTx): Promise<T[]>;
   ping(): Promise<void>;
-  /** LISTEN on a channel; the callback gets every NOTIFY payload (from any process on PostgreSQL). */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  /**
+   * LISTEN on a channel; the callback gets every NOTIFY payload (from any process on PostgreSQL).
+   * On PostgreSQL the LISTEN connection reconnects by itself; `onReconnect` runs after it is back,
+   * because NOTIFYs sent while it was down are lost (the caller must catch up another way).
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<void>;
   close(): Promise<void>;
   /** The raw PGlite instance (embedded mode only), for tests and migrations. */
   pglite?: PGlite;
@@ -57,22 +61,50 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   let listener: pg.Client | undefined;
   const handlers = new Map<string, (payload: string) => void>();
+  const reconnectHandlers = new Set<() => void>();
   let closed = false;
+  let reconnecting = false;
 
   async function connectListener(): Promise<void> {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-    client.on('error', (err) => {
-      options.onPoolError?.(err);
-      if (listener === client) listener = undefined;
-      if (!closed) setTimeout(() => void connectListener().catch(() => {}), 1000);
-    });
+    const lost = (err?: Error) => {
+      if (err) options.onPoolError?.(err);
+      if (listener !== client) return; // already handled (error is followed by end)
+      listener = undefined;
+      void reconnectListener();
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
     client.on('notification', (msg) => {
       const handler = handlers.get(msg.channel);
       if (handler && msg.payload !== undefined) handler(msg.payload);
     });
     await client.connect();
-    for (const channel of handlers.keys()) await client.query(`LISTEN "${channel}"`);
+    try {
+      for (const channel of handlers.keys()) await client.query(`LISTEN "${channel}"`);
+    } catch (err) {
+      await client.end().catch(() => {});
+      throw err;
+    }
     listener = client;
+  }
+
+  /** Retries with capped backoff until the LISTEN connection is back (a failed connect emits no 'error'). */
+  async function reconnectListener() {
+    if (reconnecting) return;
+    reconnecting = true;
+    for (let attempt = 0; !closed; attempt++) {
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5000)));
+      if (closed) break;
+      try {
+        await connectListener();
+        for (const handler of reconnectHandlers) handler();
+        break;
+      } catch (err) {
+        options.onPoolError?.(err as Error);
+      }
+    }
+    reconnecting = false;
   }
 
   return {
@@ -86,15 +118,18 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     async ping() {
       await pool.query('select 1');
     },
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onReconnect) {
       if (!/^[a-z_]+$/.test(channel)) throw new Error(`bad channel name ${channel}`);
       handlers.set(channel, onPayload);
+      if (onReconnect) reconnectHandlers.add(onReconnect);
       if (!listener) await connectListener();
       else await listener.query(`LISTEN "${channel}"`);
     },
     async close() {
       closed = true;
-      await listener?.end().catch(() => {});
+      const current = listener;
+      listener = undefined;
+      await current?.end().catch(() => {});
       await pool.end();
     },
   };

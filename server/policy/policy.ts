@@ -113,9 +113,10 @@ export const rules = {
   // Engagement analytics
   'engagement.community': managerOrAdmin,
   'engagement.topic': (actor, ctx) => managerOrAdmin(actor, ctx) || isTopicFacilitator(actor, ctx),
-  // Live updates: the same as reading over HTTP.
-  'live.subscribeCommunity': (actor, ctx) => member(ctx) || actor.isAdmin,
-  'live.subscribeTopic': (actor, ctx) => (member(ctx) || actor.isAdmin) && canSeeTopic(actor, ctx),
+  // Live updates: the same as reading over HTTP, except that a suspended member's live feed stops at once
+  // (issue 4); they can still read by reloading.
+  'live.subscribeCommunity': (actor, ctx) => activeMember(ctx) || actor.isAdmin,
+  'live.subscribeTopic': (actor, ctx) => (activeMember(ctx) || actor.isAdmin) && canSeeTopic(actor, ctx),
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof rules;

@@ -1,12 +1,20 @@
-import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, Column, eq, getTableName, gt, is, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { communities, invites, memberships, suspensions, users } from '../../db/schema.js';
 import type { CommunityRole, MembershipContext } from '../../policy/policy.js';
 
+/**
+ * A column written with its table name. Drizzle renders a column unqualified inside a single-table
+ * select, and unqualified `"community_id"` inside the subquery below would mean the suspension's own
+ * column (then any suspension anywhere looked like a suspension of every member).
+ */
+const qualified = (value: unknown) =>
+  is(value, Column) ? sql`${sql.identifier(getTableName(value.table))}.${sql.identifier(value.name)}` : sql`${value}`;
+
 /** SQL: is there an active suspension of (community, user) right now? */
 export const activeSuspension = (communityId: unknown, userId: unknown) => sql<boolean>`exists (
   select 1 from ${suspensions} s
-  where s.community_id = ${communityId} and s.user_id = ${userId}
+  where s.community_id = ${qualified(communityId)} and s.user_id = ${qualified(userId)}
     and s.lifted_at is null and (s.until is null or s.until > now()))`;
 
 const communityColumns = {

@@ -31,7 +31,20 @@ export interface NewEvent {
   data: unknown;
 }
 
+/** First key of the transaction-scoped advisory lock that orders one community's events (second key: hash of its id). */
+const EVENT_ORDER_LOCK = 0x5354_4f41; // 'STOA'
+
+/**
+ * Records an event. Call it INSIDE the write transaction and AS ITS LAST WRITE.
+ *
+ * Why last: the per-community advisory lock taken here is held until commit, so within one community
+ * event ids commit in increasing order (otherwise transaction A could take id 10, B id 11, B commit
+ * first, and a client that saw 11 and reconnected with since=11 would never get 10). A transaction
+ * that takes this lock and then waits for a row lock held by another transaction that is itself waiting
+ * for this lock would deadlock — impossible when recordEvent comes after every other write.
+ */
 export async function recordEvent(tx: DbOrTx, event: NewEvent): Promise<number> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK}, hashtext(${event.communityId}))`);
   const [row] = await tx
     .insert(events)
     .values({ communityId: event.communityId, topicId: event.topicId ?? null, name: event.name, data: event.data })

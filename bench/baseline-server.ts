@@ -1,0 +1,67 @@
+// The baseline: a bare Fastify app with a plain `pg` Pool that runs the same SQL as each Stoa endpoint
+// under test — no sessions, no authorisation, no schemas, no rendering. Its requests per second are
+// the ceiling that Stoa's figures are compared against.
+//
+// Env: DATABASE_URL, PORT, BASELINE_PLAN (a JSON file: { statements: { <name>: CapturedStatement[] } }
+// written by bench/run.ts from captured or reproduced SQL, see bench/capture-sql.ts and bench/sql.ts).
+//   GET  /replay/:name           runs that endpoint's statements, in order, on one pooled connection
+//   POST /bare-post/:topicId?as= the bare post insert (bench/sql.ts BARE_POST_INSERT), one transaction
+import { readFileSync } from 'node:fs';
+import Fastify from 'fastify';
+import pg from 'pg';
+import type { CapturedStatement } from './capture-sql.js';
+import { BARE_POST_INSERT } from './sql.js';
+
+const plan = JSON.parse(readFileSync(process.env.BASELINE_PLAN!, 'utf8')) as { statements: Record<string, CapturedStatement[]> };
+// The same pool size as Stoa's (server/db/client.ts), so neither side gets more connections.
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+pool.on('error', () => {});
+
+const app = Fastify({ logger: false });
+
+app.get('/healthz', async () => ({ status: 'ok' }));
+
+app.get<{ Params: { name: string } }>('/replay/:name', async (request, reply) => {
+  const statements = plan.statements[request.params.name];
+  if (!statements) return reply.status(404).send({ error: 'no such baseline' });
+  const client = await pool.connect();
+  try {
+    const results: unknown[] = [];
+    for (const s of statements) {
+      const result = await client.query({ text: s.text, values: s.values, ...(s.rowMode === 'array' ? { rowMode: 'array' as const } : {}) });
+      results.push(result.rows);
+    }
+    return results;
+  } finally {
+    client.release();
+  }
+});
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+app.post<{ Params: { topicId: string }; Querystring: { as: string }; Body: { body: string } }>('/bare-post/:topicId', async (request, reply) => {
+  const { topicId } = request.params;
+  const userId = request.query.as;
+  const body = request.body.body;
+  const html = `<p>${escapeHtml(body)}</p>`;
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const inserted = await client.query<{ id: string; created_at: Date }>(BARE_POST_INSERT[0], [topicId, userId, body, html]);
+    const post = inserted.rows[0]!;
+    await client.query(BARE_POST_INSERT[1], [post.id, body, html, userId]);
+    await client.query(BARE_POST_INSERT[2], [topicId]);
+    await client.query('commit');
+    return reply.status(201).send({ id: post.id, createdAt: post.created_at });
+  } catch (err) {
+    await client.query('rollback').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+});
+
+await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => void app.close().then(() => pool.end()).then(() => process.exit(0)));
+}

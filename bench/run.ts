@@ -1,0 +1,638 @@
+// `npm run bench`: Stoa's speed beside its baselines, measured in one run on one machine.
+//
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/stoa_bench npm run bench -- [--quick] [--scale 0.1] [--skip-generate] [--regenerate]
+//
+// 1. Data: generates a community (bench/generate.ts) when the database is empty.
+// 2. SQL capture: a throw-away Stoa process (with bench/capture-sql.ts preloaded) answers one request per
+//    endpoint, which tells us whether the route exists yet and which SQL it runs.
+// 3. The measured Stoa server and the baseline server (bench/baseline-server.ts: same SQL, bare Fastify
+//    + pg) run as separate processes; load comes from autocannon in a third (bench/load.ts).
+// 4. Live fan-out (bench/fanout.ts) against Stoa and a bare ws broadcast (bench/bare-broadcast-server.ts).
+// 5. Engagement endpoints next to a `SELECT count(*) FROM posts`; cold starts; peak memory under load.
+// Results: printed, and written to bench/results/latest.{json,md}. Routes that are not merged yet
+// answer 404 route_not_found and their rows say "not available yet".
+import { execSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import {
+  benchDir,
+  databaseName,
+  dataDir,
+  ensureDatabaseExists,
+  exited,
+  formatDuration,
+  freePort,
+  median,
+  numberArg,
+  parseArgs,
+  percentile,
+  readInfo,
+  redactUrl,
+  repoDir,
+  requireDatabaseUrl,
+  RssSampler,
+  runChildForStdout,
+  sleep,
+  spawnTs,
+  stopChild,
+  waitForOk,
+  type BenchInfo,
+} from './common.js';
+import type { CapturedStatement } from './capture-sql.js';
+import type { FanoutResult, FanoutSpec } from './fanout.js';
+import type { LoadRun, LoadSpec } from './load.js';
+import { reproducedPosts, reproducedTopicList, reproducedTopicPage } from './sql.js';
+
+// ---------------------------------------------------------------- options
+
+const args = parseArgs(process.argv.slice(2));
+const quick = args.quick === true;
+const scale = numberArg(args, 'scale', quick ? 0.02 : 1);
+const profile = quick
+  ? { warmupSeconds: 1, runs: 1, runSeconds: 2, fanoutNs: [100, 1000], fanoutPosts: 10, coldRuns: 1, engagementSamples: 5 }
+  : { warmupSeconds: 5, runs: 3, runSeconds: 10, fanoutNs: [100, 1000, 5000], fanoutPosts: 20, coldRuns: 3, engagementSamples: 11 };
+const CONNECTIONS = 50;
+const databaseUrl = requireDatabaseUrl();
+const runStarted = Date.now();
+mkdirSync(dataDir, { recursive: true });
+const logFile = `${dataDir}/servers.log`;
+writeFileSync(logFile, '');
+
+// ---------------------------------------------------------------- result rows
+
+type Status = 'pass' | 'fail' | 'n.a.' | 'info';
+interface Row {
+  section: string;
+  measurement: string;
+  figure: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+  status: Status;
+  notes?: string[];
+  data?: unknown;
+}
+const rows: Row[] = [];
+const NOT_YET = 'not available yet (route returned 404)';
+function addRow(row: Row) {
+  rows.push(row);
+  const note = row.notes?.length ? `  [${row.notes.join('; ')}]` : '';
+  console.log(`  ${row.status.padEnd(5)} ${row.measurement}: ${row.figure} | baseline ${row.baseline} | ${row.ratio} | ${row.target}${note}`);
+}
+
+// ---------------------------------------------------------------- child processes we own
+
+const children = new Set<ChildProcess>();
+async function stopAll() {
+  await Promise.all([...children].map((c) => stopChild(c)));
+  children.clear();
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => void stopAll().then(() => process.exit(130)));
+}
+
+interface Server {
+  child: ChildProcess;
+  baseUrl: string;
+  startedMs: number;
+}
+
+/** Starts Stoa (tsx server/main.ts, as its own Node process) and waits for /readyz. */
+async function startStoa(options: { databaseUrl?: string; dataDir?: string; capture?: string } = {}): Promise<Server> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, DEMO: '0', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: baseUrl };
+  delete env.ADMIN_EMAIL;
+  delete env.ADMIN_PASSWORD;
+  delete env.DATABASE_URL;
+  delete env.DATA_DIR;
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  if (options.dataDir) env.DATA_DIR = options.dataDir;
+  if (options.capture) env.STOA_BENCH_CAPTURE_FILE = options.capture;
+  const preload = options.capture ? ['--import', pathToFileURL(`${benchDir}capture-sql.ts`).href] : [];
+  const log = openSync(logFile, 'a');
+  const startedMs = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'server/main.ts'], { cwd: repoDir, env, stdio: ['ignore', log, log] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  await waitForOk(`${baseUrl}/readyz`, 60_000, child, 10);
+  return { child, baseUrl, startedMs };
+}
+
+async function startTsServer(file: string, env: NodeJS.ProcessEnv, readyPath: string): Promise<Server> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawnTs(file, [], { env: { ...process.env, ...env, PORT: String(port) } });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  child.stderr?.on('data', (d: Buffer) => writeFileSync(logFile, d, { flag: 'a' }));
+  await waitForOk(`${baseUrl}${readyPath}`, 30_000, child);
+  return { child, baseUrl, startedMs: 0 };
+}
+
+// ---------------------------------------------------------------- 1. data
+
+async function ensureData(): Promise<{ info: BenchInfo; generatedSeconds: number | null }> {
+  await ensureDatabaseExists(databaseUrl);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let info = await readInfo(client).catch(() => null);
+  await client.end();
+  let generatedSeconds: number | null = null;
+  const regenerate = args.regenerate === true;
+  if (!info || regenerate) {
+    if (args['skip-generate'] === true) throw new Error(`--skip-generate, but ${databaseName(databaseUrl)} holds no generated data`);
+    console.log(`== generating data at scale ${scale} into ${redactUrl(databaseUrl)}`);
+    const started = Date.now();
+    const child = spawnTs(`${benchDir}generate.ts`, ['--scale', String(scale), ...(regenerate ? ['--force'] : [])], { stdio: 'inherit' });
+    children.add(child);
+    const code = await exited(child);
+    children.delete(child);
+    if (code !== 0) throw new Error(`the generator stopped (exit ${code}); see above`);
+    generatedSeconds = (Date.now() - started) / 1000;
+    const again = new pg.Client({ connectionString: databaseUrl });
+    await again.connect();
+    info = await readInfo(again);
+    await again.end();
+    if (!info) throw new Error('the generator finished but left no bench_gen.info row');
+  } else {
+    console.log(`== using the data already in ${databaseName(databaseUrl)} (scale ${info.scale}, generated ${info.generatedAt}); --regenerate to rebuild`);
+    if (args.scale !== undefined && info.scale !== scale) console.log(`   note: --scale ${scale} asked, but the database holds scale ${info.scale}`);
+  }
+  return { info, generatedSeconds };
+}
+
+// ---------------------------------------------------------------- HTTP helpers
+
+async function signIn(baseUrl: string, email: string, password: string) {
+  const response = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: baseUrl },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw new Error(`sign-in as ${email} failed: HTTP ${response.status} ${await response.text()}`);
+  const cookie = (response.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).find((c) => c?.startsWith('stoa_session='));
+  if (!cookie) throw new Error(`sign-in as ${email} set no stoa_session cookie`);
+  const user = (await response.json()) as { id: string };
+  return { cookie, userId: user.id };
+}
+
+interface Probe {
+  status: number;
+  code?: string;
+  routeMissing: boolean;
+  body: string;
+}
+async function probe(url: string, init: RequestInit & { headers: Record<string, string> }): Promise<Probe> {
+  const response = await fetch(url, init);
+  const body = await response.text();
+  let code: string | undefined;
+  try {
+    code = (JSON.parse(body) as { code?: string }).code;
+  } catch {
+    // not JSON
+  }
+  return { status: response.status, ...(code ? { code } : {}), routeMissing: response.status === 404 && code === 'route_not_found', body };
+}
+
+// ---------------------------------------------------------------- load runs
+
+interface LoadSummary {
+  runs: LoadRun[];
+  rps: number;
+  rpsMin: number;
+  rpsMax: number;
+  p50: number;
+  p99: number;
+  p99Min: number;
+  p99Max: number;
+  non2xx: number;
+  errors: number;
+  total: number;
+  statusCodes: Record<string, number>;
+}
+
+async function load(spec: Omit<LoadSpec, 'connections' | 'warmupSeconds' | 'runs' | 'runSeconds'>, sampler?: RssSampler): Promise<LoadSummary> {
+  const full: LoadSpec = { ...spec, connections: CONNECTIONS, warmupSeconds: profile.warmupSeconds, runs: profile.runs, runSeconds: profile.runSeconds };
+  sampler?.start();
+  try {
+    const child = spawnTs(`${benchDir}load.ts`, [JSON.stringify(full)]);
+    children.add(child);
+    const out = await runChildForStdout(child, 'autocannon');
+    children.delete(child);
+    const { runs } = JSON.parse(out) as { runs: LoadRun[] };
+    const statusCodes: Record<string, number> = {};
+    for (const run of runs) for (const [code, n] of Object.entries(run.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+    return {
+      runs,
+      rps: median(runs.map((r) => r.rps)),
+      rpsMin: Math.min(...runs.map((r) => r.rps)),
+      rpsMax: Math.max(...runs.map((r) => r.rps)),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      p99Min: Math.min(...runs.map((r) => r.p99)),
+      p99Max: Math.max(...runs.map((r) => r.p99)),
+      non2xx: runs.reduce((a, r) => a + r.non2xx, 0),
+      errors: runs.reduce((a, r) => a + r.errors + r.timeouts, 0),
+      total: runs.reduce((a, r) => a + r.total, 0),
+      statusCodes,
+    };
+  } finally {
+    sampler?.stop();
+  }
+}
+
+const range = (min: number, max: number, digits = 0) => (profile.runs > 1 ? ` (${min.toFixed(digits)}–${max.toFixed(digits)})` : '');
+const describeLoad = (s: LoadSummary) => `${s.rps.toFixed(0)} req/s${range(s.rpsMin, s.rpsMax)}, p50 ${s.p50} ms, p99 ${s.p99} ms${range(s.p99Min, s.p99Max)}`;
+function loadProblems(s: LoadSummary): string[] {
+  const problems: string[] = [];
+  if (s.total === 0) problems.push('no request completed');
+  if (s.non2xx > 0) problems.push(`${s.non2xx} of ${s.total} responses not 2xx (${Object.entries(s.statusCodes).map(([c, n]) => `${c}×${n}`).join(', ')})`);
+  if (s.errors > 0) problems.push(`${s.errors} connection errors/timeouts`);
+  return problems;
+}
+
+// ---------------------------------------------------------------- main
+
+console.log(`Stoa benchmark${quick ? ' (quick)' : ''}: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, database ${redactUrl(databaseUrl)}`);
+const { info, generatedSeconds } = await ensureData();
+const communityId = info.communityId;
+const topicId = info.busiestTopicId;
+
+// ---- 2. Which routes exist, and which SQL do they run?
+console.log('== probing routes and capturing their SQL');
+const captureFile = `${dataDir}/captured-sql.jsonl`;
+writeFileSync(captureFile, '');
+const capture = await startStoa({ databaseUrl, capture: captureFile });
+const members = [];
+for (const email of info.memberEmails.slice(0, CONNECTIONS)) members.push(await signIn(capture.baseUrl, email, info.password));
+const manager = await signIn(capture.baseUrl, info.managerEmail, info.password);
+const member = members[0]!;
+
+const to = info.dataEndsAt.slice(0, 10);
+const from = new Date(Date.parse(to) - 91 * 86_400_000).toISOString().slice(0, 10);
+const readEndpoints = [
+  { key: 'community', label: 'Community page, signed in', path: `/api/communities/${communityId}`, reproduced: null },
+  { key: 'topicList', label: 'Topic list of the busy community, signed in', path: `/api/communities/${communityId}/topics`, reproduced: () => reproducedTopicList(communityId, member.userId) },
+  { key: 'topicPage', label: 'Topic page of the busiest topic, signed in', path: `/api/topics/${topicId}`, reproduced: () => reproducedTopicPage(topicId, member.userId, communityId) },
+  { key: 'posts', label: 'First 50 posts of the busiest topic, signed in', path: `/api/topics/${topicId}/posts?limit=50`, reproduced: () => reproducedPosts(topicId, member.userId, 50) },
+] as const;
+const engagementEndpoints = ['', '/topics', '/members', '/trajectories'].map((suffix) => ({
+  label: `Engagement${suffix ? ` ${suffix.slice(1)}` : ' summary'}, 3 months`,
+  path: `/api/communities/${communityId}/engagement${suffix}?from=${from}&to=${to}`,
+}));
+
+const probes: Record<string, Probe> = {};
+for (const endpoint of readEndpoints) {
+  probes[endpoint.key] = await probe(`${capture.baseUrl}${endpoint.path}`, { headers: { cookie: member.cookie, 'x-bench-capture': endpoint.key } });
+}
+for (const endpoint of engagementEndpoints) probes[endpoint.path] = await probe(`${capture.baseUrl}${endpoint.path}`, { headers: { cookie: manager.cookie } });
+const postBody = JSON.stringify({
+  body: 'Benchmark reply: in our in-service course we tried **loop input** and the trainees planned a lesson in pairs. What would you change for a group of fifty?',
+});
+probes.createPost = await probe(`${capture.baseUrl}/api/topics/${topicId}/posts`, {
+  method: 'POST',
+  headers: { cookie: member.cookie, origin: capture.baseUrl, 'content-type': 'application/json', 'idempotency-key': `bench-probe-${Date.now()}` },
+  body: postBody,
+});
+await stopChild(capture.child);
+children.delete(capture.child);
+
+const captured: Record<string, CapturedStatement[]> = {};
+for (const line of readFileSync(captureFile, 'utf8').split('\n').filter(Boolean)) {
+  const statement = JSON.parse(line) as CapturedStatement;
+  // The session lookup is authentication, which the baseline leaves out by definition.
+  if (/\bfrom "sessions"|\bfrom sessions\b/i.test(statement.text)) continue;
+  (captured[statement.name] ??= []).push(statement);
+}
+const plan: Record<string, CapturedStatement[]> = {};
+const baselineSource: Record<string, string> = {};
+for (const endpoint of readEndpoints) {
+  const p = probes[endpoint.key]!;
+  if (!p.routeMissing && p.status >= 200 && p.status < 300 && captured[endpoint.key]?.length) {
+    plan[endpoint.key] = captured[endpoint.key]!;
+    baselineSource[endpoint.key] = `replays the ${plan[endpoint.key]!.length} SQL statements the endpoint ran (session lookup left out)`;
+  } else if (endpoint.reproduced) {
+    plan[endpoint.key] = endpoint.reproduced();
+    baselineSource[endpoint.key] = `reproduced SQL from bench/sql.ts (${plan[endpoint.key]!.length} statements) until the route exists`;
+  }
+}
+const planFile = `${dataDir}/baseline-plan.json`;
+writeFileSync(planFile, JSON.stringify({ statements: plan }, null, 1));
+
+// ---- 3. Load: Stoa and the baseline, one after the other.
+console.log(`== starting the Stoa server and the baseline server`);
+const stoa = await startStoa({ databaseUrl });
+const baseline = await startTsServer(`${benchDir}baseline-server.ts`, { DATABASE_URL: databaseUrl, BASELINE_PLAN: planFile }, '/healthz');
+const rss = new RssSampler(stoa.child.pid!);
+const memberCookies = members.map((m) => ({ headers: { cookie: m.cookie } }));
+const memberQueries = members.map((m) => ({ query: `as=${m.userId}` }));
+
+console.log(`== load: ${CONNECTIONS} connections, warm-up ${profile.warmupSeconds}s, ${profile.runs}× ${profile.runSeconds}s`);
+for (const endpoint of readEndpoints) {
+  const p = probes[endpoint.key]!;
+  const base = plan[endpoint.key] ? await load({ baseUrl: baseline.baseUrl, method: 'GET', path: `/replay/${endpoint.key}` }) : null;
+  const target = '≥ 0.5× baseline req/s, p99 < 100 ms';
+  const row: Row = { section: 'HTTP', measurement: `${endpoint.label} — GET ${endpoint.path.replace(communityId, ':communityId').replace(topicId, ':topicId')}`, figure: NOT_YET, baseline: base ? describeLoad(base) : 'n.a.', ratio: 'n.a.', target, status: 'n.a.', notes: [] };
+  if (baselineSource[endpoint.key]) row.notes!.push(`baseline ${baselineSource[endpoint.key]}`);
+  if (base) row.notes!.push(...loadProblems(base).map((x) => `baseline: ${x}`));
+  if (p.routeMissing) {
+    addRow(row);
+    continue;
+  }
+  if (p.status < 200 || p.status >= 300) {
+    addRow({ ...row, figure: `probe answered HTTP ${p.status} ${p.code ?? ''}`.trim(), status: 'fail' });
+    continue;
+  }
+  const s = await load({ baseUrl: stoa.baseUrl, method: 'GET', path: endpoint.path, rotate: memberCookies }, rss);
+  const ratio = base && base.rps > 0 && loadProblems(base).length === 0 ? s.rps / base.rps : NaN;
+  const problems = loadProblems(s);
+  row.notes!.push(...problems);
+  addRow({
+    ...row,
+    figure: describeLoad(s),
+    ratio: Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n.a.',
+    status: problems.length === 0 && ratio >= 0.5 && s.p99 < 100 ? 'pass' : 'fail',
+    data: { stoa: s, baseline: base },
+  });
+}
+
+{
+  const p = probes.createPost!;
+  const base = await load({ baseUrl: baseline.baseUrl, method: 'POST', path: `/bare-post/${topicId}`, body: postBody, rotate: memberQueries });
+  const row: Row = {
+    section: 'HTTP',
+    measurement: 'Post creation, signed in, with Idempotency-Key — POST /api/topics/:topicId/posts',
+    figure: NOT_YET,
+    baseline: describeLoad(base),
+    ratio: 'n.a.',
+    target: '≥ 0.5× bare insert req/s',
+    status: 'n.a.',
+    notes: ['baseline: bare insert of post + first revision + topic counter in one transaction (bench/sql.ts)', ...loadProblems(base).map((x) => `baseline: ${x}`)],
+  };
+  if (p.routeMissing) addRow(row);
+  else if (p.status !== 201 && p.status !== 200) addRow({ ...row, figure: `probe answered HTTP ${p.status} ${p.code ?? ''}`.trim(), status: 'fail' });
+  else {
+    const s = await load(
+      { baseUrl: stoa.baseUrl, method: 'POST', path: `/api/topics/${topicId}/posts`, body: postBody, idempotencyKey: true, headers: { origin: stoa.baseUrl }, rotate: memberCookies },
+      rss,
+    );
+    const ratio = base.rps > 0 && loadProblems(base).length === 0 ? s.rps / base.rps : NaN;
+    const problems = loadProblems(s);
+    addRow({
+      ...row,
+      figure: describeLoad(s),
+      ratio: Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n.a.',
+      status: problems.length === 0 && ratio >= 0.5 ? 'pass' : 'fail',
+      notes: [...row.notes!, ...problems],
+      data: { stoa: s, baseline: base },
+    });
+  }
+}
+
+// ---- 4. Live fan-out.
+console.log(`== live fan-out: ${profile.fanoutNs.join(' / ')} subscribers, ${profile.fanoutPosts} posts each`);
+const openFilesLimit = Number(execSync('sh -c "ulimit -n"').toString().trim()) || Infinity;
+const bare = await startTsServer(`${benchDir}bare-broadcast-server.ts`, {}, '/healthz');
+let samplePayload: string | undefined;
+const syntheticPayload = JSON.stringify({
+  type: 'event',
+  id: 1234567,
+  channel: `topic:${topicId}`,
+  name: 'post.created',
+  data: {
+    id: '00000000-0000-4000-8000-000000000000',
+    parentId: null,
+    promptId: null,
+    author: { id: member.userId, displayName: 'Benchmark Member' },
+    bodyHtml: `<p>${JSON.parse(postBody).body} __MARKER__</p>`,
+    createdAt: new Date().toISOString(),
+    editedAt: null,
+    version: 1,
+    status: 'published',
+    helpfulCount: 0,
+    helpfulByMe: false,
+  },
+});
+async function fanout(spec: FanoutSpec): Promise<FanoutResult> {
+  const child = spawnTs(`${benchDir}fanout.ts`, [JSON.stringify(spec)]);
+  children.add(child);
+  const out = await runChildForStdout(child, 'fan-out');
+  children.delete(child);
+  return JSON.parse(out) as FanoutResult;
+}
+const describeFanout = (r: FanoutResult) =>
+  r.latenciesMs.length
+    ? `p50 ${percentile(r.latenciesMs, 50).toFixed(1)} ms, p99 ${percentile(r.latenciesMs, 99).toFixed(1)} ms (${r.latenciesMs.length} posts)`
+    : 'no complete deliveries';
+const postRouteMissing = probes.createPost!.routeMissing;
+for (const n of profile.fanoutNs) {
+  const label = `Live fan-out to ${n} subscribers of one topic (POST response → last subscriber)`;
+  const target = n === 1000 ? 'p99 ≤ 2× bare broadcast' : '—';
+  if (n + 200 > openFilesLimit) {
+    addRow({ section: 'Live', measurement: label, figure: 'skipped', baseline: 'skipped', ratio: 'n.a.', target, status: 'n.a.', notes: [`ulimit -n is ${openFilesLimit}; raise it above ${n + 200}`] });
+    continue;
+  }
+  const common = { subscribers: n, posts: profile.fanoutPosts, timeoutMs: 15_000, channel: `topic:${topicId}` };
+  let stoaResult: FanoutResult | null = null;
+  const notes: string[] = [];
+  if (postRouteMissing) notes.push('POST /api/topics/:topicId/posts not available yet');
+  else {
+    const wsUrl = `${stoa.baseUrl.replace('http', 'ws')}/api/live`;
+    stoaResult = await fanout({ mode: 'stoa', wsUrl, postUrl: `${stoa.baseUrl}/api/topics/${topicId}/posts`, headers: { cookie: member.cookie, origin: stoa.baseUrl }, ...common });
+    if (!stoaResult.available) notes.push(stoaResult.status ? `GET /api/live answered HTTP ${stoaResult.status}` : 'GET /api/live dropped the WebSocket upgrade unanswered (no live route yet)');
+    else if (stoaResult.connected < n) notes.push(`only ${stoaResult.connected} of ${n} subscribers connected`);
+    if (stoaResult.missed) notes.push(`${stoaResult.missed} posts did not reach every subscriber within 15 s`);
+    if (stoaResult.beforeResponse) notes.push(`${stoaResult.beforeResponse} posts reached everyone before the POST response (counted as 0 ms)`);
+    if (stoaResult.postErrors.length) notes.push(`POST errors: ${stoaResult.postErrors.join(', ')}`);
+    if (stoaResult.samplePayload) samplePayload ??= stoaResult.samplePayload;
+  }
+  const marker = samplePayload ? /fanout-[0-9a-f-]{36}/.exec(samplePayload)?.[0] : undefined;
+  const payload = samplePayload && marker ? samplePayload.replaceAll(marker, '__MARKER__') : syntheticPayload;
+  notes.push(samplePayload && marker ? `bare broadcast sends Stoa's own event (${payload.length} bytes)` : `bare broadcast sends a representative post.created event (${payload.length} bytes)`);
+  const bareResult = await fanout({ mode: 'bare', wsUrl: `${bare.baseUrl.replace('http', 'ws')}/live`, postUrl: `${bare.baseUrl}/broadcast?channel=${encodeURIComponent(common.channel)}`, payload, ...common });
+  const bareP99 = percentile(bareResult.latenciesMs, 99);
+  const stoaOk = stoaResult?.available && stoaResult.latenciesMs.length > 0;
+  const stoaP99 = stoaOk ? percentile(stoaResult!.latenciesMs, 99) : NaN;
+  const ratio = stoaOk && bareP99 > 0 ? stoaP99 / bareP99 : NaN;
+  const routeMissing = postRouteMissing || stoaResult?.status === 404 || stoaResult?.status === 0;
+  addRow({
+    section: 'Live',
+    measurement: label,
+    figure: stoaOk ? describeFanout(stoaResult!) : routeMissing ? NOT_YET : 'failed',
+    baseline: `bare ws: ${describeFanout(bareResult)}`,
+    ratio: Number.isFinite(ratio) ? `${ratio.toFixed(2)}× (p99)` : 'n.a.',
+    target,
+    status: !stoaOk ? (routeMissing ? 'n.a.' : 'fail') : n === 1000 ? (ratio <= 2 && !stoaResult!.missed ? 'pass' : 'fail') : 'info',
+    notes,
+    data: { stoa: stoaResult && { ...stoaResult, samplePayload: undefined }, bare: bareResult },
+  });
+}
+await stopChild(bare.child);
+
+// ---- 5. Engagement, next to count(*).
+console.log('== engagement endpoints (3-month range) and SELECT count(*) FROM posts');
+const pgClient = new pg.Client({ connectionString: databaseUrl });
+await pgClient.connect();
+const countTimes: number[] = [];
+let postCount = 0;
+for (let i = 0; i < 4; i++) {
+  const started = performance.now();
+  const { rows: r } = await pgClient.query<{ n: string }>('SELECT count(*) AS n FROM posts');
+  if (i > 0) countTimes.push(performance.now() - started); // the first one warms the cache
+  postCount = Number(r[0]!.n);
+}
+await pgClient.end();
+const countMs = median(countTimes);
+addRow({ section: 'Engagement', measurement: `SELECT count(*) FROM posts (${postCount} rows)`, figure: `${countMs.toFixed(1)} ms`, baseline: '—', ratio: '—', target: '—', status: 'info' });
+for (const endpoint of engagementEndpoints) {
+  const p = probes[endpoint.path]!;
+  const row: Row = { section: 'Engagement', measurement: `${endpoint.label} — GET ${endpoint.path.replace(communityId, ':communityId')}`, figure: NOT_YET, baseline: `count(*) ${countMs.toFixed(1)} ms`, ratio: 'n.a.', target: 'p50 < 300 ms', status: 'n.a.' };
+  if (p.routeMissing) {
+    addRow(row);
+    continue;
+  }
+  if (p.status !== 200) {
+    addRow({ ...row, figure: `probe answered HTTP ${p.status} ${p.code ?? ''}`.trim(), status: 'fail' });
+    continue;
+  }
+  const times: number[] = [];
+  let failures = 0;
+  await fetch(`${stoa.baseUrl}${endpoint.path}`, { headers: { cookie: manager.cookie } }).then((r) => r.arrayBuffer()); // warm-up
+  for (let i = 0; i < profile.engagementSamples; i++) {
+    const started = performance.now();
+    const response = await fetch(`${stoa.baseUrl}${endpoint.path}`, { headers: { cookie: manager.cookie } });
+    await response.arrayBuffer();
+    times.push(performance.now() - started);
+    if (response.status !== 200) failures++;
+  }
+  const p50 = median(times);
+  addRow({
+    ...row,
+    figure: `p50 ${p50.toFixed(0)} ms (${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)}, ${times.length} requests one at a time)`,
+    ratio: `${(p50 / countMs).toFixed(2)}× count(*)`,
+    status: failures === 0 && p50 < 300 ? 'pass' : 'fail',
+    ...(failures ? { notes: [`${failures} responses not 200`] } : {}),
+    data: { times },
+  });
+}
+
+// ---- memory, then stop the measured servers before timing cold starts.
+addRow({
+  section: 'Server',
+  measurement: 'Peak resident memory (VmRSS) of the Stoa server during its load runs',
+  figure: rss.peakKiB ? `${(rss.peakKiB / 1024).toFixed(0)} MiB` : 'n.a. (no load run against Stoa yet)',
+  baseline: '—',
+  ratio: '—',
+  target: '—',
+  status: rss.peakKiB ? 'info' : 'n.a.',
+});
+await stopChild(stoa.child);
+await stopChild(baseline.child);
+
+// ---- 6. Cold start: process start → /readyz 200.
+console.log(`== cold start, ${profile.coldRuns} run(s) each`);
+for (const kind of ['PGlite (fresh data directory, migrations run)', 'PostgreSQL (migrations already applied)'] as const) {
+  const times: number[] = [];
+  for (let i = 0; i < profile.coldRuns; i++) {
+    const dir = kind.startsWith('PGlite') ? mkdtempSync(`${tmpdir()}/stoa-bench-cold-`) : undefined;
+    try {
+      const server = await startStoa(dir ? { dataDir: dir } : { databaseUrl });
+      times.push(performance.now() - server.startedMs);
+      await stopChild(server.child);
+    } finally {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    }
+    await sleep(200);
+  }
+  const isPg = kind.startsWith('PostgreSQL');
+  const p50 = median(times);
+  addRow({
+    section: 'Server',
+    measurement: `Cold start on ${kind}: process start → /readyz 200`,
+    figure: `${(p50 / 1000).toFixed(2)} s${times.length > 1 ? ` (${(Math.min(...times) / 1000).toFixed(2)}–${(Math.max(...times) / 1000).toFixed(2)})` : ''}`,
+    baseline: '—',
+    ratio: '—',
+    target: isPg ? '< 3 s' : '—',
+    status: isPg ? (p50 < 3000 ? 'pass' : 'fail') : 'info',
+    data: { times },
+  });
+}
+
+// ---- generator
+addRow({
+  section: 'Data',
+  measurement: `Data generator at scale ${info.scale} (${Object.entries(info.counts).filter(([k]) => ['users', 'topics', 'posts', 'topic_views'].includes(k)).map(([k, v]) => `${v} ${k}`).join(', ')})`,
+  figure: formatDuration(generatedSeconds ?? info.generatorSeconds) + (generatedSeconds === null ? ` (when generated, ${info.generatedAt.slice(0, 10)})` : ' (this run)'),
+  baseline: '—',
+  ratio: '—',
+  target: 'minutes, not hours',
+  status: 'info',
+});
+
+await stopAll();
+
+// ---------------------------------------------------------------- output
+
+let commit = 'unknown';
+try {
+  commit = execSync('git rev-parse --short HEAD', { cwd: repoDir }).toString().trim();
+} catch {
+  // not a git checkout
+}
+let pgVersion = 'unknown';
+{
+  const c = new pg.Client({ connectionString: databaseUrl });
+  await c.connect();
+  pgVersion = (await c.query<{ v: string }>('select current_setting($1) as v', ['server_version'])).rows[0]!.v;
+  await c.end();
+}
+const meta = {
+  date: new Date().toISOString(),
+  commit,
+  mode: quick ? 'quick' : 'full',
+  scale: info.scale,
+  data: info.counts,
+  busiestTopicPosts: info.busiestTopicPosts,
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
+  node: process.version,
+  postgres: pgVersion,
+  connections: CONNECTIONS,
+  load: `warm-up ${profile.warmupSeconds}s, then ${profile.runs} × ${profile.runSeconds}s; figures are medians (min–max)`,
+  seconds: Math.round((Date.now() - runStarted) / 1000),
+};
+const resultsDir = `${benchDir}results`;
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(`${resultsDir}/latest.json`, `${JSON.stringify({ meta, rows }, null, 2)}\n`);
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+const md = [
+  `# Stoa benchmark results`,
+  '',
+  `${meta.date} · commit ${meta.commit} · ${meta.mode} run · scale ${meta.scale} (${Object.entries(meta.data).map(([k, v]) => `${k} ${v}`).join(', ')}; busiest topic ${meta.busiestTopicPosts} posts)`,
+  '',
+  `Machine: ${meta.machine} — load generator, servers and PostgreSQL ${meta.postgres} share it. Node ${meta.node}. ${CONNECTIONS} connections; ${meta.load}. Whole run ${formatDuration(meta.seconds)}.`,
+  '',
+  '| Measurement | Figure | Baseline | Ratio | Target | Result |',
+  '|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${cell(r.measurement)} | ${cell(r.figure)} | ${cell(r.baseline)} | ${cell(r.ratio)} | ${cell(r.target)} | ${r.status} |`),
+  '',
+  'Notes:',
+  '',
+  ...rows.filter((r) => r.notes?.length).map((r) => `- ${cell(r.measurement)}: ${r.notes!.join('; ')}`),
+  '',
+  'How to read this: bench/README.md.',
+  '',
+];
+writeFileSync(`${resultsDir}/latest.md`, md.join('\n'));
+
+console.log(`\n${'='.repeat(100)}`);
+console.log(md.slice(0, 5).join('\n'));
+const widths = [70, 46, 46, 16, 36, 6];
+const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
+console.log(['Measurement', 'Figure', 'Baseline', 'Ratio', 'Target', 'Result'].map((h, i) => fit(h, widths[i]!)).join(' '));
+for (const r of rows) console.log([r.measurement, r.figure, r.baseline, r.ratio, r.target, r.status].map((v, i) => fit(v, widths[i]!)).join(' '));
+console.log(`\nWritten: bench/results/latest.json, bench/results/latest.md (${formatDuration(meta.seconds)} in all)`);
+if (existsSync(logFile) && readFileSync(logFile, 'utf8').trim()) console.log(`Server output (warnings and errors): ${logFile}`);
+process.exit(0);

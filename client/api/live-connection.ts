@@ -1,0 +1,263 @@
+// The live-update connection shared by every view of a tab (protocol: docs/live-protocol.md).
+// One WebSocket per tab; reconnects with exponential backoff and jitter; resubscribes each channel with
+// `since` = the last event id seen on it, so nothing is missed or seen twice; on `resync` it calls the
+// channel's refetch callbacks. Views use it through LiveController (a Lit ReactiveController) below.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { LIVE_CLOSE, type EventMessage, type ServerMessage } from '../../shared/schemas/live.js';
+
+export type LiveStatus = 'live' | 'reconnecting' | 'offline';
+
+/** The part of the WebSocket API this class uses (the browser's WebSocket, or `ws` in tests). */
+export interface SocketLike {
+  readonly readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface ChannelListener {
+  /** Every event of the channel, in id order, once. */
+  onEvent(event: EventMessage): void;
+  /** History was lost (offline too long): refetch this channel's state over HTTP. */
+  onResync?(): void;
+  /** The server refused or ended the subscription (not_found, forbidden, member_suspended, access_revoked). */
+  onError?(code: string, message: string): void;
+}
+
+export interface LiveConnectionOptions {
+  /** Default: ws(s)://<this origin>/api/live. */
+  url?: string;
+  /** Default: the browser's WebSocket. Tests pass one built on the `ws` package. */
+  createSocket?: (url: string) => SocketLike;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  random?: () => number;
+}
+
+const OPEN = 1;
+const REFUSALS = new Set(['not_found', 'forbidden', 'member_suspended', 'access_revoked']);
+
+export class LiveConnection extends EventTarget {
+  status: LiveStatus = 'offline';
+  private socket: SocketLike | null = null;
+  private readonly listeners = new Map<string, Set<ChannelListener>>();
+  /** channel → last event id seen (or the `lastEventId` of its last `subscribed`). */
+  private readonly cursors = new Map<string, number>();
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running = false;
+  private readonly url: string;
+  private readonly createSocket: (url: string) => SocketLike;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly random: () => number;
+
+  constructor(options: LiveConnectionOptions = {}) {
+    super();
+    this.url = options.url ?? defaultUrl();
+    this.createSocket = options.createSocket ?? ((url) => new WebSocket(url) as unknown as SocketLike);
+    this.initialBackoffMs = options.initialBackoffMs ?? 500;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.random = options.random ?? Math.random;
+    this.onOnline = this.onOnline.bind(this);
+  }
+
+  /** Opens the socket (idempotent). */
+  start() {
+    if (this.running) return;
+    this.running = true;
+    globalThis.addEventListener?.('online', this.onOnline);
+    this.connect();
+  }
+
+  /** Closes the socket and stops reconnecting. */
+  stop() {
+    this.running = false;
+    globalThis.removeEventListener?.('online', this.onOnline);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close(1000, 'bye');
+    this.setStatus('offline');
+  }
+
+  /**
+   * Listens to a channel; `since` (optional) is the last event id the caller already has, e.g. from a
+   * page it rendered earlier. Returns the function that stops listening.
+   */
+  subscribe(channel: string, listener: ChannelListener, since?: number): () => void {
+    let set = this.listeners.get(channel);
+    const first = !set;
+    if (!set) this.listeners.set(channel, (set = new Set()));
+    set.add(listener);
+    if (since !== undefined && !this.cursors.has(channel)) this.cursors.set(channel, since);
+    if (first && this.socket?.readyState === OPEN) this.sendSubscribe(channel);
+    return () => {
+      const current = this.listeners.get(channel);
+      if (!current?.delete(listener) || current.size > 0) return;
+      this.listeners.delete(channel);
+      this.cursors.delete(channel);
+      if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify({ type: 'unsubscribe', channel }));
+    };
+  }
+
+  lastEventId(channel: string): number | undefined {
+    return this.cursors.get(channel);
+  }
+
+  private connect() {
+    if (!this.running) return;
+    let socket: SocketLike;
+    try {
+      socket = this.createSocket(this.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      if (this.socket !== socket) return;
+      this.attempt = 0;
+      this.setStatus('live');
+      for (const channel of this.listeners.keys()) this.sendSubscribe(channel);
+    };
+    socket.onmessage = (ev) => {
+      if (this.socket === socket && typeof ev.data === 'string') this.onMessage(ev.data);
+      else if (this.socket === socket) this.onMessage(String(ev.data));
+    };
+    socket.onerror = () => {}; // a close always follows
+    socket.onclose = (ev) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      if (ev.code === LIVE_CLOSE.sessionEnded) {
+        // Signed out: reconnecting would only be refused. The app starts again after sign-in.
+        this.running = false;
+        this.setStatus('offline');
+        this.dispatchEvent(new Event('session-ended'));
+        return;
+      }
+      if (ev.code === LIVE_CLOSE.policyViolation) this.attempt = Math.max(this.attempt, 4);
+      this.scheduleReconnect();
+    };
+  }
+
+  private sendSubscribe(channel: string) {
+    const since = this.cursors.get(channel);
+    this.socket?.send(JSON.stringify({ type: 'subscribe', channel, ...(since !== undefined ? { since } : {}) }));
+  }
+
+  private onMessage(text: string) {
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(text) as ServerMessage;
+    } catch {
+      return;
+    }
+    switch (message.type) {
+      case 'event': {
+        const cursor = this.cursors.get(message.channel);
+        if (cursor !== undefined && message.id <= cursor) return; // already seen
+        this.cursors.set(message.channel, message.id);
+        for (const l of this.listeners.get(message.channel) ?? []) l.onEvent(message);
+        return;
+      }
+      case 'subscribed':
+        this.cursors.set(message.channel, Math.max(this.cursors.get(message.channel) ?? 0, message.lastEventId));
+        return;
+      case 'resync':
+        for (const l of this.listeners.get(message.channel) ?? []) l.onResync?.();
+        return;
+      case 'error':
+        if (message.channel && REFUSALS.has(message.code)) {
+          for (const l of this.listeners.get(message.channel) ?? []) l.onError?.(message.code, message.message);
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private scheduleReconnect() {
+    if (!this.running) return this.setStatus('offline');
+    this.setStatus('reconnecting');
+    // Exponential backoff with "equal jitter": between half and all of the capped exponential delay,
+    // so a server restart is not met by every tab at the same instant.
+    const ceiling = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** this.attempt);
+    const delay = ceiling / 2 + this.random() * (ceiling / 2);
+    this.attempt += 1;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.connect();
+    }, delay);
+  }
+
+  /** The browser came back online: try now instead of waiting out the backoff. */
+  private onOnline() {
+    if (!this.running || this.socket) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.attempt = 0;
+    this.connect();
+  }
+
+  private setStatus(status: LiveStatus) {
+    if (this.status === status) return;
+    this.status = status;
+    this.dispatchEvent(new CustomEvent<LiveStatus>('status', { detail: status }));
+  }
+}
+
+function defaultUrl(): string {
+  const { protocol, host } = globalThis.location;
+  return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/api/live`;
+}
+
+let shared: LiveConnection | null = null;
+/** The tab's one connection, started on first use. */
+export function sharedLiveConnection(): LiveConnection {
+  if (!shared) {
+    shared = new LiveConnection();
+    shared.start();
+  }
+  return shared;
+}
+
+/**
+ * Lit glue: subscribes while the host is connected and re-renders it when the status changes.
+ *   this.live = new LiveController(this, () => `topic:${this.topicId}`, { onEvent: (e) => … });
+ *   render(): … this.live.status …
+ */
+export class LiveController implements ReactiveController {
+  private stopListening: (() => void) | null = null;
+  private readonly onStatus = () => this.host.requestUpdate();
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly channel: () => string,
+    private readonly listener: ChannelListener,
+    private readonly connection: () => LiveConnection = sharedLiveConnection,
+  ) {
+    host.addController(this);
+  }
+
+  get status(): LiveStatus {
+    return this.connection().status;
+  }
+
+  hostConnected() {
+    const connection = this.connection();
+    connection.addEventListener('status', this.onStatus);
+    this.stopListening = connection.subscribe(this.channel(), this.listener);
+  }
+
+  hostDisconnected() {
+    this.connection().removeEventListener('status', this.onStatus);
+    this.stopListening?.();
+    this.stopListening = null;
+  }
+}

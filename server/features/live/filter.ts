@@ -1,0 +1,124 @@
+// Per-subscriber filtering: the ONE place that decides what an event may show to whom.
+// Rule of thumb: an event carries nothing the subscriber could not fetch over HTTP.
+//
+// Contract for code that records events (see docs/live-protocol.md, "Event data"):
+//  - every event with a topic passes the topic's visibility rule (upcoming topics: facilitators only);
+//  - `data.audience = { userIds?: string[], roles?: CommunityRole[] }` restricts any event to those users,
+//    those community roles and instance admins; the key is removed before sending;
+//  - post.* events carry the post as the REST API shows it to its author/moderators, with at least
+//    `id`, `topicId`, `promptId` (or null), `status`, and `author: { id }` (or `authorId`);
+//  - member.* events (data `{ userId }`) reach only those who may list members.
+import { can, type Actor, type CommunityRole, type MembershipContext, type TopicContext } from '../../policy/policy.js';
+import type { EventRow, TopicInfo } from './queries.js';
+
+export interface Viewer {
+  actor: Actor;
+  /** The viewer's membership of the event's community (null: none, e.g. an admin). */
+  membership: MembershipContext | null;
+  /** Per-connection cache: promptId → has the viewer posted in that prompt (the answer-first rule). */
+  answeredPrompts: Map<string, boolean>;
+}
+
+/** What the hub loads once per event (cached across events) before asking visibleTo for each subscriber. */
+export interface EventContext {
+  topic: TopicInfo | null;
+  /** For post.* events in a prompt: is that prompt answer-first? */
+  promptAnswerFirst: boolean;
+  /** Memo of the redacted variant of the data, so all non-privileged subscribers share one copy (one JSON.stringify). */
+  redacted?: unknown;
+  /** Memo of the data without its `audience` key. */
+  withoutAudience?: unknown;
+}
+
+export type Visibility =
+  | { visible: true; data: unknown }
+  | { visible: false }
+  /** The hub must first find out whether the viewer has posted in this prompt (then call again). */
+  | { visible: 'unknown'; answeredPromptId: string };
+
+const HIDDEN: Visibility = { visible: false };
+
+interface PostLike {
+  id?: string;
+  promptId?: string | null;
+  status?: string;
+  authorId?: string;
+  author?: { id?: string } | null;
+  bodyMd?: unknown;
+  bodyHtml?: unknown;
+  statusReason?: unknown;
+}
+
+interface Audience {
+  userIds?: string[];
+  roles?: CommunityRole[];
+}
+
+export const postAuthorId = (post: PostLike): string | undefined => post.author?.id ?? post.authorId;
+
+export function topicContext(topic: TopicInfo, now = Date.now()): TopicContext {
+  return {
+    authorId: topic.authorId,
+    facilitatorIds: topic.facilitatorIds,
+    kind: topic.kind,
+    upcoming: topic.opensAt !== null && topic.opensAt.getTime() > now,
+  };
+}
+
+/** The rules, in order. Returns the data to send (possibly a redacted copy), nothing, or "look up first". */
+export function visibleTo(event: EventRow, ctx: EventContext, viewer: Viewer): Visibility {
+  const { actor, membership } = viewer;
+  const data = (event.data ?? {}) as Record<string, unknown>;
+
+  if (event.name.startsWith('member.')) {
+    return can(actor, 'members.list', { membership }) ? { visible: true, data } : HIDDEN;
+  }
+
+  const topic = ctx.topic ? topicContext(ctx.topic) : undefined;
+  if (event.topicId && !topic && !actor.isAdmin) return HIDDEN; // topic gone: say nothing
+  if (topic && !can(actor, 'topic.read', { membership, topic })) return HIDDEN;
+
+  let payload: Record<string, unknown> = data;
+  if (data.audience && typeof data.audience === 'object') {
+    const audience = data.audience as Audience;
+    const inAudience =
+      actor.isAdmin ||
+      (audience.userIds?.includes(actor.id) ?? false) ||
+      (audience.roles?.some((r) => membership?.roles.includes(r)) ?? false);
+    if (!inAudience) return HIDDEN;
+    ctx.withoutAudience ??= (({ audience: _omit, ...rest }) => rest)(data);
+    payload = ctx.withoutAudience as Record<string, unknown>;
+  }
+
+  if (event.name.startsWith('post.')) {
+    const post = payload as PostLike;
+    const authorId = postAuthorId(post);
+    // Author, moderators, admins: the same people who may read a post's revisions see everything.
+    const privileged = can(actor, 'post.readRevisions', { membership, post: { authorId: authorId ?? '' } });
+    if (privileged) return { visible: true, data: payload };
+
+    // Answer-first prompts: replies show only to those who have answered, and to the topic's facilitators.
+    if (post.promptId && ctx.promptAnswerFirst && !(topic?.facilitatorIds.includes(actor.id) ?? false)) {
+      const answered = viewer.answeredPrompts.get(post.promptId);
+      if (answered === undefined) return { visible: 'unknown', answeredPromptId: post.promptId };
+      if (!answered) return HIDDEN;
+    }
+    const status = post.status ?? 'published';
+    if (status === 'pending' || status === 'hidden') return HIDDEN;
+    if (status === 'withdrawn' || status === 'removed') {
+      ctx.redacted ??= redactPost(payload);
+      return { visible: true, data: ctx.redacted };
+    }
+  }
+  return { visible: true, data: payload };
+}
+
+/** What others see of a withdrawn or removed post: that it was, not what it said or why. */
+function redactPost(post: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...post, redacted: true };
+  if ('bodyMd' in copy) copy.bodyMd = '';
+  if ('bodyHtml' in copy) copy.bodyHtml = '';
+  if ('statusReason' in copy) copy.statusReason = null;
+  if ('revisions' in copy) delete copy.revisions;
+  return copy;
+}
