@@ -3,7 +3,8 @@
 import { LitElement, css, html, type TemplateResult } from 'lit';
 import { ContextProvider } from '@lit/context';
 import { api as defaultApi, messageFor, type Api, type MembershipSummary } from '../api/index.js';
-import { apiContext, sessionContext, type Session } from '../context.js';
+import { apiContext, liveContext, sessionContext, type Session } from '../context.js';
+import { LiveConnection, type LiveStatus } from '../api/live-connection.js';
 import { inAppLinkTarget, paths, resolve, SIGNED_IN_ONLY, SIGNED_OUT_ONLY, type Route } from '../router.js';
 import { base, forms } from '../styles.js';
 import './stoa-header.js';
@@ -20,6 +21,7 @@ export class StoaApp extends LitElement {
     session: { state: true },
     announcement: { state: true },
     sessionError: { state: true },
+    liveStatus: { state: true },
   };
 
   declare route: Route;
@@ -27,9 +29,13 @@ export class StoaApp extends LitElement {
   declare announcement: string;
   /** Why the first session check failed (offline, server down); shown with a retry button. */
   declare sessionError: unknown;
+  /** The live connection's state, for the header ("live" / "reconnecting…"). */
+  declare liveStatus: LiveStatus | null;
 
   private readonly apiProvider = new ContextProvider(this, { context: apiContext, initialValue: defaultApi });
   private readonly sessionProvider = new ContextProvider(this, { context: sessionContext });
+  /** One live connection per tab, while signed in; pages subscribe to their channels on it. */
+  private readonly liveProvider = new ContextProvider(this, { context: liveContext, initialValue: null });
   /** Move focus to <main> after the next render (set by in-app navigation, not by the first load). */
   private focusMainAfterRender = false;
 
@@ -39,6 +45,7 @@ export class StoaApp extends LitElement {
     this.session = { status: 'loading', me: null };
     this.announcement = '';
     this.sessionError = null;
+    this.liveStatus = null;
     this.addEventListener('click', this.onClick);
     this.addEventListener('stoa-navigate', (e) => this.navigate(e.detail.path, e.detail.replace));
     this.addEventListener('stoa-session-changed', (e) => void this.onSessionChanged(e.detail));
@@ -60,10 +67,15 @@ export class StoaApp extends LitElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.onPopState);
+    this.stopLive();
   }
 
   override willUpdate(changed: Map<string, unknown>) {
-    if (changed.has('session')) this.sessionProvider.setValue(this.session);
+    if (changed.has('session')) {
+      this.sessionProvider.setValue(this.session);
+      if (this.session.status === 'signed-in') this.startLive();
+      else if (this.session.status === 'signed-out') this.stopLive();
+    }
     if (changed.has('route') || changed.has('session')) this.redirectIfNeeded();
   }
 
@@ -74,6 +86,37 @@ export class StoaApp extends LitElement {
       this.renderRoot.querySelector<HTMLElement>('main')?.focus();
     }
   }
+
+  /** Opens the tab's live connection (once per sign-in); the socket authenticates with the session cookie. */
+  private startLive() {
+    if (this.liveProvider.value) return;
+    const live = new LiveConnection();
+    live.addEventListener('status', this.onLiveStatus);
+    // The server ended the session (signed out elsewhere, expired): find out who we are now.
+    live.addEventListener('session-ended', this.onLiveSessionEnded);
+    live.start();
+    this.liveStatus = live.status;
+    this.liveProvider.setValue(live);
+  }
+
+  private stopLive() {
+    const live = this.liveProvider.value;
+    if (!live) return;
+    live.removeEventListener('status', this.onLiveStatus);
+    live.removeEventListener('session-ended', this.onLiveSessionEnded);
+    live.stop();
+    this.liveStatus = null;
+    this.liveProvider.setValue(null);
+  }
+
+  private onLiveStatus = (event: Event) => {
+    this.liveStatus = (event as CustomEvent<LiveStatus>).detail;
+  };
+
+  private onLiveSessionEnded = () => {
+    this.stopLive();
+    void this.onSessionChanged({});
+  };
 
   private async loadSession() {
     this.sessionError = null;
@@ -173,7 +216,7 @@ export class StoaApp extends LitElement {
   override render() {
     return html`
       <a class="skip-link" href="#main" @click=${this.skipToMain}>Skip to main content</a>
-      <stoa-header .me=${this.session.me} .membership=${this.currentMembership()}></stoa-header>
+      <stoa-header .me=${this.session.me} .membership=${this.currentMembership()} .liveStatus=${this.liveStatus}></stoa-header>
       <main id="main" tabindex="-1">${this.session.status === 'loading' ? this.renderLoading() : this.renderPage(this.route)}</main>
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     `;

@@ -2,25 +2,32 @@
 // viewed, and the sign-out button. Pure view: data comes in as properties, sign-out goes up as an event.
 import { LitElement, css, html, nothing } from 'lit';
 import type { Me, MembershipSummary } from '../api/index.js';
+import type { LiveStatus } from '../api/live-connection.js';
 import { emit } from '../events.js';
 import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import { roleNames } from '../roles.js';
 
+const LIVE_LABELS: Record<LiveStatus, string> = { live: 'live', reconnecting: 'reconnecting…', offline: 'offline' };
+
 export class StoaHeader extends LitElement {
   static override properties = {
     me: { attribute: false },
     membership: { attribute: false },
+    liveStatus: { attribute: false },
   };
 
   declare me: Me | null;
   /** The signed-in user's membership of the community in the current page, if any. */
   declare membership: MembershipSummary | null;
+  /** The live-update connection's state (null when there is none: signed out). */
+  declare liveStatus: LiveStatus | null;
 
   constructor() {
     super();
     this.me = null;
     this.membership = null;
+    this.liveStatus = null;
   }
 
   override render() {
@@ -35,6 +42,9 @@ export class StoaHeader extends LitElement {
                   <a href=${paths.home()}>My communities</a>
                 </nav>
                 <div class="who">
+                  ${this.liveStatus
+                    ? html`<span class="live ${this.liveStatus}" title="Live updates">${LIVE_LABELS[this.liveStatus]}</span>`
+                    : nothing}
                   <span>Signed in as <strong>${me.displayName}</strong>${me.isAdmin ? html` <span class="badge">admin</span>` : nothing}</span>
                   <button type="button" class="secondary" @click=${() => emit(this, 'stoa-sign-out', {})}>Sign out</button>
                 </div>
@@ -122,6 +132,23 @@ export class StoaHeader extends LitElement {
         padding: 0 0.4rem;
         border: 1px solid currentColor;
         border-radius: 0.25rem;
+      }
+      .live {
+        font-size: 0.85rem;
+        display: inline-flex;
+        align-items: center;
+        gap: 0.3rem;
+      }
+      .live::before {
+        content: '';
+        width: 0.55rem;
+        height: 0.55rem;
+        border-radius: 50%;
+        background: #8fd19e;
+      }
+      .live.reconnecting::before,
+      .live.offline::before {
+        background: #ffd166;
       }
       .badge.warn {
         background: #ffd166;

@@ -47,6 +47,8 @@ export class StoaPost extends LitElement {
   declare conflictVersion: number | null;
   /** The text in the edit box (kept when the current version is loaded after a conflict). */
   declare editText: string;
+  /** The version the edit started from: live updates may change `post.version` meanwhile, and a save must then conflict. */
+  private editVersion = 0;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
   private safeHtml = '';
@@ -112,7 +114,7 @@ export class StoaPost extends LitElement {
     const body = this.editText;
     return this.run('edit', async () => {
       try {
-        const updated = await this.apiClient.posts.update(this.post.id, body, this.post.version);
+        const updated = await this.apiClient.posts.update(this.post.id, body, this.editVersion);
         this.editing = false;
         this.conflictVersion = null;
         emit(this, 'stoa-post-changed', updated);
@@ -126,19 +128,28 @@ export class StoaPost extends LitElement {
     });
   }
 
-  /** After a conflict: load the current text (the newest revision) in place; the edit box keeps my text. */
-  private loadCurrentVersion() {
-    return this.run('edit', async () => {
+  /** After a conflict: load the current text (the newest revision) in place; the edit box keeps my text. Returns its markdown. */
+  private async loadCurrentVersion(): Promise<string | undefined> {
+    let source: string | undefined;
+    await this.run('edit', async () => {
       const { items } = await this.apiClient.posts.revisions(this.post.id);
       const latest = items.reduce((a, b) => (b.version > a.version ? b : a), items[0]!);
+      source = latest.bodyMd;
+      this.editVersion = latest.version;
       emit(this, 'stoa-post-changed', { id: this.post.id, bodyHtml: latest.bodyHtml, bodyMd: latest.bodyMd, version: latest.version, editedAt: latest.createdAt });
       this.conflictVersion = null;
       this.error = null;
     });
+    return source;
   }
 
   private async startEdit() {
-    this.editText = this.post.bodyMd ?? '';
+    let source = this.post.bodyMd;
+    // Edited elsewhere since this page loaded (a live update): start from the newest revision.
+    if (source === null) source = (await this.loadCurrentVersion()) ?? null;
+    if (source === null) return;
+    this.editText = source;
+    this.editVersion = this.post.version;
     this.editing = true;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLTextAreaElement>('form.edit textarea')?.focus();

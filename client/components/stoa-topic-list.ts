@@ -2,13 +2,16 @@
 // activity (the server's order); filters for open / upcoming / closed and CPD topics / practice problems;
 // each row with kind, status, dates, "N posted · M read" and my unread count; "load more" with the cursor.
 // Also the buttons that open the new-topic forms: a practice problem for any (unsuspended) member, a CPD
-// topic for facilitators.
+// topic for facilitators. Live: subscribed to `community:<id>`, new topics and activity (counts, last
+// activity, my unread counts) refresh the list shortly after they happen.
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
 import { messageFor, type Api, type Community, type TopicKind, type TopicStatus, type TopicSummary } from '../api/index.js';
-import { apiContext, sessionContext } from '../context.js';
+import { apiContext, liveContext, sessionContext } from '../context.js';
+import type { LiveConnection } from '../api/live-connection.js';
+import { emit } from '../events.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { paths } from '../router.js';
 import { badges, base, forms } from '../styles.js';
@@ -53,6 +56,9 @@ export class StoaTopicList extends LitElement {
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+  private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
+  private liveSubscription: { connection: LiveConnection; communityId: string; stop: () => void } | null = null;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   private readonly topics = new Task(this, {
     task: async ([communityId, status, kind], { signal }) => {
@@ -77,6 +83,48 @@ export class StoaTopicList extends LitElement {
     this.moreError = null;
     this.openForm = null;
     this.markingRead = false;
+  }
+
+  override willUpdate() {
+    this.syncLiveSubscription();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.liveSubscription?.stop();
+    this.liveSubscription = null;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = null;
+  }
+
+  private syncLiveSubscription() {
+    const connection = this.isConnected ? (this.live.value ?? null) : null;
+    const communityId = this.community?.myRoles ? this.community.id : null; // members only
+    const current = this.liveSubscription;
+    if (current && current.connection === connection && current.communityId === communityId) return;
+    current?.stop();
+    this.liveSubscription = null;
+    if (!connection || !communityId) return;
+    const stop = connection.subscribe(`community:${communityId}`, {
+      onEvent: (event) => {
+        if (event.name === 'topic.created') {
+          const title = (event.data as { title?: unknown }).title;
+          if (typeof title === 'string') emit(this, 'stoa-announce', { message: `New topic: ${title}` });
+        }
+        if (event.name.startsWith('topic.') || event.name.startsWith('post.') || event.name === 'prompt.released') this.scheduleRefresh();
+      },
+      onResync: () => this.scheduleRefresh(),
+    });
+    this.liveSubscription = { connection, communityId, stop };
+  }
+
+  /** Reloads the first page (with my unread counts, which events cannot carry) once a burst of events settles. */
+  private scheduleRefresh() {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      if (!this.loadingMore) this.topics.run();
+    }, 1_000);
   }
 
   private get isSuspended() {

@@ -4,13 +4,19 @@
 // as the member scrolls, and paging through long topics (50 posts a page, more on demand or on scroll).
 // This element owns the topic and its post list; <stoa-post>, <stoa-composer> and <stoa-prompt-form>
 // report changes with events (stoa-post-created/-changed, stoa-prompt-added, stoa-solution-changed).
+// Live updates (channel `topic:<id>` on the tab's shared connection) are applied in place: new replies
+// join their thread without moving what the reader is looking at (a "N new replies" pill points to those
+// below the fold), edits/withdrawals/helpful counts change in place. Composers and their drafts are
+// separate elements keyed by place, so no live update touches what a member is writing.
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { ApiError, messageFor, type Api, type Post, type Prompt, type TopicDetail } from '../api/index.js';
-import { apiContext, sessionContext } from '../context.js';
+import { apiContext, liveContext, sessionContext } from '../context.js';
+import type { LiveConnection } from '../api/live-connection.js';
+import type { EventMessage } from '../../shared/schemas/live.js';
 import { parentsWithDrafts } from '../drafts.js';
 import { emit } from '../events.js';
 import { formatDateTime, plural } from '../format.js';
@@ -36,6 +42,8 @@ export class StoaTopicPage extends LitElement {
     loadingMore: { state: true },
     loadMoreError: { state: true },
     showPromptForm: { state: true },
+    newBelow: { state: true },
+    liveNotice: { state: true },
   };
 
   declare slug: string;
@@ -48,9 +56,14 @@ export class StoaTopicPage extends LitElement {
   declare loadingMore: boolean;
   declare loadMoreError: unknown;
   declare showPromptForm: boolean;
+  /** Live replies that arrived below the visible part of the page (the "N new replies" pill). */
+  declare newBelow: string[];
+  /** Why live updates stopped for this topic (access revoked…), or ''. */
+  declare liveNotice: string;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+  private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
 
   private readonly topic = new Task(this, {
     task: async ([topicId, signedIn], { signal }) => {
@@ -63,7 +76,11 @@ export class StoaTopicPage extends LitElement {
       this.nextCursor = page.nextCursor;
       this.loadMoreError = null;
       this.draftParents = parentsWithDrafts(topicId);
+      this.newBelow = [];
       emit(this, 'stoa-page-title', { title: detail.title });
+      // Events that arrived while loading: apply them now (older states are ignored by version).
+      const queued = this.liveQueue.splice(0);
+      queueMicrotask(() => queued.forEach((e) => this.applyLive(e)));
       return detail;
     },
     args: () => [this.topicId, this.session.value?.status === 'signed-in'] as const,
@@ -84,6 +101,12 @@ export class StoaTopicPage extends LitElement {
   private readTimer: ReturnType<typeof setTimeout> | null = null;
   private pagingObserver: IntersectionObserver | null = null;
 
+  // Live updates.
+  private liveSubscription: { connection: LiveConnection; topicId: string; stop: () => void } | null = null;
+  /** Events received before the topic finished loading. */
+  private liveQueue: EventMessage[] = [];
+  private detailRefreshTimer: ReturnType<typeof setTimeout> | null = null;
+
   constructor() {
     super();
     this.slug = '';
@@ -94,6 +117,8 @@ export class StoaTopicPage extends LitElement {
     this.loadingMore = false;
     this.loadMoreError = null;
     this.showPromptForm = false;
+    this.newBelow = [];
+    this.liveNotice = '';
     this.addEventListener('stoa-post-created', (e) => this.onPostCreated(e.detail.post));
     this.addEventListener('stoa-post-changed', (e) => this.onPostChanged(e.detail));
     this.addEventListener('stoa-prompt-added', (e) => this.onPromptAdded(e.detail.prompt));
@@ -117,6 +142,9 @@ export class StoaTopicPage extends LitElement {
       }, { rootMargin: '400px 0px' });
     }
     window.addEventListener('pagehide', this.flushRead);
+    // This page keeps the reading position itself when live replies arrive above it (see keepScroll);
+    // the browser's own scroll anchoring would correct a second time.
+    document.documentElement.style.overflowAnchor = 'none';
   }
 
   override disconnectedCallback() {
@@ -126,9 +154,14 @@ export class StoaTopicPage extends LitElement {
     this.pagingObserver?.disconnect();
     this.readObserver = this.pagingObserver = null;
     window.removeEventListener('pagehide', this.flushRead);
+    document.documentElement.style.overflowAnchor = '';
+    this.liveSubscription?.stop();
+    this.liveSubscription = null;
+    if (this.detailRefreshTimer) clearTimeout(this.detailRefreshTimer);
   }
 
   override willUpdate() {
+    this.syncLiveSubscription();
     if (this.posts !== this.threadsFor) {
       this.threadsFor = this.posts;
       this.threads = buildThreads(this.posts);
@@ -169,6 +202,7 @@ export class StoaTopicPage extends LitElement {
       const id = (entry.target as HTMLElement).parentElement?.dataset.postId;
       const index = id ? this.indexById.get(id) : undefined;
       if (index !== undefined && index > this.seenIndex) this.seenIndex = index;
+      if (id && this.newBelow.includes(id)) this.newBelow = this.newBelow.filter((x) => x !== id);
     }
     if (this.seenIndex > this.sentIndex && !this.readTimer) this.readTimer = setTimeout(this.flushRead, READ_THROTTLE_MS);
   }
@@ -215,6 +249,179 @@ export class StoaTopicPage extends LitElement {
     const item = this.renderRoot.querySelector<HTMLElement>(`li[data-post-id="${CSS.escape(target)}"]`);
     item?.scrollIntoView({ block: 'start' });
     item?.querySelector('stoa-post')?.shadowRoot?.querySelector<HTMLElement>('article')?.focus({ preventScroll: true });
+  }
+
+  // ---- live updates --------------------------------------------------------------------------------
+
+  /** Subscribes to `topic:<id>` on the shared connection; follows topic changes and reconnections of the app. */
+  private syncLiveSubscription() {
+    const connection = this.isConnected ? (this.live.value ?? null) : null;
+    const topicId = this.topicId;
+    const current = this.liveSubscription;
+    if (current && current.connection === connection && current.topicId === topicId) return;
+    current?.stop();
+    this.liveSubscription = null;
+    this.liveQueue = [];
+    this.liveNotice = '';
+    if (!connection || !topicId) return;
+    // Subscribed before the HTTP load starts, so nothing between the load and the subscription is missed.
+    const stop = connection.subscribe(`topic:${topicId}`, {
+      onEvent: (event) => {
+        if (this.detail?.id === topicId && !this.topicLoading) this.applyLive(event);
+        else this.liveQueue.push(event);
+      },
+      onResync: () => void this.refreshAll(),
+      onError: (_code, message) => (this.liveNotice = `Live updates stopped for this topic: ${message}`),
+    });
+    this.liveSubscription = { connection, topicId, stop };
+  }
+
+  private get topicLoading() {
+    return this.topic.status === 1; // TaskStatus.PENDING
+  }
+
+  private applyLive(event: EventMessage) {
+    if (!this.detail) return;
+    switch (event.name) {
+      case 'post.created':
+      case 'post.approved':
+        return this.onLivePost(event.data as Post, true);
+      case 'post.updated':
+      case 'post.withdrawn':
+      case 'post.removed':
+      case 'post.restored':
+        return this.onLivePost(event.data as Post, false);
+      case 'post.helpful': {
+        const h = event.data as { postId: string; helpfulCount: number };
+        if (this.indexById.has(h.postId)) this.onPostChanged({ id: h.postId, helpfulCount: h.helpfulCount });
+        return;
+      }
+      case 'topic.read-counts': {
+        const c = event.data as Partial<Pick<TopicDetail, 'postCount' | 'posterCount' | 'readerCount'>>;
+        const pick = (k: 'postCount' | 'posterCount' | 'readerCount') => (typeof c[k] === 'number' ? { [k]: c[k] } : {});
+        this.detail = { ...this.detail, ...pick('postCount'), ...pick('posterCount'), ...pick('readerCount') };
+        return;
+      }
+      case 'topic.updated':
+      case 'prompt.released':
+        // Schedule, lock, prompts, solution, counts: the topic page (with what I may do) is refetched.
+        return this.scheduleDetailRefresh();
+      default:
+        return;
+    }
+  }
+
+  /** A post from the live feed: new ones join their thread, known ones change in place (never to an older version). */
+  private onLivePost(data: Post, created: boolean) {
+    const d = this.detail!;
+    const index = this.indexById.get(data.id);
+    if (index === undefined) {
+      if (!created && data.status !== 'published') return;
+      const prompt = data.promptId ? d.prompts.find((p) => p.id === data.promptId) : undefined;
+      if (prompt?.repliesHidden && data.author.id !== this.myUserId) return; // answer first
+      void this.keepScroll(() => {
+        this.posts = mergePosts(this.posts, [data]);
+        this.detail = {
+          ...d,
+          postCount: d.postCount + 1,
+          prompts: d.prompts.map((p) => (p.id === data.promptId ? { ...p, replyCount: p.replyCount + 1 } : p)),
+        };
+      }, data.author.id === this.myUserId ? [] : [data.id]);
+      return;
+    }
+    const existing = this.posts[index]!;
+    if (data.version < existing.version) return;
+    const mine = existing.author.id === this.myUserId;
+    // Events are written for a generic member: keep what only I (author, moderator) may see.
+    const keepContent = data.bodyHtml === null && existing.bodyHtml !== null && (mine || d.can.moderate);
+    void this.keepScroll(() =>
+      this.onPostChanged({
+        ...data,
+        helpfulByMe: existing.helpfulByMe,
+        bodyHtml: keepContent ? existing.bodyHtml : data.bodyHtml,
+        // My markdown source is stale after an edit elsewhere: null makes the edit box load the newest revision.
+        bodyMd: data.version === existing.version ? existing.bodyMd : null,
+      }),
+    [] );
+  }
+
+  /**
+   * Applies a change without moving what the reader is looking at: the first post (or the article) whose
+   * bottom is in view keeps its place on screen. New replies that land below the fold go to the pill.
+   */
+  private async keepScroll(change: () => void, newIds: string[] = []) {
+    const anchor = this.visibleAnchor();
+    const before = anchor?.getBoundingClientRect().top ?? 0;
+    change();
+    await this.updateComplete;
+    await new Promise((resolve) => requestAnimationFrame(resolve)); // child posts have rendered too
+    if (anchor?.isConnected) {
+      const delta = anchor.getBoundingClientRect().top - before;
+      if (Math.abs(delta) >= 1) window.scrollBy(0, delta);
+    }
+    const below = newIds.filter((id) => {
+      const item = this.renderRoot.querySelector(`li[data-post-id="${CSS.escape(id)}"]`);
+      return item && item.getBoundingClientRect().top > window.innerHeight;
+    });
+    if (below.length) this.newBelow = [...this.newBelow, ...below];
+  }
+
+  private visibleAnchor(): Element | null {
+    if (window.scrollY === 0) return null; // at the top: nothing above to keep
+    for (const el of this.renderRoot.querySelectorAll('.article, li[data-post-id] > stoa-post, .prompt > h3, .discussion > h2')) {
+      if (el.getBoundingClientRect().bottom > 0) return el;
+    }
+    return null;
+  }
+
+  private async showNewReplies() {
+    const first = this.newBelow
+      .map((id) => this.renderRoot.querySelector<HTMLElement>(`li[data-post-id="${CSS.escape(id)}"]`))
+      .filter((el): el is HTMLElement => !!el)
+      .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0];
+    this.newBelow = [];
+    first?.scrollIntoView({ block: 'center' });
+    first?.querySelector('stoa-post')?.shadowRoot?.querySelector<HTMLElement>('article')?.focus({ preventScroll: true });
+  }
+
+  private scheduleDetailRefresh() {
+    if (this.detailRefreshTimer) return;
+    this.detailRefreshTimer = setTimeout(() => {
+      this.detailRefreshTimer = null;
+      const topicId = this.detail?.id;
+      if (!topicId) return;
+      this.apiClient.topics
+        .get(topicId)
+        .then((fresh) => {
+          if (fresh.id !== this.detail?.id) return;
+          void this.keepScroll(() => (this.detail = { ...fresh, myReadPosition: this.detail!.myReadPosition }));
+        })
+        .catch(() => {}); // the next event or a reload will catch up
+    }, 500);
+  }
+
+  /** After `resync` (too much missed): refetch the topic and as many posts as were loaded. */
+  private async refreshAll() {
+    const d = this.detail;
+    if (!d) return;
+    try {
+      const fresh = await this.apiClient.topics.get(d.id);
+      let posts: Post[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await this.apiClient.posts.list(d.id, { cursor, limit: PAGE_SIZE });
+        posts = mergePosts(posts, page.items);
+        cursor = page.nextCursor;
+      } while (cursor && posts.length < this.posts.length);
+      if (this.detail?.id !== d.id) return;
+      await this.keepScroll(() => {
+        this.detail = { ...fresh, myReadPosition: d.myReadPosition };
+        this.posts = posts;
+        this.nextCursor = cursor;
+      });
+    } catch {
+      this.liveNotice = 'Some live updates may be missing. Reload the page to catch up.';
+    }
   }
 
   // ---- paging ----------------------------------------------------------------------------------------
@@ -363,6 +570,10 @@ export class StoaTopicPage extends LitElement {
           .disabledReason=${blocked}></stoa-composer>
       </section>
       ${this.renderPaging(d)}
+      ${this.liveNotice ? html`<p class="note" role="status">${this.liveNotice}</p>` : nothing}
+      ${this.newBelow.length
+        ? html`<button type="button" class="new-pill" @click=${this.showNewReplies}>${plural(this.newBelow.length, 'new reply', 'new replies')} ↓</button>`
+        : nothing}
     `;
   }
 
@@ -519,6 +730,15 @@ export class StoaTopicPage extends LitElement {
       }
       .paging-sentinel {
         height: 1px;
+      }
+      .new-pill {
+        position: fixed;
+        bottom: 1rem;
+        left: 50%;
+        transform: translateX(-50%);
+        z-index: 5;
+        border-radius: 999px;
+        box-shadow: 0 2px 8px rgba(0, 0, 0, 0.25);
       }
     `,
   ];

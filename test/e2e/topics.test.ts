@@ -225,10 +225,10 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
     await mina.page.goto(`${base}/c/${community.slug}/t/${topic.id}`);
     const item = mina.page.locator('stoa-post').first(); // the only reply
     await expect.poll(() => item.locator('.prose').textContent()).toBe('Try pair work first.');
-    // The post changes elsewhere (another tab) after this page loaded it.
-    expect((await agent.patch(`/api/posts/${post.id}`, { body: 'Try pair work first, then groups.', version: 1 })).statusCode).toBe(200);
     await item.getByRole('button', { name: 'Edit' }).click();
     await item.getByLabel('Edit your post').fill('Try pair work.');
+    // The post changes elsewhere (another tab) while this edit is open; the save must not overwrite it.
+    expect((await agent.patch(`/api/posts/${post.id}`, { body: 'Try pair work first, then groups.', version: 1 })).statusCode).toBe(200);
     await item.getByRole('button', { name: 'Save edit' }).click();
     await expect.poll(() => item.getByRole('alert').textContent()).toMatch(/Someone changed this post.*version 2/);
     await item.getByRole('button', { name: 'Load the current version' }).click();
@@ -243,5 +243,75 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
     expect(await item.getByRole('button', { name: 'Withdraw' }).count()).toBe(0);
     expect(mina.errors.filter((e) => !e.includes('409'))).toEqual([]);
     await mina.context.close();
+  });
+
+  it('live: a reply made in one page appears in another without reload, without moving what the reader sees', async () => {
+    const community = await t.makeCommunity({ name: 'Lakeside Coaches' });
+    const facilitator = await t.makeMember(community.id, ['facilitator'], { displayName: 'Fran Facilitator' });
+    const practitioner = await t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
+    const franAgent = await t.as(facilitator);
+    const article = Array.from({ length: 12 }, (_, i) => `Paragraph ${i + 1} of the article about reflection on reflection.`).join('\n\n');
+    const topic = (
+      await franAgent.post(`/api/communities/${community.id}/topics`, {
+        kind: 'cpd',
+        title: 'Reflection on reflection',
+        article,
+        prompts: [{ body: 'How do you reflect after a session?' }, { body: 'What would you change next time?' }],
+      })
+    ).json();
+    const url = `${base}/c/${community.slug}/t/${topic.id}`;
+
+    const fran = await signedInPage(facilitator, 360);
+    const pat = await signedInPage(practitioner, 1024);
+    await fran.page.goto(`${base}/c/${community.slug}`);
+    await fran.page.getByRole('link', { name: 'Reflection on reflection' }).waitFor();
+    await pat.page.goto(url);
+    await expect.poll(() => pat.page.getByRole('banner').textContent()).toMatch(/live/);
+    await fran.page.goto(url);
+    await expect.poll(() => fran.page.getByRole('banner').textContent()).toMatch(/\blive\b/);
+    await fran.page.getByRole('heading', { name: 'Prompts' }).waitFor();
+
+    // Fran reads the top of the page; Pat replies in the general discussion far below: the reply arrives,
+    // Fran's view does not move, and a pill says there is a new reply below.
+    await pat.page.getByLabel('Your reply to the topic').fill('I keep a two-line journal after each session.');
+    await pat.page.getByRole('region', { name: 'General discussion' }).getByRole('button', { name: 'Post reply' }).click();
+    await fran.page.locator('stoa-post').filter({ hasText: 'two-line journal' }).waitFor();
+    expect(await fran.page.evaluate(() => window.scrollY)).toBe(0);
+    const pill = fran.page.getByRole('button', { name: /1 new reply/ });
+    await pill.waitFor();
+    await pill.click();
+    await expect.poll(() => pill.count()).toBe(0);
+
+    // Fran scrolls to the general discussion; Pat replies to prompt 1 (above it): what Fran sees stays put.
+    await fran.page.getByRole('heading', { name: 'General discussion' }).scrollIntoViewIfNeeded();
+    await fran.page.evaluate(() => window.scrollBy(0, 100));
+    const headingTop = () => fran.page.getByRole('heading', { name: 'General discussion' }).evaluate((el) => Math.round(el.getBoundingClientRect().top));
+    const before = await headingTop();
+    await pat.page.getByLabel('Your reply to prompt 1').fill('I ask myself three questions.\n\n1. What worked?\n2. What did not?\n3. Why?');
+    await pat.page.getByRole('region', { name: 'Prompt 1' }).getByRole('button', { name: 'Post reply' }).click();
+    await fran.page.locator('stoa-post').filter({ hasText: 'three questions' }).waitFor();
+    await fran.page.waitForTimeout(100);
+    expect(Math.abs((await headingTop()) - before)).toBeLessThanOrEqual(2);
+    await expect.poll(() => fran.page.getByRole('region', { name: 'Prompt 1' }).textContent()).toMatch(/1 reply/);
+
+    // Helpful marks tick in place on the other page; a draft being written is not touched.
+    await fran.page.getByLabel('Your reply to prompt 2').fill('My draft, not yet sent.');
+    const patsReply = pat.page.locator('stoa-post').filter({ hasText: 'two-line journal' });
+    await fran.page.locator('stoa-post').filter({ hasText: 'two-line journal' }).getByRole('button', { name: /Helpful/ }).click();
+    await expect.poll(() => patsReply.locator('.muted').filter({ hasText: 'found this helpful' }).textContent()).toMatch(/^1 found this helpful/);
+    expect(await fran.page.getByLabel('Your reply to prompt 2').inputValue()).toBe('My draft, not yet sent.');
+
+    // The community page shows the activity: the topic row counts the posters.
+    await pat.page.goto(`${base}/c/${community.slug}`);
+    const row = pat.page.getByRole('listitem').filter({ has: pat.page.getByRole('link', { name: 'Reflection on reflection' }) });
+    await expect.poll(() => row.textContent()).toMatch(/1 posted/);
+    await franAgent.post(`/api/communities/${community.id}/topics`, { kind: 'problem', title: 'Latecomers every week', body: 'Half the group arrives 15 minutes late.' });
+    await pat.page.getByRole('link', { name: 'Latecomers every week' }).waitFor();
+    if (SHOTS) await fran.page.screenshot({ path: `${SHOTS}/live-360.png`, fullPage: false });
+
+    expect(fran.errors).toEqual([]);
+    expect(pat.errors).toEqual([]);
+    await fran.context.close();
+    await pat.context.close();
   });
 });
