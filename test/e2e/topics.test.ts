@@ -158,9 +158,10 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
     const restored = pat.page.getByLabel('Your reply to Pat Practitioner');
     await expect.poll(() => restored.inputValue()).toBe('Following up on my own jigsaw: it worked.');
     await pat.page.getByRole('listitem').filter({ has: restored }).last().getByRole('button', { name: 'Post reply' }).click();
-    await pat.page.locator('stoa-post').filter({ hasText: 'Following up on my own jigsaw' }).waitFor();
+    // (Wait on the thread itself: the text is also in the composer's preview until the post is made.)
+    await expect.poll(() => threadDepthOf(pat.page, 'Following up on my own jigsaw')).toBe(2);
     expect(await threadDepthOf(pat.page, 'Last week: a')).toBe(1);
-    expect(await threadDepthOf(pat.page, 'Following up on my own jigsaw')).toBe(2);
+    expect(await pat.page.getByLabel('Your reply to Pat Practitioner').count()).toBe(0); // the composer closed
     const draftsLeft = await pat.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('stoa:draft:')));
     expect(draftsLeft).toEqual([]);
 
@@ -198,8 +199,7 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
     // --- The facilitator sees the nested thread after a reload, and can mark a reply helpful.
     await fran.page.reload();
     const franFirst = fran.page.locator('stoa-post').filter({ hasText: 'Last week: a' });
-    await franFirst.waitFor();
-    expect(await threadDepthOf(fran.page, 'Following up on my own jigsaw')).toBe(2);
+    await expect.poll(() => threadDepthOf(fran.page, 'Following up on my own jigsaw')).toBe(2);
     const helpful = franFirst.getByRole('button', { name: /Helpful/ });
     expect(await helpful.getAttribute('aria-pressed')).toBe('false');
     await helpful.click();
