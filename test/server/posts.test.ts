@@ -18,7 +18,7 @@ beforeAll(async () => {
   priya = await t.makeMember(communityId, [], { displayName: 'Priya' });
   tomas = await t.makeMember(communityId, [], { displayName: 'Tomas' });
   outsider = await t.makeUser();
-  [F, M, P, T, N] = await Promise.all([fiona, mo, priya, tomas, outsider].map((u) => t.as(u)));
+  [F, M, P, T, N] = (await Promise.all([fiona, mo, priya, tomas, outsider].map((u) => t.as(u)))) as [Agent, Agent, Agent, Agent, Agent];
   topic = await newTopic();
 });
 afterAll(async () => t?.close());
@@ -200,7 +200,7 @@ describe('editing and withdrawing', () => {
       const items = [];
       let cursor: string | null = null;
       do {
-        const page = (await agent.get(`/api/topics/${topic.id}/posts?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json();
+        const page: { items: Array<{ id: string; bodyHtml: string | null }>; nextCursor: string | null } = (await agent.get(`/api/topics/${topic.id}/posts?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json();
         items.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
@@ -270,7 +270,7 @@ describe('paging a long topic', () => {
       const out: string[] = [];
       let cursor: string | null = null;
       do {
-        const page = (await agent.get(`/api/topics/${topic.id}/posts?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json();
+        const page: { items: Array<{ id: string; bodyHtml: string | null }>; nextCursor: string | null } = (await agent.get(`/api/topics/${topic.id}/posts?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json();
         out.push(...page.items.map((p: { id: string }) => p.id));
         cursor = page.nextCursor;
       } while (cursor);
@@ -322,7 +322,7 @@ describe('hostile content through the API', () => {
     let cursor: string | null = null;
     let served = 0;
     do {
-      const page = (await T.get(`/api/topics/${topicForXss.id}/posts?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { items: Array<{ id: string; bodyHtml: string | null }>; nextCursor: string | null } = (await T.get(`/api/topics/${topicForXss.id}/posts?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json();
       for (const p of page.items) for (const pattern of UNSAFE_HTML) expect(p.bodyHtml).not.toMatch(pattern);
       served += page.items.length;
       cursor = page.nextCursor;
