@@ -21,6 +21,8 @@ import websocket from '@fastify/websocket';
 import { createLiveHub, type LiveHub } from './features/live/hub.js';
 import { liveRoutes, websocketOptions } from './features/live/routes.js';
 import { startLiveScheduler } from './features/live/scheduler.js';
+import { topicRoutes } from './features/topics/routes.js';
+import { postRoutes } from './features/posts/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -107,6 +109,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   await app.register(authRoutes, { auth: services.auth, config });
   await app.register(communityRoutes, { communities: services.communities });
   await app.register(liveRoutes, { hub: live, config });
+  await app.register(topicRoutes, { topics: services.topics });
+  await app.register(postRoutes, { posts: services.posts });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);

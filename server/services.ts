@@ -3,11 +3,15 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import { createAuthService } from './features/auth/service.js';
 import { createCommunityService } from './features/communities/service.js';
+import { createTopicService } from './features/topics/service.js';
+import { createPostService } from './features/posts/service.js';
 
 export function createServices({ db, config, passwordCost }: { db: Db; config: Config; passwordCost?: number | undefined }) {
   const communities = createCommunityService({ db, config });
   const auth = createAuthService({ db, communities, ...(passwordCost ? { passwordCost } : {}) });
-  return { auth, communities };
+  const topics = createTopicService({ db });
+  const posts = createPostService({ db });
+  return { auth, communities, topics, posts };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -75,7 +75,9 @@ export const rules = {
   'topic.read': (actor, ctx) => (member(ctx) || actor.isAdmin) && canSeeTopic(actor, ctx),
   'topic.createCpd': (_actor, ctx) => activeMember(ctx) && has(ctx, 'facilitator'),
   'topic.createProblem': (_actor, ctx) => activeMember(ctx),
-  'topic.update': (actor, ctx) => actor.isAdmin || (activeMember(ctx) && isTopicFacilitator(actor, ctx)),
+  'topic.update': (actor, ctx) =>
+    actor.isAdmin ||
+    (activeMember(ctx) && (isTopicFacilitator(actor, ctx) || (ctx.topic?.kind === 'problem' && ctx.topic.authorId === actor.id))),
   'topic.addPrompt': (actor, ctx) =>
     actor.isAdmin || (activeMember(ctx) && ctx.topic?.kind === 'cpd' && isTopicFacilitator(actor, ctx)),
   /** Lock, close, pin: the topic's own facilitators and the community's moderators. */
@@ -83,11 +85,19 @@ export const rules = {
   'topic.markSolution': (actor, ctx) =>
     activeMember(ctx) && canSeeTopic(actor, ctx) && (ctx.topic?.authorId === actor.id || isTopicFacilitator(actor, ctx) || has(ctx, 'facilitator')),
   'topic.markRead': (actor, ctx) => (member(ctx) || actor.isAdmin) && canSeeTopic(actor, ctx),
+  /** "Mark all read" across a community. */
+  'topics.markAllRead': (actor, ctx) => member(ctx) || actor.isAdmin,
+  /** Scheduled (not yet released) prompts: the topic's facilitators only. */
+  'prompt.readScheduled': (actor, ctx) => actor.isAdmin || isTopicFacilitator(actor, ctx),
+  /** Others' replies to an answer-first prompt before answering: facilitators and moderators. */
+  'prompt.seeAllReplies': (actor, ctx) => moderatorOrAdmin(actor, ctx) || isTopicFacilitator(actor, ctx),
   // Posts
   'post.create': (actor, ctx) => activeMember(ctx) && canSeeTopic(actor, ctx),
   'post.edit': (actor, ctx) => activeMember(ctx) && isPostAuthor(actor, ctx),
   'post.withdraw': (actor, ctx) => member(ctx) && isPostAuthor(actor, ctx),
   'post.readRevisions': (actor, ctx) => isPostAuthor(actor, ctx) || moderatorOrAdmin(actor, ctx),
+  /** Content of withdrawn/removed posts and posts held (pending/hidden): moderators (authors see their own). */
+  'post.readHidden': moderatorOrAdmin,
   'post.acknowledge': (actor, ctx) => activeMember(ctx) && !isPostAuthor(actor, ctx),
   'post.flag': (actor, ctx) => activeMember(ctx) && !isPostAuthor(actor, ctx),
   // Moderation

@@ -1,0 +1,210 @@
+// Replies: threaded posting with idempotent submits, optimistic-concurrency edits with revisions,
+// withdrawal, helpful marks, and the paged post list of a topic.
+import { createHash } from 'node:crypto';
+import type { Db, DbOrTx } from '../../db/client.js';
+import { conflict, invalid, notFound, unprocessable } from '../../errors.js';
+import { authorize, can, type Action, type Actor } from '../../policy/policy.js';
+import { LIMITS } from '../../../shared/limits.js';
+import type { CreatePostBody, Post, UpdatePostBody } from '../../../shared/schemas/posts.js';
+import { recordEvent } from '../live/events.js';
+import { findPrompt, findTopic } from '../topics/queries.js';
+import { assertTopicWritable, hiddenPromptIds, postViewerFor, renderField, requireTopic, type TopicAccess } from '../topics/service.js';
+import { canSeePost, GENERIC_MEMBER, presentPost, type PostRow, type PostViewer } from './present.js';
+import * as q from './queries.js';
+
+const TIME_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const encodePostCursor = (row: Pick<PostRow, 'cursorKey' | 'id'>) => Buffer.from(`${row.cursorKey}|${row.id}`, 'utf8').toString('base64url');
+
+function decodePostCursor(cursor: string) {
+  const [createdAt, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (extra !== undefined || !createdAt || !TIME_KEY.test(createdAt) || !id || !UUID.test(id)) {
+    throw invalid('cursor', 'The cursor is not valid.', 'invalid_cursor');
+  }
+  return { createdAt, id };
+}
+
+/** Whether the viewer may see this post at all (held posts, answer-first and scheduled prompts). */
+function visibleTo(row: PostRow, viewer: PostViewer, hiddenPrompts: string[]) {
+  return canSeePost(row, viewer) && (!row.promptId || row.authorId === viewer.userId || !hiddenPrompts.includes(row.promptId));
+}
+
+export interface CreatePostResult {
+  statusCode: number;
+  post: Post;
+  /** True when an Idempotency-Key matched an earlier submit and its first response is returned. */
+  replayed: boolean;
+}
+
+export function createPostService({ db }: { db: Db }) {
+  /** Loads a post the actor can see and authorises `action` on it; otherwise 404 (or 401/403). */
+  async function requirePost(actor: Actor | null, postId: string, action: Action) {
+    const row = await q.findPostRow(db, postId, actor?.id ?? null);
+    if (!row) {
+      authorize(actor, 'community.read', {});
+      throw notFound('Post');
+    }
+    const access = await requireTopic(db, actor, row.topicId, 'topic.read');
+    const viewer = postViewerFor(access.actor, access.ctx);
+    if (!visibleTo(row, viewer, await hiddenPromptIds(db, access))) throw notFound('Post');
+    authorize(access.actor, action, { ...access.ctx, post: { authorId: row.authorId } });
+    return { row, access, viewer };
+  }
+
+  /** Where a new reply goes: its prompt, its parent (capped depth) — or a 400 naming the bad field. */
+  async function placeReply(tx: DbOrTx, access: TopicAccess, viewer: PostViewer, input: CreatePostBody) {
+    const topicId = access.topic.id;
+    const hidden = await hiddenPromptIds(tx, access);
+    let promptId: string | null = null;
+    if (input.promptId) {
+      const prompt = await findPrompt(tx, input.promptId);
+      const scheduled = !!prompt?.releaseAt && prompt.releaseAt > new Date();
+      const reachable = prompt && prompt.topicId === topicId && (!scheduled || can(access.actor, 'prompt.readScheduled', access.ctx));
+      if (!reachable) throw invalid('promptId', 'No such prompt in this topic.', 'unknown_prompt');
+      promptId = prompt.id;
+    }
+    if (!input.parentId) return { parentId: null, promptId, depth: 0 };
+    const parent = await q.findPostRow(tx, input.parentId, viewer.userId);
+    if (!parent || parent.topicId !== topicId || !visibleTo(parent, viewer, hidden)) {
+      throw invalid('parentId', 'No such post in this topic.', 'unknown_parent');
+    }
+    if (promptId && parent.promptId !== promptId) {
+      throw invalid('promptId', 'A reply belongs to the prompt of the post it answers.', 'prompt_mismatch');
+    }
+    // Beyond the depth cap a reply becomes a sibling of its parent (attached to the deepest allowed ancestor).
+    return parent.depth < LIMITS.replyDepthMax
+      ? { parentId: parent.id, promptId: parent.promptId, depth: parent.depth + 1 }
+      : { parentId: parent.parentId, promptId: parent.promptId, depth: parent.depth };
+  }
+
+  return {
+    async list(actor: Actor | null, topicId: string, query: { cursor?: string | undefined; limit?: number | undefined }) {
+      const access = await requireTopic(db, actor, topicId, 'topic.read');
+      const viewer = postViewerFor(access.actor, access.ctx);
+      const limit = query.limit ?? LIMITS.pageSizeDefault;
+      const rows = await q.listPostPage(db, {
+        topicId,
+        viewerId: access.actor.id,
+        seesHidden: viewer.seesHidden,
+        hiddenPromptIds: await hiddenPromptIds(db, access),
+        after: query.cursor ? decodePostCursor(query.cursor) : undefined,
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      return {
+        items: page.map((r) => presentPost(r, viewer)).filter((p): p is Post => p !== null),
+        nextCursor: rows.length > limit ? encodePostCursor(page[page.length - 1]!) : null,
+      };
+    },
+
+    /**
+     * Creates a reply. With an Idempotency-Key the key is claimed inside the same transaction (primary
+     * key (user_id, key)): a retry — even a concurrent one — gets the first 201 response, never a second post.
+     */
+    async create(actor: Actor | null, topicId: string, input: CreatePostBody, idempotencyKey?: string): Promise<CreatePostResult> {
+      const access = await requireTopic(db, actor, topicId, 'post.create');
+      const me = access.actor;
+      const viewer = postViewerFor(me, access.ctx);
+      const bodyHtml = renderField('body', input.body, LIMITS.postBodyMax);
+      const requestHash = createHash('sha256')
+        .update(JSON.stringify(['post.create', topicId, input.body, input.parentId ?? null, input.promptId ?? null]))
+        .digest('hex');
+      return db.transaction(async (tx) => {
+        if (idempotencyKey && !(await q.claimIdempotencyKey(tx, me.id, idempotencyKey, requestHash))) {
+          const prior = await q.findIdempotencyKey(tx, me.id, idempotencyKey);
+          if (!prior || prior.requestHash !== requestHash) {
+            throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was already used for a different request.');
+          }
+          return { statusCode: prior.statusCode, post: prior.response as Post, replayed: true };
+        }
+        const topic = (await findTopic(tx, topicId))!;
+        assertTopicWritable(topic);
+        const place = await placeReply(tx, access, viewer, input);
+        const postId = await q.insertPost(tx, {
+          communityId: topic.communityId,
+          topicId,
+          authorId: me.id,
+          ...place,
+          bodyMd: input.body,
+          bodyHtml,
+        });
+        await q.insertRevision(tx, { postId, version: 1, bodyMd: input.body, bodyHtml, editorId: me.id });
+        await q.adjustTopicCounts(tx, topicId, 1, true);
+        const row = (await q.findPostRow(tx, postId, me.id))!;
+        const post = presentPost(row, viewer)!;
+        if (idempotencyKey) await q.completeIdempotencyKey(tx, me.id, idempotencyKey, 201, post);
+        // Last write of the transaction: recordEvent holds the community's event-order lock until commit.
+        await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, GENERIC_MEMBER) });
+        return { statusCode: 201, post, replayed: false };
+      });
+    },
+
+    /** Edits my post if `version` is current; the new text becomes the next revision. */
+    async update(actor: Actor | null, postId: string, input: UpdatePostBody): Promise<Post> {
+      const { row, viewer } = await requirePost(actor, postId, 'post.edit');
+      const bodyHtml = renderField('body', input.body, LIMITS.postBodyMax);
+      return db.transaction(async (tx) => {
+        const current = (await q.lockPost(tx, postId))!;
+        if (current.status === 'withdrawn' || current.status === 'removed') {
+          throw conflict('post_not_editable', `This post is ${current.status} and can no longer be edited.`);
+        }
+        assertTopicWritable((await findTopic(tx, row.topicId))!);
+        if (current.version !== input.version) {
+          throw conflict('version_conflict', 'This post was changed since you loaded it.', { currentVersion: current.version });
+        }
+        const updated = await q.updatePostBody(tx, postId, input.body, bodyHtml, current.version);
+        await q.insertRevision(tx, { postId, version: updated!.version, bodyMd: input.body, bodyHtml, editorId: viewer.userId! });
+        const fresh = (await q.findPostRow(tx, postId, viewer.userId))!;
+        await recordEvent(tx, { communityId: fresh.communityId, topicId: fresh.topicId, name: 'post.updated', data: presentPost(fresh, GENERIC_MEMBER) });
+        return presentPost(fresh, viewer)!;
+      });
+    },
+
+    /** Withdraws my post: others see "withdrawn by author"; the content stays for moderators. */
+    async withdraw(actor: Actor | null, postId: string): Promise<Post> {
+      const { row, viewer } = await requirePost(actor, postId, 'post.withdraw');
+      return db.transaction(async (tx) => {
+        const current = (await q.lockPost(tx, postId))!;
+        if (current.status === 'removed') throw conflict('post_not_withdrawable', 'This post was removed by a moderator.');
+        if (current.status !== 'withdrawn') {
+          await q.setPostStatus(tx, postId, 'withdrawn');
+          if (current.status === 'published') await q.adjustTopicCounts(tx, row.topicId, -1, false);
+        }
+        const fresh = (await q.findPostRow(tx, postId, viewer.userId))!;
+        if (current.status !== 'withdrawn') {
+          await recordEvent(tx, { communityId: fresh.communityId, topicId: fresh.topicId, name: 'post.withdrawn', data: presentPost(fresh, GENERIC_MEMBER) });
+        }
+        return presentPost(fresh, viewer)!;
+      });
+    },
+
+    async revisions(actor: Actor | null, postId: string) {
+      await requirePost(actor, postId, 'post.readRevisions');
+      const rows = await q.listRevisions(db, postId);
+      return rows.map((r) => ({
+        version: r.version,
+        bodyMd: r.bodyMd,
+        bodyHtml: r.bodyHtml,
+        editor: { id: r.editorId, displayName: r.editorName },
+        createdAt: r.createdAt.toISOString(),
+      }));
+    },
+
+    /** Marks (on) or unmarks a post as helpful; repeating either is harmless. */
+    async setHelpful(actor: Actor | null, postId: string, on: boolean) {
+      const { row, viewer } = await requirePost(actor, postId, 'post.acknowledge');
+      if (on && row.status !== 'published') throw conflict('post_not_published', 'Only published posts can be marked helpful.');
+      return db.transaction(async (tx) => {
+        const changed = on ? await q.addHelpful(tx, postId, viewer.userId!) : await q.removeHelpful(tx, postId, viewer.userId!);
+        const helpfulCount = await q.helpfulCount(tx, postId);
+        if (changed) {
+          await recordEvent(tx, { communityId: row.communityId, topicId: row.topicId, name: 'post.helpful', data: { postId, topicId: row.topicId, helpfulCount } });
+        }
+        return { postId, helpfulCount, helpfulByMe: on };
+      });
+    },
+  };
+}
+
+export type PostService = ReturnType<typeof createPostService>;

@@ -1,0 +1,115 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { IdParams } from '../../../shared/schemas/common.js';
+import {
+  AddPromptBody,
+  CreateTopicBody,
+  MarkReadBody,
+  Prompt,
+  ReadPosition,
+  SolutionBody,
+  SolutionState,
+  TopicDetail,
+  TopicListQuery,
+  TopicPage,
+  UpdateTopicBody,
+} from '../../../shared/schemas/topics.js';
+import { noContent } from '../../http.js';
+import type { TopicService } from './service.js';
+
+export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = async (app, { topics }) => {
+  const tags = ['topics'];
+
+  app.post(
+    '/api/communities/:communityId/topics',
+    {
+      schema: {
+        tags,
+        summary: 'Create a CPD topic (facilitators) or a practice problem (any member)',
+        description: "kind 'cpd': title, article, prompts (1–10), optional articleUrl, opensAt, closesAt, facilitatorIds. kind 'problem': title, body.",
+        params: IdParams('communityId'),
+        body: CreateTopicBody,
+        response: { 201: TopicDetail },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await topics.create(request.actor, request.params.communityId, request.body)),
+  );
+
+  app.get(
+    '/api/communities/:communityId/topics',
+    {
+      schema: {
+        tags,
+        summary: 'Topics, pinned first then by latest activity, with engagement and my unread counts',
+        params: IdParams('communityId'),
+        querystring: TopicListQuery,
+        response: { 200: TopicPage },
+      },
+    },
+    async (request) => topics.list(request.actor, request.params.communityId, request.query),
+  );
+
+  app.post(
+    '/api/communities/:communityId/read-all',
+    { schema: { tags, summary: 'Mark every topic of the community read', params: IdParams('communityId'), response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      await topics.markAllRead(request.actor, request.params.communityId);
+      return noContent(reply);
+    },
+  );
+
+  app.get(
+    '/api/topics/:topicId',
+    {
+      schema: {
+        tags,
+        summary: 'A topic: article, released prompts with reply counts, facilitators, my read position (records a view)',
+        params: IdParams('topicId'),
+        response: { 200: TopicDetail },
+      },
+    },
+    async (request) => topics.get(request.actor, request.params.topicId),
+  );
+
+  app.patch(
+    '/api/topics/:topicId',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a topic (its facilitators) or close/lock/pin it (its facilitators, moderators)',
+        params: IdParams('topicId'),
+        body: UpdateTopicBody,
+        response: { 200: TopicDetail },
+      },
+    },
+    async (request) => topics.update(request.actor, request.params.topicId, request.body),
+  );
+
+  app.post(
+    '/api/topics/:topicId/prompts',
+    {
+      schema: { tags, summary: "Add a prompt to a CPD topic (the topic's facilitators)", params: IdParams('topicId'), body: AddPromptBody, response: { 201: Prompt } },
+    },
+    async (request, reply) => reply.status(201).send(await topics.addPrompt(request.actor, request.params.topicId, request.body)),
+  );
+
+  app.post(
+    '/api/topics/:topicId/read',
+    { schema: { tags, summary: 'Move my read position forward to a post', params: IdParams('topicId'), body: MarkReadBody, response: { 200: ReadPosition } } },
+    async (request) => topics.markRead(request.actor, request.params.topicId, request.body.postId),
+  );
+
+  app.post(
+    '/api/topics/:topicId/solution',
+    {
+      schema: {
+        tags,
+        summary: "Mark (or clear with null) a practice problem's solution (its author, facilitators)",
+        params: IdParams('topicId'),
+        body: SolutionBody,
+        response: { 200: SolutionState },
+      },
+    },
+    async (request) => topics.setSolution(request.actor, request.params.topicId, request.body.postId),
+  );
+};

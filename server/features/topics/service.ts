@@ -1,0 +1,351 @@
+// CPD topics and practice problems: creation, the topic list with engagement counts, the topic page,
+// facilitator edits and prompts, the practice problem's solution, and read tracking.
+import type { Db, DbOrTx } from '../../db/client.js';
+import { conflict, invalid, notFound } from '../../errors.js';
+import { authorize, can, type Action, type Actor, type PolicyContext, type TopicContext } from '../../policy/policy.js';
+import { LIMITS } from '../../../shared/limits.js';
+import { MarkdownTooLongError, renderMarkdown } from '../../../shared/markdown.js';
+import type { AddPromptBody, CreateTopicBody, Prompt, TopicDetail, TopicListQuery, UpdateTopicBody } from '../../../shared/schemas/topics.js';
+import { recordEvent } from '../live/events.js';
+import { requireCommunity, type CommunityAccess } from '../communities/service.js';
+import { findPostRow } from '../posts/queries.js';
+import { canSeePost, presentPost, type PostViewer } from '../posts/present.js';
+import { presentTopicSummary, topicStatus, type TopicRow } from './present.js';
+import * as q from './queries.js';
+
+export interface TopicAccess extends CommunityAccess {
+  actor: Actor;
+  topic: TopicRow;
+  /** The policy context for decisions about this topic. */
+  ctx: PolicyContext;
+}
+
+export const topicContext = (t: Pick<TopicRow, 'authorId' | 'facilitatorIds' | 'kind' | 'opensAt'>, now = new Date()): TopicContext => ({
+  authorId: t.authorId,
+  facilitatorIds: t.facilitatorIds,
+  kind: t.kind,
+  upcoming: t.opensAt !== null && t.opensAt > now,
+});
+
+/**
+ * Loads a topic, its community and the actor's membership, and authorises `action` on it. Unknown
+ * topics, topics of communities the actor is not in, and upcoming topics the actor may not see → 404.
+ */
+export async function requireTopic(db: DbOrTx, actor: Actor | null, topicId: string, action: Action): Promise<TopicAccess> {
+  const topic = await q.findTopic(db, topicId);
+  if (!topic) {
+    authorize(actor, 'community.read', {}); // anonymous: 401 rather than 404
+    throw notFound('Topic');
+  }
+  const access = await requireCommunity(db, actor, topic.communityId, 'topics.list');
+  const ctx: PolicyContext = { community: access.community, membership: access.membership, topic: topicContext(topic) };
+  authorize(access.actor, action, ctx);
+  return { ...access, topic, ctx };
+}
+
+export const postViewerFor = (actor: Actor, ctx: PolicyContext): PostViewer => ({ userId: actor.id, seesHidden: can(actor, 'post.readHidden', ctx) });
+
+const isScheduled = (p: q.PromptRow, now: Date) => p.releaseAt !== null && p.releaseAt > now;
+
+/** Prompts whose replies (other than the viewer's own) the viewer may not see yet. */
+export async function hiddenPromptIds(db: DbOrTx, access: TopicAccess, prompts?: q.PromptRow[]): Promise<string[]> {
+  const all = prompts ?? (await q.listPrompts(db, access.topic.id));
+  const now = new Date();
+  const seesScheduled = can(access.actor, 'prompt.readScheduled', access.ctx);
+  const seesAll = can(access.actor, 'prompt.seeAllReplies', access.ctx);
+  const answered = seesAll || !all.some((p) => p.answerFirst) ? new Set<string>() : await q.promptsAnsweredBy(db, access.topic.id, access.actor.id);
+  return all
+    .filter((p) => (isScheduled(p, now) && !seesScheduled) || (p.answerFirst && !seesAll && !answered.has(p.id)))
+    .map((p) => p.id);
+}
+
+/** Posting (and editing) needs an open, unlocked topic. */
+export function assertTopicWritable(topic: Pick<TopicRow, 'opensAt' | 'closesAt' | 'closedAt' | 'lockedAt'>) {
+  const status = topicStatus(topic);
+  if (status === 'closed') throw conflict('topic_closed', 'This topic is closed: it can be read but not replied to.');
+  if (status === 'upcoming') throw conflict('topic_not_open', 'This topic is not open yet.');
+  if (topic.lockedAt) throw conflict('topic_locked', 'This topic is locked.');
+}
+
+/** Renders markdown for a field; too long → 400 naming the field. */
+export function renderField(field: string, source: string, maxLength: number): string {
+  if (!source.trim()) throw invalid(field, `${field} is empty.`, 'empty_text');
+  try {
+    return renderMarkdown(source, { maxLength });
+  } catch (err) {
+    if (err instanceof MarkdownTooLongError) throw invalid(field, `${field} is longer than ${maxLength} characters.`, 'too_long');
+    throw err;
+  }
+}
+
+const parseTime = (field: string, value: string | null | undefined): Date | null | undefined => {
+  if (value === undefined || value === null) return value;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw invalid(field, `${field} is not a valid time.`);
+  return d;
+};
+
+function checkSchedule(opensAt: Date | null, closesAt: Date | null) {
+  if (opensAt && closesAt && closesAt <= opensAt) throw invalid('closesAt', 'closesAt must be after opensAt.', 'invalid_schedule');
+}
+
+const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
+const TIME_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function decodeTopicCursor(cursor: string) {
+  const [pinned, time, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (extra !== undefined || (pinned !== 'true' && pinned !== 'false') || !time || !TIME_KEY.test(time) || !id || !UUID.test(id)) {
+    throw invalid('cursor', 'The cursor is not valid.', 'invalid_cursor');
+  }
+  return { pinned: pinned === 'true', lastActivityAt: time, id };
+}
+
+export function presentPrompt(p: q.PromptRow, info: { replyCount: number; hidden: boolean; answered: boolean }, now = new Date()): Prompt {
+  return {
+    id: p.id,
+    position: p.position,
+    bodyHtml: p.bodyHtml,
+    bodyMd: p.bodyMd,
+    releaseAt: p.releaseAt ? p.releaseAt.toISOString() : null,
+    scheduled: isScheduled(p, now),
+    answerFirst: p.answerFirst,
+    replyCount: info.hidden ? 0 : info.replyCount,
+    repliesHidden: info.hidden,
+    answeredByMe: info.answered,
+  };
+}
+
+export function createTopicService({ db }: { db: Db }) {
+  /** The topic page for this viewer (records nothing). */
+  async function detail(access: TopicAccess): Promise<TopicDetail> {
+    const me = access.actor;
+    const { ctx } = access;
+    const viewer = { userId: me.id, seesAllReplies: can(me, 'prompt.seeAllReplies', { community: access.community, membership: access.membership }) };
+    const [row, prompts, counts, answered, facilitators, readPosition] = await Promise.all([
+      q.findTopic(db, access.topic.id, viewer),
+      q.listPrompts(db, access.topic.id),
+      q.promptReplyCounts(db, access.topic.id),
+      q.promptsAnsweredBy(db, access.topic.id, me.id),
+      q.facilitatorsOf(db, access.topic.id),
+      q.findReadPosition(db, access.topic.id, me.id),
+    ]);
+    const topic = row!;
+    const now = new Date();
+    const hidden = new Set(await hiddenPromptIds(db, access, prompts));
+    const seesScheduled = can(me, 'prompt.readScheduled', ctx);
+    const postViewer = postViewerFor(me, ctx);
+    let solution = null;
+    if (topic.solutionPostId) {
+      const solutionRow = await findPostRow(db, topic.solutionPostId, me.id);
+      if (solutionRow && canSeePost(solutionRow, postViewer) && !(solutionRow.promptId && hidden.has(solutionRow.promptId))) {
+        solution = presentPost(solutionRow, postViewer);
+      }
+    }
+    return {
+      ...presentTopicSummary(topic, { now }),
+      bodyHtml: topic.bodyHtml,
+      bodyMd: topic.bodyMd,
+      articleUrl: topic.articleUrl,
+      closedAt: topic.closedAt ? topic.closedAt.toISOString() : null,
+      lockedAt: topic.lockedAt ? topic.lockedAt.toISOString() : null,
+      prompts: prompts
+        .filter((p) => seesScheduled || !isScheduled(p, now))
+        .map((p) => presentPrompt(p, { replyCount: counts.get(p.id) ?? 0, hidden: hidden.has(p.id) && !answered.has(p.id), answered: answered.has(p.id) }, now)),
+      facilitators,
+      solutionPostId: topic.solutionPostId,
+      solution,
+      myReadPosition: readPosition ? { lastReadPostId: readPosition.lastReadPostId, lastReadAt: readPosition.lastReadAt.toISOString() } : null,
+      can: {
+        post: can(me, 'post.create', ctx) && topicStatus(topic, now) === 'open' && !topic.lockedAt,
+        update: can(me, 'topic.update', ctx),
+        addPrompt: can(me, 'topic.addPrompt', ctx),
+        moderate: can(me, 'topic.moderate', ctx),
+        markSolution: topic.kind === 'problem' && can(me, 'topic.markSolution', ctx),
+      },
+    };
+  }
+
+  async function eventSummary(tx: DbOrTx, topicId: string) {
+    return presentTopicSummary((await q.findTopic(tx, topicId))!, { forViewer: false });
+  }
+
+  return {
+    requireTopic: (actor: Actor | null, topicId: string, action: Action) => requireTopic(db, actor, topicId, action),
+
+    async create(actor: Actor | null, communityId: string, input: CreateTopicBody): Promise<TopicDetail> {
+      const access = await requireCommunity(db, actor, communityId, input.kind === 'cpd' ? 'topic.createCpd' : 'topic.createProblem');
+      const me = access.actor;
+      if (!input.title.trim()) throw invalid('title', 'The title is empty.', 'empty_text');
+      const values = { communityId, kind: input.kind, title: input.title, authorId: me.id };
+      let topicId: string;
+      if (input.kind === 'problem') {
+        for (const field of ['article', 'articleUrl', 'prompts', 'opensAt', 'closesAt', 'facilitatorIds'] as const) {
+          if (input[field] !== undefined) throw invalid(field, `A practice problem has no ${field}.`, 'not_for_kind');
+        }
+        if (input.body === undefined) throw invalid('body', 'body is required for a practice problem.');
+        const bodyHtml = renderField('body', input.body, LIMITS.postBodyMax);
+        topicId = await db.transaction(async (tx) => {
+          const { id } = await q.insertTopic(tx, { ...values, bodyMd: input.body!, bodyHtml });
+          await recordEvent(tx, { communityId, topicId: id, name: 'topic.created', data: await eventSummary(tx, id) });
+          return id;
+        });
+      } else {
+        if (input.body !== undefined) throw invalid('body', 'A CPD topic has an article, not a body.', 'not_for_kind');
+        if (input.article === undefined) throw invalid('article', 'article is required for a CPD topic.');
+        if (input.prompts === undefined) throw invalid('prompts', 'A CPD topic needs 1 to 10 prompts.');
+        const bodyHtml = renderField('article', input.article, LIMITS.articleMax);
+        const opensAt = parseTime('opensAt', input.opensAt) ?? null;
+        const closesAt = parseTime('closesAt', input.closesAt) ?? null;
+        checkSchedule(opensAt, closesAt);
+        if (closesAt && closesAt <= new Date()) throw invalid('closesAt', 'closesAt must be in the future.', 'invalid_schedule');
+        const prompts = input.prompts.map((p, i) => ({
+          position: i + 1,
+          bodyMd: p.body,
+          bodyHtml: renderField(`prompts.${i}.body`, p.body, LIMITS.promptBodyMax),
+          releaseAt: parseTime(`prompts.${i}.releaseAt`, p.releaseAt) ?? null,
+          answerFirst: p.answerFirst ?? false,
+        }));
+        const guests = (input.facilitatorIds ?? []).filter((id) => id !== me.id);
+        const members = new Set(await q.activeMemberIds(db, communityId, guests));
+        const unknown = guests.find((id) => !members.has(id));
+        if (unknown) throw invalid('facilitatorIds', `${unknown} is not a member of this community.`, 'unknown_facilitator');
+        topicId = await db.transaction(async (tx) => {
+          const { id } = await q.insertTopic(tx, { ...values, bodyMd: input.article!, bodyHtml, articleUrl: input.articleUrl ?? null, opensAt, closesAt });
+          await q.insertFacilitators(tx, id, [me.id, ...guests]);
+          await q.insertPrompts(tx, prompts.map((p) => ({ ...p, topicId: id })));
+          await recordEvent(tx, { communityId, topicId: id, name: 'topic.created', data: await eventSummary(tx, id) });
+          return id;
+        });
+      }
+      return detail(await requireTopic(db, me, topicId, 'topic.read'));
+    },
+
+    async list(actor: Actor | null, communityId: string, query: TopicListQuery) {
+      const { community, membership, actor: me } = await requireCommunity(db, actor, communityId, 'topics.list');
+      const limit = query.limit ?? LIMITS.pageSizeDefault;
+      const rows = await q.listTopics(db, {
+        communityId,
+        viewer: { userId: me.id, seesAllReplies: can(me, 'prompt.seeAllReplies', { community, membership }) },
+        isAdmin: me.isAdmin,
+        status: query.status,
+        kind: query.kind,
+        after: query.cursor ? decodeTopicCursor(query.cursor) : undefined,
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      const now = new Date();
+      return {
+        items: page.map((r) => presentTopicSummary(r, { now })),
+        nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.cursorKey) : null,
+      };
+    },
+
+    /** The topic page; opening it records today's view for the engagement report. */
+    async get(actor: Actor | null, topicId: string): Promise<TopicDetail> {
+      const access = await requireTopic(db, actor, topicId, 'topic.read');
+      if (access.membership) await q.recordView(db, topicId, access.topic.communityId, access.actor.id);
+      return detail(access);
+    },
+
+    async update(actor: Actor | null, topicId: string, patch: UpdateTopicBody): Promise<TopicDetail> {
+      const contentFields = (['title', 'article', 'body', 'articleUrl', 'opensAt', 'closesAt'] as const).filter((f) => patch[f] !== undefined);
+      const moderationFields = (['closed', 'locked', 'pinned'] as const).filter((f) => patch[f] !== undefined);
+      if (contentFields.length + moderationFields.length === 0) throw invalid('body', 'Nothing to change.', 'empty_update');
+      const access = await requireTopic(db, actor, topicId, contentFields.length > 0 ? 'topic.update' : 'topic.moderate');
+      if (contentFields.length > 0 && moderationFields.length > 0) authorize(access.actor, 'topic.moderate', access.ctx);
+      const { topic } = access;
+      const values: Parameters<typeof q.updateTopic>[2] = {};
+      if (patch.title !== undefined) {
+        if (!patch.title.trim()) throw invalid('title', 'The title is empty.', 'empty_text');
+        values.title = patch.title;
+      }
+      const textField = topic.kind === 'cpd' ? 'article' : 'body';
+      const wrongField = topic.kind === 'cpd' ? 'body' : 'article';
+      if (patch[wrongField] !== undefined) throw invalid(wrongField, `This topic's text is edited as "${textField}".`, 'not_for_kind');
+      const text = patch[textField];
+      if (text !== undefined) {
+        values.bodyMd = text;
+        values.bodyHtml = renderField(textField, text, topic.kind === 'cpd' ? LIMITS.articleMax : LIMITS.postBodyMax);
+      }
+      if (topic.kind === 'problem') {
+        for (const field of ['articleUrl', 'opensAt', 'closesAt'] as const) {
+          if (patch[field] !== undefined) throw invalid(field, `A practice problem has no ${field}.`, 'not_for_kind');
+        }
+      }
+      if (patch.articleUrl !== undefined) values.articleUrl = patch.articleUrl;
+      const opensAt = patch.opensAt !== undefined ? parseTime('opensAt', patch.opensAt) ?? null : topic.opensAt;
+      const closesAt = patch.closesAt !== undefined ? parseTime('closesAt', patch.closesAt) ?? null : topic.closesAt;
+      checkSchedule(opensAt, closesAt);
+      if (patch.opensAt !== undefined) values.opensAt = opensAt;
+      if (patch.closesAt !== undefined) values.closesAt = closesAt;
+      if (patch.closed !== undefined) values.closedAt = patch.closed ? (topic.closedAt ?? new Date()) : null;
+      if (patch.locked !== undefined) values.lockedAt = patch.locked ? (topic.lockedAt ?? new Date()) : null;
+      if (patch.pinned !== undefined) values.pinned = patch.pinned;
+      await db.transaction(async (tx) => {
+        await q.lockTopic(tx, topicId);
+        await q.updateTopic(tx, topicId, values);
+        await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'topic.updated', data: await eventSummary(tx, topicId) });
+      });
+      return detail(await requireTopic(db, access.actor, topicId, 'topic.read'));
+    },
+
+    async addPrompt(actor: Actor | null, topicId: string, input: AddPromptBody): Promise<Prompt> {
+      const { topic } = await requireTopic(db, actor, topicId, 'topic.addPrompt');
+      const bodyHtml = renderField('body', input.body, LIMITS.promptBodyMax);
+      const releaseAt = parseTime('releaseAt', input.releaseAt) ?? null;
+      const row = await db.transaction(async (tx) => {
+        await q.lockTopic(tx, topicId); // serialises concurrent additions: positions and the limit hold
+        const existing = await q.listPrompts(tx, topicId);
+        if (existing.length >= LIMITS.promptsMax) {
+          throw conflict('too_many_prompts', `A topic has at most ${LIMITS.promptsMax} prompts.`);
+        }
+        const position = Math.max(0, ...existing.map((p) => p.position)) + 1;
+        const [inserted] = await q.insertPrompts(tx, [{ topicId, position, bodyMd: input.body, bodyHtml, releaseAt, answerFirst: input.answerFirst ?? false }]);
+        await q.updateTopic(tx, topicId, {});
+        await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'topic.updated', data: await eventSummary(tx, topicId) });
+        return inserted!;
+      });
+      return presentPrompt(row, { replyCount: 0, hidden: false, answered: false });
+    },
+
+    /** Marks (or, with null, clears) the reply that solved a practice problem. */
+    async setSolution(actor: Actor | null, topicId: string, postId: string | null) {
+      const access = await requireTopic(db, actor, topicId, 'topic.markSolution');
+      const { topic } = access;
+      if (topic.kind !== 'problem') throw conflict('not_a_practice_problem', 'Only practice problems have a solution.');
+      if (postId) {
+        const post = await findPostRow(db, postId, null);
+        const viewer = postViewerFor(access.actor, access.ctx);
+        if (!post || post.topicId !== topicId || !canSeePost(post, viewer)) throw invalid('postId', 'No such reply in this topic.', 'unknown_post');
+        if (post.status !== 'published') throw conflict('post_not_published', 'Only a published reply can be the solution.');
+      }
+      await db.transaction(async (tx) => {
+        await q.lockTopic(tx, topicId);
+        await q.updateTopic(tx, topicId, { solutionPostId: postId });
+        await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'topic.updated', data: await eventSummary(tx, topicId) });
+      });
+      return { topicId, solutionPostId: postId };
+    },
+
+    /** Moves my read position forward to this post. */
+    async markRead(actor: Actor | null, topicId: string, postId: string) {
+      const access = await requireTopic(db, actor, topicId, 'topic.markRead');
+      const post = await findPostRow(db, postId, null);
+      const hidden = await hiddenPromptIds(db, access);
+      const viewer = postViewerFor(access.actor, access.ctx);
+      const visible = post && post.topicId === topicId && canSeePost(post, viewer) && !(post.promptId && post.authorId !== viewer.userId && hidden.includes(post.promptId));
+      if (!visible) throw invalid('postId', 'No such post in this topic.', 'unknown_post');
+      await q.advanceReadPosition(db, topicId, access.actor.id, postId);
+      const position = (await q.findReadPosition(db, topicId, access.actor.id))!;
+      return { lastReadPostId: position.lastReadPostId, lastReadAt: position.lastReadAt.toISOString() };
+    },
+
+    async markAllRead(actor: Actor | null, communityId: string) {
+      const { actor: me } = await requireCommunity(db, actor, communityId, 'topics.markAllRead');
+      await q.markCommunityRead(db, communityId, me.id);
+    },
+  };
+}
+
+export type TopicService = ReturnType<typeof createTopicService>;

@@ -1,0 +1,208 @@
+// The one markdown pipeline, used by the server when a post is written (the HTML is stored) and by the
+// client for the composer's live preview and to re-sanitise stored HTML before it is shown.
+//
+//   renderMarkdown(source)  GFM markdown → safe HTML (marked, then DOMPurify with an allow-list)
+//   sanitizeHtml(html)      any HTML → safe HTML (the same allow-list and link rules)
+//
+// Safety rules (enforced by DOMPurify, whatever marked produced):
+// - only the elements markdown itself makes (no iframe/object/embed/svg/math/form/input/style);
+// - only href, src, alt, title, align, start attributes (no event handlers, no style, no class/id);
+// - link URLs: http, https, mailto or relative; images: http(s) only (others are replaced by their alt);
+// - every link gets rel="nofollow ugc noopener" and no target;
+// - raw HTML inside markdown is shown as text (escaped), never interpreted.
+// Hostile input is bounded before marked sees it: a length cap, and container nesting (lists and
+// blockquotes) flattened beyond MAX_NESTING so deep nesting cannot stall marked or exhaust the stack.
+import { Marked } from 'marked';
+import DOMPurify from 'isomorphic-dompurify';
+import { LIMITS } from './limits.js';
+
+/** Lists/blockquotes nest at most this deep; deeper markers are dropped (the text is kept). */
+export const MAX_NESTING = 12;
+/** Leading indentation beyond this many columns is clamped: a nested list needs ≥2 columns per level. */
+const MAX_INDENT = MAX_NESTING * 2;
+
+export const LINK_REL = 'nofollow ugc noopener';
+
+const ALLOWED_TAGS = [
+  'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'pre', 'code',
+  'em', 'strong', 'del', 's', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub', 'kbd', '#text',
+];
+const ALLOWED_ATTR = ['href', 'src', 'alt', 'title', 'align', 'start'];
+// http(s), mailto, or a relative URL (no scheme before the first / ? #).
+const SAFE_URL = /^(?:(?:https?|mailto):|[^a-z]|[a-z0-9+.-]+(?:[^a-z0-9+.\-:]|$))/i;
+const HTTP_URL = /^https?:\/\//i;
+
+const PURIFY_CONFIG = {
+  ALLOWED_TAGS,
+  ALLOWED_ATTR,
+  ALLOWED_URI_REGEXP: SAFE_URL,
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  // Content of removed elements (e.g. <textarea>, <noscript>, <title>) goes too: it is markup-ish text.
+  KEEP_CONTENT: false,
+  RETURN_TRUSTED_TYPE: false,
+} as const;
+
+// Runs after DOMPurify has filtered an element's attributes: add rel to links, drop non-http images.
+function finishElement(node: Element) {
+  const tag = node.nodeName.toLowerCase();
+  if (tag === 'a') {
+    node.removeAttribute('target');
+    if (node.hasAttribute('href')) node.setAttribute('rel', LINK_REL);
+  } else if (tag === 'img') {
+    const src = node.getAttribute('src') ?? '';
+    if (!HTTP_URL.test(src.trim())) {
+      const alt = node.getAttribute('alt') ?? '';
+      node.replaceWith(node.ownerDocument.createTextNode(alt));
+    }
+  }
+}
+
+/** Sanitises HTML with the allow-list above. Idempotent; never throws (hostile HTML that DOMPurify refuses becomes text). */
+export function sanitizeHtml(html: string): string {
+  // The hook is added and removed around each call so that no other DOMPurify user is affected.
+  const hook = (node: Element) => finishElement(node);
+  DOMPurify.addHook('afterSanitizeAttributes', hook);
+  try {
+    const fragment = DOMPurify.sanitize(html, {
+      ...PURIFY_CONFIG,
+      ALLOWED_TAGS: [...ALLOWED_TAGS],
+      ALLOWED_ATTR: [...ALLOWED_ATTR],
+      RETURN_DOM_FRAGMENT: true,
+    }) as unknown as DocumentFragment;
+    return serialize(fragment.childNodes);
+  } catch {
+    // DOMPurify refuses some pathological trees (e.g. nodes it cannot detach): show the input as text.
+    return `<p>${escapeStrict(html)}</p>`;
+  } finally {
+    DOMPurify.removeHook('afterSanitizeAttributes', hook);
+  }
+}
+
+const VOID_ELEMENTS = new Set(['br', 'hr', 'img']);
+
+/**
+ * Escapes text and attribute values more strictly than the HTML serialiser: besides & < > " ' it
+ * encodes `=` and the colon after "script"/"data", so that the stored HTML never even looks like an
+ * event handler or a script URL to a naive filter (browsers decode the entities back when showing it).
+ */
+export function escapeStrict(text: string): string {
+  return text
+    .replace(/[&<>"'=]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '=': '&#61;' })[c]!)
+    .replace(/(script|data)\s*:/gi, (m) => m.replace(':', '&#58;'));
+}
+
+// Serialises the sanitised tree ourselves (only allow-listed elements remain) with strict escaping.
+function serialize(nodes: NodeListOf<ChildNode>): string {
+  let out = '';
+  for (const node of Array.from(nodes)) {
+    if (node.nodeType === 3) {
+      out += escapeStrict(node.nodeValue ?? '');
+    } else if (node.nodeType === 1) {
+      const el = node as Element;
+      const tag = el.nodeName.toLowerCase();
+      if (!ALLOWED_TAGS.includes(tag)) continue;
+      let attrs = '';
+      for (const attr of Array.from(el.attributes)) {
+        if (attr.name === 'rel' || ALLOWED_ATTR.includes(attr.name)) attrs += ` ${attr.name}="${escapeStrict(attr.value)}"`;
+      }
+      out += `<${tag}${attrs}>`;
+      if (!VOID_ELEMENTS.has(tag)) out += `${serialize(el.childNodes)}</${tag}>`;
+    }
+  }
+  return out;
+}
+
+// One line's container prefix: indentation, then blockquote markers and list markers.
+const CONTAINER_MARKER = /^[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))[ \t]?/;
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+function indentWidth(ws: string) {
+  let width = 0;
+  for (const ch of ws) width += ch === '\t' ? 4 - (width % 4) : 1;
+  return width;
+}
+
+/**
+ * Bounds nesting: beyond MAX_NESTING container markers on one line the extra markers are dropped, and
+ * leading indentation is clamped to MAX_INDENT columns. Fenced code blocks are left untouched.
+ */
+export function limitNesting(source: string): string {
+  const lines = source.split('\n');
+  let fence: string | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const fenceMatch = FENCE.exec(line);
+    if (fence) {
+      if (fenceMatch && fenceMatch[1]![0] === fence[0] && fenceMatch[1]!.length >= fence.length) fence = null;
+      continue;
+    }
+    if (fenceMatch) {
+      fence = fenceMatch[1]!;
+      continue;
+    }
+    let rest = line;
+    let kept = '';
+    let markers = 0;
+    for (;;) {
+      const m = CONTAINER_MARKER.exec(rest);
+      if (!m) break;
+      markers++;
+      if (markers <= MAX_NESTING) kept += m[0];
+      rest = rest.slice(m[0].length);
+    }
+    const lead = /^[ \t]*/.exec(rest)![0];
+    const clampedLead = indentWidth(lead) > MAX_INDENT ? ' '.repeat(MAX_INDENT) : lead;
+    const keptLead = /^[ \t]*/.exec(kept)![0];
+    const clampedKept = indentWidth(keptLead) > MAX_INDENT ? ' '.repeat(MAX_INDENT) + kept.slice(keptLead.length) : kept;
+    if (markers > MAX_NESTING || clampedLead !== lead || clampedKept !== kept) {
+      lines[i] = clampedKept + clampedLead + rest.slice(lead.length);
+    }
+  }
+  return lines.join('\n');
+}
+
+const marked = new Marked({
+  gfm: true,
+  breaks: false,
+  async: false,
+  renderer: {
+    // Raw HTML in markdown is shown as text, never parsed: it is not needed for discussion, and deeply
+    // nested HTML makes DOM sanitisers slow (seconds for a few thousand tags) or throw.
+    html(token) {
+      const text = escapeHtml(token.text);
+      return 'block' in token && token.block ? `<p>${text}</p>\n` : text;
+    },
+    // GFM task lists would render <input>: show the box as a character instead.
+    checkbox({ checked }) {
+      return checked ? '☑ ' : '☐ ';
+    },
+  },
+});
+
+export class MarkdownTooLongError extends Error {
+  constructor(readonly maxLength: number) {
+    super(`Markdown longer than ${maxLength} characters.`);
+  }
+}
+
+/**
+ * Renders GFM markdown to safe HTML. Throws MarkdownTooLongError beyond `maxLength` characters
+ * (default LIMITS.postBodyMax; articles pass LIMITS.articleMax). Never throws for hostile content.
+ */
+export function renderMarkdown(source: string, { maxLength = LIMITS.postBodyMax }: { maxLength?: number } = {}): string {
+  if (source.length > maxLength) throw new MarkdownTooLongError(maxLength);
+  const normalised = limitNesting(source.replace(/\r\n?/g, '\n').replace(/\u0000/g, '\uFFFD'));
+  let html: string;
+  try {
+    html = marked.parse(normalised) as string;
+  } catch {
+    // marked should not throw, but if it ever does the text is still shown, escaped.
+    return `<p>${escapeStrict(source)}</p>`;
+  }
+  return sanitizeHtml(html).trim();
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
