@@ -97,6 +97,9 @@ export const rules = {
   'moderation.approve': moderatorOrAdmin,
   'moderation.dismissFlags': moderatorOrAdmin,
   'moderation.suspend': moderatorOrAdmin,
+  /** A private note to a post's author (recorded in the audit log, shown to the author on the post). */
+  'moderation.noteAuthor': moderatorOrAdmin,
+  'post.readModerationNotes': (actor, ctx) => isPostAuthor(actor, ctx) || moderatorOrAdmin(actor, ctx),
   'moderation.log': (actor, ctx) => moderatorOrAdmin(actor, ctx) || has(ctx, 'manager'),
   'settings.read': (actor, ctx) => moderatorOrAdmin(actor, ctx) || has(ctx, 'manager'),
   'settings.write': (actor, ctx) => moderatorOrAdmin(actor, ctx) || has(ctx, 'manager'),
