@@ -78,8 +78,11 @@ export const rules = {
   'topic.update': (actor, ctx) => actor.isAdmin || (activeMember(ctx) && isTopicFacilitator(actor, ctx)),
   'topic.addPrompt': (actor, ctx) =>
     actor.isAdmin || (activeMember(ctx) && ctx.topic?.kind === 'cpd' && isTopicFacilitator(actor, ctx)),
-  /** Lock, close, pin: the topic's own facilitators and the community's moderators. */
-  'topic.moderate': (actor, ctx) => moderatorOrAdmin(actor, ctx) || (activeMember(ctx) && isTopicFacilitator(actor, ctx)),
+  /** Lock, close, pin: the topic's own facilitators and the community's moderators. The practitioner who
+   *  opened a practice problem is listed as its facilitator but does not pin or lock it. */
+  'topic.moderate': (actor, ctx) =>
+    moderatorOrAdmin(actor, ctx) ||
+    (activeMember(ctx) && isTopicFacilitator(actor, ctx) && (ctx.topic?.kind === 'cpd' || has(ctx, 'facilitator'))),
   'topic.markSolution': (actor, ctx) =>
     activeMember(ctx) && canSeeTopic(actor, ctx) && (ctx.topic?.authorId === actor.id || isTopicFacilitator(actor, ctx) || has(ctx, 'facilitator')),
   'topic.markRead': (actor, ctx) => (member(ctx) || actor.isAdmin) && canSeeTopic(actor, ctx),

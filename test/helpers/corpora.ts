@@ -1,8 +1,11 @@
 // The public test corpora in ../shared/corpora (see its README): naughty strings and XSS payloads.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const dir = fileURLToPath(new URL('../../../shared/corpora/', import.meta.url));
+// ../shared/corpora beside the repository; a git worktree sits one level deeper (/work/wt/<name>).
+const dir = [new URL('../../../shared/corpora/', import.meta.url), new URL('../../../../shared/corpora/', import.meta.url)]
+  .map((u) => fileURLToPath(u))
+  .find((d) => existsSync(`${d}blns.json`)) ?? fileURLToPath(new URL('../../../shared/corpora/', import.meta.url));
 
 /** The Big List of Naughty Strings, plus the NUL, LF and CR it lacks. */
 export function naughtyStrings(): string[] {

@@ -1,12 +1,17 @@
-import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, Column, eq, getTableName, gt, is, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { communities, invites, memberships, suspensions, users } from '../../db/schema.js';
 import type { CommunityRole, MembershipContext } from '../../policy/policy.js';
 
+/** A column as "table"."column": drizzle leaves columns unqualified in single-table selects, and inside the
+ *  subquery below an unqualified "user_id" would bind to the suspension's own column (always true). */
+const qualified = (value: unknown) =>
+  is(value, Column) ? sql`${sql.identifier(getTableName(value.table))}.${sql.identifier(value.name)}` : sql`${value}`;
+
 /** SQL: is there an active suspension of (community, user) right now? */
 export const activeSuspension = (communityId: unknown, userId: unknown) => sql<boolean>`exists (
   select 1 from ${suspensions} s
-  where s.community_id = ${communityId} and s.user_id = ${userId}
+  where s.community_id = ${qualified(communityId)} and s.user_id = ${qualified(userId)}
     and s.lifted_at is null and (s.until is null or s.until > now()))`;
 
 const communityColumns = {

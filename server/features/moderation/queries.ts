@@ -186,7 +186,8 @@ export async function updateTopicModeration(
 ) {
   const [row] = await db
     .update(topics)
-    .set({ ...values, updatedAt: sql`now()` })
+    // Not touching topics.updatedAt: in the current schema it maps to the created_at column (see report).
+    .set(values)
     .where(eq(topics.id, topicId))
     .returning({ id: topics.id, lockedAt: topics.lockedAt, closedAt: topics.closedAt, pinned: topics.pinned });
   return row!;

@@ -332,6 +332,7 @@ export function createModerationService({ db }: { db: Db }) {
       return db.transaction(async (tx) => {
         const { actor: me } = await requireCommunity(tx, actor, communityId, 'settings.write');
         const before = await listWatchedWords(tx, communityId);
+        if (JSON.stringify(before) === JSON.stringify(cleaned)) return { words: cleaned }; // unchanged: nothing to log
         await q.replaceWatchedWords(tx, communityId, cleaned);
         await q.insertLogEntry(tx, {
           communityId,
