@@ -444,6 +444,8 @@ describe('suspension', () => {
 
     const membership = await findMembership(db(), communityId, member.id);
     expect(membership?.suspended).toBe(true);
+    // Only them: another member of this community is unaffected (regression: the subquery once matched everyone).
+    expect((await findMembership(db(), communityId, users.practitioner.id))?.suspended).toBe(false);
     const ctx = { community: { id: communityId, joinPolicy: 'invite' as const }, membership, topic: { authorId: author.id, facilitatorIds: [], kind: 'cpd' as const, upcoming: false } };
     const actor = { id: member.id, isAdmin: false, displayName: 'x' };
     expect(can(actor, 'post.create', ctx)).toBe(false);
