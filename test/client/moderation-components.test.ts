@@ -16,7 +16,7 @@ afterEach(() => {
 
 describe('moderation components', () => {
   it('flag dialog posts the chosen reason and note once', async () => {
-    const fetch = vi.fn(async () => json(201, { id: 'f', postId: 'p1', reason: 'spam', note: 'ads', createdAt: new Date().toISOString() }));
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) => json(201, { id: 'f', postId: 'p1', reason: 'spam', note: 'ads', createdAt: new Date().toISOString() }));
     vi.stubGlobal('fetch', fetch);
     const el = document.createElement('stoa-flag-dialog') as HTMLElement & { postId: string; updateComplete: Promise<unknown> };
     el.postId = 'p1';
