@@ -23,6 +23,7 @@ import { liveRoutes, websocketOptions } from './features/live/routes.js';
 import { startLiveScheduler } from './features/live/scheduler.js';
 import { topicRoutes } from './features/topics/routes.js';
 import { postRoutes } from './features/posts/routes.js';
+import { moderationRoutes } from './features/moderation/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -111,6 +112,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   await app.register(liveRoutes, { hub: live, config });
   await app.register(topicRoutes, { topics: services.topics });
   await app.register(postRoutes, { posts: services.posts });
+  await app.register(moderationRoutes, { moderation: services.moderation });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);
