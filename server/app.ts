@@ -17,12 +17,13 @@ import { createServices, type Services } from './services.js';
 import { healthRoutes } from './features/health/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { communityRoutes } from './features/communities/routes.js';
-import { topicRoutes } from './features/topics/routes.js';
-import { postRoutes } from './features/posts/routes.js';
 import websocket from '@fastify/websocket';
 import { createLiveHub, type LiveHub } from './features/live/hub.js';
 import { liveRoutes, websocketOptions } from './features/live/routes.js';
 import { startLiveScheduler } from './features/live/scheduler.js';
+import { topicRoutes } from './features/topics/routes.js';
+import { postRoutes } from './features/posts/routes.js';
+import { moderationRoutes } from './features/moderation/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,9 +109,10 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   await app.register(healthRoutes);
   await app.register(authRoutes, { auth: services.auth, config });
   await app.register(communityRoutes, { communities: services.communities });
+  await app.register(liveRoutes, { hub: live, config });
   await app.register(topicRoutes, { topics: services.topics });
   await app.register(postRoutes, { posts: services.posts });
-  await app.register(liveRoutes, { hub: live, config });
+  await app.register(moderationRoutes, { moderation: services.moderation });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);

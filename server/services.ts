@@ -5,13 +5,15 @@ import { createAuthService } from './features/auth/service.js';
 import { createCommunityService } from './features/communities/service.js';
 import { createTopicService } from './features/topics/service.js';
 import { createPostService } from './features/posts/service.js';
+import { createModerationService } from './features/moderation/service.js';
 
 export function createServices({ db, config, passwordCost }: { db: Db; config: Config; passwordCost?: number | undefined }) {
   const communities = createCommunityService({ db, config });
   const auth = createAuthService({ db, communities, ...(passwordCost ? { passwordCost } : {}) });
   const topics = createTopicService({ db });
   const posts = createPostService({ db });
-  return { auth, communities, topics, posts };
+  const moderation = createModerationService({ db });
+  return { auth, communities, topics, posts, moderation };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -18,8 +18,8 @@ import { LIMITS } from './limits.js';
 
 /** Lists/blockquotes nest at most this deep; deeper markers are dropped (the text is kept). */
 export const MAX_NESTING = 12;
-/** Leading indentation beyond this many columns is clamped (it only matters for nesting). */
-const MAX_INDENT = MAX_NESTING * 4;
+/** Leading indentation beyond this many columns is clamped: a nested list needs ≥2 columns per level. */
+const MAX_INDENT = MAX_NESTING * 2;
 
 export const LINK_REL = 'nofollow ugc noopener';
 

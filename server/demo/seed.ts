@@ -7,6 +7,7 @@ import type { CommunityRole } from '../policy/policy.js';
 import { hashPassword } from '../features/auth/tokens.js';
 import { insertUser } from '../features/auth/queries.js';
 import { insertCommunity, upsertMembership } from '../features/communities/queries.js';
+import { seedDemoTopics } from './topics.js';
 
 export const DEMO_PASSWORD = 'stoa-demo-2026';
 
@@ -31,7 +32,7 @@ export async function seedDemo(db: Db, services: Services, passwordCost?: number
   if (existing > 0) return false;
 
   const passwordHash = await hashPassword(DEMO_PASSWORD, passwordCost);
-  await db.transaction(async (tx) => {
+  const seeded = await db.transaction(async (tx) => {
     const community = await insertCommunity(tx, {
       name: 'ELT Teacher Trainers',
       slug: 'elt-teacher-trainers',
@@ -51,8 +52,9 @@ export async function seedDemo(db: Db, services: Services, passwordCost?: number
       users[account.key] = user.id;
       if (account.roles !== 'admin') await upsertMembership(tx, community!.id, user.id, account.roles);
     }
-    void services;
+    return { communityId: community!.id, users };
   });
+  await seedDemoTopics(services, seeded.communityId, seeded.users);
   return true;
 }
 

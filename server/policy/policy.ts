@@ -80,8 +80,11 @@ export const rules = {
     (activeMember(ctx) && (isTopicFacilitator(actor, ctx) || (ctx.topic?.kind === 'problem' && ctx.topic.authorId === actor.id))),
   'topic.addPrompt': (actor, ctx) =>
     actor.isAdmin || (activeMember(ctx) && ctx.topic?.kind === 'cpd' && isTopicFacilitator(actor, ctx)),
-  /** Lock, close, pin: the topic's own facilitators and the community's moderators. */
-  'topic.moderate': (actor, ctx) => moderatorOrAdmin(actor, ctx) || (activeMember(ctx) && isTopicFacilitator(actor, ctx)),
+  /** Lock, close, pin: the topic's own facilitators and the community's moderators. The practitioner who
+   *  opened a practice problem is listed as its facilitator but does not pin or lock it. */
+  'topic.moderate': (actor, ctx) =>
+    moderatorOrAdmin(actor, ctx) ||
+    (activeMember(ctx) && isTopicFacilitator(actor, ctx) && (ctx.topic?.kind === 'cpd' || has(ctx, 'facilitator'))),
   'topic.markSolution': (actor, ctx) =>
     activeMember(ctx) && canSeeTopic(actor, ctx) && (ctx.topic?.authorId === actor.id || isTopicFacilitator(actor, ctx) || has(ctx, 'facilitator')),
   'topic.markRead': (actor, ctx) => (member(ctx) || actor.isAdmin) && canSeeTopic(actor, ctx),
@@ -107,6 +110,9 @@ export const rules = {
   'moderation.approve': moderatorOrAdmin,
   'moderation.dismissFlags': moderatorOrAdmin,
   'moderation.suspend': moderatorOrAdmin,
+  /** A private note to a post's author (recorded in the audit log, shown to the author on the post). */
+  'moderation.noteAuthor': moderatorOrAdmin,
+  'post.readModerationNotes': (actor, ctx) => isPostAuthor(actor, ctx) || moderatorOrAdmin(actor, ctx),
   'moderation.log': (actor, ctx) => moderatorOrAdmin(actor, ctx) || has(ctx, 'manager'),
   'settings.read': (actor, ctx) => moderatorOrAdmin(actor, ctx) || has(ctx, 'manager'),
   'settings.write': (actor, ctx) => moderatorOrAdmin(actor, ctx) || has(ctx, 'manager'),

@@ -17,7 +17,7 @@ beforeAll(async () => {
   tomas = await t.makeMember(communityId, [], { displayName: 'Tomas' });
   guest = await t.makeMember(communityId, [], { displayName: 'Guest Facilitator' });
   outsider = await t.makeUser({ displayName: 'Outsider' });
-  [F, M, P, T, G, N] = await Promise.all([fiona, mo, priya, tomas, guest, outsider].map((u) => t.as(u)));
+  [F, M, P, T, G, N] = (await Promise.all([fiona, mo, priya, tomas, guest, outsider].map((u) => t.as(u)))) as [Agent, Agent, Agent, Agent, Agent, Agent];
 });
 afterAll(async () => t?.close());
 
@@ -277,8 +277,8 @@ describe('topic list and read tracking', () => {
   it('counts posters, readers (viewed, not posted) and my unread posts; records one view per member per day', async () => {
     const c = (await t.makeCommunity()).id;
     const fac = await t.makeMember(c, ['facilitator']);
-    const [a, b, r1, r2] = await Promise.all([t.makeMember(c), t.makeMember(c), t.makeMember(c), t.makeMember(c)]);
-    const [Fa, A, B, R1, R2] = await Promise.all([fac, a, b, r1, r2].map((u) => t.as(u)));
+    const [a, b, r1, r2] = (await Promise.all([t.makeMember(c), t.makeMember(c), t.makeMember(c), t.makeMember(c)])) as [TestUser, TestUser, TestUser, TestUser];
+    const [Fa, A, B, R1, R2] = (await Promise.all([fac, a, b, r1, r2].map((u) => t.as(u)))) as [Agent, Agent, Agent, Agent, Agent];
     const topic = (await Fa.post(`/api/communities/${c}/topics`, cpd())).json();
     const quiet = (await Fa.post(`/api/communities/${c}/topics`, cpd({ title: 'Quiet topic' }))).json();
     const pinned = (await Fa.post(`/api/communities/${c}/topics`, cpd({ title: 'Pinned topic' }))).json();

@@ -5,6 +5,8 @@ import { conflict, forbidden, invalid, notFound, unprocessable } from '../../err
 import { authorize, type Action, type Actor, type CommunityRole } from '../../policy/policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import * as q from './queries.js';
+import { insertLogEntry } from '../moderation/queries.js';
+import { recordEvent } from '../live/events.js';
 
 export type CommunityAccess = {
   community: q.CommunityRow;
@@ -111,8 +113,13 @@ export function createCommunityService({ db, config }: { db: Db; config: Config 
     },
 
     async removeMember(actor: Actor | null, communityId: string, userId: string) {
-      await requireCommunity(db, actor, communityId, 'members.remove');
-      if (!(await q.markMembershipRemoved(db, communityId, userId))) throw notFound('Member');
+      await db.transaction(async (tx) => {
+        const { actor: me } = await requireCommunity(tx, actor, communityId, 'members.remove');
+        if (!(await q.markMembershipRemoved(tx, communityId, userId))) throw notFound('Member');
+        // Audited like every moderation action; the live feature ends the member's subscriptions.
+        await insertLogEntry(tx, { communityId, actorId: me.id, action: 'member.remove', targetType: 'member', targetId: userId, before: { member: true }, after: { member: false } });
+        await recordEvent(tx, { communityId, name: 'member.removed', data: { userId } });
+      });
     },
   };
 }

@@ -20,6 +20,7 @@ export type EventName =
   | 'post.approved'
   | 'topic.read-counts'
   | 'member.suspended'
+  | 'member.unsuspended'
   | 'member.removed';
 
 export interface NewEvent {

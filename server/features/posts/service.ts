@@ -133,8 +133,9 @@ export function createPostService({ db }: { db: Db }) {
         await q.adjustTopicCounts(tx, topicId, 1, true);
         const row = (await q.findPostRow(tx, postId, me.id))!;
         const post = presentPost(row, viewer)!;
-        await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, GENERIC_MEMBER) });
         if (idempotencyKey) await q.completeIdempotencyKey(tx, me.id, idempotencyKey, 201, post);
+        // Last write of the transaction: recordEvent holds the community's event-order lock until commit.
+        await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, GENERIC_MEMBER) });
         return { statusCode: 201, post, replayed: false };
       });
     },

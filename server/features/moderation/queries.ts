@@ -1,0 +1,414 @@
+// Drizzle queries of the moderation feature. Each takes the database or an open transaction.
+import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { DbOrTx } from '../../db/client.js';
+import {
+  communities,
+  flags,
+  memberships,
+  moderationLog,
+  posts,
+  suspensions,
+  topicFacilitators,
+  topics,
+  users,
+  watchedWords,
+  type PostStatus,
+} from '../../db/schema.js';
+import type { FlagReason, LogAction } from '../../../shared/schemas/moderation.js';
+
+// ---- Audit log ----
+
+export interface LogEntryInput {
+  communityId: string;
+  actorId: string | null;
+  action: LogAction;
+  targetType: 'post' | 'member' | 'topic' | 'community';
+  targetId: string;
+  reason?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Appends one audit-log row. Call inside the transaction that makes the change. */
+export async function insertLogEntry(db: DbOrTx, entry: LogEntryInput) {
+  const [row] = await db
+    .insert(moderationLog)
+    .values({
+      communityId: entry.communityId,
+      actorId: entry.actorId,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      reason: entry.reason ?? null,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+    })
+    .returning({ id: moderationLog.id });
+  return row!.id;
+}
+
+export async function listLogEntries(
+  db: DbOrTx,
+  communityId: string,
+  opts: { beforeId?: number | undefined; action?: string | undefined; memberId?: string | undefined; limit: number },
+) {
+  const conditions = [eq(moderationLog.communityId, communityId)];
+  if (opts.beforeId !== undefined) conditions.push(lt(moderationLog.id, opts.beforeId));
+  if (opts.action) conditions.push(eq(moderationLog.action, opts.action));
+  if (opts.memberId) {
+    // Anything the member did, anything done to them, and anything done to their posts.
+    conditions.push(
+      or(
+        eq(moderationLog.actorId, opts.memberId),
+        and(eq(moderationLog.targetType, 'member'), eq(moderationLog.targetId, opts.memberId)),
+        and(
+          eq(moderationLog.targetType, 'post'),
+          sql`${moderationLog.targetId} in (select p.id::text from ${posts} p where p.author_id = ${opts.memberId} and p.community_id = ${communityId})`,
+        ),
+      )!,
+    );
+  }
+  return db
+    .select({
+      id: moderationLog.id,
+      action: moderationLog.action,
+      actorId: moderationLog.actorId,
+      actorName: users.displayName,
+      targetType: moderationLog.targetType,
+      targetId: moderationLog.targetId,
+      reason: moderationLog.reason,
+      before: moderationLog.before,
+      after: moderationLog.after,
+      createdAt: moderationLog.createdAt,
+    })
+    .from(moderationLog)
+    .leftJoin(users, eq(users.id, moderationLog.actorId))
+    .where(and(...conditions))
+    .orderBy(desc(moderationLog.id))
+    .limit(opts.limit);
+}
+
+/** The most recent log entry of `action` on a post (restore reads the status kept by the removal). */
+export async function latestPostLogEntry(db: DbOrTx, postId: string, action: LogAction) {
+  const [row] = await db
+    .select({ id: moderationLog.id, before: moderationLog.before })
+    .from(moderationLog)
+    .where(and(eq(moderationLog.targetType, 'post'), eq(moderationLog.targetId, postId), eq(moderationLog.action, action)))
+    .orderBy(desc(moderationLog.id))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function listAuthorNotes(db: DbOrTx, postId: string) {
+  return db
+    .select({
+      id: moderationLog.id,
+      after: moderationLog.after,
+      createdAt: moderationLog.createdAt,
+      actorId: moderationLog.actorId,
+      actorName: users.displayName,
+    })
+    .from(moderationLog)
+    .leftJoin(users, eq(users.id, moderationLog.actorId))
+    .where(and(eq(moderationLog.targetType, 'post'), eq(moderationLog.targetId, postId), eq(moderationLog.action, 'post.author_note')))
+    .orderBy(asc(moderationLog.id));
+}
+
+// ---- Posts and topics ----
+
+const postColumns = {
+  id: posts.id,
+  communityId: posts.communityId,
+  topicId: posts.topicId,
+  authorId: posts.authorId,
+  parentId: posts.parentId,
+  status: posts.status,
+  statusReason: posts.statusReason,
+  bodyMd: posts.bodyMd,
+  bodyHtml: posts.bodyHtml,
+};
+
+/** The post with its topic's policy context. `forUpdate` locks the post row for the transaction. */
+export async function findPostWithTopic(db: DbOrTx, postId: string, forUpdate = false) {
+  const query = db
+    .select({
+      post: postColumns,
+      topic: { id: topics.id, authorId: topics.authorId, kind: topics.kind, opensAt: topics.opensAt, title: topics.title },
+    })
+    .from(posts)
+    .innerJoin(topics, eq(topics.id, posts.topicId))
+    .where(eq(posts.id, postId))
+    .limit(1);
+  const [row] = forUpdate ? await query.for('update', { of: posts }) : await query;
+  return row ?? null;
+}
+
+export type PostWithTopic = NonNullable<Awaited<ReturnType<typeof findPostWithTopic>>>;
+
+export async function topicFacilitatorIds(db: DbOrTx, topicId: string) {
+  const rows = await db.select({ userId: topicFacilitators.userId }).from(topicFacilitators).where(eq(topicFacilitators.topicId, topicId));
+  return rows.map((r) => r.userId);
+}
+
+export async function setPostStatus(db: DbOrTx, postId: string, status: PostStatus, statusReason: string | null) {
+  const [row] = await db
+    .update(posts)
+    .set({ status, statusReason })
+    .where(eq(posts.id, postId))
+    .returning({ id: posts.id, topicId: posts.topicId, communityId: posts.communityId, status: posts.status, statusReason: posts.statusReason });
+  return row!;
+}
+
+export async function findTopic(db: DbOrTx, topicId: string, forUpdate = false) {
+  const query = db
+    .select({
+      id: topics.id,
+      communityId: topics.communityId,
+      authorId: topics.authorId,
+      kind: topics.kind,
+      opensAt: topics.opensAt,
+      lockedAt: topics.lockedAt,
+      closedAt: topics.closedAt,
+      pinned: topics.pinned,
+    })
+    .from(topics)
+    .where(eq(topics.id, topicId))
+    .limit(1);
+  const [row] = forUpdate ? await query.for('update') : await query;
+  return row ?? null;
+}
+
+export async function updateTopicModeration(
+  db: DbOrTx,
+  topicId: string,
+  values: { lockedAt?: Date | null; closedAt?: Date | null; pinned?: boolean },
+) {
+  const [row] = await db
+    .update(topics)
+    // Not touching topics.updatedAt: in the current schema it maps to the created_at column (see report).
+    .set(values)
+    .where(eq(topics.id, topicId))
+    .returning({ id: topics.id, lockedAt: topics.lockedAt, closedAt: topics.closedAt, pinned: topics.pinned });
+  return row!;
+}
+
+// ---- Flags ----
+
+export async function findOpenFlag(db: DbOrTx, postId: string, flaggerId: string) {
+  const [row] = await db
+    .select({ id: flags.id })
+    .from(flags)
+    .where(and(eq(flags.postId, postId), eq(flags.flaggerId, flaggerId), isNull(flags.resolvedAt)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function insertFlag(db: DbOrTx, values: { communityId: string; postId: string; flaggerId: string; reason: FlagReason; note: string | null }) {
+  const [row] = await db
+    .insert(flags)
+    .values(values)
+    .returning({ id: flags.id, postId: flags.postId, reason: flags.reason, note: flags.note, createdAt: flags.createdAt });
+  return row!;
+}
+
+/** Distinct members with an open flag on the post (the partial unique index makes rows = members). */
+export async function countOpenFlaggers(db: DbOrTx, postId: string) {
+  const [row] = await db
+    .select({ n: sql<number>`count(distinct ${flags.flaggerId})::int` })
+    .from(flags)
+    .where(and(eq(flags.postId, postId), isNull(flags.resolvedAt)));
+  return row?.n ?? 0;
+}
+
+export async function resolveOpenFlags(db: DbOrTx, postId: string, resolution: 'removed' | 'kept') {
+  const rows = await db
+    .update(flags)
+    .set({ resolvedAt: sql`now()`, resolution })
+    .where(and(eq(flags.postId, postId), isNull(flags.resolvedAt)))
+    .returning({ id: flags.id });
+  return rows.length;
+}
+
+// ---- Review queue ----
+
+const parents = alias(posts, 'parent_post');
+const parentAuthors = alias(users, 'parent_author');
+
+const queuePostSelection = {
+  id: posts.id,
+  status: posts.status,
+  bodyMd: posts.bodyMd,
+  bodyHtml: posts.bodyHtml,
+  createdAt: posts.createdAt,
+  authorId: posts.authorId,
+  authorName: users.displayName,
+  topicId: topics.id,
+  topicTitle: topics.title,
+  parentId: parents.id,
+  parentBody: sql<string | null>`left(${parents.bodyMd}, 200)`,
+  parentAuthorName: parentAuthors.displayName,
+};
+
+function queuePostsQuery(db: DbOrTx) {
+  return db
+    .select(queuePostSelection)
+    .from(posts)
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .innerJoin(topics, eq(topics.id, posts.topicId))
+    .leftJoin(parents, eq(parents.id, posts.parentId))
+    .leftJoin(parentAuthors, eq(parentAuthors.id, parents.authorId));
+}
+
+const hasOpenFlag = sql`exists (select 1 from ${flags} f where f.post_id = ${posts.id} and f.resolved_at is null)`;
+const firstOpenFlagAt = sql`(select min(f.created_at) from ${flags} f where f.post_id = ${posts.id} and f.resolved_at is null)`;
+
+/** Posts with open flags, oldest flag first (first come, first reviewed). */
+export async function listFlaggedPosts(db: DbOrTx, communityId: string, limit: number) {
+  return queuePostsQuery(db)
+    .where(and(eq(posts.communityId, communityId), hasOpenFlag))
+    .orderBy(asc(firstOpenFlagAt), asc(posts.id))
+    .limit(limit);
+}
+
+/** Posts held for approval (watched word "hold" or new-member pre-moderation), oldest first. */
+export async function listPendingPosts(db: DbOrTx, communityId: string, limit: number) {
+  return queuePostsQuery(db)
+    .where(and(eq(posts.communityId, communityId), eq(posts.status, 'pending')))
+    .orderBy(asc(posts.createdAt), asc(posts.id))
+    .limit(limit);
+}
+
+export async function listOpenFlagsForPosts(db: DbOrTx, postIds: string[]) {
+  if (postIds.length === 0) return [];
+  return db
+    .select({
+      id: flags.id,
+      postId: flags.postId,
+      reason: flags.reason,
+      note: flags.note,
+      createdAt: flags.createdAt,
+      flaggerId: flags.flaggerId,
+      flaggerName: users.displayName,
+    })
+    .from(flags)
+    .innerJoin(users, eq(users.id, flags.flaggerId))
+    .where(and(inArray(flags.postId, postIds), isNull(flags.resolvedAt)))
+    .orderBy(asc(flags.createdAt), asc(flags.id));
+}
+
+/** Per author: how many of their posts in this community are removed, and their active suspension. */
+export async function authorHistories(db: DbOrTx, communityId: string, authorIds: string[]) {
+  if (authorIds.length === 0) return new Map<string, { removedCount: number; suspension: { reason: string; until: Date | null } | null }>();
+  const removed = await db
+    .select({ authorId: posts.authorId, n: count() })
+    .from(posts)
+    .where(and(eq(posts.communityId, communityId), inArray(posts.authorId, authorIds), eq(posts.status, 'removed')))
+    .groupBy(posts.authorId);
+  const active = await db
+    .select({ userId: suspensions.userId, reason: suspensions.reason, until: suspensions.until })
+    .from(suspensions)
+    .where(and(eq(suspensions.communityId, communityId), inArray(suspensions.userId, authorIds), activeSuspensionWhere()))
+    .orderBy(desc(suspensions.createdAt));
+  const out = new Map<string, { removedCount: number; suspension: { reason: string; until: Date | null } | null }>();
+  for (const id of authorIds) out.set(id, { removedCount: 0, suspension: null });
+  for (const r of removed) out.get(r.authorId)!.removedCount = Number(r.n);
+  for (const s of active) {
+    const entry = out.get(s.userId)!;
+    entry.suspension ??= { reason: s.reason, until: s.until };
+  }
+  return out;
+}
+
+export async function moderationCounts(db: DbOrTx, communityId: string) {
+  const [row] = await db
+    .select({
+      flaggedPosts: sql<number>`(select count(distinct f.post_id)::int from ${flags} f where f.community_id = ${communityId} and f.resolved_at is null)`,
+      pendingPosts: sql<number>`(select count(*)::int from ${posts} p where p.community_id = ${communityId} and p.status = 'pending')`,
+    })
+    .from(communities)
+    .where(eq(communities.id, communityId));
+  const flaggedPosts = row?.flaggedPosts ?? 0;
+  const pendingPosts = row?.pendingPosts ?? 0;
+  return { flaggedPosts, pendingPosts, total: flaggedPosts + pendingPosts };
+}
+
+// ---- Watched words and settings ----
+
+export async function replaceWatchedWords(db: DbOrTx, communityId: string, words: Array<{ phrase: string; action: 'block' | 'hold' }>) {
+  await db.delete(watchedWords).where(eq(watchedWords.communityId, communityId));
+  if (words.length === 0) return;
+  // created_at keeps the list's order (rules are evaluated and shown in that order).
+  const base = Date.now();
+  await db.insert(watchedWords).values(words.map((w, i) => ({ communityId, phrase: w.phrase, action: w.action, createdAt: new Date(base + i) })));
+}
+
+export async function findSettingsForUpdate(db: DbOrTx, communityId: string) {
+  const [row] = await db
+    .select({ autoHideThreshold: communities.autoHideThreshold, premodNewMemberPosts: communities.premodNewMemberPosts })
+    .from(communities)
+    .where(eq(communities.id, communityId))
+    .for('update')
+    .limit(1);
+  return row ?? null;
+}
+
+export async function updateSettings(db: DbOrTx, communityId: string, values: { autoHideThreshold?: number; premodNewMemberPosts?: number }) {
+  const [row] = await db
+    .update(communities)
+    .set(values)
+    .where(eq(communities.id, communityId))
+    .returning({ autoHideThreshold: communities.autoHideThreshold, premodNewMemberPosts: communities.premodNewMemberPosts });
+  return row!;
+}
+
+/** Published posts by the member in the community, and whether they hold an added role. */
+export async function premodFacts(db: DbOrTx, communityId: string, userId: string) {
+  const [row] = await db
+    .select({
+      threshold: communities.premodNewMemberPosts,
+      roles: memberships.roles,
+      published: sql<number>`(select count(*)::int from ${posts} p where p.community_id = ${communityId} and p.author_id = ${userId} and p.status = 'published')`,
+    })
+    .from(communities)
+    .leftJoin(memberships, and(eq(memberships.communityId, communities.id), eq(memberships.userId, userId)))
+    .where(eq(communities.id, communityId))
+    .limit(1);
+  return row ?? null;
+}
+
+// ---- Suspensions ----
+
+const activeSuspensionWhere = () => and(isNull(suspensions.liftedAt), or(isNull(suspensions.until), sql`${suspensions.until} > now()`))!;
+
+export async function findActiveSuspensions(db: DbOrTx, communityId: string, userId: string) {
+  return db
+    .select({ id: suspensions.id, reason: suspensions.reason, until: suspensions.until, createdAt: suspensions.createdAt })
+    .from(suspensions)
+    .where(and(eq(suspensions.communityId, communityId), eq(suspensions.userId, userId), activeSuspensionWhere()))
+    .orderBy(desc(suspensions.createdAt));
+}
+
+export async function liftSuspensions(db: DbOrTx, ids: string[]) {
+  if (ids.length === 0) return;
+  await db.update(suspensions).set({ liftedAt: sql`now()` }).where(inArray(suspensions.id, ids));
+}
+
+export async function insertSuspension(db: DbOrTx, values: { communityId: string; userId: string; reason: string; until: Date | null; createdBy: string }) {
+  const [row] = await db
+    .insert(suspensions)
+    .values(values)
+    .returning({ id: suspensions.id, userId: suspensions.userId, reason: suspensions.reason, until: suspensions.until, createdAt: suspensions.createdAt });
+  return row!;
+}
+
+/** Locks the membership row so concurrent suspend/lift of one member serialise. */
+export async function findActiveMembershipForUpdate(db: DbOrTx, communityId: string, userId: string) {
+  const [row] = await db
+    .select({ userId: memberships.userId, roles: memberships.roles })
+    .from(memberships)
+    .where(and(eq(memberships.communityId, communityId), eq(memberships.userId, userId), isNull(memberships.removedAt)))
+    .for('update')
+    .limit(1);
+  return row ?? null;
+}

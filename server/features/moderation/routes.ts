@@ -1,0 +1,214 @@
+// Moderation HTTP routes: thin — a TypeBox schema and one service call each.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { noContent } from '../../http.js';
+import { IdParams } from '../../../shared/schemas/common.js';
+import {
+  AuthorNote,
+  AuthorNoteBody,
+  CreateFlagBody,
+  Flag,
+  LogPage,
+  LogQuery,
+  MODERATION_LIMITS,
+  ModeratedPost,
+  ModerationCounts,
+  ModerationQueue,
+  ModerationSettings,
+  ModerationSettingsPatch,
+  QueueQuery,
+  RemovalBody,
+  Suspension,
+  SuspensionBody,
+  TopicModerationBody,
+  TopicModerationState,
+  WatchedWords,
+  WatchedWordsBody,
+} from '../../../shared/schemas/moderation.js';
+import type { ModerationService } from './service.js';
+
+export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: ModerationService }> = async (app, { moderation }) => {
+  const tags = ['moderation'];
+  const postParams = IdParams('postId');
+  const communityParams = IdParams('communityId');
+
+  app.post(
+    '/api/posts/:postId/flags',
+    {
+      schema: { tags, summary: 'Flag a post for moderators (members, not on their own posts)', params: postParams, body: CreateFlagBody, response: { 201: Flag } },
+      // Per flagger (per IP when signed out); counted after validation.
+      config: {
+        rateLimit: {
+          max: MODERATION_LIMITS.flagsPerMinute,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          keyGenerator: (request: FastifyRequest) => (request.actor ? `flag:${request.actor.id}` : `flag-ip:${request.ip}`),
+        },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await moderation.flag(request.actor, request.params.postId, request.body)),
+  );
+
+  app.post(
+    '/api/posts/:postId/flags/dismiss',
+    { schema: { tags, summary: 'Keep the post: resolve its open flags (a hidden post is shown again)', params: postParams, response: { 200: ModeratedPost } } },
+    async (request) => moderation.dismissFlags(request.actor, request.params.postId),
+  );
+
+  app.post(
+    '/api/posts/:postId/removal',
+    { schema: { tags, summary: 'Remove a post (moderators); the reason is shown to the author', params: postParams, body: RemovalBody, response: { 200: ModeratedPost } } },
+    async (request) => moderation.remove(request.actor, request.params.postId, request.body.reason),
+  );
+
+  app.delete(
+    '/api/posts/:postId/removal',
+    { schema: { tags, summary: 'Restore a removed post exactly as it was (moderators)', params: postParams, response: { 200: ModeratedPost } } },
+    async (request) => moderation.restore(request.actor, request.params.postId),
+  );
+
+  app.post(
+    '/api/posts/:postId/approval',
+    { schema: { tags, summary: 'Approve a post held for pre-moderation (moderators)', params: postParams, response: { 200: ModeratedPost } } },
+    async (request) => moderation.approve(request.actor, request.params.postId),
+  );
+
+  app.post(
+    '/api/posts/:postId/author-note',
+    {
+      schema: {
+        tags,
+        summary: "A moderator's private note to the post's author (kept in the audit log)",
+        params: postParams,
+        body: AuthorNoteBody,
+        response: { 201: AuthorNote },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await moderation.noteAuthor(request.actor, request.params.postId, request.body.message)),
+  );
+
+  app.get(
+    '/api/posts/:postId/author-notes',
+    {
+      schema: {
+        tags,
+        summary: "Moderators' notes about this post (its author and moderators)",
+        params: postParams,
+        response: { 200: Type.Object({ items: Type.Array(AuthorNote) }) },
+      },
+    },
+    async (request) => ({ items: await moderation.listAuthorNotes(request.actor, request.params.postId) }),
+  );
+
+  app.get(
+    '/api/communities/:communityId/moderation/queue',
+    {
+      schema: {
+        tags,
+        summary: 'Review queue: flagged posts grouped by post, and posts held for approval (moderators)',
+        params: communityParams,
+        querystring: QueueQuery,
+        response: { 200: ModerationQueue },
+      },
+    },
+    async (request) => moderation.queue(request.actor, request.params.communityId, request.query.limit),
+  );
+
+  app.get(
+    '/api/communities/:communityId/moderation/counts',
+    { schema: { tags, summary: 'Counts for the moderators’ header badge', params: communityParams, response: { 200: ModerationCounts } } },
+    async (request) => moderation.counts(request.actor, request.params.communityId),
+  );
+
+  app.get(
+    '/api/communities/:communityId/moderation/log',
+    {
+      schema: {
+        tags,
+        summary: 'The audit log, newest first (moderators, managers); keyset pagination by cursor',
+        params: communityParams,
+        querystring: LogQuery,
+        response: { 200: LogPage },
+      },
+    },
+    async (request) => moderation.log(request.actor, request.params.communityId, request.query),
+  );
+
+  app.get(
+    '/api/communities/:communityId/watched-words',
+    { schema: { tags, summary: 'Watched words (moderators, managers)', params: communityParams, response: { 200: WatchedWords } } },
+    async (request) => moderation.getWatchedWords(request.actor, request.params.communityId),
+  );
+
+  app.put(
+    '/api/communities/:communityId/watched-words',
+    {
+      schema: {
+        tags,
+        summary: 'Replace the watched words: block refuses a post, hold sends it for approval (moderators, managers)',
+        params: communityParams,
+        body: WatchedWordsBody,
+        response: { 200: WatchedWords },
+      },
+    },
+    async (request) => moderation.setWatchedWords(request.actor, request.params.communityId, request.body.words),
+  );
+
+  app.get(
+    '/api/communities/:communityId/settings',
+    { schema: { tags, summary: 'Moderation settings (moderators, managers)', params: communityParams, response: { 200: ModerationSettings } } },
+    async (request) => moderation.getSettings(request.actor, request.params.communityId),
+  );
+
+  app.patch(
+    '/api/communities/:communityId/settings',
+    {
+      schema: {
+        tags,
+        summary: 'Change the auto-hide threshold and new-member pre-moderation (moderators, managers)',
+        params: communityParams,
+        body: ModerationSettingsPatch,
+        response: { 200: ModerationSettings },
+      },
+    },
+    async (request) => moderation.updateSettings(request.actor, request.params.communityId, request.body),
+  );
+
+  app.put(
+    '/api/communities/:communityId/members/:userId/suspension',
+    {
+      schema: {
+        tags,
+        summary: 'Suspend a member (moderators): they can read but not post, flag or acknowledge',
+        params: IdParams('communityId', 'userId'),
+        body: SuspensionBody,
+        response: { 200: Suspension },
+      },
+    },
+    async (request) => moderation.suspend(request.actor, request.params.communityId, request.params.userId, request.body),
+  );
+
+  app.delete(
+    '/api/communities/:communityId/members/:userId/suspension',
+    { schema: { tags, summary: 'Lift a suspension (moderators)', params: IdParams('communityId', 'userId'), response: { 204: Type.Null() } } },
+    async (request, reply) => {
+      await moderation.lift(request.actor, request.params.communityId, request.params.userId);
+      return noContent(reply);
+    },
+  );
+
+  app.patch(
+    '/api/topics/:topicId/moderation',
+    {
+      schema: {
+        tags,
+        summary: "Lock, close or pin a topic (the topic's facilitators, moderators)",
+        params: IdParams('topicId'),
+        body: TopicModerationBody,
+        response: { 200: TopicModerationState },
+      },
+    },
+    async (request) => moderation.moderateTopic(request.actor, request.params.topicId, request.body),
+  );
+};
