@@ -17,6 +17,7 @@ import { createServices, type Services } from './services.js';
 import { healthRoutes } from './features/health/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { communityRoutes } from './features/communities/routes.js';
+import { engagementRoutes } from './features/engagement/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -90,6 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   await app.register(healthRoutes);
   await app.register(authRoutes, { auth: services.auth, config });
   await app.register(communityRoutes, { communities: services.communities });
+  await app.register(engagementRoutes, { engagement: services.engagement });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);

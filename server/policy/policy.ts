@@ -103,6 +103,8 @@ export const rules = {
   // Engagement analytics
   'engagement.community': managerOrAdmin,
   'engagement.topic': (actor, ctx) => managerOrAdmin(actor, ctx) || isTopicFacilitator(actor, ctx),
+  /** A member's own figures (GET …/engagement/me). */
+  'engagement.self': (_actor, ctx) => member(ctx),
   // Live updates: the same as reading over HTTP.
   'live.subscribeCommunity': (actor, ctx) => member(ctx) || actor.isAdmin,
   'live.subscribeTopic': (actor, ctx) => (member(ctx) || actor.isAdmin) && canSeeTopic(actor, ctx),
