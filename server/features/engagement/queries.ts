@@ -4,6 +4,7 @@
 // Definitions: shared/schemas/engagement.ts (ENGAGEMENT_DEFINITIONS).
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
+import { memberships } from '../../db/schema.js';
 import type { EngagementClass, TrajectoryClass } from '../../../shared/schemas/engagement.js';
 
 /** One period of a report: whole days d0..d1 in time zone tz, i.e. the instants [t0, t1). */
@@ -39,11 +40,16 @@ const COUNTED = sql.raw(`('published', 'withdrawn')`);
 
 const isoTs = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/** Memberships active at some instant of [t0, t1). */
-const rangeMembers = (p: Period) => sql`
-  select ms.user_id, ms.joined_at, ms.removed_at from memberships ms
-  where ms.community_id = ${p.communityId} and ms.joined_at < ${p.t1}::timestamptz
-    and (ms.removed_at is null or ms.removed_at >= ${p.t0}::timestamptz)`;
+/**
+ * Memberships active at some instant of [t0, t1), as (user_id, joined_at, removed_at). Columns are named
+ * through drizzle: in the foundation schema joinedAt is declared on the "created_at" column.
+ */
+const rangeMembers = (p: Period, userId?: string) => sql`
+  select ${memberships.userId} as user_id, ${memberships.joinedAt} as joined_at, ${memberships.removedAt} as removed_at
+    from ${memberships}
+   where ${memberships.communityId} = ${p.communityId} and ${memberships.joinedAt} < ${p.t1}::timestamptz
+     and (${memberships.removedAt} is null or ${memberships.removedAt} >= ${p.t0}::timestamptz)
+     ${userId ? sql`and ${memberships.userId} = ${userId}` : sql``}`;
 
 /** Topic openings and counted replies in the period, with the ISO week (in tz) each falls in. */
 const countedActs = (p: Period, topicId?: string | null) => sql`
@@ -83,7 +89,7 @@ function memberActivityCtes(x: string, p: Period, opts: { topicId?: string | nul
   const posts = sql`coalesce(${n('pa')}.posts, 0)`;
   const detailed = opts.detailed ?? false;
   return sql`
-  ${n('m')} as (${rangeMembers(p)} ${opts.userId ? sql`and ms.user_id = ${opts.userId}` : sql``}),
+  ${n('m')} as (${rangeMembers(p, opts.userId)}),
   ${n('a')} as materialized (${countedActs(p, opts.topicId)}),
   ${n('pa')} as (
     select user_id, count(*)::int as posts, count(*) filter (where not is_opening)::int as replies,
@@ -184,7 +190,7 @@ function weeklyCellsCtes(p: Period, userId?: string) {
            greatest(wk::date, ${p.d0}::date)::timestamp at time zone ${p.tz} as t0,
            (least(wk::date + 6, ${p.d1}::date) + 1)::timestamp at time zone ${p.tz} as t1
       from generate_series(date_trunc('week', ${p.d0}::date::timestamp), ${p.d1}::date::timestamp, interval '1 week') wk),
-  w_m as (${rangeMembers(p)} ${userId ? sql`and ms.user_id = ${userId}` : sql``}),
+  w_m as (${rangeMembers(p, userId)}),
   w_a as materialized (${countedActs(p)}),
   w_pw as (select user_id, week_start, count(*)::int as n from w_a group by user_id, week_start),
   w_vw as (select distinct v.user_id, date_trunc('week', v.day::timestamp)::date as week_start from (${rangeViews(p)}) v),
