@@ -421,23 +421,24 @@ describe('authorisation', () => {
 });
 
 describe('parameter validation', () => {
-  const cases: Array<[string, string, string]> = [
-    ['invalid calendar date', `${base()}?from=2024-02-30&to=2024-03-17`, 'from'],
-    ['malformed date', `${base()}?from=2024-3-4&to=2024-03-17`, 'from'],
-    ['reversed range', `${base()}?from=2024-03-17&to=2024-03-04`, 'to'],
-    ['range over 731 days', `${base()}?from=2022-01-01&to=2024-01-02`, 'to'],
-    ['unknown class', `${base()}/members?${R}&class=lurker`, 'class'],
-    ['unknown time zone', `${base()}?${R}&tz=Mars/Olympus_Mons`, 'tz'],
-    ['limit out of bounds', `${base()}?${R}&limit=0`, 'limit'],
-    ['unknown format', `${base()}?${R}&format=xml`, 'format'],
-    ['bad topicId', `${base()}/members?${R}&topicId=nope`, 'topicId'],
-    ['unknown sort', `${base()}/topics?${R}&sort=-secret`, 'sort'],
-    ['unknown table', `${base()}/trajectories?${R}&table=everything`, 'table'],
+  // URLs are functions: the community exists only once beforeAll has run.
+  const cases: Array<[string, () => string, string]> = [
+    ['invalid calendar date', () => `${base()}?from=2024-02-30&to=2024-03-17`, 'from'],
+    ['malformed date', () => `${base()}?from=2024-3-4&to=2024-03-17`, 'from'],
+    ['reversed range', () => `${base()}?from=2024-03-17&to=2024-03-04`, 'to'],
+    ['range over 731 days', () => `${base()}?from=2022-01-01&to=2024-01-02`, 'to'],
+    ['unknown class', () => `${base()}/members?${R}&class=lurker`, 'class'],
+    ['unknown time zone', () => `${base()}?${R}&tz=Mars/Olympus_Mons`, 'tz'],
+    ['limit out of bounds', () => `${base()}?${R}&limit=0`, 'limit'],
+    ['unknown format', () => `${base()}?${R}&format=xml`, 'format'],
+    ['bad topicId', () => `${base()}/members?${R}&topicId=nope`, 'topicId'],
+    ['unknown sort', () => `${base()}/topics?${R}&sort=-secret`, 'sort'],
+    ['unknown table', () => `${base()}/trajectories?${R}&table=everything`, 'table'],
   ];
   for (const [what, url, field] of cases) {
     it(`${what} → 400 naming ${field}`, async () => {
-      const res = await (await as('mgr')).get(url);
-      expect(res.statusCode).toBe(400);
+      const res = await (await as('mgr')).get(url());
+      expect(res.statusCode, res.body).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.json()).toMatchObject({ status: 400, field });
     });
