@@ -451,3 +451,16 @@ describe('parameter validation', () => {
     expect(s.range.to).toBe(new Date().toISOString().slice(0, 10));
   });
 });
+
+describe('API document', () => {
+  it('documents every engagement route with JSON and CSV responses and the definitions', async () => {
+    const doc = (await t.anonymous.get('/api/openapi.json')).json();
+    for (const path of ['', '/topics', '/members', '/trajectories', '/me']) {
+      const op = doc.paths[`/api/communities/{communityId}/engagement${path}`]?.get;
+      expect(op, path).toBeDefined();
+      expect(op.tags).toEqual(['engagement']);
+      expect(Object.keys(op.responses['200'].content)).toEqual(['application/json', 'text/csv']);
+      expect(op.description).toContain('Weeks start on Monday');
+    }
+  });
+});
