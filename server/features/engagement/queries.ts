@@ -337,15 +337,18 @@ export async function topicRows(db: DbOrTx, p: Period, opts: { topicIds: string[
     pt as (select topic_id, count(*)::int as posts, count(distinct user_id) filter (where user_id in (select user_id from m))::int as posters,
                   min(created_at) as first_at, max(created_at) as last_at
              from a group by topic_id),
+    -- Readers who did not post: an explicit hash anti-join against the (topic, author) pairs.
+    ap as (select distinct topic_id, user_id from a),
     vt as (select v.topic_id, count(distinct v.user_id)::int as readers
              from v join m on m.user_id = v.user_id
-            where not exists (select 1 from a where a.topic_id = v.topic_id and a.user_id = v.user_id)
+             left join ap on ap.topic_id = v.topic_id and ap.user_id = v.user_id
+            where ap.user_id is null
             group by v.topic_id),
     pp as (select prompt_id, count(*)::int as n from a where prompt_id is not null group by prompt_id),
     chosen as (
       select t.id, t.title, t.kind, t.author_id from topics t
        where t.community_id = ${p.communityId} ${only}
-         ${opts.topicIds ? sql`` : sql`and (exists (select 1 from pt where pt.topic_id = t.id) or exists (select 1 from v where v.topic_id = t.id))`}),
+         ${opts.topicIds ? sql`` : sql`and t.id in (select topic_id from pt union select topic_id from v)`}),
     out as (
       select t.id as topic_id, t.title, t.kind, coalesce(pt.posts, 0) as posts, coalesce(pt.posters, 0) as posters,
              coalesce(vt.readers, 0) as readers_who_did_not_post,
