@@ -24,6 +24,7 @@ import { startLiveScheduler } from './features/live/scheduler.js';
 import { topicRoutes } from './features/topics/routes.js';
 import { postRoutes } from './features/posts/routes.js';
 import { moderationRoutes } from './features/moderation/routes.js';
+import { engagementRoutes } from './features/engagement/routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -113,6 +114,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   await app.register(topicRoutes, { topics: services.topics });
   await app.register(postRoutes, { posts: services.posts });
   await app.register(moderationRoutes, { moderation: services.moderation });
+  await app.register(engagementRoutes, { engagement: services.engagement });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);

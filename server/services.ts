@@ -6,6 +6,7 @@ import { createCommunityService } from './features/communities/service.js';
 import { createTopicService } from './features/topics/service.js';
 import { createPostService } from './features/posts/service.js';
 import { createModerationService } from './features/moderation/service.js';
+import { createEngagementService } from './features/engagement/service.js';
 
 export function createServices({ db, config, passwordCost }: { db: Db; config: Config; passwordCost?: number | undefined }) {
   const communities = createCommunityService({ db, config });
@@ -13,7 +14,8 @@ export function createServices({ db, config, passwordCost }: { db: Db; config: C
   const topics = createTopicService({ db });
   const posts = createPostService({ db });
   const moderation = createModerationService({ db });
-  return { auth, communities, topics, posts, moderation };
+  const engagement = createEngagementService({ db });
+  return { auth, communities, topics, posts, moderation, engagement };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -119,6 +119,8 @@ export const rules = {
   // Engagement analytics
   'engagement.community': managerOrAdmin,
   'engagement.topic': (actor, ctx) => managerOrAdmin(actor, ctx) || isTopicFacilitator(actor, ctx),
+  /** A member's own figures (GET …/engagement/me). */
+  'engagement.self': (_actor, ctx) => member(ctx),
   // Live updates: the same as reading over HTTP, except that a suspended member's live feed stops at once
   // (issue 4); they can still read by reloading.
   'live.subscribeCommunity': (actor, ctx) => activeMember(ctx) || actor.isAdmin,

@@ -1,0 +1,163 @@
+// Engagement analytics routes: JSON by default, CSV with ?format=csv or Accept: text/csv.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from 'typebox';
+import { IdParams, Problem } from '../../../shared/schemas/common.js';
+import {
+  ENGAGEMENT_DEFINITIONS,
+  EngagementSummary,
+  MeQuery,
+  MembersEngagement,
+  MembersQuery,
+  MyEngagement,
+  SummaryQuery,
+  Trajectories,
+  TrajectoriesQuery,
+  TopicsEngagement,
+  TopicsQuery,
+} from '../../../shared/schemas/engagement.js';
+import { membersCsv, summaryCsv, topicsCsv, trajectoriesCsv } from './csv.js';
+import type { EngagementService } from './service.js';
+
+const definitionsText = Object.entries(ENGAGEMENT_DEFINITIONS)
+  .map(([k, v]) => `- **${k}**: ${v}`)
+  .join('\n');
+
+/** 200 as JSON or as CSV, plus the problem responses every report can give. */
+const responses = (json: TSchema) => ({
+  200: {
+    description: 'The report (JSON), or one of its tables as CSV (UTF-8 with BOM) with ?format=csv or Accept: text/csv.',
+    content: { 'application/json': { schema: json }, 'text/csv': { schema: Type.String() } },
+  },
+  400: Problem,
+  401: Problem,
+  403: Problem,
+  404: Problem,
+});
+
+function wantsCsv(request: FastifyRequest, format: string | undefined): boolean {
+  if (format) return format === 'csv';
+  const accept = request.headers.accept ?? '';
+  return /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept);
+}
+
+function sendCsv(reply: FastifyReply, name: string, range: { from: string; to: string }, body: string) {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('content-disposition', `attachment; filename="engagement-${name}-${range.from}-${range.to}.csv"`)
+    .send(body);
+}
+
+export const engagementRoutes: FastifyPluginAsyncTypebox<{ engagement: EngagementService }> = async (app, { engagement }) => {
+  const tags = ['engagement'];
+  const params = IdParams('communityId');
+
+  app.get(
+    '/api/communities/:communityId/engagement',
+    {
+      schema: {
+        tags,
+        summary: 'Engagement summary: posters, lurkers, inactive, weekly series, top contributors (managers, admin)',
+        description: `Counts for the range and the previous period of equal length, a weekly series (ISO weeks, Monday first) and the top contributors.\n\n${definitionsText}`,
+        params,
+        querystring: SummaryQuery,
+        response: responses(EngagementSummary),
+      },
+    },
+    async (request, reply) => {
+      const data = await engagement.summary(request.actor, request.params.communityId, request.query);
+      if (wantsCsv(request, request.query.format)) {
+        const table = request.query.table ?? 'summary';
+        return sendCsv(reply, table, data.range, summaryCsv(data, table));
+      }
+      return reply.send(data);
+    },
+  );
+
+  app.get(
+    '/api/communities/:communityId/engagement/topics',
+    {
+      schema: {
+        tags,
+        summary: 'Per-topic participation with per-prompt reply counts (managers, admin; facilitators for their topics)',
+        description: `One row per topic with a counted post or a view in the range; facilitators get only the topics they facilitate.\n\n${definitionsText}`,
+        params,
+        querystring: TopicsQuery,
+        response: responses(TopicsEngagement),
+      },
+    },
+    async (request, reply) => {
+      const data = await engagement.topics(request.actor, request.params.communityId, request.query);
+      if (wantsCsv(request, request.query.format)) return sendCsv(reply, 'topics', data.range, topicsCsv(data));
+      return reply.send(data);
+    },
+  );
+
+  app.get(
+    '/api/communities/:communityId/engagement/members',
+    {
+      schema: {
+        tags,
+        summary: 'Per-member figures and class (managers, admin; with topicId also that topic’s facilitators)',
+        description: `With topicId, every figure and class is relative to that topic: class=reader lists the members who read it but did not post.\n\n${definitionsText}`,
+        params,
+        querystring: MembersQuery,
+        response: responses(MembersEngagement),
+      },
+    },
+    async (request, reply) => {
+      const data = await engagement.members(request.actor, request.params.communityId, request.query);
+      if (wantsCsv(request, request.query.format)) return sendCsv(reply, data.topicId ? 'topic-members' : 'members', data.range, membersCsv(data));
+      return reply.send(data);
+    },
+  );
+
+  app.get(
+    '/api/communities/:communityId/engagement/trajectories',
+    {
+      schema: {
+        tags,
+        summary: 'Class transitions between the previous period and the range, and weekly class strips (managers, admin)',
+        description: definitionsText,
+        params,
+        querystring: TrajectoriesQuery,
+        response: responses(Trajectories),
+      },
+    },
+    async (request, reply) => {
+      const data = await engagement.trajectories(request.actor, request.params.communityId, request.query);
+      if (wantsCsv(request, request.query.format)) {
+        const table = request.query.table ?? 'members';
+        return sendCsv(reply, `trajectories-${table}`, data.range, trajectoriesCsv(data, table));
+      }
+      return reply.send(data);
+    },
+  );
+
+  app.get(
+    '/api/communities/:communityId/engagement/me',
+    {
+      schema: {
+        tags,
+        summary: 'My own engagement figures and weekly classes (any member)',
+        description: definitionsText,
+        params,
+        querystring: MeQuery,
+        response: responses(MyEngagement),
+      },
+    },
+    async (request, reply) => {
+      const data = await engagement.me(request.actor, request.params.communityId, request.query);
+      if (wantsCsv(request, request.query.format)) {
+        const m = data.member;
+        return sendCsv(
+          reply,
+          'me',
+          data.range,
+          membersCsv({ range: data.range, definitions: data.definitions, topicId: null, class: null, items: [m] }),
+        );
+      }
+      return reply.send(data);
+    },
+  );
+};

@@ -1,0 +1,290 @@
+// Engagement analytics (issue 6): validates the range, authorises through the policy, and shapes
+// the SQL results (queries.ts) into the report documents of shared/schemas/engagement.ts.
+import type { Db } from '../../db/client.js';
+import { invalid, notFound } from '../../errors.js';
+import { authorize, can, type Actor, type PolicyContext, type TopicContext } from '../../policy/policy.js';
+import { requireCommunity } from '../communities/service.js';
+import {
+  ENGAGEMENT_DEFAULT_DAYS,
+  ENGAGEMENT_DEFINITIONS,
+  ENGAGEMENT_MAX_DAYS,
+  ENGAGEMENT_TOP_DEFAULT,
+  type EngagementClass,
+  type EngagementCounts,
+  type EngagementSummary,
+  type MembersEngagement,
+  type MemberEngagementRow,
+  type MyEngagement,
+  type Range,
+  type RangeQueryParams,
+  type Trajectories,
+  type TopicsEngagement,
+} from '../../../shared/schemas/engagement.js';
+import * as q from './queries.js';
+
+const DAY_MS = 86_400_000;
+
+/** Parses YYYY-MM-DD strictly (2024-02-30 is refused); returns the UTC midnight in ms. */
+function parseDay(field: string, value: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : NaN;
+  if (!m || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
+    throw invalid(field, `${field} must be a calendar date written YYYY-MM-DD.`);
+  }
+  return ms;
+}
+
+const dayString = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function checkTimeZone(tz: string): void {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    throw invalid('tz', 'tz must be an IANA time zone name such as Europe/Berlin.');
+  }
+}
+
+/** Today's date in the time zone. */
+const todayIn = (tz: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
+export interface ResolvedRange {
+  current: q.Period;
+  previous: q.Period;
+  /** previous.d0 .. current.d1: the weekly strip of trajectories. */
+  span: q.Period;
+}
+
+/** Validates from/to/tz and resolves the range and the previous period of equal length into instants. */
+export async function resolveRange(db: Db, communityId: string, query: RangeQueryParams): Promise<ResolvedRange> {
+  const tz = query.tz ?? 'UTC';
+  checkTimeZone(tz);
+  const toMs = query.to !== undefined ? parseDay('to', query.to) : parseDay('to', todayIn(tz));
+  const fromMs = query.from !== undefined ? parseDay('from', query.from) : toMs - (ENGAGEMENT_DEFAULT_DAYS - 1) * DAY_MS;
+  if (fromMs > toMs) throw invalid('to', 'to must not be before from.');
+  const days = Math.round((toMs - fromMs) / DAY_MS) + 1;
+  if (days > ENGAGEMENT_MAX_DAYS) throw invalid('to', `The range may cover at most ${ENGAGEMENT_MAX_DAYS} days (2 years).`);
+  const prevFromMs = fromMs - days * DAY_MS;
+  const dates = [prevFromMs, fromMs, toMs + DAY_MS].map(dayString);
+  let starts: number[];
+  try {
+    starts = await q.dayStarts(db, tz, dates);
+  } catch (err) {
+    // Intl and PostgreSQL's zone lists differ slightly; a zone PostgreSQL does not know is still a bad tz.
+    if (/time zone/i.test(String((err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message))) {
+      throw invalid('tz', `PostgreSQL does not know the time zone "${tz}".`);
+    }
+    throw err;
+  }
+  const [prevStart, start, end] = starts.map((s) => new Date(s).toISOString()) as [string, string, string];
+  const period = (d0: number, d1: number, t0: string, t1: string): q.Period => ({
+    communityId,
+    d0: dayString(d0),
+    d1: dayString(d1),
+    t0,
+    t1,
+    tz,
+    days: Math.round((d1 - d0) / DAY_MS) + 1,
+  });
+  return {
+    current: period(fromMs, toMs, start, end),
+    previous: period(prevFromMs, fromMs - DAY_MS, prevStart, start),
+    span: period(prevFromMs, toMs, prevStart, end),
+  };
+}
+
+export const presentRange = (p: q.Period): Range => ({ from: p.d0, to: p.d1, tz: p.tz, days: p.days, startsAt: p.t0, endsAt: p.t1 });
+
+const pct = (part: number, whole: number) => (whole === 0 ? 0 : Math.round((part * 1000) / whole) / 10);
+const perWeek = (posts: number, days: number) => Math.round((posts * 7 * 100) / days) / 100;
+const round1 = (n: number | null) => (n === null || n === undefined ? null : Math.round(Number(n) * 10) / 10);
+
+function presentCounts(r: q.CountsRow): EngagementCounts {
+  return {
+    members: r.members,
+    posters: r.posters,
+    lurkers: r.lurkers,
+    inactive: r.inactive,
+    core: r.core,
+    contributors: r.contributors,
+    percentages: { posters: pct(r.posters, r.members), lurkers: pct(r.lurkers, r.members), inactive: pct(r.inactive, r.members) },
+    posts: r.posts,
+    replies: r.replies,
+    newTopics: r.new_topics,
+    removedPosts: r.removed_posts,
+    medianFirstReplyMinutes: round1(r.median_first_reply_minutes),
+  };
+}
+
+const presentMember = (r: q.MemberDbRow, days: number): MemberEngagementRow => ({
+  userId: r.user_id,
+  displayName: r.display_name,
+  posts: r.posts,
+  replies: r.replies,
+  topicsStarted: r.topics_started,
+  topicsViewed: r.topics_viewed,
+  daysActive: r.days_active,
+  lastSeen: r.last_seen,
+  postsPerWeek: perWeek(r.posts, days),
+  class: r.class,
+});
+
+/** The policy's view of a topic: its facilitators are the CPD topic's author and the named guest facilitators. */
+const topicContext = (t: q.TopicPolicyRow): TopicContext => ({
+  authorId: t.author_id,
+  kind: t.kind,
+  upcoming: t.upcoming,
+  facilitatorIds: [...new Set([...(t.kind === 'cpd' ? [t.author_id] : []), ...t.facilitator_ids])],
+});
+
+export function createEngagementService({ db }: { db: Db }) {
+  /** Loads the topic (404 when it is not in this community) and authorises the per-topic view of it. */
+  async function requireTopic(actor: Actor, ctx: PolicyContext, communityId: string, topicId: string) {
+    const topic = await q.findTopicForPolicy(db, communityId, topicId);
+    if (!topic) throw notFound('Topic');
+    authorize(actor, 'engagement.topic', { ...ctx, topic: topicContext(topic) });
+    return topic;
+  }
+
+  return {
+    async summary(actor: Actor | null, communityId: string, query: RangeQueryParams & { limit?: number | undefined }): Promise<EngagementSummary> {
+      await requireCommunity(db, actor, communityId, 'engagement.community');
+      const { current, previous } = await resolveRange(db, communityId, query);
+      // Independent statements: on PostgreSQL they run side by side on the pool.
+      const [counts, prevCounts, weekly, top] = await Promise.all([
+        q.periodCounts(db, current),
+        q.periodCounts(db, previous),
+        q.weeklySeries(db, current),
+        q.topContributors(db, current, query.limit ?? ENGAGEMENT_TOP_DEFAULT),
+      ]);
+      return {
+        range: presentRange(current),
+        previousRange: presentRange(previous),
+        definitions: { ...ENGAGEMENT_DEFINITIONS },
+        ...presentCounts(counts),
+        previous: presentCounts(prevCounts),
+        weekly: weekly.map((w) => ({
+          weekStart: w.week_start,
+          days: w.days,
+          members: w.members,
+          posters: w.posters,
+          lurkers: w.lurkers,
+          inactive: w.inactive,
+          core: w.core,
+          contributors: w.contributors,
+          posts: w.posts,
+        })),
+        top: top.map((t) => ({
+          userId: t.user_id,
+          displayName: t.display_name,
+          posts: t.posts,
+          postsPerWeek: perWeek(t.posts, current.days),
+          topicsStarted: t.topics_started,
+          helpfulReceived: t.helpful_received,
+        })),
+      };
+    },
+
+    /** Managers and admins: every topic; facilitators: the topics they facilitate; anyone else: 403. */
+    async topics(actor: Actor | null, communityId: string, query: RangeQueryParams & { topicId?: string | undefined; sort?: string | undefined }): Promise<TopicsEngagement> {
+      const { community, membership, actor: me } = await requireCommunity(db, actor, communityId, 'topics.list');
+      const ctx: PolicyContext = { community, membership };
+      let topicIds: string[] | null = null;
+      if (query.topicId) {
+        await requireTopic(me, ctx, communityId, query.topicId);
+        topicIds = [query.topicId];
+      } else if (!can(me, 'engagement.community', ctx)) {
+        topicIds = await q.facilitatedTopicIds(db, communityId, me.id);
+        if (topicIds.length === 0) authorize(me, 'engagement.community', ctx); // throws 403
+      }
+      const { current } = await resolveRange(db, communityId, query);
+      const sort = query.sort ?? '-posts';
+      // A facilitator (or a topicId) names the topics: they are listed even without activity in the range.
+      const rows = await q.topicRows(db, current, { topicIds, sort });
+      const items = rows.map((r) => ({
+        topicId: r.topic_id,
+        title: r.title,
+        kind: r.kind,
+        posts: r.posts,
+        posters: r.posters,
+        readersWhoDidNotPost: r.readers_who_did_not_post,
+        perPrompt: r.per_prompt,
+        facilitators: r.facilitators,
+        firstPostAt: r.first_post_at,
+        lastPostAt: r.last_post_at,
+        durationDays: r.duration_days,
+      }));
+      return { range: presentRange(current), definitions: { ...ENGAGEMENT_DEFINITIONS }, sort, items };
+    },
+
+    /** Without topicId: managers and admins. With topicId: also that topic's facilitators. */
+    async members(
+      actor: Actor | null,
+      communityId: string,
+      query: RangeQueryParams & { class?: EngagementClass | undefined; topicId?: string | undefined },
+    ): Promise<MembersEngagement> {
+      if (query.topicId) {
+        const { community, membership, actor: me } = await requireCommunity(db, actor, communityId, 'topics.list');
+        await requireTopic(me, { community, membership }, communityId, query.topicId);
+      } else {
+        await requireCommunity(db, actor, communityId, 'engagement.community');
+      }
+      const { current } = await resolveRange(db, communityId, query);
+      const rows = await q.memberRows(db, current, { topicId: query.topicId ?? null, className: query.class ?? null });
+      return {
+        range: presentRange(current),
+        definitions: { ...ENGAGEMENT_DEFINITIONS },
+        topicId: query.topicId ?? null,
+        class: query.class ?? null,
+        items: rows.map((r) => presentMember(r, current.days)),
+      };
+    },
+
+    async trajectories(actor: Actor | null, communityId: string, query: RangeQueryParams): Promise<Trajectories> {
+      await requireCommunity(db, actor, communityId, 'engagement.community');
+      const { current, previous, span } = await resolveRange(db, communityId, query);
+      const result = await q.trajectories(db, previous, current, span);
+      return {
+        range: presentRange(current),
+        previousRange: presentRange(previous),
+        definitions: { ...ENGAGEMENT_DEFINITIONS },
+        weekStarts: result.week_starts ?? [],
+        transitions: result.transitions,
+        members: result.members.map((m) => ({
+          userId: m.user_id,
+          displayName: m.display_name,
+          previousClass: m.previous_class,
+          currentClass: m.current_class,
+          weeks: m.weeks,
+        })),
+      };
+    },
+
+    /** A member's own figures (any member). */
+    async me(actor: Actor | null, communityId: string, query: RangeQueryParams): Promise<MyEngagement> {
+      const { actor: me } = await requireCommunity(db, actor, communityId, 'engagement.self');
+      const { current } = await resolveRange(db, communityId, query);
+      const [rows, weeks] = await Promise.all([q.memberRows(db, current, { userId: me.id }), q.memberWeeks(db, current, me.id)]);
+      const row: q.MemberDbRow = rows[0] ?? {
+        // A current member is always a member of a range that ends today or later; an older range may predate the membership.
+        user_id: me.id,
+        display_name: me.displayName,
+        posts: 0,
+        replies: 0,
+        topics_started: 0,
+        topics_viewed: 0,
+        days_active: 0,
+        last_seen: null,
+        class: 'inactive',
+      };
+      return {
+        range: presentRange(current),
+        definitions: { ...ENGAGEMENT_DEFINITIONS },
+        member: presentMember(row, current.days),
+        weekly: weeks.map((w) => ({ weekStart: w.week_start, posts: w.posts, class: w.class })),
+      };
+    },
+  };
+}
+
+export type EngagementService = ReturnType<typeof createEngagementService>;

@@ -1,0 +1,239 @@
+// Engagement analytics (issue 6): query parameters and response shapes, shared by server and dashboard.
+import { Type, type Static } from 'typebox';
+import { Uuid } from './common.js';
+
+export const ENGAGEMENT_CLASSES = ['core', 'contributor', 'reader', 'inactive'] as const;
+export type EngagementClass = (typeof ENGAGEMENT_CLASSES)[number];
+/** A trajectory end may also be "not a member" (joined later / left before). */
+export const TRAJECTORY_CLASSES = [...ENGAGEMENT_CLASSES, 'notMember'] as const;
+export type TrajectoryClass = (typeof TRAJECTORY_CLASSES)[number];
+
+/** Longest range a report may cover (2 years, a leap day included). */
+export const ENGAGEMENT_MAX_DAYS = 731;
+/** Range used when `from`/`to` are left out: the last 91 days (13 weeks) up to today. */
+export const ENGAGEMENT_DEFAULT_DAYS = 91;
+export const ENGAGEMENT_TOP_DEFAULT = 10;
+export const ENGAGEMENT_TOP_MAX = 100;
+
+/** The definitions, word for word as the dashboard shows them and the API document describes them. */
+export const ENGAGEMENT_DEFINITIONS = {
+  range:
+    'from and to are whole days, inclusive (YYYY-MM-DD). Day boundaries are midnight UTC unless tz names an IANA time zone. At most 731 days. Left out: the last 91 days up to today.',
+  posts:
+    'Posts are topic openings (the topic itself counts as a post of its author) and replies. A post counts when it was published, even if its author withdrew it later. Posts removed by moderators do not count and are reported as removedPosts; posts waiting for approval (pending) or hidden by flags do not count. Totals (posts, replies, newTopics, removedPosts) count every author; member classes count members only.',
+  views:
+    'Topic views are recorded once per member, topic and UTC day; a view counts when its UTC day lies between from and to (tz does not shift view days).',
+  members: 'Members: memberships active at some time in the range (joined before its end and not removed before its start).',
+  posters: 'Posters: members with at least one counted post in the range (posters = core + contributor).',
+  lurkers: 'Lurkers: members with no counted post but at least one topic view in the range (lurkers = reader).',
+  inactive: 'Inactive: members with neither a post nor a view in the range. posters + lurkers + inactive = members.',
+  classes:
+    'Classes, over the range and per week: core = at least 3 posts a week on average (posts × 7 ≥ 3 × days in the range or week), contributor = at least one post but fewer, reader = views only, inactive = neither. Weeks start on Monday (ISO weeks) in the chosen time zone; the first and last week may be partial, and their thresholds scale with their days.',
+  postsPerWeek: 'Posts per week: posts in the range divided by (days in the range / 7).',
+  medianFirstReplyMinutes:
+    'Median, over topics opened in the range that have a reply, of the minutes from the opening to the first counted reply by someone other than the topic author (that reply may come after the range). null when there is none.',
+  previous: 'previous: the same figures for the period of equal length just before the range.',
+  helpfulReceived: 'Helpful acknowledgements received on counted posts the member wrote in the range.',
+  topics:
+    'Per topic: topics with a counted post or a view in the range. posts counts every author; posters and readersWhoDidNotPost count members; facilitators are the CPD topic author and the named guest facilitators; firstPostAt / lastPostAt / durationDays concern counted posts in the range.',
+  trajectories:
+    'Trajectories compare the range with the previous period of equal length: each member’s class in each period (notMember when the membership did not overlap it), a transition table, and a week-by-week strip of classes across both periods (null for weeks outside the membership).',
+} as const;
+
+const DateParam = (description: string) =>
+  Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description });
+
+export const RangeQuery = {
+  from: Type.Optional(DateParam('First day of the range (inclusive), YYYY-MM-DD.')),
+  to: Type.Optional(DateParam('Last day of the range (inclusive), YYYY-MM-DD. At most 731 days after from.')),
+  tz: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone for day and week boundaries (default UTC).' })),
+  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: a UTF-8 CSV download (also chosen by Accept: text/csv).' })),
+};
+
+export const ClassName = Type.Union([Type.Literal('core'), Type.Literal('contributor'), Type.Literal('reader'), Type.Literal('inactive')]);
+export const TrajectoryClassName = Type.Union([...ClassName.anyOf, Type.Literal('notMember')]);
+
+export const SummaryQuery = Type.Object({
+  ...RangeQuery,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: ENGAGEMENT_TOP_MAX, description: 'How many top contributors (default 10).' })),
+  table: Type.Optional(
+    Type.Union([Type.Literal('summary'), Type.Literal('weekly'), Type.Literal('top')], { description: 'Which table the CSV holds (default summary).' }),
+  ),
+});
+
+export const TOPIC_SORTS = ['posts', 'posters', 'readersWhoDidNotPost', 'firstPostAt', 'lastPostAt', 'durationDays', 'title'] as const;
+export const TopicsQuery = Type.Object({
+  ...RangeQuery,
+  topicId: Type.Optional(Uuid),
+  sort: Type.Optional(
+    Type.String({
+      pattern: `^-?(${TOPIC_SORTS.join('|')})$`,
+      description: `One of ${TOPIC_SORTS.join(', ')}; a leading "-" sorts descending (default -posts).`,
+    }),
+  ),
+});
+
+export const MembersQuery = Type.Object({
+  ...RangeQuery,
+  class: Type.Optional(ClassName),
+  topicId: Type.Optional(Type.String({ format: 'uuid', description: 'Figures and classes relative to this topic only ("the lurkers of this topic").' })),
+});
+
+export const TrajectoriesQuery = Type.Object({
+  ...RangeQuery,
+  table: Type.Optional(Type.Union([Type.Literal('members'), Type.Literal('transitions')], { description: 'Which table the CSV holds (default members).' })),
+});
+
+export const MeQuery = Type.Object({ ...RangeQuery });
+
+export const Range = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  tz: Type.String(),
+  days: Type.Integer(),
+  /** Start (inclusive) and end (exclusive) instants of the range in UTC. */
+  startsAt: Type.String(),
+  endsAt: Type.String(),
+});
+
+export const Percentages = Type.Object({ posters: Type.Number(), lurkers: Type.Number(), inactive: Type.Number() });
+
+export const EngagementCounts = Type.Object({
+  members: Type.Integer(),
+  posters: Type.Integer(),
+  lurkers: Type.Integer(),
+  inactive: Type.Integer(),
+  core: Type.Integer(),
+  contributors: Type.Integer(),
+  /** Share of members, in percent with one decimal (0 when there are no members). */
+  percentages: Percentages,
+  posts: Type.Integer(),
+  replies: Type.Integer(),
+  newTopics: Type.Integer(),
+  removedPosts: Type.Integer(),
+  medianFirstReplyMinutes: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export const WeeklyRow = Type.Object({
+  weekStart: Type.String({ description: 'Monday of the ISO week (YYYY-MM-DD).' }),
+  days: Type.Integer({ description: 'Days of this week inside the range (7 except possibly the first and last).' }),
+  members: Type.Integer(),
+  posters: Type.Integer(),
+  lurkers: Type.Integer(),
+  inactive: Type.Integer(),
+  core: Type.Integer(),
+  contributors: Type.Integer(),
+  posts: Type.Integer(),
+});
+
+export const TopContributor = Type.Object({
+  userId: Uuid,
+  displayName: Type.String(),
+  posts: Type.Integer(),
+  postsPerWeek: Type.Number(),
+  topicsStarted: Type.Integer(),
+  helpfulReceived: Type.Integer(),
+});
+
+export const Definitions = Type.Record(Type.String(), Type.String());
+
+export const EngagementSummary = Type.Object({
+  range: Range,
+  previousRange: Range,
+  definitions: Definitions,
+  ...EngagementCounts.properties,
+  previous: EngagementCounts,
+  weekly: Type.Array(WeeklyRow),
+  top: Type.Array(TopContributor),
+});
+
+export const PersonRef = Type.Object({ userId: Uuid, displayName: Type.String() });
+
+export const TopicEngagementRow = Type.Object({
+  topicId: Uuid,
+  title: Type.String(),
+  kind: Type.Union([Type.Literal('cpd'), Type.Literal('problem')]),
+  posts: Type.Integer(),
+  posters: Type.Integer(),
+  readersWhoDidNotPost: Type.Integer(),
+  perPrompt: Type.Array(Type.Object({ promptId: Uuid, position: Type.Integer(), replies: Type.Integer() })),
+  facilitators: Type.Array(PersonRef),
+  firstPostAt: Type.Union([Type.String(), Type.Null()]),
+  lastPostAt: Type.Union([Type.String(), Type.Null()]),
+  durationDays: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export const TopicsEngagement = Type.Object({
+  range: Range,
+  definitions: Definitions,
+  sort: Type.String(),
+  items: Type.Array(TopicEngagementRow),
+});
+
+export const MemberEngagementRow = Type.Object({
+  userId: Uuid,
+  displayName: Type.String(),
+  posts: Type.Integer(),
+  replies: Type.Integer(),
+  topicsStarted: Type.Integer(),
+  topicsViewed: Type.Integer(),
+  daysActive: Type.Integer(),
+  /** Last day (YYYY-MM-DD, in tz for posts, UTC for views) with a post or a view in the range. */
+  lastSeen: Type.Union([Type.String(), Type.Null()]),
+  postsPerWeek: Type.Number(),
+  class: ClassName,
+});
+
+export const MembersEngagement = Type.Object({
+  range: Range,
+  definitions: Definitions,
+  topicId: Type.Union([Uuid, Type.Null()]),
+  class: Type.Union([ClassName, Type.Null()]),
+  items: Type.Array(MemberEngagementRow),
+});
+
+export const Transition = Type.Object({ from: TrajectoryClassName, to: TrajectoryClassName, count: Type.Integer() });
+
+export const TrajectoryRow = Type.Object({
+  userId: Uuid,
+  displayName: Type.String(),
+  previousClass: TrajectoryClassName,
+  currentClass: TrajectoryClassName,
+  /** One class per entry of weekStarts; null where the person was not a member that week. */
+  weeks: Type.Array(Type.Union([ClassName, Type.Null()])),
+});
+
+export const Trajectories = Type.Object({
+  range: Range,
+  previousRange: Range,
+  definitions: Definitions,
+  weekStarts: Type.Array(Type.String()),
+  transitions: Type.Array(Transition),
+  members: Type.Array(TrajectoryRow),
+});
+
+export const MyEngagement = Type.Object({
+  range: Range,
+  definitions: Definitions,
+  member: MemberEngagementRow,
+  weekly: Type.Array(Type.Object({ weekStart: Type.String(), posts: Type.Integer(), class: Type.Union([ClassName, Type.Null()]) })),
+});
+
+export type SummaryQuery = Static<typeof SummaryQuery>;
+export type TopicsQuery = Static<typeof TopicsQuery>;
+export type MembersQuery = Static<typeof MembersQuery>;
+export type TrajectoriesQuery = Static<typeof TrajectoriesQuery>;
+export type RangeQueryParams = Static<typeof MeQuery>;
+export type Range = Static<typeof Range>;
+export type EngagementCounts = Static<typeof EngagementCounts>;
+export type WeeklyRow = Static<typeof WeeklyRow>;
+export type TopContributor = Static<typeof TopContributor>;
+export type EngagementSummary = Static<typeof EngagementSummary>;
+export type TopicEngagementRow = Static<typeof TopicEngagementRow>;
+export type TopicsEngagement = Static<typeof TopicsEngagement>;
+export type MemberEngagementRow = Static<typeof MemberEngagementRow>;
+export type MembersEngagement = Static<typeof MembersEngagement>;
+export type Transition = Static<typeof Transition>;
+export type TrajectoryRow = Static<typeof TrajectoryRow>;
+export type Trajectories = Static<typeof Trajectories>;
+export type MyEngagement = Static<typeof MyEngagement>;
