@@ -22,6 +22,10 @@ export interface StoaEvents {
   'stoa-prompt-added': { prompt: Prompt };
   /** The practice problem's solution was marked (or cleared with null). */
   'stoa-solution-changed': { postId: string | null };
+  /** I flagged a post (the flag dialog). */
+  'stoa-post-flagged': { postId: string };
+  /** A moderator acted (queue, post, member): moderation counts (the nav badge) should be refetched. */
+  'stoa-moderation-changed': { communityId?: string };
 }
 
 export function emit<K extends keyof StoaEvents>(from: EventTarget, type: K, detail: StoaEvents[K]): void {
@@ -39,5 +43,7 @@ declare global {
     'stoa-post-changed': CustomEvent<StoaEvents['stoa-post-changed']>;
     'stoa-prompt-added': CustomEvent<StoaEvents['stoa-prompt-added']>;
     'stoa-solution-changed': CustomEvent<StoaEvents['stoa-solution-changed']>;
+    'stoa-post-flagged': CustomEvent<StoaEvents['stoa-post-flagged']>;
+    'stoa-moderation-changed': CustomEvent<StoaEvents['stoa-moderation-changed']>;
   }
 }

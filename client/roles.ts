@@ -21,3 +21,14 @@ export const canInvite = (roles: readonly Role[] | null, isAdmin: boolean) =>
 export const canInviteWithRoles = (roles: readonly Role[] | null, isAdmin: boolean) => isAdmin || !!roles?.includes('manager');
 export const canListMembers = (roles: readonly Role[] | null, isAdmin: boolean) => isAdmin || !!roles?.length;
 export const canSetRoles = (roles: readonly Role[] | null, isAdmin: boolean) => isAdmin || !!roles?.includes('manager');
+/** Moderators (and admins) remove/restore/approve posts, read the queue, suspend members, edit watched words. */
+export const canModerate = (roles: readonly Role[] | null, isAdmin: boolean) => isAdmin || !!roles?.includes('moderator');
+/** The audit log: moderators and managers. */
+export const canReadModerationLog = (roles: readonly Role[] | null, isAdmin: boolean) =>
+  isAdmin || !!roles?.some((r) => r === 'moderator' || r === 'manager');
+/** Community settings (watched words, thresholds): moderators and managers. */
+export const canEditModerationSettings = canReadModerationLog;
+/** The community's engagement dashboard: managers and admins (facilitators get their own topics' figures). */
+export const canSeeEngagement = (roles: readonly Role[] | null, isAdmin: boolean) => isAdmin || !!roles?.includes('manager');
+/** Removing a membership: managers and admins. */
+export const canRemoveMembers = canSetRoles;

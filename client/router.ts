@@ -10,6 +10,10 @@ export type Route =
   | { name: 'invite'; token: string }
   | { name: 'community'; slug: string }
   | { name: 'topic'; slug: string; topicId: string }
+  | { name: 'moderation'; slug: string }
+  | { name: 'moderation-log'; slug: string }
+  | { name: 'community-settings'; slug: string }
+  | { name: 'engagement'; slug: string; topicId: string | null }
   | { name: 'not-found'; path: string };
 
 type Params = Record<string, string>;
@@ -21,10 +25,22 @@ const ROUTES: Array<[pattern: string, build: (params: Params, query: URLSearchPa
   ['/invite/:token', (p) => ({ name: 'invite', token: p.token! })],
   ['/c/:slug', (p) => ({ name: 'community', slug: p.slug! })],
   ['/c/:slug/t/:topicId', (p) => ({ name: 'topic', slug: p.slug!, topicId: p.topicId! })],
+  ['/c/:slug/moderation', (p) => ({ name: 'moderation', slug: p.slug! })],
+  ['/c/:slug/moderation/log', (p) => ({ name: 'moderation-log', slug: p.slug! })],
+  ['/c/:slug/settings', (p) => ({ name: 'community-settings', slug: p.slug! })],
+  ['/c/:slug/engagement', (p, q) => ({ name: 'engagement', slug: p.slug!, topicId: q.get('topic') })],
 ];
 
 /** Routes that need a session; signed-out visitors are sent to /login?next=… */
-export const SIGNED_IN_ONLY: ReadonlySet<Route['name']> = new Set(['home', 'community', 'topic']);
+export const SIGNED_IN_ONLY: ReadonlySet<Route['name']> = new Set([
+  'home',
+  'community',
+  'topic',
+  'moderation',
+  'moderation-log',
+  'community-settings',
+  'engagement',
+]);
 /** Routes that make no sense when signed in; signed-in visitors are sent home. */
 export const SIGNED_OUT_ONLY: ReadonlySet<Route['name']> = new Set(['login', 'register']);
 
@@ -71,6 +87,12 @@ export const paths = {
   invite: (token: string) => `/invite/${encodeURIComponent(token)}`,
   community: (slug: string) => `/c/${encodeURIComponent(slug)}`,
   topic: (slug: string, topicId: string) => `/c/${encodeURIComponent(slug)}/t/${encodeURIComponent(topicId)}`,
+  moderation: (slug: string) => `/c/${encodeURIComponent(slug)}/moderation`,
+  moderationLog: (slug: string) => `/c/${encodeURIComponent(slug)}/moderation/log`,
+  communitySettings: (slug: string) => `/c/${encodeURIComponent(slug)}/settings`,
+  engagement: (slug: string) => `/c/${encodeURIComponent(slug)}/engagement`,
+  /** A facilitator's view of one topic's participation. */
+  topicEngagement: (slug: string, topicId: string) => `/c/${encodeURIComponent(slug)}/engagement?topic=${encodeURIComponent(topicId)}`,
 };
 
 function withQuery(path: string, query: Record<string, string | null | undefined>): string {

@@ -244,3 +244,62 @@ export const badges = css`
     color: #5c3d00;
   }
 `;
+
+/** Modal <dialog>s (flag, reason, suspend): readable at 360 px, with a visible backdrop. */
+export const dialogs = css`
+  dialog {
+    width: min(32rem, calc(100vw - 1.5rem));
+    max-height: calc(100vh - 2rem);
+    overflow: auto;
+    border: 1px solid var(--stoa-border, #c9ced6);
+    border-radius: 0.5rem;
+    padding: 1rem;
+    color: inherit;
+  }
+  dialog::backdrop {
+    background: rgba(20, 30, 45, 0.55);
+  }
+  dialog h2 {
+    font-size: 1.2rem;
+  }
+  dialog form {
+    max-width: none;
+  }
+  .dialog-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+  }
+  .error:empty {
+    display: none;
+  }
+`;
+
+/** Data tables that scroll sideways inside their own box on narrow screens instead of widening the page. */
+export const tables = css`
+  .scroll {
+    overflow-x: auto;
+    max-width: 100%;
+  }
+  table {
+    border-collapse: collapse;
+    font-size: 0.95rem;
+  }
+  caption {
+    text-align: left;
+    font-weight: 600;
+    padding: 0.25rem 0;
+  }
+  th,
+  td {
+    border-bottom: 1px solid #dde1e6;
+    padding: 0.35rem 0.5rem;
+    text-align: left;
+    vertical-align: top;
+  }
+  th.n,
+  td.n {
+    text-align: right;
+    font-variant-numeric: tabular-nums;
+  }
+`;

@@ -2,10 +2,19 @@
 // Tests or a future offline layer can provide a different object with the same shape.
 import { authApi } from './auth.js';
 import { communitiesApi } from './communities.js';
+import { engagementApi } from './engagement.js';
+import { moderationApi } from './moderation.js';
 import { postsApi } from './posts.js';
 import { topicsApi } from './topics.js';
 
-export const api = { auth: authApi, communities: communitiesApi, topics: topicsApi, posts: postsApi };
+export const api = {
+  auth: authApi,
+  communities: communitiesApi,
+  topics: topicsApi,
+  posts: postsApi,
+  moderation: moderationApi,
+  engagement: engagementApi,
+};
 export type Api = typeof api;
 
 export { ApiError, messageFor, fieldOf } from './errors.js';
@@ -13,3 +22,5 @@ export type { Me, MembershipSummary, User } from './auth.js';
 export type { Community, Member, Invite } from './communities.js';
 export type { Prompt, ReadPosition, TopicDetail, TopicKind, TopicListFilter, TopicStatus, TopicSummary } from './topics.js';
 export type { Post, Revision } from './posts.js';
+export type { FlagReason, LogEntry, ModerationCounts, ModerationQueue, QueueItem, WatchedWordRule } from './moderation.js';
+export type { EngagementClass, EngagementSummary, MembersEngagement, TopicsEngagement, Trajectories } from './engagement.js';

@@ -14,6 +14,7 @@ import './stoa-invite-page.js';
 import './stoa-communities-page.js';
 import './stoa-community-page.js';
 import './stoa-topic-page.js';
+import './stoa-community-tool-page.js';
 
 export class StoaApp extends LitElement {
   static override properties = {
@@ -22,6 +23,7 @@ export class StoaApp extends LitElement {
     announcement: { state: true },
     sessionError: { state: true },
     liveStatus: { state: true },
+    moderationRefresh: { state: true },
   };
 
   declare route: Route;
@@ -31,6 +33,8 @@ export class StoaApp extends LitElement {
   declare sessionError: unknown;
   /** The live connection's state, for the header ("live" / "reconnecting…"). */
   declare liveStatus: LiveStatus | null;
+  /** Bumped on stoa-moderation-changed: the header's moderation badge refetches its counts. */
+  declare moderationRefresh: number;
 
   private readonly apiProvider = new ContextProvider(this, { context: apiContext, initialValue: defaultApi });
   private readonly sessionProvider = new ContextProvider(this, { context: sessionContext });
@@ -46,6 +50,8 @@ export class StoaApp extends LitElement {
     this.announcement = '';
     this.sessionError = null;
     this.liveStatus = null;
+    this.moderationRefresh = 0;
+    this.addEventListener('stoa-moderation-changed', () => this.moderationRefresh++);
     this.addEventListener('click', this.onClick);
     this.addEventListener('stoa-navigate', (e) => this.navigate(e.detail.path, e.detail.replace));
     this.addEventListener('stoa-session-changed', (e) => void this.onSessionChanged(e.detail));
@@ -216,7 +222,8 @@ export class StoaApp extends LitElement {
   override render() {
     return html`
       <a class="skip-link" href="#main" @click=${this.skipToMain}>Skip to main content</a>
-      <stoa-header .me=${this.session.me} .membership=${this.currentMembership()} .liveStatus=${this.liveStatus}></stoa-header>
+      <stoa-header .me=${this.session.me} .membership=${this.currentMembership()} .liveStatus=${this.liveStatus}
+        .routeName=${this.route.name} .moderationRefresh=${this.moderationRefresh}></stoa-header>
       <main id="main" tabindex="-1">${this.session.status === 'loading' ? this.renderLoading() : this.renderPage(this.route)}</main>
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
     `;
@@ -244,6 +251,12 @@ export class StoaApp extends LitElement {
         return html`<stoa-community-page .slug=${route.slug}></stoa-community-page>`;
       case 'topic':
         return html`<stoa-topic-page .slug=${route.slug} .topicId=${route.topicId}></stoa-topic-page>`;
+      case 'moderation':
+      case 'moderation-log':
+      case 'community-settings':
+        return html`<stoa-community-tool-page .slug=${route.slug} .tool=${route.name} .topicId=${null}></stoa-community-tool-page>`;
+      case 'engagement':
+        return html`<stoa-community-tool-page .slug=${route.slug} .tool=${'engagement'} .topicId=${route.topicId}></stoa-community-tool-page>`;
       case 'not-found':
         return html`<h1>Page not found</h1>
           <p>There is nothing at this address. <a href=${paths.home()}>Go to your communities</a>.</p>`;

@@ -4,9 +4,10 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { Me, MembershipSummary } from '../api/index.js';
 import type { LiveStatus } from '../api/live-connection.js';
 import { emit } from '../events.js';
-import { paths } from '../router.js';
+import { paths, type Route } from '../router.js';
 import { base, forms } from '../styles.js';
 import { roleNames } from '../roles.js';
+import './stoa-community-nav.js';
 
 const LIVE_LABELS: Record<LiveStatus, string> = { live: 'live', reconnecting: 'reconnecting…', offline: 'offline' };
 
@@ -15,6 +16,8 @@ export class StoaHeader extends LitElement {
     me: { attribute: false },
     membership: { attribute: false },
     liveStatus: { attribute: false },
+    routeName: { attribute: false },
+    moderationRefresh: { attribute: false },
   };
 
   declare me: Me | null;
@@ -22,12 +25,18 @@ export class StoaHeader extends LitElement {
   declare membership: MembershipSummary | null;
   /** The live-update connection's state (null when there is none: signed out). */
   declare liveStatus: LiveStatus | null;
+  /** The current page, for the community nav's aria-current. */
+  declare routeName: Route['name'];
+  /** Bumped when a moderator acted in this tab: the moderation badge refetches. */
+  declare moderationRefresh: number;
 
   constructor() {
     super();
     this.me = null;
     this.membership = null;
     this.liveStatus = null;
+    this.routeName = 'home';
+    this.moderationRefresh = 0;
   }
 
   override render() {
@@ -61,7 +70,9 @@ export class StoaHeader extends LitElement {
               In <strong>${membership.name}</strong>: <span class="roles">${roleNames(membership.roles).join(', ')}</span>${membership.suspended
                 ? html` <span class="badge warn">suspended</span>`
                 : nothing}
-            </p>`
+            </p>
+            <stoa-community-nav .membership=${membership} .isAdmin=${me.isAdmin} .current=${this.routeName}
+              .refreshKey=${this.moderationRefresh}></stoa-community-nav>`
           : nothing}
       </header>
     `;

@@ -1,6 +1,9 @@
 // One reply: author, time, the content (stored HTML re-sanitised here with the shared markdown module),
 // the helpful button, and for my own posts edit (optimistic concurrency with `version`) and withdraw;
 // "mark as solution" on practice problems for their author and facilitators; a reply composer on demand.
+// Others' posts can be flagged (<stoa-flag-dialog>); moderators remove (with a reason, <stoa-reason-dialog>),
+// restore and approve. Moderated posts: others see a "Removed by a moderator" placeholder, the author sees
+// their text with the reason, moderators see the text marked removed; pending posts show "Pending approval".
 // Changes go up as stoa-post-changed / stoa-solution-changed; the topic page owns the post list.
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
@@ -11,8 +14,14 @@ import { emit } from '../events.js';
 import { formatDateTime } from '../format.js';
 import { base, forms, prose } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
+import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import { sanitizeHtml } from '../../shared/markdown.js';
 import './stoa-composer.js';
+import './stoa-flag-dialog.js';
+import './stoa-reason-dialog.js';
+
+/** The removal reason travels with the post for its author and moderators (server integration of issue 5). */
+type ModeratedPost = Post & { statusReason?: string | null };
 
 export class StoaPost extends LitElement {
   static override properties = {
@@ -21,6 +30,9 @@ export class StoaPost extends LitElement {
     inReplyTo: { attribute: false },
     replyDisabledReason: { attribute: false },
     canMarkSolution: { attribute: false },
+    canModerate: { attribute: false },
+    canFlag: { attribute: false },
+    dialog: { state: true },
     isSolution: { attribute: false },
     replyOpen: { attribute: false },
     editing: { state: true },
@@ -37,11 +49,17 @@ export class StoaPost extends LitElement {
   /** Why replying is not possible (topic closed, locked…), or null. */
   declare replyDisabledReason: string | null;
   declare canMarkSolution: boolean;
+  /** A moderator of the community (or admin): remove / restore / approve. */
+  declare canModerate: boolean;
+  /** May flag others' posts (a member who is not suspended). */
+  declare canFlag: boolean;
+  /** Which dialog has been rendered (rendered on first use: long topics have many posts). */
+  declare dialog: 'flag' | 'remove' | null;
   declare isSolution: boolean;
   /** The reply composer is open (the page opens it on load when a reply draft waits here). */
   declare replyOpen: boolean;
   declare editing: boolean;
-  declare busy: 'helpful' | 'edit' | 'withdraw' | 'solution' | null;
+  declare busy: 'helpful' | 'edit' | 'withdraw' | 'solution' | 'moderate' | null;
   declare error: unknown;
   /** After a 409 on edit: the version now on the server. */
   declare conflictVersion: number | null;
@@ -60,6 +78,9 @@ export class StoaPost extends LitElement {
     this.inReplyTo = null;
     this.replyDisabledReason = null;
     this.canMarkSolution = false;
+    this.canModerate = false;
+    this.canFlag = true;
+    this.dialog = null;
     this.isSolution = false;
     this.replyOpen = false;
     this.editing = false;
@@ -172,6 +193,44 @@ export class StoaPost extends LitElement {
     });
   }
 
+  private async openFlag(event: Event) {
+    const button = event.currentTarget as HTMLElement;
+    this.dialog = 'flag';
+    await this.updateComplete;
+    await this.renderRoot.querySelector('stoa-flag-dialog')?.open(button);
+  }
+
+  private async openRemove(event: Event) {
+    const button = event.currentTarget as HTMLElement;
+    this.dialog = 'remove';
+    await this.updateComplete;
+    const postId = this.post.id;
+    await this.renderRoot.querySelector('stoa-reason-dialog')?.open(async ({ reason }) => {
+      const result = await this.apiClient.moderation.remove(postId, reason);
+      emit(this, 'stoa-post-changed', { id: postId, status: result.status, statusReason: result.statusReason } as Partial<ModeratedPost> & { id: string });
+      emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
+      emit(this, 'stoa-announce', { message: 'The post is removed. Its author sees your reason.' });
+    }, button);
+  }
+
+  private restore() {
+    return this.run('moderate', async () => {
+      const result = await this.apiClient.moderation.restore(this.post.id);
+      emit(this, 'stoa-post-changed', { id: result.id, status: result.status, statusReason: result.statusReason } as Partial<ModeratedPost> & { id: string });
+      emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
+      emit(this, 'stoa-announce', { message: 'The post is restored.' });
+    });
+  }
+
+  private approve() {
+    return this.run('moderate', async () => {
+      const result = await this.apiClient.moderation.approve(this.post.id);
+      emit(this, 'stoa-post-changed', { id: result.id, status: result.status });
+      emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
+      emit(this, 'stoa-announce', { message: 'The post is approved and visible to everyone.' });
+    });
+  }
+
   override render() {
     const p = this.post;
     const headingId = `post-h-${p.id}`;
@@ -182,7 +241,9 @@ export class StoaPost extends LitElement {
         <time datetime=${p.createdAt}>${formatDateTime(p.createdAt)}</time>
         ${p.editedAt ? html`<span class="muted">· edited</span>` : nothing}
         ${this.isSolution ? html`<span class="badge solution-badge">Solution</span>` : nothing}
-        ${p.status === 'pending' || p.status === 'hidden' ? html`<span class="badge">${p.status === 'pending' ? 'awaiting review' : 'hidden'}</span>` : nothing}
+        ${p.status === 'pending' ? html`<span class="badge pending">Pending approval</span>` : nothing}
+        ${p.status === 'hidden' && p.bodyHtml ? html`<span class="badge pending">Hidden for review</span>` : nothing}
+        ${p.status === 'removed' && p.bodyHtml ? html`<span class="badge removed">Removed</span>` : nothing}
       </header>
       ${this.inReplyTo ? html`<p class="in-reply muted">in reply to ${this.inReplyTo}</p>` : nothing}
       ${this.renderBody()}
@@ -194,6 +255,12 @@ export class StoaPost extends LitElement {
       ${this.replyOpen && published
         ? html`<stoa-composer .topicId=${p.topicId} .promptId=${p.promptId} .parentId=${p.id} .label=${`Your reply to ${p.author.displayName}`}
             .disabledReason=${this.replyDisabledReason}></stoa-composer>`
+        : nothing}
+      ${this.dialog === 'flag' ? html`<stoa-flag-dialog .postId=${p.id} .authorName=${p.author.displayName}></stoa-flag-dialog>` : nothing}
+      ${this.dialog === 'remove'
+        ? html`<stoa-reason-dialog .heading=${`Remove ${p.author.displayName}’s post`} .label=${'Reason for removal'}
+            .hint=${'The author sees this reason; others see “Removed by a moderator”. You can restore the post later.'}
+            .confirmLabel=${'Remove post'} .maxLength=${MODERATION_LIMITS.reasonMax}></stoa-reason-dialog>`
         : nothing}
     </article>`;
   }
@@ -209,7 +276,9 @@ export class StoaPost extends LitElement {
     const p = this.post;
     if (p.status === 'withdrawn' && !p.bodyHtml) return html`<p class="placeholder muted">Withdrawn by author.</p>`;
     if (p.status === 'removed' && !p.bodyHtml) return html`<p class="placeholder muted">Removed by a moderator.</p>`;
+    if (p.status === 'hidden' && !p.bodyHtml) return html`<p class="placeholder muted">Hidden while a moderator reviews it.</p>`;
     const content = html`${p.status === 'withdrawn' ? html`<p class="placeholder muted">Withdrawn by author (only you and moderators see the text).</p>` : nothing}
+      ${this.renderModerationNote()}
       <div class="prose">${unsafeHTML(this.safeHtml)}</div>`;
     if (!this.editing) return content;
     // While editing, the current text stays visible above the edit box (it may change under a conflict).
@@ -224,6 +293,26 @@ export class StoaPost extends LitElement {
           <button type="button" class="secondary" @click=${() => ((this.editing = false), (this.error = null), (this.conflictVersion = null))}>Cancel</button>
         </div>
       </form>`;
+  }
+
+  /** What the author / a moderator is told about a moderated post whose text they still see. */
+  private renderModerationNote() {
+    const p = this.post as ModeratedPost;
+    const reason = p.statusReason ? html` Reason: <q>${p.statusReason}</q>` : nothing;
+    if (p.status === 'removed') {
+      return html`<p class="moderation-note" role="note">
+        ${this.mine ? 'A moderator removed your post: others see “Removed by a moderator”.' : 'Removed by a moderator: only moderators and the author see the text.'}${reason}
+      </p>`;
+    }
+    if (p.status === 'pending') {
+      return html`<p class="moderation-note" role="note">
+        ${this.mine ? 'Pending approval: a moderator will review your post before others see it.' : 'Held for approval: only moderators and the author see it.'}
+      </p>`;
+    }
+    if (p.status === 'hidden') {
+      return html`<p class="moderation-note" role="note">Hidden after several flags, until a moderator reviews it.</p>`;
+    }
+    return nothing;
   }
 
   private renderActions(published: boolean) {
@@ -249,6 +338,18 @@ export class StoaPost extends LitElement {
       ${this.canMarkSolution && published
         ? html`<button type="button" class="secondary small" aria-pressed=${this.isSolution ? 'true' : 'false'} ?disabled=${this.busy === 'solution'}
             @click=${this.markSolution}>${this.isSolution ? 'Unmark solution' : 'Mark as solution'}</button>`
+        : nothing}
+      ${!this.mine && this.canFlag && (published || p.status === 'hidden')
+        ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${this.openFlag}>Flag</button>`
+        : nothing}
+      ${this.canModerate && p.status === 'pending'
+        ? html`<button type="button" class="secondary small" ?disabled=${this.busy === 'moderate'} @click=${this.approve}>Approve</button>`
+        : nothing}
+      ${this.canModerate && (published || p.status === 'pending' || p.status === 'hidden')
+        ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${this.openRemove}>Remove</button>`
+        : nothing}
+      ${this.canModerate && p.status === 'removed'
+        ? html`<button type="button" class="secondary small" ?disabled=${this.busy === 'moderate'} @click=${this.restore}>Restore</button>`
         : nothing}
     </div>`;
   }
@@ -330,6 +431,19 @@ export class StoaPost extends LitElement {
       }
       .solution-badge {
         color: #1d6b35;
+      }
+      .badge.pending {
+        color: #7a4d00;
+      }
+      .badge.removed {
+        color: var(--stoa-danger, #b3261e);
+      }
+      .moderation-note {
+        background: #fff4d6;
+        border-left: 4px solid #a36b00;
+        padding: 0.35rem 0.65rem;
+        margin: 0 0 0.5rem;
+        font-size: 0.95rem;
       }
       stoa-composer {
         margin-top: 0.5rem;

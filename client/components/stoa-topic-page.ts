@@ -21,6 +21,7 @@ import { parentsWithDrafts } from '../drafts.js';
 import { emit } from '../events.js';
 import { formatDateTime, plural } from '../format.js';
 import { paths } from '../router.js';
+import { canModerate, canSeeEngagement } from '../roles.js';
 import { badges, base, forms, prose } from '../styles.js';
 import { buildThreads, rootKey, type ThreadNode, type Threads } from '../thread.js';
 import { sanitizeHtml } from '../../shared/markdown.js';
@@ -44,6 +45,8 @@ export class StoaTopicPage extends LitElement {
     showPromptForm: { state: true },
     newBelow: { state: true },
     liveNotice: { state: true },
+    topicModBusy: { state: true },
+    topicModError: { state: true },
   };
 
   declare slug: string;
@@ -60,6 +63,9 @@ export class StoaTopicPage extends LitElement {
   declare newBelow: string[];
   /** Why live updates stopped for this topic (access revoked…), or ''. */
   declare liveNotice: string;
+  /** A lock/close/pin request in flight, and its refusal. */
+  declare topicModBusy: boolean;
+  declare topicModError: unknown;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
@@ -119,6 +125,8 @@ export class StoaTopicPage extends LitElement {
     this.showPromptForm = false;
     this.newBelow = [];
     this.liveNotice = '';
+    this.topicModBusy = false;
+    this.topicModError = null;
     this.addEventListener('stoa-post-created', (e) => this.onPostCreated(e.detail.post));
     this.addEventListener('stoa-post-changed', (e) => this.onPostChanged(e.detail));
     this.addEventListener('stoa-prompt-added', (e) => this.onPromptAdded(e.detail.prompt));
@@ -502,6 +510,53 @@ export class StoaTopicPage extends LitElement {
     return out;
   }
 
+  private membershipOf(d: TopicDetail) {
+    return this.session.value?.me?.memberships.find((m) => m.communityId === d.communityId) ?? null;
+  }
+
+  /** A moderator of the community (post removal, approval): not the topic's `can.moderate`, which facilitators have too. */
+  private isCommunityModerator(d: TopicDetail) {
+    return canModerate(this.membershipOf(d)?.roles ?? null, this.session.value?.me?.isAdmin ?? false);
+  }
+
+  /** Lock / close / pin (the topic's facilitators and moderators): PATCH /api/topics/:id/moderation, then refetch. */
+  private async moderateTopic(change: { locked?: boolean; closed?: boolean; pinned?: boolean }, message: string) {
+    const d = this.detail;
+    if (!d || this.topicModBusy) return;
+    this.topicModBusy = true;
+    this.topicModError = null;
+    try {
+      await this.apiClient.moderation.moderateTopic(d.id, change);
+      const fresh = await this.apiClient.topics.get(d.id);
+      if (this.detail?.id === d.id) this.detail = { ...fresh, myReadPosition: this.detail.myReadPosition };
+      emit(this, 'stoa-announce', { message });
+    } catch (error) {
+      this.topicModError = error;
+    } finally {
+      this.topicModBusy = false;
+    }
+  }
+
+  private renderTopicModeration(d: TopicDetail) {
+    // The topic's participation figures: its facilitators and the community's managers (the server decides).
+    const participation =
+      d.facilitators.some((f) => f.id === this.myUserId) || canSeeEngagement(this.membershipOf(d)?.roles ?? null, this.session.value?.me?.isAdmin ?? false);
+    if (!d.can.moderate && !participation) return nothing;
+    const closed = d.status === 'closed';
+    const link = participation ? html`<a class="participation" href=${paths.topicEngagement(this.slug, d.id)}>Participation</a>` : nothing;
+    if (!d.can.moderate) return html`<div class="topic-moderation">${link}</div>`;
+    return html`<div class="topic-moderation" role="group" aria-label="Topic moderation">
+      <button type="button" class="secondary small" aria-pressed=${d.locked ? 'true' : 'false'} ?disabled=${this.topicModBusy}
+        @click=${() => this.moderateTopic({ locked: !d.locked }, d.locked ? 'The topic is unlocked.' : 'The topic is locked: no new replies.')}>${d.locked ? 'Unlock' : 'Lock'}</button>
+      <button type="button" class="secondary small" aria-pressed=${closed ? 'true' : 'false'} ?disabled=${this.topicModBusy}
+        @click=${() => this.moderateTopic({ closed: !closed }, closed ? 'The topic is reopened.' : 'The topic is closed.')}>${closed ? 'Reopen' : 'Close'}</button>
+      <button type="button" class="secondary small" aria-pressed=${d.pinned ? 'true' : 'false'} ?disabled=${this.topicModBusy}
+        @click=${() => this.moderateTopic({ pinned: !d.pinned }, d.pinned ? 'The topic is unpinned.' : 'The topic is pinned.')}>${d.pinned ? 'Unpin' : 'Pin'}</button>
+      ${link}
+      <p class="error" role="alert">${this.topicModError ? messageFor(this.topicModError) : ''}</p>
+    </div>`;
+  }
+
   /** Why nobody can reply here right now, in words; null when replying is possible. */
   private replyBlockedReason(d: TopicDetail): string | null {
     const membership = this.session.value?.me?.memberships.find((m) => m.communityId === d.communityId);
@@ -547,6 +602,7 @@ export class StoaTopicPage extends LitElement {
       <p class="muted small">
         ${isCpd ? html`Facilitated by ${d.facilitators.map((f) => f.displayName).join(', ')}` : html`Asked by ${d.author.displayName}`}
       </p>
+      ${this.renderTopicModeration(d)}
       ${unread
         ? html`<p class="unread-link"><a href="#" @click=${this.jumpToFirstUnread}>Jump to first unread</a>
             <span class="muted">(${d.unreadCount} unread)</span></p>`
@@ -626,7 +682,8 @@ export class StoaTopicPage extends LitElement {
 
   private renderPost(post: Post, inReplyTo: string | null, blocked: string | null, d: TopicDetail) {
     return html`<stoa-post .post=${post} .myUserId=${this.myUserId} .inReplyTo=${inReplyTo} .replyDisabledReason=${blocked}
-      .canMarkSolution=${d.can.markSolution} .isSolution=${post.id === d.solutionPostId} .replyOpen=${this.draftParents.has(post.id)}></stoa-post>`;
+      .canMarkSolution=${d.can.markSolution} .canModerate=${this.isCommunityModerator(d)} .canFlag=${!this.membershipOf(d)?.suspended}
+      .isSolution=${post.id === d.solutionPostId} .replyOpen=${this.draftParents.has(post.id)}></stoa-post>`;
   }
 
   private renderPaging(d: TopicDetail) {
@@ -727,6 +784,31 @@ export class StoaTopicPage extends LitElement {
       }
       .paging {
         margin-top: 1.5rem;
+      }
+      .topic-moderation {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+        margin: 0.5rem 0;
+      }
+      .topic-moderation .error {
+        flex-basis: 100%;
+      }
+      .topic-moderation .error:empty {
+        display: none;
+      }
+      .participation {
+        padding: 0.6rem 0.25rem;
+      }
+      button.small {
+        min-height: 2.75rem;
+        padding: 0.25rem 0.7rem;
+        font-size: 0.9rem;
+        border-width: 1px;
+      }
+      button[aria-pressed='true'] {
+        background: #e3eefb;
       }
       .paging-sentinel {
         height: 1px;

@@ -1,0 +1,175 @@
+// The community's navigation under the header: Topics, and by role Moderation (with the count of flagged
+// and held posts), the audit log, Settings and Engagement. The badge is fetched from
+// GET …/moderation/counts, refetched when a post event arrives on the community's live channel, when a
+// moderator acts in this tab (`refreshKey` changes) and every two minutes as a fallback.
+import { LitElement, css, html, nothing } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import type { Api, MembershipSummary, ModerationCounts } from '../api/index.js';
+import type { LiveConnection } from '../api/live-connection.js';
+import { apiContext, liveContext } from '../context.js';
+import { paths, type Route } from '../router.js';
+import { canEditModerationSettings, canModerate, canReadModerationLog, canSeeEngagement } from '../roles.js';
+import { base } from '../styles.js';
+
+const POLL_MS = 120_000;
+/** Post events come in bursts (a busy topic): one counts request per burst. */
+const DEBOUNCE_MS = 1_500;
+
+export class StoaCommunityNav extends LitElement {
+  static override properties = {
+    membership: { attribute: false },
+    isAdmin: { attribute: false },
+    current: { attribute: false },
+    refreshKey: { attribute: false },
+    counts: { state: true },
+  };
+
+  declare membership: MembershipSummary;
+  declare isAdmin: boolean;
+  /** The route being shown, to mark the current link (aria-current). */
+  declare current: Route['name'];
+  /** Bumped by the app when a moderator acted in this tab. */
+  declare refreshKey: number;
+  declare counts: ModerationCounts | null;
+
+  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
+  private subscription: { connection: LiveConnection; communityId: string; stop: () => void } | null = null;
+  private poll: ReturnType<typeof setInterval> | null = null;
+  private debounce: ReturnType<typeof setTimeout> | null = null;
+  private loadedFor = '';
+
+  constructor() {
+    super();
+    this.isAdmin = false;
+    this.current = 'community';
+    this.refreshKey = 0;
+    this.counts = null;
+  }
+
+  private get moderates() {
+    return canModerate(this.membership?.roles ?? null, this.isAdmin);
+  }
+
+  override willUpdate(changed: Map<string, unknown>) {
+    const communityId = this.moderates ? this.membership.communityId : '';
+    if (communityId !== this.loadedFor || changed.has('refreshKey')) {
+      if (communityId !== this.loadedFor) this.counts = null;
+      this.loadedFor = communityId;
+      if (communityId) void this.loadCounts();
+    }
+    this.syncLive(communityId);
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    this.poll = setInterval(() => this.loadedFor && void this.loadCounts(), POLL_MS);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    if (this.poll) clearInterval(this.poll);
+    if (this.debounce) clearTimeout(this.debounce);
+    this.subscription?.stop();
+    this.subscription = null;
+    this.loadedFor = '';
+  }
+
+  private syncLive(communityId: string) {
+    const connection = this.isConnected && communityId ? (this.live.value ?? null) : null;
+    const sub = this.subscription;
+    if (sub && sub.connection === connection && sub.communityId === communityId) return;
+    sub?.stop();
+    this.subscription = null;
+    if (!connection) return;
+    const stop = connection.subscribe(`community:${communityId}`, {
+      onEvent: (event) => {
+        if (!event.name.startsWith('post.')) return;
+        if (this.debounce) clearTimeout(this.debounce);
+        this.debounce = setTimeout(() => void this.loadCounts(), DEBOUNCE_MS);
+      },
+      onResync: () => void this.loadCounts(),
+    });
+    this.subscription = { connection, communityId, stop };
+  }
+
+  private async loadCounts() {
+    const communityId = this.loadedFor;
+    if (!communityId) return;
+    try {
+      const counts = await (this.api.value as Api).moderation.counts(communityId);
+      if (communityId === this.loadedFor) this.counts = counts;
+    } catch {
+      // The badge is a hint; the queue page itself reports errors.
+    }
+  }
+
+  override render() {
+    const m = this.membership;
+    if (!m) return nothing;
+    const roles = m.roles;
+    const link = (route: Route['name'], href: string, label: unknown) =>
+      html`<a href=${href} aria-current=${this.current === route ? 'page' : 'false'}>${label}</a>`;
+    const total = this.counts?.total ?? 0;
+    return html`<nav aria-label=${`${m.name}`}>
+      ${link('community', paths.community(m.slug), 'Topics')}
+      ${this.moderates
+        ? link(
+            'moderation',
+            paths.moderation(m.slug),
+            html`Moderation${total > 0
+              ? html` <span class="count" aria-label=${`${total} to review`}>${total}</span>`
+              : nothing}`,
+          )
+        : nothing}
+      ${canReadModerationLog(roles, this.isAdmin) ? link('moderation-log', paths.moderationLog(m.slug), 'Audit log') : nothing}
+      ${canEditModerationSettings(roles, this.isAdmin) ? link('community-settings', paths.communitySettings(m.slug), 'Settings') : nothing}
+      ${canSeeEngagement(roles, this.isAdmin) ? link('engagement', paths.engagement(m.slug), 'Engagement') : nothing}
+    </nav>`;
+  }
+
+  static override styles = [
+    base,
+    css`
+      :host {
+        display: block;
+      }
+      nav {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0 1.1rem;
+      }
+      a {
+        color: #fff;
+        padding: 0.55rem 0;
+        display: inline-flex;
+        align-items: center;
+        gap: 0.3rem;
+      }
+      :focus-visible {
+        outline-color: #ffd166;
+      }
+      a[aria-current='page'] {
+        font-weight: 700;
+        text-decoration-thickness: 3px;
+      }
+      .count {
+        background: #ffd166;
+        color: #1b1b1b;
+        border-radius: 999px;
+        padding: 0 0.45rem;
+        font-size: 0.8rem;
+        font-weight: 700;
+        line-height: 1.4;
+      }
+    `,
+  ];
+}
+
+customElements.define('stoa-community-nav', StoaCommunityNav);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-community-nav': StoaCommunityNav;
+  }
+}
