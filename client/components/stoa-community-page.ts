@@ -8,7 +8,7 @@ import { ApiError, messageFor, type Api, type Community } from '../api/index.js'
 import { apiContext, sessionContext } from '../context.js';
 import { emit } from '../events.js';
 import { paths } from '../router.js';
-import { canInvite, canInviteWithRoles, canListMembers, canSetRoles, roleNames } from '../roles.js';
+import { canInvite, canInviteWithRoles, canListMembers, canModerate, canRemoveMembers, canSetRoles, roleNames } from '../roles.js';
 import { base, forms } from '../styles.js';
 import './stoa-invite-form.js';
 import './stoa-member-list.js';
@@ -99,7 +99,8 @@ export class StoaCommunityPage extends LitElement {
       ${canListMembers(roles, isAdmin)
         ? html`<section aria-labelledby="members-h">
             <h2 id="members-h">Members</h2>
-            <stoa-member-list .communityId=${c.id} .canEditRoles=${canSetRoles(roles, isAdmin)} .myUserId=${me?.id ?? ''}></stoa-member-list>
+            <stoa-member-list .communityId=${c.id} .canEditRoles=${canSetRoles(roles, isAdmin)} .myUserId=${me?.id ?? ''}
+              .canSuspend=${canModerate(roles, isAdmin)} .canRemove=${canRemoveMembers(roles, isAdmin)}></stoa-member-list>
           </section>`
         : nothing}
     `;

@@ -1,37 +1,43 @@
-// <stoa-community-settings community-id="…">: moderation settings (auto-hide threshold, new-member
-// pre-moderation) and the watched-words list (block or hold, matched on whole words, ignoring case and
-// character width).
-import { LitElement, css, html } from 'lit';
+// Community moderation settings (moderators, managers): the auto-hide threshold, pre-moderation of new
+// members' first posts, and the watched-words list (a phrase and what it does: block the post with a
+// message naming the rule, or hold it for approval). Each form saves on its own, with its own messages.
+import { LitElement, css, html, nothing } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { messageFor, type Api, type WatchedWordRule } from '../api/index.js';
+import { apiContext } from '../context.js';
+import { emit } from '../events.js';
+import { focusErrorPath, invalidIf, invalidIfPath } from '../form-helpers.js';
+import { base, forms } from '../styles.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
-import { api } from './moderation-api.js';
 
-interface Word {
-  phrase: string;
-  action: 'block' | 'hold';
-}
+type Saving = 'settings' | 'words' | null;
 
 export class StoaCommunitySettings extends LitElement {
   static override properties = {
-    communityId: { type: String, attribute: 'community-id' },
+    communityId: { attribute: false },
     threshold: { state: true },
     premod: { state: true },
     words: { state: true },
-    message: { state: true },
-    error: { state: true },
-    busy: { state: true },
+    loadError: { state: true },
+    saving: { state: true },
+    settingsError: { state: true },
+    wordsError: { state: true },
+    settingsStatus: { state: true },
+    wordsStatus: { state: true },
   };
-  static override styles = css`
-    section { margin-bottom: 1.5rem; }
-    .error { color: #a00; }
-    .row { display: flex; gap: 0.5rem; margin: 0.25rem 0; }
-  `;
+
   declare communityId: string;
   declare threshold: number;
   declare premod: number;
-  declare words: Word[];
-  declare message: string;
-  declare error: string;
-  declare busy: boolean;
+  declare words: WatchedWordRule[];
+  declare loadError: unknown;
+  declare saving: Saving;
+  declare settingsError: unknown;
+  declare wordsError: unknown;
+  declare settingsStatus: string;
+  declare wordsStatus: string;
+
+  private readonly api = new ContextConsumer(this, { context: apiContext });
 
   constructor() {
     super();
@@ -39,9 +45,14 @@ export class StoaCommunitySettings extends LitElement {
     this.threshold = 3;
     this.premod = 0;
     this.words = [];
-    this.message = '';
-    this.error = '';
-    this.busy = false;
+    this.loadError = null;
+    this.saving = null;
+    this.settingsError = this.wordsError = null;
+    this.settingsStatus = this.wordsStatus = '';
+  }
+
+  private get apiClient() {
+    return this.api.value as Api;
   }
 
   override willUpdate(changed: Map<string, unknown>) {
@@ -50,74 +61,199 @@ export class StoaCommunitySettings extends LitElement {
 
   async load() {
     try {
-      const s = await api<{ autoHideThreshold: number; premodNewMemberPosts: number }>('GET', `/api/communities/${this.communityId}/settings`);
-      this.threshold = s.autoHideThreshold;
-      this.premod = s.premodNewMemberPosts;
-      this.words = (await api<{ words: Word[] }>('GET', `/api/communities/${this.communityId}/watched-words`)).words;
-    } catch (err) {
-      this.error = (err as Error).message;
+      const [settings, words] = await Promise.all([
+        this.apiClient.moderation.settings(this.communityId),
+        this.apiClient.moderation.watchedWords(this.communityId),
+      ]);
+      this.threshold = settings.autoHideThreshold;
+      this.premod = settings.premodNewMemberPosts;
+      this.words = words.words;
+      this.loadError = null;
+    } catch (error) {
+      this.loadError = error;
     }
   }
 
-  private async save(what: 'settings' | 'words') {
-    if (this.busy) return;
-    this.busy = true;
-    this.error = '';
-    this.message = '';
+  private async saveSettings(event: SubmitEvent) {
+    event.preventDefault();
+    if (this.saving) return;
+    const data = new FormData(event.target as HTMLFormElement);
+    this.saving = 'settings';
+    this.settingsError = null;
+    this.settingsStatus = '';
     try {
-      if (what === 'settings') {
-        await api('PATCH', `/api/communities/${this.communityId}/settings`, { autoHideThreshold: this.threshold, premodNewMemberPosts: this.premod });
-      } else {
-        const words = this.words.filter((w) => w.phrase.trim() !== '');
-        this.words = (await api<{ words: Word[] }>('PUT', `/api/communities/${this.communityId}/watched-words`, { words })).words;
-      }
-      this.message = 'Saved.';
-    } catch (err) {
-      this.error = (err as Error).message;
+      const saved = await this.apiClient.moderation.updateSettings(this.communityId, {
+        autoHideThreshold: Number(data.get('autoHideThreshold')),
+        premodNewMemberPosts: Number(data.get('premodNewMemberPosts')),
+      });
+      this.threshold = saved.autoHideThreshold;
+      this.premod = saved.premodNewMemberPosts;
+      this.settingsStatus = 'Settings saved.';
+      emit(this, 'stoa-announce', { message: 'Settings saved.' });
+    } catch (error) {
+      this.settingsError = error;
+      await this.updateComplete;
+      focusErrorPath(this.renderRoot.querySelector('form.settings')!, error);
     } finally {
-      this.busy = false;
+      this.saving = null;
     }
   }
 
-  private setWord(i: number, patch: Partial<Word>) {
+  private async saveWords(event: SubmitEvent) {
+    event.preventDefault();
+    if (this.saving) return;
+    this.saving = 'words';
+    this.wordsError = null;
+    this.wordsStatus = '';
+    try {
+      // Empty rows are left out rather than refused.
+      const words = this.words.map((w) => ({ ...w, phrase: w.phrase.trim() })).filter((w) => w.phrase !== '');
+      this.words = (await this.apiClient.moderation.setWatchedWords(this.communityId, words)).words;
+      this.wordsStatus = `Watched words saved (${this.words.length}).`;
+      emit(this, 'stoa-announce', { message: this.wordsStatus });
+    } catch (error) {
+      this.wordsError = error;
+      await this.updateComplete;
+      focusErrorPath(this.renderRoot.querySelector('form.words')!, error);
+    } finally {
+      this.saving = null;
+    }
+  }
+
+  private setWord(i: number, patch: Partial<WatchedWordRule>) {
     this.words = this.words.map((w, j) => (j === i ? { ...w, ...patch } : w));
   }
 
+  private async addWord() {
+    this.words = [...this.words, { phrase: '', action: 'hold' }];
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLInputElement>(`[name="words.${this.words.length - 1}.phrase"]`)?.focus();
+  }
+
+  private async removeWord(i: number) {
+    this.words = this.words.filter((_, j) => j !== i);
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('button.add')?.focus();
+  }
+
   override render() {
+    if (this.loadError) {
+      return html`<p class="error" role="alert">${messageFor(this.loadError)}</p>
+        <button type="button" @click=${() => this.load()}>Try again</button>`;
+    }
     const L = MODERATION_LIMITS;
     return html`
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
-      ${this.message ? html`<p role="status">${this.message}</p>` : ''}
-      <section>
-        <h2>Moderation settings</h2>
-        <label>Hide a post for review when this many members flag it
-          <input type="number" min=${L.autoHideThresholdMin} max=${L.autoHideThresholdMax} .value=${String(this.threshold)}
-            @input=${(e: Event) => (this.threshold = Number((e.target as HTMLInputElement).value))} />
-        </label><br />
-        <label>Hold a new member's first posts for approval (0: off)
-          <input type="number" min=${L.premodNewMemberPostsMin} max=${L.premodNewMemberPostsMax} .value=${String(this.premod)}
-            @input=${(e: Event) => (this.premod = Number((e.target as HTMLInputElement).value))} />
-        </label><br />
-        <button ?disabled=${this.busy} @click=${() => this.save('settings')}>Save settings</button>
+      <section aria-labelledby="settings-h">
+        <h2 id="settings-h">Moderation settings</h2>
+        <form class="settings" @submit=${this.saveSettings}>
+          <div class="field">
+            <label for="threshold">Hide a post for review when this many members flag it</label>
+            <input id="threshold" name="autoHideThreshold" type="number" required min=${L.autoHideThresholdMin} max=${L.autoHideThresholdMax}
+              .value=${String(this.threshold)} aria-invalid=${invalidIf(this.settingsError, 'autoHideThreshold')} />
+          </div>
+          <div class="field">
+            <label for="premod">Hold a new member’s first posts for approval</label>
+            <input id="premod" name="premodNewMemberPosts" type="number" required min=${L.premodNewMemberPostsMin} max=${L.premodNewMemberPostsMax}
+              .value=${String(this.premod)} aria-describedby="premod-hint" aria-invalid=${invalidIf(this.settingsError, 'premodNewMemberPosts')} />
+            <span class="hint" id="premod-hint">How many posts; 0 turns pre-moderation off.</span>
+          </div>
+          <p class="error" role="alert">${this.settingsError ? messageFor(this.settingsError) : ''}</p>
+          <p class="status" role="status">${this.settingsStatus}</p>
+          <div><button type="submit" ?disabled=${this.saving === 'settings'}>${this.saving === 'settings' ? 'Saving…' : 'Save settings'}</button></div>
+        </form>
       </section>
-      <section>
-        <h2>Watched words</h2>
-        <p>Whole words or phrases, ignoring case and character width. <em>Block</em> refuses the post and names the rule;
-          <em>Hold</em> sends it to the review queue.</p>
-        ${this.words.map(
-          (w, i) => html`<div class="row">
-            <input aria-label="Phrase" maxlength=${L.watchedWordPhraseMax} .value=${w.phrase} @input=${(e: Event) => this.setWord(i, { phrase: (e.target as HTMLInputElement).value })} />
-            <select aria-label="Action" @change=${(e: Event) => this.setWord(i, { action: (e.target as HTMLSelectElement).value as Word['action'] })}>
-              <option value="block" ?selected=${w.action === 'block'}>Block</option>
-              <option value="hold" ?selected=${w.action === 'hold'}>Hold for approval</option>
-            </select>
-            <button @click=${() => (this.words = this.words.filter((_, j) => j !== i))}>Remove</button>
-          </div>`,
-        )}
-        <button ?disabled=${this.words.length >= L.watchedWordsMax} @click=${() => (this.words = [...this.words, { phrase: '', action: 'hold' }])}>Add phrase</button>
-        <button ?disabled=${this.busy} @click=${() => this.save('words')}>Save watched words</button>
+      <section aria-labelledby="words-h">
+        <h2 id="words-h">Watched words</h2>
+        <p class="muted" id="words-hint">
+          Whole words or phrases, matched ignoring case and character width. <strong>Block</strong> refuses the post and tells the
+          author which rule it broke; <strong>Hold</strong> sends it to the review queue for approval.
+        </p>
+        <form class="words" @submit=${this.saveWords} aria-describedby="words-hint">
+          ${this.words.length === 0 ? html`<p class="muted">No watched words yet.</p>` : nothing}
+          <ol class="rows">
+            ${this.words.map(
+              (w, i) => html`<li>
+                <fieldset>
+                  <legend class="visually-hidden">Watched word ${i + 1}</legend>
+                  <div class="field phrase">
+                    <label for=${`phrase-${i}`}>Phrase ${i + 1}</label>
+                    <input id=${`phrase-${i}`} name=${`words.${i}.phrase`} type="text" maxlength=${L.watchedWordPhraseMax} .value=${w.phrase}
+                      aria-invalid=${invalidIfPath(this.wordsError, `words.${i}.phrase`)}
+                      @input=${(e: Event) => this.setWord(i, { phrase: (e.target as HTMLInputElement).value })} />
+                  </div>
+                  <div class="field">
+                    <label for=${`action-${i}`}>What it does</label>
+                    <select id=${`action-${i}`} name=${`words.${i}.action`}
+                      @change=${(e: Event) => this.setWord(i, { action: (e.target as HTMLSelectElement).value as WatchedWordRule['action'] })}>
+                      <option value="block" ?selected=${w.action === 'block'}>Block the post</option>
+                      <option value="hold" ?selected=${w.action === 'hold'}>Hold for approval</option>
+                    </select>
+                  </div>
+                  <button type="button" class="secondary remove" @click=${() => this.removeWord(i)}>Remove<span class="visually-hidden"> phrase ${i + 1}</span></button>
+                </fieldset>
+              </li>`,
+            )}
+          </ol>
+          <p class="error" role="alert">X</p>
+          <p class="status" role="status">${this.wordsStatus}</p>
+          <div class="buttons">
+            <button type="button" class="secondary add" ?disabled=${this.words.length >= L.watchedWordsMax} @click=${this.addWord}>Add a phrase</button>
+            <button type="submit" ?disabled=${this.saving === 'words'}>${this.saving === 'words' ? 'Saving…' : 'Save watched words'}</button>
+          </div>
+        </form>
       </section>
     `;
   }
+
+  static override styles = [
+    base,
+    forms,
+    css`
+      :host {
+        display: block;
+      }
+      section {
+        margin-top: 1.5rem;
+      }
+      form.words {
+        max-width: 40rem;
+      }
+      .rows {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+        display: grid;
+        gap: 0.5rem;
+      }
+      .rows fieldset {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem 0.75rem;
+        align-items: end;
+      }
+      .rows .phrase {
+        flex: 2 1 12rem;
+      }
+      .rows .field {
+        flex: 1 1 10rem;
+      }
+      .buttons {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+      }
+      .error:empty,
+      .status:empty {
+        display: none;
+      }
+    `,
+  ];
 }
+
 customElements.define('stoa-community-settings', StoaCommunitySettings);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-community-settings': StoaCommunitySettings;
+  }
+}

@@ -1,16 +1,25 @@
-// <stoa-engagement-dashboard community-id="…">: the project manager's engagement view (issue 6).
-// Self-contained: fetches the engagement API itself, draws summary cards, a weekly SVG chart with a
-// data table beside it for screen readers, the top contributors, per-topic and per-member tables and
-// the trajectories table, each with CSV and JSON download links. No decorators (static properties).
+// The engagement dashboard (issue 6). Managers (and admins) see the whole community: the definitions, a
+// date range (default: the last 91 days, the API's default), summary cards compared with the previous
+// period, a weekly SVG chart with the same figures in a table beside it (for screen readers), the top
+// contributors, per-topic (sortable) and per-member (filterable by class) tables and the trajectories,
+// each table with CSV and JSON download links. With `topicId` (a facilitator's "Participation" link) it
+// shows that topic's row and its members only. Refusals come from the server (403) and are shown in words.
 import { LitElement, css, html, nothing, svg, type TemplateResult } from 'lit';
-import type {
-  EngagementClass,
-  EngagementCounts,
-  EngagementSummary,
-  MembersEngagement,
-  Trajectories,
-  TopicsEngagement,
-  TrajectoryClass,
+import { ContextConsumer } from '@lit/context';
+import { ApiError, messageFor, type Api } from '../api/index.js';
+import type { EngagementReport } from '../api/engagement.js';
+import { apiContext } from '../context.js';
+import { paths } from '../router.js';
+import { base, forms, tables } from '../styles.js';
+import {
+  ENGAGEMENT_DEFAULT_DAYS,
+  type EngagementClass,
+  type EngagementCounts,
+  type EngagementSummary,
+  type MembersEngagement,
+  type Trajectories,
+  type TopicsEngagement,
+  type TrajectoryClass,
 } from '../../shared/schemas/engagement.js';
 
 type Load<T> = { state: 'idle' } | { state: 'loading' } | { state: 'ok'; data: T } | { state: 'error'; status: number; message: string };
@@ -26,9 +35,11 @@ const CLASS_COLOUR: Record<EngagementClass, string> = { core: '#1b5e20', contrib
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
-export class EngagementDashboard extends LitElement {
+export class StoaEngagementDashboard extends LitElement {
   static override properties = {
-    communityId: { type: String, attribute: 'community-id' },
+    communityId: { attribute: false },
+    topicId: { attribute: false },
+    slug: { attribute: false },
     from: { state: true },
     to: { state: true },
     tz: { state: true },
@@ -41,6 +52,10 @@ export class EngagementDashboard extends LitElement {
   };
 
   declare communityId: string;
+  /** One topic's view (facilitators), or null for the whole community. */
+  declare topicId: string | null;
+  /** For links back to topics. */
+  declare slug: string;
   declare from: string;
   declare to: string;
   declare tz: string;
@@ -51,13 +66,16 @@ export class EngagementDashboard extends LitElement {
   declare members: Load<MembersEngagement>;
   declare trajectories: Load<Trajectories>;
   private controller: AbortController | null = null;
+  private readonly api = new ContextConsumer(this, { context: apiContext });
 
   constructor() {
     super();
     this.communityId = '';
+    this.topicId = null;
+    this.slug = '';
     const today = new Date();
     this.to = isoDay(today);
-    this.from = isoDay(new Date(today.getTime() - 90 * 86_400_000));
+    this.from = isoDay(new Date(today.getTime() - (ENGAGEMENT_DEFAULT_DAYS - 1) * 86_400_000));
     this.tz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
     this.topicSort = '-posts';
     this.memberClass = '';
@@ -67,33 +85,38 @@ export class EngagementDashboard extends LitElement {
     this.trajectories = { state: 'idle' };
   }
 
-  static override styles = css`
-    :host { display: block; font: inherit; color: inherit; }
-    form { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; margin-bottom: 1rem; }
-    label { display: flex; flex-direction: column; font-size: 0.85rem; }
-    .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: 0.5rem; margin: 0; padding: 0; list-style: none; }
-    .card { border: 1px solid #ccc; border-radius: 6px; padding: 0.5rem 0.75rem; }
-    .card .value { font-size: 1.5rem; font-weight: 600; display: block; }
-    .card .sub { font-size: 0.8rem; color: #555; }
-    section { margin: 1.5rem 0; }
-    h2 { font-size: 1.15rem; margin: 0 0 0.5rem; }
-    .chart-and-table { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
-    svg { max-width: 100%; height: auto; }
-    table { border-collapse: collapse; font-size: 0.9rem; }
-    th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: left; }
-    td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-    .scroll { overflow-x: auto; max-width: 100%; }
-    .downloads { font-size: 0.85rem; margin: 0.25rem 0; }
-    .downloads a { margin-right: 0.75rem; }
-    .strip { display: inline-flex; gap: 1px; }
-    .strip span { width: 0.7rem; height: 0.9rem; display: inline-block; }
-    .legend span { display: inline-block; width: 0.8rem; height: 0.8rem; margin: 0 0.25rem 0 0.75rem; vertical-align: middle; }
-    .error { color: #b00020; }
-    button.sort { background: none; border: none; font: inherit; font-weight: 600; cursor: pointer; padding: 0; }
-  `;
+  static override styles = [
+    base,
+    forms,
+    tables,
+    css`
+      :host { display: block; }
+      form.range { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; margin-bottom: 1rem; max-width: none; }
+      form.range .field { flex: 1 1 9rem; }
+      input[type='date'] { font: inherit; min-height: 2.75rem; padding: 0.4rem 0.5rem; border: 1px solid var(--stoa-input-border, #6b7380); border-radius: 0.35rem; width: 100%; }
+      .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.5rem; margin: 0; padding: 0; list-style: none; }
+      .cards .card { padding: 0.5rem 0.75rem; }
+      .card .value { font-size: 1.5rem; font-weight: 600; display: block; }
+      .card .sub { font-size: 0.85rem; color: var(--stoa-muted, #4d5562); }
+      section { margin: 1.75rem 0; }
+      .chart-and-table { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
+      .chart-and-table > * { flex: 1 1 18rem; min-width: 0; }
+      figure { margin: 0; }
+      svg { width: 100%; height: auto; }
+      .downloads { font-size: 0.9rem; margin: 0.35rem 0; display: flex; flex-wrap: wrap; gap: 0 1rem; }
+      .downloads a { padding: 0.5rem 0; }
+      .strip { display: inline-flex; gap: 1px; }
+      .strip span { width: 0.7rem; height: 0.9rem; display: inline-block; }
+      .legend span { display: inline-block; width: 0.8rem; height: 0.8rem; margin: 0 0.25rem 0 0.75rem; vertical-align: middle; }
+      button.sort { background: none; border: none; color: inherit; font: inherit; font-weight: 600; cursor: pointer; padding: 0; min-height: 2.25rem; }
+      dl.definitions dt { font-weight: 600; margin-top: 0.5rem; }
+      dl.definitions dd { margin: 0; }
+      .field label { font-weight: 600; }
+    `,
+  ];
 
   override updated(changed: Map<string, unknown>) {
-    if (changed.has('communityId') && this.communityId) void this.loadAll();
+    if ((changed.has('communityId') || changed.has('topicId')) && this.communityId) void this.loadAll();
   }
 
   override disconnectedCallback() {
@@ -101,23 +124,26 @@ export class EngagementDashboard extends LitElement {
     this.controller?.abort();
   }
 
-  private base() {
-    return `/api/communities/${encodeURIComponent(this.communityId)}/engagement`;
+  private get apiClient() {
+    return this.api.value as Api;
   }
 
-  private query(extra: Record<string, string> = {}) {
-    return new URLSearchParams({ from: this.from, to: this.to, tz: this.tz, ...extra }).toString();
+  private range() {
+    return { from: this.from, to: this.to, tz: this.tz };
   }
 
-  private async fetchJson<T>(url: string, signal: AbortSignal): Promise<Load<T>> {
+  /** The topic filter, when this is one topic's view. */
+  private topicFilter() {
+    return this.topicId ? { topicId: this.topicId } : {};
+  }
+
+  /** Runs one request; a refusal becomes an error state that the section shows in words. */
+  private async fetchLoad<T>(run: () => Promise<T>, signal: AbortSignal): Promise<Load<T>> {
     try {
-      const res = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin', signal });
-      const body = await res.json().catch(() => ({}));
-      if (!res.ok) return { state: 'error', status: res.status, message: body.detail ?? `Request failed (${res.status}).` };
-      return { state: 'ok', data: body as T };
-    } catch (err) {
-      if ((err as Error).name === 'AbortError') return { state: 'loading' };
-      return { state: 'error', status: 0, message: 'The server could not be reached; check your connection and try again.' };
+      return { state: 'ok', data: await run() };
+    } catch (error) {
+      if (signal.aborted) return { state: 'loading' };
+      return { state: 'error', status: error instanceof ApiError ? error.status : 0, message: messageFor(error) };
     }
   }
 
@@ -125,31 +151,45 @@ export class EngagementDashboard extends LitElement {
     this.controller?.abort();
     const controller = new AbortController();
     this.controller = controller;
-    this.summary = { state: 'loading' };
+    const s = controller.signal;
+    const api = this.apiClient.engagement;
+    const id = this.communityId;
     this.topics = { state: 'loading' };
     this.members = { state: 'loading' };
+    if (this.topicId) {
+      // One topic: the community-wide summary and trajectories are for managers only.
+      this.summary = { state: 'idle' };
+      this.trajectories = { state: 'idle' };
+      const [topics, members] = await Promise.all([
+        this.fetchLoad(() => api.topics(id, { ...this.range(), ...this.topicFilter(), sort: this.topicSort }, s), s),
+        this.fetchLoad(() => api.members(id, { ...this.range(), ...this.topicFilter(), class: this.memberClass || undefined }, s), s),
+      ]);
+      if (!s.aborted) Object.assign(this, { topics, members });
+      return;
+    }
+    this.summary = { state: 'loading' };
     this.trajectories = { state: 'loading' };
-    const s = controller.signal;
     const [summary, topics, members, trajectories] = await Promise.all([
-      this.fetchJson<EngagementSummary>(`${this.base()}?${this.query()}`, s),
-      this.fetchJson<TopicsEngagement>(`${this.base()}/topics?${this.query({ sort: this.topicSort })}`, s),
-      this.fetchJson<MembersEngagement>(`${this.base()}/members?${this.query(this.memberClass ? { class: this.memberClass } : {})}`, s),
-      this.fetchJson<Trajectories>(`${this.base()}/trajectories?${this.query()}`, s),
+      this.fetchLoad(() => api.summary(id, this.range(), s), s),
+      this.fetchLoad(() => api.topics(id, { ...this.range(), sort: this.topicSort }, s), s),
+      this.fetchLoad(() => api.members(id, { ...this.range(), class: this.memberClass || undefined }, s), s),
+      this.fetchLoad(() => api.trajectories(id, this.range(), s), s),
     ]);
-    if (controller.signal.aborted) return;
-    Object.assign(this, { summary, topics, members, trajectories });
+    if (!s.aborted) Object.assign(this, { summary, topics, members, trajectories });
   }
 
   private async reloadTopics(sort: string) {
     this.topicSort = sort;
-    this.topics = await this.fetchJson<TopicsEngagement>(`${this.base()}/topics?${this.query({ sort })}`, new AbortController().signal);
+    const s = new AbortController().signal;
+    this.topics = await this.fetchLoad(() => this.apiClient.engagement.topics(this.communityId, { ...this.range(), ...this.topicFilter(), sort }, s), s);
   }
 
   private async reloadMembers(cls: '' | EngagementClass) {
     this.memberClass = cls;
-    this.members = await this.fetchJson<MembersEngagement>(
-      `${this.base()}/members?${this.query(cls ? { class: cls } : {})}`,
-      new AbortController().signal,
+    const s = new AbortController().signal;
+    this.members = await this.fetchLoad(
+      () => this.apiClient.engagement.members(this.communityId, { ...this.range(), ...this.topicFilter(), class: cls || undefined }, s),
+      s,
     );
   }
 
@@ -163,34 +203,35 @@ export class EngagementDashboard extends LitElement {
     void this.loadAll();
   }
 
-  private downloads(path: string, extra: Record<string, string> = {}) {
+  /** CSV and JSON links for one table; `what` names the table for screen readers ("Download CSV of the top contributors"). */
+  private downloads(report: EngagementReport, what: string, extra: Record<string, string> = {}) {
+    const url = (format: 'csv' | 'json') =>
+      this.apiClient.engagement.downloadUrl(this.communityId, report, format, { ...this.range(), ...this.topicFilter(), ...extra });
     return html`<p class="downloads">
-      <a href="${this.base()}${path}?${this.query({ ...extra, format: 'csv' })}" download>Download CSV</a>
-      <a href="${this.base()}${path}?${this.query({ ...extra, format: 'json' })}" download>Download JSON</a>
+      <a href=${url('csv')} download>Download CSV<span class="visually-hidden"> of ${what}</span></a>
+      <a href=${url('json')} download>Download JSON<span class="visually-hidden"> of ${what}</span></a>
     </p>`;
   }
 
   private problem(load: Load<unknown>): TemplateResult | typeof nothing {
     if (load.state === 'loading') return html`<p aria-live="polite">Loading…</p>`;
     if (load.state !== 'error') return nothing;
-    const text =
-      load.status === 403
-        ? 'Only the community’s managers can see this report.'
-        : load.status === 401
-          ? 'Sign in to see this report.'
-          : load.message;
-    return html`<p class="error" role="alert">${text}</p>`;
+    // The server's own words (its 403 names who may see the report).
+    return html`<p class="error" role="alert">${load.message}</p>`;
   }
 
   override render() {
     return html`
-      <form @submit=${this.onSubmit} aria-label="Report period">
-        <label>From <input type="date" name="from" .value=${this.from} required /></label>
-        <label>To <input type="date" name="to" .value=${this.to} required /></label>
-        <label>Time zone <input name="tz" .value=${this.tz} size="18" /></label>
+      <form class="range" @submit=${this.onSubmit} aria-label="Report period">
+        <div class="field"><label for="from">From</label><input id="from" type="date" name="from" .value=${this.from} required /></div>
+        <div class="field"><label for="to">To</label><input id="to" type="date" name="to" .value=${this.to} required /></div>
+        <div class="field"><label for="tz">Time zone</label><input id="tz" type="text" name="tz" .value=${this.tz} /></div>
         <button type="submit">Show</button>
       </form>
-      ${this.renderSummary()} ${this.renderTopics()} ${this.renderMembers()} ${this.renderTrajectories()}
+      ${this.topicId
+        ? html`<p><a href=${paths.engagement(this.slug)}>The whole community’s figures</a> (managers)</p>`
+        : html`${this.renderSummary()}`}
+      ${this.renderTopics()} ${this.renderMembers()} ${this.topicId ? nothing : this.renderTrajectories()}
     `;
   }
 
@@ -198,6 +239,7 @@ export class EngagementDashboard extends LitElement {
     const load = this.summary;
     if (load.state !== 'ok') return html`<section>${this.problem(load)}</section>`;
     const s = load.data;
+    const definitions = ['range', 'members', 'posters', 'lurkers', 'inactive', 'classes', 'posts', 'views', 'previous'];
     const prev = s.previous;
     const change = (now: number, before: number) => {
       const d = now - before;
@@ -220,21 +262,24 @@ export class EngagementDashboard extends LitElement {
           ${card('removed posts', s.removedPosts, change(s.removedPosts, prev.removedPosts))}
           ${card('median minutes to first reply', s.medianFirstReplyMinutes ?? '—', prev.medianFirstReplyMinutes === null ? 'no previous figure' : `previously ${prev.medianFirstReplyMinutes}`)}
         </ul>
-        ${this.downloads('', { table: 'summary' })}
+        ${this.downloads('', 'the summary', { table: 'summary' })}
+        <h3>How these figures are defined</h3>
+        <dl class="definitions">${definitions.filter((k) => s.definitions[k]).map((k) => html`<dt>${k}</dt><dd>${s.definitions[k]}</dd>`)}</dl>
         <details>
-          <summary>How these figures are defined</summary>
-          <dl>${Object.entries(s.definitions).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+          <summary>More definitions</summary>
+          <dl class="definitions">${Object.entries(s.definitions).filter(([k]) => !definitions.includes(k)).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
         </details>
       </section>
       <section aria-labelledby="weekly-h">
         <h2 id="weekly-h">Week by week (weeks start on Monday)</h2>
         <div class="chart-and-table">${this.renderChart(s)} ${this.renderWeeklyTable(s)}</div>
-        ${this.downloads('', { table: 'weekly' })}
+        ${this.downloads('', 'the weekly figures', { table: 'weekly' })}
       </section>
       <section aria-labelledby="top-h">
         <h2 id="top-h">Top ${s.top.length} contributors</h2>
         <div class="scroll">
           <table>
+            <caption>Top ${s.top.length} contributors by posts</caption>
             <thead><tr><th>#</th><th>Member</th><th class="n">Posts</th><th class="n">Posts a week</th><th class="n">Topics started</th><th class="n">Helpful received</th></tr></thead>
             <tbody>
               ${s.top.map(
@@ -243,7 +288,7 @@ export class EngagementDashboard extends LitElement {
             </tbody>
           </table>
         </div>
-        ${this.downloads('', { table: 'top' })}
+        ${this.downloads('', 'the top contributors', { table: 'top' })}
       </section>
     `;
   }
@@ -263,7 +308,7 @@ export class EngagementDashboard extends LitElement {
       ['inactive', CLASS_COLOUR.inactive],
     ];
     return html`<figure>
-      <svg viewBox="0 0 ${w} ${h}" width=${w} height=${h} aria-hidden="true" focusable="false">
+      <svg viewBox="0 0 ${w} ${h}" aria-hidden="true" focusable="false">
         <line x1=${pad} y1=${h - pad} x2=${w - pad} y2=${h - pad} stroke="#888" />
         ${weeks.map((week, i) => {
           let base = h - pad;
@@ -318,7 +363,7 @@ export class EngagementDashboard extends LitElement {
             <tbody>
               ${load.data.items.map(
                 (t) => html`<tr>
-                  <td>${t.title} <small>(${t.kind === 'cpd' ? 'CPD' : 'problem'})</small></td>
+                  <td>${this.slug ? html`<a href=${paths.topic(this.slug, t.topicId)}>${t.title}</a>` : t.title} <small>(${t.kind === 'cpd' ? 'CPD' : 'problem'})</small></td>
                   <td class="n">${t.posts}</td><td class="n">${t.posters}</td><td class="n">${t.readersWhoDidNotPost}</td>
                   <td>${t.perPrompt.length ? t.perPrompt.map((p) => `${p.position}: ${p.replies}`).join(', ') : '—'}</td>
                   <td>${t.facilitators.map((f) => f.displayName).join(', ') || '—'}</td>
@@ -328,7 +373,7 @@ export class EngagementDashboard extends LitElement {
               )}
             </tbody>
           </table></div>
-          ${this.downloads('/topics', { sort: this.topicSort })}`
+          ${this.downloads('/topics', 'the topics', { sort: this.topicSort })}`
         : this.problem(load)}
     </section>`;
   }
@@ -337,14 +382,13 @@ export class EngagementDashboard extends LitElement {
     const load = this.members;
     return html`<section aria-labelledby="members-h">
       <h2 id="members-h">Members</h2>
-      <label>Show
-        <select @change=${(e: Event) => this.reloadMembers((e.target as HTMLSelectElement).value as '' | EngagementClass)}>
+      <div class="field"><label for="member-class">Show</label>
+        <select id="member-class" @change=${(e: Event) => this.reloadMembers((e.target as HTMLSelectElement).value as '' | EngagementClass)}>
           <option value="" ?selected=${this.memberClass === ''}>everyone</option>
           ${(['core', 'contributor', 'reader', 'inactive'] as const).map(
             (c) => html`<option value=${c} ?selected=${this.memberClass === c}>${CLASS_LABEL[c].toLowerCase()}s</option>`,
           )}
-        </select>
-      </label>
+        </select></div>
       ${load.state === 'ok'
         ? html`<div class="scroll"><table>
             <thead><tr><th>Member</th><th>Class</th><th class="n">Posts</th><th class="n">Replies</th><th class="n">Topics started</th><th class="n">Topics viewed</th><th class="n">Days active</th><th>Last seen</th></tr></thead>
@@ -354,7 +398,7 @@ export class EngagementDashboard extends LitElement {
               )}
             </tbody>
           </table></div>
-          ${this.downloads('/members', this.memberClass ? { class: this.memberClass } : {})}`
+          ${this.downloads('/members', 'the members', this.memberClass ? { class: this.memberClass } : {})}`
         : this.problem(load)}
     </section>`;
   }
@@ -376,7 +420,7 @@ export class EngagementDashboard extends LitElement {
           )}
         </tbody>
       </table></div>
-      ${this.downloads('/trajectories', { table: 'transitions' })}
+      ${this.downloads('/trajectories', 'the transitions', { table: 'transitions' })}
       <details>
         <summary>Week-by-week class of each member (${t.members.length})</summary>
         <div class="scroll"><table>
@@ -390,16 +434,16 @@ export class EngagementDashboard extends LitElement {
             )}
           </tbody>
         </table></div>
-        ${this.downloads('/trajectories', { table: 'members' })}
+        ${this.downloads('/trajectories', 'the week strips', { table: 'members' })}
       </details>
     </section>`;
   }
 }
 
-if (!customElements.get('stoa-engagement-dashboard')) customElements.define('stoa-engagement-dashboard', EngagementDashboard);
+customElements.define('stoa-engagement-dashboard', StoaEngagementDashboard);
 
 declare global {
   interface HTMLElementTagNameMap {
-    'stoa-engagement-dashboard': EngagementDashboard;
+    'stoa-engagement-dashboard': StoaEngagementDashboard;
   }
 }

@@ -1,5 +1,7 @@
 // The members of a community with their roles (shown to facilitators, moderators, managers, admins).
-// Managers and admins get a role editor per member. A list, not a table, so it reads well at 360 px.
+// Managers and admins get a role editor per member and can remove a membership (after a confirm);
+// moderators suspend (reason, optional end date, in <stoa-reason-dialog>) and lift suspensions.
+// A list, not a table, so it reads well at 360 px.
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task } from '@lit/task';
@@ -8,12 +10,18 @@ import { apiContext } from '../context.js';
 import { emit } from '../events.js';
 import { ROLE_LABELS, ROLES, roleNames, type Role } from '../roles.js';
 import { base, forms } from '../styles.js';
+import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
+import type { StoaReasonDialog } from './stoa-reason-dialog.js';
+import './stoa-reason-dialog.js';
 
 export class StoaMemberList extends LitElement {
   static override properties = {
     communityId: { attribute: false },
     canEditRoles: { attribute: false },
     myUserId: { attribute: false },
+    canSuspend: { attribute: false },
+    canRemove: { attribute: false },
+    removed: { state: true },
     savingUserId: { state: true },
     rowErrors: { state: true },
     rowStatus: { state: true },
@@ -23,6 +31,12 @@ export class StoaMemberList extends LitElement {
   declare communityId: string;
   declare canEditRoles: boolean;
   declare myUserId: string;
+  /** Moderators (and admins): suspend / lift. */
+  declare canSuspend: boolean;
+  /** Managers (and admins): remove a membership. */
+  declare canRemove: boolean;
+  /** Members removed in this view (hidden from the list). */
+  declare removed: Set<string>;
   /** The member whose roles are being saved (their button shows progress). */
   declare savingUserId: string | null;
   /** Per-member messages, keyed by user id. */
@@ -47,6 +61,9 @@ export class StoaMemberList extends LitElement {
     this.communityId = '';
     this.canEditRoles = false;
     this.myUserId = '';
+    this.canSuspend = false;
+    this.canRemove = false;
+    this.removed = new Set();
     this.savingUserId = null;
     this.rowErrors = {};
     this.rowStatus = {};
@@ -74,6 +91,56 @@ export class StoaMemberList extends LitElement {
     }
   }
 
+  private setRow(userId: string, status: string, error = '') {
+    this.rowStatus = { ...this.rowStatus, [userId]: status };
+    this.rowErrors = { ...this.rowErrors, [userId]: error };
+  }
+
+  private async suspend(member: Member, event: Event) {
+    const button = event.currentTarget as HTMLElement;
+    const dialog = this.renderRoot.querySelector<StoaReasonDialog>('stoa-reason-dialog')!;
+    dialog.heading = `Suspend ${member.displayName}`;
+    await dialog.open(async ({ reason, until }) => {
+      const s = await (this.api.value as Api).moderation.suspend(this.communityId, member.userId, { reason, ...(until ? { until } : {}) });
+      this.saved = { ...this.saved, [member.userId]: { ...member, suspended: true } };
+      const message = `${member.displayName} is suspended${s.until ? ` until ${new Date(s.until).toLocaleString()}` : ' until lifted'}.`;
+      this.setRow(member.userId, message);
+      emit(this, 'stoa-announce', { message });
+      emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
+    }, button);
+  }
+
+  private async lift(member: Member) {
+    if (this.savingUserId) return;
+    this.savingUserId = member.userId;
+    this.setRow(member.userId, '');
+    try {
+      await (this.api.value as Api).moderation.lift(this.communityId, member.userId);
+      this.saved = { ...this.saved, [member.userId]: { ...member, suspended: false } };
+      this.setRow(member.userId, `${member.displayName}’s suspension is lifted.`);
+    } catch (error) {
+      this.setRow(member.userId, '', messageFor(error));
+    } finally {
+      this.savingUserId = null;
+    }
+  }
+
+  private async removeMember(member: Member) {
+    if (this.savingUserId) return;
+    if (!confirm(`Remove ${member.displayName} from this community? Everything they wrote stays.`)) return;
+    this.savingUserId = member.userId;
+    this.setRow(member.userId, '');
+    try {
+      await (this.api.value as Api).moderation.removeMember(this.communityId, member.userId);
+      this.removed = new Set([...this.removed, member.userId]);
+      emit(this, 'stoa-announce', { message: `${member.displayName} is no longer a member.` });
+    } catch (error) {
+      this.setRow(member.userId, '', messageFor(error));
+    } finally {
+      this.savingUserId = null;
+    }
+  }
+
   override render() {
     return this.members.render({
       pending: () => (this.members.value ? this.renderList(this.members.value) : html`<p role="status">Loading members…</p>`),
@@ -85,8 +152,10 @@ export class StoaMemberList extends LitElement {
 
   private renderList(loaded: readonly Member[]) {
     if (!loaded.length) return html`<p class="muted">No members yet.</p>`;
-    const items = loaded.map((m) => this.saved[m.userId] ?? m);
-    return html`<ul class="members">
+    const items = loaded.filter((m) => !this.removed.has(m.userId)).map((m) => this.saved[m.userId] ?? m);
+    return html`<stoa-reason-dialog .label=${'Reason (the member sees it)'} .confirmLabel=${'Suspend'} .withUntil=${true}
+        .maxLength=${MODERATION_LIMITS.reasonMax} .hint=${'A suspended member can read but not post, flag or mark posts helpful.'}></stoa-reason-dialog>
+      <ul class="members">
       ${items.map((m) => {
         const rowId = `member-${m.userId}`;
         return html`<li class="card" aria-labelledby=${`${rowId}-name`}>
@@ -99,9 +168,29 @@ export class StoaMemberList extends LitElement {
             ${roleNames(m.roles).join(', ')} · joined ${new Date(m.joinedAt).toLocaleDateString(undefined, { dateStyle: 'medium' })}
           </p>
           ${this.canEditRoles ? this.renderRoleEditor(m, rowId) : nothing}
+          ${this.renderModeration(m)}
+          ${this.canEditRoles ? nothing : html`<p class="error" role="alert">${this.rowErrors[m.userId] ?? ''}</p>
+            <p class="status" role="status">${this.rowStatus[m.userId] ?? ''}</p>`}
         </li>`;
       })}
     </ul>`;
+  }
+
+  private renderModeration(m: Member) {
+    const self = m.userId === this.myUserId;
+    if (self || (!this.canSuspend && !this.canRemove)) return nothing;
+    const busy = this.savingUserId === m.userId;
+    return html`<div class="actions moderation">
+      ${this.canSuspend && !m.suspended
+        ? html`<button type="button" class="secondary" aria-haspopup="dialog" @click=${(e: Event) => this.suspend(m, e)}>Suspend<span class="visually-hidden"> ${m.displayName}</span>…</button>`
+        : nothing}
+      ${this.canSuspend && m.suspended
+        ? html`<button type="button" class="secondary" ?disabled=${busy} @click=${() => this.lift(m)}>Lift suspension<span class="visually-hidden"> of ${m.displayName}</span></button>`
+        : nothing}
+      ${this.canRemove
+        ? html`<button type="button" class="secondary danger" ?disabled=${busy} @click=${() => this.removeMember(m)}>Remove from community<span class="visually-hidden">: ${m.displayName}</span></button>`
+        : nothing}
+    </div>`;
   }
 
   private renderRoleEditor(m: Member, rowId: string) {
@@ -161,6 +250,17 @@ export class StoaMemberList extends LitElement {
         flex-wrap: wrap;
         align-items: center;
         gap: 0.5rem 1rem;
+      }
+      .moderation {
+        margin-top: 0.5rem;
+      }
+      button.danger {
+        color: var(--stoa-danger, #b3261e);
+        border-color: var(--stoa-danger, #b3261e);
+      }
+      .error:empty,
+      .status:empty {
+        display: none;
       }
       .badge {
         font-size: 0.8rem;

@@ -1,101 +1,219 @@
-// <stoa-moderation-log community-id="…">: the append-only audit log, newest first, filterable by action
-// and by member, with "Load older" (keyset pagination).
-import { LitElement, css, html } from 'lit';
-import { LOG_ACTIONS, type LogEntry } from '../../shared/schemas/moderation.js';
-import { api } from './moderation-api.js';
+// The moderation audit log (moderators, managers): append-only, newest first, filterable by action and by
+// member (the one acted on or acting), paged by the server's cursor ("Load older entries").
+import { LitElement, css, html, nothing } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { messageFor, type Api, type LogEntry, type Member } from '../api/index.js';
+import { apiContext } from '../context.js';
+import { formatDateTime } from '../format.js';
+import { base, forms } from '../styles.js';
+import { LOG_ACTIONS, type LogAction } from '../../shared/schemas/moderation.js';
+
+const ACTION_LABELS: Record<LogAction, string> = {
+  'post.auto_hide': 'Post hidden by flags',
+  'post.remove': 'Post removed',
+  'post.restore': 'Post restored',
+  'post.approve': 'Post approved',
+  'post.author_note': 'Note to author',
+  'flags.dismiss': 'Flags dismissed',
+  'watched_words.update': 'Watched words changed',
+  'settings.update': 'Settings changed',
+  'member.suspend': 'Member suspended',
+  'member.unsuspend': 'Suspension lifted',
+  'member.remove': 'Membership removed',
+  'topic.moderate': 'Topic locked/closed/pinned',
+};
 
 export class StoaModerationLog extends LitElement {
   static override properties = {
-    communityId: { type: String, attribute: 'community-id' },
-    /** Optional: show only entries about / by this member (e.g. from the member list). */
-    memberId: { type: String, attribute: 'member-id' },
+    communityId: { attribute: false },
     action: { state: true },
+    memberId: { state: true },
+    members: { state: true },
     items: { state: true },
     cursor: { state: true },
     error: { state: true },
     loading: { state: true },
   };
-  static override styles = css`
-    table { border-collapse: collapse; width: 100%; }
-    td, th { border-bottom: 1px solid #ddd; padding: 0.3rem; text-align: left; vertical-align: top; }
-    pre { margin: 0; white-space: pre-wrap; font-size: 0.85em; }
-    .error { color: #a00; }
-  `;
+
   declare communityId: string;
+  declare action: LogAction | '';
   declare memberId: string;
-  declare action: string;
+  /** For the member filter (empty when the member list cannot be read). */
+  declare members: Member[];
   declare items: LogEntry[];
   declare cursor: string | null;
-  declare error: string;
+  declare error: unknown;
   declare loading: boolean;
+
+  private readonly api = new ContextConsumer(this, { context: apiContext });
+  /** Answers of superseded requests (the filter changed meanwhile) are dropped. */
+  private requestNo = 0;
 
   constructor() {
     super();
     this.communityId = '';
-    this.memberId = '';
     this.action = '';
+    this.memberId = '';
+    this.members = [];
     this.items = [];
     this.cursor = null;
-    this.error = '';
+    this.error = null;
     this.loading = false;
   }
 
-  override willUpdate(changed: Map<string, unknown>) {
-    if ((changed.has('communityId') || changed.has('memberId')) && this.communityId) void this.load(true);
+  private get apiClient() {
+    return this.api.value as Api;
   }
 
-  async load(reset: boolean) {
-    if (this.loading) return;
-    this.loading = true;
-    const params = new URLSearchParams();
-    if (!reset && this.cursor) params.set('cursor', this.cursor);
-    if (this.action) params.set('action', this.action);
-    if (this.memberId) params.set('memberId', this.memberId);
-    try {
-      const page = await api<{ items: LogEntry[]; nextCursor: string | null }>('GET', `/api/communities/${this.communityId}/moderation/log?${params}`);
-      this.items = reset ? page.items : [...this.items, ...page.items];
-      this.cursor = page.nextCursor;
-      this.error = '';
-    } catch (err) {
-      this.error = (err as Error).message;
-    } finally {
-      this.loading = false;
+  override willUpdate(changed: Map<string, unknown>) {
+    if (changed.has('communityId') && this.communityId) {
+      void this.load(true);
+      this.apiClient.communities.listMembers(this.communityId).then(
+        (page) => (this.members = page.items),
+        () => (this.members = []),
+      );
     }
   }
 
-  private change(entry: LogEntry) {
-    const show = (v: unknown) => (v == null ? '' : JSON.stringify(v, null, 1));
-    return html`${entry.before != null ? html`<pre>before: ${show(entry.before)}</pre>` : ''}${entry.after != null ? html`<pre>after: ${show(entry.after)}</pre>` : ''}`;
+  async load(reset: boolean) {
+    const no = ++this.requestNo;
+    this.loading = true;
+    this.error = null;
+    try {
+      const page = await this.apiClient.moderation.log(this.communityId, {
+        action: this.action || undefined,
+        memberId: this.memberId || undefined,
+        cursor: reset ? undefined : this.cursor,
+      });
+      if (no !== this.requestNo) return;
+      this.items = reset ? page.items : [...this.items, ...page.items];
+      this.cursor = page.nextCursor;
+    } catch (error) {
+      if (no === this.requestNo) this.error = error;
+    } finally {
+      if (no === this.requestNo) this.loading = false;
+    }
+  }
+
+  private onFilter(event: Event) {
+    event.preventDefault();
+    const form = (event.target as HTMLElement).closest('form')!;
+    const data = new FormData(form);
+    this.action = String(data.get('action') ?? '') as LogAction | '';
+    this.memberId = String(data.get('memberId') ?? '');
+    void this.load(true);
+  }
+
+  private nameOf(id: string) {
+    return this.members.find((m) => m.userId === id)?.displayName;
   }
 
   override render() {
     return html`
-      <label>Action
-        <select @change=${(e: Event) => ((this.action = (e.target as HTMLSelectElement).value), void this.load(true))}>
-          <option value="">All</option>
-          ${LOG_ACTIONS.map((a) => html`<option value=${a} ?selected=${this.action === a}>${a}</option>`)}
-        </select>
-      </label>
-      <label>Member id <input .value=${this.memberId} placeholder="any" @change=${(e: Event) => (this.memberId = (e.target as HTMLInputElement).value.trim())} /></label>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
-      <table>
-        <thead><tr><th>When</th><th>Who</th><th>Action</th><th>Target</th><th>Reason</th><th>Change</th></tr></thead>
-        <tbody>
-          ${this.items.map(
-            (e) => html`<tr>
-              <td>${new Date(e.createdAt).toLocaleString()}</td>
-              <td>${e.actor ? e.actor.displayName : 'system'}</td>
-              <td>${e.action}</td>
-              <td>${e.targetType} ${e.targetId.slice(0, 8)}</td>
-              <td>${e.reason ?? ''}</td>
-              <td>${this.change(e)}</td>
-            </tr>`,
-          )}
-        </tbody>
-      </table>
-      ${this.items.length === 0 && !this.loading ? html`<p>No entries.</p>` : ''}
-      ${this.cursor ? html`<button ?disabled=${this.loading} @click=${() => this.load(false)}>Load older</button>` : ''}
+      <form class="filters" aria-label="Filter the log" @submit=${this.onFilter} @change=${this.onFilter}>
+        <div class="field">
+          <label for="log-action">Action</label>
+          <select id="log-action" name="action">
+            <option value="">All actions</option>
+            ${LOG_ACTIONS.map((a) => html`<option value=${a} ?selected=${this.action === a}>${ACTION_LABELS[a]}</option>`)}
+          </select>
+        </div>
+        <div class="field">
+          <label for="log-member">Member</label>
+          <select id="log-member" name="memberId">
+            <option value="">Everyone</option>
+            ${this.members.map((m) => html`<option value=${m.userId} ?selected=${this.memberId === m.userId}>${m.displayName}</option>`)}
+          </select>
+        </div>
+      </form>
+      <p class="error" role="alert">${this.error ? messageFor(this.error) : ''}</p>
+      <p class="muted" role="status">${this.loading ? 'Loading…' : `${this.items.length} entr${this.items.length === 1 ? 'y' : 'ies'} shown${this.cursor ? '; older entries below' : ''}.`}</p>
+      <ol class="entries">
+        ${this.items.map((e) => this.renderEntry(e))}
+      </ol>
+      ${this.cursor ? html`<button type="button" class="secondary" ?disabled=${this.loading} @click=${() => this.load(false)}>Load older entries</button>` : nothing}
     `;
   }
+
+  private renderEntry(e: LogEntry) {
+    const target = e.targetType === 'member' || e.targetType === 'user' ? (this.nameOf(e.targetId) ?? e.targetId.slice(0, 8)) : e.targetId.slice(0, 8);
+    return html`<li class="card">
+      <p class="head">
+        <strong>${ACTION_LABELS[e.action as LogAction] ?? e.action}</strong>
+        <time datetime=${e.createdAt}>${formatDateTime(e.createdAt)}</time>
+      </p>
+      <p class="small">By ${e.actor ? e.actor.displayName : 'the system'} · ${e.targetType} ${target}</p>
+      ${e.reason ? html`<p class="small">Reason: ${e.reason}</p>` : nothing}
+      ${e.before != null || e.after != null
+        ? html`<details>
+            <summary>What changed</summary>
+            ${e.before != null ? html`<p class="small">Before:</p><pre>${JSON.stringify(e.before, null, 1)}</pre>` : nothing}
+            ${e.after != null ? html`<p class="small">After:</p><pre>${JSON.stringify(e.after, null, 1)}</pre>` : nothing}
+          </details>`
+        : nothing}
+    </li>`;
+  }
+
+  static override styles = [
+    base,
+    forms,
+    css`
+      :host {
+        display: block;
+      }
+      form.filters {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.75rem;
+        max-width: none;
+        margin-bottom: 0.75rem;
+      }
+      form.filters .field {
+        flex: 1 1 12rem;
+      }
+      .entries {
+        list-style: none;
+        margin: 0 0 1rem;
+        padding: 0;
+        display: grid;
+        gap: 0.5rem;
+      }
+      .entries p {
+        margin: 0 0 0.2rem;
+        overflow-wrap: anywhere;
+      }
+      .head {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: space-between;
+        gap: 0.25rem 1rem;
+      }
+      .small {
+        font-size: 0.9rem;
+      }
+      pre {
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+        font-size: 0.85rem;
+        background: #f0f2f5;
+        padding: 0.4rem;
+        margin: 0 0 0.4rem;
+      }
+      summary {
+        cursor: pointer;
+        min-height: 2rem;
+      }
+      .error:empty {
+        display: none;
+      }
+    `,
+  ];
 }
+
 customElements.define('stoa-moderation-log', StoaModerationLog);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-moderation-log': StoaModerationLog;
+  }
+}

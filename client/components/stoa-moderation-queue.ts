@@ -1,47 +1,67 @@
-// <stoa-moderation-queue community-id="…">: the review queue for moderators. Flagged posts (grouped, with
-// every reason, note and flagger, the post in context and the author's history) and posts held for
-// approval. Actions: remove (reason required, shown to the author), keep, approve, note to the author.
-// Fires `counts-changed` (detail: {flaggedPosts, pendingPosts, total}) after loading and after each action.
-import { LitElement, css, html } from 'lit';
+// The review queue (moderators): flagged posts grouped by post — every reason, note and flagger, the post
+// in context (topic, the post it answers) and the author's history (earlier removals, suspension) — and
+// posts held for approval. Actions: remove (reason required, shown to the author), keep (dismiss the
+// flags), approve, and a private note to the author; each reports stoa-moderation-changed (nav badge).
+import { LitElement, css, html, nothing } from 'lit';
+import { ContextConsumer } from '@lit/context';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import type { ModerationQueue } from '../../shared/schemas/moderation.js';
+import { messageFor, type Api, type ModerationQueue, type QueueItem } from '../api/index.js';
+import { apiContext } from '../context.js';
+import { emit } from '../events.js';
+import { formatDateTime, plural } from '../format.js';
+import { paths } from '../router.js';
+import { badges, base, forms, prose } from '../styles.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
-import { api } from './moderation-api.js';
+import { sanitizeHtml } from '../../shared/markdown.js';
+import type { StoaReasonDialog } from './stoa-reason-dialog.js';
+import './stoa-reason-dialog.js';
 
-type Item = ModerationQueue['flagged'][number] | ModerationQueue['pending'][number];
-type Pending = { postId: string; kind: 'remove' | 'note' } | null;
+const REASON_LABELS: Record<string, string> = {
+  inappropriate: 'Inappropriate',
+  offensive: 'Offensive',
+  off_topic: 'Off topic',
+  spam: 'Spam',
+  other: 'Something else',
+};
+
+type DialogKind = 'remove' | 'note';
 
 export class StoaModerationQueue extends LitElement {
   static override properties = {
-    communityId: { type: String, attribute: 'community-id' },
+    communityId: { attribute: false },
+    slug: { attribute: false },
     queue: { state: true },
-    error: { state: true },
+    loadError: { state: true },
     busyPost: { state: true },
-    dialog: { state: true },
-    text: { state: true },
+    rowErrors: { state: true },
+    dialogKind: { state: true },
   };
-  static override styles = css`
-    article { border: 1px solid #ccc; border-radius: 6px; padding: 0.75rem; margin: 0 0 1rem; }
-    .context, .history { color: #555; font-size: 0.9em; }
-    .error { color: #a00; }
-    ul.flags { padding-left: 1.2rem; }
-    textarea { width: 100%; min-height: 4rem; }
-  `;
+
   declare communityId: string;
+  declare slug: string;
   declare queue: ModerationQueue | null;
-  declare error: string;
+  declare loadError: unknown;
+  /** The post whose action is in flight. */
   declare busyPost: string;
-  declare dialog: Pending;
-  declare text: string;
+  /** Per-post refusals, keyed by post id. */
+  declare rowErrors: Record<string, string>;
+  declare dialogKind: DialogKind;
+
+  private readonly api = new ContextConsumer(this, { context: apiContext });
 
   constructor() {
     super();
     this.communityId = '';
+    this.slug = '';
     this.queue = null;
-    this.error = '';
+    this.loadError = null;
     this.busyPost = '';
-    this.dialog = null;
-    this.text = '';
+    this.rowErrors = {};
+    this.dialogKind = 'remove';
+  }
+
+  private get apiClient() {
+    return this.api.value as Api;
   }
 
   override willUpdate(changed: Map<string, unknown>) {
@@ -50,87 +70,168 @@ export class StoaModerationQueue extends LitElement {
 
   async load() {
     try {
-      this.queue = await api<ModerationQueue>('GET', `/api/communities/${this.communityId}/moderation/queue`);
-      this.error = '';
-      this.dispatchEvent(new CustomEvent('counts-changed', { detail: this.queue.counts, bubbles: true, composed: true }));
-    } catch (err) {
-      this.error = (err as Error).message;
+      this.queue = await this.apiClient.moderation.queue(this.communityId);
+      this.loadError = null;
+    } catch (error) {
+      this.loadError = error;
     }
   }
 
-  private async act(postId: string, method: string, path: string, body?: unknown) {
+  private async act(postId: string, action: () => Promise<unknown>, message: string) {
     if (this.busyPost) return;
     this.busyPost = postId;
-    this.error = '';
+    this.rowErrors = { ...this.rowErrors, [postId]: '' };
     try {
-      await api(method, `/api/posts/${postId}/${path}`, body);
-      this.dialog = null;
-      this.text = '';
+      await action();
+      emit(this, 'stoa-announce', { message });
+      emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
       await this.load();
-    } catch (err) {
-      this.error = (err as Error).message;
+    } catch (error) {
+      this.rowErrors = { ...this.rowErrors, [postId]: messageFor(error) };
     } finally {
       this.busyPost = '';
     }
   }
 
-  private renderDialog(postId: string) {
-    if (this.dialog?.postId !== postId) return '';
-    const remove = this.dialog.kind === 'remove';
-    return html`<form
-      @submit=${(e: Event) => {
-        e.preventDefault();
-        if (remove) void this.act(postId, 'POST', 'removal', { reason: this.text });
-        else void this.act(postId, 'POST', 'author-note', { message: this.text });
-      }}
-    >
-      <label>${remove ? 'Reason for removal (the author will see it)' : 'Note to the author (private)'}
-        <textarea required maxlength=${remove ? MODERATION_LIMITS.reasonMax : MODERATION_LIMITS.authorNoteMax} .value=${this.text}
-          @input=${(e: Event) => (this.text = (e.target as HTMLTextAreaElement).value)}></textarea>
-      </label>
-      <button type="submit" ?disabled=${this.busyPost === postId || !this.text.trim()}>${remove ? 'Remove post' : 'Send note'}</button>
-      <button type="button" @click=${() => (this.dialog = null)}>Cancel</button>
-    </form>`;
-  }
-
-  private renderItem(item: Item, kind: 'flagged' | 'pending') {
-    const { post, author } = item;
-    const busy = this.busyPost === post.id;
-    return html`<article aria-busy=${busy ? 'true' : 'false'}>
-      <p class="context">
-        In <strong>${post.topic.title}</strong>${post.parent ? html`, replying to ${post.parent.authorName}: “${post.parent.excerpt}”` : ''} ·
-        status: ${post.status}
-      </p>
-      <div class="body">${unsafeHTML(post.bodyHtml) /* sanitised by the server's Markdown pipeline */}</div>
-      <p class="history">
-        By ${author.displayName} · earlier removals: ${author.earlierRemovals}
-        ${author.suspension ? html` · suspended${author.suspension.until ? ` until ${new Date(author.suspension.until).toLocaleString()}` : ''}: ${author.suspension.reason}` : ''}
-      </p>
-      ${'flags' in item
-        ? html`<ul class="flags">
-            ${item.flags.map((f) => html`<li><strong>${f.reason.replace('_', ' ')}</strong> by ${f.flagger.displayName}${f.note ? html`: “${f.note}”` : ''}</li>`)}
-          </ul>`
-        : ''}
-      <div>
-        ${kind === 'pending' ? html`<button ?disabled=${busy} @click=${() => this.act(post.id, 'POST', 'approval')}>Approve</button>` : ''}
-        ${kind === 'flagged' ? html`<button ?disabled=${busy} @click=${() => this.act(post.id, 'POST', 'flags/dismiss')}>Keep</button>` : ''}
-        <button ?disabled=${busy} @click=${() => ((this.dialog = { postId: post.id, kind: 'remove' }), (this.text = ''))}>Remove…</button>
-        <button ?disabled=${busy} @click=${() => ((this.dialog = { postId: post.id, kind: 'note' }), (this.text = ''))}>Note to author…</button>
-      </div>
-      ${this.renderDialog(post.id)}
-    </article>`;
+  private async openDialog(kind: DialogKind, postId: string, event: Event) {
+    const button = event.currentTarget as HTMLElement;
+    this.dialogKind = kind;
+    await this.updateComplete;
+    const dialog = this.renderRoot.querySelector<StoaReasonDialog>('stoa-reason-dialog')!;
+    await dialog.open(async ({ reason }) => {
+      if (kind === 'remove') {
+        await this.apiClient.moderation.remove(postId, reason);
+        emit(this, 'stoa-announce', { message: 'The post is removed. Its author sees your reason.' });
+        emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
+        await this.load();
+      } else {
+        await this.apiClient.moderation.noteAuthor(postId, reason);
+        emit(this, 'stoa-announce', { message: 'Your note is sent to the author.' });
+      }
+    }, button);
   }
 
   override render() {
-    if (!this.queue) return html`${this.error ? html`<p class="error" role="alert">${this.error}</p>` : html`<p>Loading…</p>`}`;
+    if (!this.queue) {
+      return this.loadError
+        ? html`<p class="error" role="alert">${messageFor(this.loadError)}</p>
+            <button type="button" @click=${() => this.load()}>Try again</button>`
+        : html`<p role="status">Loading the queue…</p>`;
+    }
     const { flagged, pending } = this.queue;
+    const remove = this.dialogKind === 'remove';
     return html`
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : ''}
-      <h2>Flagged (${flagged.length})</h2>
-      ${flagged.length ? flagged.map((i) => this.renderItem(i, 'flagged')) : html`<p>No flagged posts.</p>`}
-      <h2>Waiting for approval (${pending.length})</h2>
-      ${pending.length ? pending.map((i) => this.renderItem(i, 'pending')) : html`<p>No posts waiting.</p>`}
+      ${this.loadError ? html`<p class="error" role="alert">${messageFor(this.loadError)}</p>` : nothing}
+      <section aria-labelledby="flagged-h">
+        <h2 id="flagged-h">Flagged posts (${flagged.length})</h2>
+        ${flagged.length ? html`<ul class="items">${flagged.map((i) => this.renderItem(i))}</ul>` : html`<p class="muted">No flagged posts.</p>`}
+      </section>
+      <section aria-labelledby="pending-h">
+        <h2 id="pending-h">Waiting for approval (${pending.length})</h2>
+        ${pending.length ? html`<ul class="items">${pending.map((i) => this.renderItem(i))}</ul>` : html`<p class="muted">No posts waiting.</p>`}
+      </section>
+      <stoa-reason-dialog .heading=${remove ? 'Remove this post' : 'Note to the author'}
+        .label=${remove ? 'Reason for removal' : 'Your note'}
+        .hint=${remove ? 'The author sees this reason; others see “Removed by a moderator”. You can restore the post later.' : 'Only the author and moderators see it; it is kept in the audit log.'}
+        .confirmLabel=${remove ? 'Remove post' : 'Send note'}
+        .maxLength=${remove ? MODERATION_LIMITS.reasonMax : MODERATION_LIMITS.authorNoteMax}></stoa-reason-dialog>
     `;
   }
+
+  private renderItem(item: QueueItem) {
+    const { post, author } = item;
+    const busy = this.busyPost === post.id;
+    const headingId = `q-${post.id}`;
+    const flags = 'flags' in item ? item.flags : null;
+    return html`<li class="card" aria-labelledby=${headingId} aria-busy=${busy ? 'true' : 'false'}>
+      <h3 id=${headingId}>
+        ${author.displayName} in <a href=${paths.topic(this.slug, post.topic.id)}>${post.topic.title}</a>
+        ${post.status !== 'published' ? html`<span class="badge">${post.status}</span>` : nothing}
+      </h3>
+      <p class="muted small">
+        <time datetime=${post.createdAt}>${formatDateTime(post.createdAt)}</time>
+        ${post.parent ? html` · replying to ${post.parent.authorName}: “${post.parent.excerpt}”` : nothing}
+      </p>
+      <div class="prose body">${unsafeHTML(sanitizeHtml(post.bodyHtml))}</div>
+      <p class="small history">
+        Author’s history: ${plural(author.earlierRemovals, 'earlier removal')}${author.suspension
+          ? html` · <strong>suspended</strong>${author.suspension.until ? ` until ${formatDateTime(author.suspension.until)}` : ''}: ${author.suspension.reason}`
+          : ' · not suspended'}
+      </p>
+      ${flags
+        ? html`<ul class="flags" aria-label="Flags">
+            ${flags.map(
+              (f) => html`<li><strong>${REASON_LABELS[f.reason] ?? f.reason}</strong> — ${f.flagger.displayName}, ${formatDateTime(f.createdAt)}${f.note
+                ? html`: “${f.note}”`
+                : nothing}</li>`,
+            )}
+          </ul>`
+        : nothing}
+      <div class="actions">
+        ${flags
+          ? html`<button type="button" class="secondary" ?disabled=${busy}
+              @click=${() => this.act(post.id, () => this.apiClient.moderation.dismissFlags(post.id), 'The flags are dismissed; the post stays.')}>Keep</button>`
+          : html`<button type="button" ?disabled=${busy}
+              @click=${() => this.act(post.id, () => this.apiClient.moderation.approve(post.id), 'The post is approved.')}>Approve</button>`}
+        <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy} @click=${(e: Event) => this.openDialog('remove', post.id, e)}>Remove…</button>
+        <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy} @click=${(e: Event) => this.openDialog('note', post.id, e)}>Note to author…</button>
+      </div>
+      <p class="error" role="alert">${this.rowErrors[post.id] ?? ''}</p>
+    </li>`;
+  }
+
+  static override styles = [
+    base,
+    forms,
+    prose,
+    badges,
+    css`
+      :host {
+        display: block;
+      }
+      section {
+        margin-top: 1.5rem;
+      }
+      .items {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+        display: grid;
+        gap: 0.75rem;
+      }
+      h3 {
+        font-size: 1.05rem;
+        overflow-wrap: anywhere;
+      }
+      .small {
+        font-size: 0.9rem;
+      }
+      .body {
+        margin: 0.5rem 0;
+        padding-left: 0.75rem;
+        border-left: 3px solid var(--stoa-border, #c9ced6);
+      }
+      .flags {
+        margin: 0.25rem 0 0.5rem;
+        padding-left: 1.2rem;
+        overflow-wrap: anywhere;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+      }
+      .error:empty {
+        display: none;
+      }
+    `,
+  ];
 }
+
 customElements.define('stoa-moderation-queue', StoaModerationQueue);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'stoa-moderation-queue': StoaModerationQueue;
+  }
+}
