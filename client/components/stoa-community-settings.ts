@@ -5,7 +5,6 @@ import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { messageFor, type Api, type WatchedWordRule } from '../api/index.js';
 import { apiContext } from '../context.js';
-import { emit } from '../events.js';
 import { focusErrorPath, invalidIf, invalidIfPath } from '../form-helpers.js';
 import { base, forms } from '../styles.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
@@ -88,8 +87,7 @@ export class StoaCommunitySettings extends LitElement {
       });
       this.threshold = saved.autoHideThreshold;
       this.premod = saved.premodNewMemberPosts;
-      this.settingsStatus = 'Settings saved.';
-      emit(this, 'stoa-announce', { message: 'Settings saved.' });
+      this.settingsStatus = 'Settings saved.'; // its own role=status region says it (no app announcement too)
     } catch (error) {
       this.settingsError = error;
       await this.updateComplete;
@@ -110,7 +108,6 @@ export class StoaCommunitySettings extends LitElement {
       const words = this.words.map((w) => ({ ...w, phrase: w.phrase.trim() })).filter((w) => w.phrase !== '');
       this.words = (await this.apiClient.moderation.setWatchedWords(this.communityId, words)).words;
       this.wordsStatus = `Watched words saved (${this.words.length}).`;
-      emit(this, 'stoa-announce', { message: this.wordsStatus });
     } catch (error) {
       this.wordsError = error;
       await this.updateComplete;
