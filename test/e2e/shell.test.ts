@@ -1,52 +1,26 @@
 // The client shell in a real browser against a real server: register through an invite link, see the
 // community, sign out, sign in again, see it in the list. Needs the built client (`npm run build`,
 // which `npm test` runs first) and Debian's Chromium; skipped with a printed reason without Chromium.
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
-import { createTestApp, type TestApp } from '../helpers/app.js';
-import { clientDist } from '../../server/plugins/static-client.js';
+import type { TestApp } from '../helpers/app.js';
+import { reportChromium, startBrowserApp, type BrowserApp } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.log(`[stoa e2e] skipping the browser test: ${CHROMIUM} is not installed (apt-get install chromium).`);
-
-/** A free TCP port, so PUBLIC_URL (invite links, the Origin check) can name the address before the app listens. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+const hasChromium = reportChromium('the browser test');
 
 describe.skipIf(!hasChromium)('client shell in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
 
+  let app: BrowserApp;
+
   beforeAll(async () => {
-    if (!existsSync(`${clientDist}/index.html`)) throw new Error(`The client is not built (${clientDist}); run "npm run build" first.`);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ port, publicUrl: base, publicOrigin: base });
-    await t.app.listen({ port, host: '127.0.0.1' });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    app = await startBrowserApp();
+    ({ t, browser, base } = app);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(async () => app?.close());
 
   /**
    * Console errors and uncaught exceptions. Chromium logs every 4xx response as a console error; the only
