@@ -3,32 +3,17 @@
 // same figures in a table beside it) and the top-10 table; a CSV link returns text/csv; a practitioner
 // has no link and gets the server's refusal when opening the address. Needs the built client and
 // Debian's Chromium; skipped with a printed reason without Chromium. STOA_SCREENSHOT_DIR saves screenshots.
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createTestApp, TEST_PASSWORD_COST, type TestApp, type TestUser } from '../helpers/app.js';
-import { clientDist } from '../../server/plugins/static-client.js';
+import { TEST_PASSWORD_COST, type TestApp, type TestUser } from '../helpers/app.js';
+import { reportChromium, startBrowserApp, type BrowserApp } from '../helpers/browser.js';
 import { seedDemo } from '../../server/demo/seed.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.log(`[stoa e2e] skipping the engagement browser test: ${CHROMIUM} is not installed (apt-get install chromium).`);
+const hasChromium = reportChromium('the engagement browser test');
 const SHOTS = process.env.STOA_SCREENSHOT_DIR;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!hasChromium)('engagement dashboard in Chromium', () => {
   let t: TestApp;
@@ -36,24 +21,15 @@ describe.skipIf(!hasChromium)('engagement dashboard in Chromium', () => {
   let base: string;
   const slug = 'elt-teacher-trainers';
 
+  let app: BrowserApp;
+
   beforeAll(async () => {
-    if (!existsSync(`${clientDist}/index.html`)) throw new Error(`The client is not built (${clientDist}); run "npm run build" first.`);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ port, publicUrl: base, publicOrigin: base });
+    app = await startBrowserApp();
+    ({ t, browser, base } = app);
     expect(await seedDemo(t.app.db, t.app.services, TEST_PASSWORD_COST)).toBe(true);
-    await t.app.listen({ port, host: '127.0.0.1' });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(async () => app?.close());
 
   async function demoUser(email: string): Promise<TestUser> {
     const [row] = await t.testDb.database.rows<{ id: string; display_name: string }>(sql`select id, display_name from users where email = ${email}`);

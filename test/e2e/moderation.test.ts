@@ -4,53 +4,29 @@
 // reason; the moderator restores it; the settings page saves a watched word. Needs the built client
 // (`npm run build`) and Debian's Chromium; skipped with a printed reason without Chromium.
 // STOA_SCREENSHOT_DIR=/tmp/x saves screenshots there (360 px and 1024 px).
-import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createTestApp, type TestApp, type TestUser } from '../helpers/app.js';
-import { clientDist } from '../../server/plugins/static-client.js';
+import type { TestApp, TestUser } from '../helpers/app.js';
+import { reportChromium, startBrowserApp, type BrowserApp } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.log(`[stoa e2e] skipping the moderation browser test: ${CHROMIUM} is not installed (apt-get install chromium).`);
+const hasChromium = reportChromium('the moderation browser test');
 const SHOTS = process.env.STOA_SCREENSHOT_DIR;
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!hasChromium)('moderation in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
 
+  let app: BrowserApp;
+
   beforeAll(async () => {
-    if (!existsSync(`${clientDist}/index.html`)) throw new Error(`The client is not built (${clientDist}); run "npm run build" first.`);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ port, publicUrl: base, publicOrigin: base });
-    await t.app.listen({ port, host: '127.0.0.1' });
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    app = await startBrowserApp();
+    ({ t, browser, base } = app);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(async () => app?.close());
 
   async function signedInPage(user: TestUser, width: number): Promise<{ page: Page; errors: string[] }> {
     const agent = await t.as(user);
