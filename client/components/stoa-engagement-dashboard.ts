@@ -221,6 +221,9 @@ export class StoaEngagementDashboard extends LitElement {
   }
 
   override render() {
+    // Refused (403): say it once, in the server's words, instead of once per table.
+    const first = this.topicId ? this.topics : this.summary;
+    if (first.state === 'error' && first.status === 403) return html`<p class="error" role="alert">${first.message}</p>`;
     return html`
       <form class="range" @submit=${this.onSubmit} aria-label="Report period">
         <div class="field"><label for="from">From</label><input id="from" type="date" name="from" .value=${this.from} required /></div>
