@@ -36,7 +36,7 @@ export const Post = Type.Object({
   promptId: Type.Union([Uuid, Type.Null()]),
   depth: Type.Integer(),
   author: PostAuthor,
-  /** Sanitised HTML; null when the viewer may not see the content (withdrawn, removed). */
+  /** Sanitised HTML; null when the viewer may not see the content (withdrawn, removed, hidden). */
   bodyHtml: Type.Union([Type.String(), Type.Null()]),
   /** The markdown source, for the author's edit form only (null for everyone else). */
   bodyMd: Type.Union([Type.String(), Type.Null()]),
@@ -44,6 +44,10 @@ export const Post = Type.Object({
   editedAt: Type.Union([IsoDateTime, Type.Null()]),
   version: Type.Integer(),
   status: PostStatus,
+  /** Why a moderator removed it: for the post's author and moderators only (null for everyone else). */
+  statusReason: Type.Union([Type.String(), Type.Null()]),
+  /** status 'removed': others see the "removed by a moderator" placeholder (bodyHtml null). */
+  removedByModerator: Type.Boolean(),
   helpfulCount: Type.Integer(),
   helpfulByMe: Type.Boolean(),
   /** The practice problem's marked solution. */

@@ -1,19 +1,38 @@
-// Bad input for the foundation's routes: each gets a clear problem JSON, never a 500, and nothing is written.
+// Bad input for every body-taking route (foundation, topics, posts, moderation): each gets a clear problem JSON, never a 500, and nothing is written.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, TEST_PASSWORD, type Agent, type TestApp } from '../helpers/app.js';
 import { naughtyStrings } from '../helpers/corpora.js';
+import { LIMITS } from '../../shared/limits.js';
 
 let t: TestApp;
 let admin: Agent;
 let manager: Agent;
 let communityId: string;
+// The discussion and moderation routes' targets.
+let facilitator: Agent;
+let practitioner: Agent;
+let moderator: Agent;
+let cpdTopicId: string;
+let problemTopicId: string;
+let postId: string;
+let suspendTargetId: string;
 beforeAll(async () => {
   t = await createTestApp();
   admin = await t.as(await t.makeUser({ isAdmin: true }));
   const c = await t.makeCommunity();
   communityId = c.id;
   manager = await t.as(await t.makeMember(c.id, ['manager']));
+  facilitator = await t.as(await t.makeMember(c.id, ['facilitator']));
+  moderator = await t.as(await t.makeMember(c.id, ['moderator']));
+  const writer = await t.makeMember(c.id, []);
+  practitioner = await t.as(writer);
+  suspendTargetId = (await t.makeMember(c.id, [])).id;
+  cpdTopicId = (await facilitator.post(`/api/communities/${c.id}/topics`, { kind: 'cpd', title: 'CPD', article: 'Read', prompts: [{ body: 'Why?' }] })).json().id;
+  problemTopicId = (await practitioner.post(`/api/communities/${c.id}/topics`, { kind: 'problem', title: 'Problem', body: 'Help' })).json().id;
+  postId = (await practitioner.post(`/api/topics/${problemTopicId}/posts`, { body: 'A reply' })).json().id;
+  // The targets must exist, or the sweep would only exercise path validation.
+  for (const id of [cpdTopicId, problemTopicId, postId]) expect(id).toMatch(/^[0-9a-f-]{36}$/);
 });
 afterAll(async () => t?.close());
 
@@ -38,11 +57,31 @@ const bodyRoutes = () => [
   { name: 'create community', agent: admin, method: 'POST' as const, url: '/api/communities', valid: { name: 'N', slug: 'n-slug', description: '', joinPolicy: 'open' }, table: 'communities' },
   { name: 'create invite', agent: manager, method: 'POST' as const, url: `/api/communities/${communityId}/invites`, valid: { roles: [] }, table: 'invites' },
   { name: 'set roles', agent: manager, method: 'PATCH' as const, url: `/api/communities/${communityId}/members/00000000-0000-4000-8000-000000000000`, valid: { roles: [] }, table: 'memberships' },
+  // Topics and posts
+  { name: 'create topic', agent: facilitator, method: 'POST' as const, url: `/api/communities/${communityId}/topics`, valid: { kind: 'problem', title: 'T', body: 'B' }, table: 'topics' },
+  { name: 'patch topic', agent: facilitator, method: 'PATCH' as const, url: `/api/topics/${cpdTopicId}`, valid: { title: 'New title' }, table: 'moderation_log', allOptional: true },
+  { name: 'add prompt', agent: facilitator, method: 'POST' as const, url: `/api/topics/${cpdTopicId}/prompts`, valid: { body: 'Another prompt' }, table: 'prompts' },
+  { name: 'create post', agent: practitioner, method: 'POST' as const, url: `/api/topics/${problemTopicId}/posts`, valid: { body: 'Hello' }, table: 'posts' },
+  { name: 'edit post', agent: practitioner, method: 'PATCH' as const, url: `/api/posts/${postId}`, valid: { body: 'Edited', version: 1 }, table: 'post_revisions' },
+  { name: 'mark read', agent: practitioner, method: 'POST' as const, url: `/api/topics/${problemTopicId}/read`, valid: { postId }, table: 'topic_reads' },
+  { name: 'solution', agent: practitioner, method: 'POST' as const, url: `/api/topics/${problemTopicId}/solution`, valid: { postId }, table: 'events' },
+  // Moderation
+  { name: 'flag', agent: facilitator, method: 'POST' as const, url: `/api/posts/${postId}/flags`, valid: { reason: 'spam' }, table: 'flags' },
+  { name: 'removal', agent: moderator, method: 'POST' as const, url: `/api/posts/${postId}/removal`, valid: { reason: 'Rude' }, table: 'moderation_log' },
+  { name: 'author note', agent: moderator, method: 'POST' as const, url: `/api/posts/${postId}/author-note`, valid: { message: 'Please rephrase' }, table: 'moderation_log' },
+  { name: 'watched words', agent: moderator, method: 'PUT' as const, url: `/api/communities/${communityId}/watched-words`, valid: { words: [{ phrase: 'x', action: 'block' }] }, table: 'watched_words' },
+  { name: 'settings', agent: moderator, method: 'PATCH' as const, url: `/api/communities/${communityId}/settings`, valid: { autoHideThreshold: 4 }, table: 'moderation_log', allOptional: true },
+  { name: 'suspension', agent: moderator, method: 'PUT' as const, url: `/api/communities/${communityId}/members/${suspendTargetId}/suspension`, valid: { reason: 'Cooling off' }, table: 'suspensions' },
+  { name: 'topic moderation', agent: moderator, method: 'PATCH' as const, url: `/api/topics/${cpdTopicId}/moderation`, valid: { locked: true }, table: 'moderation_log', allOptional: true },
 ];
+
+/** A value of another JSON type than the valid one (no coercion may turn it into a valid value). */
+const wrongType = (value: unknown) => (Array.isArray(value) ? 'facilitator' : typeof value === 'string' ? 12345 : typeof value === 'number' ? 'four' : typeof value === 'boolean' ? 'yes' : 'x');
 
 describe('bad input on every body-taking route', () => {
   it('missing fields → 400 naming the field', async () => {
     for (const r of bodyRoutes()) {
+      if ('allOptional' in r) continue; // every field optional: covered by the empty-body case below
       const field = Object.keys(r.valid)[0]!;
       const body = { ...r.valid } as Record<string, unknown>;
       delete body[field];
@@ -57,16 +96,27 @@ describe('bad input on every body-taking route', () => {
     for (const r of bodyRoutes()) {
       const field = Object.keys(r.valid)[0]!;
       const value = (r.valid as Record<string, unknown>)[field];
-      const body = { ...r.valid, [field]: Array.isArray(value) ? 'facilitator' : 12345 };
-      const res = await r.agent.request(r.method, r.url, body);
+      const before = await countRows(r.table);
+      const res = await r.agent.request(r.method, r.url, { ...r.valid, [field]: wrongType(value) });
       expect(expectProblem(res, 400, 'validation_failed').field, r.name).toBe(field);
+      expect(await countRows(r.table), r.name).toBe(before);
+    }
+  });
+
+  it('an empty body on a route whose fields are all optional → 400, nothing written', async () => {
+    for (const r of bodyRoutes().filter((x) => 'allOptional' in x)) {
+      const before = await countRows(r.table);
+      expectProblem(await r.agent.request(r.method, r.url, {}), 400);
+      expect(await countRows(r.table), r.name).toBe(before);
     }
   });
 
   it('unknown fields are rejected, and __proto__ does nothing', async () => {
     for (const r of bodyRoutes()) {
+      const before = await countRows(r.table);
       const res = await r.agent.request(r.method, r.url, { ...r.valid, isAdmin: true });
       expect(expectProblem(res, 400).field, r.name).toBe('isAdmin');
+      expect(await countRows(r.table), r.name).toBe(before);
       const proto = await r.agent.request(r.method, r.url, `{"__proto__": {"isAdmin": true}, ${JSON.stringify(r.valid).slice(1)}`, {
         'content-type': 'application/json',
       });
@@ -77,7 +127,7 @@ describe('bad input on every body-taking route', () => {
   it('malformed JSON → 400, oversize body → 413, wrong content type → 415', async () => {
     for (const r of bodyRoutes()) {
       expectProblem(await r.agent.request(r.method, r.url, '{"email": ', { 'content-type': 'application/json' }), 400, 'malformed_json');
-      const huge = { ...r.valid, filler: 'x'.repeat(300 * 1024) };
+      const huge = { ...r.valid, filler: 'x'.repeat(LIMITS.requestBodyBytes + 1024) };
       expectProblem(await r.agent.request(r.method, r.url, huge), 413, 'body_too_large');
       expectProblem(await r.agent.request(r.method, r.url, 'email=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415);
     }
@@ -87,8 +137,10 @@ describe('bad input on every body-taking route', () => {
     for (const r of bodyRoutes()) {
       const field = Object.keys(r.valid).find((k) => typeof (r.valid as Record<string, unknown>)[k] === 'string');
       if (!field) continue;
+      const before = await countRows(r.table);
       const res = await r.agent.request(r.method, r.url, { ...r.valid, [field]: 'a\u0000b' });
       expect(expectProblem(res, 400, 'invalid_characters').field, r.name).toBe(field);
+      expect(await countRows(r.table), r.name).toBe(before);
     }
   });
 

@@ -1,5 +1,6 @@
 // The role × route matrix as data: every route, every role, the expected status. One test walks it.
 // Rows get fresh targets from `setup` so destructive actions do not disturb each other.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Agent, type TestApp } from '../helpers/app.js';
 
@@ -9,7 +10,7 @@ const ROLES: RoleName[] = ['anonymous', 'nonMember', 'practitioner', 'facilitato
 interface Row {
   route: string;
   /** Builds the request for one role: path and body (fresh targets where the action is destructive). */
-  request: (ctx: Ctx, role: RoleName) => Promise<{ method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; body?: unknown }>;
+  request: (ctx: Ctx, role: RoleName) => Promise<{ method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; url: string; body?: unknown; headers?: Record<string, string> }>;
   expect: Record<RoleName, number>;
 }
 
@@ -17,7 +18,28 @@ interface Ctx {
   t: TestApp;
   communityId: string;
   agents: Record<RoleName, Agent>;
+  /** A CPD topic opened by the `facilitator` role's user (so they are its facilitator). */
+  cpdTopicId: string;
+  /** A practice problem opened by `writer` (a practitioner outside the role list). */
+  problemTopicId: string;
+  /** A published post by `writer` in the practice problem. */
+  postId: string;
+  writer: Agent;
+  /** A second practitioner outside the role list (flags posts for the dismiss row). */
+  flagger: Agent;
 }
+
+/** A fresh published post by `writer` (for rows whose action changes the post). */
+async function freshPost(ctx: Ctx, status: 'published' | 'pending' | 'removed' = 'published') {
+  const res = await ctx.writer.post(`/api/topics/${ctx.problemTopicId}/posts`, { body: `Fresh ${Math.random()}` });
+  const id = res.json().id as string;
+  if (status === 'pending') await ctx.t.testDb.database.rows(sql`update posts set status = 'pending' where id = ${id}`);
+  if (status === 'removed') await ctx.agents.moderator.post(`/api/posts/${id}/removal`, { reason: 'For the matrix' });
+  return id;
+}
+
+/** Members (not admins, not outsiders): the roles that may write in a community. */
+const members = (status: number) => ({ practitioner: status, facilitator: status, moderator: status, manager: status });
 
 const all = (status: number, overrides: Partial<Record<RoleName, number>> = {}): Record<RoleName, number> => ({
   ...(Object.fromEntries(ROLES.map((r) => [r, status])) as Record<RoleName, number>),
@@ -85,6 +107,241 @@ export const matrix: Row[] = [
     },
     expect: all(403, { anonymous: 401, nonMember: 404, manager: 204, admin: 204 }),
   },
+  // ---- Topics ----
+  {
+    route: 'POST /api/communities/:communityId/topics (CPD)',
+    request: async (ctx) => ({
+      method: 'POST',
+      url: `/api/communities/${ctx.communityId}/topics`,
+      body: { kind: 'cpd', title: 'Matrix CPD', article: 'Read this', prompts: [{ body: 'Why?' }] },
+    }),
+    expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 201 }),
+  },
+  {
+    route: 'POST /api/communities/:communityId/topics (practice problem)',
+    request: async (ctx) => ({ method: 'POST', url: `/api/communities/${ctx.communityId}/topics`, body: { kind: 'problem', title: 'Matrix problem', body: 'Help' } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, ...members(201) }),
+  },
+  {
+    route: 'GET /api/communities/:communityId/topics',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/topics` }),
+    expect: all(200, { anonymous: 401, nonMember: 404 }),
+  },
+  {
+    route: 'POST /api/communities/:communityId/read-all',
+    request: async (ctx) => ({ method: 'POST', url: `/api/communities/${ctx.communityId}/read-all` }),
+    expect: all(204, { anonymous: 401, nonMember: 404 }),
+  },
+  {
+    route: 'GET /api/topics/:topicId',
+    request: async (ctx) => ({ method: 'GET', url: `/api/topics/${ctx.cpdTopicId}` }),
+    expect: all(200, { anonymous: 401, nonMember: 404 }),
+  },
+  {
+    route: 'PATCH /api/topics/:topicId (content)',
+    request: async (ctx, role) => ({ method: 'PATCH', url: `/api/topics/${ctx.cpdTopicId}`, body: { title: `Edited by ${role}` } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 200, admin: 200 }),
+  },
+  {
+    route: 'PATCH /api/topics/:topicId (pin)',
+    request: async (ctx) => ({ method: 'PATCH', url: `/api/topics/${ctx.cpdTopicId}`, body: { pinned: true } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 200, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'PATCH /api/topics/:topicId/moderation',
+    request: async (ctx) => ({ method: 'PATCH', url: `/api/topics/${ctx.cpdTopicId}/moderation`, body: { pinned: true } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 200, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'PATCH /api/topics/:topicId/moderation (a practice problem someone else opened)',
+    request: async (ctx) => ({ method: 'PATCH', url: `/api/topics/${ctx.problemTopicId}/moderation`, body: { pinned: false } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'POST /api/topics/:topicId/prompts',
+    request: async (ctx) => ({ method: 'POST', url: `/api/topics/${ctx.cpdTopicId}/prompts`, body: { body: 'One more question' } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 201, admin: 201 }),
+  },
+  {
+    route: 'POST /api/topics/:topicId/read',
+    request: async (ctx) => ({ method: 'POST', url: `/api/topics/${ctx.problemTopicId}/read`, body: { postId: ctx.postId } }),
+    expect: all(200, { anonymous: 401, nonMember: 404 }),
+  },
+  {
+    route: 'POST /api/topics/:topicId/solution',
+    request: async (ctx) => ({ method: 'POST', url: `/api/topics/${ctx.problemTopicId}/solution`, body: { postId: ctx.postId } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 200 }),
+  },
+  // ---- Posts ----
+  {
+    route: 'GET /api/topics/:topicId/posts',
+    request: async (ctx) => ({ method: 'GET', url: `/api/topics/${ctx.problemTopicId}/posts` }),
+    expect: all(200, { anonymous: 401, nonMember: 404 }),
+  },
+  {
+    route: 'POST /api/topics/:topicId/posts',
+    request: async (ctx, role) => ({ method: 'POST', url: `/api/topics/${ctx.problemTopicId}/posts`, body: { body: `Reply by ${role}` } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, ...members(201) }),
+  },
+  {
+    route: "PATCH /api/posts/:postId (someone else's post)",
+    request: async (ctx) => ({ method: 'PATCH', url: `/api/posts/${await freshPost(ctx)}`, body: { body: 'Not mine to edit', version: 1 } }),
+    expect: all(403, { anonymous: 401, nonMember: 404 }),
+  },
+  {
+    route: 'PATCH /api/posts/:postId (own post)',
+    request: async (ctx, role) => {
+      const mine = await ctx.agents[role].post(`/api/topics/${ctx.problemTopicId}/posts`, { body: 'Mine' });
+      const id = mine.statusCode === 201 ? mine.json().id : await freshPost(ctx);
+      return { method: 'PATCH', url: `/api/posts/${id}`, body: { body: 'Mine, edited', version: 1 } };
+    },
+    expect: all(403, { anonymous: 401, nonMember: 404, ...members(200) }),
+  },
+  {
+    route: "DELETE /api/posts/:postId (withdraw someone else's post)",
+    request: async (ctx) => ({ method: 'DELETE', url: `/api/posts/${await freshPost(ctx)}` }),
+    expect: all(403, { anonymous: 401, nonMember: 404 }),
+  },
+  {
+    route: 'GET /api/posts/:postId/revisions',
+    request: async (ctx) => ({ method: 'GET', url: `/api/posts/${ctx.postId}/revisions` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'PUT /api/posts/:postId/helpful',
+    request: async (ctx) => ({ method: 'PUT', url: `/api/posts/${ctx.postId}/helpful` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, ...members(200) }),
+  },
+  {
+    route: 'DELETE /api/posts/:postId/helpful',
+    request: async (ctx) => ({ method: 'DELETE', url: `/api/posts/${ctx.postId}/helpful` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, ...members(200) }),
+  },
+  // ---- Moderation ----
+  {
+    route: 'POST /api/posts/:postId/flags',
+    request: async (ctx) => ({ method: 'POST', url: `/api/posts/${await freshPost(ctx)}/flags`, body: { reason: 'spam' } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, ...members(201) }),
+  },
+  {
+    route: 'POST /api/posts/:postId/flags/dismiss',
+    request: async (ctx) => {
+      const id = await freshPost(ctx);
+      await ctx.flagger.post(`/api/posts/${id}/flags`, { reason: 'off_topic' });
+      return { method: 'POST', url: `/api/posts/${id}/flags/dismiss` };
+    },
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'POST /api/posts/:postId/removal',
+    request: async (ctx) => ({ method: 'POST', url: `/api/posts/${await freshPost(ctx)}/removal`, body: { reason: 'Off topic' } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'DELETE /api/posts/:postId/removal',
+    request: async (ctx) => ({ method: 'DELETE', url: `/api/posts/${await freshPost(ctx, 'removed')}/removal` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'POST /api/posts/:postId/approval',
+    request: async (ctx) => ({ method: 'POST', url: `/api/posts/${await freshPost(ctx, 'pending')}/approval` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'POST /api/posts/:postId/author-note',
+    request: async (ctx) => ({ method: 'POST', url: `/api/posts/${ctx.postId}/author-note`, body: { message: 'Please rephrase' } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 201, admin: 201 }),
+  },
+  {
+    route: 'GET /api/posts/:postId/author-notes',
+    request: async (ctx) => ({ method: 'GET', url: `/api/posts/${ctx.postId}/author-notes` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'GET /api/communities/:communityId/moderation/queue',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/moderation/queue` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'GET /api/communities/:communityId/moderation/counts',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/moderation/counts` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'GET /api/communities/:communityId/moderation/log',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/moderation/log` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, manager: 200, admin: 200 }),
+  },
+  {
+    route: 'GET /api/communities/:communityId/watched-words',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/watched-words` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, manager: 200, admin: 200 }),
+  },
+  {
+    route: 'PUT /api/communities/:communityId/watched-words',
+    request: async (ctx) => ({ method: 'PUT', url: `/api/communities/${ctx.communityId}/watched-words`, body: { words: [{ phrase: 'matrixword', action: 'hold' }] } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, manager: 200, admin: 200 }),
+  },
+  {
+    route: 'GET /api/communities/:communityId/settings',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/settings` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, manager: 200, admin: 200 }),
+  },
+  {
+    route: 'PATCH /api/communities/:communityId/settings',
+    request: async (ctx) => ({ method: 'PATCH', url: `/api/communities/${ctx.communityId}/settings`, body: { autoHideThreshold: 3 } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, manager: 200, admin: 200 }),
+  },
+  {
+    route: 'PUT /api/communities/:communityId/members/:userId/suspension',
+    request: async (ctx) => {
+      const target = await ctx.t.makeMember(ctx.communityId);
+      return { method: 'PUT', url: `/api/communities/${ctx.communityId}/members/${target.id}/suspension`, body: { reason: 'Cooling off' } };
+    },
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'DELETE /api/communities/:communityId/members/:userId/suspension',
+    request: async (ctx) => {
+      const target = await ctx.t.makeMember(ctx.communityId);
+      const url = `/api/communities/${ctx.communityId}/members/${target.id}/suspension`;
+      await ctx.agents.moderator.put(url, { reason: 'Cooling off' });
+      return { method: 'DELETE', url };
+    },
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 204, admin: 204 }),
+  },
+  // ---- Engagement ----
+  {
+    route: 'GET /api/communities/:communityId/engagement',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/engagement` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, manager: 200, admin: 200 }),
+  },
+  {
+    route: 'GET /api/communities/:communityId/engagement/topics',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/engagement/topics` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 200, manager: 200, admin: 200 }),
+  },
+  {
+    route: 'GET /api/communities/:communityId/engagement/members',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/engagement/members` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, manager: 200, admin: 200 }),
+  },
+  {
+    route: 'GET /api/communities/:communityId/engagement/trajectories',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/engagement/trajectories` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, manager: 200, admin: 200 }),
+  },
+  {
+    route: 'GET /api/communities/:communityId/engagement/me',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/engagement/me` }),
+    expect: all(200, { anonymous: 401, nonMember: 404, admin: 403 }),
+  },
+  // ---- Live ----
+  {
+    route: 'GET /api/live (plain HTTP with the site Origin: signed in → 426 upgrade required)',
+    request: async (ctx) => ({ method: 'GET', url: '/api/live', headers: { origin: ctx.t.config.publicOrigin } }),
+    expect: all(426, { anonymous: 401 }),
+  },
 ];
 
 let ctx: Ctx;
@@ -100,7 +357,13 @@ beforeAll(async () => {
     manager: await t.as(await t.makeMember(community.id, ['manager'])),
     admin: await t.as(await t.makeUser({ isAdmin: true })),
   } satisfies Record<RoleName, Agent>;
-  ctx = { t, communityId: community.id, agents };
+  const writer = await t.as(await t.makeMember(community.id, []));
+  const flagger = await t.as(await t.makeMember(community.id, []));
+  const cpd = await agents.facilitator.post(`/api/communities/${community.id}/topics`, { kind: 'cpd', title: 'Matrix', article: 'Read', prompts: [{ body: 'Why?' }] });
+  const problem = await writer.post(`/api/communities/${community.id}/topics`, { kind: 'problem', title: 'Matrix problem', body: 'Help' });
+  const post = await writer.post(`/api/topics/${problem.json().id}/posts`, { body: 'A reply' });
+  expect([cpd.statusCode, problem.statusCode, post.statusCode]).toEqual([201, 201, 201]);
+  ctx = { t, communityId: community.id, agents, cpdTopicId: cpd.json().id, problemTopicId: problem.json().id, postId: post.json().id, writer, flagger };
 });
 afterAll(async () => ctx?.t.close());
 
@@ -110,7 +373,7 @@ describe('role × route matrix', () => {
       const got: Partial<Record<RoleName, number>> = {};
       for (const role of ROLES) {
         const req = await row.request(ctx, role);
-        const res = await ctx.agents[role].request(req.method, req.url, req.body);
+        const res = await ctx.agents[role].request(req.method, req.url, req.body, req.headers);
         got[role] = res.statusCode;
         if (res.statusCode >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
       }

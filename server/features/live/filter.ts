@@ -5,10 +5,14 @@
 //  - every event with a topic passes the topic's visibility rule (upcoming topics: facilitators only);
 //  - `data.audience = { userIds?: string[], roles?: CommunityRole[] }` restricts any event to those users,
 //    those community roles and instance admins; the key is removed before sending;
-//  - post.* events carry the post as the REST API shows it to its author/moderators, with at least
-//    `id`, `topicId`, `promptId` (or null), `status`, and `author: { id }` (or `authorId`);
+//  - post.* events carry the post as the REST API shows it to its author/moderators
+//    (presentPost(row, EVENT_VIEW)); who sees its content is decided by the posts feature's own rule
+//    (presentPostSnapshot → canSeePost/canSeeContent), the same as over HTTP;
+//  - `data.private` (any event) reaches only the post's author, moderators and admins;
 //  - member.* events (data `{ userId }`) reach only those who may list members.
 import { can, type Actor, type CommunityRole, type MembershipContext, type TopicContext } from '../../policy/policy.js';
+import { presentPostSnapshot, type PostSnapshot, type PostViewer } from '../posts/present.js';
+import type { PostStatus } from '../../db/schema.js';
 import type { EventRow, TopicInfo } from './queries.js';
 
 export interface Viewer {
@@ -24,10 +28,15 @@ export interface EventContext {
   topic: TopicInfo | null;
   /** For post.* events in a prompt: is that prompt answer-first? */
   promptAnswerFirst: boolean;
+  /** For post.* events: the post's status NOW (null: unknown/gone). A replayed post.created of a post
+   *  removed since must not show its content to those who may not read it any more. */
+  currentPostStatus?: PostStatus | null;
   /** Memo of the redacted variant of the data, so all non-privileged subscribers share one copy (one JSON.stringify). */
   redacted?: unknown;
   /** Memo of the data without its `audience` key. */
   withoutAudience?: unknown;
+  /** Memo of the data without its `private` key. */
+  withoutPrivate?: unknown;
 }
 
 export type Visibility =
@@ -103,22 +112,30 @@ export function visibleTo(event: EventRow, ctx: EventContext, viewer: Viewer): V
       if (answered === undefined) return { visible: 'unknown', answeredPromptId: post.promptId };
       if (!answered) return HIDDEN;
     }
-    const status = post.status ?? 'published';
-    if (status === 'pending' || status === 'hidden') return HIDDEN;
-    if (status === 'withdrawn' || status === 'removed') {
+    if (typeof post.status === 'string' && authorId) {
+      // A post snapshot: the posts feature's rule, for a member who is not its author nor a moderator.
+      const postViewer: PostViewer = { userId: actor.id, seesHidden: false };
+      const snapshot = { ...(payload as object), author: { id: authorId } } as PostSnapshot;
+      const shown = presentPostSnapshot(snapshot, postViewer, ctx.currentPostStatus ? { status: ctx.currentPostStatus } : null);
+      if (!shown) return HIDDEN;
+      if (shown === snapshot) return { visible: true, data: stripPrivate(payload, ctx) };
       ctx.redacted ??= redactPost(payload);
       return { visible: true, data: ctx.redacted };
     }
   }
+  // Anything private on other events: moderators and admins only.
+  if (!can(actor, 'post.readHidden', { membership })) return { visible: true, data: stripPrivate(payload, ctx) };
   return { visible: true, data: payload };
 }
 
-/** What others see of a withdrawn or removed post: that it was, not what it said or why. */
+function stripPrivate(payload: Record<string, unknown>, ctx: EventContext): Record<string, unknown> {
+  if (!('private' in payload)) return payload;
+  ctx.withoutPrivate ??= (({ private: _omit, ...rest }) => rest)(payload);
+  return ctx.withoutPrivate as Record<string, unknown>;
+}
+
+/** What others see of a withdrawn, removed or hidden post: that it was (the REST placeholder), not what it said or why. */
 function redactPost(post: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...post, redacted: true };
-  if ('bodyMd' in copy) copy.bodyMd = '';
-  if ('bodyHtml' in copy) copy.bodyHtml = '';
-  if ('statusReason' in copy) copy.statusReason = null;
-  if ('revisions' in copy) delete copy.revisions;
-  return copy;
+  const { private: _private, revisions: _revisions, ...copy } = post;
+  return { ...copy, bodyMd: null, bodyHtml: null, statusReason: null, redacted: true };
 }

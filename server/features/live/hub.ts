@@ -29,8 +29,10 @@ import {
 import { EVENTS_CHANNEL } from './events.js';
 import { postAuthorId, topicContext, visibleTo, type EventContext, type Viewer, type Visibility } from './filter.js';
 import * as q from './queries.js';
+import { findPostStatus } from '../posts/queries.js';
 
 const channelRegex = new RegExp(CHANNEL_PATTERN);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 class Connection {
   readonly subscriptions = new Map<string, Subscription>();
@@ -160,10 +162,13 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
   }
 
   async function eventContext(event: q.EventRow): Promise<EventContext> {
-    const data = (event.data ?? {}) as { promptId?: unknown };
+    const data = (event.data ?? {}) as { promptId?: unknown; id?: unknown; status?: unknown };
+    const isPost = event.name.startsWith('post.');
     return {
       topic: event.topicId ? await topicInfo(event.topicId) : null,
-      promptAnswerFirst: event.name.startsWith('post.') && typeof data.promptId === 'string' ? await promptAnswerFirst(data.promptId) : false,
+      promptAnswerFirst: isPost && typeof data.promptId === 'string' ? await promptAnswerFirst(data.promptId) : false,
+      // The post's status now: an event (live or replayed) never shows content removed since it was recorded.
+      currentPostStatus: isPost && typeof data.id === 'string' && UUID.test(data.id) && typeof data.status === 'string' ? ((await findPostStatus(db, data.id))?.status ?? null) : null,
     };
   }
 

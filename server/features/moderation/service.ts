@@ -16,6 +16,10 @@ import { requireCommunity } from '../communities/service.js';
 import { recordEvent } from '../live/events.js';
 import type { FlagReason } from '../../../shared/schemas/moderation.js';
 import { MODERATION_LIMITS } from '../../../shared/schemas/moderation.js';
+import { adjustCountsForStatusChange, findPostRow } from '../posts/queries.js';
+import { EVENT_VIEW, presentPost } from '../posts/present.js';
+import { findTopic as findTopicRow } from '../topics/queries.js';
+import { presentTopicSummary } from '../topics/present.js';
 import * as q from './queries.js';
 import { normaliseForMatching, phraseMatcher, listWatchedWords } from './watched-words.js';
 
@@ -44,18 +48,14 @@ function requireText(field: string, value: string): string {
 
 type PostRow = q.PostWithTopic['post'];
 
-/** The event payload for a post's moderation change: public facts at the top, content under `private`. */
-function postEventData(post: PostRow, status: PostStatus, statusReason: string | null) {
-  return {
-    id: post.id,
-    topicId: post.topicId,
-    communityId: post.communityId,
-    parentId: post.parentId,
-    authorId: post.authorId,
-    status,
-    /** Only for the post's author and moderators (the live feature strips it for everyone else). */
-    private: { bodyMd: post.bodyMd, bodyHtml: post.bodyHtml, statusReason },
-  };
+/**
+ * The event payload for a post's moderation change: the post as the REST API shows it to its author and
+ * moderators (content and removal reason included). The live filter re-presents it per subscriber with
+ * the posts feature's own rule (presentPostSnapshot), so others get the placeholder, never the content.
+ * Call AFTER the status change (it reads the row back).
+ */
+async function postEventData(tx: DbOrTx, postId: string) {
+  return presentPost((await findPostRow(tx, postId, null))!, EVENT_VIEW);
 }
 
 const moderated = (post: PostRow, status: PostStatus, statusReason: string | null) => ({
@@ -65,6 +65,58 @@ const moderated = (post: PostRow, status: PostStatus, statusReason: string | nul
   status,
   statusReason,
 });
+
+type ModeratedTopic = NonNullable<Awaited<ReturnType<typeof q.findTopic>>>;
+export interface TopicModerationInput {
+  locked?: boolean | undefined;
+  closed?: boolean | undefined;
+  pinned?: boolean | undefined;
+}
+
+const presentTopicModeration = (t: { id: string; lockedAt: Date | null; closedAt: Date | null; pinned: boolean }) => ({
+  id: t.id,
+  lockedAt: iso(t.lockedAt),
+  closedAt: iso(t.closedAt),
+  pinned: t.pinned,
+});
+
+/**
+ * THE lock/close/pin use case, shared by PATCH /api/topics/:id/moderation and PATCH /api/topics/:id:
+ * applies what changes and appends ONE audit-log row for it (nothing when it is already so).
+ * The caller has authorised 'topic.moderate', holds the topic row lock (`topic` loaded for update) and,
+ * when `changed`, records topic.updated with recordTopicUpdated() as its last write.
+ */
+export async function applyTopicModeration(tx: DbOrTx, me: Actor, topic: ModeratedTopic, input: TopicModerationInput) {
+  const now = new Date();
+  const changes: { lockedAt?: Date | null; closedAt?: Date | null; pinned?: boolean } = {};
+  const before: Record<string, boolean> = {};
+  const after: Record<string, boolean> = {};
+  if (input.locked !== undefined && input.locked !== !!topic.lockedAt) {
+    changes.lockedAt = input.locked ? now : null;
+    before.locked = !!topic.lockedAt;
+    after.locked = input.locked;
+  }
+  if (input.closed !== undefined && input.closed !== !!topic.closedAt) {
+    changes.closedAt = input.closed ? now : null;
+    before.closed = !!topic.closedAt;
+    after.closed = input.closed;
+  }
+  if (input.pinned !== undefined && input.pinned !== topic.pinned) {
+    changes.pinned = input.pinned;
+    before.pinned = topic.pinned;
+    after.pinned = input.pinned;
+  }
+  if (Object.keys(changes).length === 0) return { changed: false, topic }; // already so: nothing to log
+  const updated = await q.updateTopicModeration(tx, topic.id, changes);
+  await q.insertLogEntry(tx, { communityId: topic.communityId, actorId: me.id, action: 'topic.moderate', targetType: 'topic', targetId: topic.id, before, after });
+  return { changed: true, topic: { ...topic, ...updated } };
+}
+
+/** topic.updated with the topic-list shape the REST API returns (no per-viewer unread count). */
+export async function recordTopicUpdated(tx: DbOrTx, communityId: string, topicId: string) {
+  const summary = presentTopicSummary((await findTopicRow(tx, topicId))!, { forViewer: false });
+  await recordEvent(tx, { communityId, topicId, name: 'topic.updated', data: summary });
+}
 
 export function createModerationService({ db }: { db: Db }) {
   /**
@@ -114,6 +166,7 @@ export function createModerationService({ db }: { db: Db }) {
         if (flaggers >= community.autoHideThreshold) {
           // Hidden pending review; the flags stay open so the post stays in the queue.
           await q.setPostStatus(tx, post.id, 'hidden', post.statusReason);
+          await adjustCountsForStatusChange(tx, post.topicId, post.status, 'hidden');
           await q.insertLogEntry(tx, {
             communityId: community.id,
             actorId: null, // the system acted, on members' flags
@@ -124,7 +177,7 @@ export function createModerationService({ db }: { db: Db }) {
             before: { status: post.status },
             after: { status: 'hidden' },
           });
-          await recordEvent(tx, { communityId: community.id, topicId: post.topicId, name: 'post.updated', data: postEventData(post, 'hidden', post.statusReason) });
+          await recordEvent(tx, { communityId: community.id, topicId: post.topicId, name: 'post.updated', data: await postEventData(tx, post.id) });
         }
         return { ...flag, createdAt: flag.createdAt.toISOString() };
       });
@@ -137,7 +190,10 @@ export function createModerationService({ db }: { db: Db }) {
         if (resolved === 0) throw conflict('no_open_flags', 'This post has no open flags.');
         // Kept: a post hidden by flags goes back to what members saw.
         const status: PostStatus = post.status === 'hidden' ? 'published' : post.status;
-        if (status !== post.status) await q.setPostStatus(tx, post.id, status, post.statusReason);
+        if (status !== post.status) {
+          await q.setPostStatus(tx, post.id, status, post.statusReason);
+          await adjustCountsForStatusChange(tx, post.topicId, post.status, status);
+        }
         await q.insertLogEntry(tx, {
           communityId: community.id,
           actorId: me.id,
@@ -148,7 +204,7 @@ export function createModerationService({ db }: { db: Db }) {
           after: { status, openFlags: 0 },
         });
         if (status !== post.status) {
-          await recordEvent(tx, { communityId: community.id, topicId: post.topicId, name: 'post.updated', data: postEventData(post, status, post.statusReason) });
+          await recordEvent(tx, { communityId: community.id, topicId: post.topicId, name: 'post.updated', data: await postEventData(tx, post.id) });
         }
         return moderated(post, status, post.statusReason);
       });
@@ -163,6 +219,7 @@ export function createModerationService({ db }: { db: Db }) {
         if (post.status === 'removed') throw conflict('already_removed', 'This post is already removed.');
         if (post.status === 'withdrawn') throw conflict('post_withdrawn', 'The author has withdrawn this post.');
         await q.setPostStatus(tx, post.id, 'removed', reason);
+        await adjustCountsForStatusChange(tx, post.topicId, post.status, 'removed');
         await q.resolveOpenFlags(tx, post.id, 'removed');
         await q.insertLogEntry(tx, {
           communityId: community.id,
@@ -175,7 +232,7 @@ export function createModerationService({ db }: { db: Db }) {
           before: { status: post.status, statusReason: post.statusReason },
           after: { status: 'removed', statusReason: reason },
         });
-        await recordEvent(tx, { communityId: community.id, topicId: post.topicId, name: 'post.removed', data: postEventData(post, 'removed', reason) });
+        await recordEvent(tx, { communityId: community.id, topicId: post.topicId, name: 'post.removed', data: await postEventData(tx, post.id) });
         return moderated(post, 'removed', reason);
       });
     },
@@ -192,6 +249,7 @@ export function createModerationService({ db }: { db: Db }) {
         if (status === 'hidden' || status === 'removed') status = 'published';
         const statusReason = kept?.statusReason ?? null;
         await q.setPostStatus(tx, post.id, status, statusReason);
+        await adjustCountsForStatusChange(tx, post.topicId, 'removed', status);
         await q.insertLogEntry(tx, {
           communityId: community.id,
           actorId: me.id,
@@ -201,7 +259,7 @@ export function createModerationService({ db }: { db: Db }) {
           before: { status: 'removed', statusReason: post.statusReason },
           after: { status, statusReason },
         });
-        await recordEvent(tx, { communityId: community.id, topicId: post.topicId, name: 'post.restored', data: postEventData(post, status, statusReason) });
+        await recordEvent(tx, { communityId: community.id, topicId: post.topicId, name: 'post.restored', data: await postEventData(tx, post.id) });
         return moderated(post, status, statusReason);
       });
     },
@@ -211,6 +269,8 @@ export function createModerationService({ db }: { db: Db }) {
         const { post, community, actor: me } = await requirePost(tx, actor, postId, ['moderation.approve'], true);
         if (post.status !== 'pending') throw conflict('not_pending', 'This post is not waiting for approval.');
         await q.setPostStatus(tx, post.id, 'published', null);
+        // Approval is when the post becomes activity everyone sees: it counts, and bumps last activity.
+        await adjustCountsForStatusChange(tx, post.topicId, 'pending', 'published', true);
         await q.insertLogEntry(tx, {
           communityId: community.id,
           actorId: me.id,
@@ -220,7 +280,7 @@ export function createModerationService({ db }: { db: Db }) {
           before: { status: 'pending' },
           after: { status: 'published' },
         });
-        await recordEvent(tx, { communityId: community.id, topicId: post.topicId, name: 'post.approved', data: postEventData(post, 'published', null) });
+        await recordEvent(tx, { communityId: community.id, topicId: post.topicId, name: 'post.approved', data: await postEventData(tx, post.id) });
         return moderated(post, 'published', null);
       });
     },
@@ -447,44 +507,9 @@ export function createModerationService({ db }: { db: Db }) {
           topic: { authorId: topic.authorId, facilitatorIds, kind: topic.kind, upcoming: !!topic.opensAt && topic.opensAt.getTime() > Date.now() },
         };
         const me = authorize(actor, 'topic.moderate', ctx);
-        const now = new Date();
-        const changes: { lockedAt?: Date | null; closedAt?: Date | null; pinned?: boolean } = {};
-        const before: Record<string, boolean> = {};
-        const after: Record<string, boolean> = {};
-        if (input.locked !== undefined && input.locked !== !!topic.lockedAt) {
-          changes.lockedAt = input.locked ? now : null;
-          before.locked = !!topic.lockedAt;
-          after.locked = input.locked;
-        }
-        if (input.closed !== undefined && input.closed !== !!topic.closedAt) {
-          changes.closedAt = input.closed ? now : null;
-          before.closed = !!topic.closedAt;
-          after.closed = input.closed;
-        }
-        if (input.pinned !== undefined && input.pinned !== topic.pinned) {
-          changes.pinned = input.pinned;
-          before.pinned = topic.pinned;
-          after.pinned = input.pinned;
-        }
-        const present = (t: { id: string; lockedAt: Date | null; closedAt: Date | null; pinned: boolean }) => ({
-          id: t.id,
-          lockedAt: iso(t.lockedAt),
-          closedAt: iso(t.closedAt),
-          pinned: t.pinned,
-        });
-        if (Object.keys(changes).length === 0) return present(topic); // already so: nothing to log
-        const updated = await q.updateTopicModeration(tx, topic.id, changes);
-        await q.insertLogEntry(tx, {
-          communityId: community.id,
-          actorId: me.id,
-          action: 'topic.moderate',
-          targetType: 'topic',
-          targetId: topic.id,
-          before,
-          after,
-        });
-        await recordEvent(tx, { communityId: community.id, topicId: topic.id, name: 'topic.updated', data: present(updated) });
-        return present(updated);
+        const updated = await applyTopicModeration(tx, me, topic, input);
+        if (updated.changed) await recordTopicUpdated(tx, community.id, topic.id);
+        return presentTopicModeration(updated.topic);
       });
     },
 

@@ -19,6 +19,7 @@ export function postRowFields(viewerId: string | null) {
     bodyMd: posts.bodyMd,
     bodyHtml: posts.bodyHtml,
     status: posts.status,
+    statusReason: posts.statusReason,
     version: posts.version,
     helpfulCount: posts.helpfulCount,
     createdAt: posts.createdAt,
@@ -66,7 +67,8 @@ export interface PostPageFilter {
 export async function listPostPage(db: DbOrTx, f: PostPageFilter): Promise<PostRow[]> {
   const conditions: SQL[] = [eq(posts.topicId, f.topicId)];
   if (!f.seesHidden) {
-    conditions.push(sql`(${posts.status} not in ('pending', 'hidden') or ${posts.authorId} = ${f.viewerId})`);
+    // Same rule as canSeePost(): others' pending posts do not exist for this viewer.
+    conditions.push(sql`(${posts.status} <> 'pending' or ${posts.authorId} = ${f.viewerId})`);
   }
   if (f.hiddenPromptIds.length > 0) {
     conditions.push(
@@ -108,6 +110,23 @@ export async function updatePostBody(db: DbOrTx, postId: string, bodyMd: string,
 
 export async function setPostStatus(db: DbOrTx, postId: string, status: PostRow['status']) {
   await db.update(posts).set({ status }).where(eq(posts.id, postId));
+}
+
+/** For the live filter's replay check: what the post's status is now. */
+export async function findPostStatus(db: DbOrTx, postId: string) {
+  const [row] = await db.select({ status: posts.status }).from(posts).where(eq(posts.id, postId)).limit(1);
+  return row ?? null;
+}
+
+/**
+ * topics.post_count counts PUBLISHED posts (what every member sees). Every status change goes through
+ * here so the count stays true: pending/hidden/withdrawn/removed posts do not count, approval and
+ * restore count them again. `touchActivity` when the change is new activity others see (approval).
+ */
+export async function adjustCountsForStatusChange(db: DbOrTx, topicId: string, from: PostRow['status'] | null, to: PostRow['status'], touchActivity = false) {
+  const delta = (to === 'published' ? 1 : 0) - (from === 'published' ? 1 : 0);
+  if (delta === 0 && !touchActivity) return;
+  await adjustTopicCounts(db, topicId, delta, touchActivity && to === 'published');
 }
 
 /** Keeps topics.post_count (published posts) and last activity in step with a post change. */

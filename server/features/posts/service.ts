@@ -2,14 +2,15 @@
 // withdrawal, helpful marks, and the paged post list of a topic.
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { conflict, invalid, notFound, unprocessable } from '../../errors.js';
+import { AppError, conflict, invalid, notFound, unprocessable } from '../../errors.js';
 import { authorize, can, type Action, type Actor } from '../../policy/policy.js';
 import { LIMITS } from '../../../shared/limits.js';
 import type { CreatePostBody, Post, UpdatePostBody } from '../../../shared/schemas/posts.js';
 import { recordEvent } from '../live/events.js';
 import { findPrompt, findTopic } from '../topics/queries.js';
 import { assertTopicWritable, hiddenPromptIds, postViewerFor, renderField, requireTopic, type TopicAccess } from '../topics/service.js';
-import { canSeePost, GENERIC_MEMBER, presentPost, type PostRow, type PostViewer } from './present.js';
+import { checkWatchedWords, needsPremoderation } from '../moderation/service.js';
+import { canSeePost, EVENT_VIEW, presentPost, type PostRow, type PostViewer } from './present.js';
 import * as q from './queries.js';
 
 const TIME_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -28,6 +29,19 @@ function decodePostCursor(cursor: string) {
 /** Whether the viewer may see this post at all (held posts, answer-first and scheduled prompts). */
 function visibleTo(row: PostRow, viewer: PostViewer, hiddenPrompts: string[]) {
   return canSeePost(row, viewer) && (!row.promptId || row.authorId === viewer.userId || !hiddenPrompts.includes(row.promptId));
+}
+
+/**
+ * Watched words, at the moment a post or an edit is written: a 'block' rule refuses it with 422
+ * `watched_word_blocked` naming the phrase (the transaction rolls back, so nothing is written and an
+ * Idempotency-Key is not consumed); a 'hold' rule returns true: the post waits for a moderator.
+ */
+async function screenText(tx: DbOrTx, communityId: string, text: string): Promise<boolean> {
+  const hit = await checkWatchedWords(tx, communityId, text);
+  if (hit?.action === 'block') {
+    throw new AppError(422, 'watched_word_blocked', `This community does not allow "${hit.phrase}". Please reword your post.`, { field: 'body', phrase: hit.phrase });
+  }
+  return hit?.action === 'hold';
 }
 
 export interface CreatePostResult {
@@ -121,6 +135,9 @@ export function createPostService({ db }: { db: Db }) {
         const topic = (await findTopic(tx, topicId))!;
         assertTopicWritable(topic);
         const place = await placeReply(tx, access, viewer, input);
+        // Held (pending) posts exist for their author and moderators only, until a moderator approves.
+        const held = (await screenText(tx, topic.communityId, input.body)) || (await needsPremoderation(tx, topic.communityId, me.id));
+        const status = held ? 'pending' : 'published';
         const postId = await q.insertPost(tx, {
           communityId: topic.communityId,
           topicId,
@@ -128,14 +145,16 @@ export function createPostService({ db }: { db: Db }) {
           ...place,
           bodyMd: input.body,
           bodyHtml,
+          status,
         });
         await q.insertRevision(tx, { postId, version: 1, bodyMd: input.body, bodyHtml, editorId: me.id });
-        await q.adjustTopicCounts(tx, topicId, 1, true);
+        // A held post is not activity others can see: counts and last activity move on approval.
+        await q.adjustCountsForStatusChange(tx, topicId, null, status, true);
         const row = (await q.findPostRow(tx, postId, me.id))!;
         const post = presentPost(row, viewer)!;
         if (idempotencyKey) await q.completeIdempotencyKey(tx, me.id, idempotencyKey, 201, post);
         // Last write of the transaction: recordEvent holds the community's event-order lock until commit.
-        await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, GENERIC_MEMBER) });
+        await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, EVENT_VIEW) });
         return { statusCode: 201, post, replayed: false };
       });
     },
@@ -153,10 +172,15 @@ export function createPostService({ db }: { db: Db }) {
         if (current.version !== input.version) {
           throw conflict('version_conflict', 'This post was changed since you loaded it.', { currentVersion: current.version });
         }
+        // An edit that trips a 'hold' rule takes a published post back to pending review.
+        if ((await screenText(tx, row.communityId, input.body)) && current.status === 'published') {
+          await q.setPostStatus(tx, postId, 'pending');
+          await q.adjustCountsForStatusChange(tx, row.topicId, 'published', 'pending');
+        }
         const updated = await q.updatePostBody(tx, postId, input.body, bodyHtml, current.version);
         await q.insertRevision(tx, { postId, version: updated!.version, bodyMd: input.body, bodyHtml, editorId: viewer.userId! });
         const fresh = (await q.findPostRow(tx, postId, viewer.userId))!;
-        await recordEvent(tx, { communityId: fresh.communityId, topicId: fresh.topicId, name: 'post.updated', data: presentPost(fresh, GENERIC_MEMBER) });
+        await recordEvent(tx, { communityId: fresh.communityId, topicId: fresh.topicId, name: 'post.updated', data: presentPost(fresh, EVENT_VIEW) });
         return presentPost(fresh, viewer)!;
       });
     },
@@ -169,11 +193,11 @@ export function createPostService({ db }: { db: Db }) {
         if (current.status === 'removed') throw conflict('post_not_withdrawable', 'This post was removed by a moderator.');
         if (current.status !== 'withdrawn') {
           await q.setPostStatus(tx, postId, 'withdrawn');
-          if (current.status === 'published') await q.adjustTopicCounts(tx, row.topicId, -1, false);
+          await q.adjustCountsForStatusChange(tx, row.topicId, current.status, 'withdrawn');
         }
         const fresh = (await q.findPostRow(tx, postId, viewer.userId))!;
         if (current.status !== 'withdrawn') {
-          await recordEvent(tx, { communityId: fresh.communityId, topicId: fresh.topicId, name: 'post.withdrawn', data: presentPost(fresh, GENERIC_MEMBER) });
+          await recordEvent(tx, { communityId: fresh.communityId, topicId: fresh.topicId, name: 'post.withdrawn', data: presentPost(fresh, EVENT_VIEW) });
         }
         return presentPost(fresh, viewer)!;
       });

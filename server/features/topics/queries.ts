@@ -50,7 +50,9 @@ export function topicFields(viewer: TopicViewer | null) {
           and p.created_at > coalesce((select r.last_read_at from ${topicReads} r where r.topic_id = ${topics.id} and r.user_id = ${me}), '-infinity'::timestamptz)
           ${viewer!.seesAllReplies ? sql`` : sql`and not ${promptHidesPost(me)}`})`
       : sql<number>`0`,
-    facilitatorIds: sql<string[]>`array(select f.user_id::text from ${topicFacilitators} f where f.topic_id = ${topics.id})`,
+    // The author always counts (as in the moderation and live features): a practice problem's author is
+    // its facilitator for the policy, which then decides what that allows (topic.moderate needs the role).
+    facilitatorIds: sql<string[]>`array(select ${topics.authorId}::text union select f.user_id::text from ${topicFacilitators} f where f.topic_id = ${topics.id})`,
     cursorKey: sql<string>`${topics.pinned}::text || '|' || ${cursorTime(topics.lastActivityAt)} || '|' || ${topics.id}::text`,
   };
 }

@@ -9,6 +9,8 @@ import type { AddPromptBody, CreateTopicBody, Prompt, TopicDetail, TopicListQuer
 import { recordEvent } from '../live/events.js';
 import { requireCommunity, type CommunityAccess } from '../communities/service.js';
 import { findPostRow } from '../posts/queries.js';
+import { applyTopicModeration, recordTopicUpdated } from '../moderation/service.js';
+import { findTopic as findTopicForModeration } from '../moderation/queries.js';
 import { canSeePost, presentPost, type PostViewer } from '../posts/present.js';
 import { presentTopicSummary, topicStatus, type TopicRow } from './present.js';
 import * as q from './queries.js';
@@ -279,13 +281,12 @@ export function createTopicService({ db }: { db: Db }) {
       checkSchedule(opensAt, closesAt);
       if (patch.opensAt !== undefined) values.opensAt = opensAt;
       if (patch.closesAt !== undefined) values.closesAt = closesAt;
-      if (patch.closed !== undefined) values.closedAt = patch.closed ? (topic.closedAt ?? new Date()) : null;
-      if (patch.locked !== undefined) values.lockedAt = patch.locked ? (topic.lockedAt ?? new Date()) : null;
-      if (patch.pinned !== undefined) values.pinned = patch.pinned;
       await db.transaction(async (tx) => {
-        await q.lockTopic(tx, topicId);
-        await q.updateTopic(tx, topicId, values);
-        await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'topic.updated', data: await eventSummary(tx, topicId) });
+        const locked = (await findTopicForModeration(tx, topicId, true))!;
+        if (contentFields.length > 0) await q.updateTopic(tx, topicId, values);
+        // closed/locked/pinned: the moderation use case (audit log), the same as PATCH …/moderation.
+        const moderated = moderationFields.length > 0 ? await applyTopicModeration(tx, access.actor, locked, patch) : { changed: false };
+        if (contentFields.length > 0 || moderated.changed) await recordTopicUpdated(tx, topic.communityId, topicId);
       });
       return detail(await requireTopic(db, access.actor, topicId, 'topic.read'));
     },
