@@ -17,6 +17,8 @@ function post(parent: Post | null, promptId: string | null = null, author = 'Ana
     author: { id: author, displayName: author },
     bodyHtml: `<p>${n}</p>`,
     bodyMd: null,
+    statusReason: null,
+    removedByModerator: false,
     createdAt: new Date(2026, 0, 1, 0, 0, n).toISOString(),
     editedAt: null,
     version: 1,
