@@ -1,4 +1,4 @@
-# Stoa server image: builds the client and runs the server with tsx.
+# Stoa server image: builds the client and compiles the server (npm run build), then runs plain Node.
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -7,4 +7,7 @@ COPY . .
 RUN npm run build
 ENV HOST=0.0.0.0 PORT=3000 NODE_ENV=production
 EXPOSE 3000
-CMD ["npx", "tsx", "server/main.ts"]
+USER node
+# Exec form with node as PID 1, so `docker stop` (SIGTERM) reaches the server: it finishes in-flight
+# requests, closes WebSockets with 1001 (clients reconnect to the other replica) and exits.
+CMD ["node", "dist/server/main.js"]

@@ -281,6 +281,11 @@ export async function generate(url: string, options: { scale: number; seed: numb
     joinDay[n] = founding ? -1 - random.int(365) : random.int(HISTORY_DAYS - 30);
   }
   const passwordHash = await hashPassword(BENCH_PASSWORD, 10);
+  // memberships.joined_at has its own column since the topics merge (it was mapped to created_at before).
+  const membershipColumns = new Set(
+    (await client.query<{ c: string }>(`select column_name as c from information_schema.columns where table_name = 'memberships'`)).rows.map((r) => r.c),
+  );
+  const membershipJoined = membershipColumns.has('joined_at') ? 'joined_at' : 'created_at';
   let progress = new Progress('members', M * 2);
   for (let from = 1; from <= M; from += 20_000) {
     const ns = Array.from({ length: Math.min(20_000, M - from + 1) }, (_, i) => from + i);
@@ -297,7 +302,7 @@ export async function generate(url: string, options: { scale: number; seed: numb
     );
     progress.add(ns.length);
     await client.query(
-      `INSERT INTO memberships (community_id, user_id, roles, created_at)
+      `INSERT INTO memberships (community_id, user_id, roles, ${membershipJoined})
        SELECT ${communityId}, ${uuidOf('u', 'x.n')}, x.roles::text[], to_timestamp(x.joined)
        FROM unnest($1::int[], $2::text[], $3::float8[]) AS x(n, roles, joined)`,
       [ns, roles, joined],

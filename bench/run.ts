@@ -99,7 +99,10 @@ interface Server {
   startedMs: number;
 }
 
-/** Starts Stoa (tsx server/main.ts, as its own Node process) and waits for /readyz. */
+/**
+ * Starts Stoa as its own Node process and waits for /readyz: the compiled server (dist/server/main.js,
+ * what `npm start` runs), except for the SQL-capture run, which preloads TypeScript and runs the source.
+ */
 async function startStoa(options: { databaseUrl?: string; dataDir?: string; capture?: string } = {}): Promise<Server> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -114,7 +117,8 @@ async function startStoa(options: { databaseUrl?: string; dataDir?: string; capt
   const preload = options.capture ? ['--import', pathToFileURL(`${benchDir}capture-sql.ts`).href] : [];
   const log = openSync(logFile, 'a');
   const startedMs = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', ...preload, 'server/main.ts'], { cwd: repoDir, env, stdio: ['ignore', log, log] });
+  const entry = options.capture ? ['--import', 'tsx', ...preload, 'server/main.ts'] : ['dist/server/main.js'];
+  const child = spawn(process.execPath, entry, { cwd: repoDir, env, stdio: ['ignore', log, log] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   await waitForOk(`${baseUrl}/readyz`, 60_000, child, 10);
@@ -258,6 +262,13 @@ function loadProblems(s: LoadSummary): string[] {
 
 console.log(`Stoa benchmark${quick ? ' (quick)' : ''}: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, database ${redactUrl(databaseUrl)}`);
 const { info, generatedSeconds } = await ensureData();
+
+// The measured server is the compiled one (as `npm start` runs it): compile the current source first.
+console.log('== compiling the server (server/build.mjs)');
+await new Promise<void>((resolve, reject) => {
+  const child = spawn(process.execPath, ['server/build.mjs'], { cwd: repoDir, stdio: 'inherit' });
+  child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`server/build.mjs failed (exit ${code})`))));
+});
 const communityId = info.communityId;
 const topicId = info.busiestTopicId;
 

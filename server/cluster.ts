@@ -21,10 +21,31 @@ if (cluster.isPrimary) {
   }
   const { seeded } = await prepareDatabase(config);
   let stopping = false;
+  // A worker that dies before it ever listened (port taken, bad config…) would otherwise be replaced
+  // forever: after a few such deaths in a row, give up and say why.
+  let failedStarts = 0;
+  const MAX_FAILED_STARTS = 5;
+  const listened = new WeakSet<object>();
   for (let i = 0; i < workers; i++) cluster.fork();
-  cluster.on('exit', (worker, code) => {
+  let listening = 0;
+  cluster.on('listening', (worker) => {
+    listened.add(worker);
+    failedStarts = 0;
+    if (++listening === workers) {
+      console.log(`Stoa cluster: ${workers} workers on ${config.publicUrl} (primary pid ${process.pid})`);
+      printDemoSignIns(config, seeded);
+    }
+  });
+  cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    console.error(`worker ${worker.process.pid} exited (${code}); starting another`);
+    if (!listened.has(worker) && ++failedStarts >= MAX_FAILED_STARTS) {
+      console.error(`${failedStarts} workers in a row exited before listening (last: ${code ?? signal}); stopping the cluster`);
+      stopping = true;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+      process.exitCode = 1;
+      return;
+    }
+    console.error(`worker ${worker.process.pid} exited (${code ?? signal}); starting another`);
     cluster.fork();
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -33,8 +54,6 @@ if (cluster.isPrimary) {
       for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
     });
   }
-  console.log(`Stoa cluster: ${workers} workers on ${config.publicUrl}`);
-  printDemoSignIns(config, seeded);
 } else {
   await serve(config);
 }

@@ -1,4 +1,5 @@
-// Resolves the session cookie to `request.actor`, and guards cookie-carried writes against CSRF.
+// Resolves the session cookie to `request.actor` (through a short per-process cache, see
+// features/auth/session-cache.ts), and guards cookie-carried writes against CSRF.
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
@@ -7,10 +8,15 @@ import type { Actor } from '../policy/policy.js';
 import { forbidden } from '../errors.js';
 import { findSessionActor } from '../features/auth/queries.js';
 import { hashToken } from '../features/auth/tokens.js';
+import { createSessionCache, SESSIONS_CHANNEL, type SessionCache } from '../features/auth/session-cache.js';
 
 export const SESSION_COOKIE = 'stoa_session';
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Resolved sessions of this process; sign-out drops its entry at once (other processes via NOTIFY). */
+    sessionCache: SessionCache;
+  }
   interface FastifyRequest {
     actor: Actor | null;
     sessionId: string | null;
@@ -34,11 +40,37 @@ export function requestOrigin(request: FastifyRequest): string | null {
   return null;
 }
 
-export default fp<{ config: Config }>(
-  async (app, { config }) => {
+export default fp<{ config: Config; sessionCacheTtlMs?: number }>(
+  async (app, { config, sessionCacheTtlMs }) => {
     await app.register(cookie);
     app.decorateRequest('actor', null);
     app.decorateRequest('sessionId', null);
+
+    const cache = createSessionCache({ ttlMs: sessionCacheTtlMs });
+    app.decorate('sessionCache', cache);
+    // The cache is used only while this process LISTENs for invalidations; if the database is down at
+    // start-up, every request queries (and fails → 503) until LISTEN succeeds in the background.
+    let stopped = false;
+    let retry: NodeJS.Timeout | undefined;
+    const startListening = async (attempt = 0): Promise<void> => {
+      if (stopped) return;
+      try {
+        await app.database.listen(SESSIONS_CHANNEL, (payload) => cache.onNotify(payload), () => cache.clear());
+        cache.setEnabled(true);
+      } catch (err) {
+        app.log.warn({ err, attempt }, 'session cache: cannot LISTEN yet; sessions are looked up on every request meanwhile');
+        retry = setTimeout(() => void startListening(attempt + 1), Math.min(250 * 2 ** attempt, 5000));
+        retry.unref();
+      }
+    };
+    app.addHook('onReady', async () => {
+      await startListening();
+    });
+    app.addHook('onClose', async () => {
+      stopped = true;
+      clearTimeout(retry);
+      cache.setEnabled(false);
+    });
 
     app.addHook('onRequest', async (request) => {
       const token = request.cookies[SESSION_COOKIE];
@@ -51,10 +83,19 @@ export default fp<{ config: Config }>(
         }
       }
       if (!token || token.length > 200) return;
-      const found = await findSessionActor(app.db, hashToken(token));
+      const tokenHash = hashToken(token);
+      const cached = cache.get(tokenHash);
+      if (cached) {
+        request.actor = cached.actor;
+        request.sessionId = cached.sessionId;
+        return;
+      }
+      const ticket = cache.ticket();
+      const found = await findSessionActor(app.db, tokenHash);
       if (found) {
         request.actor = found.actor;
         request.sessionId = found.sessionId;
+        cache.set(tokenHash, { actor: found.actor, sessionId: found.sessionId, expiresAtMs: found.expiresAt.getTime() }, ticket);
       }
     });
   },

@@ -91,8 +91,10 @@ describe('accounts and sessions', () => {
     const user = await t.makeUser();
     const agent = await t.as(user);
     expect((await agent.get('/api/me')).statusCode).toBe(200);
+    // Written behind the app's back: the session cache learns of it by NOTIFY (migration 0002), which
+    // arrives just after commit — well within the poll, far sooner than the cache's 10 s lifetime.
     await t.testDb.database.rows((await import('drizzle-orm')).sql`update users set suspended_at = now() where id = ${user.id}`);
-    expect((await agent.get('/api/me')).statusCode).toBe(401);
+    await expect.poll(async () => (await agent.get('/api/me')).statusCode, { timeout: 2000, interval: 20 }).toBe(401);
   });
 });
 

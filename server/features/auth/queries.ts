@@ -3,9 +3,12 @@ import type { DbOrTx } from '../../db/client.js';
 import { loginFailures, sessions, users } from '../../db/schema.js';
 import type { Actor } from '../../policy/policy.js';
 
-export async function findSessionActor(db: DbOrTx, tokenHash: string): Promise<{ actor: Actor; sessionId: string } | null> {
+export async function findSessionActor(
+  db: DbOrTx,
+  tokenHash: string,
+): Promise<{ actor: Actor; sessionId: string; expiresAt: Date } | null> {
   const [row] = await db
-    .select({ sessionId: sessions.id, id: users.id, isAdmin: users.isAdmin, displayName: users.displayName })
+    .select({ sessionId: sessions.id, expiresAt: sessions.expiresAt, id: users.id, isAdmin: users.isAdmin, displayName: users.displayName })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
@@ -13,7 +16,11 @@ export async function findSessionActor(db: DbOrTx, tokenHash: string): Promise<{
     )
     .limit(1);
   if (!row) return null;
-  return { sessionId: row.sessionId, actor: { id: row.id, isAdmin: row.isAdmin, displayName: row.displayName } };
+  return {
+    sessionId: row.sessionId,
+    expiresAt: new Date(row.expiresAt),
+    actor: { id: row.id, isAdmin: row.isAdmin, displayName: row.displayName },
+  };
 }
 
 export async function findUserByEmail(db: DbOrTx, email: string) {

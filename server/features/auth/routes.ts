@@ -49,6 +49,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
     { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null() } } },
     async (request, reply) => {
       await auth.logout(request.sessionId);
+      // This process forgets the session now; the others on the NOTIFY the update fires (migration 0002).
+      if (request.sessionId) app.sessionCache.dropSession(request.sessionId);
       if (request.sessionId) app.live?.endSession(request.sessionId); // its live sockets close at once
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return noContent(reply);

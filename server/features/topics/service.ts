@@ -17,7 +17,7 @@ import * as q from './queries.js';
 
 export interface TopicAccess extends CommunityAccess {
   actor: Actor;
-  topic: TopicRow;
+  topic: q.TopicCore;
   /** The policy context for decisions about this topic. */
   ctx: PolicyContext;
 }
@@ -125,7 +125,7 @@ export function createTopicService({ db }: { db: Db }) {
     const { ctx } = access;
     const viewer = { userId: me.id, seesAllReplies: can(me, 'prompt.seeAllReplies', { community: access.community, membership: access.membership }) };
     const [row, prompts, counts, answered, facilitators, readPosition] = await Promise.all([
-      q.findTopic(db, access.topic.id, viewer),
+      q.findTopicWithCounts(db, access.topic.id, viewer),
       q.listPrompts(db, access.topic.id),
       q.promptReplyCounts(db, access.topic.id),
       q.promptsAnsweredBy(db, access.topic.id, me.id),
@@ -169,7 +169,7 @@ export function createTopicService({ db }: { db: Db }) {
   }
 
   async function eventSummary(tx: DbOrTx, topicId: string) {
-    return presentTopicSummary((await q.findTopic(tx, topicId))!, { forViewer: false });
+    return presentTopicSummary((await q.findTopicWithCounts(tx, topicId))!, { forViewer: false });
   }
 
   return {

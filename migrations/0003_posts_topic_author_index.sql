@@ -1,0 +1,1 @@
+CREATE INDEX "posts_topic_author_published_idx" ON "posts" USING btree ("topic_id","author_id") WHERE status = 'published';
