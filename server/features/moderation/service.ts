@@ -18,7 +18,7 @@ import type { FlagReason } from '../../../shared/schemas/moderation.js';
 import { MODERATION_LIMITS } from '../../../shared/schemas/moderation.js';
 import { adjustCountsForStatusChange, findPostRow } from '../posts/queries.js';
 import { EVENT_VIEW, presentPost } from '../posts/present.js';
-import { findTopic as findTopicRow } from '../topics/queries.js';
+import { findTopicWithCounts } from '../topics/queries.js';
 import { presentTopicSummary } from '../topics/present.js';
 import * as q from './queries.js';
 import { normaliseForMatching, phraseMatcher, listWatchedWords } from './watched-words.js';
@@ -114,7 +114,7 @@ export async function applyTopicModeration(tx: DbOrTx, me: Actor, topic: Moderat
 
 /** topic.updated with the topic-list shape the REST API returns (no per-viewer unread count). */
 export async function recordTopicUpdated(tx: DbOrTx, communityId: string, topicId: string) {
-  const summary = presentTopicSummary((await findTopicRow(tx, topicId))!, { forViewer: false });
+  const summary = presentTopicSummary((await findTopicWithCounts(tx, topicId))!, { forViewer: false });
   await recordEvent(tx, { communityId, topicId, name: 'topic.updated', data: summary });
 }
 
