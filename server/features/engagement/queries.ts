@@ -1,6 +1,9 @@
 // Engagement analytics in SQL: a handful of set-based queries per report, no per-member round trips.
-// Every scan is bounded by (community_id, created_at) on posts and (community_id, day) on topic_views,
-// so the indexes posts_community_created_idx and topic_views_community_day_idx do the narrowing.
+// Every scan is bounded by (community_id, created_at) on posts and (community_id, day) on topic_views;
+// the covering indexes posts_community_created_cover_idx and topic_views_community_day_cover_idx make
+// those index-only scans. "Did the member read in this range / week" comes from the rollup
+// engagement_view_weeks (one row per member per week with a bitmask of days, kept by triggers), not
+// from the view rows themselves: a 3-month range is ~90k rollup rows instead of ~600k view rows.
 // Definitions: shared/schemas/engagement.ts (ENGAGEMENT_DEFINITIONS).
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
@@ -52,25 +55,46 @@ const rangeMembers = (p: Period, userId?: string) => sql`
      ${userId ? sql`and ${memberships.userId} = ${userId}` : sql``}`;
 
 /** Topic openings and counted replies in the period, with the ISO week (in tz) each falls in. */
-const countedActs = (p: Period, topicId?: string | null) => sql`
+const countedActs = (p: Period, topicId?: string | null, userId?: string) => sql`
   select t.author_id as user_id, t.id as topic_id, null::uuid as post_id, null::uuid as prompt_id, t.created_at, true as is_opening,
          date_trunc('week', t.created_at at time zone ${p.tz})::date as week_start
     from topics t
    where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz
      ${topicId ? sql`and t.id = ${topicId}` : sql``}
+     ${userId ? sql`and t.author_id = ${userId}` : sql``}
   union all
   select po.author_id, po.topic_id, po.id, po.prompt_id, po.created_at, false,
          date_trunc('week', po.created_at at time zone ${p.tz})::date
     from posts po
    where po.community_id = ${p.communityId} and po.created_at >= ${p.t0}::timestamptz and po.created_at < ${p.t1}::timestamptz
      and po.status in ${COUNTED}
-     ${topicId ? sql`and po.topic_id = ${topicId}` : sql``}`;
+     ${topicId ? sql`and po.topic_id = ${topicId}` : sql``}
+     ${userId ? sql`and po.author_id = ${userId}` : sql``}`;
 
 /** Topic views whose (UTC) day lies in d0..d1. */
-const rangeViews = (p: Period, topicId?: string | null) => sql`
+const rangeViews = (p: Period, topicId?: string | null, userId?: string) => sql`
   select v.user_id, v.topic_id, v.day from topic_views v
    where v.community_id = ${p.communityId} and v.day >= ${p.d0}::date and v.day <= ${p.d1}::date
-     ${topicId ? sql`and v.topic_id = ${topicId}` : sql``}`;
+     ${topicId ? sql`and v.topic_id = ${topicId}` : sql``}
+     ${userId ? sql`and v.user_id = ${userId}` : sql``}`;
+
+/**
+ * The same views, rolled up: (user_id, week_start, days) for each member and ISO week with a view in
+ * d0..d1, `days` being the bitmask of viewing days (bit 0 = Monday) clipped to the range, so edge weeks
+ * count only their days inside it. Equals the distinct (user, week) pairs of rangeViews.
+ */
+const rangeViewWeeks = (p: Period, userId?: string) => sql`
+  select user_id, week_start, days from (
+    select ew.user_id, ew.week_start,
+           ew.days & ((1 << (least(${p.d1}::date - ew.week_start, 6) + 1)) - (1 << greatest(${p.d0}::date - ew.week_start, 0))) as days
+      from engagement_view_weeks ew
+     where ew.community_id = ${p.communityId}
+       and ew.week_start >= date_trunc('week', ${p.d0}::date::timestamp)::date and ew.week_start <= ${p.d1}::date
+       ${userId ? sql`and ew.user_id = ${userId}` : sql``}) clipped
+   where days <> 0`;
+
+/** SQL: the last day of the week (column week_start) whose bit is set in the non-zero mask (column days). */
+const lastDayOfMask = sql`week_start + (7 - position('1' in days::bit(7)::text))`;
 
 /** The class rule: core when posts × 7 ≥ 3 × days (an average of 3 a week), in integers so there is no rounding. */
 const classOf = (posts: SQL, viewed: SQL, days: SQL) => sql`case
@@ -88,17 +112,26 @@ function memberActivityCtes(x: string, p: Period, opts: { topicId?: string | nul
   const n = (s: string) => sql.raw(`${x}_${s}`);
   const posts = sql`coalesce(${n('pa')}.posts, 0)`;
   const detailed = opts.detailed ?? false;
+  // Topics viewed and days active need the view rows themselves; whether and when a member last read
+  // (the class, last seen) is answered by the weekly rollup. A topic's views are a short PK range scan.
+  const viewRows = detailed || !!opts.topicId;
   return sql`
   ${n('m')} as (${rangeMembers(p, opts.userId)}),
-  ${n('a')} as materialized (${countedActs(p, opts.topicId)}),
+  ${n('a')} as materialized (${countedActs(p, opts.topicId, opts.userId)}),
   ${n('pa')} as (
     select user_id, count(*)::int as posts, count(*) filter (where not is_opening)::int as replies,
            count(*) filter (where is_opening)::int as topics_started, max(created_at) as last_post_at
       from ${n('a')} group by user_id),
-  ${n('v')} as materialized (${rangeViews(p, opts.topicId)}),
+  ${
+    viewRows
+      ? sql`${n('v')} as materialized (${rangeViews(p, opts.topicId, opts.userId)}),
   ${n('va')} as (
     select user_id, ${detailed ? sql`count(distinct topic_id)::int` : sql`0`} as topics_viewed, max(day) as last_view_day
-      from ${n('v')} group by user_id),
+      from ${n('v')} group by user_id),`
+      : sql`${n('va')} as (
+    select user_id, 0 as topics_viewed, max(${lastDayOfMask}) as last_view_day
+      from (${rangeViewWeeks(p, opts.userId)}) vw group by user_id),`
+  }
   ${
     detailed
       ? sql`${n('ad')} as (
@@ -191,9 +224,9 @@ function weeklyCellsCtes(p: Period, userId?: string) {
            (least(wk::date + 6, ${p.d1}::date) + 1)::timestamp at time zone ${p.tz} as t1
       from generate_series(date_trunc('week', ${p.d0}::date::timestamp), ${p.d1}::date::timestamp, interval '1 week') wk),
   w_m as (${rangeMembers(p, userId)}),
-  w_a as materialized (${countedActs(p)}),
+  w_a as materialized (${countedActs(p, null, userId)}),
   w_pw as (select user_id, week_start, count(*)::int as n from w_a group by user_id, week_start),
-  w_vw as (select distinct v.user_id, date_trunc('week', v.day::timestamp)::date as week_start from (${rangeViews(p)}) v),
+  w_vw as (select user_id, week_start from (${rangeViewWeeks(p, userId)}) vw),
   w_cells as (
     select w_m.user_id, w_wb.week_start, coalesce(w_pw.n, 0) as posts,
            ${classOf(sql`coalesce(w_pw.n, 0)`, sql`w_vw.user_id is not null`, sql`w_wb.days`)} as class
@@ -239,8 +272,10 @@ export async function topContributors(db: DbOrTx, p: Period, limit: number): Pro
     db,
     sql`with ${memberActivityCtes('s', p)}
     select top.user_id, top.display_name, top.posts, top.topics_started,
-           (select count(*)::int from s_a a join helpful_marks h on h.post_id = a.post_id
-             where a.user_id = top.user_id and not a.is_opening) as helpful_received
+           (select count(*)::int from posts po join helpful_marks h on h.post_id = po.id
+             where po.author_id = top.user_id and po.community_id = ${p.communityId}
+               and po.created_at >= ${p.t0}::timestamptz and po.created_at < ${p.t1}::timestamptz
+               and po.status in ${COUNTED}) as helpful_received
       from (select * from s_r where posts > 0 order by posts desc, topics_started desc, display_name, user_id limit ${limit}) top
      order by top.posts desc, top.topics_started desc, top.display_name, top.user_id`,
   );
@@ -339,16 +374,17 @@ export async function topicRows(db: DbOrTx, p: Period, opts: { topicIds: string[
              from a group by topic_id),
     -- Readers who did not post: an explicit hash anti-join against the (topic, author) pairs.
     ap as (select distinct topic_id, user_id from a),
-    vt as (select v.topic_id, count(distinct v.user_id)::int as readers
-             from v join m on m.user_id = v.user_id
-             left join ap on ap.topic_id = v.topic_id and ap.user_id = v.user_id
+    vd as (select topic_id, user_id from v group by topic_id, user_id),
+    vt as (select vd.topic_id, count(*)::int as readers
+             from vd join m on m.user_id = vd.user_id
+             left join ap on ap.topic_id = vd.topic_id and ap.user_id = vd.user_id
             where ap.user_id is null
-            group by v.topic_id),
+            group by vd.topic_id),
     pp as (select prompt_id, count(*)::int as n from a where prompt_id is not null group by prompt_id),
     chosen as (
       select t.id, t.title, t.kind, t.author_id from topics t
        where t.community_id = ${p.communityId} ${only}
-         ${opts.topicIds ? sql`` : sql`and t.id in (select topic_id from pt union select topic_id from v)`}),
+         ${opts.topicIds ? sql`` : sql`and t.id in (select topic_id from pt union select topic_id from vd)`}),
     out as (
       select t.id as topic_id, t.title, t.kind, coalesce(pt.posts, 0) as posts, coalesce(pt.posters, 0) as posters,
              coalesce(vt.readers, 0) as readers_who_did_not_post,
