@@ -2,6 +2,7 @@
 // database, for profiling; `npm run bench` measures the HTTP endpoints.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/stoa_perf npx tsx bench/engagement-timing.ts [--runs 5] [--only summary,members]
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase } from '../server/db/client.js';
 import { createEngagementService, resolveRange } from '../server/features/engagement/service.js';
@@ -29,9 +30,11 @@ const service = createEngagementService({ db });
 const query = { from, to };
 
 const cases: Record<string, () => Promise<unknown>> = {
+  'count(*) posts': () => db.execute(sql`select count(*) from posts`),
   periodCounts: () => q.periodCounts(db, range.current),
   weeklySeries: () => q.weeklySeries(db, range.current),
   topContributors: () => q.topContributors(db, range.current, 10),
+  periodSummary: () => q.periodSummary(db, range.current, 10),
   summary: () => service.summary(actor, info.communityId, query),
   topics: () => service.topics(actor, info.communityId, query),
   members: () => service.members(actor, info.communityId, query),

@@ -28,6 +28,18 @@ async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return result.rows;
 }
 
+/**
+ * A report statement hashes a period's posts and views (hundreds of thousands of rows at scale);
+ * with PostgreSQL's default work_mem (4 MB) those hashes and materialised CTEs spill to temporary
+ * files, which doubled their time on the bench data. SET LOCAL keeps the raise to this statement.
+ */
+async function reportRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    return rows<T>(tx, query);
+  });
+}
+
 /** Start-of-day instants (epoch ms) of the given dates in the time zone; throws if PostgreSQL does not know the zone. */
 export async function dayStarts(db: DbOrTx, tz: string, days: string[]): Promise<number[]> {
   const list = sql.join(
@@ -54,17 +66,17 @@ const rangeMembers = (p: Period, userId?: string) => sql`
      and (${memberships.removedAt} is null or ${memberships.removedAt} >= ${p.t0}::timestamptz)
      ${userId ? sql`and ${memberships.userId} = ${userId}` : sql``}`;
 
-/** Topic openings and counted replies in the period, with the ISO week (in tz) each falls in. */
-const countedActs = (p: Period, topicId?: string | null, userId?: string) => sql`
-  select t.author_id as user_id, t.id as topic_id, null::uuid as post_id, null::uuid as prompt_id, t.created_at, true as is_opening,
-         date_trunc('week', t.created_at at time zone ${p.tz})::date as week_start
+/** Topic openings and counted replies in the period (optionally with the ISO week, in tz, each falls in). */
+const countedActs = (p: Period, topicId?: string | null, userId?: string, withWeek = false) => sql`
+  select t.author_id as user_id, t.id as topic_id, null::uuid as post_id, null::uuid as prompt_id, t.created_at, true as is_opening
+         ${withWeek ? sql`, date_trunc('week', t.created_at at time zone ${p.tz})::date as week_start` : sql``}
     from topics t
    where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz
      ${topicId ? sql`and t.id = ${topicId}` : sql``}
      ${userId ? sql`and t.author_id = ${userId}` : sql``}
   union all
-  select po.author_id, po.topic_id, po.id, po.prompt_id, po.created_at, false,
-         date_trunc('week', po.created_at at time zone ${p.tz})::date
+  select po.author_id, po.topic_id, po.id, po.prompt_id, po.created_at, false
+         ${withWeek ? sql`, date_trunc('week', po.created_at at time zone ${p.tz})::date` : sql``}
     from posts po
    where po.community_id = ${p.communityId} and po.created_at >= ${p.t0}::timestamptz and po.created_at < ${p.t1}::timestamptz
      and po.status in ${COUNTED}
@@ -104,8 +116,9 @@ const classOf = (posts: SQL, viewed: SQL, days: SQL) => sql`case
   else 'inactive' end`;
 
 /**
- * CTEs `${x}_m` (members), `${x}_a` (counted acts), `${x}_pa` (posts per member), `${x}_v` (views),
- * `${x}_va` (views per member) and `${x}_r` (one row per member with its class), for one period.
+ * CTEs `${x}_m` (members), `${x}_a` (counted acts), `${x}_pa` (posts per author, members or not),
+ * `${x}_v` (views, detailed or per topic only), `${x}_va` (views per member) and `${x}_r` (one row per
+ * member with its class), for one period.
  * `detailed` adds topics viewed, days active and last seen (the members table needs them; the summary does not).
  */
 function memberActivityCtes(x: string, p: Period, opts: { topicId?: string | null; detailed?: boolean; userId?: string } = {}) {
@@ -117,7 +130,7 @@ function memberActivityCtes(x: string, p: Period, opts: { topicId?: string | nul
   const viewRows = detailed || !!opts.topicId;
   return sql`
   ${n('m')} as (${rangeMembers(p, opts.userId)}),
-  ${n('a')} as materialized (${countedActs(p, opts.topicId, opts.userId)}),
+  ${n('a')} as ${detailed ? sql`materialized` : sql``} (${countedActs(p, opts.topicId, opts.userId)}),
   ${n('pa')} as (
     select user_id, count(*)::int as posts, count(*) filter (where not is_opening)::int as replies,
            count(*) filter (where is_opening)::int as topics_started, max(created_at) as last_post_at
@@ -168,33 +181,96 @@ export interface CountsRow {
   median_first_reply_minutes: number | null;
 }
 
-/** The summary figures for one period, in one statement. */
-export async function periodCounts(db: DbOrTx, p: Period): Promise<CountsRow> {
-  const [row] = await rows<CountsRow>(
-    db,
-    sql`with ${memberActivityCtes('s', p)}
-    select
+/**
+ * CTEs for the summary of one period, reading each source once: `k_acts` (per author and ISO week in
+ * tz: counted posts, replies, topic openings, removed posts — one index-only scan of the period's
+ * posts), `k_vw` (who read in which week, from the rollup), `s_m` (members), `s_pa` (per author) and
+ * `s_r` (one row per member with the class). Counts, the weekly series and the top list derive from
+ * these instead of each rescanning posts and views.
+ */
+function periodCtes(p: Period) {
+  return sql`
+  k_acts as materialized (
+    select user_id, week_start,
+           count(*) filter (where kind <> 'removed')::int as posts,
+           count(*) filter (where kind = 'reply')::int as replies,
+           count(*) filter (where kind = 'opening')::int as openings,
+           count(*) filter (where kind = 'removed')::int as removed
+      from (
+        select t.author_id as user_id, 'opening' as kind, date_trunc('week', t.created_at at time zone ${p.tz})::date as week_start
+          from topics t
+         where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz
+        union all
+        select po.author_id, case when po.status = 'removed' then 'removed' else 'reply' end,
+               date_trunc('week', po.created_at at time zone ${p.tz})::date
+          from posts po
+         where po.community_id = ${p.communityId} and po.created_at >= ${p.t0}::timestamptz and po.created_at < ${p.t1}::timestamptz
+           and po.status in ('published', 'withdrawn', 'removed')) a
+     group by user_id, week_start),
+  k_vw as materialized (${rangeViewWeeks(p)}),
+  s_m as (${rangeMembers(p)}),
+  s_pa as (select user_id, sum(posts)::int as posts, sum(replies)::int as replies, sum(openings)::int as topics_started
+             from k_acts group by user_id),
+  s_r as (
+    select s_m.user_id, coalesce(s_pa.posts, 0) as posts, coalesce(s_pa.topics_started, 0) as topics_started,
+           ${classOf(sql`coalesce(s_pa.posts, 0)`, sql`exists (select 1 from k_vw where k_vw.user_id = s_m.user_id)`, sql`${p.days}::int`)} as class
+      from s_m left join s_pa on s_pa.user_id = s_m.user_id)`;
+}
+
+/** The count columns of a summary, over the CTEs of periodCtes. */
+const countsSelect = (p: Period) => sql`
       (select count(*)::int from s_r) as members,
       (select count(*)::int from s_r where class in ('core', 'contributor')) as posters,
       (select count(*)::int from s_r where class = 'reader') as lurkers,
       (select count(*)::int from s_r where class = 'inactive') as inactive,
       (select count(*)::int from s_r where class = 'core') as core,
       (select count(*)::int from s_r where class = 'contributor') as contributors,
-      (select count(*)::int from s_a) as posts,
-      (select count(*)::int from s_a where not is_opening) as replies,
-      (select count(*)::int from s_a where is_opening) as new_topics,
-      (select count(*)::int from posts po
-        where po.community_id = ${p.communityId} and po.created_at >= ${p.t0}::timestamptz and po.created_at < ${p.t1}::timestamptz
-          and po.status = 'removed') as removed_posts,
+      (select coalesce(sum(posts), 0)::int from k_acts) as posts,
+      (select coalesce(sum(replies), 0)::int from k_acts) as replies,
+      (select coalesce(sum(openings), 0)::int from k_acts) as new_topics,
+      (select coalesce(sum(removed), 0)::int from k_acts) as removed_posts,
       (select percentile_cont(0.5) within group (order by minutes)::float8 from (
          select extract(epoch from (fr.first_at - t.created_at)) / 60.0 as minutes
-           from s_a t_open
-           join topics t on t.id = t_open.topic_id
+           from topics t
            cross join lateral (
              select po.created_at as first_at from posts po
               where po.topic_id = t.id and po.author_id <> t.author_id and po.status in ${COUNTED}
               order by po.created_at limit 1) fr
-          where t_open.is_opening) waits) as median_first_reply_minutes`,
+          where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz) waits)
+        as median_first_reply_minutes`;
+
+/** The summary figures for one period, in one statement. */
+export async function periodCounts(db: DbOrTx, p: Period): Promise<CountsRow> {
+  const [row] = await reportRows<CountsRow>(db, sql`with ${periodCtes(p)} select ${countsSelect(p)}`);
+  return row!;
+}
+
+/** The topContributors rows over the CTEs of periodCtes (helpful marks: only for the chosen few). */
+const topSelect = (p: Period, limit: number) => sql`
+    select top.user_id, top.display_name, top.posts, top.topics_started,
+           (select count(*)::int from posts po join helpful_marks h on h.post_id = po.id
+             where po.author_id = top.user_id and po.community_id = ${p.communityId}
+               and po.created_at >= ${p.t0}::timestamptz and po.created_at < ${p.t1}::timestamptz
+               and po.status in ${COUNTED}) as helpful_received
+      from (select s_r.user_id, s_r.posts, s_r.topics_started, u.display_name from s_r join users u on u.id = s_r.user_id
+             where s_r.posts > 0 order by s_r.posts desc, s_r.topics_started desc, u.display_name, s_r.user_id limit ${limit}) top
+     order by top.posts desc, top.topics_started desc, top.display_name, top.user_id`;
+
+/**
+ * The current period's counts, weekly series and top contributors in one statement over one scan of
+ * the period's posts and one of its rollup rows (the summary endpoint; the previous period needs only
+ * periodCounts).
+ */
+export async function periodSummary(db: DbOrTx, p: Period, limit: number): Promise<{ counts: CountsRow; weekly: WeeklyDbRow[]; top: TopDbRow[] }> {
+  const [row] = await reportRows<{ counts: CountsRow; weekly: WeeklyDbRow[]; top: TopDbRow[] }>(
+    db,
+    sql`with ${periodCtes(p)}, ${weeklyCellsCtes(p, undefined, { members: sql`s_m`, postsPerWeek: sql`select user_id, week_start, posts as n from k_acts where posts > 0`, viewWeeks: sql`select user_id, week_start from k_vw` })},
+    counts as (select ${countsSelect(p)}),
+    weekly as (${weeklySelect}),
+    top as (${topSelect(p, limit)})
+    select (select row_to_json(counts) from counts) as counts,
+           (select json_agg(weekly order by week_start) from weekly) as weekly,
+           coalesce((select json_agg(top) from top), '[]'::json) as top`,
   );
   return row!;
 }
@@ -212,10 +288,11 @@ export interface WeeklyDbRow {
 }
 
 /**
- * CTEs `w_wb` (the ISO weeks touching the period, clipped to it, with their instants), `w_m`, `w_a`,
- * and `w_cells`: one row per member per week of their membership, with that week's posts and class.
+ * CTEs `w_wb` (the ISO weeks touching the period, clipped to it, with their instants), `w_m`, `w_pw`
+ * (counted acts per author and week), `w_vw` (who read in which week) and `w_cells`: one row per member
+ * per week of their membership, with that week's posts and class.
  */
-function weeklyCellsCtes(p: Period, userId?: string) {
+function weeklyCellsCtes(p: Period, userId?: string, shared?: { members: SQL; postsPerWeek: SQL; viewWeeks: SQL }) {
   return sql`
   w_wb as (
     select wk::date as week_start,
@@ -223,10 +300,9 @@ function weeklyCellsCtes(p: Period, userId?: string) {
            greatest(wk::date, ${p.d0}::date)::timestamp at time zone ${p.tz} as t0,
            (least(wk::date + 6, ${p.d1}::date) + 1)::timestamp at time zone ${p.tz} as t1
       from generate_series(date_trunc('week', ${p.d0}::date::timestamp), ${p.d1}::date::timestamp, interval '1 week') wk),
-  w_m as (${rangeMembers(p, userId)}),
-  w_a as materialized (${countedActs(p, null, userId)}),
-  w_pw as (select user_id, week_start, count(*)::int as n from w_a group by user_id, week_start),
-  w_vw as (select user_id, week_start from (${rangeViewWeeks(p, userId)}) vw),
+  w_m as (${shared ? sql`select * from ${shared.members}` : rangeMembers(p, userId)}),
+  w_pw as (${shared ? shared.postsPerWeek : sql`select user_id, week_start, count(*)::int as n from (${countedActs(p, null, userId, true)}) a group by user_id, week_start`}),
+  w_vw as (${shared ? shared.viewWeeks : sql`select user_id, week_start from (${rangeViewWeeks(p, userId)}) vw`}),
   w_cells as (
     select w_m.user_id, w_wb.week_start, coalesce(w_pw.n, 0) as posts,
            ${classOf(sql`coalesce(w_pw.n, 0)`, sql`w_vw.user_id is not null`, sql`w_wb.days`)} as class
@@ -238,10 +314,14 @@ function weeklyCellsCtes(p: Period, userId?: string) {
 
 /** Posters, lurkers, inactive and posts per ISO week of the period (weeks with nobody still appear). */
 export async function weeklySeries(db: DbOrTx, p: Period): Promise<WeeklyDbRow[]> {
-  return rows<WeeklyDbRow>(
+  return reportRows<WeeklyDbRow>(
     db,
-    sql`with ${weeklyCellsCtes(p)},
-    w_posts as (select week_start, count(*)::int as n from w_a group by week_start)
+    sql`with ${weeklyCellsCtes(p)} ${weeklySelect} order by week_start`,
+  );
+}
+
+/** The weekly series over the CTEs of weeklyCellsCtes. */
+const weeklySelect = sql`
     select w_wb.week_start::text as week_start, w_wb.days::int as days,
            count(c.user_id)::int as members,
            count(*) filter (where c.class in ('core', 'contributor'))::int as posters,
@@ -252,11 +332,8 @@ export async function weeklySeries(db: DbOrTx, p: Period): Promise<WeeklyDbRow[]
            coalesce(max(w_posts.n), 0)::int as posts
       from w_wb
       left join w_cells c on c.week_start = w_wb.week_start
-      left join w_posts on w_posts.week_start = w_wb.week_start
-     group by w_wb.week_start, w_wb.days
-     order by w_wb.week_start`,
-  );
-}
+      left join (select week_start, sum(n)::int as n from w_pw group by week_start) w_posts on w_posts.week_start = w_wb.week_start
+     group by w_wb.week_start, w_wb.days`;
 
 export interface TopDbRow {
   user_id: string;
@@ -268,7 +345,7 @@ export interface TopDbRow {
 
 /** The members with most counted posts in the period (ties: more topics started, then name). */
 export async function topContributors(db: DbOrTx, p: Period, limit: number): Promise<TopDbRow[]> {
-  return rows<TopDbRow>(
+  return reportRows<TopDbRow>(
     db,
     sql`with ${memberActivityCtes('s', p)}
     select top.user_id, top.display_name, top.posts, top.topics_started,
@@ -299,7 +376,7 @@ export async function memberRows(
   p: Period,
   opts: { topicId?: string | null; className?: EngagementClass | null; userId?: string } = {},
 ): Promise<MemberDbRow[]> {
-  return rows<MemberDbRow>(
+  return reportRows<MemberDbRow>(
     db,
     sql`with ${memberActivityCtes('s', p, { topicId: opts.topicId ?? null, detailed: true, ...(opts.userId ? { userId: opts.userId } : {}) })}
     select user_id, display_name, posts, replies, topics_started, topics_viewed, days_active,
@@ -364,7 +441,7 @@ export async function topicRows(db: DbOrTx, p: Period, opts: { topicIds: string[
       ? sql`and t.id in (${sql.join(opts.topicIds.map((id) => sql`${id}::uuid`), sql`, `)})`
       : sql`and false`
     : sql``;
-  return rows<TopicDbRow>(
+  return reportRows<TopicDbRow>(
     db,
     sql`with m as (${rangeMembers(p)}),
     a as materialized (${countedActs(p)}),
@@ -422,7 +499,7 @@ export interface TrajectoriesDb {
  */
 export async function trajectories(db: DbOrTx, previous: Period, current: Period, span: Period): Promise<TrajectoriesDb> {
   const classes = sql.raw(`array['core', 'contributor', 'reader', 'inactive', 'notMember']`);
-  const [row] = await rows<TrajectoriesDb>(
+  const [row] = await reportRows<TrajectoriesDb>(
     db,
     sql`with ${memberActivityCtes('p', previous)}, ${memberActivityCtes('c', current)}, ${weeklyCellsCtes(span)},
     both_periods as (

@@ -150,12 +150,11 @@ export function createEngagementService({ db }: { db: Db }) {
     async summary(actor: Actor | null, communityId: string, query: RangeQueryParams & { limit?: number | undefined }): Promise<EngagementSummary> {
       await requireCommunity(db, actor, communityId, 'engagement.community');
       const { current, previous } = await resolveRange(db, communityId, query);
-      // Independent statements: on PostgreSQL they run side by side on the pool.
-      const [counts, prevCounts, weekly, top] = await Promise.all([
-        q.periodCounts(db, current),
+      // The current period's counts, weeks and top list share one scan of its posts and views; the
+      // previous period is independent, so on PostgreSQL it runs side by side on another pool connection.
+      const [{ counts, weekly, top }, prevCounts] = await Promise.all([
+        q.periodSummary(db, current, query.limit ?? ENGAGEMENT_TOP_DEFAULT),
         q.periodCounts(db, previous),
-        q.weeklySeries(db, current),
-        q.topContributors(db, current, query.limit ?? ENGAGEMENT_TOP_DEFAULT),
       ]);
       return {
         range: presentRange(current),
