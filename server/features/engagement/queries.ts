@@ -97,13 +97,18 @@ const rangeViews = (p: Period, topicId?: string | null, userId?: string) => sql`
  */
 const rangeViewWeeks = (p: Period, userId?: string) => sql`
   select user_id, week_start, days from (
-    select ew.user_id, ew.week_start,
-           ew.days & ((1 << (least(${p.d1}::date - ew.week_start, 6) + 1)) - (1 << greatest(${p.d0}::date - ew.week_start, 0))) as days
+    select ew.user_id, ew.week_start, ew.days & ${daysOfPeriod(p, sql`ew.week_start`)} as days
       from engagement_view_weeks ew
-     where ew.community_id = ${p.communityId}
-       and ew.week_start >= date_trunc('week', ${p.d0}::date::timestamp)::date and ew.week_start <= ${p.d1}::date
+     where ew.community_id = ${p.communityId} and ${weekTouches(p, sql`ew.week_start`)}
        ${userId ? sql`and ew.user_id = ${userId}` : sql``}) clipped
    where days <> 0`;
+
+/** SQL: the ISO week starting on date `week` has a day in d0..d1. */
+const weekTouches = (p: Period, week: SQL) => sql`${week} >= date_trunc('week', ${p.d0}::date::timestamp)::date and ${week} <= ${p.d1}::date`;
+
+/** SQL: the day bits (bit 0 = Monday) of the week starting on `week` that lie in d0..d1; only for weeks that touch the period. */
+const daysOfPeriod = (p: Period, week: SQL) =>
+  sql`((1 << (least(${p.d1}::date - ${week}, 6) + 1)) - (1 << greatest(${p.d0}::date - ${week}, 0)))`;
 
 /** SQL: the last day of the week (column week_start) whose bit is set in the non-zero mask (column days). */
 const lastDayOfMask = sql`week_start + (7 - position('1' in days::bit(7)::text))`;
@@ -493,6 +498,21 @@ export interface TrajectoriesDb {
   members: TrajectoryDbRow[];
 }
 
+/** CTE `${x}_r`: each member of period p with their class, from the span's k_acts (rows matching `part`) and k_vw. */
+function trajectoryPeriodCtes(x: string, p: Period, part: SQL) {
+  const n = (s: string) => sql.raw(`${x}_${s}`);
+  return sql`
+    ${n('pa')} as (select user_id, sum(posts)::int as posts from k_acts where ${part} group by user_id),
+    ${n('va')} as (select distinct user_id from k_vw where ${weekTouches(p, sql`week_start`)} and days & ${daysOfPeriod(p, sql`week_start`)} <> 0),
+    ${n('r')} as (
+      select m.user_id, u.display_name,
+             ${classOf(sql`coalesce(${n('pa')}.posts, 0)`, sql`${n('va')}.user_id is not null`, sql`${p.days}::int`)} as class
+        from (${rangeMembers(p)}) m
+        join users u on u.id = m.user_id
+        left join ${n('pa')} on ${n('pa')}.user_id = m.user_id
+        left join ${n('va')} on ${n('va')}.user_id = m.user_id)`;
+}
+
 /**
  * Classes in two consecutive periods, the transition table between them, and each member's week-by-week
  * strip across both — one statement. `span` is previous.d0 .. current.d1 (for the weekly strip).
@@ -501,7 +521,20 @@ export async function trajectories(db: DbOrTx, previous: Period, current: Period
   const classes = sql.raw(`array['core', 'contributor', 'reader', 'inactive', 'notMember']`);
   const [row] = await reportRows<TrajectoriesDb>(
     db,
-    sql`with ${memberActivityCtes('p', previous)}, ${memberActivityCtes('c', current)}, ${weeklyCellsCtes(span)},
+    // One scan of the span's posts (split at the start of the current period) and one of its rollup
+    // rows serve both periods' classes and the weekly strips.
+    sql`with k_acts as materialized (
+      select user_id, week_start, created_at >= ${current.t0}::timestamptz as in_current, count(*)::int as posts
+        from (${countedActs(span, null, undefined, true)}) a group by 1, 2, 3),
+    k_vw as materialized (${rangeViewWeeks(span)}),
+    t_m as (${rangeMembers(span)}),
+    ${trajectoryPeriodCtes('p', previous, sql`not in_current`)},
+    ${trajectoryPeriodCtes('c', current, sql`in_current`)},
+    ${weeklyCellsCtes(span, undefined, {
+      members: sql`t_m`,
+      postsPerWeek: sql`select user_id, week_start, sum(posts)::int as n from k_acts group by user_id, week_start`,
+      viewWeeks: sql`select user_id, week_start from k_vw`,
+    })},
     both_periods as (
       select coalesce(c_r.user_id, p_r.user_id) as user_id, coalesce(c_r.display_name, p_r.display_name) as display_name,
              coalesce(p_r.class, 'notMember') as previous_class, coalesce(c_r.class, 'notMember') as current_class
