@@ -142,7 +142,7 @@ function memberActivityCtes(x: string, p: Period, opts: { topicId?: string | nul
       from ${n('a')} group by user_id),
   ${
     viewRows
-      ? sql`${n('v')} as materialized (${rangeViews(p, opts.topicId, opts.userId)}),
+      ? sql`${n('v')} as ${opts.topicId ? sql`materialized` : sql``} (${rangeViews(p, opts.topicId, opts.userId)}),
   ${n('va')} as (
     select user_id, ${detailed ? sql`count(distinct topic_id)::int` : sql`0`} as topics_viewed, max(day) as last_view_day
       from ${n('v')} group by user_id),`
@@ -151,12 +151,24 @@ function memberActivityCtes(x: string, p: Period, opts: { topicId?: string | nul
       from (${rangeViewWeeks(p, opts.userId)}) vw group by user_id),`
   }
   ${
-    detailed
+    detailed && opts.topicId
       ? sql`${n('ad')} as (
     select user_id, count(*)::int as days_active from (
       select user_id, (created_at at time zone ${p.tz})::date as d from ${n('a')}
       union select user_id, day from ${n('v')}) d group by user_id),`
-      : sql``
+      : detailed
+        ? // Days active over the whole community: OR the week bitmasks of posting days (in tz) and viewing
+          // days (the rollup) and count bits, instead of a distinct over every (member, day) of the views.
+          sql`${n('ad')} as (
+    select user_id, sum(length(replace(days::bit(7)::text, '0', '')))::int as days_active from (
+      select user_id, week_start, bit_or(days) as days from (
+        select user_id, date_trunc('week', d)::date as week_start, 1 << (extract(isodow from d)::int - 1) as days
+          from (select user_id, (created_at at time zone ${p.tz})::date as d from ${n('a')}) pd
+        union all
+        select user_id, week_start, days from (${rangeViewWeeks(p, opts.userId)}) vw) x
+       group by user_id, week_start) y
+     group by user_id),`
+        : sql``
   }
   ${n('r')} as (
     select ${n('m')}.user_id, u.display_name, ${posts} as posts,
