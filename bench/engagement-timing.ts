@@ -34,7 +34,6 @@ const cases: Record<string, () => Promise<unknown>> = {
   periodCounts: () => q.periodCounts(db, range.current),
   weeklySeries: () => q.weeklySeries(db, range.current),
   topContributors: () => q.topContributors(db, range.current, 10),
-  periodSummary: () => q.periodSummary(db, range.current, 10),
   summary: () => service.summary(actor, info.communityId, query),
   topics: () => service.topics(actor, info.communityId, query),
   members: () => service.members(actor, info.communityId, query),

@@ -199,35 +199,32 @@ export interface CountsRow {
 }
 
 /**
- * CTEs for the summary of one period, reading each source once: `k_acts` (per author and ISO week in
- * tz: counted posts, replies, topic openings, removed posts — one index-only scan of the period's
- * posts), `k_vw` (who read in which week, from the rollup), `s_m` (members), `s_pa` (per author) and
- * `s_r` (one row per member with the class). Counts, the weekly series and the top list derive from
- * these instead of each rescanning posts and views.
+ * CTEs for the summary counts of one period, reading each source once: `k_acts` (per author: counted
+ * posts, replies, topic openings, removed posts — one index-only scan of the period's posts), `k_vw`
+ * (who read in which week, from the rollup), `s_m` (members), `s_pa` (per author) and `s_r` (one row
+ * per member with the class). All the counts derive from these instead of rescanning posts and views.
  */
 function periodCtes(p: Period) {
   return sql`
   k_acts as materialized (
-    select user_id, week_start,
+    select user_id,
            count(*) filter (where kind <> 'removed')::int as posts,
            count(*) filter (where kind = 'reply')::int as replies,
            count(*) filter (where kind = 'opening')::int as openings,
            count(*) filter (where kind = 'removed')::int as removed
       from (
-        select t.author_id as user_id, 'opening' as kind, date_trunc('week', t.created_at at time zone ${p.tz})::date as week_start
+        select t.author_id as user_id, 'opening' as kind
           from topics t
          where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz
         union all
-        select po.author_id, case when po.status = 'removed' then 'removed' else 'reply' end,
-               date_trunc('week', po.created_at at time zone ${p.tz})::date
+        select po.author_id, case when po.status = 'removed' then 'removed' else 'reply' end
           from posts po
          where po.community_id = ${p.communityId} and po.created_at >= ${p.t0}::timestamptz and po.created_at < ${p.t1}::timestamptz
            and po.status in ('published', 'withdrawn', 'removed')) a
-     group by user_id, week_start),
+     group by user_id),
   k_vw as materialized (${rangeViewWeeks(p)}),
   s_m as (${rangeMembers(p)}),
-  s_pa as (select user_id, sum(posts)::int as posts, sum(replies)::int as replies, sum(openings)::int as topics_started
-             from k_acts group by user_id),
+  s_pa as (select user_id, posts, replies, openings as topics_started from k_acts),
   s_r as (
     select s_m.user_id, coalesce(s_pa.posts, 0) as posts, coalesce(s_pa.topics_started, 0) as topics_started,
            ${classOf(sql`coalesce(s_pa.posts, 0)`, sql`exists (select 1 from k_vw where k_vw.user_id = s_m.user_id)`, sql`${p.days}::int`)} as class
@@ -259,36 +256,6 @@ const countsSelect = (p: Period) => sql`
 /** The summary figures for one period, in one statement. */
 export async function periodCounts(db: DbOrTx, p: Period): Promise<CountsRow> {
   const [row] = await reportRows<CountsRow>(db, sql`with ${periodCtes(p)} select ${countsSelect(p)}`);
-  return row!;
-}
-
-/** The topContributors rows over the CTEs of periodCtes (helpful marks: only for the chosen few). */
-const topSelect = (p: Period, limit: number) => sql`
-    select top.user_id, top.display_name, top.posts, top.topics_started,
-           (select count(*)::int from posts po join helpful_marks h on h.post_id = po.id
-             where po.author_id = top.user_id and po.community_id = ${p.communityId}
-               and po.created_at >= ${p.t0}::timestamptz and po.created_at < ${p.t1}::timestamptz
-               and po.status in ${COUNTED}) as helpful_received
-      from (select s_r.user_id, s_r.posts, s_r.topics_started, u.display_name from s_r join users u on u.id = s_r.user_id
-             where s_r.posts > 0 order by s_r.posts desc, s_r.topics_started desc, u.display_name, s_r.user_id limit ${limit}) top
-     order by top.posts desc, top.topics_started desc, top.display_name, top.user_id`;
-
-/**
- * The current period's counts, weekly series and top contributors in one statement over one scan of
- * the period's posts and one of its rollup rows (the summary endpoint; the previous period needs only
- * periodCounts).
- */
-export async function periodSummary(db: DbOrTx, p: Period, limit: number): Promise<{ counts: CountsRow; weekly: WeeklyDbRow[]; top: TopDbRow[] }> {
-  const [row] = await reportRows<{ counts: CountsRow; weekly: WeeklyDbRow[]; top: TopDbRow[] }>(
-    db,
-    sql`with ${periodCtes(p)}, ${weeklyCellsCtes(p, undefined, { members: sql`s_m`, postsPerWeek: sql`select user_id, week_start, posts as n from k_acts where posts > 0`, viewWeeks: sql`select user_id, week_start from k_vw` })},
-    counts as (select ${countsSelect(p)}),
-    weekly as (${weeklySelect}),
-    top as (${topSelect(p, limit)})
-    select (select row_to_json(counts) from counts) as counts,
-           (select json_agg(weekly order by week_start) from weekly) as weekly,
-           coalesce((select json_agg(top) from top), '[]'::json) as top`,
-  );
   return row!;
 }
 
