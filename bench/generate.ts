@@ -281,11 +281,6 @@ export async function generate(url: string, options: { scale: number; seed: numb
     joinDay[n] = founding ? -1 - random.int(365) : random.int(HISTORY_DAYS - 30);
   }
   const passwordHash = await hashPassword(BENCH_PASSWORD, 10);
-  // memberships.joined_at has its own column since the topics merge (it was mapped to created_at before).
-  const membershipColumns = new Set(
-    (await client.query<{ c: string }>(`select column_name as c from information_schema.columns where table_name = 'memberships'`)).rows.map((r) => r.c),
-  );
-  const membershipJoined = membershipColumns.has('joined_at') ? 'joined_at' : 'created_at';
   let progress = new Progress('members', M * 2);
   for (let from = 1; from <= M; from += 20_000) {
     const ns = Array.from({ length: Math.min(20_000, M - from + 1) }, (_, i) => from + i);
@@ -302,7 +297,7 @@ export async function generate(url: string, options: { scale: number; seed: numb
     );
     progress.add(ns.length);
     await client.query(
-      `INSERT INTO memberships (community_id, user_id, roles, ${membershipJoined})
+      `INSERT INTO memberships (community_id, user_id, roles, joined_at)
        SELECT ${communityId}, ${uuidOf('u', 'x.n')}, x.roles::text[], to_timestamp(x.joined)
        FROM unnest($1::int[], $2::text[], $3::float8[]) AS x(n, roles, joined)`,
       [ns, roles, joined],
@@ -547,6 +542,12 @@ export async function generate(url: string, options: { scale: number; seed: numb
      WHERE s.topic_id = t.id AND t.kind = 'problem' AND get_byte(decode(md5(t.id::text), 'hex'), 0) % 2 = 0`,
   );
   progress.finish();
+
+  // Rollups kept by triggers (which the replica-mode load skipped) are rebuilt from their source tables.
+  const { rows: rebuilds } = await client.query<{ name: string }>(
+    `select proname as name from pg_proc where proname in ('engagement_view_weeks_rebuild') order by proname`,
+  );
+  for (const { name } of rebuilds) await client.query(`SELECT ${name}()`);
 
   progress = new Progress('indexes', droppedIndexes.length, 'indexes');
   // Two at a time, one per connection.

@@ -230,6 +230,9 @@ export const posts = pgTable(
     index('posts_author_created_idx').on(t.authorId, t.createdAt),
     // Posters of a topic and "readers who never posted" (topic list/page counts): index-only scans.
     index('posts_topic_author_published_idx').on(t.topicId, t.authorId).where(sql`status = 'published'`),
+    // Engagement reports scan a period's posts: carrying what they read in the index makes it an
+    // index-only scan instead of one random heap read per post (posts are stored topic by topic).
+    index('posts_community_created_cover_idx').on(t.communityId, t.createdAt, t.status, t.authorId, t.topicId, t.promptId, t.id),
   ],
 );
 
@@ -283,6 +286,27 @@ export const topicViews = pgTable(
   (t) => [
     primaryKey({ columns: [t.topicId, t.userId, t.day] }),
     index('topic_views_community_day_idx').on(t.communityId, t.day),
+    // Engagement reports (topics viewed, silent readers per topic): an index-only scan of a period's views.
+    index('topic_views_community_day_cover_idx').on(t.communityId, t.day, t.userId, t.topicId),
+  ],
+);
+
+// Engagement rollup: on which days of each ISO week (bit 0 = Monday … bit 6 = Sunday, UTC days as in
+// topic_views) a member opened any topic of the community. One row per member per week instead of one
+// per topic per day, so "did they read in this range / this week" is a small scan. Kept exact by
+// triggers on topic_views (migration 0002), in the same transaction as the view; bulk loads that skip
+// triggers call engagement_view_weeks_rebuild(). No foreign keys: derived rows, checked at the source.
+export const engagementViewWeeks = pgTable(
+  'engagement_view_weeks',
+  {
+    communityId: uuid('community_id').notNull(),
+    weekStart: date('week_start', { mode: 'string' }).notNull(),
+    userId: uuid('user_id').notNull(),
+    days: integer('days').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.communityId, t.weekStart, t.userId] }),
+    index('engagement_view_weeks_member_idx').on(t.communityId, t.userId, t.weekStart),
   ],
 );
 

@@ -1,0 +1,55 @@
+// Times the engagement report's building blocks one at a time (p50 of N sequential runs) on a generated
+// database, for profiling; `npm run bench` measures the HTTP endpoints.
+//
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/stoa_perf npx tsx bench/engagement-timing.ts [--runs 5] [--only summary,members]
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { openDatabase } from '../server/db/client.js';
+import { createEngagementService, resolveRange } from '../server/features/engagement/service.js';
+import * as q from '../server/features/engagement/queries.js';
+import { numberArg, parseArgs, requireDatabaseUrl } from './common.js';
+
+const args = parseArgs(process.argv.slice(2));
+const runs = numberArg(args, 'runs', 5);
+const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
+const url = requireDatabaseUrl();
+const client = new pg.Client({ connectionString: url });
+await client.connect();
+const { rows } = await client.query<{ value: { communityId: string; managerEmail: string; dataEndsAt: string } }>(`select value from bench_gen.info where key = 'info'`);
+const info = rows[0]!.value;
+const { rows: mgr } = await client.query<{ id: string; display_name: string }>('select id, display_name from users where email = $1', [info.managerEmail]);
+await client.end();
+
+const database = await openDatabase({ databaseUrl: url });
+const db = database.db;
+const actor = { id: mgr[0]!.id, isAdmin: false, displayName: mgr[0]!.display_name };
+const to = info.dataEndsAt.slice(0, 10);
+const from = new Date(Date.parse(to) - 91 * 86_400_000).toISOString().slice(0, 10);
+const range = await resolveRange(db, info.communityId, { from, to });
+const service = createEngagementService({ db });
+const query = { from, to };
+
+const cases: Record<string, () => Promise<unknown>> = {
+  'count(*) posts': () => db.execute(sql`select count(*) from posts`),
+  periodCounts: () => q.periodCounts(db, range.current),
+  weeklySeries: () => q.weeklySeries(db, range.current),
+  topContributors: () => q.topContributors(db, range.current, 10),
+  summary: () => service.summary(actor, info.communityId, query),
+  topics: () => service.topics(actor, info.communityId, query),
+  members: () => service.members(actor, info.communityId, query),
+  trajectories: () => service.trajectories(actor, info.communityId, query),
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+console.log(`range ${from}..${to}, ${runs} runs each (after one warm-up); load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+for (const [name, run] of Object.entries(cases)) {
+  if (only && !only.has(name)) continue;
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+  }
+  console.log(`${name.padEnd(16)} p50 ${median(times).toFixed(0).padStart(6)} ms   (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})`);
+}
+await database.close();
