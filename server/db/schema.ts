@@ -158,6 +158,10 @@ export const topics = pgTable(
     pinned: boolean('pinned').notNull().default(false),
     solutionPostId: uuid('solution_post_id'),
     postCount: integer('post_count').notNull().default(0),
+    // Kept exactly by adjustCountsForStatusChange and recordView (posts/topics queries), under the topic
+    // row lock: distinct authors of published posts, and members who viewed but have no published post.
+    posterCount: integer('poster_count').notNull().default(0),
+    readerCount: integer('reader_count').notNull().default(0),
     lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
