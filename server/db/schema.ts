@@ -232,7 +232,7 @@ export const posts = pgTable(
     index('posts_topic_created_idx').on(t.topicId, t.createdAt, t.id),
     index('posts_community_created_idx').on(t.communityId, t.createdAt),
     index('posts_author_created_idx').on(t.authorId, t.createdAt),
-    // Posters of a topic and "readers who never posted" (topic list/page counts): index-only scans.
+    // "Another published post by this author here?": the probe that keeps topics.poster_count/reader_count.
     index('posts_topic_author_published_idx').on(t.topicId, t.authorId).where(sql`status = 'published'`),
   ],
 );
