@@ -2,7 +2,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { helpfulMarks, idempotencyKeys, postRevisions, posts, topicViews, topics, users } from '../../db/schema.js';
-import { cursorTime, lockTopic } from '../topics/queries.js';
+import { cursorTime, lockTopicCounters } from '../topics/queries.js';
 import type { PostRow } from './present.js';
 
 /** Row fields for presentPost(); `viewerId` decides helpfulByMe (null: false). */
@@ -135,7 +135,7 @@ export interface CountedPost {
  *   when they become a poster and comes back when they stop being one (if they ever viewed it).
  * `touchActivity` when the change is new activity others see (approval).
  *
- * Concurrency: the topic row is locked FIRST, in its own statement; the UPDATE that probes "another
+ * Concurrency: the topic row is locked FIRST (lockTopicCounters), in its own statement; the UPDATE that probes "another
  * published post?" (partial index posts(topic_id, author_id) where published) and "viewed?" (topic_views
  * primary key) then starts after the lock, so under READ COMMITTED it sees every change committed by
  * the transaction that held the lock before. Two writers on one topic can thus never both count the same
@@ -147,7 +147,7 @@ export async function adjustCountsForStatusChange(db: DbOrTx, post: CountedPost,
     if (touchActivity && to === 'published') await db.update(topics).set({ lastActivityAt: sql`now()` }).where(eq(topics.id, post.topicId));
     return;
   }
-  await lockTopic(db, post.topicId);
+  await lockTopicCounters(db, post.topicId);
   const otherPublished = sql`exists (select 1 from ${posts} p where p.topic_id = ${post.topicId} and p.author_id = ${post.authorId}
     and p.status = 'published' and p.id <> ${post.id})`;
   const viewed = sql`exists (select 1 from ${topicViews} v where v.topic_id = ${post.topicId} and v.user_id = ${post.authorId})`;

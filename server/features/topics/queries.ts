@@ -79,9 +79,18 @@ export async function findTopicWithCounts(db: DbOrTx, topicId: string, viewer: T
   return (row as TopicRow | undefined) ?? null;
 }
 
-/** Row lock on the topic. Also what serialises every change of its poster/reader counters. */
 export async function lockTopic(db: DbOrTx, topicId: string) {
   await db.select({ id: topics.id }).from(topics).where(eq(topics.id, topicId)).for('update');
+}
+
+/**
+ * The lock under which every change of a topic's post/poster/reader counters happens, one writer at a
+ * time. NO KEY UPDATE (what `update topics set post_count …` takes anyway), not UPDATE: the writer has
+ * already inserted a post or view row, whose foreign key holds KEY SHARE on the topic, and FOR UPDATE
+ * would conflict with another writer's KEY SHARE — two concurrent posts would deadlock.
+ */
+export async function lockTopicCounters(db: DbOrTx, topicId: string) {
+  await db.select({ id: topics.id }).from(topics).where(eq(topics.id, topicId)).for('no key update');
 }
 
 export interface TopicListFilter {
@@ -211,7 +220,7 @@ export async function recordView(db: DbOrTx, topicId: string, communityId: strin
       .onConflictDoNothing()
       .returning({ day: topicViews.day });
     if (!inserted) return; // already viewed today: nothing can change
-    await lockTopic(tx, topicId);
+    await lockTopicCounters(tx, topicId);
     // Probes: the topic_views primary key (topic_id, user_id, day) and the partial published index.
     await tx
       .update(topics)
