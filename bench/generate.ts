@@ -522,12 +522,26 @@ export async function generate(url: string, options: { scale: number; seed: numb
     new Set((await client.query<{ c: string }>(`select column_name as c from information_schema.columns where table_name = $1`, [table])).rows.map((r) => r.c));
   const topicColumns = await columnsOf('topics');
   const readColumns = await columnsOf('topic_reads');
-  progress = new Progress('counters & reads', 3, 'steps');
+  progress = new Progress('counters & reads', 4, 'steps');
   await client.query(
     `UPDATE topics t SET post_count = c.n${topicColumns.has('last_activity_at') ? ', last_activity_at = c.last' : ''}${topicColumns.has('updated_at') ? ', updated_at = c.last' : ''}
      FROM (SELECT topic_id, count(*) FILTER (WHERE status = 'published')::int AS n, max(created_at) AS last FROM posts GROUP BY topic_id) c
      WHERE c.topic_id = t.id`,
   );
+  progress.add(1);
+  if (topicColumns.has('poster_count')) {
+    // The participant counters the server keeps on every write (migration topic_participant_counts):
+    // distinct published authors, and distinct viewers without a published post.
+    await client.query(
+      `UPDATE topics t SET poster_count = coalesce(pc.n, 0), reader_count = coalesce(rc.n, 0)
+       FROM topics t2
+         LEFT JOIN (SELECT topic_id, count(DISTINCT author_id)::int AS n FROM posts WHERE status = 'published' GROUP BY topic_id) pc ON pc.topic_id = t2.id
+         LEFT JOIN (SELECT v.topic_id, count(*)::int AS n FROM (SELECT DISTINCT topic_id, user_id FROM topic_views) v
+                    WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.topic_id = v.topic_id AND p.author_id = v.user_id AND p.status = 'published')
+                    GROUP BY v.topic_id) rc ON rc.topic_id = t2.id
+       WHERE t.id = t2.id`,
+    );
+  }
   progress.add(1);
   await client.query(
     `INSERT INTO topic_reads (topic_id, user_id, last_read_post_id, last_read_at, ${readColumns.has('updated_at') ? 'updated_at' : 'created_at'})

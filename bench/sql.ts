@@ -12,15 +12,16 @@ import type { CapturedStatement } from './capture-sql.js';
 
 const statement = (name: string, text: string, values: unknown[]): CapturedStatement => ({ name, text, values });
 
-/** Topic list of a community, first page, with the counts the list shows (issue 3). */
+/**
+ * Topic list of a community, first page, with the counts the list shows (issue 3). Poster/reader counts
+ * are the topics columns the server keeps on every write (as Stoa's own query reads them).
+ */
 export function reproducedTopicList(communityId: string, userId: string): CapturedStatement[] {
   return [
     statement(
       'topicList',
       `select t.id, t.kind, t.title, t.pinned, t.opens_at, t.closes_at, t.closed_at, t.locked_at, t.post_count, t.created_at,
-         (select count(distinct p.author_id)::int from posts p where p.topic_id = t.id and p.status = 'published') as poster_count,
-         (select count(*)::int from (select v.user_id from topic_views v where v.topic_id = t.id
-            except select p.author_id from posts p where p.topic_id = t.id and p.status = 'published') readers) as reader_count,
+         t.poster_count, t.reader_count,
          (select count(*)::int from posts p where p.topic_id = t.id and p.status = 'published'
             and p.created_at > coalesce(r.last_read_at, '-infinity'::timestamptz)) as unread_count
        from topics t left join topic_reads r on r.topic_id = t.id and r.user_id = $2

@@ -158,6 +158,10 @@ export const topics = pgTable(
     pinned: boolean('pinned').notNull().default(false),
     solutionPostId: uuid('solution_post_id'),
     postCount: integer('post_count').notNull().default(0),
+    // Kept exactly by adjustCountsForStatusChange and recordView (posts/topics queries), under the topic
+    // row lock: distinct authors of published posts, and members who viewed but have no published post.
+    posterCount: integer('poster_count').notNull().default(0),
+    readerCount: integer('reader_count').notNull().default(0),
     lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -228,7 +232,7 @@ export const posts = pgTable(
     index('posts_topic_created_idx').on(t.topicId, t.createdAt, t.id),
     index('posts_community_created_idx').on(t.communityId, t.createdAt),
     index('posts_author_created_idx').on(t.authorId, t.createdAt),
-    // Posters of a topic and "readers who never posted" (topic list/page counts): index-only scans.
+    // "Another published post by this author here?": the probe that keeps topics.poster_count/reader_count.
     index('posts_topic_author_published_idx').on(t.topicId, t.authorId).where(sql`status = 'published'`),
     // Engagement reports scan a period's posts: carrying what they read in the index makes it an
     // index-only scan instead of one random heap read per post (posts are stored topic by topic).

@@ -166,7 +166,7 @@ export function createModerationService({ db }: { db: Db }) {
         if (flaggers >= community.autoHideThreshold) {
           // Hidden pending review; the flags stay open so the post stays in the queue.
           await q.setPostStatus(tx, post.id, 'hidden', post.statusReason);
-          await adjustCountsForStatusChange(tx, post.topicId, post.status, 'hidden');
+          await adjustCountsForStatusChange(tx, post, post.status, 'hidden');
           await q.insertLogEntry(tx, {
             communityId: community.id,
             actorId: null, // the system acted, on members' flags
@@ -192,7 +192,7 @@ export function createModerationService({ db }: { db: Db }) {
         const status: PostStatus = post.status === 'hidden' ? 'published' : post.status;
         if (status !== post.status) {
           await q.setPostStatus(tx, post.id, status, post.statusReason);
-          await adjustCountsForStatusChange(tx, post.topicId, post.status, status);
+          await adjustCountsForStatusChange(tx, post, post.status, status);
         }
         await q.insertLogEntry(tx, {
           communityId: community.id,
@@ -219,7 +219,7 @@ export function createModerationService({ db }: { db: Db }) {
         if (post.status === 'removed') throw conflict('already_removed', 'This post is already removed.');
         if (post.status === 'withdrawn') throw conflict('post_withdrawn', 'The author has withdrawn this post.');
         await q.setPostStatus(tx, post.id, 'removed', reason);
-        await adjustCountsForStatusChange(tx, post.topicId, post.status, 'removed');
+        await adjustCountsForStatusChange(tx, post, post.status, 'removed');
         await q.resolveOpenFlags(tx, post.id, 'removed');
         await q.insertLogEntry(tx, {
           communityId: community.id,
@@ -249,7 +249,7 @@ export function createModerationService({ db }: { db: Db }) {
         if (status === 'hidden' || status === 'removed') status = 'published';
         const statusReason = kept?.statusReason ?? null;
         await q.setPostStatus(tx, post.id, status, statusReason);
-        await adjustCountsForStatusChange(tx, post.topicId, 'removed', status);
+        await adjustCountsForStatusChange(tx, post, 'removed', status);
         await q.insertLogEntry(tx, {
           communityId: community.id,
           actorId: me.id,
@@ -270,7 +270,7 @@ export function createModerationService({ db }: { db: Db }) {
         if (post.status !== 'pending') throw conflict('not_pending', 'This post is not waiting for approval.');
         await q.setPostStatus(tx, post.id, 'published', null);
         // Approval is when the post becomes activity everyone sees: it counts, and bumps last activity.
-        await adjustCountsForStatusChange(tx, post.topicId, 'pending', 'published', true);
+        await adjustCountsForStatusChange(tx, post, 'pending', 'published', true);
         await q.insertLogEntry(tx, {
           communityId: community.id,
           actorId: me.id,

@@ -149,7 +149,7 @@ export function createPostService({ db }: { db: Db }) {
         });
         await q.insertRevision(tx, { postId, version: 1, bodyMd: input.body, bodyHtml, editorId: me.id });
         // A held post is not activity others can see: counts and last activity move on approval.
-        await q.adjustCountsForStatusChange(tx, topicId, null, status, true);
+        await q.adjustCountsForStatusChange(tx, { id: postId, topicId, authorId: me.id }, null, status, true);
         const row = (await q.findPostRow(tx, postId, me.id))!;
         const post = presentPost(row, viewer)!;
         if (idempotencyKey) await q.completeIdempotencyKey(tx, me.id, idempotencyKey, 201, post);
@@ -175,7 +175,7 @@ export function createPostService({ db }: { db: Db }) {
         // An edit that trips a 'hold' rule takes a published post back to pending review.
         if ((await screenText(tx, row.communityId, input.body)) && current.status === 'published') {
           await q.setPostStatus(tx, postId, 'pending');
-          await q.adjustCountsForStatusChange(tx, row.topicId, 'published', 'pending');
+          await q.adjustCountsForStatusChange(tx, row, 'published', 'pending');
         }
         const updated = await q.updatePostBody(tx, postId, input.body, bodyHtml, current.version);
         await q.insertRevision(tx, { postId, version: updated!.version, bodyMd: input.body, bodyHtml, editorId: viewer.userId! });
@@ -193,7 +193,7 @@ export function createPostService({ db }: { db: Db }) {
         if (current.status === 'removed') throw conflict('post_not_withdrawable', 'This post was removed by a moderator.');
         if (current.status !== 'withdrawn') {
           await q.setPostStatus(tx, postId, 'withdrawn');
-          await q.adjustCountsForStatusChange(tx, row.topicId, current.status, 'withdrawn');
+          await q.adjustCountsForStatusChange(tx, row, current.status, 'withdrawn');
         }
         const fresh = (await q.findPostRow(tx, postId, viewer.userId))!;
         if (current.status !== 'withdrawn') {

@@ -1,5 +1,6 @@
-// Topic, prompt and read-tracking queries. Counts are computed per row with correlated subqueries that
-// use the (topic_id, …) indexes, so one list page is one query.
+// Topic, prompt and read-tracking queries. Poster/reader counts are columns kept exact on every write;
+// the per-viewer unread count is a correlated subquery on the (topic_id, created_at) index, so one list
+// page is one query.
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { memberships, posts, prompts, topicFacilitators, topicReads, topics, topicViews, users } from '../../db/schema.js';
@@ -42,9 +43,9 @@ export function topicFields(viewer: TopicViewer | null) {
     postCount: topics.postCount,
     lastActivityAt: topics.lastActivityAt,
     createdAt: topics.createdAt,
-    posterCount: sql<number>`(select count(distinct p.author_id)::int from ${posts} p where p.topic_id = ${topics.id} and p.status = 'published')`,
-    readerCount: sql<number>`(select count(distinct v.user_id)::int from ${topicViews} v where v.topic_id = ${topics.id}
-      and not exists (select 1 from ${posts} p where p.topic_id = v.topic_id and p.author_id = v.user_id and p.status = 'published'))`,
+    // Counters kept exact on every write (adjustCountsForStatusChange, recordView): a list page reads them.
+    posterCount: topics.posterCount,
+    readerCount: topics.readerCount,
     unreadCount: me
       ? sql<number>`(select count(*)::int from ${posts} p where p.topic_id = ${topics.id} and p.status = 'published' and p.author_id <> ${me}
           and p.created_at > coalesce((select r.last_read_at from ${topicReads} r where r.topic_id = ${topics.id} and r.user_id = ${me}), '-infinity'::timestamptz)
@@ -60,11 +61,7 @@ export function topicFields(viewer: TopicViewer | null) {
 /** A topic without its engagement counts: what access checks and writes need. */
 export type TopicCore = Omit<TopicRow, 'posterCount' | 'readerCount' | 'unreadCount'>;
 
-/**
- * The topic for access checks and writes. No counts: the poster/reader counts aggregate every post
- * and daily view of the topic, which made each authorisation check (posting, the posts page) cost as
- * much as the topic page itself (bench: seconds per request on a busy topic).
- */
+/** The topic for access checks and writes: no per-viewer unread count (and no engagement counts). */
 export async function findTopic(db: DbOrTx, topicId: string): Promise<TopicCore | null> {
   const { posterCount: _p, readerCount: _r, unreadCount: _u, ...fields } = topicFields(null);
   const [row] = await db.select(fields).from(topics).innerJoin(users, eq(users.id, topics.authorId)).where(eq(topics.id, topicId)).limit(1);
@@ -84,6 +81,16 @@ export async function findTopicWithCounts(db: DbOrTx, topicId: string, viewer: T
 
 export async function lockTopic(db: DbOrTx, topicId: string) {
   await db.select({ id: topics.id }).from(topics).where(eq(topics.id, topicId)).for('update');
+}
+
+/**
+ * The lock under which every change of a topic's post/poster/reader counters happens, one writer at a
+ * time. NO KEY UPDATE (what `update topics set post_count …` takes anyway), not UPDATE: the writer has
+ * already inserted a post or view row, whose foreign key holds KEY SHARE on the topic, and FOR UPDATE
+ * would conflict with another writer's KEY SHARE — two concurrent posts would deadlock.
+ */
+export async function lockTopicCounters(db: DbOrTx, topicId: string) {
+  await db.select({ id: topics.id }).from(topics).where(eq(topics.id, topicId)).for('no key update');
 }
 
 export interface TopicListFilter {
@@ -198,12 +205,34 @@ export async function promptsAnsweredBy(db: DbOrTx, topicId: string, userId: str
 
 // Read tracking
 
-/** One row per member per topic per UTC day, however often they open it. */
+/**
+ * Records a view: one row per member per topic per UTC day, however often they open it. The member's
+ * first view of the topic ever makes them a reader (reader_count + 1) unless they already have a
+ * published post in it. One transaction (a savepoint inside a caller's), and the counter probes run after
+ * the topic row lock, as in adjustCountsForStatusChange (posts/queries.ts): the two cannot miscount
+ * each other.
+ */
 export async function recordView(db: DbOrTx, topicId: string, communityId: string, userId: string) {
-  await db
-    .insert(topicViews)
-    .values({ topicId, communityId, userId, day: sql`(now() at time zone 'UTC')::date` as unknown as string })
-    .onConflictDoNothing();
+  await db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(topicViews)
+      .values({ topicId, communityId, userId, day: sql`(now() at time zone 'UTC')::date` as unknown as string })
+      .onConflictDoNothing()
+      .returning({ day: topicViews.day });
+    if (!inserted) return; // already viewed today: nothing can change
+    await lockTopicCounters(tx, topicId);
+    // Probes: the topic_views primary key (topic_id, user_id, day) and the partial published index.
+    await tx
+      .update(topics)
+      .set({ readerCount: sql`${topics.readerCount} + 1` })
+      .where(
+        and(
+          eq(topics.id, topicId),
+          sql`not exists (select 1 from ${topicViews} v where v.topic_id = ${topicId} and v.user_id = ${userId} and v.day <> ${inserted.day})`,
+          sql`not exists (select 1 from ${posts} p where p.topic_id = ${topicId} and p.author_id = ${userId} and p.status = 'published')`,
+        ),
+      );
+  });
 }
 
 export async function findReadPosition(db: DbOrTx, topicId: string, userId: string) {
