@@ -17,10 +17,15 @@ export interface TopicViewer {
 }
 
 /** SQL: the post p (alias) is hidden from the viewer by an answer-first or scheduled prompt. */
-const promptHidesPost = (viewerId: string) => sql`(p.prompt_id is not null
-  and not exists (select 1 from ${topicFacilitators} f where f.topic_id = p.topic_id and f.user_id = ${viewerId})
-  and exists (select 1 from ${prompts} pr where pr.id = p.prompt_id and (pr.release_at > now() or (pr.answer_first
-    and not exists (select 1 from ${posts} mine where mine.topic_id = p.topic_id and mine.prompt_id = p.prompt_id and mine.author_id = ${viewerId})))))`;
+/**
+ * The topic's prompts whose replies the viewer may not see yet: scheduled ones, and answer-first ones they
+ * have not answered (topic facilitators see everything). Computed once per topic, not once per post.
+ */
+const promptsHiddenFrom = (viewerId: string) => sql`select pr.id from ${prompts} pr
+  where pr.topic_id = ${topics.id}
+    and not exists (select 1 from ${topicFacilitators} f where f.topic_id = pr.topic_id and f.user_id = ${viewerId})
+    and (pr.release_at > now() or (pr.answer_first
+      and not exists (select 1 from ${posts} mine where mine.topic_id = pr.topic_id and mine.prompt_id = pr.id and mine.author_id = ${viewerId})))`;
 
 export function topicFields(viewer: TopicViewer | null) {
   const me = viewer?.userId ?? null;
@@ -49,7 +54,7 @@ export function topicFields(viewer: TopicViewer | null) {
     unreadCount: me
       ? sql<number>`(select count(*)::int from ${posts} p where p.topic_id = ${topics.id} and p.status = 'published' and p.author_id <> ${me}
           and p.created_at > coalesce((select r.last_read_at from ${topicReads} r where r.topic_id = ${topics.id} and r.user_id = ${me}), '-infinity'::timestamptz)
-          ${viewer!.seesAllReplies ? sql`` : sql`and not ${promptHidesPost(me)}`})`
+          ${viewer!.seesAllReplies ? sql`` : sql`and (p.prompt_id is null or p.prompt_id not in (${promptsHiddenFrom(me)}))`})`
       : sql<number>`0`,
     // The author always counts (as in the moderation and live features): a practice problem's author is
     // its facilitator for the policy, which then decides what that allows (topic.moderate needs the role).
