@@ -22,6 +22,9 @@ export class LiveClient {
     ws.on('message', (data) => this.messages.push(JSON.parse(data.toString()) as Msg));
     this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
+  send(message: unknown) {
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
   async waitFor(pred: (m: Msg) => boolean, what = 'message', timeoutMs = 8000): Promise<Msg> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -34,7 +37,7 @@ export class LiveClient {
   /** Subscribes and waits for the server's answer for that channel (subscribed or error). */
   async subscribe(channel: string, since?: number): Promise<Msg> {
     const before = this.messages.length;
-    this.ws.send(JSON.stringify({ type: 'subscribe', channel, ...(since !== undefined ? { since } : {}) }));
+    this.send({ type: 'subscribe', channel, ...(since !== undefined ? { since } : {}) });
     const settled = (m: Msg) => m.channel === channel && (m.type === 'subscribed' || m.type === 'error');
     await this.waitFor((m) => this.messages.indexOf(m) >= before && settled(m), `subscribe ${channel}`);
     return this.messages.slice(before).find(settled)!;

@@ -9,8 +9,8 @@ import { memberships, posts, prompts, sessions } from '../../server/db/schema.js
 import { recordEvent, type EventName } from '../../server/features/live/events.js';
 import { pruneEventsOlderThan } from '../../server/features/live/queries.js';
 import { SESSION_COOKIE } from '../../server/plugins/session.js';
-import type { FastifyInstance } from 'fastify';
 import { createTestApp, TEST_PASSWORD_COST, type Agent, type TestApp, type TestUser } from '../helpers/app.js';
+import { LiveClient, liveUrl, sleep } from '../helpers/live-client.js';
 
 let t: TestApp;
 let baseUrl: string;
@@ -20,56 +20,9 @@ const overrides = { liveHeartbeatMs: 300, liveSessionCheckMs: 300, scheduleInter
 beforeAll(async () => {
   t = await createTestApp(overrides);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = wsUrl(t.app);
+  baseUrl = liveUrl(t.app);
 });
 afterAll(async () => t?.close());
-
-function wsUrl(app: FastifyInstance) {
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('not listening');
-  return `ws://127.0.0.1:${address.port}/api/live`;
-}
-
-type Msg = { type: string; channel?: string; id?: number; name?: string; data?: any; code?: string; lastEventId?: number };
-
-/** A real `ws` client that records every server message. */
-class LiveClient {
-  readonly messages: Msg[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => this.messages.push(JSON.parse(data.toString()) as Msg));
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-  }
-  send(message: unknown) {
-    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
-  }
-  async waitFor(pred: (m: Msg) => boolean, what = 'message', timeoutMs = 8000): Promise<Msg> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.messages.find(pred);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages).slice(0, 2000)}`);
-      await sleep(10);
-    }
-  }
-  /** Subscribes and waits until the server answers for that channel (subscribed or error). */
-  async subscribe(channel: string, since?: number): Promise<Msg> {
-    const before = this.messages.length;
-    this.send({ type: 'subscribe', channel, ...(since !== undefined ? { since } : {}) });
-    const settled = (m: Msg) => m.channel === channel && (m.type === 'subscribed' || m.type === 'error');
-    await this.waitFor((m) => this.messages.indexOf(m) >= before && settled(m), `subscribe ${channel}`);
-    return this.messages.slice(before).find(settled)!;
-  }
-  events(channel?: string) {
-    return this.messages.filter((m) => m.type === 'event' && (channel === undefined || m.channel === channel));
-  }
-  close() {
-    this.ws.close();
-    return this.closed;
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Opens a socket; resolves with the client, or rejects with the HTTP status of a refused handshake. */
 function connect(agent: Agent | null, opts: { origin?: string | null; autoPong?: boolean; url?: string } = {}): Promise<LiveClient> {
@@ -464,7 +417,7 @@ describe('live updates: several app instances and shutdown', () => {
     const w = await world();
     const second = await buildApp(t.config, { database: t.testDb.database, closeDatabase: false, passwordCost: TEST_PASSWORD_COST, logger: false });
     await second.listen({ port: 0, host: '127.0.0.1' });
-    const client = await connect(await t.as(w.ana), { url: wsUrl(second) });
+    const client = await connect(await t.as(w.ana), { url: liveUrl(second) });
     await client.subscribe(w.topicChannel);
     await second.close();
     expect((await client.closed).code).toBe(1001);
@@ -481,7 +434,7 @@ describe('live updates: several app instances and shutdown', () => {
     const second = await buildApp(t.config, { database: database2, closeDatabase: true, passwordCost: TEST_PASSWORD_COST, logger: false });
     await second.listen({ port: 0, host: '127.0.0.1' });
     try {
-      const onSecond = await connect(await t.as(w.ana), { url: wsUrl(second) });
+      const onSecond = await connect(await t.as(w.ana), { url: liveUrl(second) });
       await onSecond.subscribe(w.topicChannel);
       const p = await makePost(w.community.id, w.topicId, w.ben, { body: 'made through instance one' });
       const got = await onSecond.waitFor((m) => m.id === p.eventId, 'cross-instance event');
@@ -492,7 +445,7 @@ describe('live updates: several app instances and shutdown', () => {
       expect((await onSecond.closed).code).toBe(1013);
       // … and live delivery works again afterwards, with since covering the gap.
       const gap = await makePost(w.community.id, w.topicId, w.ben, { body: 'during the gap' });
-      const resumed = await connect(await t.as(w.ana), { url: wsUrl(second) });
+      const resumed = await connect(await t.as(w.ana), { url: liveUrl(second) });
       await resumed.subscribe(w.topicChannel, p.eventId);
       const live = await makePost(w.community.id, w.topicId, w.ben, { body: 'after reconnect' });
       await resumed.waitFor((m) => m.id === live.eventId, 'event after LISTEN reconnect');
