@@ -6,6 +6,7 @@ import type { Services } from '../services.js';
 import type { CommunityRole } from '../policy/policy.js';
 import { hashPassword } from '../features/auth/tokens.js';
 import { insertUser } from '../features/auth/queries.js';
+import { spreadDemoHistory } from './history.js';
 import { insertCommunity, upsertMembership } from '../features/communities/queries.js';
 import { seedDemoTopics } from './topics.js';
 
@@ -55,6 +56,7 @@ export async function seedDemo(db: Db, services: Services, passwordCost?: number
     return { communityId: community!.id, users };
   });
   await seedDemoTopics(services, seeded.communityId, seeded.users);
+  await spreadDemoHistory(db, seeded.communityId);
   return true;
 }
 

@@ -37,5 +37,14 @@ describe('demo discussion content', () => {
     expect(asFacilitator.prompts.some((p) => p.scheduled && p.bodyMd.startsWith('Apply it to your own training context'))).toBe(true);
     const [marks] = await t.testDb.database.rows<{ n: number }>(sql`select count(*)::int as n from helpful_marks`);
     expect(marks!.n).toBeGreaterThan(10);
+    // The activity is spread over past weeks (not all "today"), and none of it lies in the future.
+    const [span] = await t.testDb.database.rows<{ weeks: number; future: number; early: number }>(sql`select
+        count(distinct date_trunc('week', created_at))::int as weeks,
+        count(*) filter (where created_at > now())::int as future,
+        count(*) filter (where p.created_at < (select t.created_at from topics t where t.id = p.topic_id))::int as early
+      from posts p`);
+    expect(span!.weeks).toBeGreaterThanOrEqual(4);
+    expect(span!.future).toBe(0);
+    expect(span!.early).toBe(0);
   }, 120_000);
 });
