@@ -221,7 +221,7 @@ describe('role matrix', () => {
     expect((await agents.facilitator.patch(`/api/topics/${own.id}/moderation`, { locked: false })).json().lockedAt).toBeNull();
     expect((await agents.facilitator.patch(`/api/topics/${own.id}/moderation`, { locked: false })).statusCode).toBe(200);
     expect(await logCount('topic.moderate', own.id)).toBe(before + 1);
-    const topicEvents = await db().select().from(events).where(and(eq(events.topicId, own.id), eq(events.name, 'topic.updated')));
+    const topicEvents = await db().select().from(events).where(and(eq(events.topicId, own.id), eq(events.name, 'topic.updated'))).orderBy(events.id);
     expect(topicEvents).toHaveLength(2);
     // The topic-list shape the REST API returns (the same as PATCH /api/topics/:id emits).
     expect(topicEvents[1]!.data).toMatchObject({ id: own.id, communityId, locked: false, pinned: true, status: 'closed' });
