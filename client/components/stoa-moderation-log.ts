@@ -10,6 +10,7 @@ import { LOG_ACTIONS, type LogAction } from '../../shared/schemas/moderation.js'
 
 const ACTION_LABELS: Record<LogAction, string> = {
   'post.auto_hide': 'Post hidden by flags',
+  'post.hold': 'Post held for review',
   'post.remove': 'Post removed',
   'post.restore': 'Post restored',
   'post.approve': 'Post approved',

@@ -189,6 +189,8 @@ export const TopicModerationState = Type.Object({
 
 export const LOG_ACTIONS = [
   'post.auto_hide',
+  /** A post or edit held for review by a watched word or new-member pre-moderation (no human actor). */
+  'post.hold',
   'post.remove',
   'post.restore',
   'post.approve',

@@ -77,6 +77,11 @@ describe('posting and editing through watched words and pre-moderation', () => {
     const held = await w.ana.patch(`/api/posts/${post.id}`, { body: 'Mentioning a lawsuit', version: 1 });
     expect(held.statusCode, held.body).toBe(200);
     expect(held.json()).toMatchObject({ status: 'pending', version: 2, bodyHtml: '<p>Mentioning a lawsuit</p>' });
+    // The hold is a moderation action without a human actor: one audit-log entry naming the rule.
+    const holds = await t.testDb.database.rows<{ actor_id: string | null; reason: string }>(
+      sql`select actor_id, reason from moderation_log where action = 'post.hold' and target_id = ${post.id}`,
+    );
+    expect(holds).toEqual([{ actor_id: null, reason: 'watched word "lawsuit"' }]);
     expect(await postIds(w.ben, w.topicId)).not.toContain(post.id);
     expect((await topicOf(w.ben, w.topicId)).postCount).toBe(0);
     expect((await w.mo.post(`/api/posts/${post.id}/approval`)).json().status).toBe('published');
@@ -94,6 +99,7 @@ describe('posting and editing through watched words and pre-moderation', () => {
     expect(created.statusCode).toBe(201);
     const post = created.json();
     expect(post).toMatchObject({ status: 'pending', bodyHtml: '<p>They threatened a LAWSUIT</p>' });
+    expect(await count('moderation_log', sql`action = 'post.hold' and target_id = ${post.id}`)).toBe(1);
     expect(await postIds(w.ana, w.topicId)).toContain(post.id);
     expect(await postIds(w.mo, w.topicId)).toContain(post.id);
     expect(await postIds(w.ben, w.topicId)).not.toContain(post.id);
@@ -125,6 +131,8 @@ describe('posting and editing through watched words and pre-moderation', () => {
     await w.mo.patch(`/api/communities/${w.communityId}/settings`, { premodNewMemberPosts: 1 });
     const first = (await w.ana.post(`/api/topics/${w.topicId}/posts`, { body: 'My first post' })).json();
     expect(first.status).toBe('pending');
+    const holds = await t.testDb.database.rows<{ reason: string }>(sql`select reason from moderation_log where action = 'post.hold' and target_id = ${first.id}`);
+    expect(holds).toEqual([{ reason: 'new-member pre-moderation' }]);
     expect((await w.fay.post(`/api/topics/${w.topicId}/posts`, { body: 'Facilitator reply' })).json().status).toBe('published');
     await w.mo.post(`/api/posts/${first.id}/approval`);
     expect((await w.ana.post(`/api/topics/${w.topicId}/posts`, { body: 'My second post' })).json().status).toBe('published');

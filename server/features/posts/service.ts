@@ -10,6 +10,7 @@ import { recordEvent } from '../live/events.js';
 import { findPrompt, findTopic } from '../topics/queries.js';
 import { assertTopicWritable, hiddenPromptIds, postViewerFor, renderField, requireTopic, type TopicAccess } from '../topics/service.js';
 import { checkWatchedWords, needsPremoderation } from '../moderation/service.js';
+import { insertLogEntry } from '../moderation/queries.js';
 import { canSeePost, EVENT_VIEW, presentPost, type PostRow, type PostViewer } from './present.js';
 import * as q from './queries.js';
 
@@ -34,15 +35,19 @@ function visibleTo(row: PostRow, viewer: PostViewer, hiddenPrompts: string[]) {
 /**
  * Watched words, at the moment a post or an edit is written: a 'block' rule refuses it with 422
  * `watched_word_blocked` naming the phrase (the transaction rolls back, so nothing is written and an
- * Idempotency-Key is not consumed); a 'hold' rule returns true: the post waits for a moderator.
+ * Idempotency-Key is not consumed); a 'hold' rule returns the reason the post waits for a moderator.
  */
-async function screenText(tx: DbOrTx, communityId: string, text: string): Promise<boolean> {
+async function screenText(tx: DbOrTx, communityId: string, text: string): Promise<string | null> {
   const hit = await checkWatchedWords(tx, communityId, text);
   if (hit?.action === 'block') {
     throw new AppError(422, 'watched_word_blocked', `This community does not allow "${hit.phrase}". Please reword your post.`, { field: 'body', phrase: hit.phrase });
   }
-  return hit?.action === 'hold';
+  return hit?.action === 'hold' ? `watched word "${hit.phrase}"` : null;
 }
+
+/** Every hold is a moderation action too: the audit log records it, with no human actor. */
+const logHold = (tx: DbOrTx, communityId: string, postId: string, reason: string) =>
+  insertLogEntry(tx, { communityId, actorId: null, action: 'post.hold', targetType: 'post', targetId: postId, reason, after: { status: 'pending' } });
 
 export interface CreatePostResult {
   statusCode: number;
@@ -136,7 +141,9 @@ export function createPostService({ db }: { db: Db }) {
         assertTopicWritable(topic);
         const place = await placeReply(tx, access, viewer, input);
         // Held (pending) posts exist for their author and moderators only, until a moderator approves.
-        const held = (await screenText(tx, topic.communityId, input.body)) || (await needsPremoderation(tx, topic.communityId, me.id));
+        const held =
+          (await screenText(tx, topic.communityId, input.body)) ??
+          ((await needsPremoderation(tx, topic.communityId, me.id)) ? 'new-member pre-moderation' : null);
         const status = held ? 'pending' : 'published';
         const postId = await q.insertPost(tx, {
           communityId: topic.communityId,
@@ -148,6 +155,7 @@ export function createPostService({ db }: { db: Db }) {
           status,
         });
         await q.insertRevision(tx, { postId, version: 1, bodyMd: input.body, bodyHtml, editorId: me.id });
+        if (held) await logHold(tx, topic.communityId, postId, held);
         // A held post is not activity others can see: counts and last activity move on approval.
         await q.adjustCountsForStatusChange(tx, { id: postId, topicId, authorId: me.id }, null, status, true);
         const row = (await q.findPostRow(tx, postId, me.id))!;
@@ -173,9 +181,11 @@ export function createPostService({ db }: { db: Db }) {
           throw conflict('version_conflict', 'This post was changed since you loaded it.', { currentVersion: current.version });
         }
         // An edit that trips a 'hold' rule takes a published post back to pending review.
-        if ((await screenText(tx, row.communityId, input.body)) && current.status === 'published') {
+        const hold = await screenText(tx, row.communityId, input.body);
+        if (hold && current.status === 'published') {
           await q.setPostStatus(tx, postId, 'pending');
           await q.adjustCountsForStatusChange(tx, row, 'published', 'pending');
+          await logHold(tx, row.communityId, postId, hold);
         }
         const updated = await q.updatePostBody(tx, postId, input.body, bodyHtml, current.version);
         await q.insertRevision(tx, { postId, version: updated!.version, bodyMd: input.body, bodyHtml, editorId: viewer.userId! });
