@@ -5,7 +5,6 @@
 import { forbidden, notFound, unauthorized } from '../errors.js';
 
 export type CommunityRole = 'facilitator' | 'moderator' | 'manager';
-export const COMMUNITY_ROLES: readonly CommunityRole[] = ['facilitator', 'moderator', 'manager'];
 
 export interface Actor {
   id: string;
