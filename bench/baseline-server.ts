@@ -3,7 +3,7 @@
 // the ceiling that Stoa's figures are compared against.
 //
 // Env: DATABASE_URL, PORT, BASELINE_PLAN (a JSON file: { statements: { <name>: CapturedStatement[] } }
-// written by bench/run.ts from captured or reproduced SQL, see bench/capture-sql.ts and bench/sql.ts).
+// written by bench/run.ts from the SQL each endpoint ran, captured by bench/capture-sql.ts).
 //   GET  /replay/:name           runs that endpoint's statements, in order, on one pooled connection
 //   POST /bare-post/:topicId?as= the bare post insert (bench/sql.ts BARE_POST_INSERT), one transaction
 import { readFileSync } from 'node:fs';
@@ -13,8 +13,9 @@ import type { CapturedStatement } from './capture-sql.js';
 import { BARE_POST_INSERT } from './sql.js';
 
 const plan = JSON.parse(readFileSync(process.env.BASELINE_PLAN!, 'utf8')) as { statements: Record<string, CapturedStatement[]> };
-// The same pool size as Stoa's (server/db/client.ts), so neither side gets more connections.
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+// The same pool size and session settings as Stoa's (server/db/client.ts: 10 connections, JIT off), so
+// the comparison is about what Stoa adds, not about how the connections are set up.
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10, options: '-c jit=off' });
 pool.on('error', () => {});
 
 const app = Fastify({ logger: false });

@@ -18,6 +18,7 @@ import pg from 'pg';
 import { openDatabase } from '../server/db/client.js';
 import { runMigrations } from '../server/db/migrate.js';
 import { hashPassword } from '../server/features/auth/tokens.js';
+import { renderMarkdown } from '../shared/markdown.js';
 import {
   databaseName,
   ensureDatabaseExists,
@@ -136,24 +137,6 @@ function makeMarkdown(random: Random, sentenceCount: number, article: boolean): 
   return blocks.join('\n\n');
 }
 
-type Render = (markdown: string) => string | Promise<string>;
-
-/** The shared markdown module when it exists (issue 3 adds it); otherwise marked + DOMPurify directly. */
-async function loadRenderer(): Promise<{ render: Render; how: string }> {
-  const sharedPath = '../shared/markdown.js';
-  try {
-    const mod = (await import(sharedPath)) as Record<string, unknown>;
-    for (const name of ['renderMarkdown', 'markdownToHtml', 'render']) {
-      if (typeof mod[name] === 'function') return { render: mod[name] as Render, how: `shared/markdown ${name}()` };
-    }
-  } catch {
-    // not merged yet
-  }
-  const { marked } = await import('marked');
-  const { default: DOMPurify } = await import('isomorphic-dompurify');
-  return { render: async (md) => DOMPurify.sanitize(await marked.parse(md)), how: 'marked + DOMPurify (shared/markdown not present)' };
-}
-
 // ---------------------------------------------------------------- the plan
 
 export interface Plan {
@@ -253,7 +236,6 @@ export async function generate(url: string, options: { scale: number; seed: numb
   const communityId = `md5('c:1')::uuid`;
 
   // ---- bodies: a few dozen templates with a long-tailed length distribution, rendered once.
-  const { render, how } = await loadRenderer();
   const REPLY_TEMPLATES = 64;
   const ARTICLE_TEMPLATES = 6;
   const bodies: Array<{ n: number; md: string }> = [];
@@ -263,14 +245,14 @@ export async function generate(url: string, options: { scale: number; seed: numb
   }
   for (let n = 1; n <= ARTICLE_TEMPLATES; n++) bodies.push({ n: 1000 + n, md: makeMarkdown(random, 25 + random.int(30), true) });
   for (let n = 1; n <= 6; n++) bodies.push({ n: 2000 + n, md: `${SENTENCES[random.int(SENTENCES.length)]} How does this apply to your own training context?` });
-  const rendered = await Promise.all(bodies.map(async (b) => ({ ...b, html: await render(b.md) })));
+  const rendered = bodies.map((b) => ({ ...b, html: renderMarkdown(b.md) }));
   await client.query('INSERT INTO bench_gen.bodies SELECT * FROM unnest($1::int[], $2::text[], $3::text[])', [
     rendered.map((b) => b.n),
     rendered.map((b) => b.md),
     rendered.map((b) => b.html),
   ]);
   const replyLengths = rendered.filter((b) => b.n <= REPLY_TEMPLATES).map((b) => b.md.length).sort((a, b) => a - b);
-  console.error(`bodies: ${REPLY_TEMPLATES} reply templates (median ${replyLengths[replyLengths.length >> 1]} chars, max ${replyLengths.at(-1)}), rendered with ${how}`);
+  console.error(`bodies: ${REPLY_TEMPLATES} reply templates (median ${replyLengths[replyLengths.length >> 1]} chars, max ${replyLengths.at(-1)}), rendered with shared/markdown`);
 
   // ---- members: 10% posters (numbers 1..posters, staff among them), 90% readers.
   const { members: M, posters: PN, facilitators: F, moderators: MODS, managers: MGRS } = plan;
@@ -472,18 +454,20 @@ export async function generate(url: string, options: { scale: number; seed: numb
     for (let i = 0; i < M; i++) readerWeights[i] = Math.exp(1.2 * viewRandom.normal()) * (i < PN ? 3 : 1);
     const pickReader = weightedSampler(readerWeights, viewRandom);
     const quotas = allocate(plan.views, topicPlans.map((p) => (p.size + 20) ** 0.8));
-    const cols = { t: [] as number[], u: [] as number[], d: [] as number[] };
+    // p: the member's previous day on the topic (topic_views.prev_day, which triggers keep but a load
+    // with triggers off must supply), -1 for none.
+    const cols = { t: [] as number[], u: [] as number[], d: [] as number[], p: [] as number[] };
     const flush = async () => {
       if (cols.t.length === 0) return;
       await second.query(
-        `INSERT INTO topic_views (topic_id, user_id, day, community_id)
-         SELECT ${uuidOf('t', 'x.t')}, ${uuidOf('u', 'x.u')}, $4::date + x.d, ${communityId}
-         FROM unnest($1::int[], $2::int[], $3::int[]) AS x(t, u, d)`,
-        [cols.t, cols.u, cols.d, startDate],
+        `INSERT INTO topic_views (topic_id, user_id, day, community_id, prev_day)
+         SELECT ${uuidOf('t', 'x.t')}, ${uuidOf('u', 'x.u')}, $4::date + x.d, ${communityId}, CASE WHEN x.p < 0 THEN NULL ELSE $4::date + x.p END
+         FROM unnest($1::int[], $2::int[], $3::int[], $5::int[]) AS x(t, u, d, p)`,
+        [cols.t, cols.u, cols.d, startDate, cols.p],
       );
       viewCount += cols.t.length;
       progress.add(cols.t.length);
-      cols.t.length = cols.u.length = cols.d.length = 0;
+      cols.t.length = cols.u.length = cols.d.length = cols.p.length = 0;
     };
     let shortfall = 0;
     for (const topic of topicPlans) {
@@ -502,12 +486,18 @@ export async function generate(url: string, options: { scale: number; seed: numb
         const key = u * 1000 + day;
         if (seen.has(key)) continue;
         seen.add(key);
+        made++;
+      }
+      // In (member, day) order, so each row's previous day on the topic is the row before it.
+      const keys = [...seen].sort((a, b) => a - b);
+      for (let i = 0; i < keys.length; i++) {
+        const u = Math.floor(keys[i]! / 1000);
         cols.t.push(topic.t);
         cols.u.push(u);
-        cols.d.push(day);
-        made++;
-        if (cols.t.length >= 50_000) await flush();
+        cols.d.push(keys[i]! % 1000);
+        cols.p.push(i > 0 && Math.floor(keys[i - 1]! / 1000) === u ? keys[i - 1]! % 1000 : -1);
       }
+      if (cols.t.length >= 50_000) await flush();
       shortfall = want - made;
     }
     await flush();
@@ -516,20 +506,14 @@ export async function generate(url: string, options: { scale: number; seed: numb
   progress.finish();
 
   // ---- derived rows: topic counters, read positions, solutions.
-  // The foundation's schema maps topics.lastActivityAt/updatedAt and topic_reads.updatedAt to
-  // created_at (a schema.ts slip); fill the dedicated columns only where a migration has added them.
-  const columnsOf = async (table: string) =>
-    new Set((await client.query<{ c: string }>(`select column_name as c from information_schema.columns where table_name = $1`, [table])).rows.map((r) => r.c));
-  const topicColumns = await columnsOf('topics');
-  const readColumns = await columnsOf('topic_reads');
   progress = new Progress('counters & reads', 4, 'steps');
   await client.query(
-    `UPDATE topics t SET post_count = c.n${topicColumns.has('last_activity_at') ? ', last_activity_at = c.last' : ''}${topicColumns.has('updated_at') ? ', updated_at = c.last' : ''}
+    `UPDATE topics t SET post_count = c.n, last_activity_at = c.last, updated_at = c.last
      FROM (SELECT topic_id, count(*) FILTER (WHERE status = 'published')::int AS n, max(created_at) AS last FROM posts GROUP BY topic_id) c
      WHERE c.topic_id = t.id`,
   );
   progress.add(1);
-  if (topicColumns.has('poster_count')) {
+  {
     // The participant counters the server keeps on every write (migration topic_participant_counts):
     // distinct published authors, and distinct viewers without a published post.
     await client.query(
@@ -544,7 +528,7 @@ export async function generate(url: string, options: { scale: number; seed: numb
   }
   progress.add(1);
   await client.query(
-    `INSERT INTO topic_reads (topic_id, user_id, last_read_post_id, last_read_at, ${readColumns.has('updated_at') ? 'updated_at' : 'created_at'})
+    `INSERT INTO topic_reads (topic_id, user_id, last_read_post_id, last_read_at, updated_at)
      SELECT topic_id, user_id, NULL, least(now(), max(day) + interval '20 hours'), least(now(), max(day) + interval '20 hours')
      FROM topic_views GROUP BY topic_id, user_id`,
   );
@@ -559,7 +543,7 @@ export async function generate(url: string, options: { scale: number; seed: numb
 
   // Rollups kept by triggers (which the replica-mode load skipped) are rebuilt from their source tables.
   const { rows: rebuilds } = await client.query<{ name: string }>(
-    `select proname as name from pg_proc where proname in ('engagement_view_weeks_rebuild') order by proname`,
+    `select proname as name from pg_proc where proname in ('engagement_view_weeks_rebuild', 'engagement_member_days_rebuild', 'engagement_by_topic_rebuild') order by proname`,
   );
   for (const { name } of rebuilds) await client.query(`SELECT ${name}()`);
 

@@ -2,7 +2,8 @@
 // member wrote. One draft per place: topic + prompt + parent post. A draft also remembers the
 // Idempotency-Key of its last submission and the exact text it was made for: a retry of the same text
 // reuses the key (the server then returns the first result, never a second post); changed text gets a
-// new key. The draft is cleared only after the server confirmed the post.
+// new key. The draft is cleared only after the server confirmed the post. Drafts nobody came back to
+// for DRAFT_MAX_AGE_MS are pruned when the composer loads (pruneDrafts).
 
 export interface Draft {
   body: string;
@@ -19,6 +20,9 @@ export interface DraftPlace {
 }
 
 const PREFIX = 'stoa:draft:';
+
+/** A draft last saved longer ago than this is pruned; a younger one never is. */
+export const DRAFT_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000;
 
 export const draftKey = ({ topicId, promptId, parentId }: DraftPlace) => `${PREFIX}${topicId}:${promptId ?? '-'}:${parentId ?? '-'}`;
 
@@ -63,6 +67,36 @@ export function clearDraft(place: DraftPlace) {
     storage()?.removeItem(draftKey(place));
   } catch {
     // nothing to do
+  }
+}
+
+/**
+ * Removes the drafts last saved more than DRAFT_MAX_AGE_MS before `now`; returns how many.
+ * A sent post's draft is already gone (cleared when the server confirmed it). One whose submission was never
+ * confirmed may hold text the server never got, so it ages like any other (posting it again is safe: same key).
+ * A draft of unknown age (no savedAt) is kept.
+ */
+export function pruneDrafts(now = Date.now()): number {
+  const s = storage();
+  if (!s) return 0;
+  try {
+    const old: string[] = [];
+    for (let i = 0; i < s.length; i++) {
+      const key = s.key(i);
+      if (!key?.startsWith(PREFIX)) continue;
+      let savedAt: unknown;
+      try {
+        savedAt = (JSON.parse(s.getItem(key) ?? 'null') as Partial<Draft> | null)?.savedAt;
+      } catch {
+        continue; // not ours to judge
+      }
+      if (typeof savedAt === 'number' && now - savedAt > DRAFT_MAX_AGE_MS) old.push(key);
+    }
+    // Removed after the walk: removing during it would shift the indices.
+    for (const key of old) s.removeItem(key);
+    return old.length;
+  } catch {
+    return 0; // storage refused: nothing is lost by keeping them
   }
 }
 

@@ -1,9 +1,15 @@
 // How times and counts read on the page. Always paired with <time datetime> so the exact value is there.
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+const dateLong = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
 
 export const formatDateTime = (iso: string) => dateTime.format(new Date(iso));
 export const formatDate = (iso: string) => dateOnly.format(new Date(iso));
+/** The month in words (e.g. "December 14, 2026"): for a single date that stands alone in a sentence. */
+export const formatLongDate = (iso: string) => dateLong.format(new Date(iso));
+
+/** The UTC calendar day, YYYY-MM-DD: a value for date inputs and API ranges (the reports count in UTC days), not for display. */
+export const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 

@@ -80,19 +80,11 @@ export const forms = css`
   input[type='email'],
   input[type='password'],
   input[type='number'],
-  input[type='url'] {
-    font: inherit;
-    width: 100%;
-    min-height: 2.75rem;
-    padding: 0.5rem 0.65rem;
-    border: 1px solid var(--stoa-input-border, #6b7380);
-    border-radius: 0.35rem;
-    background: #fff;
-    color: inherit;
-  }
+  input[type='url'],
+  input[type='date'],
+  input[type='datetime-local'],
   textarea,
-  select,
-  input[type='datetime-local'] {
+  select {
     font: inherit;
     width: 100%;
     min-height: 2.75rem;

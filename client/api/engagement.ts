@@ -28,9 +28,13 @@ export const engagementApi = {
     request<EngagementSummary>('GET', path(communityId, '', { ...range }), undefined, signal),
   topics: (communityId: string, range: EngagementRange & { sort?: string; topicId?: string | undefined }, signal?: AbortSignal) =>
     request<TopicsEngagement>('GET', path(communityId, '/topics', { ...range }), undefined, signal),
-  members: (communityId: string, range: EngagementRange & { class?: EngagementClass | undefined; topicId?: string | undefined }, signal?: AbortSignal) =>
+  members: (
+    communityId: string,
+    range: EngagementRange & { class?: EngagementClass | undefined; topicId?: string | undefined; offset?: string },
+    signal?: AbortSignal,
+  ) =>
     request<MembersEngagement>('GET', path(communityId, '/members', { ...range }), undefined, signal),
-  trajectories: (communityId: string, range: EngagementRange, signal?: AbortSignal) =>
+  trajectories: (communityId: string, range: EngagementRange & { offset?: string; limit?: string }, signal?: AbortSignal) =>
     request<Trajectories>('GET', path(communityId, '/trajectories', { ...range }), undefined, signal),
   /** A download link for one table (the server sends Content-Disposition: attachment for CSV). */
   downloadUrl: (communityId: string, report: EngagementReport, format: 'csv' | 'json', params: Record<string, string | undefined>) =>

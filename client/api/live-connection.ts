@@ -1,7 +1,7 @@
 // The live-update connection shared by every view of a tab (protocol: docs/live-protocol.md).
 // One WebSocket per tab; reconnects with exponential backoff and jitter; resubscribes each channel with
 // `since` = the last event id seen on it, so nothing is missed or seen twice; on `resync` it calls the
-// channel's refetch callbacks. Views use it through LiveController (a Lit ReactiveController) below.
+// channel's refetch callbacks. Views subscribe through LiveSubscription (a Lit ReactiveController) below.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { LIVE_CLOSE, type EventMessage, type ServerMessage } from '../../shared/schemas/live.js';
 
@@ -217,47 +217,32 @@ function defaultUrl(): string {
   return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/api/live`;
 }
 
-let shared: LiveConnection | null = null;
-/** The tab's one connection, started on first use. */
-export function sharedLiveConnection(): LiveConnection {
-  if (!shared) {
-    shared = new LiveConnection();
-    shared.start();
-  }
-  return shared;
-}
-
 /**
- * Lit glue: subscribes while the host is connected and re-renders it when the status changes.
- *   this.live = new LiveController(this, () => `topic:${this.topicId}`, { onEvent: (e) => … });
- *   render(): … this.live.status …
+ * Lit glue: keeps a host subscribed to one channel of the connection it got from context. The host calls
+ * sync() whenever the connection or the channel may have changed (e.g. in willUpdate); the subscription
+ * moves only when one of them really changed, and stops when the host leaves the page.
  */
-export class LiveController implements ReactiveController {
-  private stopListening: (() => void) | null = null;
-  private readonly onStatus = () => this.host.requestUpdate();
+export class LiveSubscription implements ReactiveController {
+  private current: { connection: LiveConnection; channel: string; stop: () => void } | null = null;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly channel: () => string,
-    private readonly listener: ChannelListener,
-    private readonly connection: () => LiveConnection = sharedLiveConnection,
+    host: ReactiveControllerHost,
+    /** The listener for a channel (made per subscription, so it can close over what the channel is for). */
+    private readonly listenerFor: (channel: string) => ChannelListener,
   ) {
     host.addController(this);
   }
 
-  get status(): LiveStatus {
-    return this.connection().status;
-  }
-
-  hostConnected() {
-    const connection = this.connection();
-    connection.addEventListener('status', this.onStatus);
-    this.stopListening = connection.subscribe(this.channel(), this.listener);
+  /** Returns true when the subscription changed (the host may reset what it kept for the old channel). */
+  sync(connection: LiveConnection | null, channel: string | null): boolean {
+    const current = this.current;
+    if (current ? current.connection === connection && current.channel === channel : !connection || !channel) return false;
+    current?.stop();
+    this.current = connection && channel ? { connection, channel, stop: connection.subscribe(channel, this.listenerFor(channel)) } : null;
+    return true;
   }
 
   hostDisconnected() {
-    this.connection().removeEventListener('status', this.onStatus);
-    this.stopListening?.();
-    this.stopListening = null;
+    this.sync(null, null);
   }
 }

@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import type { Api, MembershipSummary, ModerationCounts } from '../api/index.js';
-import type { LiveConnection } from '../api/live-connection.js';
+import { LiveSubscription } from '../api/live-connection.js';
 import { apiContext, liveContext } from '../context.js';
 import { paths, type Route } from '../router.js';
 import { canEditModerationSettings, canModerate, canReadModerationLog, canSeeEngagement } from '../roles.js';
@@ -34,7 +34,14 @@ export class StoaCommunityNav extends LitElement {
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
   private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
-  private subscription: { connection: LiveConnection; communityId: string; stop: () => void } | null = null;
+  private readonly subscription = new LiveSubscription(this, () => ({
+    onEvent: (event) => {
+      if (!event.name.startsWith('post.')) return;
+      if (this.debounce) clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => void this.loadCounts(), DEBOUNCE_MS);
+    },
+    onResync: () => void this.loadCounts(),
+  }));
   private poll: ReturnType<typeof setInterval> | null = null;
   private debounce: ReturnType<typeof setTimeout> | null = null;
   private loadedFor = '';
@@ -70,27 +77,11 @@ export class StoaCommunityNav extends LitElement {
     super.disconnectedCallback();
     if (this.poll) clearInterval(this.poll);
     if (this.debounce) clearTimeout(this.debounce);
-    this.subscription?.stop();
-    this.subscription = null;
     this.loadedFor = '';
   }
 
   private syncLive(communityId: string) {
-    const connection = this.isConnected && communityId ? (this.live.value ?? null) : null;
-    const sub = this.subscription;
-    if (sub && sub.connection === connection && sub.communityId === communityId) return;
-    sub?.stop();
-    this.subscription = null;
-    if (!connection) return;
-    const stop = connection.subscribe(`community:${communityId}`, {
-      onEvent: (event) => {
-        if (!event.name.startsWith('post.')) return;
-        if (this.debounce) clearTimeout(this.debounce);
-        this.debounce = setTimeout(() => void this.loadCounts(), DEBOUNCE_MS);
-      },
-      onResync: () => void this.loadCounts(),
-    });
-    this.subscription = { connection, communityId, stop };
+    this.subscription.sync(this.isConnected ? (this.live.value ?? null) : null, communityId ? `community:${communityId}` : null);
   }
 
   private async loadCounts() {

@@ -6,10 +6,9 @@ import { ContextConsumer } from '@lit/context';
 import { messageFor, type Api, type WatchedWordRule } from '../api/index.js';
 import { apiContext } from '../context.js';
 import { focusErrorPath, invalidIf, invalidIfPath } from '../form-helpers.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { base, forms } from '../styles.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
-
-type Saving = 'settings' | 'words' | null;
 
 export class StoaCommunitySettings extends LitElement {
   static override properties = {
@@ -18,9 +17,6 @@ export class StoaCommunitySettings extends LitElement {
     premod: { state: true },
     words: { state: true },
     loadError: { state: true },
-    saving: { state: true },
-    settingsError: { state: true },
-    wordsError: { state: true },
     settingsStatus: { state: true },
     wordsStatus: { state: true },
   };
@@ -30,13 +26,17 @@ export class StoaCommunitySettings extends LitElement {
   declare premod: number;
   declare words: WatchedWordRule[];
   declare loadError: unknown;
-  declare saving: Saving;
-  declare settingsError: unknown;
-  declare wordsError: unknown;
   declare settingsStatus: string;
   declare wordsStatus: string;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
+  // Two forms, each with its own busy flag and error; focus is looked for inside the form that failed.
+  private readonly settingsSave = new SubmitController(this, {
+    focus: (root, error) => focusErrorPath(root.querySelector('form.settings')!, error),
+  });
+  private readonly wordsSave = new SubmitController(this, {
+    focus: (root, error) => focusErrorPath(root.querySelector('form.words')!, error),
+  });
 
   constructor() {
     super();
@@ -45,9 +45,12 @@ export class StoaCommunitySettings extends LitElement {
     this.premod = 0;
     this.words = [];
     this.loadError = null;
-    this.saving = null;
-    this.settingsError = this.wordsError = null;
     this.settingsStatus = this.wordsStatus = '';
+  }
+
+  /** One save at a time, across both forms. */
+  private get saving() {
+    return this.settingsSave.busy || this.wordsSave.busy;
   }
 
   private get apiClient() {
@@ -59,17 +62,21 @@ export class StoaCommunitySettings extends LitElement {
   }
 
   async load() {
+    const communityId = this.communityId;
     try {
       const [settings, words] = await Promise.all([
-        this.apiClient.moderation.settings(this.communityId),
-        this.apiClient.moderation.watchedWords(this.communityId),
+        this.apiClient.moderation.settings(communityId),
+        this.apiClient.moderation.watchedWords(communityId),
       ]);
+      // The element is reused across communities: a late answer for the previous one must not fill this
+      // form (saving would then write that community's values here).
+      if (communityId !== this.communityId) return;
       this.threshold = settings.autoHideThreshold;
       this.premod = settings.premodNewMemberPosts;
       this.words = words.words;
       this.loadError = null;
     } catch (error) {
-      this.loadError = error;
+      if (communityId === this.communityId) this.loadError = error;
     }
   }
 
@@ -77,10 +84,8 @@ export class StoaCommunitySettings extends LitElement {
     event.preventDefault();
     if (this.saving) return;
     const data = new FormData(event.target as HTMLFormElement);
-    this.saving = 'settings';
-    this.settingsError = null;
-    this.settingsStatus = '';
-    try {
+    await this.settingsSave.run(async () => {
+      this.settingsStatus = '';
       const saved = await this.apiClient.moderation.updateSettings(this.communityId, {
         autoHideThreshold: Number(data.get('autoHideThreshold')),
         premodNewMemberPosts: Number(data.get('premodNewMemberPosts')),
@@ -88,33 +93,19 @@ export class StoaCommunitySettings extends LitElement {
       this.threshold = saved.autoHideThreshold;
       this.premod = saved.premodNewMemberPosts;
       this.settingsStatus = 'Settings saved.'; // its own role=status region says it (no app announcement too)
-    } catch (error) {
-      this.settingsError = error;
-      await this.updateComplete;
-      focusErrorPath(this.renderRoot.querySelector('form.settings')!, error);
-    } finally {
-      this.saving = null;
-    }
+    });
   }
 
   private async saveWords(event: SubmitEvent) {
     event.preventDefault();
     if (this.saving) return;
-    this.saving = 'words';
-    this.wordsError = null;
-    this.wordsStatus = '';
-    try {
+    await this.wordsSave.run(async () => {
+      this.wordsStatus = '';
       // Empty rows are left out rather than refused.
       const words = this.words.map((w) => ({ ...w, phrase: w.phrase.trim() })).filter((w) => w.phrase !== '');
       this.words = (await this.apiClient.moderation.setWatchedWords(this.communityId, words)).words;
       this.wordsStatus = `Watched words saved (${this.words.length}).`;
-    } catch (error) {
-      this.wordsError = error;
-      await this.updateComplete;
-      focusErrorPath(this.renderRoot.querySelector('form.words')!, error);
-    } finally {
-      this.saving = null;
-    }
+    });
   }
 
   private setWord(i: number, patch: Partial<WatchedWordRule>) {
@@ -139,6 +130,8 @@ export class StoaCommunitySettings extends LitElement {
         <button type="button" @click=${() => this.load()}>Try again</button>`;
     }
     const L = MODERATION_LIMITS;
+    const settingsError = this.settingsSave.error;
+    const wordsError = this.wordsSave.error;
     return html`
       <section aria-labelledby="settings-h">
         <h2 id="settings-h">Moderation settings</h2>
@@ -146,17 +139,17 @@ export class StoaCommunitySettings extends LitElement {
           <div class="field">
             <label for="threshold">Hide a post for review when this many members flag it</label>
             <input id="threshold" name="autoHideThreshold" type="number" required min=${L.autoHideThresholdMin} max=${L.autoHideThresholdMax}
-              .value=${String(this.threshold)} aria-invalid=${invalidIf(this.settingsError, 'autoHideThreshold')} />
+              .value=${String(this.threshold)} aria-invalid=${invalidIf(settingsError, 'autoHideThreshold')} />
           </div>
           <div class="field">
             <label for="premod">Hold a new member’s first posts for approval</label>
             <input id="premod" name="premodNewMemberPosts" type="number" required min=${L.premodNewMemberPostsMin} max=${L.premodNewMemberPostsMax}
-              .value=${String(this.premod)} aria-describedby="premod-hint" aria-invalid=${invalidIf(this.settingsError, 'premodNewMemberPosts')} />
+              .value=${String(this.premod)} aria-describedby="premod-hint" aria-invalid=${invalidIf(settingsError, 'premodNewMemberPosts')} />
             <span class="hint" id="premod-hint">How many posts; 0 turns pre-moderation off.</span>
           </div>
-          <p class="error" role="alert">${this.settingsError ? messageFor(this.settingsError) : ''}</p>
+          <p class="error" role="alert">${settingsError ? messageFor(settingsError) : ''}</p>
           <p class="status" role="status">${this.settingsStatus}</p>
-          <div><button type="submit" ?disabled=${this.saving === 'settings'}>${this.saving === 'settings' ? 'Saving…' : 'Save settings'}</button></div>
+          <div><button type="submit" ?disabled=${this.settingsSave.busy}>${this.settingsSave.busy ? 'Saving…' : 'Save settings'}</button></div>
         </form>
       </section>
       <section aria-labelledby="words-h">
@@ -175,7 +168,7 @@ export class StoaCommunitySettings extends LitElement {
                   <div class="field phrase">
                     <label for=${`phrase-${i}`}>Phrase ${i + 1}</label>
                     <input id=${`phrase-${i}`} name=${`words.${i}.phrase`} type="text" maxlength=${L.watchedWordPhraseMax} .value=${w.phrase}
-                      aria-invalid=${invalidIfPath(this.wordsError, `words.${i}.phrase`)}
+                      aria-invalid=${invalidIfPath(wordsError, `words.${i}.phrase`)}
                       @input=${(e: Event) => this.setWord(i, { phrase: (e.target as HTMLInputElement).value })} />
                   </div>
                   <div class="field">
@@ -191,11 +184,11 @@ export class StoaCommunitySettings extends LitElement {
               </li>`,
             )}
           </ol>
-          <p class="error" role="alert">X</p>
+          <p class="error" role="alert">${wordsError ? messageFor(wordsError) : ''}</p>
           <p class="status" role="status">${this.wordsStatus}</p>
           <div class="buttons">
             <button type="button" class="secondary add" ?disabled=${this.words.length >= L.watchedWordsMax} @click=${this.addWord}>Add a phrase</button>
-            <button type="submit" ?disabled=${this.saving === 'words'}>${this.saving === 'words' ? 'Saving…' : 'Save watched words'}</button>
+            <button type="submit" ?disabled=${this.wordsSave.busy}>${this.wordsSave.busy ? 'Saving…' : 'Save watched words'}</button>
           </div>
         </form>
       </section>

@@ -7,13 +7,18 @@ import { ContextConsumer } from '@lit/context';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { ApiError, messageFor, type Api } from '../api/index.js';
 import { apiContext } from '../context.js';
-import { clearDraft, idempotencyKeyFor, loadDraft, saveDraft, type DraftPlace } from '../drafts.js';
+import { clearDraft, idempotencyKeyFor, loadDraft, pruneDrafts, saveDraft, type DraftPlace } from '../drafts.js';
 import { emit } from '../events.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { base, forms, prose } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 import { renderMarkdown } from '../../shared/markdown.js';
 
 let composerCount = 0;
+
+// Once per page load, before any composer (or the topic page, which opens reply composers that have a draft)
+// reads a draft: old drafts would otherwise stay in localStorage for ever.
+pruneDrafts();
 
 export class StoaComposer extends LitElement {
   static override properties = {
@@ -24,8 +29,6 @@ export class StoaComposer extends LitElement {
     disabledReason: { attribute: false },
     body: { state: true },
     preview: { state: true },
-    busy: { state: true },
-    error: { state: true },
     status: { state: true },
   };
 
@@ -39,11 +42,11 @@ export class StoaComposer extends LitElement {
   declare body: string;
   /** The rendered preview of `body` (updated on the next frame after typing). */
   declare preview: string;
-  declare busy: boolean;
-  declare error: unknown;
   declare status: string;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
+  /** Any failure is about the one textarea, whatever field the server names. */
+  private readonly submission = new SubmitController(this, { focus: (root) => root.querySelector('textarea')?.focus() });
   private readonly uid = `composer-${++composerCount}`;
   private loadedFor = '';
   private previewFrame = 0;
@@ -57,8 +60,6 @@ export class StoaComposer extends LitElement {
     this.disabledReason = null;
     this.body = '';
     this.preview = '';
-    this.busy = false;
-    this.error = null;
     this.status = '';
   }
 
@@ -106,20 +107,18 @@ export class StoaComposer extends LitElement {
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
-    if (this.busy || this.disabledReason) return; // never two submissions at once
+    if (this.submission.busy || this.disabledReason) return; // never two submissions at once
     const body = this.body;
     if (!body.trim()) {
-      this.error = new ApiError(400, 'empty_text', 'Write something first.', 'body');
+      this.submission.error = new ApiError(400, 'empty_text', 'Write something first.', 'body');
       return;
     }
     const draft = loadDraft(this.place);
     const idempotencyKey = idempotencyKeyFor(draft, body);
     // Remember the key with the text before sending: if the response is lost, the retry reuses it.
     saveDraft(this.place, { body, idempotencyKey, keyBody: body });
-    this.busy = true;
-    this.error = null;
-    this.status = '';
-    try {
+    await this.submission.run(async () => {
+      this.status = '';
       const post = await (this.api.value as Api).posts.create(
         this.topicId,
         { body, ...(this.parentId ? { parentId: this.parentId } : this.promptId ? { promptId: this.promptId } : {}) },
@@ -130,17 +129,12 @@ export class StoaComposer extends LitElement {
       this.preview = '';
       emit(this, 'stoa-post-created', { post });
       emit(this, 'stoa-announce', { message: 'Your reply is posted.' });
-    } catch (error) {
-      this.error = error;
-      await this.updateComplete;
-      this.renderRoot.querySelector('textarea')?.focus();
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   override render() {
-    const { uid, error } = this;
+    const { uid } = this;
+    const { busy, error } = this.submission;
     if (this.disabledReason) {
       return html`<p class="disabled muted" role="note">${this.disabledReason}</p>`;
     }
@@ -153,6 +147,7 @@ export class StoaComposer extends LitElement {
           <label for=${`${uid}-body`}>${this.label}</label>
           <span class="hint" id=${`${uid}-hint`}>Markdown works: **bold**, *italic*, - lists, [links](https://…). Your draft is saved on this device.</span>
           <textarea id=${`${uid}-body`} name="body" .value=${this.body} @input=${this.onInput} maxlength=${LIMITS.postBodyMax}
+            ?readonly=${busy /* success clears the box: text typed while posting would be lost with it */}
             aria-invalid=${error ? 'true' : 'false'} aria-describedby=${`${uid}-hint${error ? ` ${uid}-error` : ''}`}></textarea>
         </div>
         ${this.preview
@@ -163,7 +158,7 @@ export class StoaComposer extends LitElement {
           : nothing}
         <p class="error" role="alert" id=${`${uid}-error`}>${errorText}</p>
         <div class="actions">
-          <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Posting…' : 'Post reply'}</button>
+          <button type="submit" ?disabled=${busy}>${busy ? 'Posting…' : 'Post reply'}</button>
           <span class="status" role="status">${this.status}</span>
         </div>
       </form>

@@ -10,6 +10,7 @@ import { fieldOf, messageFor, type Api, type Community } from '../api/index.js';
 import { apiContext, sessionContext } from '../context.js';
 import { emit } from '../events.js';
 import { fieldPathOf, focusErrorPath, invalidIf, invalidIfPath } from '../form-helpers.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { localInputToIso } from '../format.js';
 import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
@@ -31,17 +32,15 @@ export class StoaCpdTopicForm extends LitElement {
   static override properties = {
     community: { attribute: false },
     prompts: { state: true },
-    busy: { state: true },
-    error: { state: true },
   };
 
   declare community: Community | null;
   declare prompts: PromptDraft[];
-  declare busy: boolean;
-  declare error: unknown;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+  /** Errors name exact paths (`prompts.1.body`): focus that prompt's field, not the first of its name. */
+  private readonly submission = new SubmitController(this, { focus: focusErrorPath });
 
   /** Other members, for guest facilitators (the member list is open to facilitators). */
   private readonly members = new Task(this, {
@@ -56,8 +55,6 @@ export class StoaCpdTopicForm extends LitElement {
     super();
     this.community = null;
     this.prompts = [emptyPrompt()];
-    this.busy = false;
-    this.error = null;
   }
 
   private updatePrompt(key: number, change: Partial<PromptDraft>) {
@@ -82,7 +79,7 @@ export class StoaCpdTopicForm extends LitElement {
   private async submit(event: SubmitEvent) {
     event.preventDefault();
     const c = this.community;
-    if (this.busy || !c) return;
+    if (!c) return;
     const data = new FormData(event.target as HTMLFormElement);
     const text = (name: string) => {
       const v = data.get(name);
@@ -105,30 +102,23 @@ export class StoaCpdTopicForm extends LitElement {
       ...(closesAt ? { closesAt } : {}),
       ...(facilitatorIds.length ? { facilitatorIds } : {}),
     };
-    this.busy = true;
-    this.error = null;
-    try {
+    await this.submission.run(async () => {
       const topic = await (this.api.value as Api).topics.create(c.id, body);
       emit(this, 'stoa-navigate', { path: paths.topic(c.slug, topic.id) });
       emit(this, 'stoa-announce', { message: 'The CPD topic is created.' });
-    } catch (error) {
-      this.error = error;
-      await this.updateComplete;
-      focusErrorPath(this.renderRoot, error);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   /** aria-describedby: the hint, plus the error when it is about this exact field. */
   private described(path: string, hintId?: string) {
-    const about = fieldPathOf(this.error) === path || fieldOf(this.error) === path;
+    const { error } = this.submission;
+    const about = fieldPathOf(error) === path || fieldOf(error) === path;
     const ids = [hintId, about ? 'cpd-error' : undefined];
     return ids.filter(Boolean).join(' ') || nothing;
   }
 
   override render() {
-    const error = this.error;
+    const { busy, error } = this.submission;
     const myId = this.session.value?.me?.id;
     return html`<form @submit=${this.submit}>
       <div class="field">
@@ -217,7 +207,7 @@ export class StoaCpdTopicForm extends LitElement {
       })}
 
       <p class="error" role="alert" id="cpd-error">${error ? messageFor(error) : ''}</p>
-      <div><button type="submit" ?disabled=${this.busy}>${this.busy ? 'Creating…' : 'Create CPD topic'}</button></div>
+      <div><button type="submit" ?disabled=${busy}>${busy ? 'Creating…' : 'Create CPD topic'}</button></div>
     </form>`;
   }
 

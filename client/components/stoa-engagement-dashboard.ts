@@ -9,6 +9,7 @@ import { ContextConsumer } from '@lit/context';
 import { ApiError, messageFor, type Api } from '../api/index.js';
 import type { EngagementReport } from '../api/engagement.js';
 import { apiContext } from '../context.js';
+import { utcDay } from '../format.js';
 import { paths } from '../router.js';
 import { base, forms, tables } from '../styles.js';
 import {
@@ -32,8 +33,6 @@ const CLASS_LABEL: Record<TrajectoryClass, string> = {
   notMember: 'Not a member',
 };
 const CLASS_COLOUR: Record<EngagementClass, string> = { core: '#1b5e20', contributor: '#66bb6a', reader: '#42a5f5', inactive: '#cfd8dc' };
-
-const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 
 export class StoaEngagementDashboard extends LitElement {
   static override properties = {
@@ -74,9 +73,10 @@ export class StoaEngagementDashboard extends LitElement {
     this.topicId = null;
     this.slug = '';
     const today = new Date();
-    this.to = isoDay(today);
-    this.from = isoDay(new Date(today.getTime() - (ENGAGEMENT_DEFAULT_DAYS - 1) * 86_400_000));
-    this.tz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    this.to = utcDay(today);
+    this.from = utcDay(new Date(today.getTime() - (ENGAGEMENT_DEFAULT_DAYS - 1) * 86_400_000));
+    // UTC, as the API: the reports read their day rollups directly; any other zone is one field away.
+    this.tz = 'UTC';
     this.topicSort = '-posts';
     this.memberClass = '';
     this.summary = { state: 'idle' };
@@ -93,7 +93,6 @@ export class StoaEngagementDashboard extends LitElement {
       :host { display: block; }
       form.range { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; margin-bottom: 1rem; max-width: none; }
       form.range .field { flex: 1 1 9rem; }
-      input[type='date'] { font: inherit; min-height: 2.75rem; padding: 0.4rem 0.5rem; border: 1px solid var(--stoa-input-border, #6b7380); border-radius: 0.35rem; width: 100%; }
       .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.5rem; margin: 0; padding: 0; list-style: none; }
       .cards .card { padding: 0.5rem 0.75rem; }
       .card .value { font-size: 1.5rem; font-weight: 600; display: block; }
@@ -184,6 +183,40 @@ export class StoaEngagementDashboard extends LitElement {
     this.topics = await this.fetchLoad(() => this.apiClient.engagement.topics(this.communityId, { ...this.range(), ...this.topicFilter(), sort }, s), s);
   }
 
+  /**
+   * The next page of a paged table (members, trajectory strips) appended to the rows already shown.
+   * `rows` names the array that pages; a failure shows in place of the table, as a reload's would.
+   */
+  private async appendPage<T extends { total: number }, K extends keyof T>(
+    load: Load<T>,
+    rows: K,
+    fetchPage: (offset: string, signal: AbortSignal) => Promise<T>,
+  ): Promise<Load<T>> {
+    if (load.state !== 'ok') return load;
+    const shown = load.data[rows] as unknown[];
+    const s = new AbortController().signal;
+    const next = await this.fetchLoad(() => fetchPage(String(shown.length), s), s);
+    return next.state === 'ok' ? { state: 'ok', data: { ...next.data, [rows]: [...shown, ...(next.data[rows] as unknown[])] } } : next;
+  }
+
+  private async moreMembers() {
+    const query = { ...this.range(), ...this.topicFilter(), class: this.memberClass || undefined };
+    this.members = await this.appendPage(this.members, 'items', (offset, s) => this.apiClient.engagement.members(this.communityId, { ...query, offset }, s));
+  }
+
+  private async moreTrajectories() {
+    this.trajectories = await this.appendPage(this.trajectories, 'members', (offset, s) =>
+      this.apiClient.engagement.trajectories(this.communityId, { ...this.range(), offset }, s),
+    );
+  }
+
+  /** "Showing 100 of 9,000, <order>." and a button for the next page while there is one. */
+  private pageStatus(shown: number, page: { total: number; limit: number | null }, order: string, more: () => void) {
+    const left = page.total - shown;
+    return html`<p class="sub" aria-live="polite">Showing ${shown} of ${page.total}, ${order}.
+      ${left > 0 ? html`<button type="button" @click=${more}>Show ${Math.min(page.limit ?? left, left)} more</button>` : nothing}</p>`;
+  }
+
   private async reloadMembers(cls: '' | EngagementClass) {
     this.memberClass = cls;
     const s = new AbortController().signal;
@@ -228,7 +261,9 @@ export class StoaEngagementDashboard extends LitElement {
       <form class="range" @submit=${this.onSubmit} aria-label="Report period">
         <div class="field"><label for="from">From</label><input id="from" type="date" name="from" .value=${this.from} required /></div>
         <div class="field"><label for="to">To</label><input id="to" type="date" name="to" .value=${this.to} required /></div>
-        <div class="field"><label for="tz">Time zone</label><input id="tz" type="text" name="tz" .value=${this.tz} /></div>
+        <div class="field"><label for="tz">Time zone</label><input id="tz" type="text" name="tz" .value=${this.tz} list="tz-here" aria-describedby="tz-hint" />
+          <datalist id="tz-here"><option value="UTC"></option><option value=${Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'}></option></datalist>
+          <span id="tz-hint" class="sub">IANA name, e.g. ${Intl.DateTimeFormat().resolvedOptions().timeZone || 'Europe/Berlin'}</span></div>
         <button type="submit">Show</button>
       </form>
       ${this.topicId
@@ -401,7 +436,8 @@ export class StoaEngagementDashboard extends LitElement {
               )}
             </tbody>
           </table></div>
-          ${this.downloads('/members', 'the members', this.memberClass ? { class: this.memberClass } : {})}`
+          ${this.pageStatus(load.data.items.length, load.data, 'most posts first', () => this.moreMembers())}
+          ${this.downloads('/members', 'the members (every row)', this.memberClass ? { class: this.memberClass } : {})}`
         : this.problem(load)}
     </section>`;
   }
@@ -425,7 +461,7 @@ export class StoaEngagementDashboard extends LitElement {
       </table></div>
       ${this.downloads('/trajectories', 'the transitions', { table: 'transitions' })}
       <details>
-        <summary>Week-by-week class of each member (${t.members.length})</summary>
+        <summary>Week-by-week class of each member (${t.total})</summary>
         <div class="scroll"><table>
           <thead><tr><th>Member</th><th>Before</th><th>Now</th><th>Weeks from ${t.weekStarts[0] ?? ''}</th></tr></thead>
           <tbody>
@@ -437,7 +473,8 @@ export class StoaEngagementDashboard extends LitElement {
             )}
           </tbody>
         </table></div>
-        ${this.downloads('/trajectories', 'the week strips', { table: 'members' })}
+        ${this.pageStatus(t.members.length, t, 'by name', () => this.moreTrajectories())}
+        ${this.downloads('/trajectories', 'the week strips (every member)', { table: 'members' })}
       </details>
     </section>`;
   }

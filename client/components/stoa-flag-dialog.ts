@@ -6,6 +6,7 @@ import { ContextConsumer } from '@lit/context';
 import { ApiError, messageFor, type Api, type FlagReason } from '../api/index.js';
 import { apiContext } from '../context.js';
 import { emit } from '../events.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { FLAG_REASONS, MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import { base, dialogs, forms } from '../styles.js';
 
@@ -21,31 +22,27 @@ export class StoaFlagDialog extends LitElement {
   static override properties = {
     postId: { attribute: false },
     authorName: { attribute: false },
-    busy: { state: true },
-    error: { state: true },
   };
 
   declare postId: string;
   /** Whose post it is, for the dialog's title. */
   declare authorName: string;
-  declare busy: boolean;
-  declare error: unknown;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
+  /** A refusal shows in the role=alert region; focus stays where it was. */
+  private readonly submission = new SubmitController(this, { focus: null });
   private returnFocus: HTMLElement | null = null;
 
   constructor() {
     super();
     this.postId = '';
     this.authorName = '';
-    this.busy = false;
-    this.error = null;
   }
 
   /** Opens the dialog; `from` gets the focus back when it closes. */
   async open(from?: HTMLElement | null) {
     this.returnFocus = from ?? null;
-    this.error = null;
+    this.submission.error = null;
     await this.updateComplete;
     const form = this.renderRoot.querySelector('form')!;
     form.reset();
@@ -64,29 +61,29 @@ export class StoaFlagDialog extends LitElement {
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
-    if (this.busy) return; // never double-submit on a slow connection
     const data = new FormData(event.target as HTMLFormElement);
     const reason = String(data.get('reason') ?? '') as FlagReason;
     const note = String(data.get('note') ?? '').trim();
-    this.busy = true;
-    this.error = null;
-    try {
-      await (this.api.value as Api).moderation.flag(this.postId, { reason, ...(note ? { note } : {}) });
+    // The controller never sends twice on a slow connection.
+    await this.submission.run(async () => {
+      try {
+        await (this.api.value as Api).moderation.flag(this.postId, { reason, ...(note ? { note } : {}) });
+      } catch (error) {
+        // Flagged before: nothing to correct in the form, so it closes and says so.
+        if (!(error instanceof ApiError && error.code === 'already_flagged')) throw error;
+        this.close();
+        emit(this, 'stoa-announce', { message: messageFor(error) });
+        return;
+      }
       this.close();
       emit(this, 'stoa-announce', { message: 'Thank you: the post is flagged and a moderator will review it.' });
       emit(this, 'stoa-post-flagged', { postId: this.postId });
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'already_flagged') {
-        this.close();
-        emit(this, 'stoa-announce', { message: messageFor(error) });
-      } else this.error = error;
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   override render() {
     const L = MODERATION_LIMITS;
+    const { busy, error } = this.submission;
     return html`<dialog aria-labelledby="flag-h" @close=${this.onClose}>
       <h2 id="flag-h">Flag ${this.authorName ? `${this.authorName}’s post` : 'this post'}</h2>
       <form @submit=${this.submit}>
@@ -101,9 +98,9 @@ export class StoaFlagDialog extends LitElement {
           <textarea id="flag-note" name="note" maxlength=${L.flagNoteMax} aria-describedby="flag-hint"></textarea>
           <span class="hint" id="flag-hint">Only moderators see your note and that you flagged the post.</span>
         </div>
-        <p class="error" role="alert">${this.error ? messageFor(this.error) : ''}</p>
+        <p class="error" role="alert">${error ? messageFor(error) : ''}</p>
         <div class="dialog-actions">
-          <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Flagging…' : 'Flag post'}</button>
+          <button type="submit" ?disabled=${busy}>${busy ? 'Flagging…' : 'Flag post'}</button>
           <button type="button" class="secondary" @click=${this.close}>Cancel</button>
         </div>
       </form>

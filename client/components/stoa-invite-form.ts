@@ -6,7 +6,9 @@ import { ContextConsumer } from '@lit/context';
 import { messageFor, type Api, type Invite } from '../api/index.js';
 import { apiContext } from '../context.js';
 import { emit } from '../events.js';
-import { describedBy, focusErrorField, invalidIf } from '../form-helpers.js';
+import { formatLongDate } from '../format.js';
+import { describedBy, invalidIf } from '../form-helpers.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { ROLE_LABELS, ROLES, type Role } from '../roles.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
@@ -15,8 +17,6 @@ export class StoaInviteForm extends LitElement {
   static override properties = {
     communityId: { attribute: false },
     canChooseRoles: { attribute: false },
-    busy: { state: true },
-    error: { state: true },
     invite: { state: true },
     copyStatus: { state: true },
   };
@@ -24,35 +24,29 @@ export class StoaInviteForm extends LitElement {
   declare communityId: string;
   /** Managers and admins may invite straight into an added role; facilitators invite practitioners. */
   declare canChooseRoles: boolean;
-  declare busy: boolean;
-  declare error: unknown;
   declare invite: Invite | null;
   declare copyStatus: string;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly submission = new SubmitController(this);
 
   constructor() {
     super();
     this.communityId = '';
     this.canChooseRoles = false;
-    this.busy = false;
-    this.error = null;
     this.invite = null;
     this.copyStatus = '';
   }
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
-    if (this.busy) return;
     const data = new FormData(event.target as HTMLFormElement);
     const email = String(data.get('email') ?? '').trim();
     const days = Number(data.get('expiresInDays'));
     const roles = data.getAll('roles').map(String) as Role[];
-    this.busy = true;
-    this.error = null;
-    this.invite = null;
-    this.copyStatus = '';
-    try {
+    await this.submission.run(async () => {
+      this.invite = null;
+      this.copyStatus = '';
       this.invite = await (this.api.value as Api).communities.createInvite(this.communityId, {
         roles,
         ...(email ? { email } : {}),
@@ -61,13 +55,7 @@ export class StoaInviteForm extends LitElement {
       emit(this, 'stoa-announce', { message: 'Invite link created. It is shown below the form.' });
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLInputElement>('#invite-link')?.focus();
-    } catch (error) {
-      this.error = error;
-      await this.updateComplete;
-      focusErrorField(this.renderRoot, error);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   private async copy() {
@@ -85,7 +73,7 @@ export class StoaInviteForm extends LitElement {
   }
 
   override render() {
-    const error = this.error;
+    const { busy, error } = this.submission;
     return html`
       <p class="muted">Anyone with the link can join until it expires, so send it privately. With an email address, it works once, for that address only.</p>
       <form @submit=${this.submit}>
@@ -110,7 +98,7 @@ export class StoaInviteForm extends LitElement {
             aria-invalid=${invalidIf(error, 'expiresInDays')} aria-describedby=${describedBy(error, 'expiresInDays', 'invite-error')} />
         </div>
         <p id="invite-error" class="error" role="alert">${error ? messageFor(error) : ''}</p>
-        <div><button type="submit" ?disabled=${this.busy}>${this.busy ? 'Creating…' : 'Create invite link'}</button></div>
+        <div><button type="submit" ?disabled=${busy}>${busy ? 'Creating…' : 'Create invite link'}</button></div>
       </form>
       ${this.invite
         ? html`<div class="result card">
@@ -119,7 +107,7 @@ export class StoaInviteForm extends LitElement {
               <input id="invite-link" type="text" readonly .value=${this.invite.url} aria-describedby="invite-expiry" />
               <button type="button" class="secondary" @click=${this.copy}>Copy link</button>
             </div>
-            <p id="invite-expiry" class="hint">Expires ${new Date(this.invite.expiresAt).toLocaleDateString(undefined, { dateStyle: 'long' })}.</p>
+            <p id="invite-expiry" class="hint">Expires ${formatLongDate(this.invite.expiresAt)}.</p>
             <p class="status" role="status">${this.copyStatus}</p>
           </div>`
         : nothing}

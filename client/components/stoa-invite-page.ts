@@ -5,6 +5,7 @@ import { ContextConsumer } from '@lit/context';
 import { messageFor, type Api } from '../api/index.js';
 import { apiContext, sessionContext } from '../context.js';
 import { emit } from '../events.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import './stoa-register-form.js';
@@ -12,22 +13,18 @@ import './stoa-register-form.js';
 export class StoaInvitePage extends LitElement {
   static override properties = {
     token: { attribute: false },
-    busy: { state: true },
-    error: { state: true },
   };
 
   declare token: string;
-  declare busy: boolean;
-  declare error: unknown;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+  /** A button, not a form: no field to focus after a failure. */
+  private readonly accepting = new SubmitController(this, { focus: null });
 
   constructor() {
     super();
     this.token = '';
-    this.busy = false;
-    this.error = null;
   }
 
   override firstUpdated() {
@@ -35,27 +32,21 @@ export class StoaInvitePage extends LitElement {
   }
 
   private async accept() {
-    if (this.busy) return;
-    this.busy = true;
-    this.error = null;
-    try {
+    await this.accepting.run(async () => {
       const community = await (this.api.value as Api).communities.acceptInvite(this.token);
       emit(this, 'stoa-session-changed', { navigateTo: paths.community(community.slug), announce: `Welcome to ${community.name}.` });
-    } catch (error) {
-      this.error = error;
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   override render() {
     const me = this.session.value?.me;
     if (me) {
+      const { busy, error } = this.accepting;
       return html`
         <h1>You are invited to a community</h1>
         <p>You are signed in as <strong>${me.displayName}</strong> (${me.email}). Accept the invite to join with this account.</p>
-        <p id="invite-error" class="error" role="alert">${this.error ? messageFor(this.error) : ''}</p>
-        <button type="button" @click=${this.accept} ?disabled=${this.busy}>${this.busy ? 'Accepting…' : 'Accept invite'}</button>
+        <p id="invite-error" class="error" role="alert">${error ? messageFor(error) : ''}</p>
+        <button type="button" @click=${this.accept} ?disabled=${busy}>${busy ? 'Accepting…' : 'Accept invite'}</button>
         <p class="after muted">Not you? Sign out from the header, then open the link again.</p>
       `;
     }

@@ -5,7 +5,8 @@ import { ContextConsumer } from '@lit/context';
 import { messageFor, type Api } from '../api/index.js';
 import { apiContext } from '../context.js';
 import { emit } from '../events.js';
-import { describedBy, focusErrorField, formValues, invalidIf } from '../form-helpers.js';
+import { describedBy, formValues, invalidIf } from '../form-helpers.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
@@ -14,23 +15,19 @@ export class StoaLoginPage extends LitElement {
   static override properties = {
     next: { attribute: false },
     invite: { attribute: false },
-    busy: { state: true },
-    error: { state: true },
   };
 
   declare next: string | null;
   declare invite: string | null;
-  declare busy: boolean;
-  declare error: unknown;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
+  /** Signed in, the page is left: the button stays disabled meanwhile. */
+  private readonly submission = new SubmitController(this, { staysBusyOnSuccess: true });
 
   constructor() {
     super();
     this.next = null;
     this.invite = null;
-    this.busy = false;
-    this.error = null;
   }
 
   override firstUpdated() {
@@ -39,20 +36,9 @@ export class StoaLoginPage extends LitElement {
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
-    if (this.busy) return; // never send twice
     const api = this.api.value as Api;
     const { email = '', password = '' } = formValues(event.target as HTMLFormElement);
-    this.busy = true;
-    this.error = null;
-    try {
-      await api.auth.login({ email, password });
-    } catch (error) {
-      this.busy = false;
-      this.error = error;
-      await this.updateComplete;
-      focusErrorField(this.renderRoot, error);
-      return;
-    }
+    if (!(await this.submission.run(() => api.auth.login({ email, password })))) return; // failed, or already sending
     if (!this.invite) {
       emit(this, 'stoa-session-changed', { navigateTo: this.next ?? paths.home() });
       return;
@@ -67,7 +53,7 @@ export class StoaLoginPage extends LitElement {
   }
 
   override render() {
-    const error = this.error;
+    const { busy, error } = this.submission;
     return html`
       <h1>Sign in</h1>
       ${this.invite ? html`<p>Sign in to accept your invite; you will go straight to the community.</p>` : nothing}
@@ -84,7 +70,7 @@ export class StoaLoginPage extends LitElement {
             aria-describedby=${describedBy(error, 'password', 'login-error')} />
         </div>
         <p id="login-error" class="error" role="alert">${error ? messageFor(error) : ''}</p>
-        <div><button type="submit" ?disabled=${this.busy}>${this.busy ? 'Signing in…' : 'Sign in'}</button></div>
+        <div><button type="submit" ?disabled=${busy}>${busy ? 'Signing in…' : 'Sign in'}</button></div>
       </form>
       <p class="after">New to Stoa? <a href=${paths.register({ invite: this.invite })}>Create an account</a>.</p>
     `;

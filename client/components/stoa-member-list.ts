@@ -8,6 +8,7 @@ import { Task } from '@lit/task';
 import { messageFor, type Api, type Member } from '../api/index.js';
 import { apiContext } from '../context.js';
 import { emit } from '../events.js';
+import { formatDate, formatDateTime } from '../format.js';
 import { ROLE_LABELS, ROLES, roleNames, type Role } from '../roles.js';
 import { base, forms } from '../styles.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
@@ -103,7 +104,7 @@ export class StoaMemberList extends LitElement {
     await dialog.open(async ({ reason, until }) => {
       const s = await (this.api.value as Api).moderation.suspend(this.communityId, member.userId, { reason, ...(until ? { until } : {}) });
       this.saved = { ...this.saved, [member.userId]: { ...member, suspended: true } };
-      const message = `${member.displayName} is suspended${s.until ? ` until ${new Date(s.until).toLocaleString()}` : ' until lifted'}.`;
+      const message = `${member.displayName} is suspended${s.until ? ` until ${formatDateTime(s.until)}` : ' until lifted'}.`;
       this.setRow(member.userId, message);
       emit(this, 'stoa-announce', { message });
       emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
@@ -165,7 +166,7 @@ export class StoaMemberList extends LitElement {
           </p>
           <p class="muted email">${m.email}</p>
           <p class="muted">
-            ${roleNames(m.roles).join(', ')} · joined ${new Date(m.joinedAt).toLocaleDateString(undefined, { dateStyle: 'medium' })}
+            ${roleNames(m.roles).join(', ')} · joined ${formatDate(m.joinedAt)}
           </p>
           ${this.canEditRoles ? this.renderRoleEditor(m, rowId) : nothing}
           ${this.renderModeration(m)}

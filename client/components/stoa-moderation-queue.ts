@@ -69,11 +69,14 @@ export class StoaModerationQueue extends LitElement {
   }
 
   async load() {
+    const communityId = this.communityId;
     try {
-      this.queue = await this.apiClient.moderation.queue(this.communityId);
+      const queue = await this.apiClient.moderation.queue(communityId);
+      if (communityId !== this.communityId) return; // a late answer for the community shown before
+      this.queue = queue;
       this.loadError = null;
     } catch (error) {
-      this.loadError = error;
+      if (communityId === this.communityId) this.loadError = error;
     }
   }
 

@@ -12,6 +12,7 @@ import { ApiError, messageFor, type Api, type Post } from '../api/index.js';
 import { apiContext } from '../context.js';
 import { emit } from '../events.js';
 import { formatDateTime } from '../format.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { base, forms, prose } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
@@ -59,7 +60,7 @@ export class StoaPost extends LitElement {
   /** The reply composer is open (the page opens it on load when a reply draft waits here). */
   declare replyOpen: boolean;
   declare editing: boolean;
-  declare busy: 'helpful' | 'edit' | 'withdraw' | 'solution' | 'moderate' | null;
+  declare busy: 'helpful' | 'edit' | 'withdraw' | 'solution' | null;
   declare error: unknown;
   /** After a 409 on edit: the version now on the server. */
   declare conflictVersion: number | null;
@@ -69,6 +70,8 @@ export class StoaPost extends LitElement {
   private editVersion = 0;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
+  /** Approve / restore, as the forms submit (Remove goes through <stoa-reason-dialog>): buttons, so no field takes focus. */
+  private readonly moderation = new SubmitController(this, { focus: null });
   private safeHtml = '';
   private safeHtmlFor: string | null = null;
 
@@ -109,10 +112,12 @@ export class StoaPost extends LitElement {
     return this.post.author.id === this.myUserId;
   }
 
+  // One action at a time on a post, moderation included; the alert shows the last one's refusal.
   private async run(kind: NonNullable<StoaPost['busy']>, action: () => Promise<void>) {
-    if (this.busy) return;
+    if (this.busy || this.moderation.busy) return;
     this.busy = kind;
     this.error = null;
+    this.moderation.error = null;
     try {
       await action();
     } catch (error) {
@@ -213,8 +218,14 @@ export class StoaPost extends LitElement {
     }, button);
   }
 
+  private moderate(work: () => Promise<void>) {
+    if (this.busy) return;
+    this.error = null;
+    return this.moderation.run(work);
+  }
+
   private restore() {
-    return this.run('moderate', async () => {
+    return this.moderate(async () => {
       const result = await this.apiClient.moderation.restore(this.post.id);
       emit(this, 'stoa-post-changed', { id: result.id, status: result.status, statusReason: result.statusReason } as Partial<ModeratedPost> & { id: string });
       emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
@@ -223,7 +234,7 @@ export class StoaPost extends LitElement {
   }
 
   private approve() {
-    return this.run('moderate', async () => {
+    return this.moderate(async () => {
       const result = await this.apiClient.moderation.approve(this.post.id);
       emit(this, 'stoa-post-changed', { id: result.id, status: result.status });
       emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
@@ -248,7 +259,7 @@ export class StoaPost extends LitElement {
       ${this.inReplyTo ? html`<p class="in-reply muted">in reply to ${this.inReplyTo}</p>` : nothing}
       ${this.renderBody()}
       ${this.editing ? nothing : this.renderActions(published)}
-      <p class="error" role="alert">${this.error ? this.errorText() : ''}</p>
+      <p class="error" role="alert">${this.error ? this.errorText() : this.moderation.error ? messageFor(this.moderation.error) : ''}</p>
       ${this.conflictVersion !== null || (this.error instanceof ApiError && this.error.code === 'version_conflict')
         ? html`<button type="button" class="secondary small" @click=${this.loadCurrentVersion}>Load the current version</button>`
         : nothing}
@@ -343,13 +354,13 @@ export class StoaPost extends LitElement {
         ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${this.openFlag}>Flag</button>`
         : nothing}
       ${this.canModerate && p.status === 'pending'
-        ? html`<button type="button" class="secondary small" ?disabled=${this.busy === 'moderate'} @click=${this.approve}>Approve</button>`
+        ? html`<button type="button" class="secondary small" ?disabled=${this.moderation.busy} @click=${this.approve}>Approve</button>`
         : nothing}
       ${this.canModerate && (published || p.status === 'pending' || p.status === 'hidden')
         ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${this.openRemove}>Remove</button>`
         : nothing}
       ${this.canModerate && p.status === 'removed'
-        ? html`<button type="button" class="secondary small" ?disabled=${this.busy === 'moderate'} @click=${this.restore}>Restore</button>`
+        ? html`<button type="button" class="secondary small" ?disabled=${this.moderation.busy} @click=${this.restore}>Restore</button>`
         : nothing}
     </div>`;
   }

@@ -5,7 +5,8 @@ import { ContextConsumer } from '@lit/context';
 import { messageFor, type Api, type Community } from '../api/index.js';
 import { apiContext } from '../context.js';
 import { emit } from '../events.js';
-import { describedBy, focusErrorField, formValues, invalidIf } from '../form-helpers.js';
+import { describedBy, formValues, invalidIf } from '../form-helpers.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
@@ -13,45 +14,32 @@ import { LIMITS } from '../../shared/limits.js';
 export class StoaProblemForm extends LitElement {
   static override properties = {
     community: { attribute: false },
-    busy: { state: true },
-    error: { state: true },
   };
 
   declare community: Community | null;
-  declare busy: boolean;
-  declare error: unknown;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly submission = new SubmitController(this);
 
   constructor() {
     super();
     this.community = null;
-    this.busy = false;
-    this.error = null;
   }
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
     const c = this.community;
-    if (this.busy || !c) return;
+    if (!c) return;
     const { title = '', body = '' } = formValues(event.target as HTMLFormElement);
-    this.busy = true;
-    this.error = null;
-    try {
+    await this.submission.run(async () => {
       const topic = await (this.api.value as Api).topics.create(c.id, { kind: 'problem', title, body });
       emit(this, 'stoa-navigate', { path: paths.topic(c.slug, topic.id) });
       emit(this, 'stoa-announce', { message: 'Your practice problem is posted.' });
-    } catch (error) {
-      this.error = error;
-      await this.updateComplete;
-      focusErrorField(this.renderRoot, error);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   override render() {
-    const error = this.error;
+    const { busy, error } = this.submission;
     return html`<form @submit=${this.submit}>
       <div class="field">
         <label for="problem-title">Title</label>
@@ -65,7 +53,7 @@ export class StoaProblemForm extends LitElement {
           aria-describedby=${describedBy(error, 'body', 'problem-error', 'problem-body-hint')}></textarea>
       </div>
       <p class="error" role="alert" id="problem-error">${error ? messageFor(error) : ''}</p>
-      <div><button type="submit" ?disabled=${this.busy}>${this.busy ? 'Posting…' : 'Post practice problem'}</button></div>
+      <div><button type="submit" ?disabled=${busy}>${busy ? 'Posting…' : 'Post practice problem'}</button></div>
     </form>`;
   }
 

@@ -5,7 +5,8 @@ import { ContextConsumer } from '@lit/context';
 import { messageFor, type Api } from '../api/index.js';
 import { apiContext } from '../context.js';
 import { emit } from '../events.js';
-import { describedBy, focusErrorField, formValues, invalidIf } from '../form-helpers.js';
+import { describedBy, formValues, invalidIf } from '../form-helpers.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { localInputToIso } from '../format.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
@@ -13,32 +14,24 @@ import { LIMITS } from '../../shared/limits.js';
 export class StoaPromptForm extends LitElement {
   static override properties = {
     topicId: { attribute: false },
-    busy: { state: true },
-    error: { state: true },
   };
 
   declare topicId: string;
-  declare busy: boolean;
-  declare error: unknown;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly submission = new SubmitController(this);
 
   constructor() {
     super();
     this.topicId = '';
-    this.busy = false;
-    this.error = null;
   }
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
-    if (this.busy) return;
     const form = event.target as HTMLFormElement;
     const values = formValues(form);
     const releaseAt = localInputToIso(values.releaseAt);
-    this.busy = true;
-    this.error = null;
-    try {
+    await this.submission.run(async () => {
       const prompt = await (this.api.value as Api).topics.addPrompt(this.topicId, {
         body: values.body ?? '',
         ...(releaseAt ? { releaseAt } : {}),
@@ -47,17 +40,11 @@ export class StoaPromptForm extends LitElement {
       form.reset();
       emit(this, 'stoa-prompt-added', { prompt });
       emit(this, 'stoa-announce', { message: prompt.scheduled ? 'The prompt is scheduled.' : 'The prompt is added.' });
-    } catch (error) {
-      this.error = error;
-      await this.updateComplete;
-      focusErrorField(this.renderRoot, error);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   override render() {
-    const error = this.error;
+    const { busy, error } = this.submission;
     return html`<form @submit=${this.submit}>
       <div class="field">
         <label for="prompt-body">New prompt</label>
@@ -73,7 +60,7 @@ export class StoaPromptForm extends LitElement {
       </div>
       <label class="check"><input type="checkbox" name="answerFirst" /> Members answer before they see others' replies</label>
       <p class="error" role="alert" id="prompt-error">${error ? messageFor(error) : ''}</p>
-      <div><button type="submit" ?disabled=${this.busy}>${this.busy ? 'Adding…' : 'Add prompt'}</button></div>
+      <div><button type="submit" ?disabled=${busy}>${busy ? 'Adding…' : 'Add prompt'}</button></div>
     </form>`;
   }
 

@@ -4,7 +4,8 @@
 import { LitElement, html, nothing } from 'lit';
 import { messageFor } from '../api/index.js';
 import { localInputToIso } from '../format.js';
-import { focusErrorField, invalidIf } from '../form-helpers.js';
+import { invalidIf } from '../form-helpers.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { base, dialogs, forms } from '../styles.js';
 
 export interface ReasonAnswer {
@@ -21,8 +22,6 @@ export class StoaReasonDialog extends LitElement {
     confirmLabel: { attribute: false },
     maxLength: { attribute: false },
     withUntil: { attribute: false },
-    busy: { state: true },
-    error: { state: true },
   };
 
   declare heading: string;
@@ -31,9 +30,8 @@ export class StoaReasonDialog extends LitElement {
   declare confirmLabel: string;
   declare maxLength: number;
   declare withUntil: boolean;
-  declare busy: boolean;
-  declare error: unknown;
 
+  private readonly submission = new SubmitController(this);
   private action: ((answer: ReasonAnswer) => Promise<void>) | null = null;
   private returnFocus: HTMLElement | null = null;
 
@@ -45,15 +43,13 @@ export class StoaReasonDialog extends LitElement {
     this.confirmLabel = 'Confirm';
     this.maxLength = 1000;
     this.withUntil = false;
-    this.busy = false;
-    this.error = null;
   }
 
   /** Opens the dialog; `action` runs on submit and closes the dialog when it resolves. */
   async open(action: (answer: ReasonAnswer) => Promise<void>, from?: HTMLElement | null) {
     this.action = action;
     this.returnFocus = from ?? null;
-    this.error = null;
+    this.submission.error = null;
     await this.updateComplete;
     this.renderRoot.querySelector('form')!.reset();
     this.renderRoot.querySelector('dialog')!.showModal();
@@ -71,44 +67,38 @@ export class StoaReasonDialog extends LitElement {
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
-    if (this.busy || !this.action) return;
+    const action = this.action;
+    if (!action) return;
     const data = new FormData(event.target as HTMLFormElement);
     const reason = String(data.get('reason') ?? '').trim();
     const until = localInputToIso(String(data.get('until') ?? ''));
-    this.busy = true;
-    this.error = null;
-    try {
-      await this.action({ reason, ...(until ? { until } : {}) });
+    await this.submission.run(async () => {
+      await action({ reason, ...(until ? { until } : {}) });
       this.close();
-    } catch (error) {
-      this.error = error;
-      await this.updateComplete;
-      focusErrorField(this.renderRoot, error);
-    } finally {
-      this.busy = false;
-    }
+    });
   }
 
   override render() {
+    const { busy, error } = this.submission;
     return html`<dialog aria-labelledby="reason-h" @close=${this.onClose}>
       <h2 id="reason-h">${this.heading}</h2>
       <form @submit=${this.submit}>
         <div class="field">
           <label for="reason-text">${this.label}</label>
-          <textarea id="reason-text" name="reason" required maxlength=${this.maxLength} aria-invalid=${invalidIf(this.error, 'reason')}
+          <textarea id="reason-text" name="reason" required maxlength=${this.maxLength} aria-invalid=${invalidIf(error, 'reason')}
             aria-describedby=${this.hint ? 'reason-hint' : nothing}></textarea>
           ${this.hint ? html`<span class="hint" id="reason-hint">${this.hint}</span>` : nothing}
         </div>
         ${this.withUntil
           ? html`<div class="field">
               <label for="reason-until">Until (optional)</label>
-              <input id="reason-until" name="until" type="datetime-local" aria-invalid=${invalidIf(this.error, 'until')} aria-describedby="until-hint" />
+              <input id="reason-until" name="until" type="datetime-local" aria-invalid=${invalidIf(error, 'until')} aria-describedby="until-hint" />
               <span class="hint" id="until-hint">Leave empty to suspend until a moderator lifts it.</span>
             </div>`
           : nothing}
-        <p class="error" role="alert">${this.error ? messageFor(this.error) : ''}</p>
+        <p class="error" role="alert">${error ? messageFor(error) : ''}</p>
         <div class="dialog-actions">
-          <button type="submit" ?disabled=${this.busy}>${this.busy ? 'Working…' : this.confirmLabel}</button>
+          <button type="submit" ?disabled=${busy}>${busy ? 'Working…' : this.confirmLabel}</button>
           <button type="button" class="secondary" @click=${this.close}>Cancel</button>
         </div>
       </form>

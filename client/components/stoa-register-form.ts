@@ -5,7 +5,8 @@ import { ContextConsumer } from '@lit/context';
 import { messageFor, type Api } from '../api/index.js';
 import { apiContext } from '../context.js';
 import { emit } from '../events.js';
-import { describedBy, focusErrorField, formValues, invalidIf } from '../form-helpers.js';
+import { describedBy, formValues, invalidIf } from '../form-helpers.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
@@ -13,39 +14,25 @@ import { LIMITS } from '../../shared/limits.js';
 export class StoaRegisterForm extends LitElement {
   static override properties = {
     inviteToken: { attribute: false },
-    busy: { state: true },
-    error: { state: true },
   };
 
   declare inviteToken: string | null;
-  declare busy: boolean;
-  declare error: unknown;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
+  /** Registered, the page is left: the button stays disabled meanwhile. */
+  private readonly submission = new SubmitController(this, { staysBusyOnSuccess: true });
 
   constructor() {
     super();
     this.inviteToken = null;
-    this.busy = false;
-    this.error = null;
   }
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
-    if (this.busy) return; // never send twice
     const api = this.api.value as Api;
     const { email = '', password = '', displayName = '' } = formValues(event.target as HTMLFormElement);
-    this.busy = true;
-    this.error = null;
-    try {
-      await api.auth.register({ email, password, displayName, ...(this.inviteToken ? { inviteToken: this.inviteToken } : {}) });
-    } catch (error) {
-      this.busy = false;
-      this.error = error;
-      await this.updateComplete;
-      focusErrorField(this.renderRoot, error);
-      return;
-    }
+    const body = { email, password, displayName, ...(this.inviteToken ? { inviteToken: this.inviteToken } : {}) };
+    if (!(await this.submission.run(() => api.auth.register(body)))) return; // failed, or already sending
     let navigateTo = paths.home();
     if (this.inviteToken) {
       // A brand-new account that came through an invite belongs to exactly that one community.
@@ -57,7 +44,7 @@ export class StoaRegisterForm extends LitElement {
   }
 
   override render() {
-    const error = this.error;
+    const { busy, error } = this.submission;
     return html`
       <form @submit=${this.submit}>
         <div class="field">
@@ -81,8 +68,8 @@ export class StoaRegisterForm extends LitElement {
         </div>
         <p id="register-error" class="error" role="alert">${error ? messageFor(error) : ''}</p>
         <div>
-          <button type="submit" ?disabled=${this.busy}>
-            ${this.busy ? 'Creating your account…' : this.inviteToken ? 'Create account and join' : 'Create account'}
+          <button type="submit" ?disabled=${busy}>
+            ${busy ? 'Creating your account…' : this.inviteToken ? 'Create account and join' : 'Create account'}
           </button>
         </div>
       </form>

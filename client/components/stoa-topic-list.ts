@@ -10,7 +10,7 @@ import { Task, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
 import { messageFor, type Api, type Community, type TopicKind, type TopicStatus, type TopicSummary } from '../api/index.js';
 import { apiContext, liveContext, sessionContext } from '../context.js';
-import type { LiveConnection } from '../api/live-connection.js';
+import { LiveSubscription } from '../api/live-connection.js';
 import { emit } from '../events.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { paths } from '../router.js';
@@ -57,7 +57,16 @@ export class StoaTopicList extends LitElement {
   private readonly api = new ContextConsumer(this, { context: apiContext });
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
-  private liveSubscription: { connection: LiveConnection; communityId: string; stop: () => void } | null = null;
+  private readonly liveSubscription = new LiveSubscription(this, () => ({
+    onEvent: (event) => {
+      if (event.name === 'topic.created') {
+        const title = (event.data as { title?: unknown }).title;
+        if (typeof title === 'string') emit(this, 'stoa-announce', { message: `New topic: ${title}` });
+      }
+      if (event.name.startsWith('topic.') || event.name.startsWith('post.') || event.name === 'prompt.released') this.scheduleRefresh();
+    },
+    onResync: () => this.scheduleRefresh(),
+  }));
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   private readonly topics = new Task(this, {
@@ -91,31 +100,13 @@ export class StoaTopicList extends LitElement {
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    this.liveSubscription?.stop();
-    this.liveSubscription = null;
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = null;
   }
 
   private syncLiveSubscription() {
-    const connection = this.isConnected ? (this.live.value ?? null) : null;
     const communityId = this.community?.myRoles ? this.community.id : null; // members only
-    const current = this.liveSubscription;
-    if (current && current.connection === connection && current.communityId === communityId) return;
-    current?.stop();
-    this.liveSubscription = null;
-    if (!connection || !communityId) return;
-    const stop = connection.subscribe(`community:${communityId}`, {
-      onEvent: (event) => {
-        if (event.name === 'topic.created') {
-          const title = (event.data as { title?: unknown }).title;
-          if (typeof title === 'string') emit(this, 'stoa-announce', { message: `New topic: ${title}` });
-        }
-        if (event.name.startsWith('topic.') || event.name.startsWith('post.') || event.name === 'prompt.released') this.scheduleRefresh();
-      },
-      onResync: () => this.scheduleRefresh(),
-    });
-    this.liveSubscription = { connection, communityId, stop };
+    this.liveSubscription.sync(this.isConnected ? (this.live.value ?? null) : null, communityId ? `community:${communityId}` : null);
   }
 
   /** Reloads the first page (with my unread counts, which events cannot carry) once a burst of events settles. */

@@ -13,13 +13,14 @@ import { ContextConsumer } from '@lit/context';
 import { Task, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { ApiError, messageFor, type Api, type Post, type Prompt, type TopicDetail } from '../api/index.js';
+import { ApiError, messageFor, type Api, type MembershipSummary, type Post, type Prompt, type TopicDetail } from '../api/index.js';
 import { apiContext, liveContext, sessionContext } from '../context.js';
-import type { LiveConnection } from '../api/live-connection.js';
+import { LiveSubscription } from '../api/live-connection.js';
 import type { EventMessage } from '../../shared/schemas/live.js';
 import { parentsWithDrafts } from '../drafts.js';
 import { emit } from '../events.js';
 import { formatDateTime, plural } from '../format.js';
+import { SubmitController } from '../form-submit-controller.js';
 import { paths } from '../router.js';
 import { canModerate, canSeeEngagement } from '../roles.js';
 import { badges, base, forms, prose } from '../styles.js';
@@ -33,6 +34,23 @@ const PAGE_SIZE = 50;
 /** Read positions are sent at most this often while scrolling. */
 const READ_THROTTLE_MS = 2_000;
 
+/** The viewer in the topic's community: looked up once per render and passed down, not once per post. */
+interface Viewer {
+  userId: string;
+  membership: MembershipSummary | null;
+  isAdmin: boolean;
+  /** A moderator of the community (post removal, approval): not the topic's `can.moderate`, which facilitators have too. */
+  moderatesPosts: boolean;
+}
+
+/** What every post of one render is shown with. */
+interface PostContext {
+  d: TopicDetail;
+  /** Why replying is not possible, or null. */
+  blocked: string | null;
+  viewer: Viewer;
+}
+
 export class StoaTopicPage extends LitElement {
   static override properties = {
     slug: { attribute: false },
@@ -45,8 +63,6 @@ export class StoaTopicPage extends LitElement {
     showPromptForm: { state: true },
     newBelow: { state: true },
     liveNotice: { state: true },
-    topicModBusy: { state: true },
-    topicModError: { state: true },
   };
 
   declare slug: string;
@@ -63,13 +79,12 @@ export class StoaTopicPage extends LitElement {
   declare newBelow: string[];
   /** Why live updates stopped for this topic (access revoked…), or ''. */
   declare liveNotice: string;
-  /** A lock/close/pin request in flight, and its refusal. */
-  declare topicModBusy: boolean;
-  declare topicModError: unknown;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
+  /** Lock / close / pin: buttons, not a form, so no field takes focus after a refusal. */
+  private readonly topicModeration = new SubmitController(this, { focus: null });
 
   private readonly topic = new Task(this, {
     task: async ([topicId, signedIn], { signal }) => {
@@ -96,7 +111,16 @@ export class StoaTopicPage extends LitElement {
   private draftParents = new Set<string>();
   private threadsFor: Post[] | null = null;
   private threads: Threads = { roots: new Map(), size: 0 };
-  private indexById = new Map<string, number>();
+  private indexFor: Post[] | null = null;
+  private indexCache = new Map<string, number>();
+  /** Position of each loaded post by id, for the posts as they are now (event handlers run between renders). */
+  private get indexById(): Map<string, number> {
+    if (this.indexFor !== this.posts) {
+      this.indexFor = this.posts;
+      this.indexCache = new Map(this.posts.map((p, i) => [p.id, i]));
+    }
+    return this.indexCache;
+  }
   private sanitized = new Map<string, string>();
 
   // Read tracking: the furthest post seen on screen, and the furthest sent to the server.
@@ -108,7 +132,17 @@ export class StoaTopicPage extends LitElement {
   private pagingObserver: IntersectionObserver | null = null;
 
   // Live updates.
-  private liveSubscription: { connection: LiveConnection; topicId: string; stop: () => void } | null = null;
+  private readonly liveSubscription = new LiveSubscription(this, (channel) => {
+    const topicId = channel.slice('topic:'.length);
+    return {
+      onEvent: (event) => {
+        if (this.detail?.id === topicId && !this.topicLoading) this.applyLive(event);
+        else this.liveQueue.push(event);
+      },
+      onResync: () => void this.refreshAll(),
+      onError: (_code, message) => (this.liveNotice = `Live updates stopped for this topic: ${message}`),
+    };
+  });
   /** Events received before the topic finished loading. */
   private liveQueue: EventMessage[] = [];
   private detailRefreshTimer: ReturnType<typeof setTimeout> | null = null;
@@ -125,8 +159,6 @@ export class StoaTopicPage extends LitElement {
     this.showPromptForm = false;
     this.newBelow = [];
     this.liveNotice = '';
-    this.topicModBusy = false;
-    this.topicModError = null;
     this.addEventListener('stoa-post-created', (e) => this.onPostCreated(e.detail.post));
     this.addEventListener('stoa-post-changed', (e) => this.onPostChanged(e.detail));
     this.addEventListener('stoa-prompt-added', (e) => this.onPromptAdded(e.detail.prompt));
@@ -163,8 +195,6 @@ export class StoaTopicPage extends LitElement {
     this.readObserver = this.pagingObserver = null;
     window.removeEventListener('pagehide', this.flushRead);
     document.documentElement.style.overflowAnchor = '';
-    this.liveSubscription?.stop();
-    this.liveSubscription = null;
     if (this.detailRefreshTimer) clearTimeout(this.detailRefreshTimer);
   }
 
@@ -173,7 +203,6 @@ export class StoaTopicPage extends LitElement {
     if (this.posts !== this.threadsFor) {
       this.threadsFor = this.posts;
       this.threads = buildThreads(this.posts);
-      this.indexById = new Map(this.posts.map((p, i) => [p.id, i]));
     }
   }
 
@@ -262,26 +291,13 @@ export class StoaTopicPage extends LitElement {
   // ---- live updates --------------------------------------------------------------------------------
 
   /** Subscribes to `topic:<id>` on the shared connection; follows topic changes and reconnections of the app. */
+  /** Subscribed before the HTTP load starts (willUpdate), so nothing between the load and the subscription is missed. */
   private syncLiveSubscription() {
-    const connection = this.isConnected ? (this.live.value ?? null) : null;
-    const topicId = this.topicId;
-    const current = this.liveSubscription;
-    if (current && current.connection === connection && current.topicId === topicId) return;
-    current?.stop();
-    this.liveSubscription = null;
-    this.liveQueue = [];
-    this.liveNotice = '';
-    if (!connection || !topicId) return;
-    // Subscribed before the HTTP load starts, so nothing between the load and the subscription is missed.
-    const stop = connection.subscribe(`topic:${topicId}`, {
-      onEvent: (event) => {
-        if (this.detail?.id === topicId && !this.topicLoading) this.applyLive(event);
-        else this.liveQueue.push(event);
-      },
-      onResync: () => void this.refreshAll(),
-      onError: (_code, message) => (this.liveNotice = `Live updates stopped for this topic: ${message}`),
-    });
-    this.liveSubscription = { connection, topicId, stop };
+    const changed = this.liveSubscription.sync(this.isConnected ? (this.live.value ?? null) : null, this.topicId ? `topic:${this.topicId}` : null);
+    if (changed) {
+      this.liveQueue = [];
+      this.liveNotice = '';
+    }
   }
 
   private get topicLoading() {
@@ -302,12 +318,6 @@ export class StoaTopicPage extends LitElement {
       case 'post.helpful': {
         const h = event.data as { postId: string; helpfulCount: number };
         if (this.indexById.has(h.postId)) this.onPostChanged({ id: h.postId, helpfulCount: h.helpfulCount });
-        return;
-      }
-      case 'topic.read-counts': {
-        const c = event.data as Partial<Pick<TopicDetail, 'postCount' | 'posterCount' | 'readerCount'>>;
-        const pick = (k: 'postCount' | 'posterCount' | 'readerCount') => (typeof c[k] === 'number' ? { [k]: c[k] } : {});
-        this.detail = { ...this.detail, ...pick('postCount'), ...pick('posterCount'), ...pick('readerCount') };
         return;
       }
       case 'topic.updated':
@@ -462,15 +472,19 @@ export class StoaTopicPage extends LitElement {
     if (post.parentId && this.draftParents.delete(post.parentId)) this.requestUpdate();
     const prompt = post.promptId ? d.prompts.find((p) => p.id === post.promptId) : undefined;
     if (prompt?.repliesHidden) {
-      // An answer-first prompt: now that I answered, the others' replies are mine to see.
-      this.topic.run();
+      // An answer-first prompt: now that I answered, the others' replies are mine to see. Refetch what is
+      // loaded (as after a resync), keeping the pages and the scroll position.
+      void this.refreshAll();
       return;
     }
-    if (!this.indexById.has(post.id)) this.posts = mergePosts(this.posts, [post]);
+    // The live echo of my own post may have come first: it already added the post and counted it.
+    const counted = this.indexById.has(post.id);
+    if (!counted) this.posts = mergePosts(this.posts, [post]);
+    const add = counted ? 0 : 1;
     this.detail = {
       ...d,
-      postCount: d.postCount + 1,
-      prompts: d.prompts.map((p) => (p.id === post.promptId ? { ...p, replyCount: p.replyCount + 1, answeredByMe: true } : p)),
+      postCount: d.postCount + add,
+      prompts: d.prompts.map((p) => (p.id === post.promptId ? { ...p, replyCount: p.replyCount + add, answeredByMe: true } : p)),
     };
   }
 
@@ -510,57 +524,48 @@ export class StoaTopicPage extends LitElement {
     return out;
   }
 
-  private membershipOf(d: TopicDetail) {
-    return this.session.value?.me?.memberships.find((m) => m.communityId === d.communityId) ?? null;
-  }
-
-  /** A moderator of the community (post removal, approval): not the topic's `can.moderate`, which facilitators have too. */
-  private isCommunityModerator(d: TopicDetail) {
-    return canModerate(this.membershipOf(d)?.roles ?? null, this.session.value?.me?.isAdmin ?? false);
+  private viewerIn(d: TopicDetail): Viewer {
+    const me = this.session.value?.me;
+    const membership = me?.memberships.find((m) => m.communityId === d.communityId) ?? null;
+    const isAdmin = me?.isAdmin ?? false;
+    return { userId: me?.id ?? '', membership, isAdmin, moderatesPosts: canModerate(membership?.roles ?? null, isAdmin) };
   }
 
   /** Lock / close / pin (the topic's facilitators and moderators): PATCH /api/topics/:id/moderation, then refetch. */
   private async moderateTopic(change: { locked?: boolean; closed?: boolean; pinned?: boolean }, message: string) {
     const d = this.detail;
-    if (!d || this.topicModBusy) return;
-    this.topicModBusy = true;
-    this.topicModError = null;
-    try {
+    if (!d) return;
+    await this.topicModeration.run(async () => {
       await this.apiClient.moderation.moderateTopic(d.id, change);
       const fresh = await this.apiClient.topics.get(d.id);
       if (this.detail?.id === d.id) this.detail = { ...fresh, myReadPosition: this.detail.myReadPosition };
       emit(this, 'stoa-announce', { message });
-    } catch (error) {
-      this.topicModError = error;
-    } finally {
-      this.topicModBusy = false;
-    }
+    });
   }
 
-  private renderTopicModeration(d: TopicDetail) {
+  private renderTopicModeration(d: TopicDetail, viewer: Viewer) {
     // The topic's participation figures: its facilitators and the community's managers (the server decides).
-    const participation =
-      d.facilitators.some((f) => f.id === this.myUserId) || canSeeEngagement(this.membershipOf(d)?.roles ?? null, this.session.value?.me?.isAdmin ?? false);
+    const participation = d.facilitators.some((f) => f.id === viewer.userId) || canSeeEngagement(viewer.membership?.roles ?? null, viewer.isAdmin);
     if (!d.can.moderate && !participation) return nothing;
     const closed = d.status === 'closed';
     const link = participation ? html`<a class="participation" href=${paths.topicEngagement(this.slug, d.id)}>Participation</a>` : nothing;
     if (!d.can.moderate) return html`<div class="topic-moderation">${link}</div>`;
+    const { busy, error } = this.topicModeration;
     return html`<div class="topic-moderation" role="group" aria-label="Topic moderation">
-      <button type="button" class="secondary small" aria-pressed=${d.locked ? 'true' : 'false'} ?disabled=${this.topicModBusy}
+      <button type="button" class="secondary small" aria-pressed=${d.locked ? 'true' : 'false'} ?disabled=${busy}
         @click=${() => this.moderateTopic({ locked: !d.locked }, d.locked ? 'The topic is unlocked.' : 'The topic is locked: no new replies.')}>${d.locked ? 'Unlock' : 'Lock'}</button>
-      <button type="button" class="secondary small" aria-pressed=${closed ? 'true' : 'false'} ?disabled=${this.topicModBusy}
+      <button type="button" class="secondary small" aria-pressed=${closed ? 'true' : 'false'} ?disabled=${busy}
         @click=${() => this.moderateTopic({ closed: !closed }, closed ? 'The topic is reopened.' : 'The topic is closed.')}>${closed ? 'Reopen' : 'Close'}</button>
-      <button type="button" class="secondary small" aria-pressed=${d.pinned ? 'true' : 'false'} ?disabled=${this.topicModBusy}
+      <button type="button" class="secondary small" aria-pressed=${d.pinned ? 'true' : 'false'} ?disabled=${busy}
         @click=${() => this.moderateTopic({ pinned: !d.pinned }, d.pinned ? 'The topic is unpinned.' : 'The topic is pinned.')}>${d.pinned ? 'Unpin' : 'Pin'}</button>
       ${link}
-      <p class="error" role="alert">${this.topicModError ? messageFor(this.topicModError) : ''}</p>
+      <p class="error" role="alert">${error ? messageFor(error) : ''}</p>
     </div>`;
   }
 
   /** Why nobody can reply here right now, in words; null when replying is possible. */
-  private replyBlockedReason(d: TopicDetail): string | null {
-    const membership = this.session.value?.me?.memberships.find((m) => m.communityId === d.communityId);
-    if (membership?.suspended) return 'You are suspended in this community: you can read, but not reply.';
+  private replyBlockedReason(d: TopicDetail, viewer: Viewer): string | null {
+    if (viewer.membership?.suspended) return 'You are suspended in this community: you can read, but not reply.';
     if (d.status === 'closed') return 'This topic is closed: it can be read but no longer replied to.';
     if (d.status === 'upcoming') return `This topic is not open yet${d.opensAt ? `; it opens ${formatDateTime(d.opensAt)}` : ''}.`;
     if (d.locked) return 'This topic is locked: no new replies.';
@@ -583,8 +588,10 @@ export class StoaTopicPage extends LitElement {
   }
 
   private renderTopic(d: TopicDetail) {
-    const communityName = this.session.value?.me?.memberships.find((m) => m.communityId === d.communityId)?.name ?? 'the community';
-    const blocked = this.replyBlockedReason(d);
+    const viewer = this.viewerIn(d);
+    const communityName = viewer.membership?.name ?? 'the community';
+    const blocked = this.replyBlockedReason(d, viewer);
+    const ctx: PostContext = { d, blocked, viewer };
     const unread = this.firstUnread();
     const isCpd = d.kind === 'cpd';
     return html`
@@ -602,7 +609,7 @@ export class StoaTopicPage extends LitElement {
       <p class="muted small">
         ${isCpd ? html`Facilitated by ${d.facilitators.map((f) => f.displayName).join(', ')}` : html`Asked by ${d.author.displayName}`}
       </p>
-      ${this.renderTopicModeration(d)}
+      ${this.renderTopicModeration(d, viewer)}
       ${unread
         ? html`<p class="unread-link"><a href="#" @click=${this.jumpToFirstUnread}>Jump to first unread</a>
             <span class="muted">(${d.unreadCount} unread)</span></p>`
@@ -610,7 +617,7 @@ export class StoaTopicPage extends LitElement {
       ${d.solution
         ? html`<section class="solution card" aria-labelledby="solution-h">
             <h2 id="solution-h">Solution</h2>
-            ${this.renderPost(d.solution, null, blocked, d)}
+            ${this.renderPost(d.solution, null, ctx, true)}
           </section>`
         : nothing}
       <section aria-labelledby="article-h" class="article">
@@ -618,10 +625,10 @@ export class StoaTopicPage extends LitElement {
         <div class="prose">${unsafeHTML(this.safe(d.bodyHtml))}</div>
         ${d.articleUrl ? html`<p class="source">Source: <a href=${d.articleUrl} rel="nofollow ugc noopener" target="_blank">${d.articleUrl}</a></p>` : nothing}
       </section>
-      ${isCpd ? this.renderPrompts(d, blocked) : nothing}
+      ${isCpd ? this.renderPrompts(ctx) : nothing}
       <section aria-labelledby="discussion-h" class="discussion">
         <h2 id="discussion-h">${isCpd ? 'General discussion' : 'Replies'}</h2>
-        ${this.renderThread(this.threads.roots.get(rootKey(null)) ?? [], 0, blocked, d)}
+        ${this.renderThread(this.threads.roots.get(rootKey(null)) ?? [], 0, ctx)}
         <stoa-composer .topicId=${d.id} .promptId=${null} .parentId=${null} .label=${isCpd ? 'Your reply to the topic' : 'Your reply'}
           .disabledReason=${blocked}></stoa-composer>
       </section>
@@ -633,7 +640,8 @@ export class StoaTopicPage extends LitElement {
     `;
   }
 
-  private renderPrompts(d: TopicDetail, blocked: string | null) {
+  private renderPrompts(ctx: PostContext) {
+    const { d, blocked } = ctx;
     return html`<section aria-labelledby="prompts-h" class="prompts">
       <h2 id="prompts-h">Prompts</h2>
       ${repeat(
@@ -651,7 +659,7 @@ export class StoaTopicPage extends LitElement {
             ${p.answerFirst && !p.repliesHidden ? html`<span>Answer first, then see others</span>` : nothing}
           </p>
           ${p.repliesHidden ? html`<p class="note" role="note">Answer first to see others' replies.</p>` : nothing}
-          ${this.renderThread(this.threads.roots.get(rootKey(p.id)) ?? [], 0, blocked, d)}
+          ${this.renderThread(this.threads.roots.get(rootKey(p.id)) ?? [], 0, ctx)}
           <stoa-composer .topicId=${d.id} .promptId=${p.id} .parentId=${null} .label=${`Your reply to prompt ${p.position}`}
             .disabledReason=${blocked}></stoa-composer>
         </section>`,
@@ -666,24 +674,29 @@ export class StoaTopicPage extends LitElement {
     </section>`;
   }
 
-  private renderThread(nodes: ThreadNode[], depth: number, blocked: string | null, d: TopicDetail): TemplateResult | typeof nothing {
+  private renderThread(nodes: ThreadNode[], depth: number, ctx: PostContext): TemplateResult | typeof nothing {
     if (!nodes.length) return nothing;
     return html`<ol class="thread" data-depth=${depth}>
       ${repeat(
         nodes,
         (n) => n.post.id,
         (n) => html`<li data-post-id=${n.post.id}>
-          ${this.renderPost(n.post, n.inReplyTo, blocked, d)}
-          ${this.renderThread(n.children, depth + 1, blocked, d)}
+          ${this.renderPost(n.post, n.inReplyTo, ctx)}
+          ${this.renderThread(n.children, depth + 1, ctx)}
         </li>`,
       )}
     </ol>`;
   }
 
-  private renderPost(post: Post, inReplyTo: string | null, blocked: string | null, d: TopicDetail) {
-    return html`<stoa-post .post=${post} .myUserId=${this.myUserId} .inReplyTo=${inReplyTo} .replyDisabledReason=${blocked}
-      .canMarkSolution=${d.can.markSolution} .canModerate=${this.isCommunityModerator(d)} .canFlag=${!this.membershipOf(d)?.suspended}
-      .isSolution=${post.id === d.solutionPostId} .replyOpen=${this.draftParents.has(post.id)}></stoa-post>`;
+  /**
+   * `copy`: the solution shown again above the article. Replying and editing happen on the post itself in
+   * the discussion: two composers for one post would share one draft, and the second could send it again.
+   */
+  private renderPost(post: Post, inReplyTo: string | null, { d, blocked, viewer }: PostContext, copy = false) {
+    return html`<stoa-post .post=${post} .myUserId=${viewer.userId} .inReplyTo=${inReplyTo}
+      .replyDisabledReason=${copy ? 'Reply to the solution where it stands in the discussion.' : blocked}
+      .canMarkSolution=${d.can.markSolution} .canModerate=${viewer.moderatesPosts} .canFlag=${!viewer.membership?.suspended}
+      .isSolution=${post.id === d.solutionPostId} .replyOpen=${!copy && this.draftParents.has(post.id)}></stoa-post>`;
   }
 
   private renderPaging(d: TopicDetail) {

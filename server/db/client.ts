@@ -55,6 +55,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30_000,
+    // No JIT compilation: Stoa's statements are short and run once each, and PostgreSQL's cost estimate sent
+    // the topic list's (correlated unread counts) through LLVM on every request: 70 of its 158 ms at bench
+    // scale went to compiling. Reports turned it off per statement already (engagement/queries.ts).
+    options: '-c jit=off',
   });
   // An idle client's error (e.g. the server restarted) must not crash the process; queries then fail → 503.
   pool.on('error', (err) => options.onPoolError?.(err));

@@ -32,6 +32,31 @@ export interface TopicContext {
   upcoming: boolean;
 }
 
+/** What a topic's policy view is built from (topics/queries.ts findTopic loads it). */
+export interface TopicFacts {
+  authorId: string;
+  kind: 'cpd' | 'problem';
+  opensAt: Date | null;
+  /** Those named in topic_facilitators (the author may or may not be among them). */
+  namedFacilitatorIds: string[];
+}
+
+/**
+ * THE policy view of a topic, for every feature. The author always counts as a facilitator, a practice
+ * problem's author too: the rules then decide what that allows (topic.moderate needs the facilitator role
+ * for a problem). `problemAuthorFacilitates: false` counts a problem's author out, for the engagement
+ * reports, where a practitioner who opened a problem does not get its figures.
+ */
+export function topicContext(t: TopicFacts, { now = Date.now(), problemAuthorFacilitates = true } = {}): TopicContext {
+  const authorFacilitates = t.kind === 'cpd' || problemAuthorFacilitates;
+  return {
+    authorId: t.authorId,
+    facilitatorIds: [...new Set([...(authorFacilitates ? [t.authorId] : []), ...t.namedFacilitatorIds])],
+    kind: t.kind,
+    upcoming: t.opensAt !== null && t.opensAt.getTime() > now,
+  };
+}
+
 export interface PostContext {
   authorId: string;
 }

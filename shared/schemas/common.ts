@@ -4,6 +4,11 @@ import { Type, type TProperties } from 'typebox';
 export const Body = <P extends TProperties>(properties: P) => Type.Object(properties, { additionalProperties: false });
 
 export const Uuid = Type.String({ format: 'uuid' });
+/** A UUID's text, either case, for building patterns. */
+export const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const UUID_ONLY = new RegExp(`^${UUID_PATTERN}$`);
+/** Is the whole string a UUID (e.g. an id taken from a cursor or from event data)? */
+export const isUuid = (value: string) => UUID_ONLY.test(value);
 export const IsoDateTime = Type.String({ format: 'date-time' });
 
 /** Single-line text: trimmed meaning is checked in services; here only length and no control characters. */

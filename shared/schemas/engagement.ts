@@ -14,6 +14,12 @@ export const ENGAGEMENT_MAX_DAYS = 731;
 export const ENGAGEMENT_DEFAULT_DAYS = 91;
 export const ENGAGEMENT_TOP_DEFAULT = 10;
 export const ENGAGEMENT_TOP_MAX = 100;
+/** Members table rows per page (JSON; downloads hold every row). */
+export const MEMBERS_PAGE_DEFAULT = 100;
+export const MEMBERS_PAGE_MAX = 1000;
+/** Trajectories: member strips per page (JSON; downloads hold every member). */
+export const TRAJECTORY_PAGE_DEFAULT = 100;
+export const TRAJECTORY_PAGE_MAX = 1000;
 
 /** The definitions, word for word as the dashboard shows them and the API document describes them. */
 export const ENGAGEMENT_DEFINITIONS = {
@@ -37,7 +43,7 @@ export const ENGAGEMENT_DEFINITIONS = {
   topics:
     'Per topic: topics with a counted post or a view in the range. posts counts every author; posters and readersWhoDidNotPost count members; facilitators are the CPD topic author and the named guest facilitators; firstPostAt / lastPostAt / durationDays concern counted posts in the range.',
   trajectories:
-    'Trajectories compare the range with the previous period of equal length: each member’s class in each period (notMember when the membership did not overlap it), a transition table, and a week-by-week strip of classes across both periods (null for weeks outside the membership).',
+    'Trajectories compare the range with the previous period of equal length: each member’s class in each period (notMember when the membership did not overlap it), a transition table, and a week-by-week strip of classes across both periods (null for weeks outside the membership). The members come a page at a time (limit, offset; fromClass and toClass pick one transition); the CSV holds them all.',
 } as const;
 
 const DateParam = (description: string) =>
@@ -77,11 +83,25 @@ export const MembersQuery = Type.Object({
   ...RangeQuery,
   class: Type.Optional(ClassName),
   topicId: Type.Optional(Type.String({ format: 'uuid', description: 'Figures and classes relative to this topic only ("the lurkers of this topic").' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MEMBERS_PAGE_MAX, description: `Rows per page, most posts first (default ${MEMBERS_PAGE_DEFAULT}). Downloads (format=csv or json) hold every row.` }),
+  ),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Rows to skip, default 0. Ignored by downloads.' })),
 });
 
 export const TrajectoriesQuery = Type.Object({
   ...RangeQuery,
-  table: Type.Optional(Type.Union([Type.Literal('members'), Type.Literal('transitions')], { description: 'Which table the CSV holds (default members).' })),
+  table: Type.Optional(
+    Type.Union([Type.Literal('members'), Type.Literal('transitions')], {
+      description: 'Which table a download (format=csv or format=json) holds in full (default members; transitions: no member strips).',
+    }),
+  ),
+  fromClass: Type.Optional(TrajectoryClassName),
+  toClass: Type.Optional(TrajectoryClassName),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: TRAJECTORY_PAGE_MAX, description: `Members (with their week strips) per page, default ${TRAJECTORY_PAGE_DEFAULT}. The CSV holds every member.` }),
+  ),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Members to skip (in name order), default 0. Ignored by downloads.' })),
 });
 
 export const MeQuery = Type.Object({ ...RangeQuery });
@@ -189,6 +209,10 @@ export const MembersEngagement = Type.Object({
   definitions: Definitions,
   topicId: Type.Union([Uuid, Type.Null()]),
   class: Type.Union([ClassName, Type.Null()]),
+  /** Rows matching class (and topicId); `items` holds offset .. offset + limit of them, most posts first. */
+  total: Type.Integer(),
+  offset: Type.Integer(),
+  limit: Type.Union([Type.Integer(), Type.Null()]),
   items: Type.Array(MemberEngagementRow),
 });
 
@@ -209,6 +233,10 @@ export const Trajectories = Type.Object({
   definitions: Definitions,
   weekStarts: Type.Array(Type.String()),
   transitions: Type.Array(Transition),
+  /** Members matching fromClass/toClass; `members` holds the page offset .. offset + limit of them, by name. */
+  total: Type.Integer(),
+  offset: Type.Integer(),
+  limit: Type.Union([Type.Integer(), Type.Null()]),
   members: Type.Array(TrajectoryRow),
 });
 

@@ -1,8 +1,8 @@
 // The live-update protocol over the WebSocket at GET /api/live (see docs/live-protocol.md).
 // Client → server messages are validated with these schemas; server → client types are shared with the client.
 import { Type, type Static } from 'typebox';
+import { UUID_PATTERN } from './common.js';
 
-const UUID_PATTERN = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 /** `community:<uuid>` or `topic:<uuid>`. */
 export const CHANNEL_PATTERN = `^(community|topic):${UUID_PATTERN}$`;
 export const Channel = Type.String({ pattern: CHANNEL_PATTERN, maxLength: 50 });

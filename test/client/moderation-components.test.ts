@@ -2,32 +2,18 @@
 // The moderation components render from the API's shapes and send the right requests through the shell's
 // API client (provided by context, as <stoa-app> does; fetch is stubbed: the server side is covered by
 // test/server/moderation.test.ts and the browser flow by test/e2e/moderation.test.ts).
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { api } from '../../client/api/index.js';
-import { apiContext } from '../../client/context.js';
+import { describe, expect, it, vi } from 'vitest';
+import { json, useShellContext } from '../helpers/jsdom-shell.js';
 import '../../client/components/stoa-flag-dialog.js';
 import '../../client/components/stoa-moderation-queue.js';
 import '../../client/components/stoa-moderation-log.js';
 import '../../client/components/stoa-community-settings.js';
+import '../../client/components/stoa-post.js';
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const settle = () => new Promise((r) => setTimeout(r, 20));
 type Lit = HTMLElement & { updateComplete: Promise<unknown> };
 
-beforeAll(() => {
-  // What <stoa-app>'s ContextProvider does: answer every request for the API client.
-  document.addEventListener('context-request', (event) => {
-    const e = event as Event & { context: unknown; callback: (value: unknown) => void };
-    if (e.context === apiContext) {
-      e.stopPropagation();
-      e.callback(api);
-    }
-  });
-});
-afterEach(() => {
-  vi.unstubAllGlobals();
-  document.body.innerHTML = '';
-});
+useShellContext();
 
 const buttonNamed = (root: ParentNode, text: string) => [...root.querySelectorAll('button')].find((b) => b.textContent?.trim() === text)!;
 
@@ -121,5 +107,70 @@ describe('moderation components', () => {
     expect(JSON.parse((sent[1] as RequestInit).body as string)).toEqual({ words: [{ phrase: 'bad', action: 'block' }] });
     await settings.updateComplete;
     expect(settings.shadowRoot!.textContent).toContain('Watched words saved (1).');
+  });
+
+  it('post Restore: disabled while it runs (a double click sends once), a refusal in the alert, a retry succeeds', async () => {
+    const answers: Array<(r: Response) => void> = [];
+    const fetch = vi.fn((_url: string, _init?: RequestInit) => new Promise<Response>((resolve) => answers.push(resolve)));
+    vi.stubGlobal('fetch', fetch);
+    const el = document.createElement('stoa-post') as Lit & { post: unknown; myUserId: string; canModerate: boolean };
+    el.post = {
+      id: 'p1', topicId: 't', parentId: null, promptId: null, depth: 0, author: { id: 'a', displayName: 'Ann' },
+      bodyHtml: '<p>Text</p>', bodyMd: null, createdAt: new Date().toISOString(), editedAt: null, version: 1,
+      status: 'removed', statusReason: 'Rude', removedByModerator: true, helpfulCount: 0, helpfulByMe: false, isSolution: false,
+    };
+    el.myUserId = 'm';
+    el.canModerate = true;
+    const changes: unknown[] = [];
+    el.addEventListener('stoa-post-changed', (e) => changes.push((e as CustomEvent).detail));
+    document.body.append(el);
+    await el.updateComplete;
+    const root = el.shadowRoot!;
+    const restore = () => buttonNamed(root, 'Restore');
+
+    restore().click();
+    await el.updateComplete;
+    expect(restore().disabled).toBe(true);
+    restore().click();
+    answers.shift()!(json(403, { code: 'forbidden', detail: 'You are not a moderator here.' }));
+    await settle();
+    await el.updateComplete;
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(fetch.mock.calls[0]![0]).toBe('/api/posts/p1/removal');
+    expect(root.querySelector('[role=alert]')!.textContent).toBe('You are not a moderator here.');
+    expect(restore().disabled).toBe(false);
+
+    restore().click();
+    await el.updateComplete;
+    expect(root.querySelector('[role=alert]')!.textContent).toBe(''); // a retry clears the last refusal
+    answers.shift()!(json(200, { id: 'p1', topicId: 't', communityId: 'c1', status: 'published', statusReason: null }));
+    await settle();
+    expect(fetch).toHaveBeenCalledTimes(2);
+    expect(changes).toEqual([{ id: 'p1', status: 'published', statusReason: null }]);
+  });
+
+  it('settings reused for another community ignore a late answer for the previous one', async () => {
+    // Community "slow" answers after "fast": its words and threshold must not land in fast's form.
+    const fetch = vi.fn(async (url: string) => {
+      const slow = url.includes('/communities/slow/');
+      if (slow) await new Promise((r) => setTimeout(r, 80));
+      if (url.endsWith('/settings')) return json(200, { autoHideThreshold: slow ? 9 : 2, premodNewMemberPosts: 0 });
+      if (url.endsWith('/watched-words')) return json(200, { words: [{ phrase: slow ? 'from-slow' : 'from-fast', action: 'block' }] });
+      return json(404, { code: 'not_found', detail: 'Not in this test.' });
+    });
+    vi.stubGlobal('fetch', fetch);
+    const settings = document.createElement('stoa-community-settings') as Lit & { communityId: string };
+    settings.communityId = 'slow';
+    document.body.append(settings);
+    await settings.updateComplete;
+    settings.communityId = 'fast';
+    await new Promise((r) => setTimeout(r, 150));
+    await settings.updateComplete;
+    const text = settings.shadowRoot!.textContent ?? '';
+    const inputs = [...settings.shadowRoot!.querySelectorAll('input')].map((i) => (i as HTMLInputElement).value);
+    expect(inputs).toContain('from-fast');
+    expect(inputs).not.toContain('from-slow');
+    expect(inputs).not.toContain('9');
+    expect(text).not.toContain('from-slow');
   });
 });

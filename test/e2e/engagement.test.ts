@@ -36,20 +36,8 @@ describe.skipIf(!hasChromium)('engagement dashboard in Chromium', () => {
     return { id: row!.id, email, displayName: row!.display_name };
   }
 
-  async function signedInPage(user: TestUser, width: number): Promise<{ page: Page; errors: string[] }> {
-    const agent = await t.as(user);
-    const context = await browser.newContext({ viewport: { width, height: 800 } });
-    await context.addCookies([{ name: 'stoa_session', value: agent.cookie!, url: base }]);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (msg) => {
-      // The practitioner's refused report requests show up as failed resource loads (403).
-      if (msg.type() === 'error' && !/status of 403/.test(msg.text())) errors.push(`console: ${msg.text()} (${msg.location().url})`);
-    });
-    return { page, errors };
-  }
+  // The practitioner's refused report requests show up as failed resource loads (403).
+  const signedInPage = (user: TestUser, width: number) => app.signedInPage(user, width, { expectedErrors: [/status of 403/], timeoutMs: 10_000 });
 
   const noHorizontalScroll = (page: Page) =>
     page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);

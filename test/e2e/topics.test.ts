@@ -5,7 +5,7 @@
 // skipped with a printed reason without Chromium. STOA_SCREENSHOT_DIR=/tmp/x saves screenshots there.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TestApp, TestUser } from '../helpers/app.js';
 import { reportChromium, startBrowserApp, type BrowserApp } from '../helpers/browser.js';
 
@@ -27,20 +27,8 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
 
   afterAll(async () => app?.close());
 
-  async function signedInPage(user: TestUser, width: number): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-    const agent = await t.as(user);
-    const context = await browser.newContext({ viewport: { width, height: 800 } });
-    await context.addCookies([{ name: 'stoa_session', value: agent.cookie!, url: base }]);
-    const page = await context.newPage();
-    page.setDefaultTimeout(8_000);
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-    page.on('console', (msg: ConsoleMessage) => {
-      // The deliberately lost response below shows up as a failed resource load.
-      if (msg.type() === 'error' && !/ERR_CONNECTION_RESET|ERR_FAILED/.test(msg.text())) errors.push(`console: ${msg.text()} (${msg.location().url})`);
-    });
-    return { context, page, errors };
-  }
+  // The deliberately lost response below shows up as a failed resource load.
+  const signedInPage = (user: TestUser, width: number) => app.signedInPage(user, width, { expectedErrors: [/ERR_CONNECTION_RESET|ERR_FAILED/] });
 
   const noHorizontalScroll = (page: Page) =>
     page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);

@@ -2,8 +2,8 @@
 // invite links and the Origin check work) and Debian's Chromium driven by playwright-core.
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { createTestApp, type TestApp } from './app.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createTestApp, type TestApp, type TestUser } from './app.js';
 import { clientDist } from '../../server/plugins/static-client.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -28,11 +28,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface SignedInPage {
+  context: BrowserContext;
+  page: Page;
+  /** Page errors and console errors seen so far, less the ones the test said to expect. */
+  errors: string[];
+}
+
 export interface BrowserApp {
   t: TestApp;
   browser: Browser;
   /** http://127.0.0.1:<port>, also the app's PUBLIC_URL. */
   base: string;
+  /**
+   * A page in its own browser context, signed in as the user (a real session cookie), `width` px wide.
+   * Console errors matching `expectedErrors` (a request a test makes fail on purpose) are not collected;
+   * `acceptDialogs` accepts every window.confirm (tests that answer a dialog themselves leave it off).
+   */
+  signedInPage(user: TestUser, width: number, opts?: { expectedErrors?: RegExp[]; timeoutMs?: number; acceptDialogs?: boolean }): Promise<SignedInPage>;
+  /** Closes every context signedInPage opened so far (e.g. after each test, so no live connection outlasts it). */
+  closePages(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,10 +62,30 @@ export async function startBrowserApp(): Promise<BrowserApp> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+  const contexts: BrowserContext[] = [];
   return {
     t,
     browser,
     base,
+    async signedInPage(user, width, opts = {}) {
+      const agent = await t.as(user);
+      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      contexts.push(context);
+      await context.addCookies([{ name: 'stoa_session', value: agent.cookie!, url: base }]);
+      const page = await context.newPage();
+      page.setDefaultTimeout(opts.timeoutMs ?? 8_000);
+      const errors: string[] = [];
+      const expected = opts.expectedErrors ?? [];
+      page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' && !expected.some((re) => re.test(msg.text()))) errors.push(`console: ${msg.text()} (${msg.location().url})`);
+      });
+      if (opts.acceptDialogs) page.on('dialog', (dialog) => void dialog.accept()); // window.confirm
+      return { context, page, errors };
+    },
+    async closePages() {
+      await Promise.all(contexts.splice(0).map((c) => c.close()));
+    },
     async close() {
       await browser.close();
       await t.close();

@@ -1,8 +1,8 @@
 // Inserts engagement data straight into the tables (not through the topics/posts API), with exact
 // timestamps, so engagement tests can build communities with known answers.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../server/db/client.js';
-import { helpfulMarks, memberships, posts, prompts, topicFacilitators, topicViews, type PostStatus } from '../../server/db/schema.js';
+import { helpfulMarks, memberships, posts, prompts, topicFacilitators, topics, topicViews, type PostStatus } from '../../server/db/schema.js';
 
 export const at = (iso: string) => new Date(iso);
 
@@ -14,18 +14,27 @@ export async function setMembershipDates(db: DbOrTx, communityId: string, userId
     .where(and(eq(memberships.communityId, communityId), eq(memberships.userId, userId)));
 }
 
+/** A topic (created now unless `createdAt` says when), with the named guest facilitators. */
 export async function insertTopic(
   db: DbOrTx,
-  opts: { communityId: string; authorId: string; createdAt: string; kind?: 'cpd' | 'problem'; title?: string; facilitatorIds?: string[] },
+  opts: { communityId: string; authorId: string; createdAt?: string; opensAt?: Date; kind?: 'cpd' | 'problem'; title?: string; bodyMd?: string; facilitatorIds?: string[] },
 ) {
-  // Raw SQL: in the foundation schema, topics.lastActivityAt and updatedAt are declared on the same
-  // "created_at" column (reported to the lead), so a drizzle insert into topics names that column 3 times.
-  const result = (await db.execute(sql`
-    insert into topics (community_id, kind, title, author_id, body_md, body_html, created_at)
-    values (${opts.communityId}, ${opts.kind ?? 'cpd'}, ${opts.title ?? 'A topic'}, ${opts.authorId}, 'Body', '<p>Body</p>', ${opts.createdAt}::timestamptz)
-    returning id`)) as unknown as { rows: Array<{ id: string }> };
-  const row = result.rows[0];
-  for (const userId of opts.facilitatorIds ?? []) await db.insert(topicFacilitators).values({ topicId: row!.id, userId });
+  const bodyMd = opts.bodyMd ?? 'Body';
+  const [row] = await db
+    .insert(topics)
+    .values({
+      communityId: opts.communityId,
+      authorId: opts.authorId,
+      kind: opts.kind ?? 'cpd',
+      title: opts.title ?? 'A topic',
+      bodyMd,
+      bodyHtml: `<p>${bodyMd}</p>`,
+      ...(opts.createdAt ? { createdAt: at(opts.createdAt) } : {}),
+      ...(opts.opensAt ? { opensAt: opts.opensAt } : {}),
+    })
+    .returning({ id: topics.id });
+  const facilitators = [...new Set(opts.facilitatorIds ?? [])];
+  if (facilitators.length) await db.insert(topicFacilitators).values(facilitators.map((userId) => ({ topicId: row!.id, userId })));
   return row!.id;
 }
 
@@ -37,10 +46,22 @@ export async function insertPrompt(db: DbOrTx, topicId: string, position: number
   return row!.id;
 }
 
+/** A post (written now unless `createdAt` says when); a reply to `parentId` sits one level deeper. */
 export async function insertPost(
   db: DbOrTx,
-  opts: { communityId: string; topicId: string; authorId: string; createdAt: string; status?: PostStatus; promptId?: string | null; parentId?: string | null },
+  opts: {
+    communityId: string;
+    topicId: string;
+    authorId: string;
+    createdAt?: string;
+    status?: PostStatus;
+    promptId?: string | null;
+    parentId?: string | null;
+    bodyMd?: string;
+    bodyHtml?: string;
+  },
 ) {
+  const bodyMd = opts.bodyMd ?? 'Reply';
   const [row] = await db
     .insert(posts)
     .values({
@@ -49,10 +70,11 @@ export async function insertPost(
       authorId: opts.authorId,
       promptId: opts.promptId ?? null,
       parentId: opts.parentId ?? null,
-      bodyMd: 'Reply',
-      bodyHtml: '<p>Reply</p>',
+      depth: opts.parentId ? 1 : 0,
+      bodyMd,
+      bodyHtml: opts.bodyHtml ?? `<p>${bodyMd}</p>`,
       status: opts.status ?? 'published',
-      createdAt: at(opts.createdAt),
+      ...(opts.createdAt ? { createdAt: at(opts.createdAt) } : {}),
     })
     .returning({ id: posts.id });
   return row!.id;

@@ -308,6 +308,51 @@ describe('per-topic and per-member tables', () => {
     expect(strip('r3')).toMatchObject({ previousClass: 'notMember', currentClass: 'reader', weeks: [null, null, null, 'reader'] });
     expect(strip('i3').weeks).toEqual(['inactive', 'inactive', 'inactive', null]);
     expect(tr.members).toHaveLength(11);
+    expect(tr).toMatchObject({ total: 11, offset: 0, limit: 100 });
+  });
+
+  it('pages the members table, most posts first, and downloads every row', async () => {
+    const all = await getJson('mgr', `${base()}/members?${R}`);
+    expect(all).toMatchObject({ total: 10, offset: 0, limit: 100 });
+    const ids = (all.items as Array<{ userId: string }>).map((m) => m.userId);
+    expect(ids).toHaveLength(10);
+    const pages = [];
+    for (let offset = 0; offset < 10; offset += 3) {
+      const page = await getJson('mgr', `${base()}/members?${R}&limit=3&offset=${offset}`);
+      expect(page).toMatchObject({ total: 10, offset, limit: 3 });
+      pages.push(...page.items);
+    }
+    // The same rows, figures included (topics viewed and days active are computed per page).
+    expect(pages).toEqual(all.items);
+    const beyond = await getJson('mgr', `${base()}/members?${R}&offset=50`);
+    expect(beyond).toMatchObject({ total: 10, items: [] });
+    const readers = await getJson('mgr', `${base()}/members?${R}&class=reader&limit=1`);
+    expect(readers.total).toBe(3);
+    expect(readers.items).toHaveLength(1);
+    const json = await getJson('mgr', `${base()}/members?${R}&limit=2&format=json`);
+    expect(json.items).toEqual(all.items);
+    const csv = parseCsv((await (await as('mgr')).get(`${base()}/members?${R}&limit=2&format=csv`)).body.slice(1));
+    expect(csv).toHaveLength(11); // header + 10
+  });
+
+  it('pages the trajectory strips by name, picks one transition, and downloads them all', async () => {
+    const all = await getJson('mgr', `${base()}/trajectories?${R}`);
+    const byName = (all.members as Array<{ userId: string }>).map((m) => m.userId);
+    const page2 = await getJson('mgr', `${base()}/trajectories?${R}&limit=4&offset=4`);
+    expect(page2).toMatchObject({ total: 11, offset: 4, limit: 4 });
+    expect(page2.members.map((m: { userId: string }) => m.userId)).toEqual(byName.slice(4, 8));
+    expect(page2.transitions).toEqual(all.transitions); // the table always covers everyone
+    const last = await getJson('mgr', `${base()}/trajectories?${R}&limit=4&offset=8`);
+    expect(last.members.map((m: { userId: string }) => m.userId)).toEqual(byName.slice(8));
+    // "Which readers-to-be were inactive before?"
+    const picked = await getJson('mgr', `${base()}/trajectories?${R}&fromClass=inactive&toClass=reader`);
+    expect(picked.total).toBe(2);
+    expect(picked.members.map((m: { userId: string }) => m.userId).sort()).toEqual([u.r1!.id, u.r2!.id].sort());
+    // Downloads hold every member whatever the paging.
+    const json = await getJson('mgr', `${base()}/trajectories?${R}&limit=2&format=json`);
+    expect(json.members).toHaveLength(11);
+    const csv = parseCsv((await (await as('mgr')).get(`${base()}/trajectories?${R}&limit=2&format=csv`)).body.slice(1));
+    expect(csv).toHaveLength(12); // header + 11
   });
 
   it("gives a member their own figures", async () => {
@@ -409,6 +454,10 @@ describe('authorisation', () => {
   it('gives a facilitator only the topics they facilitate', async () => {
     const res = await getJson('fac', `${base()}/topics?${R}`);
     expect(res.items.map((r: { topicId: string }) => r.topicId)).toEqual([T1]);
+    // The same figures as in the manager's full table (the facilitator's query reads only their topics).
+    const all = await getJson('mgr', `${base()}/topics?${R}`);
+    expect(res.items[0]).toEqual(all.items.find((r: { topicId: string }) => r.topicId === T1));
+    expect(res.items[0].readersWhoDidNotPost).toBeGreaterThan(0);
   });
 
   it('refuses with problem JSON, and 404s a topic of another community', async () => {
@@ -434,6 +483,11 @@ describe('parameter validation', () => {
     ['bad topicId', () => `${base()}/members?${R}&topicId=nope`, 'topicId'],
     ['unknown sort', () => `${base()}/topics?${R}&sort=-secret`, 'sort'],
     ['unknown table', () => `${base()}/trajectories?${R}&table=everything`, 'table'],
+    ['unknown trajectory class', () => `${base()}/trajectories?${R}&fromClass=lurker`, 'fromClass'],
+    ['negative offset', () => `${base()}/trajectories?${R}&offset=-1`, 'offset'],
+    ['page too large', () => `${base()}/trajectories?${R}&limit=1001`, 'limit'],
+    ['members page too large', () => `${base()}/members?${R}&limit=1001`, 'limit'],
+    ['members offset not a number', () => `${base()}/members?${R}&offset=ten`, 'offset'],
   ];
   for (const [what, url, field] of cases) {
     it(`${what} → 400 naming ${field}`, async () => {
@@ -462,5 +516,12 @@ describe('API document', () => {
       expect(Object.keys(op.responses['200'].content)).toEqual(['application/json', 'text/csv']);
       expect(op.description).toContain('Weeks start on Monday');
     }
+    // The paging parameters and the totals that go with them.
+    const params = (path: string) => doc.paths[`/api/communities/{communityId}/engagement${path}`].get.parameters.map((p: { name: string }) => p.name);
+    expect(params('/members')).toEqual(expect.arrayContaining(['limit', 'offset', 'class', 'topicId']));
+    expect(params('/trajectories')).toEqual(expect.arrayContaining(['limit', 'offset', 'fromClass', 'toClass', 'table']));
+    const json = (path: string) => doc.paths[`/api/communities/{communityId}/engagement${path}`].get.responses['200'].content['application/json'].schema;
+    expect(Object.keys(json('/members').properties)).toEqual(expect.arrayContaining(['total', 'offset', 'limit', 'items']));
+    expect(Object.keys(json('/trajectories').properties)).toEqual(expect.arrayContaining(['total', 'offset', 'limit', 'members']));
   });
 });

@@ -1,6 +1,7 @@
 // Live updates over a real WebSocket against a listening server (PGlite by default, PostgreSQL with TEST_DATABASE_URL).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
 import WebSocket from 'ws';
 import { buildApp } from '../../server/app.js';
@@ -10,7 +11,9 @@ import { recordEvent, type EventName } from '../../server/features/live/events.j
 import { pruneEventsOlderThan } from '../../server/features/live/queries.js';
 import { SESSION_COOKIE } from '../../server/plugins/session.js';
 import { createTestApp, TEST_PASSWORD_COST, type Agent, type TestApp, type TestUser } from '../helpers/app.js';
+import { insertTopic } from '../helpers/engagement-factories.js';
 import { LiveClient, liveUrl, sleep } from '../helpers/live-client.js';
+import { LIVE_CLOSE, LIVE_LIMITS } from '../../shared/schemas/live.js';
 
 let t: TestApp;
 let baseUrl: string;
@@ -48,14 +51,8 @@ async function record(communityId: string, name: EventName, data: unknown, topic
   return t.app.db.transaction((tx) => recordEvent(tx, { communityId, topicId, name, data }));
 }
 
-async function makeTopic(communityId: string, authorId: string, opts: { opensAt?: Date } = {}) {
-  // Raw SQL: schema.ts maps topics.lastActivityAt/updatedAt onto "created_at" too (foundation bug), which breaks a drizzle insert.
-  const rows = await t.testDb.database.rows<{ id: string }>(sql`
-    insert into topics (community_id, kind, title, author_id, body_md, body_html, opens_at)
-    values (${communityId}, 'cpd', 'Reflective practice', ${authorId}, 'Read this', '<p>Read this</p>', ${opts.opensAt?.toISOString() ?? null})
-    returning id`);
-  return rows[0]!.id;
-}
+const makeTopic = (communityId: string, authorId: string, opts: { opensAt?: Date } = {}) =>
+  insertTopic(t.app.db, { communityId, authorId, title: 'Reflective practice', bodyMd: 'Read this', ...opts });
 
 async function makePrompt(topicId: string, opts: { answerFirst?: boolean; releaseAt?: Date } = {}) {
   const [row] = await t.app.db
@@ -170,6 +167,38 @@ describe('live updates: delivery and resume', () => {
     expect(client.events(w.topicChannel).map((m) => m.id)).toEqual(expected);
     await client.close();
   });
+
+  it('loses nothing at the hand-over from replay to live: clients subscribing one after another under a steady stream of events', async () => {
+    // Each subscription passes replay → buffer → live while events keep arriving, so each is a chance for
+    // an event to fall between the two (it did once: an event filed in the buffer just after the flush).
+    const w = await world();
+    const agent = await t.as(w.ana);
+    const since = await record(w.community.id, 'topic.updated', { id: w.topicId, n: -1 }, w.topicId);
+    const recorded: number[] = [];
+    let writing = true;
+    const lane = async (lane: number) => {
+      for (let n = 0; writing && n < 400; n++) recorded.push(await record(w.community.id, 'topic.updated', { id: w.topicId, lane, n }, w.topicId));
+    };
+    const writers = Promise.all([lane(1), lane(2)]);
+    const clients: LiveClient[] = [];
+    for (let i = 0; i < 40; i++) {
+      const client = await connect(agent);
+      await client.subscribe(w.topicChannel, since);
+      clients.push(client);
+      await sleep(5);
+    }
+    writing = false;
+    await writers;
+    const expected = [...recorded].sort((a, b) => a - b);
+    for (const [i, client] of clients.entries()) {
+      await client.waitFor((m) => m.id === expected.at(-1), `client ${i}: last event`);
+    }
+    await sleep(100);
+    for (const [i, client] of clients.entries()) {
+      expect(client.events(w.topicChannel).map((m) => m.id), `client ${i}`).toEqual(expected);
+      await client.close();
+    }
+  }, 30_000);
 
   it('answers resync when since is older than the retained history, then continues live', async () => {
     const w = await world();
@@ -374,7 +403,9 @@ describe('live updates: handshake and abuse', () => {
     await client.waitFor((m) => m.code === 'invalid_message' && /since/.test(String((m as { message?: string }).message)));
     client.send({ type: 'subscribe', channel: w.topicChannel, extra: true });
     await client.waitFor((m) => m.code === 'invalid_message' && m !== client.messages.find((x) => x.code === 'invalid_message'));
+    const beforeArray = client.messages.length;
     client.send([1, 2]);
+    await client.waitFor((m) => client.messages.indexOf(m) >= beforeArray && m.code === 'invalid_message', 'array refused');
     client.send({ type: 'unsubscribe', channel: w.communityChannel });
     await client.waitFor((m) => m.code === 'not_subscribed');
     // Still usable.
@@ -384,6 +415,53 @@ describe('live updates: handshake and abuse', () => {
     await client.waitFor((m) => m.type === 'unsubscribed');
     await client.close();
   });
+
+  it('refuses binary frames and since values that are not whole numbers in range, one error each', async () => {
+    const w = await world();
+    const client = await connect(await t.as(w.ana));
+    const refused = async (send: () => void, what: string, pattern: RegExp) => {
+      const before = client.messages.length;
+      send();
+      const m = await client.waitFor((x) => client.messages.indexOf(x) >= before && x.type === 'error', what);
+      expect(m.code, what).toBe('invalid_message');
+      expect(String((m as { message?: string }).message), what).toMatch(pattern);
+    };
+    await refused(() => client.ws.send(Buffer.from(JSON.stringify({ type: 'subscribe', channel: w.topicChannel })), { binary: true }), 'binary frame', /JSON text/);
+    for (const since of ['5', 1.5, 2 ** 60, null]) {
+      await refused(() => client.send({ type: 'subscribe', channel: w.topicChannel, since }), `since ${JSON.stringify(since)}`, /since/);
+    }
+    // None of them subscribed anything.
+    expect(await client.subscribe(w.topicChannel)).toMatchObject({ type: 'subscribed' });
+    await client.close();
+  });
+
+  it('treats channel ids case-insensitively: one subscription, events arrive, the answer names the canonical channel', async () => {
+    const w = await world();
+    const ana = await connect(await t.as(w.ana));
+    ana.send({ type: 'subscribe', channel: `topic:${w.topicId.toUpperCase()}` });
+    expect(await ana.waitFor((m) => m.type === 'subscribed' || m.type === 'error', 'subscribe answer')).toMatchObject({ type: 'subscribed', channel: w.topicChannel });
+    expect(await ana.subscribe(w.topicChannel)).toMatchObject({ type: 'error', code: 'already_subscribed' });
+    const { eventId } = await makePost(w.community.id, w.topicId, w.ben, { body: 'Seen through the upper-case subscription' });
+    expect(await ana.waitFor((m) => m.type === 'event' && m.id === eventId, 'event')).toMatchObject({ channel: w.topicChannel, name: 'post.created' });
+    await ana.close();
+  });
+
+  it('caps subscriptions at 50 per connection with too_many_subscriptions', async () => {
+    const w = await world();
+    const ana = await connect(await t.as(w.ana));
+    const topics = [w.topicId];
+    while (topics.length < LIVE_LIMITS.maxSubscriptionsPerConnection + 1) topics.push(await makeTopic(w.community.id, w.facilitator.id));
+    for (const [i, topicId] of topics.slice(0, LIVE_LIMITS.maxSubscriptionsPerConnection).entries()) {
+      if (i > 0 && i % 15 === 0) await sleep(1000); // stay under the per-connection message rate
+      expect(await ana.subscribe(`topic:${topicId}`), `subscription ${i + 1}`).toMatchObject({ type: 'subscribed' });
+    }
+    expect(await ana.subscribe(`topic:${topics.at(-1)}`)).toMatchObject({ type: 'error', code: 'too_many_subscriptions' });
+    // Leaving one makes room again.
+    ana.send({ type: 'unsubscribe', channel: w.topicChannel });
+    await ana.waitFor((m) => m.type === 'unsubscribed', 'unsubscribed');
+    expect(await ana.subscribe(`topic:${topics.at(-1)}`)).toMatchObject({ type: 'subscribed' });
+    await ana.close();
+  }, 30_000);
 
   it('closes with 1009 on a message over 16 KiB', async () => {
     const w = await world();
@@ -410,6 +488,72 @@ describe('live updates: handshake and abuse', () => {
     expect(polite.ws.readyState).toBe(WebSocket.OPEN);
     await polite.close();
   });
+});
+
+describe('live updates: slow readers', () => {
+  // Its own app: this file's 300 ms heartbeat would terminate the stalled socket (it cannot answer pings
+  // either) before its send buffer fills.
+  let s: TestApp;
+  beforeAll(async () => {
+    s = await createTestApp({ liveHeartbeatMs: 60_000, liveSessionCheckMs: 60_000 });
+    await s.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => s?.close());
+
+  it('closes a client that stops reading with 1013 once its unsent data passes the limit; others on the channel get every event', async () => {
+    const community = await s.makeCommunity();
+    const facilitator = await s.makeMember(community.id, ['facilitator']);
+    const topicId = await insertTopic(s.app.db, { communityId: community.id, authorId: facilitator.id, title: 'Busy topic' });
+    const channel = `topic:${topicId}`;
+    const url = liveUrl(s.app);
+    const slowAgent = await s.as(await s.makeMember(community.id));
+    const slow = await connect(slowAgent, { url });
+    const normal = await connect(await s.as(await s.makeMember(community.id)), { url });
+    await slow.subscribe(channel);
+    await normal.subscribe(channel);
+    expect(s.app.live.stats().connections).toBe(2);
+
+    // Stop reading: the kernel's buffers fill (a few MB on loopback), then the server's own send buffer grows.
+    const slowSocket = (slow.ws as unknown as { _socket: Socket })._socket;
+    slowSocket.pause();
+    const pad = 'x'.repeat(64 * 1024); // ws does not compress (no permessage-deflate), so these bytes are sent as they are
+    const recordOne = (n: number) => s.app.db.transaction((tx) => recordEvent(tx, { communityId: community.id, topicId, name: 'topic.updated', data: { id: topicId, n, pad } }));
+    const recorded: number[] = [];
+    // One event at a time, each read by the normal client before the next: its buffer never holds more
+    // than one message, so only the stalled one can pass the limit. (Waiting also lets this process's
+    // event loop read sockets at all: PGlite queries alone would starve it.) The hub closes the slow
+    // socket in the same synchronous send loop, so once the normal client has the event the count is final.
+    const step = async () => {
+      const id = await recordOne(recorded.length);
+      recorded.push(id);
+      await normal.waitFor((m) => m.id === id, `event ${id}`);
+    };
+    // ~5 MB is enough here (~4 MB of kernel buffers + 1 MiB); the cap only stops a failing run.
+    const cap = Math.ceil((32 * 1024 * 1024) / pad.length);
+    while (s.app.live.stats().connections === 2 && recorded.length < cap) await step();
+    expect(s.app.live.stats().connections).toBe(1);
+    // Events after the slow client is gone still reach the other one.
+    for (let i = 0; i < 3; i++) await step();
+
+    // Read again: what was queued arrives, then the close frame (before the hub's 2 s terminate).
+    slowSocket.resume();
+    expect(await slow.closed).toEqual({ code: LIVE_CLOSE.tryAgainLater, reason: 'send buffer full' });
+    // What it did get is a gap-free prefix, so `since` = its last id resumes exactly.
+    const got = slow.events(channel).map((m) => m.id!);
+    expect(got.length).toBeGreaterThan(0);
+    expect(got).toEqual(recorded.slice(0, got.length));
+    expect(got.length).toBeLessThan(recorded.length);
+
+    expect(normal.events(channel).map((m) => m.id)).toEqual(recorded);
+    expect(normal.events(channel).every((m) => m.data.pad === pad)).toBe(true);
+
+    // Reconnecting with since gets exactly the rest.
+    const resumed = await connect(slowAgent, { url });
+    await resumed.subscribe(channel, got.at(-1));
+    expect(resumed.events(channel).map((m) => m.id)).toEqual(recorded.slice(got.length));
+    await resumed.close();
+    await normal.close();
+  }, 30_000);
 });
 
 describe('live updates: several app instances and shutdown', () => {

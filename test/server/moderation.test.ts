@@ -414,6 +414,13 @@ describe('review queue', () => {
     ]);
     expect(queue.pending.map((p: { post: { id: string } }) => p.post.id)).toEqual([held]);
     expect(queue.counts).toEqual({ flaggedPosts: 1, pendingPosts: 1, total: 2 });
+    // A bad page size is refused with a problem naming limit, and changes nothing.
+    for (const limit of ['0', '100000', 'ten', '1.5']) {
+      const bad = await mod.get(`/api/communities/${c}/moderation/queue?limit=${limit}`);
+      expect(bad.statusCode, limit).toBe(400);
+      expect(bad.headers['content-type']).toContain('application/problem+json');
+      expect(bad.json()).toMatchObject({ status: 400, field: 'limit' });
+    }
     expect((await mod.get(`/api/communities/${c}/moderation/counts`)).json()).toEqual({ flaggedPosts: 1, pendingPosts: 1, total: 2 });
     await mod.post(`/api/posts/${reply}/flags/dismiss`);
     await mod.post(`/api/posts/${held}/approval`);

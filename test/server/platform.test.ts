@@ -1,5 +1,6 @@
 // Health, security headers, the OpenAPI document and the client fallback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -40,6 +41,19 @@ describe('platform', () => {
     if (deep.statusCode === 200) expect(deep.headers['content-type']).toContain('text/html');
     else expect(deep.json().code).toBe('route_not_found'); // client not built
     expect((await t.anonymous.get('/api/nothing-here')).statusCode).toBe(404);
+  });
+
+  it('runs PostgreSQL statements without JIT compilation (PostgreSQL only)', async ({ skip }) => {
+    if (!t.testDb.url) {
+      console.log('[platform.test] JIT check skipped: PGlite has no JIT.');
+      return skip();
+    }
+    // Every pooled connection, not only the first: hold several at once.
+    const settings = await Promise.all(Array.from({ length: 4 }, () => t.app.db.transaction(async (tx) => {
+      const result = (await tx.execute(sql`select current_setting('jit') as jit, pg_sleep(0.05)`)) as unknown as { rows: Array<{ jit: string }> };
+      return result.rows[0]!.jit;
+    })));
+    expect(settings).toEqual(['off', 'off', 'off', 'off']);
   });
 
   it('answers 503 (not a crash) when the database is unreachable', async () => {

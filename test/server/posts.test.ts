@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { createTestApp, type Agent, type TestApp, type TestUser } from '../helpers/app.js';
 import { naughtyStrings, UNSAFE_HTML, xssPayloads } from '../helpers/corpora.js';
 import { LIMITS } from '../../shared/limits.js';
@@ -110,6 +111,36 @@ describe('posting replies', () => {
     expect((await t.anonymous.get(`/api/topics/${topic.id}/posts`)).statusCode).toBe(401);
     expect((await P.post(`/api/topics/00000000-0000-4000-8000-000000000000/posts`, { body: 'hi' })).statusCode).toBe(404);
     expect((await P.get(`/api/topics/not-a-uuid/posts`)).json()).toMatchObject({ code: 'validation_failed' });
+  });
+});
+
+describe('a topic closed while a reply is being written', () => {
+  it('refuses the reply once the close commits (PostgreSQL: two sessions)', async ({ skip }) => {
+    const url = t.testDb.url;
+    if (!url) {
+      console.log('[posts.test] close race skipped: PGlite has one session; set TEST_DATABASE_URL to run it on PostgreSQL.');
+      return skip();
+    }
+    const closing = await newTopic();
+    const facilitator = new pg.Client({ connectionString: url });
+    await facilitator.connect();
+    try {
+      // The close is written but not committed when the reply arrives: the reply must wait for it and then
+      // see the topic closed, not slip a post into it.
+      await facilitator.query('begin');
+      await facilitator.query('update topics set closed_at = now() where id = $1', [closing.id]);
+      let answered = false;
+      const pending = P.post(`/api/topics/${closing.id}/posts`, { body: 'Just in time?' }).then((res) => ((answered = true), res));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(answered, 'the reply waits for the close').toBe(false);
+      await facilitator.query('commit');
+      const res = await pending;
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json().code).toBe('topic_closed');
+      expect(await rows(sql`select id from posts where topic_id = ${closing.id}`)).toEqual([]);
+    } finally {
+      await facilitator.end();
+    }
   });
 });
 

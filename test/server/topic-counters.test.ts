@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Agent, type TestApp } from '../helpers/app.js';
+import { topicRollupsAndDirect } from '../helpers/topic-rollups.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -35,6 +36,9 @@ async function expectExact(topicIds: string[], step: string) {
   for (const row of await counters(topicIds)) {
     expect({ step, posters: row.posterCount, readers: row.readerCount }).toEqual({ step, posters: row.truePosters, readers: row.trueReaders });
   }
+  // The engagement report's per-topic rollups follow the same writes.
+  const { stored, direct } = await topicRollupsAndDirect(t.app.db);
+  expect({ step, ...stored }).toEqual({ step, ...direct });
 }
 
 /** Small deterministic PRNG (mulberry32): a failing sequence replays exactly. */

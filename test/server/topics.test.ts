@@ -320,6 +320,30 @@ describe('topic list and read tracking', () => {
     expect((await t.anonymous.get(`/api/topics/${topic.id}`)).statusCode).toBe(401);
   });
 
+  it('counts unread in a topic never opened: published replies by others, not removed or withdrawn ones, hidden answers only for who may see them', async () => {
+    // No read position: the list answers from post_count less my own posts unless an answer is hidden from me.
+    const topic = await createCpd(F, { title: 'Never opened', prompts: [{ body: 'Answer first', answerFirst: true }, { body: 'Open question' }] });
+    const [af, open] = topic.prompts;
+    const answer = await reply(P, topic.id, { body: 'Priya answers first', promptId: af.id });
+    await reply(P, topic.id, { body: 'Priya on the open one', promptId: open.id });
+    await reply(G, topic.id, { body: 'A plain reply' });
+    const removed = await reply(G, topic.id, { body: 'Off topic' });
+    expect((await M.post(`/api/posts/${removed.id}/removal`, { reason: 'Off topic' })).statusCode).toBe(200);
+    const withdrawn = await reply(P, topic.id, { body: 'Second thoughts' });
+    expect((await P.delete(`/api/posts/${withdrawn.id}`)).statusCode).toBe(200);
+
+    expect(await listItem(M, topic.id)).toMatchObject({ postCount: 3, unreadCount: 3 }); // sees the answer-first reply
+    expect((await listItem(F, topic.id)).unreadCount).toBe(3); // the topic's facilitator too
+    expect((await listItem(P, topic.id)).unreadCount).toBe(1); // not her own two
+    expect((await listItem(G, topic.id)).unreadCount).toBe(1); // not his own, nor Priya's answer (hidden from him)
+    expect((await listItem(T, topic.id)).unreadCount).toBe(2); // Priya's answer is hidden until he answers
+    await reply(T, topic.id, { body: 'Tomas answers', promptId: af.id });
+    expect((await listItem(T, topic.id)).unreadCount).toBe(3);
+    // Opening it (a read position) switches to counting after the position, with the same answer.
+    expect((await T.post(`/api/topics/${topic.id}/read`, { postId: answer.id })).statusCode).toBe(200);
+    expect((await listItem(T, topic.id)).unreadCount).toBe(2);
+  });
+
   it('filters by kind and status and pages with a keyset cursor', async () => {
     const c = (await t.makeCommunity()).id;
     const fac = await t.makeMember(c, ['facilitator']);

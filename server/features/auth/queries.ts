@@ -69,10 +69,6 @@ export async function endSession(db: DbOrTx, sessionId: string) {
   await db.update(sessions).set({ endedAt: sql`now()` }).where(and(eq(sessions.id, sessionId), isNull(sessions.endedAt)));
 }
 
-export async function endSessionsOfUser(db: DbOrTx, userId: string) {
-  await db.update(sessions).set({ endedAt: sql`now()` }).where(and(eq(sessions.userId, userId), isNull(sessions.endedAt)));
-}
-
 export async function countRecentFailures(db: DbOrTx, key: string, since: Date) {
   const [row] = await db
     .select({ n: count(), oldest: sql<string | null>`min(${loginFailures.at})` })

@@ -1,4 +1,4 @@
-import { and, asc, Column, eq, getTableName, gt, is, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, Column, eq, getTableName, gt, is, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { communities, invites, memberships, suspensions, users } from '../../db/schema.js';
 import type { CommunityRole, MembershipContext } from '../../policy/policy.js';
@@ -11,11 +11,16 @@ import type { CommunityRole, MembershipContext } from '../../policy/policy.js';
 const qualified = (value: unknown) =>
   is(value, Column) ? sql`${sql.identifier(getTableName(value.table))}.${sql.identifier(value.name)}` : sql`${value}`;
 
+/** SQL: the suspension row (of table or alias `s`) is in force now: not lifted, and open-ended or not over yet. */
+const inForce = (s: SQL) => sql`${s}.lifted_at is null and (${s}.until is null or ${s}.until > now())`;
+
+/** SQL, in a query of the suspensions table: the row is an active suspension. */
+export const suspensionInForce = inForce(sql`${suspensions}`);
+
 /** SQL: is there an active suspension of (community, user) right now? */
 export const activeSuspension = (communityId: unknown, userId: unknown) => sql<boolean>`exists (
   select 1 from ${suspensions} s
-  where s.community_id = ${qualified(communityId)} and s.user_id = ${qualified(userId)}
-    and s.lifted_at is null and (s.until is null or s.until > now()))`;
+  where s.community_id = ${qualified(communityId)} and s.user_id = ${qualified(userId)} and ${inForce(sql.raw('s'))})`;
 
 const communityColumns = {
   id: communities.id,
@@ -106,8 +111,8 @@ export async function membershipsOfUser(db: DbOrTx, userId: string) {
     .orderBy(asc(communities.name));
 }
 
-export async function listMembers(db: DbOrTx, communityId: string) {
-  return db
+const selectMembers = (db: DbOrTx, where: SQL | undefined) =>
+  db
     .select({
       userId: users.id,
       displayName: users.displayName,
@@ -118,8 +123,18 @@ export async function listMembers(db: DbOrTx, communityId: string) {
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.communityId, communityId), isNull(memberships.removedAt)))
-    .orderBy(asc(users.displayName));
+    .where(where);
+
+export async function listMembers(db: DbOrTx, communityId: string) {
+  return selectMembers(db, and(eq(memberships.communityId, communityId), isNull(memberships.removedAt))).orderBy(asc(users.displayName));
+}
+
+export type MemberRow = Awaited<ReturnType<typeof listMembers>>[number];
+
+/** One current member, as listMembers shows them (null: not a member). */
+export async function findMember(db: DbOrTx, communityId: string, userId: string) {
+  const [row] = await selectMembers(db, and(eq(memberships.communityId, communityId), eq(memberships.userId, userId), isNull(memberships.removedAt))).limit(1);
+  return row ?? null;
 }
 
 export async function setMemberRoles(db: DbOrTx, communityId: string, userId: string, roles: CommunityRole[]) {

@@ -36,6 +36,8 @@ const present = (c: q.CommunityRow, memberCount: number, myRoles: CommunityRole[
   createdAt: c.createdAt.toISOString(),
 });
 
+const presentMember = (m: q.MemberRow) => ({ ...m, roles: m.roles as CommunityRole[], joinedAt: m.joinedAt.toISOString() });
+
 export function createCommunityService({ db, config }: { db: Db; config: Config }) {
   return {
     async create(actor: Actor | null, input: { name: string; slug: string; description: string; joinPolicy: 'open' | 'invite' }) {
@@ -101,15 +103,13 @@ export function createCommunityService({ db, config }: { db: Db; config: Config 
 
     async listMembers(actor: Actor | null, communityId: string) {
       await requireCommunity(db, actor, communityId, 'members.list');
-      const rows = await q.listMembers(db, communityId);
-      return rows.map((r) => ({ ...r, roles: r.roles as CommunityRole[], joinedAt: r.joinedAt.toISOString() }));
+      return (await q.listMembers(db, communityId)).map(presentMember);
     },
 
     async setRoles(actor: Actor | null, communityId: string, userId: string, roles: CommunityRole[]) {
       await requireCommunity(db, actor, communityId, 'members.setRoles');
       if (!(await q.setMemberRoles(db, communityId, userId, [...roles].sort()))) throw notFound('Member');
-      const member = (await q.listMembers(db, communityId)).find((m) => m.userId === userId)!;
-      return { ...member, roles: member.roles as CommunityRole[], joinedAt: member.joinedAt.toISOString() };
+      return presentMember((await q.findMember(db, communityId, userId))!);
     },
 
     async removeMember(actor: Actor | null, communityId: string, userId: string) {

@@ -41,11 +41,23 @@ function wantsCsv(request: FastifyRequest, format: string | undefined): boolean 
   return /\btext\/csv\b/i.test(accept) && !/\bapplication\/json\b/i.test(accept);
 }
 
-function sendCsv(reply: FastifyReply, name: string, range: { from: string; to: string }, body: string) {
+/** A download: format=csv or format=json, or Accept: text/csv. It holds the whole table it names, not a page. */
+const isDownload = (request: FastifyRequest, format: string | undefined) => wantsCsv(request, format) || format === 'json';
+
+/** The report as JSON, or `name`'s table as a CSV attachment (built only when asked for). */
+function sendReport<T extends { range: { from: string; to: string } }>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  format: string | undefined,
+  data: T,
+  name: string,
+  csv: (data: T) => string,
+) {
+  if (!wantsCsv(request, format)) return reply.send(data);
   return reply
     .type('text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="engagement-${name}-${range.from}-${range.to}.csv"`)
-    .send(body);
+    .header('content-disposition', `attachment; filename="engagement-${name}-${data.range.from}-${data.range.to}.csv"`)
+    .send(csv(data));
 }
 
 export const engagementRoutes: FastifyPluginAsyncTypebox<{ engagement: EngagementService }> = async (app, { engagement }) => {
@@ -66,11 +78,8 @@ export const engagementRoutes: FastifyPluginAsyncTypebox<{ engagement: Engagemen
     },
     async (request, reply) => {
       const data = await engagement.summary(request.actor, request.params.communityId, request.query);
-      if (wantsCsv(request, request.query.format)) {
-        const table = request.query.table ?? 'summary';
-        return sendCsv(reply, table, data.range, summaryCsv(data, table));
-      }
-      return reply.send(data);
+      const table = request.query.table ?? 'summary';
+      return sendReport(request, reply, request.query.format, data, table, (d) => summaryCsv(d, table));
     },
   );
 
@@ -88,8 +97,7 @@ export const engagementRoutes: FastifyPluginAsyncTypebox<{ engagement: Engagemen
     },
     async (request, reply) => {
       const data = await engagement.topics(request.actor, request.params.communityId, request.query);
-      if (wantsCsv(request, request.query.format)) return sendCsv(reply, 'topics', data.range, topicsCsv(data));
-      return reply.send(data);
+      return sendReport(request, reply, request.query.format, data, 'topics', topicsCsv);
     },
   );
 
@@ -106,9 +114,9 @@ export const engagementRoutes: FastifyPluginAsyncTypebox<{ engagement: Engagemen
       },
     },
     async (request, reply) => {
-      const data = await engagement.members(request.actor, request.params.communityId, request.query);
-      if (wantsCsv(request, request.query.format)) return sendCsv(reply, data.topicId ? 'topic-members' : 'members', data.range, membersCsv(data));
-      return reply.send(data);
+      const all = isDownload(request, request.query.format);
+      const data = await engagement.members(request.actor, request.params.communityId, request.query, all);
+      return sendReport(request, reply, request.query.format, data, data.topicId ? 'topic-members' : 'members', membersCsv);
     },
   );
 
@@ -125,12 +133,10 @@ export const engagementRoutes: FastifyPluginAsyncTypebox<{ engagement: Engagemen
       },
     },
     async (request, reply) => {
-      const data = await engagement.trajectories(request.actor, request.params.communityId, request.query);
-      if (wantsCsv(request, request.query.format)) {
-        const table = request.query.table ?? 'members';
-        return sendCsv(reply, `trajectories-${table}`, data.range, trajectoriesCsv(data, table));
-      }
-      return reply.send(data);
+      const table = request.query.table ?? 'members';
+      const strips = !isDownload(request, request.query.format) ? 'page' : table === 'members' ? 'all' : 'none';
+      const data = await engagement.trajectories(request.actor, request.params.communityId, request.query, strips);
+      return sendReport(request, reply, request.query.format, data, `trajectories-${table}`, (d) => trajectoriesCsv(d, table));
     },
   );
 
@@ -148,16 +154,9 @@ export const engagementRoutes: FastifyPluginAsyncTypebox<{ engagement: Engagemen
     },
     async (request, reply) => {
       const data = await engagement.me(request.actor, request.params.communityId, request.query);
-      if (wantsCsv(request, request.query.format)) {
-        const m = data.member;
-        return sendCsv(
-          reply,
-          'me',
-          data.range,
-          membersCsv({ range: data.range, definitions: data.definitions, topicId: null, class: null, items: [m] }),
-        );
-      }
-      return reply.send(data);
+      return sendReport(request, reply, request.query.format, data, 'me', (d) =>
+        membersCsv({ range: d.range, definitions: d.definitions, topicId: null, class: null, total: 1, offset: 0, limit: null, items: [d.member] }),
+      );
     },
   );
 };

@@ -2,22 +2,27 @@
 // the SQL results (queries.ts) into the report documents of shared/schemas/engagement.ts.
 import type { Db } from '../../db/client.js';
 import { invalid, notFound } from '../../errors.js';
-import { authorize, can, type Actor, type PolicyContext, type TopicContext } from '../../policy/policy.js';
+import { authorize, can, topicContext, type Actor, type PolicyContext } from '../../policy/policy.js';
 import { requireCommunity } from '../communities/service.js';
+import { findTopic } from '../topics/queries.js';
 import {
   ENGAGEMENT_DEFAULT_DAYS,
   ENGAGEMENT_DEFINITIONS,
   ENGAGEMENT_MAX_DAYS,
   ENGAGEMENT_TOP_DEFAULT,
+  MEMBERS_PAGE_DEFAULT,
+  TRAJECTORY_PAGE_DEFAULT,
   type EngagementClass,
   type EngagementCounts,
   type EngagementSummary,
   type MembersEngagement,
+  type MembersQuery,
   type MemberEngagementRow,
   type MyEngagement,
   type Range,
   type RangeQueryParams,
   type Trajectories,
+  type TrajectoriesQuery,
   type TopicsEngagement,
 } from '../../../shared/schemas/engagement.js';
 import * as q from './queries.js';
@@ -129,20 +134,13 @@ const presentMember = (r: q.MemberDbRow, days: number): MemberEngagementRow => (
   class: r.class,
 });
 
-/** The policy's view of a topic: its facilitators are the CPD topic's author and the named guest facilitators. */
-const topicContext = (t: q.TopicPolicyRow): TopicContext => ({
-  authorId: t.author_id,
-  kind: t.kind,
-  upcoming: t.upcoming,
-  facilitatorIds: [...new Set([...(t.kind === 'cpd' ? [t.author_id] : []), ...t.facilitator_ids])],
-});
-
 export function createEngagementService({ db }: { db: Db }) {
   /** Loads the topic (404 when it is not in this community) and authorises the per-topic view of it. */
   async function requireTopic(actor: Actor, ctx: PolicyContext, communityId: string, topicId: string) {
-    const topic = await q.findTopicForPolicy(db, communityId, topicId);
-    if (!topic) throw notFound('Topic');
-    authorize(actor, 'engagement.topic', { ...ctx, topic: topicContext(topic) });
+    const topic = await findTopic(db, topicId);
+    if (!topic || topic.communityId !== communityId) throw notFound('Topic');
+    // A topic's figures go to a CPD topic's author and its named facilitators, not to a problem's author.
+    authorize(actor, 'engagement.topic', { ...ctx, topic: topicContext(topic, { problemAuthorFacilitates: false }) });
     return topic;
   }
 
@@ -219,11 +217,12 @@ export function createEngagementService({ db }: { db: Db }) {
       return { range: presentRange(current), definitions: { ...ENGAGEMENT_DEFINITIONS }, sort, items };
     },
 
-    /** Without topicId: managers and admins. With topicId: also that topic's facilitators. */
+    /** Without topicId: managers and admins. With topicId: also that topic's facilitators. `all`: every row (downloads), not a page. */
     async members(
       actor: Actor | null,
       communityId: string,
-      query: RangeQueryParams & { class?: EngagementClass | undefined; topicId?: string | undefined },
+      query: RangeQueryParams & Pick<MembersQuery, 'class' | 'topicId' | 'limit' | 'offset'>,
+      all = false,
     ): Promise<MembersEngagement> {
       if (query.topicId) {
         const { community, membership, actor: me } = await requireCommunity(db, actor, communityId, 'topics.list');
@@ -232,26 +231,42 @@ export function createEngagementService({ db }: { db: Db }) {
         await requireCommunity(db, actor, communityId, 'engagement.community');
       }
       const { current } = await resolveRange(db, communityId, query);
-      const rows = await q.memberRows(db, current, { topicId: query.topicId ?? null, className: query.class ?? null });
+      const limit = all ? null : (query.limit ?? MEMBERS_PAGE_DEFAULT);
+      const offset = all ? 0 : (query.offset ?? 0);
+      const { total, rows } = await q.memberRows(db, current, { topicId: query.topicId ?? null, className: query.class ?? null, limit, offset });
       return {
         range: presentRange(current),
         definitions: { ...ENGAGEMENT_DEFINITIONS },
         topicId: query.topicId ?? null,
         class: query.class ?? null,
+        total,
+        offset,
+        limit,
         items: rows.map((r) => presentMember(r, current.days)),
       };
     },
 
-    async trajectories(actor: Actor | null, communityId: string, query: RangeQueryParams): Promise<Trajectories> {
+    /** strips: one page of members with their week strips (JSON), all of them (CSV), or none (the transitions CSV). */
+    async trajectories(
+      actor: Actor | null,
+      communityId: string,
+      query: RangeQueryParams & Pick<TrajectoriesQuery, 'fromClass' | 'toClass' | 'limit' | 'offset'>,
+      strips: 'page' | 'all' | 'none' = 'page',
+    ): Promise<Trajectories> {
       await requireCommunity(db, actor, communityId, 'engagement.community');
       const { current, previous, span } = await resolveRange(db, communityId, query);
-      const result = await q.trajectories(db, previous, current, span);
+      const limit = strips === 'all' ? null : strips === 'none' ? 0 : (query.limit ?? TRAJECTORY_PAGE_DEFAULT);
+      const offset = strips === 'page' ? (query.offset ?? 0) : 0;
+      const result = await q.trajectories(db, previous, current, span, { fromClass: query.fromClass, toClass: query.toClass, limit, offset });
       return {
         range: presentRange(current),
         previousRange: presentRange(previous),
         definitions: { ...ENGAGEMENT_DEFINITIONS },
         weekStarts: result.week_starts ?? [],
         transitions: result.transitions,
+        total: result.total,
+        offset,
+        limit,
         members: result.members.map((m) => ({
           userId: m.user_id,
           displayName: m.display_name,
@@ -266,7 +281,7 @@ export function createEngagementService({ db }: { db: Db }) {
     async me(actor: Actor | null, communityId: string, query: RangeQueryParams): Promise<MyEngagement> {
       const { actor: me } = await requireCommunity(db, actor, communityId, 'engagement.self');
       const { current } = await resolveRange(db, communityId, query);
-      const [rows, weeks] = await Promise.all([q.memberRows(db, current, { userId: me.id }), q.memberWeeks(db, current, me.id)]);
+      const [{ rows }, weeks] = await Promise.all([q.memberRows(db, current, { userId: me.id }), q.memberWeeks(db, current, me.id)]);
       const row: q.MemberDbRow = rows[0] ?? {
         // A current member is always a member of a range that ends today or later; an older range may predate the membership.
         user_id: me.id,

@@ -18,7 +18,6 @@ export type EventName =
   | 'post.removed'
   | 'post.restored'
   | 'post.approved'
-  | 'topic.read-counts'
   | 'member.suspended'
   | 'member.unsuspended'
   | 'member.removed';
@@ -45,11 +44,14 @@ const EVENT_ORDER_LOCK = 0x5354_4f41; // 'STOA'
  * for this lock would deadlock — impossible when recordEvent comes after every other write.
  */
 export async function recordEvent(tx: DbOrTx, event: NewEvent): Promise<number> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${EVENT_ORDER_LOCK}, hashtext(${event.communityId}))`);
-  const [row] = await tx
-    .insert(events)
-    .values({ communityId: event.communityId, topicId: event.topicId ?? null, name: event.name, data: event.data })
-    .returning({ id: events.id });
-  await tx.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${String(row!.id)})`);
-  return row!.id;
+  // One statement (one round trip while the lock is held): the lock is taken as the SELECT produces the
+  // row, before the INSERT draws the id from the sequence; NOTIFY is queued for commit.
+  const result = (await tx.execute(sql`
+    with inserted as (
+      insert into ${events} (community_id, topic_id, name, data)
+      select ${event.communityId}::uuid, ${event.topicId ?? null}::uuid, ${event.name}, ${JSON.stringify(event.data ?? null)}::jsonb
+        from (select pg_advisory_xact_lock(${EVENT_ORDER_LOCK}, hashtext(${event.communityId}))) ordered
+      returning id)
+    select id::float8 as id, pg_notify(${EVENTS_CHANNEL}, id::text) from inserted`)) as unknown as { rows: Array<{ id: number }> };
+  return Number(result.rows[0]!.id);
 }

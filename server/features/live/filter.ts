@@ -10,10 +10,11 @@
 //    (presentPostSnapshot → canSeePost/canSeeContent), the same as over HTTP;
 //  - `data.private` (any event) reaches only the post's author, moderators and admins;
 //  - member.* events (data `{ userId }`) reach only those who may list members.
-import { can, type Actor, type CommunityRole, type MembershipContext, type TopicContext } from '../../policy/policy.js';
+import { can, topicContext, type Actor, type CommunityRole, type MembershipContext } from '../../policy/policy.js';
 import { presentPostSnapshot, type PostSnapshot, type PostViewer } from '../posts/present.js';
 import type { PostStatus } from '../../db/schema.js';
-import type { EventRow, TopicInfo } from './queries.js';
+import type { TopicCore } from '../topics/queries.js';
+import type { EventRow } from './queries.js';
 
 export interface Viewer {
   actor: Actor;
@@ -25,7 +26,7 @@ export interface Viewer {
 
 /** What the hub loads once per event (cached across events) before asking visibleTo for each subscriber. */
 export interface EventContext {
-  topic: TopicInfo | null;
+  topic: TopicCore | null;
   /** For post.* events in a prompt: is that prompt answer-first? */
   promptAnswerFirst: boolean;
   /** For post.* events: the post's status NOW (null: unknown/gone). A replayed post.created of a post
@@ -64,15 +65,6 @@ interface Audience {
 }
 
 export const postAuthorId = (post: PostLike): string | undefined => post.author?.id ?? post.authorId;
-
-export function topicContext(topic: TopicInfo, now = Date.now()): TopicContext {
-  return {
-    authorId: topic.authorId,
-    facilitatorIds: topic.facilitatorIds,
-    kind: topic.kind,
-    upcoming: topic.opensAt !== null && topic.opensAt.getTime() > now,
-  };
-}
 
 /** The rules, in order. Returns the data to send (possibly a redacted copy), nothing, or "look up first". */
 export function visibleTo(event: EventRow, ctx: EventContext, viewer: Viewer): Visibility {

@@ -15,7 +15,7 @@ import { Value } from 'typebox/value';
 import type { Config } from '../../config.js';
 import type { Database, Db } from '../../db/client.js';
 import { AppError, notFound } from '../../errors.js';
-import { authorize, can, type Actor, type MembershipContext } from '../../policy/policy.js';
+import { authorize, can, topicContext, type Actor, type MembershipContext } from '../../policy/policy.js';
 import { requireCommunity } from '../communities/service.js';
 import {
   CHANNEL_PATTERN,
@@ -26,13 +26,14 @@ import {
   type LiveErrorCode,
   type ServerMessage,
 } from '../../../shared/schemas/live.js';
+import { isUuid } from '../../../shared/schemas/common.js';
 import { EVENTS_CHANNEL } from './events.js';
-import { postAuthorId, topicContext, visibleTo, type EventContext, type Viewer, type Visibility } from './filter.js';
+import { postAuthorId, visibleTo, type EventContext, type Viewer, type Visibility } from './filter.js';
 import * as q from './queries.js';
-import { findPostStatus } from '../posts/queries.js';
+import { findPostStatuses } from '../posts/queries.js';
+import { findTopic, type TopicCore } from '../topics/queries.js';
 
 const channelRegex = new RegExp(CHANNEL_PATTERN);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 class Connection {
   readonly subscriptions = new Map<string, Subscription>();
@@ -81,12 +82,14 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
   const connections = new Set<Connection>();
   const byUser = new Map<string, Set<Connection>>();
   const channels = new Map<string, Set<Subscription>>();
-  const topicCache = new Map<string, q.TopicInfo | null>();
+  const topicCache = new Map<string, TopicCore | null>();
   const promptCache = new Map<string, boolean | null>();
   const CACHE_MAX = 10_000;
 
   let pendingIds: number[] = [];
   let draining = false;
+  /** The batch being dispatched: shutdown waits for it before the database pool closes. */
+  let drainDone: Promise<void> = Promise.resolve();
   let stopped = false;
   let heartbeat: NodeJS.Timeout | undefined;
   let accessCheck: NodeJS.Timeout | undefined;
@@ -145,9 +148,9 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
 
   // ---- context for the filter ----------------------------------------------------------------
 
-  async function topicInfo(topicId: string): Promise<q.TopicInfo | null> {
+  async function topicInfo(topicId: string): Promise<TopicCore | null> {
     if (topicCache.has(topicId)) return topicCache.get(topicId)!;
-    const info = await q.findTopicInfo(db, topicId);
+    const info = await findTopic(db, topicId);
     if (topicCache.size > CACHE_MAX) topicCache.clear();
     topicCache.set(topicId, info);
     return info;
@@ -161,15 +164,27 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
     return promptCache.get(promptId) ?? false;
   }
 
-  async function eventContext(event: q.EventRow): Promise<EventContext> {
-    const data = (event.data ?? {}) as { promptId?: unknown; id?: unknown; status?: unknown };
-    const isPost = event.name.startsWith('post.');
-    return {
-      topic: event.topicId ? await topicInfo(event.topicId) : null,
-      promptAnswerFirst: isPost && typeof data.promptId === 'string' ? await promptAnswerFirst(data.promptId) : false,
-      // The post's status now: an event (live or replayed) never shows content removed since it was recorded.
-      currentPostStatus: isPost && typeof data.id === 'string' && UUID.test(data.id) && typeof data.status === 'string' ? ((await findPostStatus(db, data.id))?.status ?? null) : null,
-    };
+  /** The post an event carries, when its status matters to the filter (post events with a status). */
+  function statusPostId(event: q.EventRow): string | null {
+    const data = (event.data ?? {}) as { id?: unknown; status?: unknown };
+    return event.name.startsWith('post.') && typeof data.id === 'string' && isUuid(data.id) && typeof data.status === 'string' ? data.id : null;
+  }
+
+  /** What the filter needs to know about each event; the posts' current statuses come in one query for all. */
+  async function eventContexts(events: q.EventRow[]): Promise<EventContext[]> {
+    const statuses = await findPostStatuses(db, [...new Set(events.map(statusPostId).filter((id): id is string => id !== null))]);
+    const out: EventContext[] = [];
+    for (const event of events) {
+      const data = (event.data ?? {}) as { promptId?: unknown };
+      const postId = statusPostId(event);
+      out.push({
+        topic: event.topicId ? await topicInfo(event.topicId) : null,
+        promptAnswerFirst: event.name.startsWith('post.') && typeof data.promptId === 'string' ? await promptAnswerFirst(data.promptId) : false,
+        // The post's status now: an event (live or replayed) never shows content removed since it was recorded.
+        currentPostStatus: postId ? (statuses.get(postId) ?? null) : null,
+      });
+    }
+    return out;
   }
 
   /** Loads "has answered" for every (connection, prompt) the filter asked about, one query per prompt. */
@@ -226,17 +241,20 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
     const id = Number(payload);
     if (!Number.isSafeInteger(id) || id <= 0) return;
     pendingIds.push(id);
-    if (!draining) void drain();
+    if (!draining) drainDone = drain();
   }
 
-  async function drain() {
+  async function drain(): Promise<void> {
     draining = true;
     try {
       while (pendingIds.length > 0 && !stopped) {
         const ids = pendingIds;
         pendingIds = [];
         const rows = await q.findEventsByIds(db, ids);
-        for (const event of rows) await dispatch(event);
+        for (const event of rows) {
+          if (stopped) break; // shutting down: the sockets are closing and the pool is about to
+          await dispatch(event);
+        }
       }
     } catch (err) {
       // A lost batch means subscribers may have missed events: make them resume from the log.
@@ -244,7 +262,7 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
       for (const conn of [...connections]) closeConnection(conn, LIVE_CLOSE.tryAgainLater, 'server error');
     } finally {
       draining = false;
-      if (pendingIds.length > 0 && !stopped) void drain();
+      if (pendingIds.length > 0 && !stopped) drainDone = drain();
     }
   }
 
@@ -268,17 +286,19 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
       for (const conn of (authorId && byUser.get(authorId)) || []) conn.answeredPrompts.set(data.promptId, true);
     }
 
+    const channelsOfEvent = [`community:${event.communityId}`, ...(event.topicId ? [`topic:${event.topicId}`] : [])];
+    if (!channelsOfEvent.some((channel) => (channels.get(channel)?.size ?? 0) > 0)) return; // nobody here watches it: no look-ups
+    const [ctx] = await eventContexts([event]);
+    // Sort the subscribers only now, after the await: one that was replaying a moment ago may have gone
+    // live meanwhile, and an event pushed to the buffer of a live subscription would never be sent.
     const targets: Subscription[] = [];
-    const ctx = await eventContext(event);
-    const collect = (channel: string) => {
+    for (const channel of channelsOfEvent) {
       for (const sub of channels.get(channel) ?? []) {
-        if (sub.state === 'replaying') sub.buffer.push({ event, ctx });
+        if (sub.state === 'replaying') sub.buffer.push({ event, ctx: ctx! });
         else if (sub.state === 'live') targets.push(sub);
       }
-    };
-    collect(`community:${event.communityId}`);
-    if (event.topicId) collect(`topic:${event.topicId}`);
-    if (targets.length > 0) await deliver(event, ctx, targets);
+    }
+    if (targets.length > 0) await deliver(event, ctx!, targets);
   }
 
   // ---- subscribe / unsubscribe ---------------------------------------------------------------
@@ -288,8 +308,10 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
       const { membership } = await requireCommunity(db, actor, key.id, 'live.subscribeCommunity');
       return { communityId: key.id, membership };
     }
-    const topic = await q.findTopicInfo(db, key.id);
+    const topic = await findTopic(db, key.id);
     if (!topic) throw notFound('Topic');
+    // live.subscribeTopic repeats this community check (in memory, no query). It comes first so that a
+    // suspended member hears member_suspended, even about an upcoming topic (which alone would be not_found).
     const { community, membership } = await requireCommunity(db, actor, topic.communityId, 'live.subscribeCommunity');
     authorize(actor, 'live.subscribeTopic', { community, membership, topic: topicContext(topic) });
     return { communityId: topic.communityId, membership };
@@ -326,9 +348,10 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
           sub.lastSentId = await q.lastChannelEventId(db, sub.key);
         } else {
           sub.lastSentId = since;
-          for (const event of missed) {
+          const contexts = await eventContexts(missed);
+          for (const [i, event] of missed.entries()) {
             if (sub.isClosed()) return;
-            await deliver(event, await eventContext(event), [sub]);
+            await deliver(event, contexts[i]!, [sub]);
           }
         }
       }
@@ -405,8 +428,10 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
       const field = first?.instancePath.replace(/^\//, '') || 'message';
       return sendError(conn, 'invalid_message', `${field}: ${first?.message ?? 'invalid'}`);
     }
-    if (type === 'subscribe') void subscribe(conn, channel, (message as SubscribeMessage).since);
-    else unsubscribe(conn, channel);
+    // Ids are matched as the database writes them (lowercase): "topic:ABC…" and "topic:abc…" are one channel.
+    const canonical = channel.toLowerCase();
+    if (type === 'subscribe') void subscribe(conn, canonical, (message as SubscribeMessage).since);
+    else unsubscribe(conn, canonical);
   }
 
   // ---- periodic checks -----------------------------------------------------------------------
@@ -510,12 +535,16 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
       for (const conn of [...connections]) if (conn.sessionId === sessionId) closeConnection(conn, LIVE_CLOSE.sessionEnded, 'session ended');
     },
 
-    /** Graceful shutdown: stop the timers and close every socket with 1001 so clients reconnect elsewhere. */
-    stop() {
+    /**
+     * Graceful shutdown: stop the timers, close every socket with 1001 so clients reconnect elsewhere, and
+     * resolve once the event batch in flight, if any, has stopped using the database.
+     */
+    async stop() {
       stopped = true;
       clearInterval(heartbeat);
       clearInterval(accessCheck);
       for (const conn of [...connections]) closeConnection(conn, LIVE_CLOSE.goingAway, 'server shutting down');
+      await drainDone;
     },
 
     checkAccess,

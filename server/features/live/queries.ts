@@ -1,7 +1,7 @@
 // The event log and the few lookups live delivery needs. Every function takes a database or a transaction.
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { events, memberships, posts, prompts, sessions, topicFacilitators, topics, users } from '../../db/schema.js';
+import { events, memberships, posts, prompts, sessions, topics, users } from '../../db/schema.js';
 import type { CommunityRole, MembershipContext } from '../../policy/policy.js';
 import { activeSuspension } from '../communities/queries.js';
 
@@ -54,39 +54,6 @@ export async function pruneEventsOlderThan(db: DbOrTx, days: number): Promise<nu
     .where(sql`${events.createdAt} < now() - make_interval(days => ${days})`)
     .returning({ id: events.id });
   return rows.length;
-}
-
-export interface TopicInfo {
-  id: string;
-  communityId: string;
-  kind: 'cpd' | 'problem';
-  authorId: string;
-  facilitatorIds: string[];
-  opensAt: Date | null;
-}
-
-export async function findTopicInfo(db: DbOrTx, topicId: string): Promise<TopicInfo | null> {
-  const [row] = await db
-    .select({
-      id: topics.id,
-      communityId: topics.communityId,
-      kind: topics.kind,
-      authorId: topics.authorId,
-      opensAt: topics.opensAt,
-      guests: sql<string[]>`coalesce((select array_agg(${topicFacilitators.userId}::text) from ${topicFacilitators} where ${topicFacilitators.topicId} = ${topics.id}), '{}')`,
-    })
-    .from(topics)
-    .where(eq(topics.id, topicId))
-    .limit(1);
-  if (!row) return null;
-  return {
-    id: row.id,
-    communityId: row.communityId,
-    kind: row.kind,
-    authorId: row.authorId,
-    opensAt: row.opensAt,
-    facilitatorIds: [...new Set([row.authorId, ...row.guests])],
-  };
 }
 
 export async function findPromptAnswerFirst(db: DbOrTx, promptId: string): Promise<boolean | null> {

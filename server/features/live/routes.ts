@@ -46,7 +46,7 @@ export function websocketOptions(hub: LiveHub): WebsocketPluginOptions {
   return {
     options: { maxPayload: LIVE_LIMITS.maxMessageBytes },
     preClose: async function (this: FastifyInstance) {
-      hub.stop();
+      await hub.stop();
       const server = this.websocketServer;
       // Resolves once every client has closed (a dead one is terminated 2 s after its close frame).
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -9,12 +9,11 @@ import {
   moderationLog,
   posts,
   suspensions,
-  topicFacilitators,
   topics,
   users,
   watchedWords,
-  type PostStatus,
 } from '../../db/schema.js';
+import { suspensionInForce } from '../communities/queries.js';
 import type { FlagReason, LogAction } from '../../../shared/schemas/moderation.js';
 
 // ---- Audit log ----
@@ -115,7 +114,7 @@ export async function listAuthorNotes(db: DbOrTx, postId: string) {
     .orderBy(asc(moderationLog.id));
 }
 
-// ---- Posts and topics ----
+// ---- Posts and topics (a topic with its facilitators: topics/queries.ts findTopic) ----
 
 const postColumns = {
   id: posts.id,
@@ -129,55 +128,14 @@ const postColumns = {
   bodyHtml: posts.bodyHtml,
 };
 
-/** The post with its topic's policy context. `forUpdate` locks the post row for the transaction. */
-export async function findPostWithTopic(db: DbOrTx, postId: string, forUpdate = false) {
-  const query = db
-    .select({
-      post: postColumns,
-      topic: { id: topics.id, authorId: topics.authorId, kind: topics.kind, opensAt: topics.opensAt, title: topics.title },
-    })
-    .from(posts)
-    .innerJoin(topics, eq(topics.id, posts.topicId))
-    .where(eq(posts.id, postId))
-    .limit(1);
-  const [row] = forUpdate ? await query.for('update', { of: posts }) : await query;
-  return row ?? null;
-}
-
-export type PostWithTopic = NonNullable<Awaited<ReturnType<typeof findPostWithTopic>>>;
-
-export async function topicFacilitatorIds(db: DbOrTx, topicId: string) {
-  const rows = await db.select({ userId: topicFacilitators.userId }).from(topicFacilitators).where(eq(topicFacilitators.topicId, topicId));
-  return rows.map((r) => r.userId);
-}
-
-export async function setPostStatus(db: DbOrTx, postId: string, status: PostStatus, statusReason: string | null) {
-  const [row] = await db
-    .update(posts)
-    .set({ status, statusReason })
-    .where(eq(posts.id, postId))
-    .returning({ id: posts.id, topicId: posts.topicId, communityId: posts.communityId, status: posts.status, statusReason: posts.statusReason });
-  return row!;
-}
-
-export async function findTopic(db: DbOrTx, topicId: string, forUpdate = false) {
-  const query = db
-    .select({
-      id: topics.id,
-      communityId: topics.communityId,
-      authorId: topics.authorId,
-      kind: topics.kind,
-      opensAt: topics.opensAt,
-      lockedAt: topics.lockedAt,
-      closedAt: topics.closedAt,
-      pinned: topics.pinned,
-    })
-    .from(topics)
-    .where(eq(topics.id, topicId))
-    .limit(1);
+/** The post a moderation action is about. `forUpdate` locks the post row for the transaction. */
+export async function findPost(db: DbOrTx, postId: string, forUpdate = false) {
+  const query = db.select(postColumns).from(posts).where(eq(posts.id, postId)).limit(1);
   const [row] = forUpdate ? await query.for('update') : await query;
   return row ?? null;
 }
+
+export type ModeratedPost = NonNullable<Awaited<ReturnType<typeof findPost>>>;
 
 export async function updateTopicModeration(
   db: DbOrTx,
@@ -308,7 +266,7 @@ export async function authorHistories(db: DbOrTx, communityId: string, authorIds
   const active = await db
     .select({ userId: suspensions.userId, reason: suspensions.reason, until: suspensions.until })
     .from(suspensions)
-    .where(and(eq(suspensions.communityId, communityId), inArray(suspensions.userId, authorIds), activeSuspensionWhere()))
+    .where(and(eq(suspensions.communityId, communityId), inArray(suspensions.userId, authorIds), suspensionInForce))
     .orderBy(desc(suspensions.createdAt));
   const out = new Map<string, { removedCount: number; suspension: { reason: string; until: Date | null } | null }>();
   for (const id of authorIds) out.set(id, { removedCount: 0, suspension: null });
@@ -379,13 +337,11 @@ export async function premodFacts(db: DbOrTx, communityId: string, userId: strin
 
 // ---- Suspensions ----
 
-const activeSuspensionWhere = () => and(isNull(suspensions.liftedAt), or(isNull(suspensions.until), sql`${suspensions.until} > now()`))!;
-
 export async function findActiveSuspensions(db: DbOrTx, communityId: string, userId: string) {
   return db
     .select({ id: suspensions.id, reason: suspensions.reason, until: suspensions.until, createdAt: suspensions.createdAt })
     .from(suspensions)
-    .where(and(eq(suspensions.communityId, communityId), eq(suspensions.userId, userId), activeSuspensionWhere()))
+    .where(and(eq(suspensions.communityId, communityId), eq(suspensions.userId, userId), suspensionInForce))
     .orderBy(desc(suspensions.createdAt));
 }
 

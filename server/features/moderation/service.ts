@@ -10,15 +10,15 @@
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { PostStatus } from '../../db/schema.js';
 import { AppError, conflict, invalid, notFound } from '../../errors.js';
-import { authorize, type Action, type Actor, type PolicyContext } from '../../policy/policy.js';
+import { authorize, topicContext, type Action, type Actor, type PolicyContext } from '../../policy/policy.js';
 import { findCommunity, findMembership } from '../communities/queries.js';
 import { requireCommunity } from '../communities/service.js';
 import { recordEvent } from '../live/events.js';
 import type { FlagReason } from '../../../shared/schemas/moderation.js';
 import { MODERATION_LIMITS } from '../../../shared/schemas/moderation.js';
-import { adjustCountsForStatusChange, findPostRow } from '../posts/queries.js';
+import { adjustCountsForStatusChange, findPostRow, setPostStatus } from '../posts/queries.js';
 import { EVENT_VIEW, presentPost } from '../posts/present.js';
-import { findTopicWithCounts } from '../topics/queries.js';
+import { findTopic, findTopicWithCounts, type TopicCore } from '../topics/queries.js';
 import { presentTopicSummary } from '../topics/present.js';
 import * as q from './queries.js';
 import { normaliseForMatching, phraseMatcher, listWatchedWords } from './watched-words.js';
@@ -46,7 +46,7 @@ function requireText(field: string, value: string): string {
   return value;
 }
 
-type PostRow = q.PostWithTopic['post'];
+type PostRow = q.ModeratedPost;
 
 /**
  * The event payload for a post's moderation change: the post as the REST API shows it to its author and
@@ -66,7 +66,6 @@ const moderated = (post: PostRow, status: PostStatus, statusReason: string | nul
   statusReason,
 });
 
-type ModeratedTopic = NonNullable<Awaited<ReturnType<typeof q.findTopic>>>;
 export interface TopicModerationInput {
   locked?: boolean | undefined;
   closed?: boolean | undefined;
@@ -86,7 +85,7 @@ const presentTopicModeration = (t: { id: string; lockedAt: Date | null; closedAt
  * The caller has authorised 'topic.moderate', holds the topic row lock (`topic` loaded for update) and,
  * when `changed`, records topic.updated with recordTopicUpdated() as its last write.
  */
-export async function applyTopicModeration(tx: DbOrTx, me: Actor, topic: ModeratedTopic, input: TopicModerationInput) {
+export async function applyTopicModeration(tx: DbOrTx, me: Actor, topic: TopicCore, input: TopicModerationInput) {
   const now = new Date();
   const changes: { lockedAt?: Date | null; closedAt?: Date | null; pinned?: boolean } = {};
   const before: Record<string, boolean> = {};
@@ -124,27 +123,18 @@ export function createModerationService({ db }: { db: Db }) {
    * and authorises `action`. Unknown post → 404 (401 first for anonymous callers).
    */
   async function requirePost(tx: DbOrTx, actor: Actor | null, postId: string, actions: Action[], forUpdate = false) {
-    const found = await q.findPostWithTopic(tx, postId, forUpdate);
-    if (!found) {
+    const post = await q.findPost(tx, postId, forUpdate);
+    if (!post) {
       authorize(actor, 'community.read', {}); // anonymous: 401 rather than 404
       throw notFound('Post');
     }
-    const community = (await findCommunity(tx, found.post.communityId))!;
+    const topic = (await findTopic(tx, post.topicId))!;
+    const community = (await findCommunity(tx, post.communityId))!;
     const membership = actor ? await findMembership(tx, community.id, actor.id) : null;
-    const ctx: PolicyContext = {
-      community,
-      membership,
-      post: { authorId: found.post.authorId },
-      topic: {
-        authorId: found.topic.authorId,
-        facilitatorIds: [...new Set([found.topic.authorId, ...(await q.topicFacilitatorIds(tx, found.topic.id))])],
-        kind: found.topic.kind,
-        upcoming: !!found.topic.opensAt && found.topic.opensAt.getTime() > Date.now(),
-      },
-    };
+    const ctx: PolicyContext = { community, membership, post: { authorId: post.authorId }, topic: topicContext(topic) };
     let me: Actor | null = actor;
     for (const action of actions) me = authorize(me, action, ctx);
-    return { ...found, community, membership, actor: me! };
+    return { post, community, membership, actor: me! };
   }
 
   return {
@@ -165,7 +155,7 @@ export function createModerationService({ db }: { db: Db }) {
         const flaggers = await q.countOpenFlaggers(tx, post.id);
         if (flaggers >= community.autoHideThreshold) {
           // Hidden pending review; the flags stay open so the post stays in the queue.
-          await q.setPostStatus(tx, post.id, 'hidden', post.statusReason);
+          await setPostStatus(tx, post.id, 'hidden', post.statusReason);
           await adjustCountsForStatusChange(tx, post, post.status, 'hidden');
           await q.insertLogEntry(tx, {
             communityId: community.id,
@@ -191,7 +181,7 @@ export function createModerationService({ db }: { db: Db }) {
         // Kept: a post hidden by flags goes back to what members saw.
         const status: PostStatus = post.status === 'hidden' ? 'published' : post.status;
         if (status !== post.status) {
-          await q.setPostStatus(tx, post.id, status, post.statusReason);
+          await setPostStatus(tx, post.id, status, post.statusReason);
           await adjustCountsForStatusChange(tx, post, post.status, status);
         }
         await q.insertLogEntry(tx, {
@@ -218,7 +208,7 @@ export function createModerationService({ db }: { db: Db }) {
         const { post, community, actor: me } = await requirePost(tx, actor, postId, ['moderation.remove'], true);
         if (post.status === 'removed') throw conflict('already_removed', 'This post is already removed.');
         if (post.status === 'withdrawn') throw conflict('post_withdrawn', 'The author has withdrawn this post.');
-        await q.setPostStatus(tx, post.id, 'removed', reason);
+        await setPostStatus(tx, post.id, 'removed', reason);
         await adjustCountsForStatusChange(tx, post, post.status, 'removed');
         await q.resolveOpenFlags(tx, post.id, 'removed');
         await q.insertLogEntry(tx, {
@@ -248,7 +238,7 @@ export function createModerationService({ db }: { db: Db }) {
         let status: PostStatus = kept?.status ?? 'published';
         if (status === 'hidden' || status === 'removed') status = 'published';
         const statusReason = kept?.statusReason ?? null;
-        await q.setPostStatus(tx, post.id, status, statusReason);
+        await setPostStatus(tx, post.id, status, statusReason);
         await adjustCountsForStatusChange(tx, post, 'removed', status);
         await q.insertLogEntry(tx, {
           communityId: community.id,
@@ -268,9 +258,9 @@ export function createModerationService({ db }: { db: Db }) {
       return db.transaction(async (tx) => {
         const { post, community, actor: me } = await requirePost(tx, actor, postId, ['moderation.approve'], true);
         if (post.status !== 'pending') throw conflict('not_pending', 'This post is not waiting for approval.');
-        await q.setPostStatus(tx, post.id, 'published', null);
+        await setPostStatus(tx, post.id, 'published', null);
         // Approval is when the post becomes activity everyone sees: it counts, and bumps last activity.
-        await adjustCountsForStatusChange(tx, post, 'pending', 'published', true);
+        await adjustCountsForStatusChange(tx, post, 'pending', 'published', { touchActivity: true });
         await q.insertLogEntry(tx, {
           communityId: community.id,
           actorId: me.id,
@@ -493,19 +483,14 @@ export function createModerationService({ db }: { db: Db }) {
 
     async moderateTopic(actor: Actor | null, topicId: string, input: { locked?: boolean | undefined; closed?: boolean | undefined; pinned?: boolean | undefined }) {
       return db.transaction(async (tx) => {
-        const topic = await q.findTopic(tx, topicId, true);
+        const topic = await findTopic(tx, topicId, { lock: 'update' });
         if (!topic) {
           authorize(actor, 'community.read', {});
           throw notFound('Topic');
         }
         const community = (await findCommunity(tx, topic.communityId))!;
         const membership = actor ? await findMembership(tx, community.id, actor.id) : null;
-        const facilitatorIds = [...new Set([topic.authorId, ...(await q.topicFacilitatorIds(tx, topic.id))])];
-        const ctx: PolicyContext = {
-          community,
-          membership,
-          topic: { authorId: topic.authorId, facilitatorIds, kind: topic.kind, upcoming: !!topic.opensAt && topic.opensAt.getTime() > Date.now() },
-        };
+        const ctx: PolicyContext = { community, membership, topic: topicContext(topic) };
         const me = authorize(actor, 'topic.moderate', ctx);
         const updated = await applyTopicModeration(tx, me, topic, input);
         if (updated.changed) await recordTopicUpdated(tx, community.id, topic.id);

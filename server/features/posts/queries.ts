@@ -1,5 +1,5 @@
 // Post queries. A page of posts is ONE query (author name, helpful-by-me and solution flag joined in).
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { helpfulMarks, idempotencyKeys, postRevisions, posts, topicViews, topics, users } from '../../db/schema.js';
 import { cursorTime, lockTopicCounters } from '../topics/queries.js';
@@ -108,14 +108,20 @@ export async function updatePostBody(db: DbOrTx, postId: string, bodyMd: string,
   return row ?? null;
 }
 
-export async function setPostStatus(db: DbOrTx, postId: string, status: PostRow['status']) {
-  await db.update(posts).set({ status }).where(eq(posts.id, postId));
+/** Changes a post's status, and its status reason when one is given (undefined: the reason stays). */
+export async function setPostStatus(db: DbOrTx, postId: string, status: PostRow['status'], statusReason?: string | null) {
+  await db
+    .update(posts)
+    .set(statusReason === undefined ? { status } : { status, statusReason })
+    .where(eq(posts.id, postId));
 }
 
 /** For the live filter's replay check: what the post's status is now. */
-export async function findPostStatus(db: DbOrTx, postId: string) {
-  const [row] = await db.select({ status: posts.status }).from(posts).where(eq(posts.id, postId)).limit(1);
-  return row ?? null;
+/** The current status of each of these posts (absent ids are left out), in one query. */
+export async function findPostStatuses(db: DbOrTx, postIds: string[]): Promise<Map<string, PostRow['status']>> {
+  if (postIds.length === 0) return new Map();
+  const rows = await db.select({ id: posts.id, status: posts.status }).from(posts).where(inArray(posts.id, postIds));
+  return new Map(rows.map((r) => [r.id, r.status]));
 }
 
 /** The post whose status changes: which author's participation in which topic it decides. */
@@ -141,13 +147,20 @@ export interface CountedPost {
  * the transaction that held the lock before. Two writers on one topic can thus never both count the same
  * author (recordView takes the same lock).
  */
-export async function adjustCountsForStatusChange(db: DbOrTx, post: CountedPost, from: PostRow['status'] | null, to: PostRow['status'], touchActivity = false) {
+export async function adjustCountsForStatusChange(
+  db: DbOrTx,
+  post: CountedPost,
+  from: PostRow['status'] | null,
+  to: PostRow['status'],
+  { touchActivity = false, topicLocked = false }: { touchActivity?: boolean; topicLocked?: boolean } = {},
+) {
   const delta = (to === 'published' ? 1 : 0) - (from === 'published' ? 1 : 0);
   if (delta === 0) {
     if (touchActivity && to === 'published') await db.update(topics).set({ lastActivityAt: sql`now()` }).where(eq(topics.id, post.topicId));
     return;
   }
-  await lockTopicCounters(db, post.topicId);
+  // A caller already holding the lock (in a statement before this one) need not ask again.
+  if (!topicLocked) await lockTopicCounters(db, post.topicId);
   const otherPublished = sql`exists (select 1 from ${posts} p where p.topic_id = ${post.topicId} and p.author_id = ${post.authorId}
     and p.status = 'published' and p.id <> ${post.id})`;
   const viewed = sql`exists (select 1 from ${topicViews} v where v.topic_id = ${post.topicId} and v.user_id = ${post.authorId})`;

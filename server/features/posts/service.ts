@@ -6,22 +6,21 @@ import { AppError, conflict, invalid, notFound, unprocessable } from '../../erro
 import { authorize, can, type Action, type Actor } from '../../policy/policy.js';
 import { LIMITS } from '../../../shared/limits.js';
 import type { CreatePostBody, Post, UpdatePostBody } from '../../../shared/schemas/posts.js';
+import { isUuid } from '../../../shared/schemas/common.js';
 import { recordEvent } from '../live/events.js';
-import { findPrompt, findTopic } from '../topics/queries.js';
+import { CURSOR_TIME, findPrompt, findTopic } from '../topics/queries.js';
 import { assertTopicWritable, hiddenPromptIds, postViewerFor, renderField, requireTopic, type TopicAccess } from '../topics/service.js';
 import { checkWatchedWords, needsPremoderation } from '../moderation/service.js';
 import { insertLogEntry } from '../moderation/queries.js';
 import { canSeePost, EVENT_VIEW, presentPost, type PostRow, type PostViewer } from './present.js';
 import * as q from './queries.js';
 
-const TIME_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const encodePostCursor = (row: Pick<PostRow, 'cursorKey' | 'id'>) => Buffer.from(`${row.cursorKey}|${row.id}`, 'utf8').toString('base64url');
 
 function decodePostCursor(cursor: string) {
   const [createdAt, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (extra !== undefined || !createdAt || !TIME_KEY.test(createdAt) || !id || !UUID.test(id)) {
+  if (extra !== undefined || !createdAt || !CURSOR_TIME.test(createdAt) || !id || !isUuid(id)) {
     throw invalid('cursor', 'The cursor is not valid.', 'invalid_cursor');
   }
   return { createdAt, id };
@@ -137,8 +136,8 @@ export function createPostService({ db }: { db: Db }) {
           }
           return { statusCode: prior.statusCode, post: prior.response as Post, replayed: true };
         }
-        const topic = (await findTopic(tx, topicId))!;
-        assertTopicWritable(topic);
+        const { topic } = access;
+        assertTopicWritable(topic); // as loaded; checked again under the lock below
         const place = await placeReply(tx, access, viewer, input);
         // Held (pending) posts exist for their author and moderators only, until a moderator approves.
         const held =
@@ -156,11 +155,16 @@ export function createPostService({ db }: { db: Db }) {
         });
         await q.insertRevision(tx, { postId, version: 1, bodyMd: input.body, bodyHtml, editorId: me.id });
         if (held) await logHold(tx, topic.communityId, postId, held);
-        // A held post is not activity others can see: counts and last activity move on approval.
-        await q.adjustCountsForStatusChange(tx, { id: postId, topicId, authorId: me.id }, null, status, true);
         const row = (await q.findPostRow(tx, postId, me.id))!;
         const post = presentPost(row, viewer)!;
         if (idempotencyKey) await q.completeIdempotencyKey(tx, me.id, idempotencyKey, 201, post);
+        // The topic's row lock comes last: replies to one busy topic queue on it, so it is held for the last
+        // three statements only (the rollup triggers are deferred to commit and take it after these).
+        // Re-read under that lock — the one a close or lock of the topic also takes — neither can slip in
+        // between this check and the commit.
+        assertTopicWritable((await findTopic(tx, topicId, { lock: 'no key update' }))!);
+        // A held post is not activity others can see: counts and last activity move on approval.
+        await q.adjustCountsForStatusChange(tx, { id: postId, topicId, authorId: me.id }, null, status, { touchActivity: true, topicLocked: true });
         // Last write of the transaction: recordEvent holds the community's event-order lock until commit.
         await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, EVENT_VIEW) });
         return { statusCode: 201, post, replayed: false };
@@ -172,11 +176,14 @@ export function createPostService({ db }: { db: Db }) {
       const { row, viewer } = await requirePost(actor, postId, 'post.edit');
       const bodyHtml = renderField('body', input.body, LIMITS.postBodyMax);
       return db.transaction(async (tx) => {
+        // Post row, then topic row: the order in which moderation (and a status change's counters and
+        // rollups) lock them. The topic is read under the lock a close or lock takes, as in create().
         const current = (await q.lockPost(tx, postId))!;
+        const topic = (await findTopic(tx, row.topicId, { lock: 'no key update' }))!;
         if (current.status === 'withdrawn' || current.status === 'removed') {
           throw conflict('post_not_editable', `This post is ${current.status} and can no longer be edited.`);
         }
-        assertTopicWritable((await findTopic(tx, row.topicId))!);
+        assertTopicWritable(topic);
         if (current.version !== input.version) {
           throw conflict('version_conflict', 'This post was changed since you loaded it.', { currentVersion: current.version });
         }

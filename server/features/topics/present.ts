@@ -25,9 +25,11 @@ export interface TopicRow {
   unreadCount: number;
   lastActivityAt: Date;
   createdAt: Date;
-  facilitatorIds: string[];
   cursorKey: string;
 }
+
+/** A topic as a list shows it: without its text. */
+export type TopicSummaryRow = Omit<TopicRow, 'bodyMd' | 'bodyHtml' | 'articleUrl'>;
 
 /** closed (by hand or after closesAt) wins over upcoming (before opensAt); otherwise open. */
 export function topicStatus(t: Pick<TopicRow, 'opensAt' | 'closesAt' | 'closedAt'>, now = new Date()): TopicStatus {
@@ -39,7 +41,7 @@ export function topicStatus(t: Pick<TopicRow, 'opensAt' | 'closesAt' | 'closedAt
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The topic-list shape. Pass forViewer=false for events (no per-viewer unread count). */
-export function presentTopicSummary(t: TopicRow, { forViewer = true, now = new Date() } = {}): TopicSummary {
+export function presentTopicSummary(t: TopicSummaryRow, { forViewer = true, now = new Date() } = {}): TopicSummary {
   return {
     id: t.id,
     communityId: t.communityId,

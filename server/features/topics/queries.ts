@@ -1,13 +1,15 @@
-// Topic, prompt and read-tracking queries. Poster/reader counts are columns kept exact on every write;
-// the per-viewer unread count is a correlated subquery on the (topic_id, created_at) index, so one list
-// page is one query.
+// Topic, prompt and read-tracking queries. Post/poster/reader counts are columns kept exact on every write;
+// the per-viewer unread count is a correlated subquery on the (topic_id, created_at) index (or, for a topic
+// the viewer never opened, post_count less their own posts), so one list page is one query.
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { memberships, posts, prompts, topicFacilitators, topicReads, topics, topicViews, users } from '../../db/schema.js';
-import type { TopicRow } from './present.js';
+import type { TopicRow, TopicSummaryRow } from './present.js';
 
 /** Microsecond-exact UTC text of a timestamp, for keyset cursors. */
 export const cursorTime = (column: unknown) => sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/** The text cursorTime() writes: what cursor decoders accept. */
+export const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 /** Who the list/detail counts are computed for. */
 export interface TopicViewer {
@@ -27,23 +29,36 @@ const promptsHiddenFrom = (viewerId: string) => sql`select pr.id from ${prompts}
     and (pr.release_at > now() or (pr.answer_first
       and not exists (select 1 from ${posts} mine where mine.topic_id = pr.topic_id and mine.prompt_id = pr.id and mine.author_id = ${viewerId})))`;
 
+/** The columns access checks and writes need (TopicCore), also part of every shown topic. */
+const coreColumns = {
+  id: topics.id,
+  communityId: topics.communityId,
+  kind: topics.kind,
+  authorId: topics.authorId,
+  opensAt: topics.opensAt,
+  closesAt: topics.closesAt,
+  closedAt: topics.closedAt,
+  lockedAt: topics.lockedAt,
+  pinned: topics.pinned,
+};
+
+/** A shown topic: its summary fields and, for the topic page, its text (a list page leaves the text out). */
 export function topicFields(viewer: TopicViewer | null) {
-  const me = viewer?.userId ?? null;
   return {
-    id: topics.id,
-    communityId: topics.communityId,
-    kind: topics.kind,
-    title: topics.title,
-    authorId: topics.authorId,
-    authorName: users.displayName,
+    ...topicSummaryFields(viewer),
     bodyMd: topics.bodyMd,
     bodyHtml: topics.bodyHtml,
     articleUrl: topics.articleUrl,
-    opensAt: topics.opensAt,
-    closesAt: topics.closesAt,
-    closedAt: topics.closedAt,
-    lockedAt: topics.lockedAt,
-    pinned: topics.pinned,
+  };
+}
+
+/** What a topic list shows of each topic: no article or body (~4.5 KB a topic read and dropped otherwise). */
+function topicSummaryFields(viewer: TopicViewer | null) {
+  const me = viewer?.userId ?? null;
+  return {
+    ...coreColumns,
+    title: topics.title,
+    authorName: users.displayName,
     solutionPostId: topics.solutionPostId,
     postCount: topics.postCount,
     lastActivityAt: topics.lastActivityAt,
@@ -51,26 +66,45 @@ export function topicFields(viewer: TopicViewer | null) {
     // Counters kept exact on every write (adjustCountsForStatusChange, recordView): a list page reads them.
     posterCount: topics.posterCount,
     readerCount: topics.readerCount,
+    // Unread: published posts by others after my read position, less replies hidden from me. A topic I never
+    // opened (no read position) with nothing hidden from me needs no post scan: that is post_count less my
+    // own published posts (a probe of the partial index posts(topic_id, author_id) where published).
     unreadCount: me
-      ? sql<number>`(select count(*)::int from ${posts} p where p.topic_id = ${topics.id} and p.status = 'published' and p.author_id <> ${me}
-          and p.created_at > coalesce((select r.last_read_at from ${topicReads} r where r.topic_id = ${topics.id} and r.user_id = ${me}), '-infinity'::timestamptz)
-          ${viewer!.seesAllReplies ? sql`` : sql`and (p.prompt_id is null or p.prompt_id not in (${promptsHiddenFrom(me)}))`})`
+      ? sql<number>`case
+          when not exists (select 1 from ${topicReads} r where r.topic_id = ${topics.id} and r.user_id = ${me})
+            ${viewer!.seesAllReplies ? sql`` : sql`and not exists (${promptsHiddenFrom(me)})`}
+          then ${topics.postCount} - (select count(*)::int from ${posts} mine where mine.topic_id = ${topics.id} and mine.author_id = ${me} and mine.status = 'published')
+          else (select count(*)::int from ${posts} p where p.topic_id = ${topics.id} and p.status = 'published' and p.author_id <> ${me}
+            and p.created_at > coalesce((select r.last_read_at from ${topicReads} r where r.topic_id = ${topics.id} and r.user_id = ${me}), '-infinity'::timestamptz)
+            ${viewer!.seesAllReplies ? sql`` : sql`and (p.prompt_id is null or p.prompt_id not in (${promptsHiddenFrom(me)}))`})
+        end`
       : sql<number>`0`,
-    // The author always counts (as in the moderation and live features): a practice problem's author is
-    // its facilitator for the policy, which then decides what that allows (topic.moderate needs the role).
-    facilitatorIds: sql<string[]>`array(select ${topics.authorId}::text union select f.user_id::text from ${topicFacilitators} f where f.topic_id = ${topics.id})`,
     cursorKey: sql<string>`${topics.pinned}::text || '|' || ${cursorTime(topics.lastActivityAt)} || '|' || ${topics.id}::text`,
   };
 }
 
-/** A topic without its engagement counts: what access checks and writes need. */
-export type TopicCore = Omit<TopicRow, 'posterCount' | 'readerCount' | 'unreadCount'>;
+/** What access checks and writes need of a topic (no text, no counts), with its named facilitators. */
+export type TopicCore = Pick<TopicRow, keyof typeof coreColumns> & {
+  /** The topic_facilitators rows: a CPD topic's author and guests, none for a practice problem. The
+   *  policy's facilitators (topicContext) add the author. */
+  namedFacilitatorIds: string[];
+};
 
-/** The topic for access checks and writes: no per-viewer unread count (and no engagement counts). */
-export async function findTopic(db: DbOrTx, topicId: string): Promise<TopicCore | null> {
-  const { posterCount: _p, readerCount: _r, unreadCount: _u, ...fields } = topicFields(null);
-  const [row] = await db.select(fields).from(topics).innerJoin(users, eq(users.id, topics.authorId)).where(eq(topics.id, topicId)).limit(1);
-  return (row as TopicCore | undefined) ?? null;
+const coreFields = {
+  ...coreColumns,
+  // `${topics}.id`, not ${topics.id}: drizzle writes a column unqualified in a one-table select, and the
+  // bare "id" would be looked up in the subquery first.
+  namedFacilitatorIds: sql<string[]>`array(select f.user_id::text from ${topicFacilitators} f where f.topic_id = ${topics}.id)`,
+};
+
+/**
+ * THE loader of a topic with its facilitators, for every feature's access checks (policy topicContext)
+ * and writes. `lock` locks the topic row (only that row) for the transaction.
+ */
+export async function findTopic(db: DbOrTx, topicId: string, { lock }: { lock?: 'update' | 'no key update' } = {}): Promise<TopicCore | null> {
+  const query = db.select(coreFields).from(topics).where(eq(topics.id, topicId)).limit(1);
+  const [row] = lock ? await query.for(lock, { of: topics }) : await query;
+  return row ?? null;
 }
 
 /** The topic with poster/reader counts and, for a viewer, the unread count: for showing it. */
@@ -115,7 +149,7 @@ const STATUS_SQL = {
 };
 
 /** Pinned first, then latest activity; upcoming topics only for their facilitators (and admin). */
-export async function listTopics(db: DbOrTx, f: TopicListFilter): Promise<TopicRow[]> {
+export async function listTopics(db: DbOrTx, f: TopicListFilter): Promise<TopicSummaryRow[]> {
   const conditions: SQL[] = [eq(topics.communityId, f.communityId)];
   if (!f.isAdmin) {
     conditions.push(sql`(${topics.opensAt} is null or ${topics.opensAt} <= now()
@@ -129,13 +163,13 @@ export async function listTopics(db: DbOrTx, f: TopicListFilter): Promise<TopicR
     );
   }
   const rows = await db
-    .select(topicFields(f.viewer))
+    .select(topicSummaryFields(f.viewer))
     .from(topics)
     .innerJoin(users, eq(users.id, topics.authorId))
     .where(and(...conditions))
     .orderBy(desc(topics.pinned), desc(topics.lastActivityAt), desc(topics.id))
     .limit(f.limit);
-  return rows as TopicRow[];
+  return rows as TopicSummaryRow[];
 }
 
 export async function insertTopic(db: DbOrTx, values: typeof topics.$inferInsert) {

@@ -2,15 +2,15 @@
 // facilitator edits and prompts, the practice problem's solution, and read tracking.
 import type { Db, DbOrTx } from '../../db/client.js';
 import { conflict, invalid, notFound } from '../../errors.js';
-import { authorize, can, type Action, type Actor, type PolicyContext, type TopicContext } from '../../policy/policy.js';
+import { authorize, can, topicContext, type Action, type Actor, type PolicyContext } from '../../policy/policy.js';
 import { LIMITS } from '../../../shared/limits.js';
 import { MarkdownTooLongError, renderMarkdown } from '../../../shared/markdown.js';
 import type { AddPromptBody, CreateTopicBody, Prompt, TopicDetail, TopicListQuery, UpdateTopicBody } from '../../../shared/schemas/topics.js';
+import { isUuid } from '../../../shared/schemas/common.js';
 import { recordEvent } from '../live/events.js';
 import { requireCommunity, type CommunityAccess } from '../communities/service.js';
 import { findPostRow } from '../posts/queries.js';
 import { applyTopicModeration, recordTopicUpdated } from '../moderation/service.js';
-import { findTopic as findTopicForModeration } from '../moderation/queries.js';
 import { canSeePost, presentPost, type PostViewer } from '../posts/present.js';
 import { presentTopicSummary, topicStatus, type TopicRow } from './present.js';
 import * as q from './queries.js';
@@ -22,13 +22,6 @@ export interface TopicAccess extends CommunityAccess {
   ctx: PolicyContext;
 }
 
-export const topicContext = (t: Pick<TopicRow, 'authorId' | 'facilitatorIds' | 'kind' | 'opensAt'>, now = new Date()): TopicContext => ({
-  authorId: t.authorId,
-  facilitatorIds: t.facilitatorIds,
-  kind: t.kind,
-  upcoming: t.opensAt !== null && t.opensAt > now,
-});
-
 /**
  * Loads a topic, its community and the actor's membership, and authorises `action` on it. Unknown
  * topics, topics of communities the actor is not in, and upcoming topics the actor may not see → 404.
@@ -39,7 +32,11 @@ export async function requireTopic(db: DbOrTx, actor: Actor | null, topicId: str
     authorize(actor, 'community.read', {}); // anonymous: 401 rather than 404
     throw notFound('Topic');
   }
-  const access = await requireCommunity(db, actor, topic.communityId, 'topics.list');
+  return topicAccess(await requireCommunity(db, actor, topic.communityId, 'topics.list'), topic, action);
+}
+
+/** Authorises `action` on a topic of a community the actor's access was already checked for. */
+function topicAccess(access: CommunityAccess & { actor: Actor }, topic: q.TopicCore, action: Action): TopicAccess {
   const ctx: PolicyContext = { community: access.community, membership: access.membership, topic: topicContext(topic) };
   authorize(access.actor, action, ctx);
   return { ...access, topic, ctx };
@@ -49,13 +46,17 @@ export const postViewerFor = (actor: Actor, ctx: PolicyContext): PostViewer => (
 
 const isScheduled = (p: q.PromptRow, now: Date) => p.releaseAt !== null && p.releaseAt > now;
 
-/** Prompts whose replies (other than the viewer's own) the viewer may not see yet. */
-export async function hiddenPromptIds(db: DbOrTx, access: TopicAccess, prompts?: q.PromptRow[]): Promise<string[]> {
+/**
+ * Prompts whose replies (other than the viewer's own) the viewer may not see yet. `prompts` and
+ * `answered` (the prompts the viewer has answered) are loaded here unless the caller already has them.
+ */
+export async function hiddenPromptIds(db: DbOrTx, access: TopicAccess, prompts?: q.PromptRow[], answeredByViewer?: Set<string>): Promise<string[]> {
   const all = prompts ?? (await q.listPrompts(db, access.topic.id));
   const now = new Date();
   const seesScheduled = can(access.actor, 'prompt.readScheduled', access.ctx);
   const seesAll = can(access.actor, 'prompt.seeAllReplies', access.ctx);
-  const answered = seesAll || !all.some((p) => p.answerFirst) ? new Set<string>() : await q.promptsAnsweredBy(db, access.topic.id, access.actor.id);
+  const answered =
+    seesAll || !all.some((p) => p.answerFirst) ? new Set<string>() : (answeredByViewer ?? (await q.promptsAnsweredBy(db, access.topic.id, access.actor.id)));
   return all
     .filter((p) => (isScheduled(p, now) && !seesScheduled) || (p.answerFirst && !seesAll && !answered.has(p.id)))
     .map((p) => p.id);
@@ -92,12 +93,10 @@ function checkSchedule(opensAt: Date | null, closesAt: Date | null) {
 }
 
 const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64url');
-const TIME_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decodeTopicCursor(cursor: string) {
   const [pinned, time, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (extra !== undefined || (pinned !== 'true' && pinned !== 'false') || !time || !TIME_KEY.test(time) || !id || !UUID.test(id)) {
+  if (extra !== undefined || (pinned !== 'true' && pinned !== 'false') || !time || !q.CURSOR_TIME.test(time) || !id || !isUuid(id)) {
     throw invalid('cursor', 'The cursor is not valid.', 'invalid_cursor');
   }
   return { pinned: pinned === 'true', lastActivityAt: time, id };
@@ -134,7 +133,7 @@ export function createTopicService({ db }: { db: Db }) {
     ]);
     const topic = row!;
     const now = new Date();
-    const hidden = new Set(await hiddenPromptIds(db, access, prompts));
+    const hidden = new Set(await hiddenPromptIds(db, access, prompts, answered));
     const seesScheduled = can(me, 'prompt.readScheduled', ctx);
     const postViewer = postViewerFor(me, ctx);
     let solution = null;
@@ -220,7 +219,7 @@ export function createTopicService({ db }: { db: Db }) {
           return id;
         });
       }
-      return detail(await requireTopic(db, me, topicId, 'topic.read'));
+      return detail(topicAccess(access, (await q.findTopic(db, topicId))!, 'topic.read'));
     },
 
     async list(actor: Actor | null, communityId: string, query: TopicListQuery) {
@@ -282,13 +281,14 @@ export function createTopicService({ db }: { db: Db }) {
       if (patch.opensAt !== undefined) values.opensAt = opensAt;
       if (patch.closesAt !== undefined) values.closesAt = closesAt;
       await db.transaction(async (tx) => {
-        const locked = (await findTopicForModeration(tx, topicId, true))!;
+        const locked = (await q.findTopic(tx, topicId, { lock: 'update' }))!;
         if (contentFields.length > 0) await q.updateTopic(tx, topicId, values);
         // closed/locked/pinned: the moderation use case (audit log), the same as PATCH …/moderation.
         const moderated = moderationFields.length > 0 ? await applyTopicModeration(tx, access.actor, locked, patch) : { changed: false };
         if (contentFields.length > 0 || moderated.changed) await recordTopicUpdated(tx, topic.communityId, topicId);
       });
-      return detail(await requireTopic(db, access.actor, topicId, 'topic.read'));
+      // The topic as written (opensAt may have changed what the actor sees); community and membership as checked.
+      return detail(topicAccess(access, (await q.findTopic(db, topicId))!, 'topic.read'));
     },
 
     async addPrompt(actor: Actor | null, topicId: string, input: AddPromptBody): Promise<Prompt> {

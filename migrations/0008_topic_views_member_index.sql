@@ -1,0 +1,1 @@
+CREATE INDEX "topic_views_member_day_idx" ON "topic_views" USING btree ("community_id","user_id","day","topic_id","prev_day");
