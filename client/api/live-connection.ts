@@ -21,6 +21,11 @@ export interface SocketLike {
 export interface ChannelListener {
   /** Every event of the channel, in id order, once. */
   onEvent(event: EventMessage): void;
+  /**
+   * The server confirmed the subscription this listener joined (it joined before the channel had a cursor):
+   * events with ids above `lastEventId` will arrive. See LiveCoverage.
+   */
+  onStart?(lastEventId: number): void;
   /** History was lost (offline too long): refetch this channel's state over HTTP. */
   onResync?(): void;
   /** The server refused or ended the subscription (not_found, forbidden, member_suspended, access_revoked). */
@@ -46,6 +51,8 @@ export class LiveConnection extends EventTarget {
   private readonly listeners = new Map<string, Set<ChannelListener>>();
   /** channel → last event id seen (or the `lastEventId` of its last `subscribed`). */
   private readonly cursors = new Map<string, number>();
+  /** Listeners that joined a channel before it had a cursor: told where their feed starts by `subscribed`. */
+  private readonly awaitingStart = new Map<string, Set<ChannelListener>>();
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
@@ -95,12 +102,21 @@ export class LiveConnection extends EventTarget {
     if (!set) this.listeners.set(channel, (set = new Set()));
     set.add(listener);
     if (since !== undefined && !this.cursors.has(channel)) this.cursors.set(channel, since);
+    // With a cursor, this listener's feed starts there, and the cursor is at most what a read made from now
+    // on will contain. Without one, the feed starts wherever the server's `subscribed` says.
+    if (!this.cursors.has(channel)) {
+      let waiting = this.awaitingStart.get(channel);
+      if (!waiting) this.awaitingStart.set(channel, (waiting = new Set()));
+      waiting.add(listener);
+    }
     if (first && this.socket?.readyState === OPEN) this.sendSubscribe(channel);
     return () => {
+      this.awaitingStart.get(channel)?.delete(listener);
       const current = this.listeners.get(channel);
       if (!current?.delete(listener) || current.size > 0) return;
       this.listeners.delete(channel);
       this.cursors.delete(channel);
+      this.awaitingStart.delete(channel);
       if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify({ type: 'unsubscribe', channel }));
     };
   }
@@ -165,9 +181,13 @@ export class LiveConnection extends EventTarget {
         for (const l of this.listeners.get(message.channel) ?? []) l.onEvent(message);
         return;
       }
-      case 'subscribed':
+      case 'subscribed': {
         this.cursors.set(message.channel, Math.max(this.cursors.get(message.channel) ?? 0, message.lastEventId));
+        const waiting = this.awaitingStart.get(message.channel);
+        this.awaitingStart.delete(message.channel);
+        for (const l of waiting ?? []) l.onStart?.(message.lastEventId);
         return;
+      }
       case 'resync':
         for (const l of this.listeners.get(message.channel) ?? []) l.onResync?.();
         return;
@@ -215,6 +235,38 @@ export class LiveConnection extends EventTarget {
 function defaultUrl(): string {
   const { protocol, host } = globalThis.location;
   return `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}/api/live`;
+}
+
+/**
+ * Closes the gap between a view's HTTP read and its live feed. The view subscribes before it reads, but
+ * the server may start the subscription after the read (the socket was still opening): an event in
+ * between would be in neither. Each read reports its `liveCursor`, the subscription its start; when the
+ * start is past the read of the same channel, `onGap` reads again (once: that read is newer than the start).
+ */
+export class LiveCoverage {
+  private readAt: { channel: string; id: number } | null = null;
+  private startedAt: { channel: string; id: number } | null = null;
+
+  constructor(private readonly onGap: () => void) {}
+
+  /** A read of what `channel` follows came back with this `liveCursor` (for parallel reads, the smallest). */
+  read(channel: string, liveCursor: number) {
+    this.readAt = { channel, id: liveCursor };
+    this.check();
+  }
+
+  /** The subscription to `channel` started after `lastEventId` (ChannelListener.onStart). */
+  started(channel: string, lastEventId: number) {
+    this.startedAt = { channel, id: lastEventId };
+    this.check();
+  }
+
+  private check() {
+    const { readAt, startedAt } = this;
+    if (!readAt || !startedAt || readAt.channel !== startedAt.channel) return;
+    this.startedAt = null; // only the first read after the start can have a gap
+    if (startedAt.id > readAt.id) this.onGap();
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { Task, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
 import { messageFor, type Api, type Community, type TopicKind, type TopicStatus, type TopicSummary } from '../api/index.js';
 import { apiContext, liveContext, sessionContext } from '../context.js';
-import { LiveSubscription } from '../api/live-connection.js';
+import { LiveCoverage, LiveSubscription } from '../api/live-connection.js';
 import { emit } from '../events.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { paths } from '../router.js';
@@ -57,7 +57,7 @@ export class StoaTopicList extends LitElement {
   private readonly api = new ContextConsumer(this, { context: apiContext });
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
-  private readonly liveSubscription = new LiveSubscription(this, () => ({
+  private readonly liveSubscription = new LiveSubscription(this, (channel) => ({
     onEvent: (event) => {
       if (event.name === 'topic.created') {
         const title = (event.data as { title?: unknown }).title;
@@ -65,8 +65,11 @@ export class StoaTopicList extends LitElement {
       }
       if (event.name.startsWith('topic.') || event.name.startsWith('post.') || event.name === 'prompt.released') this.scheduleRefresh();
     },
+    onStart: (lastEventId) => this.coverage.started(channel, lastEventId),
     onResync: () => this.scheduleRefresh(),
   }));
+  /** A topic created between the list's read and the subscription's start: read the list again at once. */
+  private readonly coverage = new LiveCoverage(() => queueMicrotask(() => this.topics.run()));
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   private readonly topics = new Task(this, {
@@ -76,6 +79,7 @@ export class StoaTopicList extends LitElement {
       this.more = [];
       this.nextCursor = page.nextCursor;
       this.moreError = null;
+      this.coverage.read(`community:${communityId}`, page.liveCursor);
       return page.items;
     },
     args: () => [this.community?.id, this.status, this.kind] as const,

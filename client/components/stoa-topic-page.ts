@@ -15,7 +15,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { ApiError, messageFor, type Api, type MembershipSummary, type Post, type Prompt, type TopicDetail } from '../api/index.js';
 import { apiContext, liveContext, sessionContext } from '../context.js';
-import { LiveSubscription } from '../api/live-connection.js';
+import { LiveCoverage, LiveSubscription } from '../api/live-connection.js';
 import type { EventMessage } from '../../shared/schemas/live.js';
 import { parentsWithDrafts } from '../drafts.js';
 import { emit } from '../events.js';
@@ -97,6 +97,7 @@ export class StoaTopicPage extends LitElement {
       this.nextCursor = page.nextCursor;
       this.loadMoreError = null;
       this.draftParents = parentsWithDrafts(topicId);
+      this.coverage.read(`topic:${topicId}`, Math.min(detail.liveCursor ?? 0, page.liveCursor));
       this.newBelow = [];
       emit(this, 'stoa-page-title', { title: detail.title });
       // Events that arrived while loading: apply them now (older states are ignored by version).
@@ -139,10 +140,13 @@ export class StoaTopicPage extends LitElement {
         if (this.detail?.id === topicId && !this.topicLoading) this.applyLive(event);
         else this.liveQueue.push(event);
       },
+      onStart: (lastEventId) => this.coverage.started(channel, lastEventId),
       onResync: () => void this.refreshAll(),
       onError: (_code, message) => (this.liveNotice = `Live updates stopped for this topic: ${message}`),
     };
   });
+  /** Something happened between the page's read and the subscription's start: read it again. */
+  private readonly coverage = new LiveCoverage(() => queueMicrotask(() => void this.refreshAll()));
   /** Events received before the topic finished loading. */
   private liveQueue: EventMessage[] = [];
   private detailRefreshTimer: ReturnType<typeof setTimeout> | null = null;

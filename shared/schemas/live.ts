@@ -24,6 +24,16 @@ export type UnsubscribeMessage = Static<typeof UnsubscribeMessage>;
 export type ClientMessage = Static<typeof ClientMessage>;
 export type ChannelName = `community:${string}` | `topic:${string}`;
 
+/**
+ * On the reads a page keeps live (topic list, topic, posts): the community's newest event id when the read
+ * began. A view subscribes before it reads; if its subscription's `subscribed.lastEventId` comes back above
+ * this, something happened between the read and the subscription's start: the view reads again.
+ */
+export const LiveCursor = Type.Integer({
+  minimum: 0,
+  description: "The community's newest live-event id when this read began; refetch if the live subscription starts after it.",
+});
+
 /** Sent once replay is complete: every event with id ≤ lastEventId has been sent (or was not for you). */
 export interface SubscribedMessage {
   type: 'subscribed';

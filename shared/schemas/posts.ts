@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS } from '../limits.js';
 import { Body, IsoDateTime, Uuid } from './common.js';
+import { LiveCursor } from './live.js';
 
 export const PostStatus = Type.Union([
   Type.Literal('published'),
@@ -63,6 +64,7 @@ export const PostPage = Type.Object({
   items: Type.Array(Post),
   /** Pass as `cursor` for the next page; null on the last page. */
   nextCursor: Type.Union([Type.String(), Type.Null()]),
+  liveCursor: LiveCursor,
 });
 
 export const Revision = Type.Object({

@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS } from '../limits.js';
 import { Body, IsoDateTime, Line, Uuid } from './common.js';
+import { LiveCursor } from './live.js';
 import { Post, PostAuthor } from './posts.js';
 
 export const TopicKind = Type.Union([Type.Literal('cpd'), Type.Literal('problem')]);
@@ -89,7 +90,7 @@ export const TopicSummary = Type.Object({
   createdAt: IsoDateTime,
 });
 
-export const TopicPage = Type.Object({ items: Type.Array(TopicSummary), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+export const TopicPage = Type.Object({ items: Type.Array(TopicSummary), nextCursor: Type.Union([Type.String(), Type.Null()]), liveCursor: LiveCursor });
 
 export const Prompt = Type.Object({
   id: Uuid,
@@ -131,6 +132,8 @@ export const TopicDetail = Type.Object({
     moderate: Type.Boolean(),
     markSolution: Type.Boolean(),
   }),
+  /** Set by GET (the read a page keeps live); absent from the answers to writes. */
+  liveCursor: Type.Optional(LiveCursor),
 });
 
 export const MarkReadBody = Body({ postId: Uuid });

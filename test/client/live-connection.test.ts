@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import WebSocket from 'ws';
-import { LiveConnection, type LiveStatus, type SocketLike } from '../../client/api/live-connection.js';
+import { LiveConnection, LiveCoverage, type LiveStatus, type SocketLike } from '../../client/api/live-connection.js';
 import type { EventMessage } from '../../shared/schemas/live.js';
 import { recordEvent } from '../../server/features/live/events.js';
 import { SESSION_COOKIE } from '../../server/plugins/session.js';
@@ -104,5 +104,49 @@ describe('LiveConnection (client)', () => {
     expect(s.connection.status).toBe('offline');
     await sleep(300);
     expect(s.opened).toHaveLength(1);
+  });
+
+  // A page subscribes before it reads, but on a full page load the socket opens after the read: a topic
+  // created in between would be in neither the list nor the feed. The read's liveCursor and the
+  // subscription's start tell the page to read again.
+  it('tells a view to read again when its subscription started after its read, and only then', async () => {
+    const s = await setup();
+    const newestEventId = async () =>
+      Number(((await t.app.db.execute(sql`select coalesce(max(id), 0) as id from events where community_id = ${s.community.id}`)) as unknown as { rows: Array<{ id: string }> }).rows[0]!.id);
+    const readList = async () => {
+      const res = await s.agent.get(`/api/communities/${s.community.id}/topics`);
+      expect(res.statusCode).toBe(200);
+      return res.json() as { items: Array<{ title: string }>; liveCursor: number };
+    };
+    let gaps = 0;
+    const coverage = new LiveCoverage(() => gaps++);
+    s.connection.subscribe(s.channel, { onEvent: () => {}, onStart: (id) => coverage.started(s.channel, id) });
+
+    await s.record(1);
+    const first = await readList();
+    expect(first.liveCursor).toBe(await newestEventId()); // the read's cursor is the community's newest event
+    coverage.read(s.channel, first.liveCursor);
+    const created = await s.agent.post(`/api/communities/${s.community.id}/topics`, { kind: 'problem', title: 'Made in the gap', body: 'Between the read and the socket.' });
+    expect(created.statusCode).toBe(201);
+    s.connection.start(); // the socket opens only now
+    await until(() => s.connection.lastEventId(s.channel) !== undefined, 'subscribed');
+    expect(gaps).toBe(1);
+    const again = await readList();
+    expect(again.items.map((i) => i.title)).toContain('Made in the gap');
+    coverage.read(s.channel, again.liveCursor);
+    expect(gaps).toBe(1);
+    s.connection.stop();
+
+    // Subscribed first, read afterwards: nothing can fall between them.
+    const other = await setup();
+    let otherGaps = 0;
+    const otherCoverage = new LiveCoverage(() => otherGaps++);
+    other.connection.subscribe(other.channel, { onEvent: () => {}, onStart: (id) => otherCoverage.started(other.channel, id) });
+    await other.record(1);
+    other.connection.start();
+    await until(() => other.connection.lastEventId(other.channel) !== undefined, 'subscribed');
+    otherCoverage.read(other.channel, (await other.agent.get(`/api/communities/${other.community.id}/topics`)).json<{ liveCursor: number }>().liveCursor);
+    expect(otherGaps).toBe(0);
+    other.connection.stop();
   });
 });

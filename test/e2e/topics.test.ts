@@ -265,11 +265,20 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
     await expect.poll(() => patsReply.locator('.muted').filter({ hasText: 'found this helpful' }).textContent()).toMatch(/^1 found this helpful/);
     expect(await fran.page.getByLabel('Your reply to prompt 2').inputValue()).toBe('My draft, not yet sent.');
 
-    // The community page shows the activity: the topic row counts the posters.
+    // The community page shows the activity: the topic row counts the posters. On this (slow) load the
+    // live socket opens only after a new topic was created: the list was read before it, the feed starts
+    // after it, and the page must still show it (it reads again when its feed starts past its read).
+    let letSocketOpen!: () => void;
+    const socketMayOpen = new Promise<void>((resolve) => (letSocketOpen = resolve));
+    await pat.page.routeWebSocket(/\/api\/live$/, async (ws) => {
+      await socketMayOpen;
+      ws.connectToServer();
+    });
     await pat.page.goto(`${base}/c/${community.slug}`);
     const row = pat.page.getByRole('listitem').filter({ has: pat.page.getByRole('link', { name: 'Reflection on reflection' }) });
     await expect.poll(() => row.textContent()).toMatch(/1 posted/);
     await franAgent.post(`/api/communities/${community.id}/topics`, { kind: 'problem', title: 'Latecomers every week', body: 'Half the group arrives 15 minutes late.' });
+    letSocketOpen();
     await pat.page.getByRole('link', { name: 'Latecomers every week' }).waitFor();
     if (SHOTS) await fran.page.screenshot({ path: `${SHOTS}/live-360.png`, fullPage: false });
 

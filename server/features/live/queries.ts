@@ -41,6 +41,17 @@ export async function lastChannelEventId(db: DbOrTx, channel: ChannelKey): Promi
   return row?.id ? Number(row.id) : 0;
 }
 
+/**
+ * A read's live cursor: the newest event id of the community (of the topic's community), 0 when none.
+ * Read BEFORE the data: events commit in id order within a community (events.ts), so every change with an
+ * event id at or below it is in the data read afterwards.
+ */
+export async function communityLiveCursor(db: DbOrTx, of: { communityId: string } | { topicId: string }): Promise<number> {
+  const community = 'communityId' in of ? sql`${of.communityId}::uuid` : sql`(select ${topics.communityId} from ${topics} where ${topics.id} = ${of.topicId})`;
+  const [row] = await db.select({ id: sql<string | null>`max(${events.id})` }).from(events).where(sql`${events.communityId} = ${community}`);
+  return row?.id ? Number(row.id) : 0;
+}
+
 /** The oldest event id still in the log, or null when the log is empty. */
 export async function oldestRetainedEventId(db: DbOrTx): Promise<number | null> {
   const [row] = await db.select({ id: sql<string | null>`min(${events.id})` }).from(events);

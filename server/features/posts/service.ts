@@ -8,6 +8,7 @@ import { LIMITS } from '../../../shared/limits.js';
 import type { CreatePostBody, Post, UpdatePostBody } from '../../../shared/schemas/posts.js';
 import { isUuid } from '../../../shared/schemas/common.js';
 import { recordEvent } from '../live/events.js';
+import { communityLiveCursor } from '../live/queries.js';
 import { CURSOR_TIME, findPrompt, findTopic } from '../topics/queries.js';
 import { assertTopicWritable, hiddenPromptIds, postViewerFor, renderField, requireTopic, type TopicAccess } from '../topics/service.js';
 import { checkWatchedWords, needsPremoderation } from '../moderation/service.js';
@@ -98,6 +99,7 @@ export function createPostService({ db }: { db: Db }) {
 
   return {
     async list(actor: Actor | null, topicId: string, query: { cursor?: string | undefined; limit?: number | undefined }) {
+      const liveCursor = isUuid(topicId) ? await communityLiveCursor(db, { topicId }) : 0; // before the data: see LiveCursor
       const access = await requireTopic(db, actor, topicId, 'topic.read');
       const viewer = postViewerFor(access.actor, access.ctx);
       const limit = query.limit ?? LIMITS.pageSizeDefault;
@@ -113,6 +115,7 @@ export function createPostService({ db }: { db: Db }) {
       return {
         items: page.map((r) => presentPost(r, viewer)).filter((p): p is Post => p !== null),
         nextCursor: rows.length > limit ? encodePostCursor(page[page.length - 1]!) : null,
+        liveCursor,
       };
     },
 

@@ -8,6 +8,7 @@ import { MarkdownTooLongError, renderMarkdown } from '../../../shared/markdown.j
 import type { AddPromptBody, CreateTopicBody, Prompt, TopicDetail, TopicListQuery, UpdateTopicBody } from '../../../shared/schemas/topics.js';
 import { isUuid } from '../../../shared/schemas/common.js';
 import { recordEvent } from '../live/events.js';
+import { communityLiveCursor } from '../live/queries.js';
 import { requireCommunity, type CommunityAccess } from '../communities/service.js';
 import { findPostRow } from '../posts/queries.js';
 import { applyTopicModeration, recordTopicUpdated } from '../moderation/service.js';
@@ -223,6 +224,7 @@ export function createTopicService({ db }: { db: Db }) {
     },
 
     async list(actor: Actor | null, communityId: string, query: TopicListQuery) {
+      const liveCursor = isUuid(communityId) ? await communityLiveCursor(db, { communityId }) : 0; // before the data: see LiveCursor
       const { community, membership, actor: me } = await requireCommunity(db, actor, communityId, 'topics.list');
       const limit = query.limit ?? LIMITS.pageSizeDefault;
       const rows = await q.listTopics(db, {
@@ -239,14 +241,16 @@ export function createTopicService({ db }: { db: Db }) {
       return {
         items: page.map((r) => presentTopicSummary(r, { now })),
         nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.cursorKey) : null,
+        liveCursor,
       };
     },
 
     /** The topic page; opening it records today's view for the engagement report. */
     async get(actor: Actor | null, topicId: string): Promise<TopicDetail> {
+      const liveCursor = isUuid(topicId) ? await communityLiveCursor(db, { topicId }) : 0; // before the data: see LiveCursor
       const access = await requireTopic(db, actor, topicId, 'topic.read');
       if (access.membership) await q.recordView(db, topicId, access.topic.communityId, access.actor.id);
-      return detail(access);
+      return { ...(await detail(access)), liveCursor };
     },
 
     async update(actor: Actor | null, topicId: string, patch: UpdateTopicBody): Promise<TopicDetail> {
