@@ -2,6 +2,7 @@
 // database, for profiling; `npm run bench` measures the HTTP endpoints.
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/stoa_perf npx tsx bench/engagement-timing.ts [--runs 5] [--only summary,members]
+//   (--only takes names as printed, comma-separated: 'topics,topics (one statement)')
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase } from '../server/db/client.js';
@@ -32,7 +33,9 @@ const actor = { id: mgr[0]!.id, isAdmin: false, displayName: mgr[0]!.display_nam
 const to = info.dataEndsAt.slice(0, 10);
 const from = new Date(Date.parse(to) - 91 * 86_400_000).toISOString().slice(0, 10);
 const range = await resolveRange(db, info.communityId, { from, to });
-const service = createEngagementService({ db });
+const service = createEngagementService({ db, reportParallelism: database.kind === 'postgres' ? 2 : 1 });
+// The per-topic report in one statement, as on PGlite, to see what running its slices side by side gains.
+const serialService = createEngagementService({ db, reportParallelism: 1 });
 const query = { from, to };
 
 const cases: Record<string, () => Promise<unknown>> = {
@@ -42,6 +45,7 @@ const cases: Record<string, () => Promise<unknown>> = {
   topContributors: () => q.topContributors(db, range.current, 10),
   summary: () => service.summary(actor, info.communityId, query),
   topics: () => service.topics(actor, info.communityId, query),
+  'topics (one statement)': () => serialService.topics(actor, info.communityId, query),
   [`topics (facilitator of ${fac[0]!.topics})`]: () =>
     service.topics({ id: fac[0]!.id, isAdmin: false, displayName: fac[0]!.display_name }, info.communityId, query),
   members: () => service.members(actor, info.communityId, query),

@@ -104,7 +104,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   });
   app.addHook('preClose', async () => liveScheduler?.stop());
 
-  const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost });
+  const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind });
   app.decorate('services', services);
 
   await app.register(healthRoutes);

@@ -8,13 +8,24 @@ import { createPostService } from './features/posts/service.js';
 import { createModerationService } from './features/moderation/service.js';
 import { createEngagementService } from './features/engagement/service.js';
 
-export function createServices({ db, config, passwordCost }: { db: Db; config: Config; passwordCost?: number | undefined }) {
+export function createServices({
+  db,
+  config,
+  passwordCost,
+  databaseKind = 'pglite',
+}: {
+  db: Db;
+  config: Config;
+  passwordCost?: number | undefined;
+  /** PGlite has one connection: statements cannot run side by side there. */
+  databaseKind?: 'pglite' | 'postgres';
+}) {
   const communities = createCommunityService({ db, config });
   const auth = createAuthService({ db, communities, ...(passwordCost ? { passwordCost } : {}) });
   const topics = createTopicService({ db });
   const posts = createPostService({ db });
   const moderation = createModerationService({ db });
-  const engagement = createEngagementService({ db });
+  const engagement = createEngagementService({ db, reportParallelism: databaseKind === 'postgres' ? 2 : 1 });
   return { auth, communities, topics, posts, moderation, engagement };
 }
 

@@ -9,6 +9,8 @@ import pg from 'pg';
 import { createTestApp, type Agent, type TestApp, type TestUser } from '../helpers/app.js';
 import { insertHelpful, insertPost, insertPrompt, insertTopic, insertView, setMembershipDates } from '../helpers/engagement-factories.js';
 import { topicRollupsAndDirect } from '../helpers/topic-rollups.js';
+import { resolveRange } from '../../server/features/engagement/service.js';
+import { topicRows } from '../../server/features/engagement/queries.js';
 
 let t: TestApp;
 let communityId: string;
@@ -246,6 +248,17 @@ describe('engagement reports equal the direct computation', () => {
       expect(active.length).toBeGreaterThan(0);
     });
   }
+
+  // On PostgreSQL the report runs as one statement per slice of topic ids, side by side. Any number of
+  // slices must give the same rows as one statement, in the same order.
+  it('per topic: the report cut into 1, 2 or 5 slices of topic ids gives the same rows', async () => {
+    const { current } = await resolveRange(t.app.db, communityId, { from: '2024-01-17', to: '2024-02-21' });
+    const whole = await topicRows(t.app.db, current, { topicIds: null, sort: '-posts', parallelism: 1 });
+    expect(whole.length).toBeGreaterThan(3);
+    for (const parallelism of [2, 5]) {
+      expect(await topicRows(t.app.db, current, { topicIds: null, sort: '-posts', parallelism }), `${parallelism} slices`).toEqual(whole);
+    }
+  });
 
   it('trajectories: each member classes in both periods as the summary of each period does', async () => {
     const q = 'from=2024-02-07&to=2024-03-05'; // 28 days; previous 2024-01-10..2024-02-06, both mid-week

@@ -519,13 +519,21 @@ const byCodePoints = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'ut
  * pass over the range's first views per topic, less those of the rare non-members). A single statement
  * had to check each of the ~800k first views against the ~77k (topic, author) pairs.
  */
-export async function topicRows(db: DbOrTx, p: Period, opts: { topicIds: string[] | null; sort: string }): Promise<TopicDbRow[]> {
+export async function topicRows(
+  db: DbOrTx,
+  p: Period,
+  opts: { topicIds: string[] | null; sort: string; /** See topicSlices; 1 on PGlite (one connection). */ parallelism?: number },
+): Promise<TopicDbRow[]> {
   const desc = opts.sort.startsWith('-');
   const key = TOPIC_SORT_KEYS[opts.sort.replace(/^-/, '')] ?? 'posts';
   if (opts.topicIds?.length === 0) return [];
   // A facilitator's few topics: every scan below is narrowed to them.
   const ids = opts.topicIds ? sql.join(opts.topicIds.map((id) => sql`${id}::uuid`), sql`, `) : null;
-  const rows = UTC_ZONES.has(p.tz) ? await topicRowsFromRollups(db, p, ids) : await topicRowsFromActs(db, p, ids);
+  const rows = !UTC_ZONES.has(p.tz)
+    ? await topicRowsFromActs(db, p, ids)
+    : ids !== null
+      ? await topicRowsFromRollups(db, p, ids, null)
+      : (await Promise.all(topicSlices(opts.parallelism ?? 1).map((slice) => topicRowsFromRollups(db, p, null, slice)))).flat();
   // The sort key (nulls last either way), then title and id, as the SQL used to order them.
   const order = (x: TopicDbRow, y: TopicDbRow) => {
     const a = x[key] as string | number | null;
@@ -535,6 +543,18 @@ export async function topicRows(db: DbOrTx, p: Period, opts: { topicIds: string[
     return desc ? -c : c;
   };
   return rows.sort((x, y) => order(x, y) || byCodePoints(x.title, y.title) || byCodePoints(x.topic_id, y.topic_id));
+}
+
+/**
+ * Every figure of the per-topic report is per topic, so the community's topics can be cut into slices of
+ * the uuid space (ids are random, so the slices are even) and each slice answered by its own statement on
+ * its own pooled connection: PostgreSQL then uses as many cores as there are slices. [lo, hi); null: open.
+ */
+type TopicSlice = [lo: string | null, hi: string | null] | null;
+function topicSlices(parts: number): TopicSlice[] {
+  if (parts <= 1) return [null];
+  const bound = (i: number) => `${Math.floor((i * 0x1_0000_0000) / parts).toString(16).padStart(8, '0')}-0000-0000-0000-000000000000`;
+  return Array.from({ length: parts }, (_, i) => [i === 0 ? null : bound(i), i === parts - 1 ? null : bound(i + 1)]);
 }
 
 /** YYYY-MM-DD plus n days. */
@@ -562,8 +582,10 @@ function weeksAndEdges(p: Period): { weeks: [string, string] | null; edges: Arra
  * admin, someone removed before it) are taken off. Posts and per-prompt counts are sums of topic-day rows,
  * first and last post two index probes per topic.
  */
-async function topicRowsFromRollups(db: DbOrTx, p: Period, ids: SQL | null): Promise<TopicDbRow[]> {
-  const only = (column: SQL) => (ids === null ? sql`` : topicIs(column, ids));
+async function topicRowsFromRollups(db: DbOrTx, p: Period, ids: SQL | null, slice: TopicSlice): Promise<TopicDbRow[]> {
+  const inSlice = (column: SQL) =>
+    slice === null ? sql`` : sql`${slice[0] ? sql` and ${column} >= ${slice[0]}::uuid` : sql``}${slice[1] ? sql` and ${column} < ${slice[1]}::uuid` : sql``}`;
+  const only = (column: SQL) => sql`${ids === null ? sql`` : topicIs(column, ids)}${inSlice(column)}`;
   const { weeks, edges } = weeksAndEdges(p);
   const edgeDays = (column: SQL) =>
     edges.length === 0 ? sql`false` : sql.join(edges.map(([a, b]) => sql`${column} between ${a}::date and ${b}::date`), sql` or `);

@@ -134,7 +134,14 @@ const presentMember = (r: q.MemberDbRow, days: number): MemberEngagementRow => (
   class: r.class,
 });
 
-export function createEngagementService({ db }: { db: Db }) {
+export function createEngagementService({
+  db,
+  reportParallelism = 1,
+}: {
+  db: Db;
+  /** Statements the per-topic report may run side by side (PostgreSQL: 2, the pool's cores; PGlite: 1). */
+  reportParallelism?: number;
+}) {
   /** Loads the topic (404 when it is not in this community) and authorises the per-topic view of it. */
   async function requireTopic(actor: Actor, ctx: PolicyContext, communityId: string, topicId: string) {
     const topic = await findTopic(db, topicId);
@@ -200,7 +207,7 @@ export function createEngagementService({ db }: { db: Db }) {
       const { current } = await resolveRange(db, communityId, query);
       const sort = query.sort ?? '-posts';
       // A facilitator (or a topicId) names the topics: they are listed even without activity in the range.
-      const rows = await q.topicRows(db, current, { topicIds, sort });
+      const rows = await q.topicRows(db, current, { topicIds, sort, parallelism: reportParallelism });
       const items = rows.map((r) => ({
         topicId: r.topic_id,
         title: r.title,
