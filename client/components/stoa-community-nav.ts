@@ -40,6 +40,9 @@ export class StoaCommunityNav extends LitElement {
       if (this.debounce) clearTimeout(this.debounce);
       this.debounce = setTimeout(() => void this.loadCounts(), DEBOUNCE_MS);
     },
+    // The counts may have been read before the feed began (the socket opens after the page's first reads),
+    // and the counts endpoint has no liveCursor to compare: read them once more when it begins.
+    onStart: () => void this.loadCounts(),
     onResync: () => void this.loadCounts(),
   }));
   private poll: ReturnType<typeof setInterval> | null = null;
