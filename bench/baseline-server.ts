@@ -4,7 +4,7 @@
 //
 // Env: DATABASE_URL, PORT, BASELINE_PLAN (a JSON file: { statements: { <name>: CapturedStatement[] } }
 // written by bench/run.ts from the SQL each endpoint ran, captured by bench/capture-sql.ts).
-//   GET  /replay/:name           runs that endpoint's statements, in order, on one pooled connection
+//   GET  /replay/:name?member=i  runs the statements that endpoint ran for member i, in order, on one pooled connection
 //   POST /bare-post/:topicId?as= the bare post insert (bench/sql.ts BARE_POST_INSERT), one transaction
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
@@ -22,8 +22,8 @@ const app = Fastify({ logger: false });
 
 app.get('/healthz', async () => ({ status: 'ok' }));
 
-app.get<{ Params: { name: string } }>('/replay/:name', async (request, reply) => {
-  const statements = plan.statements[request.params.name];
+app.get<{ Params: { name: string }; Querystring: { member?: string } }>('/replay/:name', async (request, reply) => {
+  const statements = plan.statements[`${request.params.name}@${request.query.member ?? 0}`];
   if (!statements) return reply.status(404).send({ error: 'no such baseline' });
   const client = await pool.connect();
   try {

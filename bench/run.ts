@@ -308,8 +308,15 @@ const engagementEndpoints = [
 ];
 
 const probes: Record<string, Probe> = {};
+// Every read endpoint once per member of the load's rotation, each request's SQL captured under
+// `<key>@<i>`: what one member's request costs differs (the topic list's unread counts depend on each
+// member's read positions), so the baseline replays each member's own SQL in the same rotation.
 for (const endpoint of readEndpoints) {
-  probes[endpoint.key] = await probe(`${capture.baseUrl}${endpoint.path}`, { headers: { cookie: member.cookie, 'x-bench-capture': endpoint.key } });
+  for (const [i, m] of members.entries()) {
+    const p = await probe(`${capture.baseUrl}${endpoint.path}`, { headers: { cookie: m.cookie, 'x-bench-capture': `${endpoint.key}@${i}` } });
+    if (i === 0) probes[endpoint.key] = p;
+    if (p.routeMissing) break;
+  }
 }
 for (const endpoint of engagementEndpoints) probes[endpoint.path] = await probe(`${capture.baseUrl}${endpoint.path}`, { headers: { cookie: manager.cookie } });
 const postBody = JSON.stringify({
@@ -334,9 +341,11 @@ const plan: Record<string, CapturedStatement[]> = {};
 const baselineSource: Record<string, string> = {};
 for (const endpoint of readEndpoints) {
   const p = probes[endpoint.key]!;
-  if (!p.routeMissing && p.status >= 200 && p.status < 300 && captured[endpoint.key]?.length) {
-    plan[endpoint.key] = captured[endpoint.key]!;
-    baselineSource[endpoint.key] = `replays the ${plan[endpoint.key]!.length} SQL statements the endpoint ran (session lookup left out)`;
+  const perMember = members.map((_, i) => captured[`${endpoint.key}@${i}`] ?? []);
+  if (!p.routeMissing && p.status >= 200 && p.status < 300 && perMember.every((statements) => statements.length > 0)) {
+    perMember.forEach((statements, i) => (plan[`${endpoint.key}@${i}`] = statements));
+    baselineSource[endpoint.key] =
+      `replays the ${perMember[0]!.length} SQL statements the endpoint ran for each of the ${members.length} members, in the same rotation (session lookup left out)`;
   } else if (!p.routeMissing) {
     baselineSource[endpoint.key] = 'missing: the probe captured no SQL for this endpoint';
   }
@@ -351,11 +360,12 @@ const baseline = await startTsServer(`${benchDir}baseline-server.ts`, { DATABASE
 const rss = new RssSampler(stoa.child.pid!);
 const memberCookies = members.map((m) => ({ headers: { cookie: m.cookie } }));
 const memberQueries = members.map((m) => ({ query: `as=${m.userId}` }));
+const memberReplays = members.map((_, i) => ({ query: `member=${i}` }));
 
 console.log(`== load: ${CONNECTIONS} connections, warm-up ${profile.warmupSeconds}s, ${profile.runs}× ${profile.runSeconds}s`);
 for (const endpoint of engagementOnly ? [] : readEndpoints) {
   const p = probes[endpoint.key]!;
-  const base = plan[endpoint.key] ? await load({ baseUrl: baseline.baseUrl, method: 'GET', path: `/replay/${endpoint.key}` }) : null;
+  const base = plan[`${endpoint.key}@0`] ? await load({ baseUrl: baseline.baseUrl, method: 'GET', path: `/replay/${endpoint.key}`, rotate: memberReplays }) : null;
   const target = '≥ 0.5× baseline req/s, p99 < 100 ms';
   const row: Row = { section: 'HTTP', measurement: `${endpoint.label} — GET ${endpoint.path.replace(communityId, ':communityId').replace(topicId, ':topicId')}`, figure: NOT_YET, baseline: base ? describeLoad(base) : 'n.a.', ratio: 'n.a.', target, status: 'n.a.', notes: [] };
   if (baselineSource[endpoint.key]) row.notes!.push(`baseline ${baselineSource[endpoint.key]}`);
