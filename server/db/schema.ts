@@ -277,7 +277,12 @@ export const helpfulMarks = pgTable(
       .references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.postId, t.userId] })],
+  (t) => [
+    primaryKey({ columns: [t.postId, t.userId] }),
+    // "Did I mark this post helpful?" for each post of a page: without it PostgreSQL hashed every mark of
+    // the viewer found by a sequential scan of all marks (50 ms of a 52 ms page of posts at scale 1).
+    index('helpful_marks_user_post_idx').on(t.userId, t.postId),
+  ],
 );
 
 // One row per member per topic per day they opened it: the engagement report's "readers".
