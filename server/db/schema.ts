@@ -239,9 +239,10 @@ export const posts = pgTable(
     // in prompts hidden from them. Carrying author and prompt makes it an index-only scan (a heap read per
     // post before: 28 ms a list at scale 1).
     index('posts_topic_published_created_idx').on(t.topicId, t.createdAt, t.authorId, t.promptId).where(sql`status = 'published'`),
-    // "Has this member answered this answer-first prompt?" for every prompt of the listed topics: a probe
-    // here, not a read of all of a prolific member's posts (19k posts: 92 ms of one list request).
-    index('posts_author_prompt_idx').on(t.authorId, t.promptId).where(sql`prompt_id is not null`),
+    // "Has this member answered this answer-first prompt?" for every prompt of the listed topics: read from
+    // this index alone (PostgreSQL hashes the member's (topic, prompt) pairs), not from all of a prolific
+    // member's posts (19k posts: 92 ms of one list request).
+    index('posts_author_prompt_idx').on(t.authorId, t.promptId, t.topicId).where(sql`prompt_id is not null`),
     // Engagement reports scan a period's posts: carrying what they read in the index makes it an
     // index-only scan instead of one random heap read per post (posts are stored topic by topic).
     index('posts_community_created_cover_idx').on(t.communityId, t.createdAt, t.status, t.authorId, t.topicId, t.promptId, t.id),

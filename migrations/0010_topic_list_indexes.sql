@@ -1,2 +1,0 @@
-CREATE INDEX "posts_topic_published_created_idx" ON "posts" USING btree ("topic_id","created_at","author_id","prompt_id") WHERE status = 'published';--> statement-breakpoint
-CREATE INDEX "posts_author_prompt_idx" ON "posts" USING btree ("author_id","prompt_id") WHERE prompt_id is not null;

@@ -1,1 +1,0 @@
-CREATE INDEX "helpful_marks_user_post_idx" ON "helpful_marks" USING btree ("user_id","post_id");
