@@ -17,6 +17,7 @@ const Env = Type.Object({
     { default: 'info' },
   ),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
+  REPORT_PARALLELISM: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
 });
 
 export interface Config {
@@ -32,6 +33,8 @@ export interface Config {
   logLevel: string;
   /** false, true, a hop count, or a comma-separated list of trusted addresses (Fastify's trustProxy). */
   trustProxy: boolean | number | string;
+  /** Statements the per-topic engagement report runs side by side on PostgreSQL (about the server's cores); unset: 2. */
+  reportParallelism: number | undefined;
   /** Interval of the scheduled-prompt release loop; tests shorten it. */
   scheduleIntervalMs: number;
   /** Live updates: WebSocket ping interval (a socket that missed the previous pong is terminated). */
@@ -84,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo: v.DEMO === undefined ? v.DATABASE_URL === undefined : v.DEMO === '1',
     logLevel: v.LOG_LEVEL,
     trustProxy: parseTrustProxy(v.TRUST_PROXY),
+    reportParallelism: v.REPORT_PARALLELISM,
     scheduleIntervalMs: 15_000,
     liveHeartbeatMs: 30_000,
     liveSessionCheckMs: 30_000,

@@ -25,7 +25,8 @@ export function createServices({
   const topics = createTopicService({ db });
   const posts = createPostService({ db });
   const moderation = createModerationService({ db });
-  const engagement = createEngagementService({ db, reportParallelism: databaseKind === 'postgres' ? 2 : 1 });
+  // PGlite has one connection: its statements cannot run side by side, whatever REPORT_PARALLELISM says.
+  const engagement = createEngagementService({ db, reportParallelism: databaseKind === 'postgres' ? (config.reportParallelism ?? 2) : 1 });
   return { auth, communities, topics, posts, moderation, engagement };
 }
 

@@ -24,9 +24,16 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
     [{ ADMIN_EMAIL: 'a@b.c' }, 'ADMIN_PASSWORD'],
+    [{ REPORT_PARALLELISM: '0' }, 'REPORT_PARALLELISM'],
+    [{ REPORT_PARALLELISM: 'many' }, 'REPORT_PARALLELISM'],
   ])('stops start-up on %j with a message naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
+  });
+
+  it('reads REPORT_PARALLELISM, unset by default (the services then use 2 on PostgreSQL)', () => {
+    expect(loadConfig({}).reportParallelism).toBeUndefined();
+    expect(loadConfig({ REPORT_PARALLELISM: '4' }).reportParallelism).toBe(4);
   });
 
   it('reads TRUST_PROXY as Fastify understands it', () => {

@@ -139,7 +139,7 @@ export function createEngagementService({
   reportParallelism = 1,
 }: {
   db: Db;
-  /** Statements the per-topic report may run side by side (PostgreSQL: 2, the pool's cores; PGlite: 1). */
+  /** Statements the per-topic report may run side by side (PostgreSQL: REPORT_PARALLELISM, default 2; PGlite: 1). */
   reportParallelism?: number;
 }) {
   /** Loads the topic (404 when it is not in this community) and authorises the per-topic view of it. */
