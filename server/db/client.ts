@@ -60,7 +60,11 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     // scale went to compiling. Reports turned it off per statement already (engagement/queries.ts).
     options: '-c jit=off',
   });
-  // An idle client's error (e.g. the server restarted) must not crash the process; queries then fail → 503.
+  // A client whose backend goes away (pg_terminate_backend, a server restart) emits 'error'. pg-pool listens
+  // only while the client is idle; a client checked out for a transaction has no listener between two
+  // statements, and an unheard 'error' event ends the process. So every client gets a listener of its own
+  // for its whole life: its next query fails instead (→ 503), and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', (err) => options.onPoolError?.(err)));
   pool.on('error', (err) => options.onPoolError?.(err));
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   let listener: pg.Client | undefined;

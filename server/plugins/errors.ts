@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { AppError } from '../errors.js';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/errors.js';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -27,15 +28,6 @@ function titleFor(status: number): string {
       429: 'Too Many Requests',
       503: 'Service Unavailable',
     }[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error')
-  );
-}
-
-/** Errors from pg/PGlite that mean "the database is not reachable right now". */
-function isDatabaseDown(err: { code?: string; message?: string }): boolean {
-  const code = err.code ?? '';
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(code) ||
-    /Connection terminated|timeout exceeded when trying to connect|PGlite is closed|Cannot use a pool after calling end|Client has encountered a connection error/i.test(err.message ?? '')
   );
 }
 
@@ -72,11 +64,11 @@ export default fp(
         return send(reply, 400, 'malformed_json', 'The body is not valid JSON.');
       }
       if (err.statusCode === 429) return send(reply, 429, 'rate_limited', 'Too many requests; slow down.');
-      // Drizzle wraps driver errors: look at the cause too.
-      const cause = (err.cause ?? {}) as { code?: string; message?: string };
-      if (isDatabaseDown(err) || isDatabaseDown(cause)) {
+      if (isDatabaseUnavailable(err)) {
         request.log.warn({ err }, 'database unavailable');
-        return send(reply, 503, 'database_unavailable', 'The database is not reachable; try again shortly.');
+        return send(reply, 503, 'database_unavailable', 'The database is not reachable; try again shortly.', {
+          retryAfter: DATABASE_RETRY_AFTER_SECONDS,
+        });
       }
       if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
         return send(reply, err.statusCode, 'bad_request', err.message);

@@ -1,10 +1,12 @@
 // Shared set-up for browser tests: a real app listening on a free port (PUBLIC_URL = that address, so
 // invite links and the Origin check work) and Debian's Chromium driven by playwright-core.
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestApp, type TestApp, type TestUser } from './app.js';
 import { clientDist } from '../../server/plugins/static-client.js';
+import { freePort } from './net.js';
+
+export { freePort };
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -13,19 +15,6 @@ export const hasChromium = existsSync(CHROMIUM);
 export function reportChromium(what: string): boolean {
   if (!hasChromium) console.log(`[stoa e2e] skipping ${what}: ${CHROMIUM} is not installed (apt-get install chromium).`);
   return hasChromium;
-}
-
-/** A free TCP port, so PUBLIC_URL can name the address before the app listens. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 export interface SignedInPage {

@@ -3,9 +3,6 @@
 // ends the session on B too (B's session cache is invalidated by NOTIFY), and a post made through A
 // reaches a WebSocket subscriber connected to B (live events travel through LISTEN/NOTIFY).
 // PGlite is an embedded, single-process database, so this file only runs on PostgreSQL.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { insertUser } from '../../server/features/auth/queries.js';
@@ -14,104 +11,15 @@ import { insertCommunity, upsertMembership } from '../../server/features/communi
 import { SESSION_COOKIE } from '../../server/plugins/session.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { TEST_PASSWORD, TEST_PASSWORD_COST } from '../helpers/app.js';
+import { api, sessionCookie, startServer, stopServer, waitReady, type ServerProcess } from '../helpers/server-process.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 // Both processes stand behind one public address (as behind a proxy): the Origin check compares to it.
 const PUBLIC_URL = 'http://stoa.test';
 const ORIGIN = { origin: PUBLIC_URL };
 
-interface ServerProcess {
-  name: string;
-  child: ChildProcess;
-  baseUrl: string;
-  output: string[];
-}
-
 let testDb: TestDatabase | undefined;
 const servers: ServerProcess[] = [];
 const sockets: WebSocket[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-function startServer(name: string, port: number, databaseUrl: string): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL,
-      DATABASE_URL: databaseUrl,
-      DEMO: '0',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    if (output.length > 200) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  return { name, child, baseUrl: `http://127.0.0.1:${port}`, output };
-}
-
-async function waitReady(server: ServerProcess, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.child.exitCode !== null) throw new Error(`${server.name} exited (${server.child.exitCode}):\n${server.output.join('')}`);
-    try {
-      const res = await fetch(`${server.baseUrl}/readyz`, { signal: AbortSignal.timeout(2000) });
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${server.name} was not ready within ${timeoutMs} ms:\n${server.output.join('')}`);
-}
-
-async function stopServer(server: ServerProcess) {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()));
-  server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-const json = (body: unknown) => ({ 'content-type': 'application/json', ...ORIGIN, body: JSON.stringify(body) });
-
-async function api(server: ServerProcess, method: string, path: string, opts: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const { body, ...rest } = opts.body !== undefined ? json(opts.body) : { ...ORIGIN, body: undefined };
-  const res = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { ...rest, ...(opts.cookie ? { cookie: `${SESSION_COOKIE}=${opts.cookie}` } : {}), ...opts.headers },
-    ...(body !== undefined ? { body } : {}),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as any) : null };
-}
-
-function sessionCookie(headers: Headers): string {
-  for (const line of headers.getSetCookie()) {
-    const match = new RegExp(`^${SESSION_COOKIE}=([^;]+)`).exec(line);
-    if (match) return match[1]!;
-  }
-  throw new Error('no session cookie was set');
-}
 
 /** Opens the live socket on a server; resolves once open. Messages are collected for `waitFor`. */
 async function openLive(server: ServerProcess, cookie: string) {
@@ -172,8 +80,8 @@ beforeAll(async () => {
   }
   // Both processes start at once: migrations are already applied (cloned template), the advisory lock
   // serialises the check, and neither may tie any state to itself.
-  const [portA, portB] = [await freePort(), await freePort()];
-  servers.push(startServer('process A', portA, testDb.url), startServer('process B', portB, testDb.url));
+  const options = { databaseUrl: testDb.url, publicUrl: PUBLIC_URL };
+  servers.push(await startServer('process A', options), await startServer('process B', options));
   await Promise.all(servers.map((s) => waitReady(s, 45_000)));
 }, 90_000);
 

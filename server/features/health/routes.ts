@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../../db/errors.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const Status = Type.Object({ status: Type.String() });
@@ -12,7 +13,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await app.database.ping();
         return { status: 'ready' };
       } catch {
-        return reply.status(503).send({ status: 'database unavailable' });
+        return reply.status(503).header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS)).send({ status: 'database unavailable' });
       }
     },
   );

@@ -14,6 +14,7 @@ import type { WebSocket, RawData } from 'ws';
 import { Value } from 'typebox/value';
 import type { Config } from '../../config.js';
 import type { Database, Db } from '../../db/client.js';
+import { isDatabaseUnavailable } from '../../db/errors.js';
 import { AppError, notFound } from '../../errors.js';
 import { authorize, can, topicContext, type Actor, type MembershipContext } from '../../policy/policy.js';
 import { requireCommunity } from '../communities/service.js';
@@ -371,6 +372,11 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
       if (err instanceof AppError) {
         const code: LiveErrorCode = err.code === 'member_suspended' ? 'member_suspended' : err.status === 404 ? 'not_found' : 'forbidden';
         sendError(conn, code, err.message, channel);
+      } else if (isDatabaseUnavailable(err)) {
+        // The client would otherwise sit on a channel it is not subscribed to. Closing makes it reconnect
+        // with backoff and resubscribe every channel with `since`, once the database is back.
+        log.warn({ err, channel }, 'live: subscribe failed, database unavailable; asking the client to resume later');
+        closeConnection(conn, LIVE_CLOSE.tryAgainLater, 'database unavailable');
       } else {
         log.error({ err, channel }, 'live: subscribe failed');
         sendError(conn, 'internal_error', 'Could not subscribe; try again.', channel);
