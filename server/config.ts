@@ -18,7 +18,28 @@ const Env = Type.Object({
   ),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   REPORT_PARALLELISM: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
+  /** One or more comma-separated secrets (≥ 32 characters each) that sign device cookies. */
+  COOKIE_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  SIGNIN_FAILURES_PER_ADDRESS: Type.Integer({ minimum: 10, maximum: 1_000_000, default: 300 }),
 });
+
+/** At most `maxFailures` failed sign-ins within `windowMs`; the next attempt is refused (429) until one ages out. */
+export interface SignInLimit {
+  maxFailures: number;
+  windowMs: number;
+}
+
+/** Sign-in throttling (features/auth/sign-in-limits.ts, OWASP's device-cookie pattern). */
+export interface SignInLimits {
+  /** One account guessed from one address by a browser without that account's device cookie. */
+  accountAddress: SignInLimit;
+  /** One account from one trusted browser (its device cookie): only that browser waits. */
+  accountDevice: SignInLimit;
+  /** One account from everywhere without its device cookie (slows guessing from many addresses). */
+  accountUntrusted: SignInLimit;
+  /** One address, every account, browsers without a device cookie for the account they try. */
+  address: SignInLimit;
+}
 
 export interface Config {
   port: number;
@@ -35,6 +56,10 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Statements the per-topic engagement report runs side by side on PostgreSQL (about the server's cores); unset: 2. */
   reportParallelism: number | undefined;
+  /** Secrets that sign device cookies: the first signs, every one verifies (rotation). Unset: one generated
+   *  on first use and kept in the database (`server_secrets`), shared by all processes and restarts. */
+  cookieSecrets: string[] | undefined;
+  signInLimits: SignInLimits;
   /** Interval of the scheduled-prompt release loop; tests shorten it. */
   scheduleIntervalMs: number;
   /** Live updates: WebSocket ping interval (a socket that missed the previous pong is terminated). */
@@ -68,6 +93,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if ((v.ADMIN_EMAIL === undefined) !== (v.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
+  const cookieSecrets = v.COOKIE_SECRET?.split(',').map((secret) => secret.trim());
+  if (cookieSecrets?.some((secret) => secret.length < 32)) {
+    throw new ConfigError('Invalid configuration:\n  COOKIE_SECRET: each comma-separated secret must have at least 32 characters');
+  }
   const publicUrl = (v.PUBLIC_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');
   let publicOrigin: string;
   try {
@@ -88,6 +117,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: v.LOG_LEVEL,
     trustProxy: parseTrustProxy(v.TRUST_PROXY),
     reportParallelism: v.REPORT_PARALLELISM,
+    cookieSecrets,
+    signInLimits: {
+      accountAddress: { maxFailures: 5, windowMs: 15 * 60_000 },
+      accountDevice: { maxFailures: 5, windowMs: 15 * 60_000 },
+      accountUntrusted: { maxFailures: 10, windowMs: 15 * 60_000 },
+      address: { maxFailures: v.SIGNIN_FAILURES_PER_ADDRESS, windowMs: 60 * 60_000 },
+    },
     scheduleIntervalMs: 15_000,
     liveHeartbeatMs: 30_000,
     liveSessionCheckMs: 30_000,

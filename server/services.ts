@@ -21,7 +21,13 @@ export function createServices({
   databaseKind?: 'pglite' | 'postgres';
 }) {
   const communities = createCommunityService({ db, config });
-  const auth = createAuthService({ db, communities, ...(passwordCost ? { passwordCost } : {}) });
+  const auth = createAuthService({
+    db,
+    communities,
+    signInLimits: config.signInLimits,
+    cookieSecrets: config.cookieSecrets,
+    ...(passwordCost ? { passwordCost } : {}),
+  });
   const topics = createTopicService({ db });
   const posts = createPostService({ db });
   const moderation = createModerationService({ db });

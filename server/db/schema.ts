@@ -51,7 +51,9 @@ export const sessions = pgTable(
   (t) => [uniqueIndex('sessions_token_hash_key').on(t.tokenHash), index('sessions_user_idx').on(t.userId)],
 );
 
-// One row per failed sign-in, keyed by account and by IP, so throttling holds across processes.
+// One row per failed sign-in and counter it feeds (account + address, account + device, the account's
+// untrusted attempts, the address), so throttling holds across processes (features/auth/sign-in-limits.ts).
+// Counters, not member content: rows older than the longest window are pruned.
 export const loginFailures = pgTable(
   'login_failures',
   {
@@ -61,6 +63,14 @@ export const loginFailures = pgTable(
   },
   (t) => [index('login_failures_key_at_idx').on(t.key, t.at)],
 );
+
+// Secrets the server generates once and every process shares (e.g. the key that signs device cookies
+// when COOKIE_SECRET is unset), so they survive restarts and agree across processes.
+export const serverSecrets = pgTable('server_secrets', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: createdAt(),
+});
 
 export const communities = pgTable(
   'communities',

@@ -63,29 +63,8 @@ describe('accounts and sessions', () => {
     expect(wrong.json().code).toBe('unauthenticated');
   });
 
-  const login = (email: string, password: string, remoteAddress: string, headers: Record<string, string> = {}) =>
-    t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password }, remoteAddress, headers: { ...origin(), ...headers } });
-
-  it('throttles sign-in after 10 failures per account with 429 and Retry-After', async () => {
-    await t.anonymous.post('/api/auth/register', { email: 'victim@example.test', password: TEST_PASSWORD, displayName: 'V' });
-    for (let i = 0; i < 10; i++) {
-      expect((await login('victim@example.test', `wrong-${i}-xxxxx`, `10.1.0.${i}`)).statusCode).toBe(401);
-    }
-    const blocked = await login('victim@example.test', TEST_PASSWORD, '10.1.1.1');
-    expect(blocked.statusCode).toBe(429);
-    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    expect(blocked.json().code).toBe('rate_limited');
-  });
-
-  it('throttles sign-in per IP, and ignores X-Forwarded-For unless TRUST_PROXY says so', async () => {
-    for (let i = 0; i < 10; i++) {
-      // A spoofed X-Forwarded-For does not give the attacker a fresh address.
-      const r = await login(`nobody-${i}@example.test`, 'wrong password x', '10.2.0.1', { 'x-forwarded-for': `192.0.2.${i}` });
-      expect(r.statusCode).toBe(401);
-    }
-    expect((await login('someone-else@example.test', 'wrong password x', '10.2.0.1')).statusCode).toBe(429);
-    expect((await login('someone-else@example.test', 'wrong password x', '10.2.0.2')).statusCode).toBe(401);
-  });
+  // Sign-in throttling (per account and address, per device cookie, per account, per address) is in
+  // sign-in-limits.test.ts.
 
   it('ends sessions when the account is suspended', async () => {
     const user = await t.makeUser();

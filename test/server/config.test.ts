@@ -26,6 +26,9 @@ describe('configuration', () => {
     [{ ADMIN_EMAIL: 'a@b.c' }, 'ADMIN_PASSWORD'],
     [{ REPORT_PARALLELISM: '0' }, 'REPORT_PARALLELISM'],
     [{ REPORT_PARALLELISM: 'many' }, 'REPORT_PARALLELISM'],
+    [{ COOKIE_SECRET: 'too short' }, 'COOKIE_SECRET'],
+    [{ COOKIE_SECRET: `${'a'.repeat(32)},short` }, 'COOKIE_SECRET'],
+    [{ SIGNIN_FAILURES_PER_ADDRESS: '3' }, 'SIGNIN_FAILURES_PER_ADDRESS'],
   ])('stops start-up on %j with a message naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(variable);
@@ -34,6 +37,15 @@ describe('configuration', () => {
   it('reads REPORT_PARALLELISM, unset by default (the services then use 2 on PostgreSQL)', () => {
     expect(loadConfig({}).reportParallelism).toBeUndefined();
     expect(loadConfig({ REPORT_PARALLELISM: '4' }).reportParallelism).toBe(4);
+  });
+
+  it('reads COOKIE_SECRET (comma-separated, first signs) and the per-address sign-in cap', () => {
+    expect(loadConfig({}).cookieSecrets).toBeUndefined(); // generated once and kept in the database
+    const [a, b] = ['a'.repeat(32), 'b'.repeat(40)];
+    expect(loadConfig({ COOKIE_SECRET: `${a}, ${b}` }).cookieSecrets).toEqual([a, b]);
+    expect(loadConfig({}).signInLimits.address).toEqual({ maxFailures: 300, windowMs: 3_600_000 });
+    expect(loadConfig({ SIGNIN_FAILURES_PER_ADDRESS: '1000' }).signInLimits.address.maxFailures).toBe(1000);
+    expect(loadConfig({}).signInLimits.accountAddress.maxFailures).toBeLessThan(10);
   });
 
   it('reads TRUST_PROXY as Fastify understands it', () => {

@@ -1,14 +1,18 @@
 // Two separate server PROCESSES on one PostgreSQL database: nothing ties a member to one process.
 // A session made through process A works on process B (sessions live in the database), signing out on A
 // ends the session on B too (B's session cache is invalidated by NOTIFY), and a post made through A
-// reaches a WebSocket subscriber connected to B (live events travel through LISTEN/NOTIFY).
+// reaches a WebSocket subscriber connected to B (live events travel through LISTEN/NOTIFY). Sign-in
+// failures counted on one process hold on the other, and both sign device cookies with one secret that the
+// first sign-in generated and kept in the database.
 // PGlite is an embedded, single-process database, so this file only runs on PostgreSQL.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { insertUser } from '../../server/features/auth/queries.js';
 import { hashPassword } from '../../server/features/auth/tokens.js';
 import { insertCommunity, upsertMembership } from '../../server/features/communities/queries.js';
 import { SESSION_COOKIE } from '../../server/plugins/session.js';
+import { DEVICE_COOKIE } from '../../server/features/auth/device-cookie.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { TEST_PASSWORD, TEST_PASSWORD_COST } from '../helpers/app.js';
 import { api, sessionCookie, startServer, stopServer, waitReady, type ServerProcess } from '../helpers/server-process.js';
@@ -61,7 +65,16 @@ const world = {
   communityId: '',
   member: { email: '', password: TEST_PASSWORD },
   reader: { email: '', password: TEST_PASSWORD },
+  guarded: { email: '', password: TEST_PASSWORD },
 };
+
+function deviceCookie(headers: Headers): string {
+  for (const line of headers.getSetCookie()) {
+    const match = new RegExp(`^${DEVICE_COOKIE}=([^;]+)`).exec(line);
+    if (match) return match[1]!;
+  }
+  throw new Error('no device cookie was set');
+}
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -72,7 +85,7 @@ beforeAll(async () => {
   const suffix = Date.now().toString(36);
   const community = await insertCommunity(db, { name: 'Two processes', slug: `two-processes-${suffix}`, description: 'multi-process test', joinPolicy: 'invite' });
   world.communityId = community!.id;
-  for (const who of ['member', 'reader'] as const) {
+  for (const who of ['member', 'reader', 'guarded'] as const) {
     const email = `${who}-${suffix}@example.test`;
     const user = await insertUser(db, { email, passwordHash, displayName: `The ${who}` });
     await upsertMembership(db, community!.id, user!.id, []);
@@ -99,6 +112,30 @@ describe('two server processes on one PostgreSQL', () => {
     }
     expect(servers).toHaveLength(2);
     expect(new Set(servers.map((s) => s.child.pid)).size).toBe(2);
+  });
+
+  it('sign-in failures through A hold on B, and a device cookie from either process is genuine to the other', async ({ skip }) => {
+    if (!testDb?.url) return skip();
+    const [a, b] = servers as [ServerProcess, ServerProcess];
+    // The first sign-ins of the deployment, on both processes at once: they race to generate the secret.
+    const [onA, onB] = await Promise.all([api(a, 'POST', '/api/auth/login', { body: world.guarded }), api(b, 'POST', '/api/auth/login', { body: world.member })]);
+    expect([onA.status, onB.status]).toEqual([200, 200]);
+    const [deviceFromA, deviceFromB] = [deviceCookie(onA.headers), deviceCookie(onB.headers)];
+    const secrets = await testDb.database.rows<{ n: number }>(sql`select count(*)::int as n from server_secrets`);
+    expect(secrets[0]!.n).toBe(1);
+
+    // Five wrong guesses spread over both processes from one address (no TRUST_PROXY: the loopback).
+    const wrong = { email: world.guarded.email, password: 'not the password at all' };
+    for (const server of [a, b, a, b, a]) expect((await api(server, 'POST', '/api/auth/login', { body: wrong })).status).toBe(401);
+    const refused = await api(b, 'POST', '/api/auth/login', { body: world.guarded });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The browser that signed in through A is trusted by B, and a cookie B issued (to another account) opens
+    // nothing here, but is genuine to A for its own account.
+    const device = (cookie: string) => ({ cookie: `${DEVICE_COOKIE}=${cookie}` });
+    expect((await api(b, 'POST', '/api/auth/login', { body: world.guarded, headers: device(deviceFromA) })).status).toBe(200);
+    expect((await api(a, 'POST', '/api/auth/login', { body: world.guarded, headers: device(deviceFromB) })).status).toBe(429);
+    expect((await api(a, 'POST', '/api/auth/login', { body: world.member, headers: device(deviceFromB) })).status).toBe(200);
   });
 
   it('a session made through A works on B, and signing out on A ends it on B', async ({ skip }) => {

@@ -1,6 +1,6 @@
-import { and, eq, gt, isNull, sql, count, lt } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { loginFailures, sessions, users } from '../../db/schema.js';
+import { loginFailures, serverSecrets, sessions, users } from '../../db/schema.js';
 import type { Actor } from '../../policy/policy.js';
 
 export async function findSessionActor(
@@ -69,21 +69,55 @@ export async function endSession(db: DbOrTx, sessionId: string) {
   await db.update(sessions).set({ endedAt: sql`now()` }).where(and(eq(sessions.id, sessionId), isNull(sessions.endedAt)));
 }
 
-export async function countRecentFailures(db: DbOrTx, key: string, since: Date) {
-  const [row] = await db
-    .select({ n: count(), oldest: sql<string | null>`min(${loginFailures.at})` })
-    .from(loginFailures)
-    .where(and(eq(loginFailures.key, key), gt(loginFailures.at, since)));
-  return { count: Number(row?.n ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null };
+/** One row per counter a sign-in attempt feeds; the ids let a successful or refused attempt take them back. */
+export async function insertFailures(db: DbOrTx, keys: string[]): Promise<number[]> {
+  if (keys.length === 0) return [];
+  const rows = await db.insert(loginFailures).values(keys.map((key) => ({ key }))).returning({ id: loginFailures.id });
+  return rows.map((r) => r.id);
 }
 
-export async function recordFailures(db: DbOrTx, keys: string[]) {
-  await db.insert(loginFailures).values(keys.map((key) => ({ key })));
+export async function deleteFailures(db: DbOrTx, ids: number[]) {
+  if (ids.length > 0) await db.delete(loginFailures).where(inArray(loginFailures.id, ids));
 }
 
-/** Failures older than the window no longer matter; they are counters, not member content. */
-export async function pruneFailures(db: DbOrTx, before: Date) {
-  await db.delete(loginFailures).where(lt(loginFailures.at, before));
+/**
+ * For each counter holding more than `maxFailures` rows within its window (database time), the seconds
+ * until the newest `maxFailures` of them no longer fill it: the (maxFailures+1)-th newest row's age-out.
+ * Counters under their limit return nothing.
+ */
+export async function countersOverLimit(
+  db: DbOrTx,
+  counters: Array<{ key: string; maxFailures: number; windowMs: number }>,
+): Promise<Array<{ key: string; waitSeconds: number }>> {
+  if (counters.length === 0) return [];
+  const values = sql.join(
+    counters.map((c) => sql`(${c.key}::text, ${c.maxFailures}::int, ${c.windowMs}::bigint * interval '1 millisecond')`),
+    sql`, `,
+  );
+  const result = (await db.execute(sql`
+    select k.key, extract(epoch from (f.at + k.w - now()))::float8 as wait
+    from (values ${values}) as k(key, m, w)
+    cross join lateral (
+      select ${loginFailures.at} as at from ${loginFailures}
+      where ${loginFailures.key} = k.key and ${loginFailures.at} > now() - k.w
+      order by ${loginFailures.at} desc offset k.m limit 1
+    ) f`)) as unknown as { rows: Array<{ key: string; wait: number | string }> };
+  return result.rows.map((r) => ({ key: r.key, waitSeconds: Number(r.wait) }));
+}
+
+/** Failures older than every window no longer matter; they are counters, not member content. */
+export async function pruneFailures(db: DbOrTx, olderThanMs: number) {
+  await db.delete(loginFailures).where(lt(loginFailures.at, sql`now() - ${olderThanMs}::bigint * interval '1 millisecond'`));
+}
+
+/**
+ * The secret stored under `name`, creating it from `candidate` if there is none yet. Every process calls this
+ * and all get the first one written (the insert is a no-op once a row exists).
+ */
+export async function ensureServerSecret(db: DbOrTx, name: string, candidate: string): Promise<string> {
+  await db.insert(serverSecrets).values({ name, value: candidate }).onConflictDoNothing({ target: serverSecrets.name });
+  const [row] = await db.select({ value: serverSecrets.value }).from(serverSecrets).where(eq(serverSecrets.name, name)).limit(1);
+  return row!.value;
 }
 
 export async function makeAdmin(db: DbOrTx, userId: string, newPasswordHash?: string) {

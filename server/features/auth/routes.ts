@@ -2,8 +2,10 @@ import { noContent } from '../../http.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { LoginBody, Me, RegisterBody, User } from '../../../shared/schemas/auth.js';
+import { Problem } from '../../../shared/schemas/common.js';
 import type { Config } from '../../config.js';
 import { SESSION_COOKIE } from '../../plugins/session.js';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS } from './device-cookie.js';
 import type { AuthService } from './service.js';
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: Config }> = async (app, { auth, config }) => {
@@ -14,6 +16,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
       sameSite: 'lax',
       secure: config.secureCookies,
       expires,
+    });
+  // The device cookie marks a browser that signed in before (sign-in-limits.ts); only sign-in reads it.
+  const setDeviceCookie = (reply: { setCookie: Function }, value: string) =>
+    reply.setCookie(DEVICE_COOKIE, value, {
+      path: '/api/auth',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.secureCookies,
+      maxAge: DEVICE_COOKIE_DAYS * 86_400,
     });
 
   app.post(
@@ -28,18 +39,29 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
       config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
     },
     async (request, reply) => {
-      const { user, session } = await auth.register(request.body);
+      const { user, session, deviceCookie } = await auth.register(request.body, { deviceCookie: request.cookies[DEVICE_COOKIE] });
       setSessionCookie(reply, session.token, session.expiresAt);
+      setDeviceCookie(reply, deviceCookie);
       return reply.status(201).send(user);
     },
   );
 
   app.post(
     '/api/auth/login',
-    { schema: { tags: ['auth'], summary: 'Sign in; sets the session cookie', body: LoginBody, response: { 200: User } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in; sets the session cookie and the device cookie',
+        description:
+          'Failed sign-ins are throttled per account and address, per account and device cookie, per account and per address; a refused attempt gets 429 `rate_limited` with Retry-After (see the README, "Sign-in limits").',
+        body: LoginBody,
+        response: { 200: User, 401: Problem, 429: Problem },
+      },
+    },
     async (request, reply) => {
-      const { user, session } = await auth.login({ ...request.body, ip: request.ip });
+      const { user, session, deviceCookie } = await auth.login({ ...request.body, ip: request.ip, deviceCookie: request.cookies[DEVICE_COOKIE] });
       setSessionCookie(reply, session.token, session.expiresAt);
+      setDeviceCookie(reply, deviceCookie);
       return user;
     },
   );

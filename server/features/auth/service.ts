@@ -1,17 +1,35 @@
-// Accounts and sessions: registration, sign-in with throttling, sign-out, "who am I".
+// Accounts and sessions: registration, sign-in with throttling (sign-in-limits.ts, device-cookie.ts),
+// sign-out, "who am I".
+import type { SignInLimits } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { conflict, invalid, tooManyRequests, unauthorized } from '../../errors.js';
+import { conflict, invalid, unauthorized } from '../../errors.js';
 import { authorize, type Actor, type CommunityRole } from '../../policy/policy.js';
 import type { CommunityService } from '../communities/service.js';
 import { membershipsOfUser } from '../communities/queries.js';
 import * as q from './queries.js';
+import { createCookieSecretSource, createDeviceCookies } from './device-cookie.js';
+import { createSignInLimiter } from './sign-in-limits.js';
 import { getDummyHash, hashPassword, hashToken, newToken, verifyPassword } from './tokens.js';
 
 export const SESSION_DAYS = 30;
-export const LOGIN_WINDOW_MS = 15 * 60_000;
-export const LOGIN_MAX_FAILURES = 10;
 
-export function createAuthService({ db, communities, passwordCost }: { db: Db; communities: CommunityService; passwordCost?: number }) {
+export function createAuthService({
+  db,
+  communities,
+  passwordCost,
+  signInLimits,
+  cookieSecrets,
+}: {
+  db: Db;
+  communities: CommunityService;
+  passwordCost?: number;
+  signInLimits: SignInLimits;
+  /** COOKIE_SECRET; undefined: a secret generated once and kept in the database. */
+  cookieSecrets: string[] | undefined;
+}) {
+  const limiter = createSignInLimiter({ db, limits: signInLimits });
+  const devices = createDeviceCookies(createCookieSecretSource(db, cookieSecrets));
+
   async function startSession(userId: string) {
     const token = newToken(); // a new token at every sign-in
     const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
@@ -22,7 +40,11 @@ export function createAuthService({ db, communities, passwordCost }: { db: Db; c
   return {
     startSession,
 
-    async register(input: { email: string; password: string; displayName: string; inviteToken?: string | undefined }) {
+    /** `deviceCookie`: the browser's device cookie, if any; the result's `deviceCookie` replaces it. */
+    async register(
+      input: { email: string; password: string; displayName: string; inviteToken?: string | undefined },
+      { deviceCookie }: { deviceCookie?: string | undefined } = {},
+    ) {
       const email = input.email.trim().toLowerCase();
       // Names are stored exactly as typed (read back byte for byte), but must not be blank.
       if (input.displayName.trim() === '') throw invalid('displayName', 'displayName must not be blank.');
@@ -33,29 +55,32 @@ export function createAuthService({ db, communities, passwordCost }: { db: Db; c
         if (input.inviteToken) await communities.acceptInvite(tx, input.inviteToken, created);
         return created;
       });
-      return { user, session: await startSession(user.id) };
+      return { user, session: await startSession(user.id), deviceCookie: await devices.issue(deviceCookie, user.id) };
     },
 
-    async login(input: { email: string; password: string; ip: string }) {
+    /**
+     * Signs in, or refuses with 401 (wrong email or password) or 429 (throttled: see sign-in-limits.ts).
+     * `deviceCookie` is the browser's device cookie, if any: genuine and for this account, the attempt is
+     * trusted (counted per device, untouched by failures from elsewhere). On success the result's
+     * `deviceCookie` is what the browser keeps from now on.
+     */
+    async login(input: { email: string; password: string; ip: string; deviceCookie?: string | undefined }) {
       const email = input.email.trim().toLowerCase();
-      const keys = [`acct:${email}`, `ip:${input.ip}`];
-      const since = new Date(Date.now() - LOGIN_WINDOW_MS);
-      for (const key of keys) {
-        const { count, oldest } = await q.countRecentFailures(db, key, since);
-        if (count >= LOGIN_MAX_FAILURES) {
-          const retryAfter = Math.max(1, Math.ceil(((oldest?.getTime() ?? Date.now()) + LOGIN_WINDOW_MS - Date.now()) / 1000));
-          throw tooManyRequests(retryAfter, 'Too many failed sign-ins; try again later.');
-        }
-      }
       const user = await q.findUserByEmail(db, email);
+      const deviceNonce = await devices.trustedNonce(input.deviceCookie, user?.id);
+      // Refused here while throttled, before the password is looked at: a right password waits too.
+      const attempt = await limiter.begin({ email, ip: input.ip, deviceNonce });
       const ok = await verifyPassword(input.password, user?.passwordHash ?? (await getDummyHash(passwordCost)));
       if (!user || !ok || user.suspendedAt) {
-        await q.recordFailures(db, keys);
-        if (Math.random() < 0.01) await q.pruneFailures(db, since);
         throw unauthorized(user?.suspendedAt && ok ? 'This account is suspended.' : 'Email or password is wrong.');
       }
+      await attempt.succeeded();
       const session = await startSession(user.id);
-      return { user: { id: user.id, email: user.email, displayName: user.displayName, isAdmin: user.isAdmin }, session };
+      return {
+        user: { id: user.id, email: user.email, displayName: user.displayName, isAdmin: user.isAdmin },
+        session,
+        deviceCookie: await devices.issue(input.deviceCookie, user.id),
+      };
     },
 
     async logout(sessionId: string | null) {
