@@ -24,7 +24,8 @@ export class ApiError extends Error {
 /** The text to show someone for an error of any kind. */
 export function messageFor(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.code === 'rate_limited' && error.retryAfter) {
+    // Any 429 with a wait (ours say `rate_limited`; a proxy's may carry only Retry-After).
+    if ((error.code === 'rate_limited' || error.status === 429) && error.retryAfter) {
       const minutes = Math.ceil(error.retryAfter / 60);
       return `${error.detail} You can try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`;
     }
