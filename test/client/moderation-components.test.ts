@@ -47,7 +47,9 @@ describe('moderation components', () => {
         flags: [{ id: 'f', reason: 'off_topic', note: 'Not here', createdAt: new Date().toISOString(), flagger: { id: 'b', displayName: 'Bob' } }],
       }],
       pending: [],
-      counts: { flaggedPosts: 1, pendingPosts: 0, total: 1 },
+      flaggedTopics: [],
+      pendingTopics: [],
+      counts: { flaggedPosts: 1, pendingPosts: 0, flaggedTopics: 0, pendingTopics: 0, total: 1 },
     };
     const fetch = vi.fn(async (_url: string, init?: RequestInit) => (init?.method === 'GET' ? json(200, queue) : json(200, { id: 'p1', topicId: 't', communityId: 'c1', status: 'published', statusReason: null })));
     vi.stubGlobal('fetch', fetch);
