@@ -424,7 +424,7 @@ describe('review queue', () => {
     expect((await mod.get(`/api/communities/${c}/moderation/counts`)).json()).toEqual({ flaggedPosts: 1, pendingPosts: 1, flaggedTopics: 0, pendingTopics: 0, total: 2 });
     await mod.post(`/api/posts/${reply}/flags/dismiss`);
     await mod.post(`/api/posts/${held}/approval`);
-    expect((await mod.get(`/api/communities/${c}/moderation/counts`)).json()).toEqual({ flaggedPosts: 0, pendingPosts: 0, total: 0 });
+    expect((await mod.get(`/api/communities/${c}/moderation/counts`)).json()).toEqual({ flaggedPosts: 0, pendingPosts: 0, flaggedTopics: 0, pendingTopics: 0, total: 0 });
   });
 });
 

@@ -390,7 +390,8 @@ export function createTopicService({ db }: { db: Db }) {
       const post = await findPostRow(db, postId, null);
       const hidden = await hiddenPromptIds(db, access);
       const viewer = postViewerFor(access.actor, access.ctx);
-      const visible = post && post.topicId === topicId && canSeePost(post, viewer) && !(post.promptId && post.authorId !== viewer.userId && hidden.includes(post.promptId));
+      const visible =
+        post && post.topicId === topicId && topicContentVisible(access) && canSeePost(post, viewer) && !(post.promptId && post.authorId !== viewer.userId && hidden.includes(post.promptId));
       if (!visible) throw invalid('postId', 'No such post in this topic.', 'unknown_post');
       await q.advanceReadPosition(db, topicId, access.actor.id, postId);
       const position = (await q.findReadPosition(db, topicId, access.actor.id))!;
