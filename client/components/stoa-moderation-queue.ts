@@ -148,10 +148,10 @@ export class StoaModerationQueue extends LitElement {
           : html`<p class="muted">No flagged topics.</p>`}
       </section>
       <section aria-labelledby="pending-topics-h">
-        <h2 id="pending-topics-h">Topics waiting for approval (${pendingTopics.length})</h2>
+        <h2 id="pending-topics-h">Topics held for approval (${pendingTopics.length})</h2>
         ${pendingTopics.length
           ? html`<ul class="items">${pendingTopics.map((i) => this.renderTopicItem(i))}</ul>`
-          : html`<p class="muted">No topics waiting.</p>`}
+          : html`<p class="muted">No topics held.</p>`}
       </section>
       <stoa-reason-dialog .heading=${remove ? `Remove this ${what}` : 'Note to the author'}
         .label=${remove ? 'Reason for removal' : 'Your note'}
