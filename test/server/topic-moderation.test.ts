@@ -332,6 +332,24 @@ describe('removing and restoring a topic', () => {
   });
 });
 
+describe('API document', () => {
+  it('describes the topic moderation routes with an operationId, a summary and their 4xx problems', async () => {
+    const doc = (await t.anonymous.get('/api/openapi.json')).json();
+    const routes: Array<[string, string, string]> = [
+      ['/api/topics/{topicId}/flags', 'post', 'flagTopic'],
+      ['/api/topics/{topicId}/flags/dismiss', 'post', 'dismissTopicFlags'],
+      ['/api/topics/{topicId}/removal', 'post', 'removeTopic'],
+      ['/api/topics/{topicId}/removal', 'delete', 'restoreTopic'],
+      ['/api/topics/{topicId}/approval', 'post', 'approveTopic'],
+    ];
+    for (const [path, method, operationId] of routes) {
+      const op = doc.paths[path]?.[method];
+      expect(op, `${method} ${path}`).toMatchObject({ operationId, summary: expect.any(String) });
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '404', '409']));
+    }
+  });
+});
+
 describe('engagement', () => {
   it('a removed or held topic leaves the per-topic report and counts as a removed post, not a new topic (UTC and another zone)', async () => {
     const c = await community([{ phrase: 'sensitive', action: 'hold' }]);
