@@ -22,5 +22,5 @@ export type { Me, MembershipSummary, User } from './auth.js';
 export type { Community, Member, Invite } from './communities.js';
 export type { Prompt, ReadPosition, TopicDetail, TopicKind, TopicListFilter, TopicStatus, TopicSummary } from './topics.js';
 export type { Post, Revision } from './posts.js';
-export type { FlagReason, LogEntry, ModerationCounts, ModerationQueue, QueueItem, WatchedWordRule } from './moderation.js';
+export type { FlagReason, LogEntry, ModeratedTopic, ModerationCounts, ModerationQueue, QueueItem, QueueTopicItem, WatchedWordRule } from './moderation.js';
 export type { EngagementClass, EngagementSummary, MembersEngagement, TopicsEngagement, Trajectories } from './engagement.js';

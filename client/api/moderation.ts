@@ -8,10 +8,12 @@ import type {
   LogAction,
   LogEntry,
   ModeratedPost,
+  ModeratedTopic,
   ModerationCounts,
   ModerationQueue,
   ModerationSettings,
   Suspension,
+  TopicFlag,
   TopicModerationState,
   WatchedWordRule,
 } from '../../shared/schemas/moderation.js';
@@ -21,12 +23,15 @@ import { toQueryString } from './topics.js';
 export type { FlagReason, LogAction, LogEntry, ModerationQueue, WatchedWordRule };
 export type Flag = Static<typeof Flag>;
 export type ModeratedPost = Static<typeof ModeratedPost>;
+export type ModeratedTopic = Static<typeof ModeratedTopic>;
+export type TopicFlag = Static<typeof TopicFlag>;
 export type ModerationCounts = Static<typeof ModerationCounts>;
 export type ModerationSettings = Static<typeof ModerationSettings>;
 export type Suspension = Static<typeof Suspension>;
 export type AuthorNote = Static<typeof AuthorNote>;
 export type TopicModerationState = Static<typeof TopicModerationState>;
 export type QueueItem = ModerationQueue['flagged'][number] | ModerationQueue['pending'][number];
+export type QueueTopicItem = ModerationQueue['flaggedTopics'][number] | ModerationQueue['pendingTopics'][number];
 
 const id = (value: string) => encodeURIComponent(value);
 const community = (communityId: string) => `/api/communities/${id(communityId)}`;
@@ -45,6 +50,13 @@ export const moderationApi = {
   restore: (postId: string) => request<ModeratedPost>('DELETE', `/api/posts/${id(postId)}/removal`),
   approve: (postId: string) => request<ModeratedPost>('POST', `/api/posts/${id(postId)}/approval`),
   noteAuthor: (postId: string, message: string) => request<AuthorNote>('POST', `/api/posts/${id(postId)}/author-note`, { message }),
+
+  // Topics are moderated like posts.
+  flagTopic: (topicId: string, body: { reason: FlagReason; note?: string }) => request<TopicFlag>('POST', `/api/topics/${id(topicId)}/flags`, body),
+  dismissTopicFlags: (topicId: string) => request<ModeratedTopic>('POST', `/api/topics/${id(topicId)}/flags/dismiss`),
+  removeTopic: (topicId: string, reason: string) => request<ModeratedTopic>('POST', `/api/topics/${id(topicId)}/removal`, { reason }),
+  restoreTopic: (topicId: string) => request<ModeratedTopic>('DELETE', `/api/topics/${id(topicId)}/removal`),
+  approveTopic: (topicId: string) => request<ModeratedTopic>('POST', `/api/topics/${id(topicId)}/approval`),
 
   queue: (communityId: string, signal?: AbortSignal) => request<ModerationQueue>('GET', `${community(communityId)}/moderation/queue`, undefined, signal),
   counts: (communityId: string, signal?: AbortSignal) => request<ModerationCounts>('GET', `${community(communityId)}/moderation/counts`, undefined, signal),

@@ -1,6 +1,6 @@
 // The community's navigation under the header: Topics, and by role Moderation (with the count of flagged
 // and held posts), the audit log, Settings and Engagement. The badge is fetched from
-// GET …/moderation/counts, refetched when a post event arrives on the community's live channel, when a
+// GET …/moderation/counts, refetched when a post or topic event arrives on the community's live channel, when a
 // moderator acts in this tab (`refreshKey` changes) and every two minutes as a fallback.
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
@@ -36,7 +36,8 @@ export class StoaCommunityNav extends LitElement {
   private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
   private readonly subscription = new LiveSubscription(this, () => ({
     onEvent: (event) => {
-      if (!event.name.startsWith('post.')) return;
+      // Posts and topics are both moderated (flags, holds, approvals): either may change the counts.
+      if (!event.name.startsWith('post.') && !event.name.startsWith('topic.')) return;
       if (this.debounce) clearTimeout(this.debounce);
       this.debounce = setTimeout(() => void this.loadCounts(), DEBOUNCE_MS);
     },

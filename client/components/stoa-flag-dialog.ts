@@ -1,4 +1,4 @@
-// The "Flag" dialog of a post: a reason (radio group) and an optional note for the moderators. A modal
+// The "Flag" dialog of a post, or of a topic (`topicId` set): a reason (radio group) and an optional note for the moderators. A modal
 // <dialog> (showModal makes the page behind it inert, so focus stays inside; Escape closes it). On
 // success it closes, returns focus to the Flag button and announces the thanks.
 import { LitElement, css, html } from 'lit';
@@ -21,10 +21,13 @@ const LABELS: Record<FlagReason, string> = {
 export class StoaFlagDialog extends LitElement {
   static override properties = {
     postId: { attribute: false },
+    topicId: { attribute: false },
     authorName: { attribute: false },
   };
 
   declare postId: string;
+  /** Set to flag a topic (its title, text and prompts) instead of a post. */
+  declare topicId: string;
   /** Whose post it is, for the dialog's title. */
   declare authorName: string;
 
@@ -36,6 +39,7 @@ export class StoaFlagDialog extends LitElement {
   constructor() {
     super();
     this.postId = '';
+    this.topicId = '';
     this.authorName = '';
   }
 
@@ -67,7 +71,9 @@ export class StoaFlagDialog extends LitElement {
     // The controller never sends twice on a slow connection.
     await this.submission.run(async () => {
       try {
-        await (this.api.value as Api).moderation.flag(this.postId, { reason, ...(note ? { note } : {}) });
+        const body = { reason, ...(note ? { note } : {}) };
+        const api = (this.api.value as Api).moderation;
+        await (this.topicId ? api.flagTopic(this.topicId, body) : api.flag(this.postId, body));
       } catch (error) {
         // Flagged before: nothing to correct in the form, so it closes and says so.
         if (!(error instanceof ApiError && error.code === 'already_flagged')) throw error;
@@ -76,16 +82,20 @@ export class StoaFlagDialog extends LitElement {
         return;
       }
       this.close();
-      emit(this, 'stoa-announce', { message: 'Thank you: the post is flagged and a moderator will review it.' });
-      emit(this, 'stoa-post-flagged', { postId: this.postId });
+      emit(this, 'stoa-announce', { message: `Thank you: the ${this.what} is flagged and a moderator will review it.` });
+      if (!this.topicId) emit(this, 'stoa-post-flagged', { postId: this.postId });
     });
+  }
+
+  private get what() {
+    return this.topicId ? 'topic' : 'post';
   }
 
   override render() {
     const L = MODERATION_LIMITS;
     const { busy, error } = this.submission;
     return html`<dialog aria-labelledby="flag-h" @close=${this.onClose}>
-      <h2 id="flag-h">Flag ${this.authorName ? `${this.authorName}’s post` : 'this post'}</h2>
+      <h2 id="flag-h">Flag ${this.authorName ? `${this.authorName}’s ${this.what}` : `this ${this.what}`}</h2>
       <form @submit=${this.submit}>
         <fieldset>
           <legend>Why should a moderator look at it?</legend>
@@ -96,11 +106,11 @@ export class StoaFlagDialog extends LitElement {
         <div class="field">
           <label for="flag-note">Note for the moderators (optional)</label>
           <textarea id="flag-note" name="note" maxlength=${L.flagNoteMax} aria-describedby="flag-hint"></textarea>
-          <span class="hint" id="flag-hint">Only moderators see your note and that you flagged the post.</span>
+          <span class="hint" id="flag-hint">Only moderators see your note and that you flagged the ${this.what}.</span>
         </div>
         <p class="error" role="alert">${error ? messageFor(error) : ''}</p>
         <div class="dialog-actions">
-          <button type="submit" ?disabled=${busy}>${busy ? 'Flagging…' : 'Flag post'}</button>
+          <button type="submit" ?disabled=${busy}>${busy ? 'Flagging…' : `Flag ${this.what}`}</button>
           <button type="button" class="secondary" @click=${this.close}>Cancel</button>
         </div>
       </form>

@@ -22,6 +22,11 @@ const ACTION_LABELS: Record<LogAction, string> = {
   'member.unsuspend': 'Suspension lifted',
   'member.remove': 'Membership removed',
   'topic.moderate': 'Topic locked/closed/pinned',
+  'topic.hold': 'Topic held for review',
+  'topic.auto_hide': 'Topic hidden by flags',
+  'topic.remove': 'Topic removed',
+  'topic.restore': 'Topic restored',
+  'topic.approve': 'Topic approved',
 };
 
 export class StoaModerationLog extends LitElement {

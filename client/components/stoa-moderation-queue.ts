@@ -1,11 +1,13 @@
 // The review queue (moderators): flagged posts grouped by post — every reason, note and flagger, the post
 // in context (topic, the post it answers) and the author's history (earlier removals, suspension) — and
-// posts held for approval. Actions: remove (reason required, shown to the author), keep (dismiss the
-// flags), approve, and a private note to the author; each reports stoa-moderation-changed (nav badge).
+// posts held for approval; then topics the same way (flagged topics, topics held by a watched word or
+// pre-moderation), with their title, text and prompts. Actions: remove (reason required, shown to the
+// author), keep (dismiss the flags), approve, and for posts a private note to the author; each reports
+// stoa-moderation-changed (nav badge).
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { messageFor, type Api, type ModerationQueue, type QueueItem } from '../api/index.js';
+import { messageFor, type Api, type ModerationQueue, type QueueItem, type QueueTopicItem } from '../api/index.js';
 import { apiContext } from '../context.js';
 import { emit } from '../events.js';
 import { formatDateTime, plural } from '../format.js';
@@ -24,7 +26,7 @@ const REASON_LABELS: Record<string, string> = {
   other: 'Something else',
 };
 
-type DialogKind = 'remove' | 'note';
+type DialogKind = 'remove' | 'note' | 'remove-topic';
 
 export class StoaModerationQueue extends LitElement {
   static override properties = {
@@ -102,7 +104,12 @@ export class StoaModerationQueue extends LitElement {
     await this.updateComplete;
     const dialog = this.renderRoot.querySelector<StoaReasonDialog>('stoa-reason-dialog')!;
     await dialog.open(async ({ reason }) => {
-      if (kind === 'remove') {
+      if (kind === 'remove-topic') {
+        await this.apiClient.moderation.removeTopic(postId, reason);
+        emit(this, 'stoa-announce', { message: 'The topic is removed. Its author sees your reason.' });
+        emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
+        await this.load();
+      } else if (kind === 'remove') {
         await this.apiClient.moderation.remove(postId, reason);
         emit(this, 'stoa-announce', { message: 'The post is removed. Its author sees your reason.' });
         emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
@@ -121,8 +128,9 @@ export class StoaModerationQueue extends LitElement {
             <button type="button" @click=${() => this.load()}>Try again</button>`
         : html`<p role="status">Loading the queue…</p>`;
     }
-    const { flagged, pending } = this.queue;
-    const remove = this.dialogKind === 'remove';
+    const { flagged, pending, flaggedTopics, pendingTopics } = this.queue;
+    const remove = this.dialogKind !== 'note';
+    const what = this.dialogKind === 'remove-topic' ? 'topic' : 'post';
     return html`
       ${this.loadError ? html`<p class="error" role="alert">${messageFor(this.loadError)}</p>` : nothing}
       <section aria-labelledby="flagged-h">
@@ -133,10 +141,22 @@ export class StoaModerationQueue extends LitElement {
         <h2 id="pending-h">Waiting for approval (${pending.length})</h2>
         ${pending.length ? html`<ul class="items">${pending.map((i) => this.renderItem(i))}</ul>` : html`<p class="muted">No posts waiting.</p>`}
       </section>
-      <stoa-reason-dialog .heading=${remove ? 'Remove this post' : 'Note to the author'}
+      <section aria-labelledby="flagged-topics-h">
+        <h2 id="flagged-topics-h">Flagged topics (${flaggedTopics.length})</h2>
+        ${flaggedTopics.length
+          ? html`<ul class="items">${flaggedTopics.map((i) => this.renderTopicItem(i))}</ul>`
+          : html`<p class="muted">No flagged topics.</p>`}
+      </section>
+      <section aria-labelledby="pending-topics-h">
+        <h2 id="pending-topics-h">Topics held for approval (${pendingTopics.length})</h2>
+        ${pendingTopics.length
+          ? html`<ul class="items">${pendingTopics.map((i) => this.renderTopicItem(i))}</ul>`
+          : html`<p class="muted">No topics held.</p>`}
+      </section>
+      <stoa-reason-dialog .heading=${remove ? `Remove this ${what}` : 'Note to the author'}
         .label=${remove ? 'Reason for removal' : 'Your note'}
-        .hint=${remove ? 'The author sees this reason; others see “Removed by a moderator”. You can restore the post later.' : 'Only the author and moderators see it; it is kept in the audit log.'}
-        .confirmLabel=${remove ? 'Remove post' : 'Send note'}
+        .hint=${remove ? `The author sees this reason; others see “Removed by a moderator”. You can restore the ${what} later.` : 'Only the author and moderators see it; it is kept in the audit log.'}
+        .confirmLabel=${remove ? `Remove ${what}` : 'Send note'}
         .maxLength=${remove ? MODERATION_LIMITS.reasonMax : MODERATION_LIMITS.authorNoteMax}></stoa-reason-dialog>
     `;
   }
@@ -161,15 +181,7 @@ export class StoaModerationQueue extends LitElement {
           ? html` · <strong>suspended</strong>${author.suspension.until ? ` until ${formatDateTime(author.suspension.until)}` : ''}: ${author.suspension.reason}`
           : ' · not suspended'}
       </p>
-      ${flags
-        ? html`<ul class="flags" aria-label="Flags">
-            ${flags.map(
-              (f) => html`<li><strong>${REASON_LABELS[f.reason] ?? f.reason}</strong> — ${f.flagger.displayName}, ${formatDateTime(f.createdAt)}${f.note
-                ? html`: “${f.note}”`
-                : nothing}</li>`,
-            )}
-          </ul>`
-        : nothing}
+      ${flags ? this.renderFlags(flags) : nothing}
       <div class="actions">
         ${flags
           ? html`<button type="button" class="secondary" ?disabled=${busy}
@@ -180,6 +192,54 @@ export class StoaModerationQueue extends LitElement {
         <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy} @click=${(e: Event) => this.openDialog('note', post.id, e)}>Note to author…</button>
       </div>
       <p class="error" role="alert">${this.rowErrors[post.id] ?? ''}</p>
+    </li>`;
+  }
+
+  private renderFlags(flags: ModerationQueue['flagged'][number]['flags']) {
+    return html`<ul class="flags" aria-label="Flags">
+      ${flags.map(
+        (f) => html`<li><strong>${REASON_LABELS[f.reason] ?? f.reason}</strong> — ${f.flagger.displayName}, ${formatDateTime(f.createdAt)}${f.note
+          ? html`: “${f.note}”`
+          : nothing}</li>`,
+      )}
+    </ul>`;
+  }
+
+  /** A flagged or held topic: its title, text and prompts (any may hold the word), the author's history, the flags. */
+  private renderTopicItem(item: QueueTopicItem) {
+    const { topic, author } = item;
+    const busy = this.busyPost === topic.id;
+    const headingId = `qt-${topic.id}`;
+    const flags = 'flags' in item ? item.flags : null;
+    return html`<li class="card" aria-labelledby=${headingId} aria-busy=${busy ? 'true' : 'false'}>
+      <h3 id=${headingId}>
+        <a href=${paths.topic(this.slug, topic.id)}>${topic.title}</a> by ${author.displayName}
+        <span class="badge">${topic.kind === 'cpd' ? 'CPD topic' : 'Practice problem'}</span>
+        ${topic.moderationStatus !== 'published' ? html`<span class="badge">${topic.moderationStatus}</span>` : nothing}
+      </h3>
+      <p class="muted small"><time datetime=${topic.createdAt}>${formatDateTime(topic.createdAt)}</time></p>
+      <div class="prose body">${unsafeHTML(sanitizeHtml(topic.bodyHtml))}</div>
+      ${topic.prompts.length
+        ? html`<ol class="prompts" aria-label="Prompts">
+            ${topic.prompts.map((p) => html`<li class="prose">${unsafeHTML(sanitizeHtml(p.bodyHtml))}</li>`)}
+          </ol>`
+        : nothing}
+      <p class="small history">
+        Author’s history: ${plural(author.earlierRemovals, 'earlier removal')}${author.suspension
+          ? html` · <strong>suspended</strong>${author.suspension.until ? ` until ${formatDateTime(author.suspension.until)}` : ''}: ${author.suspension.reason}`
+          : ' · not suspended'}
+      </p>
+      ${flags ? this.renderFlags(flags) : nothing}
+      <div class="actions">
+        ${flags
+          ? html`<button type="button" class="secondary" ?disabled=${busy}
+              @click=${() => this.act(topic.id, () => this.apiClient.moderation.dismissTopicFlags(topic.id), 'The flags are dismissed; the topic stays.')}>Keep topic</button>`
+          : html`<button type="button" ?disabled=${busy}
+              @click=${() => this.act(topic.id, () => this.apiClient.moderation.approveTopic(topic.id), 'The topic is approved.')}>Approve topic</button>`}
+        <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy}
+          @click=${(e: Event) => this.openDialog('remove-topic', topic.id, e)}>Remove topic…</button>
+      </div>
+      <p class="error" role="alert">${this.rowErrors[topic.id] ?? ''}</p>
     </li>`;
   }
 
@@ -213,6 +273,10 @@ export class StoaModerationQueue extends LitElement {
         margin: 0.5rem 0;
         padding-left: 0.75rem;
         border-left: 3px solid var(--stoa-border, #c9ced6);
+      }
+      .prompts {
+        margin: 0.25rem 0 0.5rem;
+        padding-left: 1.5rem;
       }
       .flags {
         margin: 0.25rem 0 0.5rem;

@@ -24,6 +24,13 @@ const STATUS_OPTIONS: Array<[value: TopicStatus | '', label: string]> = [
   ['upcoming', 'Upcoming'],
   ['closed', 'Closed'],
 ];
+/** Held, hidden and removed topics are listed only for their author and moderators, marked so. */
+const MODERATION_BADGES: Record<TopicSummary['moderationStatus'], string> = {
+  published: '',
+  pending: 'waiting for approval',
+  hidden: 'hidden by flags',
+  removed: 'removed',
+};
 const KIND_OPTIONS: Array<[value: TopicKind | '', label: string]> = [
   ['', 'CPD topics and practice problems'],
   ['cpd', 'CPD topics'],
@@ -219,9 +226,10 @@ export class StoaTopicList extends LitElement {
               ${t.pinned ? html`<span class="badge">pinned</span>` : nothing}
               ${t.locked ? html`<span class="badge closed">locked</span>` : nothing}
               ${t.hasSolution ? html`<span class="badge open">solved</span>` : nothing}
+              ${t.moderationStatus !== 'published' ? html`<span class="badge closed">${MODERATION_BADGES[t.moderationStatus]}</span>` : nothing}
             </p>
             <h3>
-              <a href=${paths.topic(slug, t.id)}>${t.title}</a>
+              <a href=${paths.topic(slug, t.id)}>${t.title ?? 'Removed topic'}</a>
               ${t.unreadCount > 0 ? html`<span class="badge unread">${t.unreadCount} unread</span>` : nothing}
             </h3>
             <p class="meta muted">

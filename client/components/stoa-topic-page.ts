@@ -8,6 +8,9 @@
 // join their thread without moving what the reader is looking at (a "N new replies" pill points to those
 // below the fold), edits/withdrawals/helpful counts change in place. Composers and their drafts are
 // separate elements keyed by place, so no live update touches what a member is writing.
+// Topics are moderated like posts: members flag a topic, moderators remove, restore and approve it here. A
+// hidden or removed topic shows members a placeholder (no title, text, prompts or discussion), its author and
+// moderators the content with a note; topic.removed/-restored/-approved events reload the page live.
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task, initialState } from '@lit/task';
@@ -26,9 +29,14 @@ import { canModerate, canSeeEngagement } from '../roles.js';
 import { badges, base, forms, prose } from '../styles.js';
 import { buildThreads, rootKey, type ThreadNode, type Threads } from '../thread.js';
 import { sanitizeHtml } from '../../shared/markdown.js';
+import type { StoaFlagDialog } from './stoa-flag-dialog.js';
+import type { StoaReasonDialog } from './stoa-reason-dialog.js';
+import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import './stoa-composer.js';
+import './stoa-flag-dialog.js';
 import './stoa-post.js';
 import './stoa-prompt-form.js';
+import './stoa-reason-dialog.js';
 
 const PAGE_SIZE = 50;
 /** Read positions are sent at most this often while scrolling. */
@@ -85,6 +93,8 @@ export class StoaTopicPage extends LitElement {
   private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
   /** Lock / close / pin: buttons, not a form, so no field takes focus after a refusal. */
   private readonly topicModeration = new SubmitController(this, { focus: null });
+  /** Restore / approve the topic (Remove goes through <stoa-reason-dialog>, Flag through <stoa-flag-dialog>). */
+  private readonly topicActions = new SubmitController(this, { focus: null });
 
   private readonly topic = new Task(this, {
     task: async ([topicId, signedIn], { signal }) => {
@@ -99,7 +109,7 @@ export class StoaTopicPage extends LitElement {
       this.draftParents = parentsWithDrafts(topicId);
       this.coverage.read(`topic:${topicId}`, Math.min(detail.liveCursor ?? 0, page.liveCursor));
       this.newBelow = [];
-      emit(this, 'stoa-page-title', { title: detail.title });
+      emit(this, 'stoa-page-title', { title: detail.title ?? placeholderTitle(detail) });
       // Events that arrived while loading: apply them now (older states are ignored by version).
       const queued = this.liveQueue.splice(0);
       queueMicrotask(() => queued.forEach((e) => this.applyLive(e)));
@@ -324,7 +334,15 @@ export class StoaTopicPage extends LitElement {
         if (this.indexById.has(h.postId)) this.onPostChanged({ id: h.postId, helpfulCount: h.helpfulCount });
         return;
       }
+      case 'topic.removed':
+      case 'topic.restored':
+      case 'topic.approved':
+        // The topic's words and its discussion come or go for this viewer: read both again.
+        return void this.refreshAll();
       case 'topic.updated':
+        // Hidden by flags or shown again: as above.
+        if ((event.data as { moderationStatus?: unknown }).moderationStatus !== this.detail.moderationStatus) return void this.refreshAll();
+        return this.scheduleDetailRefresh();
       case 'prompt.released':
         // Schedule, lock, prompts, solution, counts: the topic page (with what I may do) is refetched.
         return this.scheduleDetailRefresh();
@@ -567,9 +585,89 @@ export class StoaTopicPage extends LitElement {
     </div>`;
   }
 
+  /** After a moderation action: the topic and its discussion as they are now for me (the live echo may come later). */
+  private async reloadAfter(message: string) {
+    await this.refreshAll();
+    emit(this, 'stoa-announce', { message });
+    if (this.detail) emit(this, 'stoa-moderation-changed', { communityId: this.detail.communityId });
+  }
+
+  private async openTopicFlag(event: Event) {
+    const button = event.currentTarget as HTMLElement;
+    await this.renderRoot.querySelector<StoaFlagDialog>('stoa-flag-dialog')?.open(button);
+  }
+
+  private async openTopicRemove(event: Event) {
+    const button = event.currentTarget as HTMLElement;
+    const d = this.detail;
+    if (!d) return;
+    await this.renderRoot.querySelector<StoaReasonDialog>('stoa-reason-dialog.topic-remove')?.open(async ({ reason }) => {
+      await this.apiClient.moderation.removeTopic(d.id, reason);
+      await this.reloadAfter('The topic is removed. Its author sees your reason; members see “Removed by a moderator”.');
+    }, button);
+  }
+
+  private restoreTopic() {
+    const d = this.detail;
+    if (!d) return;
+    return this.topicActions.run(async () => {
+      await this.apiClient.moderation.restoreTopic(d.id);
+      await this.reloadAfter('The topic is restored.');
+    });
+  }
+
+  private approveTopic() {
+    const d = this.detail;
+    if (!d) return;
+    return this.topicActions.run(async () => {
+      await this.apiClient.moderation.approveTopic(d.id);
+      await this.reloadAfter('The topic is approved: members see it now.');
+    });
+  }
+
+  /** Flag (members) and remove / restore / approve (moderators): the topic is content too. */
+  private renderTopicActions(d: TopicDetail) {
+    if (!d.can.flag && !d.can.remove) return nothing;
+    const { busy, error } = this.topicActions;
+    return html`<div class="topic-actions" role="group" aria-label="Topic actions">
+      ${d.can.flag
+        ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${this.openTopicFlag}>Flag topic</button>
+            <stoa-flag-dialog .topicId=${d.id} .authorName=${d.author.displayName}></stoa-flag-dialog>`
+        : nothing}
+      ${d.can.remove && d.moderationStatus === 'pending'
+        ? html`<button type="button" class="small" ?disabled=${busy} @click=${() => this.approveTopic()}>Approve topic</button>`
+        : nothing}
+      ${d.can.remove && d.moderationStatus !== 'removed'
+        ? html`<button type="button" class="secondary small" aria-haspopup="dialog" ?disabled=${busy} @click=${this.openTopicRemove}>Remove topic…</button>
+            <stoa-reason-dialog class="topic-remove" .heading=${'Remove this topic'} .label=${'Reason for removal'}
+              .hint=${'The author sees this reason; members see “Removed by a moderator” instead of the topic and its replies. You can restore it later.'}
+              .confirmLabel=${'Remove topic'} .maxLength=${MODERATION_LIMITS.reasonMax}></stoa-reason-dialog>`
+        : nothing}
+      ${d.can.remove && d.moderationStatus === 'removed'
+        ? html`<button type="button" class="secondary small" ?disabled=${busy} @click=${() => this.restoreTopic()}>Restore topic</button>`
+        : nothing}
+      <p class="error" role="alert">${error ? messageFor(error) : ''}</p>
+    </div>`;
+  }
+
+  /** What the author / a moderator is told about a moderated topic whose words they still see. */
+  private renderTopicModerationNote(d: TopicDetail, viewer: Viewer) {
+    if (d.moderationStatus === 'published' || d.bodyHtml === null) return nothing;
+    const mine = d.author.id === viewer.userId;
+    const reason = d.moderationReason ? html` Reason: <q>${d.moderationReason}</q>` : nothing;
+    const text = {
+      removed: mine ? 'A moderator removed your topic: members see “Removed by a moderator”.' : 'Removed by a moderator: only moderators and the author see the topic and its replies.',
+      pending: mine ? 'Pending approval: a moderator will review your topic before others see it.' : 'Held for approval: only moderators and the author see it.',
+      hidden: 'Hidden after several flags, until a moderator reviews it.',
+    }[d.moderationStatus];
+    return html`<p class="moderation-note" role="note">${text}${d.moderationStatus === 'removed' ? reason : nothing}</p>`;
+  }
+
   /** Why nobody can reply here right now, in words; null when replying is possible. */
   private replyBlockedReason(d: TopicDetail, viewer: Viewer): string | null {
     if (viewer.membership?.suspended) return 'You are suspended in this community: you can read, but not reply.';
+    if (d.moderationStatus === 'removed') return 'A moderator removed this topic: it cannot be replied to.';
+    if (d.moderationStatus !== 'published') return 'This topic is waiting for a moderator: it cannot be replied to yet.';
     if (d.status === 'closed') return 'This topic is closed: it can be read but no longer replied to.';
     if (d.status === 'upcoming') return `This topic is not open yet${d.opensAt ? `; it opens ${formatDateTime(d.opensAt)}` : ''}.`;
     if (d.locked) return 'This topic is locked: no new replies.';
@@ -600,10 +698,11 @@ export class StoaTopicPage extends LitElement {
     const isCpd = d.kind === 'cpd';
     return html`
       <p class="crumb"><a href=${paths.community(this.slug)}>← ${communityName}</a></p>
-      <h1>${d.title}</h1>
+      <h1>${d.title ?? placeholderTitle(d)}</h1>
       <p class="meta">
         <span class="badge">${isCpd ? 'CPD topic' : 'Practice problem'}</span>
         <span class="badge ${d.status}">${d.status}</span>
+        ${d.moderationStatus !== 'published' ? html`<span class="badge closed">${d.moderationStatus}</span>` : nothing}
         ${d.pinned ? html`<span class="badge">pinned</span>` : nothing}
         ${d.locked ? html`<span class="badge closed">locked</span>` : nothing}
         ${d.opensAt ? html`<span>Opens <time datetime=${d.opensAt}>${formatDateTime(d.opensAt)}</time></span>` : nothing}
@@ -613,7 +712,21 @@ export class StoaTopicPage extends LitElement {
       <p class="muted small">
         ${isCpd ? html`Facilitated by ${d.facilitators.map((f) => f.displayName).join(', ')}` : html`Asked by ${d.author.displayName}`}
       </p>
+      ${this.renderTopicModerationNote(d, viewer)}
       ${this.renderTopicModeration(d, viewer)}
+      ${this.renderTopicActions(d)}
+      ${d.bodyHtml === null
+        ? html`<p class="placeholder muted" role="note">${PLACEHOLDER[d.moderationStatus]}</p>
+            ${this.liveNotice ? html`<p class="note" role="status">${this.liveNotice}</p>` : nothing}`
+        : this.renderContent(d, ctx, unread)}
+    `;
+  }
+
+  /** The topic's words and discussion (not shown in the placeholder of a hidden or removed topic). */
+  private renderContent(d: TopicDetail, ctx: PostContext, unread: ReturnType<StoaTopicPage['firstUnread']>) {
+    const { blocked } = ctx;
+    const isCpd = d.kind === 'cpd';
+    return html`
       ${unread
         ? html`<p class="unread-link"><a href="#" @click=${this.jumpToFirstUnread}>Jump to first unread</a>
             <span class="muted">(${d.unreadCount} unread)</span></p>`
@@ -626,7 +739,7 @@ export class StoaTopicPage extends LitElement {
         : nothing}
       <section aria-labelledby="article-h" class="article">
         <h2 id="article-h" class="visually-hidden">${isCpd ? 'Article' : 'The problem'}</h2>
-        <div class="prose">${unsafeHTML(this.safe(d.bodyHtml))}</div>
+        <div class="prose">${unsafeHTML(this.safe(d.bodyHtml ?? ''))}</div>
         ${d.articleUrl ? html`<p class="source">Source: <a href=${d.articleUrl} rel="nofollow ugc noopener" target="_blank">${d.articleUrl}</a></p>` : nothing}
       </section>
       ${isCpd ? this.renderPrompts(ctx) : nothing}
@@ -802,6 +915,28 @@ export class StoaTopicPage extends LitElement {
       .paging {
         margin-top: 1.5rem;
       }
+      .moderation-note {
+        background: #fff4d6;
+        border-left: 4px solid #a36b00;
+        padding: 0.5rem 0.75rem;
+      }
+      .placeholder {
+        font-style: italic;
+        margin-top: 1rem;
+      }
+      .topic-actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+        margin: 0.5rem 0;
+      }
+      .topic-actions .error {
+        flex-basis: 100%;
+      }
+      .topic-actions .error:empty {
+        display: none;
+      }
       .topic-moderation {
         display: flex;
         flex-wrap: wrap;
@@ -841,6 +976,18 @@ export class StoaTopicPage extends LitElement {
       }
     `,
   ];
+}
+
+/** What members see instead of a hidden or removed topic's words (its author and moderators see them). */
+const PLACEHOLDER: Record<TopicDetail['moderationStatus'], string> = {
+  removed: 'This topic was removed by a moderator.',
+  hidden: 'This topic is hidden while a moderator reviews it.',
+  pending: 'This topic is waiting for a moderator.',
+  published: '',
+};
+
+function placeholderTitle(d: Pick<TopicDetail, 'moderationStatus'>) {
+  return d.moderationStatus === 'removed' ? 'Removed topic' : 'Hidden topic';
 }
 
 /** Adds posts to the list, once each, keeping creation order (a live or just-posted reply may come first). */

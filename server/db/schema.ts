@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  check,
   customType,
   boolean,
   date,
@@ -146,6 +147,8 @@ export const invites = pgTable(
   (t) => [uniqueIndex('invites_token_hash_key').on(t.tokenHash)],
 );
 
+export type TopicModerationStatus = 'published' | 'pending' | 'hidden' | 'removed';
+
 export const topics = pgTable(
   'topics',
   {
@@ -174,6 +177,11 @@ export const topics = pgTable(
     posterCount: integer('poster_count').notNull().default(0),
     readerCount: integer('reader_count').notNull().default(0),
     lastActivityAt: ts('last_activity_at').notNull().defaultNow(),
+    // Moderation, as for posts (not the open/upcoming/closed `status` of the API, which comes from the dates):
+    // pending = held for approval (watched word "hold", new-member pre-moderation), hidden = auto-hidden by
+    // flags until reviewed, removed = by a moderator. Only published topics are listed for and counted by members.
+    moderationStatus: text('moderation_status').$type<TopicModerationStatus>().notNull().default('published'),
+    moderationReason: text('moderation_reason'), // removal reason shown to the author and moderators
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -482,9 +490,9 @@ export const flags = pgTable(
     communityId: uuid('community_id')
       .notNull()
       .references(() => communities.id),
-    postId: uuid('post_id')
-      .notNull()
-      .references(() => posts.id),
+    // What is flagged: a post, or a topic (its title, text and prompts). Exactly one of the two.
+    postId: uuid('post_id').references(() => posts.id),
+    topicId: uuid('topic_id').references(() => topics.id),
     flaggerId: uuid('flagger_id')
       .notNull()
       .references(() => users.id),
@@ -497,6 +505,8 @@ export const flags = pgTable(
   (t) => [
     index('flags_community_open_idx').on(t.communityId, t.resolvedAt),
     uniqueIndex('flags_one_open_per_member').on(t.postId, t.flaggerId).where(sql`resolved_at is null`),
+    uniqueIndex('flags_one_open_per_member_topic').on(t.topicId, t.flaggerId).where(sql`resolved_at is null and topic_id is not null`),
+    check('flags_one_target', sql`num_nonnulls(${t.postId}, ${t.topicId}) = 1`),
   ],
 );
 

@@ -30,6 +30,8 @@ export interface TopicContext {
   kind: 'cpd' | 'problem';
   /** upcoming: before opensAt (only its facilitators may see it). */
   upcoming: boolean;
+  /** Held for approval (moderation status pending): only its author and moderators may know it exists. */
+  held?: boolean;
 }
 
 /** What a topic's policy view is built from (topics/queries.ts findTopic loads it). */
@@ -39,6 +41,8 @@ export interface TopicFacts {
   opensAt: Date | null;
   /** Those named in topic_facilitators (the author may or may not be among them). */
   namedFacilitatorIds: string[];
+  /** published unless a moderation step holds, hides or removed it (absent: published). */
+  moderationStatus?: 'published' | 'pending' | 'hidden' | 'removed';
 }
 
 /**
@@ -54,6 +58,7 @@ export function topicContext(t: TopicFacts, { now = Date.now(), problemAuthorFac
     facilitatorIds: [...new Set([...(authorFacilitates ? [t.authorId] : []), ...t.namedFacilitatorIds])],
     kind: t.kind,
     upcoming: t.opensAt !== null && t.opensAt.getTime() > now,
+    held: t.moderationStatus === 'pending',
   };
 }
 
@@ -78,8 +83,10 @@ const isTopicFacilitator = (actor: Actor, ctx: PolicyContext) => !!ctx.topic?.fa
 const isPostAuthor = (actor: Actor, ctx: PolicyContext) => ctx.post?.authorId === actor.id;
 const moderatorOrAdmin = (actor: Actor, ctx: PolicyContext) => actor.isAdmin || has(ctx, 'moderator');
 const managerOrAdmin = (actor: Actor, ctx: PolicyContext) => actor.isAdmin || has(ctx, 'manager');
+/** Upcoming topics: their facilitators; held topics (pending approval): their author, facilitators and moderators. */
 const canSeeTopic = (actor: Actor, ctx: PolicyContext) =>
-  !ctx.topic?.upcoming || isTopicFacilitator(actor, ctx) || actor.isAdmin;
+  (!ctx.topic?.upcoming || isTopicFacilitator(actor, ctx) || actor.isAdmin) &&
+  (!ctx.topic?.held || isTopicFacilitator(actor, ctx) || moderatorOrAdmin(actor, ctx));
 
 export const rules = {
   // Instance
@@ -118,6 +125,11 @@ export const rules = {
   'prompt.readScheduled': (actor, ctx) => actor.isAdmin || isTopicFacilitator(actor, ctx),
   /** Others' replies to an answer-first prompt before answering: facilitators and moderators. */
   'prompt.seeAllReplies': (actor, ctx) => moderatorOrAdmin(actor, ctx) || isTopicFacilitator(actor, ctx),
+  /** Flag a topic (its title, text, prompts) for moderators: any active member who can see it, not its author. */
+  'topic.flag': (actor, ctx) => activeMember(ctx) && canSeeTopic(actor, ctx) && ctx.topic?.authorId !== actor.id,
+  /** The words of held, hidden and removed topics: moderators and the topic's facilitators (its author included);
+   *  in a community's topic list (no topic in view) moderators, and authors their own. */
+  'topic.readHidden': (actor, ctx) => moderatorOrAdmin(actor, ctx) || isTopicFacilitator(actor, ctx),
   // Posts
   'post.create': (actor, ctx) => activeMember(ctx) && canSeeTopic(actor, ctx),
   'post.edit': (actor, ctx) => activeMember(ctx) && isPostAuthor(actor, ctx),
@@ -167,7 +179,7 @@ export function authorize(actor: Actor | null, action: Action, ctx: PolicyContex
   if (can(actor, action, ctx)) return actor;
   if (ctx.community && insideCommunity(action) && !ctx.membership && !actor.isAdmin) throw notFound('Community');
   if (action === 'community.read') throw notFound('Community');
-  if (ctx.topic && ctx.topic.upcoming && !can(actor, 'topic.read', ctx)) throw notFound('Topic');
+  if (ctx.topic && (ctx.topic.upcoming || ctx.topic.held) && !can(actor, 'topic.read', ctx)) throw notFound('Topic');
   if (ctx.membership?.suspended) throw forbidden('You are suspended in this community.', 'member_suspended');
   throw forbidden();
 }

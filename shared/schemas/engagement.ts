@@ -26,7 +26,7 @@ export const ENGAGEMENT_DEFINITIONS = {
   range:
     'from and to are whole days, inclusive (YYYY-MM-DD). Day boundaries are midnight UTC unless tz names an IANA time zone. At most 731 days. Left out: the last 91 days up to today.',
   posts:
-    'Posts are topic openings (the topic itself counts as a post of its author) and replies. A post counts when it was published, even if its author withdrew it later. Posts removed by moderators do not count and are reported as removedPosts; posts waiting for approval (pending) or hidden by flags do not count. Totals (posts, replies, newTopics, removedPosts) count every author; member classes count members only.',
+    'Posts are topic openings (the topic itself counts as a post of its author) and replies. A post counts when it was published, even if its author withdrew it later. Posts removed by moderators do not count and are reported as removedPosts; posts waiting for approval (pending) or hidden by flags do not count. The same holds for a topic opening: a topic removed by moderators is a removed post, a topic held or hidden counts nowhere, and neither is listed per topic. Totals (posts, replies, newTopics, removedPosts) count every author; member classes count members only.',
   views:
     'Topic views are recorded once per member, topic and UTC day; a view counts when its UTC day lies between from and to (tz does not shift view days).',
   members: 'Members: memberships active at some time in the range (joined before its end and not removed before its start).',

@@ -3,6 +3,7 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS } from '../limits.js';
 import { Body, IsoDateTime, Line, Uuid } from './common.js';
+import { TopicKind, TopicModerationStatus } from './topics.js';
 
 /** Limits of the moderation feature (kept here rather than in shared/limits.ts to keep merges easy). */
 export const MODERATION_LIMITS = {
@@ -49,6 +50,14 @@ export const Flag = Type.Object({
   createdAt: IsoDateTime,
 });
 
+export const TopicFlag = Type.Object({
+  id: Uuid,
+  topicId: Uuid,
+  reason: FlagReasonSchema,
+  note: Type.Union([Type.String(), Type.Null()]),
+  createdAt: IsoDateTime,
+});
+
 export const RemovalBody = Body({ reason: Text(MODERATION_LIMITS.reasonMax) });
 export const AuthorNoteBody = Body({ message: Text(MODERATION_LIMITS.authorNoteMax) });
 
@@ -67,6 +76,14 @@ export const ModeratedPost = Type.Object({
   communityId: Uuid,
   status: PostStatusSchema,
   statusReason: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** The topic's moderation state after an action (what moderators and the author see). */
+export const ModeratedTopic = Type.Object({
+  id: Uuid,
+  communityId: Uuid,
+  moderationStatus: TopicModerationStatus,
+  moderationReason: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const AuthorNote = Type.Object({
@@ -106,18 +123,36 @@ export const QueueFlag = Type.Object({
   flagger: Type.Object({ id: Uuid, displayName: Type.String() }),
 });
 
+/** A topic in the queue: its words as moderators see them (the title, the problem or article, the prompts). */
+const QueueTopic = Type.Object({
+  id: Uuid,
+  kind: TopicKind,
+  title: Type.String(),
+  moderationStatus: TopicModerationStatus,
+  bodyMd: Type.String(),
+  bodyHtml: Type.String(),
+  prompts: Type.Array(Type.Object({ position: Type.Integer(), bodyHtml: Type.String() })),
+  createdAt: IsoDateTime,
+});
+
 export const ModerationCounts = Type.Object({
   /** Posts with at least one open flag. */
   flaggedPosts: Type.Integer(),
   /** Posts held for approval. */
   pendingPosts: Type.Integer(),
-  /** Badge number: flaggedPosts + pendingPosts. */
+  /** Topics with at least one open flag. */
+  flaggedTopics: Type.Integer(),
+  /** Topics held for approval. */
+  pendingTopics: Type.Integer(),
+  /** Badge number: all four added up. */
   total: Type.Integer(),
 });
 
 export const ModerationQueue = Type.Object({
   flagged: Type.Array(Type.Object({ post: QueuePost, author: QueueAuthor, flags: Type.Array(QueueFlag) })),
   pending: Type.Array(Type.Object({ post: QueuePost, author: QueueAuthor })),
+  flaggedTopics: Type.Array(Type.Object({ topic: QueueTopic, author: QueueAuthor, flags: Type.Array(QueueFlag) })),
+  pendingTopics: Type.Array(Type.Object({ topic: QueueTopic, author: QueueAuthor })),
   counts: ModerationCounts,
 });
 
@@ -202,6 +237,12 @@ export const LOG_ACTIONS = [
   'member.unsuspend',
   'member.remove',
   'topic.moderate',
+  /** A topic, or an edit of it, held for review by a watched word or new-member pre-moderation (no human actor). */
+  'topic.hold',
+  'topic.auto_hide',
+  'topic.remove',
+  'topic.restore',
+  'topic.approve',
 ] as const;
 export type LogAction = (typeof LOG_ACTIONS)[number];
 

@@ -66,11 +66,15 @@ export const TopicListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: LIMITS.pageSizeDefault })),
 });
 
+/** A topic's moderation, as for posts: published; pending (held for approval); hidden (by flags, until reviewed); removed. */
+export const TopicModerationStatus = Type.Union([Type.Literal('published'), Type.Literal('pending'), Type.Literal('hidden'), Type.Literal('removed')]);
+
 export const TopicSummary = Type.Object({
   id: Uuid,
   communityId: Uuid,
   kind: TopicKind,
-  title: Type.String(),
+  /** null: a hidden or removed topic shown to a member as a placeholder (its author and moderators see it). */
+  title: Type.Union([Type.String(), Type.Null()]),
   status: TopicStatus,
   pinned: Type.Boolean(),
   locked: Type.Boolean(),
@@ -88,6 +92,9 @@ export const TopicSummary = Type.Object({
   hasSolution: Type.Boolean(),
   lastActivityAt: IsoDateTime,
   createdAt: IsoDateTime,
+  moderationStatus: TopicModerationStatus,
+  /** Why a moderator removed it: for its author and moderators only (null otherwise). */
+  moderationReason: Type.Union([Type.String(), Type.Null()]),
 });
 
 export const TopicPage = Type.Object({ items: Type.Array(TopicSummary), nextCursor: Type.Union([Type.String(), Type.Null()]), liveCursor: LiveCursor });
@@ -112,9 +119,9 @@ export const ReadPosition = Type.Object({ lastReadPostId: Type.Union([Uuid, Type
 
 export const TopicDetail = Type.Object({
   ...TopicSummary.properties,
-  /** The CPD article or the practice problem's description. */
-  bodyHtml: Type.String(),
-  bodyMd: Type.String(),
+  /** The CPD article or the practice problem's description (null in the placeholder of a hidden or removed topic). */
+  bodyHtml: Type.Union([Type.String(), Type.Null()]),
+  bodyMd: Type.Union([Type.String(), Type.Null()]),
   articleUrl: Type.Union([Type.String(), Type.Null()]),
   closedAt: Type.Union([IsoDateTime, Type.Null()]),
   lockedAt: Type.Union([IsoDateTime, Type.Null()]),
@@ -131,6 +138,10 @@ export const TopicDetail = Type.Object({
     addPrompt: Type.Boolean(),
     moderate: Type.Boolean(),
     markSolution: Type.Boolean(),
+    /** Flag the topic for moderators. */
+    flag: Type.Boolean(),
+    /** Remove, restore or approve the topic (the community's moderators). */
+    remove: Type.Boolean(),
   }),
   /** Set by GET (the read a page keeps live); absent from the answers to writes. */
   liveCursor: Type.Optional(LiveCursor),
@@ -142,6 +153,7 @@ export const SolutionState = Type.Object({ topicId: Uuid, solutionPostId: Type.U
 
 export type TopicKind = Static<typeof TopicKind>;
 export type TopicStatus = Static<typeof TopicStatus>;
+export type TopicModerationStatus = Static<typeof TopicModerationStatus>;
 export type CreateTopicBody = Static<typeof CreateTopicBody>;
 export type UpdateTopicBody = Static<typeof UpdateTopicBody>;
 export type AddPromptBody = Static<typeof AddPromptBody>;

@@ -47,7 +47,9 @@ describe('moderation components', () => {
         flags: [{ id: 'f', reason: 'off_topic', note: 'Not here', createdAt: new Date().toISOString(), flagger: { id: 'b', displayName: 'Bob' } }],
       }],
       pending: [],
-      counts: { flaggedPosts: 1, pendingPosts: 0, total: 1 },
+      flaggedTopics: [],
+      pendingTopics: [],
+      counts: { flaggedPosts: 1, pendingPosts: 0, flaggedTopics: 0, pendingTopics: 0, total: 1 },
     };
     const fetch = vi.fn(async (_url: string, init?: RequestInit) => (init?.method === 'GET' ? json(200, queue) : json(200, { id: 'p1', topicId: 't', communityId: 'c1', status: 'published', statusReason: null })));
     vi.stubGlobal('fetch', fetch);
@@ -68,6 +70,43 @@ describe('moderation components', () => {
     buttonNamed(root, 'Keep').click();
     await settle();
     expect(fetch.mock.calls.some((c) => c[0] === '/api/posts/p1/flags/dismiss' && (c[1] as RequestInit).method === 'POST')).toBe(true);
+    expect(changes).toEqual([{ communityId: 'c1' }]);
+  });
+
+  it('queue shows held topics with their text and prompts; Approve topic approves it and reports the change', async () => {
+    const queue = {
+      flagged: [],
+      pending: [],
+      flaggedTopics: [],
+      pendingTopics: [{
+        topic: {
+          id: 't1', kind: 'cpd', title: 'Feedback that lands', moderationStatus: 'pending', bodyMd: 'x', bodyHtml: '<p>The article</p><img src=x onerror=alert(1)>',
+          prompts: [{ position: 1, bodyHtml: '<p>A sensitive question</p>' }], createdAt: new Date().toISOString(),
+        },
+        author: { id: 'a', displayName: 'Fran', earlierRemovals: 0, suspension: null },
+      }],
+      counts: { flaggedPosts: 0, pendingPosts: 0, flaggedTopics: 0, pendingTopics: 1, total: 1 },
+    };
+    const fetch = vi.fn(async (_url: string, init?: RequestInit) =>
+      init?.method === 'GET' ? json(200, queue) : json(200, { id: 't1', communityId: 'c1', moderationStatus: 'published', moderationReason: null }),
+    );
+    vi.stubGlobal('fetch', fetch);
+    const el = document.createElement('stoa-moderation-queue') as Lit & { communityId: string; slug: string };
+    const changes: unknown[] = [];
+    el.addEventListener('stoa-moderation-changed', (e) => changes.push((e as CustomEvent).detail));
+    el.communityId = 'c1';
+    el.slug = 'elt';
+    document.body.append(el);
+    await settle();
+    await el.updateComplete;
+    const root = el.shadowRoot!;
+    expect(root.textContent).toContain('Topics held for approval (1)');
+    expect(root.textContent).toContain('The article');
+    expect(root.textContent).toContain('A sensitive question');
+    expect(root.querySelector('img[onerror]')).toBeNull(); // re-sanitised on the client
+    buttonNamed(root, 'Approve topic').click();
+    await settle();
+    expect(fetch.mock.calls.some((c) => c[0] === '/api/topics/t1/approval' && (c[1] as RequestInit).method === 'POST')).toBe(true);
     expect(changes).toEqual([{ communityId: 'c1' }]);
   });
 

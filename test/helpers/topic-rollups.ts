@@ -14,7 +14,8 @@ export async function topicRollupsAndDirect(db: DbOrTx) {
     select tw.topic_id || ' ' || tw.week_start || ' ' || n.user_id as k
       from engagement_topic_weeks tw join engagement_participants n on n.community_id = tw.community_id
      where case when n.no < length(${sql.raw(`tw.${column}`)}) then get_bit(${sql.raw(`tw.${column}`)}, n.no) = 1 else false end order by 1`);
-  const acts = sql`select community_id, id as topic_id, author_id as user_id, null::uuid as prompt_id, created_at from topics
+  // A topic's opening is an act while the topic is published (not held, hidden or removed: migration 0012).
+  const acts = sql`select community_id, id as topic_id, author_id as user_id, null::uuid as prompt_id, created_at from topics where moderation_status = 'published'
                    union all select community_id, topic_id, author_id, prompt_id, created_at from posts where status in ('published', 'withdrawn')`;
   const stored = {
     viewers: await bitsSet('viewers'),

@@ -103,7 +103,10 @@ async function memberDaysAndDirect() {
     select concat_ws(' ', community_id, day, user_id, posts, replies, openings, removed, helpful) as k from engagement_member_days order by 1`);
   const direct = await rows<{ k: string }>(sql`
     select concat_ws(' ', community_id, day, user_id, sum(posts), sum(replies), sum(openings), sum(removed), sum(helpful)) as k from (
-      select community_id, (created_at at time zone 'UTC')::date as day, author_id as user_id, 1 as posts, 0 as replies, 1 as openings, 0 as removed, 0 as helpful from topics
+      -- A topic opening counts while published; a removed topic counts as removed (held and hidden: nothing).
+      select community_id, (created_at at time zone 'UTC')::date as day, author_id as user_id, (moderation_status = 'published')::int as posts, 0 as replies,
+             (moderation_status = 'published')::int as openings, (moderation_status = 'removed')::int as removed, 0 as helpful
+        from topics where moderation_status in ('published', 'removed')
       union all
       select p.community_id, (p.created_at at time zone 'UTC')::date, p.author_id,
              (p.status in ('published', 'withdrawn'))::int, (p.status in ('published', 'withdrawn'))::int, 0, (p.status = 'removed')::int,
@@ -339,6 +342,21 @@ describe('engagement_member_days rollup', () => {
     ({ stored, direct } = await memberDaysAndDirect());
     expect(stored).toEqual(direct);
 
+    // Topics moderated like posts (issue 11): removed, held, hidden; the rebuild agrees while they are.
+    const topicStatus = (status: string, n: number) =>
+      db.execute(sql`update topics set moderation_status = ${status} where ctid in (select ctid from topics where community_id = ${communityId} order by id offset ${n} limit 1)`);
+    await topicStatus('removed', 0);
+    await topicStatus('pending', 1);
+    await topicStatus('hidden', 2);
+    ({ stored, direct } = await memberDaysAndDirect());
+    expect(stored).toEqual(direct);
+    expect(stored.join('\n')).toMatch(/ 0 0 0 1 0$/m); // a day whose only act is a removed topic opening
+    await db.execute(sql`select engagement_member_days_rebuild()`);
+    expect((await memberDaysAndDirect()).stored).toEqual(stored);
+    for (const n of [0, 1, 2]) await topicStatus('published', n);
+    ({ stored, direct } = await memberDaysAndDirect());
+    expect(stored).toEqual(direct);
+
     // The rebuild function (used after bulk loads) gives the same rows.
     await db.execute(sql`select engagement_member_days_rebuild()`);
     expect((await memberDaysAndDirect()).stored).toEqual(stored);
@@ -401,6 +419,18 @@ describe('per-topic rollups (topic-day counts, topic-week reader and poster bitm
     await db.execute(sql`update topics set created_at = created_at + interval '8 days' where ctid in (select ctid from topics order by id desc limit 1)`);
     await db.execute(sql`update topic_views set day = day + 700 where ctid in (select ctid from topic_views order by user_id desc, day limit 6)`);
     await db.execute(sql`delete from topic_views where ctid in (select ctid from topic_views order by day, user_id limit 10)`);
+    ({ stored, direct } = await topicRollupsAndDirect(t.app.db));
+    expect(stored).toEqual(direct);
+
+    // Topics moderated like posts (issue 11): a removed or held topic's opening leaves the rollups, and
+    // comes back when restored; the rebuild agrees in between.
+    await db.execute(sql`update topics set moderation_status = 'removed' where ctid in (select ctid from topics order by id limit 1)`);
+    await db.execute(sql`update topics set moderation_status = 'pending' where ctid in (select ctid from topics order by id offset 1 limit 1)`);
+    ({ stored, direct } = await topicRollupsAndDirect(t.app.db));
+    expect(stored).toEqual(direct);
+    await db.execute(sql`select engagement_by_topic_rebuild()`);
+    expect((await topicRollupsAndDirect(t.app.db)).stored).toEqual(stored);
+    await db.execute(sql`update topics set moderation_status = 'published' where moderation_status <> 'published'`);
     ({ stored, direct } = await topicRollupsAndDirect(t.app.db));
     expect(stored).toEqual(direct);
 

@@ -413,7 +413,7 @@ describe('review queue', () => {
       ['other', 'Not OK', 'Flagger Two'],
     ]);
     expect(queue.pending.map((p: { post: { id: string } }) => p.post.id)).toEqual([held]);
-    expect(queue.counts).toEqual({ flaggedPosts: 1, pendingPosts: 1, total: 2 });
+    expect(queue.counts).toEqual({ flaggedPosts: 1, pendingPosts: 1, flaggedTopics: 0, pendingTopics: 0, total: 2 });
     // A bad page size is refused with a problem naming limit, and changes nothing.
     for (const limit of ['0', '100000', 'ten', '1.5']) {
       const bad = await mod.get(`/api/communities/${c}/moderation/queue?limit=${limit}`);
@@ -421,10 +421,10 @@ describe('review queue', () => {
       expect(bad.headers['content-type']).toContain('application/problem+json');
       expect(bad.json()).toMatchObject({ status: 400, field: 'limit' });
     }
-    expect((await mod.get(`/api/communities/${c}/moderation/counts`)).json()).toEqual({ flaggedPosts: 1, pendingPosts: 1, total: 2 });
+    expect((await mod.get(`/api/communities/${c}/moderation/counts`)).json()).toEqual({ flaggedPosts: 1, pendingPosts: 1, flaggedTopics: 0, pendingTopics: 0, total: 2 });
     await mod.post(`/api/posts/${reply}/flags/dismiss`);
     await mod.post(`/api/posts/${held}/approval`);
-    expect((await mod.get(`/api/communities/${c}/moderation/counts`)).json()).toEqual({ flaggedPosts: 0, pendingPosts: 0, total: 0 });
+    expect((await mod.get(`/api/communities/${c}/moderation/counts`)).json()).toEqual({ flaggedPosts: 0, pendingPosts: 0, flaggedTopics: 0, pendingTopics: 0, total: 0 });
   });
 });
 
@@ -623,7 +623,8 @@ describe('audit log', () => {
     expect(removals[0]).toMatchObject({ targetType: 'post', targetId: p, reason: 'Off-topic advert', before: { status: 'published' } });
     const aboutWriter = (await mod.get(`/api/communities/${c}/moderation/log?memberId=${writer.id}`)).json().items.map((e: { action: string }) => e.action);
     expect(aboutWriter.sort()).toEqual(
-      ['post.auto_hide', 'flags.dismiss', 'post.remove', 'post.restore', 'post.approve', 'post.author_note', 'member.suspend', 'member.unsuspend', 'member.remove'].sort(),
+      // …and what was done to their topic (it is content too).
+      ['post.auto_hide', 'flags.dismiss', 'post.remove', 'post.restore', 'post.approve', 'post.author_note', 'member.suspend', 'member.unsuspend', 'member.remove', 'topic.moderate'].sort(),
     );
     expect((await mod.get(`/api/communities/${c}/moderation/log?action=nonsense`)).statusCode).toBe(400);
     expect((await mod.get(`/api/communities/${c}/moderation/log?cursor=abc`)).statusCode).toBe(400);

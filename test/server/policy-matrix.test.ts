@@ -38,6 +38,15 @@ async function freshPost(ctx: Ctx, status: 'published' | 'pending' | 'removed' =
   return id;
 }
 
+/** A fresh practice problem by `writer`, published, held for approval or removed by a moderator. */
+async function freshTopic(ctx: Ctx, state: 'published' | 'pending' | 'removed' = 'published') {
+  const res = await ctx.writer.post(`/api/communities/${ctx.communityId}/topics`, { kind: 'problem', title: `Fresh ${Math.random()}`, body: 'Help' });
+  const id = res.json().id as string;
+  if (state === 'pending') await ctx.t.testDb.database.rows(sql`update topics set moderation_status = 'pending' where id = ${id}`);
+  if (state === 'removed') await ctx.agents.moderator.post(`/api/topics/${id}/removal`, { reason: 'For the matrix' });
+  return id;
+}
+
 /** Members (not admins, not outsiders): the roles that may write in a community. */
 const members = (status: number) => ({ practitioner: status, facilitator: status, moderator: status, manager: status });
 
@@ -172,6 +181,55 @@ export const matrix: Row[] = [
     request: async (ctx) => ({ method: 'POST', url: `/api/topics/${ctx.problemTopicId}/solution`, body: { postId: ctx.postId } }),
     expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 200 }),
   },
+  {
+    route: 'GET /api/topics/:topicId (held for approval: its author and moderators only)',
+    request: async (ctx) => ({ method: 'GET', url: `/api/topics/${await freshTopic(ctx, 'pending')}` }),
+    expect: all(404, { anonymous: 401, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'GET /api/topics/:topicId (removed: members get the placeholder)',
+    request: async (ctx) => ({ method: 'GET', url: `/api/topics/${await freshTopic(ctx, 'removed')}` }),
+    expect: all(200, { anonymous: 401, nonMember: 404 }),
+  },
+  {
+    route: 'POST /api/topics/:topicId/flags',
+    request: async (ctx) => ({ method: 'POST', url: `/api/topics/${await freshTopic(ctx)}/flags`, body: { reason: 'spam' } }),
+    // Any active member but its author; the admin is not a member here (admins remove rather than flag).
+    expect: all(403, { anonymous: 401, nonMember: 404, ...members(201) }),
+  },
+  {
+    route: 'POST /api/topics/:topicId/flags (own topic)',
+    request: async (ctx, role) => {
+      const mine = await ctx.agents[role].post(`/api/communities/${ctx.communityId}/topics`, { kind: 'problem', title: 'Mine', body: 'Mine' });
+      return { method: 'POST', url: `/api/topics/${mine.statusCode === 201 ? mine.json().id : await freshTopic(ctx)}/flags`, body: { reason: 'spam' } };
+    },
+    expect: all(403, { anonymous: 401, nonMember: 404 }),
+  },
+  {
+    route: 'POST /api/topics/:topicId/flags/dismiss',
+    request: async (ctx) => {
+      const id = await freshTopic(ctx);
+      await ctx.flagger.post(`/api/topics/${id}/flags`, { reason: 'off_topic' });
+      return { method: 'POST', url: `/api/topics/${id}/flags/dismiss` };
+    },
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'POST /api/topics/:topicId/removal',
+    request: async (ctx) => ({ method: 'POST', url: `/api/topics/${await freshTopic(ctx)}/removal`, body: { reason: 'Off topic' } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'DELETE /api/topics/:topicId/removal',
+    request: async (ctx) => ({ method: 'DELETE', url: `/api/topics/${await freshTopic(ctx, 'removed')}/removal` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
+  },
+  {
+    route: 'POST /api/topics/:topicId/approval',
+    request: async (ctx) => ({ method: 'POST', url: `/api/topics/${await freshTopic(ctx, 'pending')}/approval` }),
+    // Held: others may not know it exists (404), as for reading it.
+    expect: all(404, { anonymous: 401, moderator: 200, admin: 200 }),
+  },
   // ---- Posts ----
   {
     route: 'GET /api/topics/:topicId/posts',
@@ -182,6 +240,11 @@ export const matrix: Row[] = [
     route: 'POST /api/topics/:topicId/posts',
     request: async (ctx, role) => ({ method: 'POST', url: `/api/topics/${ctx.problemTopicId}/posts`, body: { body: `Reply by ${role}` } }),
     expect: all(403, { anonymous: 401, nonMember: 404, ...members(201) }),
+  },
+  {
+    route: 'POST /api/topics/:topicId/posts (a removed topic: no replies)',
+    request: async (ctx, role) => ({ method: 'POST', url: `/api/topics/${await freshTopic(ctx, 'removed')}/posts`, body: { body: `Reply by ${role}` } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, ...members(409) }),
   },
   {
     route: "PATCH /api/posts/:postId (someone else's post)",

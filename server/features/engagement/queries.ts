@@ -79,11 +79,15 @@ const memberDuring = (p: Period) =>
 /** SQL: `column` is the topic, or one of the topics (a list of uuid literals). */
 const topicIs = (column: SQL, topics: string | SQL) => (typeof topics === 'string' ? sql`and ${column} = ${topics}` : sql`and ${column} in (${topics})`);
 
-/** Topic openings and counted replies in the period, one row each (the per-topic reports), optionally of some topics only. */
+/**
+ * Topic openings and counted replies in the period, one row each (the per-topic reports), optionally of some
+ * topics only. A topic's opening counts while it is published, as a reply does (migration 0012).
+ */
 const countedActs = (p: Period, topics?: string | SQL | null, userId?: string) => sql`
   select t.author_id as user_id, t.id as topic_id, null::uuid as post_id, null::uuid as prompt_id, t.created_at, true as is_opening
     from topics t
    where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz
+     and t.moderation_status = 'published'
      ${topics ? topicIs(sql`t.id`, topics) : sql``}
      ${userId ? sql`and t.author_id = ${userId}` : sql``}
   union all
@@ -118,9 +122,10 @@ const memberDays = (p: Period, opts: { userId?: string | undefined; userIn?: SQL
          count(*) filter (where kind = 'opening')::int as openings, count(*) filter (where kind = 'removed')::int as removed,
          ${opts.helpful ? sql`coalesce(sum((select count(*) from helpful_marks h where h.post_id = a.post_id)) filter (where kind = 'reply'), 0)::int` : sql`0`} as helpful
     from (
-      select t.author_id as user_id, t.created_at, 'opening' as kind, null::uuid as post_id
+      select t.author_id as user_id, t.created_at, case when t.moderation_status = 'removed' then 'removed' else 'opening' end as kind, null::uuid as post_id
         from topics t
        where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz
+         and t.moderation_status in ('published', 'removed')
          ${opts.userId ? sql`and t.author_id = ${opts.userId}` : sql``}
          ${opts.userIn ? sql`and t.author_id in (${opts.userIn})` : sql``}
       union all
@@ -275,7 +280,8 @@ const countsSelect = (p: Period) => sql`
              select po.created_at as first_at from posts po
               where po.topic_id = t.id and po.author_id <> t.author_id and po.status in ${COUNTED}
               order by po.created_at limit 1) fr
-          where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz) waits)
+          where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz
+            and t.moderation_status = 'published') waits)
         as median_first_reply_minutes`;
 
 /** The summary figures for one period, in one statement. */
@@ -620,7 +626,7 @@ async function topicRowsFromRollups(db: DbOrTx, p: Period, ids: SQL | null, slic
            where v.community_id = ${p.communityId} and (${edgeDays(sql`v.day`)}) ${only(sql`v.topic_id`)}
           union all
           select t.id, t.author_id, false, true from topics t
-           where t.community_id = ${p.communityId} and (${edgeInstants(sql`t.created_at`)}) ${only(sql`t.id`)}
+           where t.community_id = ${p.communityId} and (${edgeInstants(sql`t.created_at`)}) and t.moderation_status = 'published' ${only(sql`t.id`)}
           union all
           select po.topic_id, po.author_id, false, true from posts po
            where po.community_id = ${p.communityId} and (${edgeInstants(sql`po.created_at`)}) and po.status in ${COUNTED} ${only(sql`po.topic_id`)}
@@ -686,7 +692,8 @@ async function topicRowsFromRollups(db: DbOrTx, p: Period, ids: SQL | null, slic
                      (select po.created_at from posts po where po.topic_id = t.id and po.created_at >= ${p.t0}::timestamptz
                          and po.created_at < ${p.t1}::timestamptz and po.status in ${COUNTED} order by po.created_at desc limit 1)) as last_at
          where pt.posts > 0) fl on true
-     where t.community_id = ${p.communityId} ${only(sql`t.id`)}`,
+     -- Held, hidden and removed topics are not in the report (their titles are not members' to read).
+     where t.community_id = ${p.communityId} and t.moderation_status = 'published' ${only(sql`t.id`)}`,
   );
   return rows.filter((r) => r.included).map(({ included: _, ...r }) => r);
 }
@@ -729,7 +736,7 @@ async function topicRowsFromActs(db: DbOrTx, p: Period, ids: SQL | null): Promis
         from topics t
         left join pt on pt.topic_id = t.id left join pst on pst.topic_id = t.id
         left join apr on apr.topic_id = t.id left join ppt on ppt.topic_id = t.id
-       where t.community_id = ${p.communityId} ${only(sql`t.id`)}`,
+       where t.community_id = ${p.communityId} and t.moderation_status = 'published' ${only(sql`t.id`)}`,
     ),
     reportRows<{ topic_id: string; member_readers: number }>(
       db,

@@ -10,6 +10,10 @@ export const EVENTS_CHANNEL = 'stoa_events';
 export type EventName =
   | 'topic.created'
   | 'topic.updated'
+  /** A moderator removed, restored or approved a topic (data: its summary, as for topic.updated). */
+  | 'topic.removed'
+  | 'topic.restored'
+  | 'topic.approved'
   | 'prompt.released'
   | 'post.created'
   | 'post.updated'

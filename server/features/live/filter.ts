@@ -8,10 +8,14 @@
 //  - post.* events carry the post as the REST API shows it to its author/moderators
 //    (presentPost(row, EVENT_VIEW)); who sees its content is decided by the posts feature's own rule
 //    (presentPostSnapshot → canSeePost/canSeeContent), the same as over HTTP;
+//  - topic.* events carry the topic summary as its author and moderators see it; a hidden or removed topic
+//    reaches others as its placeholder (no title, no reason), and nothing else of it — its prompts and posts —
+//    reaches them at all (the topics feature's canSeeTopicContent, the same rule as over HTTP);
 //  - `data.private` (any event) reaches only the post's author, moderators and admins;
 //  - member.* events (data `{ userId }`) reach only those who may list members.
 import { can, topicContext, type Actor, type CommunityRole, type MembershipContext } from '../../policy/policy.js';
 import { presentPostSnapshot, type PostSnapshot, type PostViewer } from '../posts/present.js';
+import { canSeeTopicContent } from '../topics/present.js';
 import type { PostStatus } from '../../db/schema.js';
 import type { TopicCore } from '../topics/queries.js';
 import type { EventRow } from './queries.js';
@@ -34,6 +38,8 @@ export interface EventContext {
   currentPostStatus?: PostStatus | null;
   /** Memo of the redacted variant of the data, so all non-privileged subscribers share one copy (one JSON.stringify). */
   redacted?: unknown;
+  /** Memo of the placeholder of a hidden or removed topic (topic.* events). */
+  redactedTopic?: unknown;
   /** Memo of the data without its `audience` key. */
   withoutAudience?: unknown;
   /** Memo of the data without its `private` key. */
@@ -91,6 +97,20 @@ export function visibleTo(event: EventRow, ctx: EventContext, viewer: Viewer): V
     payload = ctx.withoutAudience as Record<string, unknown>;
   }
 
+  if (ctx.topic) {
+    // A hidden or removed topic — now, or when the event was recorded — shows its words and its discussion to
+    // its author, facilitators and moderators only; others get the placeholder of a topic.* event and nothing more.
+    const viewerFacts = { userId: actor.id, seesHidden: can(actor, 'topic.readHidden', { membership, ...(topic ? { topic } : {}) }) };
+    const then = event.name.startsWith('topic.') ? (payload as { moderationStatus?: unknown }).moderationStatus : undefined;
+    const shownNow = canSeeTopicContent(ctx.topic, viewerFacts);
+    const shownThen = typeof then !== 'string' || canSeeTopicContent({ moderationStatus: then as TopicCore['moderationStatus'], authorId: ctx.topic.authorId }, viewerFacts);
+    if (!shownNow || !shownThen) {
+      if (!event.name.startsWith('topic.')) return HIDDEN;
+      ctx.redactedTopic ??= redactTopic(payload);
+      return { visible: true, data: ctx.redactedTopic };
+    }
+  }
+
   if (event.name.startsWith('post.')) {
     const post = payload as PostLike;
     const authorId = postAuthorId(post);
@@ -124,6 +144,12 @@ function stripPrivate(payload: Record<string, unknown>, ctx: EventContext): Reco
   if (!('private' in payload)) return payload;
   ctx.withoutPrivate ??= (({ private: _omit, ...rest }) => rest)(payload);
   return ctx.withoutPrivate as Record<string, unknown>;
+}
+
+/** What others see of a hidden or removed topic: that it is there (the REST placeholder), not what it says or why. */
+function redactTopic(topic: Record<string, unknown>): Record<string, unknown> {
+  const { private: _private, ...copy } = topic;
+  return { ...copy, title: null, moderationReason: null, redacted: true };
 }
 
 /** What others see of a withdrawn, removed or hidden post: that it was (the REST placeholder), not what it said or why. */

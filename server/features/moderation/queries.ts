@@ -12,6 +12,7 @@ import {
   topics,
   users,
   watchedWords,
+  type TopicModerationStatus,
 } from '../../db/schema.js';
 import { suspensionInForce } from '../communities/queries.js';
 import type { FlagReason, LogAction } from '../../../shared/schemas/moderation.js';
@@ -56,7 +57,7 @@ export async function listLogEntries(
   if (opts.beforeId !== undefined) conditions.push(lt(moderationLog.id, opts.beforeId));
   if (opts.action) conditions.push(eq(moderationLog.action, opts.action));
   if (opts.memberId) {
-    // Anything the member did, anything done to them, and anything done to their posts.
+    // Anything the member did, anything done to them, and anything done to their posts and topics.
     conditions.push(
       or(
         eq(moderationLog.actorId, opts.memberId),
@@ -64,6 +65,10 @@ export async function listLogEntries(
         and(
           eq(moderationLog.targetType, 'post'),
           sql`${moderationLog.targetId} in (select p.id::text from ${posts} p where p.author_id = ${opts.memberId} and p.community_id = ${communityId})`,
+        ),
+        and(
+          eq(moderationLog.targetType, 'topic'),
+          sql`${moderationLog.targetId} in (select t.id::text from ${topics} t where t.author_id = ${opts.memberId} and t.community_id = ${communityId})`,
         ),
       )!,
     );
@@ -94,6 +99,17 @@ export async function latestPostLogEntry(db: DbOrTx, postId: string, action: Log
     .select({ id: moderationLog.id, before: moderationLog.before })
     .from(moderationLog)
     .where(and(eq(moderationLog.targetType, 'post'), eq(moderationLog.targetId, postId), eq(moderationLog.action, action)))
+    .orderBy(desc(moderationLog.id))
+    .limit(1);
+  return row ?? null;
+}
+
+/** The most recent log entry of `action` on a topic (restore reads the moderation status kept by the removal). */
+export async function latestTopicLogEntry(db: DbOrTx, topicId: string, action: LogAction) {
+  const [row] = await db
+    .select({ id: moderationLog.id, before: moderationLog.before })
+    .from(moderationLog)
+    .where(and(eq(moderationLog.targetType, 'topic'), eq(moderationLog.targetId, topicId), eq(moderationLog.action, action)))
     .orderBy(desc(moderationLog.id))
     .limit(1);
   return row ?? null;
@@ -151,6 +167,26 @@ export async function updateTopicModeration(
   return row!;
 }
 
+/**
+ * Sets a topic's moderation status and, when given, its reason (undefined: the reason stays). `touchActivity`
+ * when it becomes activity members see (approval): it then sorts as new in the topic list.
+ */
+export async function setTopicModeration(
+  db: DbOrTx,
+  topicId: string,
+  moderationStatus: TopicModerationStatus,
+  { reason, touchActivity = false }: { reason?: string | null; touchActivity?: boolean } = {},
+) {
+  await db
+    .update(topics)
+    .set({
+      moderationStatus,
+      ...(reason !== undefined ? { moderationReason: reason } : {}),
+      ...(touchActivity ? { lastActivityAt: sql`now()` } : {}),
+    })
+    .where(eq(topics.id, topicId));
+}
+
 // ---- Flags ----
 
 export async function findOpenFlag(db: DbOrTx, postId: string, flaggerId: string) {
@@ -168,6 +204,42 @@ export async function insertFlag(db: DbOrTx, values: { communityId: string; post
     .values(values)
     .returning({ id: flags.id, postId: flags.postId, reason: flags.reason, note: flags.note, createdAt: flags.createdAt });
   return row!;
+}
+
+// Topic flags: the same table, with topic_id instead of post_id (one open flag per member and topic).
+
+export async function findOpenTopicFlag(db: DbOrTx, topicId: string, flaggerId: string) {
+  const [row] = await db
+    .select({ id: flags.id })
+    .from(flags)
+    .where(and(eq(flags.topicId, topicId), eq(flags.flaggerId, flaggerId), isNull(flags.resolvedAt)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function insertTopicFlag(db: DbOrTx, values: { communityId: string; topicId: string; flaggerId: string; reason: FlagReason; note: string | null }) {
+  const [row] = await db
+    .insert(flags)
+    .values(values)
+    .returning({ id: flags.id, topicId: flags.topicId, reason: flags.reason, note: flags.note, createdAt: flags.createdAt });
+  return row!;
+}
+
+export async function countOpenTopicFlaggers(db: DbOrTx, topicId: string) {
+  const [row] = await db
+    .select({ n: sql<number>`count(distinct ${flags.flaggerId})::int` })
+    .from(flags)
+    .where(and(eq(flags.topicId, topicId), isNull(flags.resolvedAt)));
+  return row?.n ?? 0;
+}
+
+export async function resolveOpenTopicFlags(db: DbOrTx, topicId: string, resolution: 'removed' | 'kept') {
+  const rows = await db
+    .update(flags)
+    .set({ resolvedAt: sql`now()`, resolution })
+    .where(and(eq(flags.topicId, topicId), isNull(flags.resolvedAt)))
+    .returning({ id: flags.id });
+  return rows.length;
 }
 
 /** Distinct members with an open flag on the post (the partial unique index makes rows = members). */
@@ -237,6 +309,64 @@ export async function listPendingPosts(db: DbOrTx, communityId: string, limit: n
     .limit(limit);
 }
 
+// Topics in the queue: their words (title, text, prompts) as moderators see them.
+const queueTopicSelection = {
+  id: topics.id,
+  kind: topics.kind,
+  title: topics.title,
+  moderationStatus: topics.moderationStatus,
+  bodyMd: topics.bodyMd,
+  bodyHtml: topics.bodyHtml,
+  createdAt: topics.createdAt,
+  authorId: topics.authorId,
+  authorName: users.displayName,
+  prompts: sql<Array<{ position: number; bodyHtml: string }>>`coalesce((select json_agg(json_build_object('position', pr.position, 'bodyHtml', pr.body_html) order by pr.position)
+    from prompts pr where pr.topic_id = ${topics.id}), '[]'::json)`,
+};
+
+const topicHasOpenFlag = sql`exists (select 1 from ${flags} f where f.topic_id = ${topics.id} and f.resolved_at is null)`;
+const topicFirstOpenFlagAt = sql`(select min(f.created_at) from ${flags} f where f.topic_id = ${topics.id} and f.resolved_at is null)`;
+
+/** Topics with open flags, oldest flag first. */
+export async function listFlaggedTopics(db: DbOrTx, communityId: string, limit: number) {
+  return db
+    .select(queueTopicSelection)
+    .from(topics)
+    .innerJoin(users, eq(users.id, topics.authorId))
+    .where(and(eq(topics.communityId, communityId), topicHasOpenFlag))
+    .orderBy(asc(topicFirstOpenFlagAt), asc(topics.id))
+    .limit(limit);
+}
+
+/** Topics held for approval (watched word "hold" or new-member pre-moderation), oldest first. */
+export async function listPendingTopics(db: DbOrTx, communityId: string, limit: number) {
+  return db
+    .select(queueTopicSelection)
+    .from(topics)
+    .innerJoin(users, eq(users.id, topics.authorId))
+    .where(and(eq(topics.communityId, communityId), eq(topics.moderationStatus, 'pending')))
+    .orderBy(asc(topics.createdAt), asc(topics.id))
+    .limit(limit);
+}
+
+export async function listOpenFlagsForTopics(db: DbOrTx, topicIds: string[]) {
+  if (topicIds.length === 0) return [];
+  return db
+    .select({
+      id: flags.id,
+      topicId: flags.topicId,
+      reason: flags.reason,
+      note: flags.note,
+      createdAt: flags.createdAt,
+      flaggerId: flags.flaggerId,
+      flaggerName: users.displayName,
+    })
+    .from(flags)
+    .innerJoin(users, eq(users.id, flags.flaggerId))
+    .where(and(inArray(flags.topicId, topicIds), isNull(flags.resolvedAt)))
+    .orderBy(asc(flags.createdAt), asc(flags.id));
+}
+
 export async function listOpenFlagsForPosts(db: DbOrTx, postIds: string[]) {
   if (postIds.length === 0) return [];
   return db
@@ -255,14 +385,20 @@ export async function listOpenFlagsForPosts(db: DbOrTx, postIds: string[]) {
     .orderBy(asc(flags.createdAt), asc(flags.id));
 }
 
-/** Per author: how many of their posts in this community are removed, and their active suspension. */
+/** Per author: how many of their posts and topics in this community are removed, and their active suspension. */
 export async function authorHistories(db: DbOrTx, communityId: string, authorIds: string[]) {
   if (authorIds.length === 0) return new Map<string, { removedCount: number; suspension: { reason: string; until: Date | null } | null }>();
-  const removed = await db
+  const removedPosts = await db
     .select({ authorId: posts.authorId, n: count() })
     .from(posts)
     .where(and(eq(posts.communityId, communityId), inArray(posts.authorId, authorIds), eq(posts.status, 'removed')))
     .groupBy(posts.authorId);
+  const removedTopics = await db
+    .select({ authorId: topics.authorId, n: count() })
+    .from(topics)
+    .where(and(eq(topics.communityId, communityId), inArray(topics.authorId, authorIds), eq(topics.moderationStatus, 'removed')))
+    .groupBy(topics.authorId);
+  const removed = [...removedPosts, ...removedTopics];
   const active = await db
     .select({ userId: suspensions.userId, reason: suspensions.reason, until: suspensions.until })
     .from(suspensions)
@@ -270,7 +406,7 @@ export async function authorHistories(db: DbOrTx, communityId: string, authorIds
     .orderBy(desc(suspensions.createdAt));
   const out = new Map<string, { removedCount: number; suspension: { reason: string; until: Date | null } | null }>();
   for (const id of authorIds) out.set(id, { removedCount: 0, suspension: null });
-  for (const r of removed) out.get(r.authorId)!.removedCount = Number(r.n);
+  for (const r of removed) out.get(r.authorId)!.removedCount += Number(r.n);
   for (const s of active) {
     const entry = out.get(s.userId)!;
     entry.suspension ??= { reason: s.reason, until: s.until };
@@ -283,12 +419,16 @@ export async function moderationCounts(db: DbOrTx, communityId: string) {
     .select({
       flaggedPosts: sql<number>`(select count(distinct f.post_id)::int from ${flags} f where f.community_id = ${communityId} and f.resolved_at is null)`,
       pendingPosts: sql<number>`(select count(*)::int from ${posts} p where p.community_id = ${communityId} and p.status = 'pending')`,
+      flaggedTopics: sql<number>`(select count(distinct f.topic_id)::int from ${flags} f where f.community_id = ${communityId} and f.resolved_at is null)`,
+      pendingTopics: sql<number>`(select count(*)::int from ${topics} t where t.community_id = ${communityId} and t.moderation_status = 'pending')`,
     })
     .from(communities)
     .where(eq(communities.id, communityId));
   const flaggedPosts = row?.flaggedPosts ?? 0;
   const pendingPosts = row?.pendingPosts ?? 0;
-  return { flaggedPosts, pendingPosts, total: flaggedPosts + pendingPosts };
+  const flaggedTopics = row?.flaggedTopics ?? 0;
+  const pendingTopics = row?.pendingTopics ?? 0;
+  return { flaggedPosts, pendingPosts, flaggedTopics, pendingTopics, total: flaggedPosts + pendingPosts + flaggedTopics + pendingTopics };
 }
 
 // ---- Watched words and settings ----

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { noContent } from '../../http.js';
-import { IdParams } from '../../../shared/schemas/common.js';
+import { IdParams, Problem } from '../../../shared/schemas/common.js';
 import {
   AuthorNote,
   AuthorNoteBody,
@@ -13,6 +13,7 @@ import {
   LogQuery,
   MODERATION_LIMITS,
   ModeratedPost,
+  ModeratedTopic,
   ModerationCounts,
   ModerationQueue,
   ModerationSettings,
@@ -21,6 +22,7 @@ import {
   RemovalBody,
   Suspension,
   SuspensionBody,
+  TopicFlag,
   TopicModerationBody,
   TopicModerationState,
   WatchedWords,
@@ -196,6 +198,92 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
       await moderation.lift(request.actor, request.params.communityId, request.params.userId);
       return noContent(reply);
     },
+  );
+
+  // ---- Topics are content too: flag, keep, remove, restore, approve (mirroring the post routes) ----
+  const topicParams = IdParams('topicId');
+  /** The problems a topic moderation route answers with (400 names the field; 409 says why not now). */
+  const topicProblems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
+
+  app.post(
+    '/api/topics/:topicId/flags',
+    {
+      schema: {
+        tags,
+        operationId: 'flagTopic',
+        summary: 'Flag a topic for moderators (members, not on their own topics); at the threshold it is hidden until reviewed',
+        params: topicParams,
+        body: CreateFlagBody,
+        response: { 201: TopicFlag, ...topicProblems, 429: Problem },
+      },
+      // The same budget as flagging posts, per flagger (per IP when signed out); counted after validation.
+      config: {
+        rateLimit: {
+          max: MODERATION_LIMITS.flagsPerMinute,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          keyGenerator: (request: FastifyRequest) => (request.actor ? `flag:${request.actor.id}` : `flag-ip:${request.ip}`),
+        },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await moderation.flagTopic(request.actor, request.params.topicId, request.body)),
+  );
+
+  app.post(
+    '/api/topics/:topicId/flags/dismiss',
+    {
+      schema: {
+        tags,
+        operationId: 'dismissTopicFlags',
+        summary: 'Keep the topic: resolve its open flags (a hidden topic is shown again) (moderators)',
+        params: topicParams,
+        response: { 200: ModeratedTopic, ...topicProblems },
+      },
+    },
+    async (request) => moderation.dismissTopicFlags(request.actor, request.params.topicId),
+  );
+
+  app.post(
+    '/api/topics/:topicId/removal',
+    {
+      schema: {
+        tags,
+        operationId: 'removeTopic',
+        summary: 'Remove a topic (moderators): members see a placeholder, its author the reason; its discussion goes with it',
+        params: topicParams,
+        body: RemovalBody,
+        response: { 200: ModeratedTopic, ...topicProblems },
+      },
+    },
+    async (request) => moderation.removeTopic(request.actor, request.params.topicId, request.body.reason),
+  );
+
+  app.delete(
+    '/api/topics/:topicId/removal',
+    {
+      schema: {
+        tags,
+        operationId: 'restoreTopic',
+        summary: 'Restore a removed topic exactly as it was (moderators)',
+        params: topicParams,
+        response: { 200: ModeratedTopic, ...topicProblems },
+      },
+    },
+    async (request) => moderation.restoreTopic(request.actor, request.params.topicId),
+  );
+
+  app.post(
+    '/api/topics/:topicId/approval',
+    {
+      schema: {
+        tags,
+        operationId: 'approveTopic',
+        summary: 'Approve a topic held by a watched word or new-member pre-moderation (moderators)',
+        params: topicParams,
+        response: { 200: ModeratedTopic, ...topicProblems },
+      },
+    },
+    async (request) => moderation.approveTopic(request.actor, request.params.topicId),
   );
 
   app.patch(

@@ -1,5 +1,6 @@
 // Moderation rules: flags and auto-hide, the review queue, reversible removal, approval, notes to authors,
-// watched words, settings, suspensions, topic locks and the append-only audit log.
+// watched words, settings, suspensions, topic locks and the append-only audit log — for posts and, the same
+// way, for topics (their title, text and prompts: a topic is content too).
 //
 // Every action runs in ONE transaction that (1) changes the rows, (2) appends exactly one moderation_log
 // row and (3) records the live event — so nothing is half-done, and nothing is done unlogged.
@@ -8,7 +9,7 @@
 // `data.private`, which the live feature delivers only to the post's author and the community's
 // moderators. Members re-fetch the post over HTTP, where the posts API applies the status rules.
 import type { Db, DbOrTx } from '../../db/client.js';
-import type { PostStatus } from '../../db/schema.js';
+import type { PostStatus, TopicModerationStatus } from '../../db/schema.js';
 import { AppError, conflict, invalid, notFound } from '../../errors.js';
 import { authorize, topicContext, type Action, type Actor, type PolicyContext } from '../../policy/policy.js';
 import { findCommunity, findMembership } from '../communities/queries.js';
@@ -21,7 +22,7 @@ import { EVENT_VIEW, presentPost } from '../posts/present.js';
 import { findTopic, findTopicWithCounts, type TopicCore } from '../topics/queries.js';
 import { presentTopicSummary } from '../topics/present.js';
 import * as q from './queries.js';
-import { normaliseForMatching, phraseMatcher, listWatchedWords } from './watched-words.js';
+import { matchWatchedWords, normaliseForMatching, phraseMatcher, listWatchedWords } from './watched-words.js';
 
 export { checkWatchedWords, matchWatchedWords, normaliseForMatching } from './watched-words.js';
 
@@ -39,6 +40,40 @@ export async function needsPremoderation(db: DbOrTx, communityId: string, userId
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * For the topics service, when a topic is created or edited (title, a problem's body, a CPD article, prompts):
+ * the rules posts get. A 'block' rule in any of the texts refuses it with 422 `watched_word_blocked` naming
+ * the field and the phrase (the caller's transaction rolls back: nothing is written); a 'hold' rule returns
+ * the reason the topic waits for a moderator. Pass the Markdown sources, not the HTML.
+ */
+export async function screenTopicText(db: DbOrTx, communityId: string, texts: Array<{ field: string; text: string }>): Promise<string | null> {
+  const rules = await listWatchedWords(db, communityId);
+  if (rules.length === 0) return null;
+  let hold: string | null = null;
+  for (const { field, text } of texts) {
+    const hit = matchWatchedWords(rules, text);
+    if (hit?.action === 'block') {
+      throw new AppError(422, 'watched_word_blocked', `This community does not allow "${hit.phrase}". Please reword the topic.`, { field, phrase: hit.phrase });
+    }
+    if (hit?.action === 'hold') hold ??= `watched word "${hit.phrase}" in ${field}`;
+  }
+  return hold;
+}
+
+/** Every hold is a moderation action too: the audit log records it, with no human actor. */
+export const logTopicHold = (tx: DbOrTx, communityId: string, topicId: string, reason: string) =>
+  q.insertLogEntry(tx, { communityId, actorId: null, action: 'topic.hold', targetType: 'topic', targetId: topicId, reason, after: { moderationStatus: 'pending' } });
+
+/**
+ * An edit of a topic that trips a 'hold' rule takes a published topic back to review, as an edit does a post
+ * (a held, hidden or removed one stays as it is). Call with the topic row locked, before recording topic.updated.
+ */
+export async function holdTopicEdit(tx: DbOrTx, topic: Pick<TopicCore, 'id' | 'communityId' | 'moderationStatus'>, reason: string) {
+  if (topic.moderationStatus !== 'published') return;
+  await q.setTopicModeration(tx, topic.id, 'pending');
+  await logTopicHold(tx, topic.communityId, topic.id, reason);
+}
 
 /** Non-blank after trimming, or 400 naming the field. */
 function requireText(field: string, value: string): string {
@@ -64,6 +99,13 @@ const moderated = (post: PostRow, status: PostStatus, statusReason: string | nul
   communityId: post.communityId,
   status,
   statusReason,
+});
+
+const moderatedTopic = (topic: Pick<TopicCore, 'id' | 'communityId'>, moderationStatus: TopicModerationStatus, moderationReason: string | null) => ({
+  id: topic.id,
+  communityId: topic.communityId,
+  moderationStatus,
+  moderationReason,
 });
 
 export interface TopicModerationInput {
@@ -111,10 +153,14 @@ export async function applyTopicModeration(tx: DbOrTx, me: Actor, topic: TopicCo
   return { changed: true, topic: { ...topic, ...updated } };
 }
 
-/** topic.updated with the topic-list shape the REST API returns (no per-viewer unread count). */
-export async function recordTopicUpdated(tx: DbOrTx, communityId: string, topicId: string) {
+/**
+ * topic.updated (or another topic.* event) with the topic-list shape the REST API returns (no per-viewer unread
+ * count), as its author and moderators see it: the live filter shows others the placeholder of a hidden or
+ * removed topic and nothing of a held one (topics/present.ts canSeeTopicContent, the policy's topic.read).
+ */
+export async function recordTopicUpdated(tx: DbOrTx, communityId: string, topicId: string, name: 'topic.updated' | 'topic.removed' | 'topic.restored' | 'topic.approved' = 'topic.updated') {
   const summary = presentTopicSummary((await findTopicWithCounts(tx, topicId))!, { forViewer: false });
-  await recordEvent(tx, { communityId, topicId, name: 'topic.updated', data: summary });
+  await recordEvent(tx, { communityId, topicId, name, data: summary });
 }
 
 export function createModerationService({ db }: { db: Db }) {
@@ -134,7 +180,22 @@ export function createModerationService({ db }: { db: Db }) {
     const ctx: PolicyContext = { community, membership, post: { authorId: post.authorId }, topic: topicContext(topic) };
     let me: Actor | null = actor;
     for (const action of actions) me = authorize(me, action, ctx);
-    return { post, community, membership, actor: me! };
+    return { post, topic, community, membership, actor: me! };
+  }
+
+  /** The topic a moderation action is about (row locked for the transaction), authorised for `actions`. */
+  async function requireTopicFor(tx: DbOrTx, actor: Actor | null, topicId: string, actions: Action[]) {
+    const topic = await findTopic(tx, topicId, { lock: 'update' });
+    if (!topic) {
+      authorize(actor, 'community.read', {}); // anonymous: 401 rather than 404
+      throw notFound('Topic');
+    }
+    const community = (await findCommunity(tx, topic.communityId))!;
+    const membership = actor ? await findMembership(tx, community.id, actor.id) : null;
+    const ctx: PolicyContext = { community, membership, topic: topicContext(topic) };
+    let me: Actor | null = actor;
+    for (const action of actions) me = authorize(me, action, ctx);
+    return { topic, community, actor: me! };
   }
 
   return {
@@ -144,8 +205,9 @@ export function createModerationService({ db }: { db: Db }) {
       const note = input.note && input.note.trim() !== '' ? input.note : null;
       return db.transaction(async (tx) => {
         // The post row lock serialises concurrent flags on one post, so the threshold count is exact.
-        const { post, community, actor: me } = await requirePost(tx, actor, postId, ['topic.read', 'post.flag'], true);
-        if (post.status !== 'published') {
+        const { post, topic, community, actor: me } = await requirePost(tx, actor, postId, ['topic.read', 'post.flag'], true);
+        // A post of a hidden or removed topic is out of members' sight with it.
+        if (post.status !== 'published' || topic.moderationStatus !== 'published') {
           throw conflict('post_not_flaggable', 'This post is not visible to members, so it cannot be flagged.');
         }
         if (await q.findOpenFlag(tx, post.id, me.id)) {
@@ -169,7 +231,63 @@ export function createModerationService({ db }: { db: Db }) {
           });
           await recordEvent(tx, { communityId: community.id, topicId: post.topicId, name: 'post.updated', data: await postEventData(tx, post.id) });
         }
-        return { ...flag, createdAt: flag.createdAt.toISOString() };
+        return { id: flag.id, postId: post.id, reason: flag.reason, note: flag.note, createdAt: flag.createdAt.toISOString() };
+      });
+    },
+
+    /** Flags a topic; at the community's threshold of flaggers it is hidden until a moderator reviews it. */
+    async flagTopic(actor: Actor | null, topicId: string, input: { reason: FlagReason; note?: string | undefined }) {
+      const note = input.note && input.note.trim() !== '' ? input.note : null;
+      return db.transaction(async (tx) => {
+        // The topic row lock serialises concurrent flags on one topic, so the threshold count is exact.
+        const { topic, community, actor: me } = await requireTopicFor(tx, actor, topicId, ['topic.read', 'topic.flag']);
+        if (topic.moderationStatus !== 'published') {
+          throw conflict('topic_not_flaggable', 'This topic is not visible to members, so it cannot be flagged.');
+        }
+        if (await q.findOpenTopicFlag(tx, topic.id, me.id)) {
+          throw conflict('already_flagged', 'You have already flagged this topic; a moderator will review it.');
+        }
+        const flag = await q.insertTopicFlag(tx, { communityId: community.id, topicId: topic.id, flaggerId: me.id, reason: input.reason, note });
+        const flaggers = await q.countOpenTopicFlaggers(tx, topic.id);
+        if (flaggers >= community.autoHideThreshold) {
+          // Hidden pending review; the flags stay open so the topic stays in the queue.
+          await q.setTopicModeration(tx, topic.id, 'hidden');
+          await q.insertLogEntry(tx, {
+            communityId: community.id,
+            actorId: null, // the system acted, on members' flags
+            action: 'topic.auto_hide',
+            targetType: 'topic',
+            targetId: topic.id,
+            reason: `${flaggers} members flagged this topic (threshold ${community.autoHideThreshold}).`,
+            before: { moderationStatus: topic.moderationStatus },
+            after: { moderationStatus: 'hidden' },
+          });
+          await recordTopicUpdated(tx, community.id, topic.id);
+        }
+        return { id: flag.id, topicId: topic.id, reason: flag.reason, note: flag.note, createdAt: flag.createdAt.toISOString() };
+      });
+    },
+
+    /** Keeps the topic: resolves its open flags; a topic hidden by them shows again. */
+    async dismissTopicFlags(actor: Actor | null, topicId: string) {
+      return db.transaction(async (tx) => {
+        const { topic, community, actor: me } = await requireTopicFor(tx, actor, topicId, ['moderation.dismissFlags']);
+        const resolved = await q.resolveOpenTopicFlags(tx, topic.id, 'kept');
+        if (resolved === 0) throw conflict('no_open_flags', 'This topic has no open flags.');
+        const status: TopicModerationStatus = topic.moderationStatus === 'hidden' ? 'published' : topic.moderationStatus;
+        if (status !== topic.moderationStatus) await q.setTopicModeration(tx, topic.id, status);
+        await q.insertLogEntry(tx, {
+          communityId: community.id,
+          actorId: me.id,
+          action: 'flags.dismiss',
+          targetType: 'topic',
+          targetId: topic.id,
+          before: { moderationStatus: topic.moderationStatus, openFlags: resolved },
+          after: { moderationStatus: status, openFlags: 0 },
+        });
+        if (status !== topic.moderationStatus) await recordTopicUpdated(tx, community.id, topic.id);
+        const reason = (await findTopicWithCounts(tx, topic.id))!.moderationReason;
+        return moderatedTopic(topic, status, reason);
       });
     },
 
@@ -254,6 +372,81 @@ export function createModerationService({ db }: { db: Db }) {
       });
     },
 
+    /**
+     * Removes a topic (its title, text, prompts and discussion) from members' view: they see a placeholder, its
+     * author and moderators the content with the reason. Nothing is deleted; restoreTopic puts it back.
+     */
+    async removeTopic(actor: Actor | null, topicId: string, reason: string) {
+      requireText('reason', reason);
+      return db.transaction(async (tx) => {
+        const { topic, community, actor: me } = await requireTopicFor(tx, actor, topicId, ['moderation.remove']);
+        if (topic.moderationStatus === 'removed') throw conflict('already_removed', 'This topic is already removed.');
+        const previousReason = (await findTopicWithCounts(tx, topic.id))!.moderationReason;
+        await q.setTopicModeration(tx, topic.id, 'removed', { reason });
+        await q.resolveOpenTopicFlags(tx, topic.id, 'removed');
+        await q.insertLogEntry(tx, {
+          communityId: community.id,
+          actorId: me.id,
+          action: 'topic.remove',
+          targetType: 'topic',
+          targetId: topic.id,
+          reason,
+          // `before` is what restore puts back.
+          before: { moderationStatus: topic.moderationStatus, moderationReason: previousReason },
+          after: { moderationStatus: 'removed', moderationReason: reason },
+        });
+        await recordTopicUpdated(tx, community.id, topic.id, 'topic.removed');
+        return moderatedTopic(topic, 'removed', reason);
+      });
+    },
+
+    async restoreTopic(actor: Actor | null, topicId: string) {
+      return db.transaction(async (tx) => {
+        const { topic, community, actor: me } = await requireTopicFor(tx, actor, topicId, ['moderation.restore']);
+        if (topic.moderationStatus !== 'removed') throw conflict('not_removed', 'This topic is not removed.');
+        const currentReason = (await findTopicWithCounts(tx, topic.id))!.moderationReason;
+        const removal = await q.latestTopicLogEntry(tx, topic.id, 'topic.remove');
+        const kept = (removal?.before ?? null) as { moderationStatus?: TopicModerationStatus; moderationReason?: string | null } | null;
+        // Exactly what was there before the removal; a topic hidden by flags comes back published (the restore
+        // is the moderator's review, and the removal resolved the flags), as a post does.
+        let status: TopicModerationStatus = kept?.moderationStatus ?? 'published';
+        if (status === 'hidden' || status === 'removed') status = 'published';
+        const restoredReason = kept?.moderationReason ?? null;
+        await q.setTopicModeration(tx, topic.id, status, { reason: restoredReason });
+        await q.insertLogEntry(tx, {
+          communityId: community.id,
+          actorId: me.id,
+          action: 'topic.restore',
+          targetType: 'topic',
+          targetId: topic.id,
+          before: { moderationStatus: 'removed', moderationReason: currentReason },
+          after: { moderationStatus: status, moderationReason: restoredReason },
+        });
+        await recordTopicUpdated(tx, community.id, topic.id, 'topic.restored');
+        return moderatedTopic(topic, status, restoredReason);
+      });
+    },
+
+    /** Publishes a topic held for approval; it then sorts as new activity in the topic list. */
+    async approveTopic(actor: Actor | null, topicId: string) {
+      return db.transaction(async (tx) => {
+        const { topic, community, actor: me } = await requireTopicFor(tx, actor, topicId, ['moderation.approve']);
+        if (topic.moderationStatus !== 'pending') throw conflict('not_pending', 'This topic is not waiting for approval.');
+        await q.setTopicModeration(tx, topic.id, 'published', { reason: null, touchActivity: true });
+        await q.insertLogEntry(tx, {
+          communityId: community.id,
+          actorId: me.id,
+          action: 'topic.approve',
+          targetType: 'topic',
+          targetId: topic.id,
+          before: { moderationStatus: 'pending' },
+          after: { moderationStatus: 'published' },
+        });
+        await recordTopicUpdated(tx, community.id, topic.id, 'topic.approved');
+        return moderatedTopic(topic, 'published', null);
+      });
+    },
+
     async approve(actor: Actor | null, postId: string) {
       return db.transaction(async (tx) => {
         const { post, community, actor: me } = await requirePost(tx, actor, postId, ['moderation.approve'], true);
@@ -318,7 +511,10 @@ export function createModerationService({ db }: { db: Db }) {
       const flagged = await q.listFlaggedPosts(db, communityId, limit);
       const pending = await q.listPendingPosts(db, communityId, limit);
       const flagRows = await q.listOpenFlagsForPosts(db, flagged.map((p) => p.id));
-      const authorIds = [...new Set([...flagged, ...pending].map((p) => p.authorId))];
+      const flaggedTopics = await q.listFlaggedTopics(db, communityId, limit);
+      const pendingTopics = await q.listPendingTopics(db, communityId, limit);
+      const topicFlagRows = await q.listOpenFlagsForTopics(db, flaggedTopics.map((t) => t.id));
+      const authorIds = [...new Set([...flagged, ...pending, ...flaggedTopics, ...pendingTopics].map((p) => p.authorId))];
       const histories = await q.authorHistories(db, communityId, authorIds);
       const counts = await q.moderationCounts(db, communityId);
 
@@ -331,16 +527,33 @@ export function createModerationService({ db }: { db: Db }) {
         topic: { id: p.topicId, title: p.topicTitle },
         parent: p.parentId ? { id: p.parentId, excerpt: p.parentBody ?? '', authorName: p.parentAuthorName ?? '' } : null,
       });
-      const presentAuthor = (p: (typeof flagged)[number]) => {
+      const presentAuthor = (p: { authorId: string; authorName: string; status?: PostStatus; moderationStatus?: TopicModerationStatus }) => {
         const h = histories.get(p.authorId)!;
         return {
           id: p.authorId,
           displayName: p.authorName,
-          // "Earlier": not counting this post if it is itself removed.
-          earlierRemovals: Math.max(0, h.removedCount - (p.status === 'removed' ? 1 : 0)),
+          // "Earlier": not counting this post or topic if it is itself removed.
+          earlierRemovals: Math.max(0, h.removedCount - (p.status === 'removed' || p.moderationStatus === 'removed' ? 1 : 0)),
           suspension: h.suspension ? { reason: h.suspension.reason, until: iso(h.suspension.until) } : null,
         };
       };
+      const presentTopic = (t: (typeof flaggedTopics)[number]) => ({
+        id: t.id,
+        kind: t.kind,
+        title: t.title,
+        moderationStatus: t.moderationStatus,
+        bodyMd: t.bodyMd,
+        bodyHtml: t.bodyHtml,
+        prompts: t.prompts,
+        createdAt: t.createdAt.toISOString(),
+      });
+      const presentFlag = (f: { id: string; reason: FlagReason; note: string | null; createdAt: Date; flaggerId: string; flaggerName: string }) => ({
+        id: f.id,
+        reason: f.reason,
+        note: f.note,
+        createdAt: f.createdAt.toISOString(),
+        flagger: { id: f.flaggerId, displayName: f.flaggerName },
+      });
       return {
         flagged: flagged.map((p) => ({
           post: presentPost(p),
@@ -356,6 +569,12 @@ export function createModerationService({ db }: { db: Db }) {
             })),
         })),
         pending: pending.map((p) => ({ post: presentPost(p), author: presentAuthor(p) })),
+        flaggedTopics: flaggedTopics.map((t) => ({
+          topic: presentTopic(t),
+          author: presentAuthor(t),
+          flags: topicFlagRows.filter((f) => f.topicId === t.id).map(presentFlag),
+        })),
+        pendingTopics: pendingTopics.map((t) => ({ topic: presentTopic(t), author: presentAuthor(t) })),
         counts,
       };
     },

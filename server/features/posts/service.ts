@@ -10,7 +10,7 @@ import { isUuid } from '../../../shared/schemas/common.js';
 import { recordEvent } from '../live/events.js';
 import { communityLiveCursor } from '../live/queries.js';
 import { CURSOR_TIME, findPrompt, findTopic } from '../topics/queries.js';
-import { assertTopicWritable, hiddenPromptIds, postViewerFor, renderField, requireTopic, type TopicAccess } from '../topics/service.js';
+import { assertTopicWritable, hiddenPromptIds, postViewerFor, renderField, requireTopic, topicContentVisible, type TopicAccess } from '../topics/service.js';
 import { checkWatchedWords, needsPremoderation } from '../moderation/service.js';
 import { insertLogEntry } from '../moderation/queries.js';
 import { canSeePost, EVENT_VIEW, presentPost, type PostRow, type PostViewer } from './present.js';
@@ -66,7 +66,8 @@ export function createPostService({ db }: { db: Db }) {
     }
     const access = await requireTopic(db, actor, row.topicId, 'topic.read');
     const viewer = postViewerFor(access.actor, access.ctx);
-    if (!visibleTo(row, viewer, await hiddenPromptIds(db, access))) throw notFound('Post');
+    // The discussion of a hidden or removed topic goes out of members' sight with it.
+    if (!topicContentVisible(access) || !visibleTo(row, viewer, await hiddenPromptIds(db, access))) throw notFound('Post');
     authorize(access.actor, action, { ...access.ctx, post: { authorId: row.authorId } });
     return { row, access, viewer };
   }
@@ -101,6 +102,9 @@ export function createPostService({ db }: { db: Db }) {
     async list(actor: Actor | null, topicId: string, query: { cursor?: string | undefined; limit?: number | undefined }) {
       const liveCursor = isUuid(topicId) ? await communityLiveCursor(db, { topicId }) : 0; // before the data: see LiveCursor
       const access = await requireTopic(db, actor, topicId, 'topic.read');
+      // A hidden or removed topic: members see its placeholder and none of its discussion (its author and
+      // moderators see everything); restoring it brings the replies back as they were.
+      if (!topicContentVisible(access)) return { items: [], nextCursor: null, liveCursor };
       const viewer = postViewerFor(access.actor, access.ctx);
       const limit = query.limit ?? LIMITS.pageSizeDefault;
       const rows = await q.listPostPage(db, {

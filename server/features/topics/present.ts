@@ -1,5 +1,7 @@
-// Turns topic rows into the API shapes. Pure, so that the live-update fan-out can reuse it.
+// Turns topic rows into the API shapes. Pure, so that the live-update fan-out can reuse it. THE rule for who
+// reads a moderated topic's words (canSeeTopicContent), as presentPost's is for posts.
 import type { TopicStatus, TopicSummary } from '../../../shared/schemas/topics.js';
+import type { TopicModerationStatus } from '../../db/schema.js';
 
 /** A topic as loaded by topics/queries.ts (`topicSummaryFields`). */
 export interface TopicRow {
@@ -25,7 +27,26 @@ export interface TopicRow {
   unreadCount: number;
   lastActivityAt: Date;
   createdAt: Date;
+  /** published, or held (pending), hidden by flags, removed by a moderator. */
+  moderationStatus: TopicModerationStatus;
+  /** The moderator's removal reason (shown to the author and moderators only). */
+  moderationReason: string | null;
   cursorKey: string;
+}
+
+export interface TopicContentViewer {
+  userId: string | null;
+  /** May read held, hidden and removed topics (policy 'topic.readHidden'). */
+  seesHidden: boolean;
+}
+
+/**
+ * Whether the viewer may read a topic's words — title, text, prompts — and its replies. A held (pending)
+ * topic exists only for its author and moderators (the policy's topic.read says so); a hidden or removed
+ * one shows to members as a placeholder, like a post in those states, and its discussion with it.
+ */
+export function canSeeTopicContent(t: { moderationStatus: TopicModerationStatus; authorId: string }, viewer: TopicContentViewer): boolean {
+  return t.moderationStatus === 'published' || viewer.seesHidden || (viewer.userId !== null && t.authorId === viewer.userId);
 }
 
 /** A topic as a list shows it: without its text. */
@@ -40,13 +61,17 @@ export function topicStatus(t: Pick<TopicRow, 'opensAt' | 'closesAt' | 'closedAt
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The topic-list shape. Pass forViewer=false for events (no per-viewer unread count). */
-export function presentTopicSummary(t: TopicSummaryRow, { forViewer = true, now = new Date() } = {}): TopicSummary {
+/**
+ * The topic-list shape. Pass forViewer=false for events (no per-viewer unread count; the title and reason as
+ * the author and moderators see them: the live filter redacts them for others); content=false for the
+ * placeholder of a hidden or removed topic (canSeeTopicContent).
+ */
+export function presentTopicSummary(t: TopicSummaryRow, { forViewer = true, now = new Date(), content = true } = {}): TopicSummary {
   return {
     id: t.id,
     communityId: t.communityId,
     kind: t.kind,
-    title: t.title,
+    title: content ? t.title : null,
     status: topicStatus(t, now),
     pinned: t.pinned,
     locked: t.lockedAt !== null,
@@ -60,5 +85,7 @@ export function presentTopicSummary(t: TopicSummaryRow, { forViewer = true, now 
     hasSolution: t.solutionPostId !== null,
     lastActivityAt: t.lastActivityAt.toISOString(),
     createdAt: t.createdAt.toISOString(),
+    moderationStatus: t.moderationStatus,
+    moderationReason: content ? t.moderationReason : null,
   };
 }

@@ -40,6 +40,7 @@ const coreColumns = {
   closedAt: topics.closedAt,
   lockedAt: topics.lockedAt,
   pinned: topics.pinned,
+  moderationStatus: topics.moderationStatus,
 };
 
 /** A shown topic: its summary fields and, for the topic page, its text (a list page leaves the text out). */
@@ -63,6 +64,7 @@ function topicSummaryFields(viewer: TopicViewer | null) {
     postCount: topics.postCount,
     lastActivityAt: topics.lastActivityAt,
     createdAt: topics.createdAt,
+    moderationReason: topics.moderationReason,
     // Counters kept exact on every write (adjustCountsForStatusChange, recordView): a list page reads them.
     posterCount: topics.posterCount,
     readerCount: topics.readerCount,
@@ -136,6 +138,8 @@ export interface TopicListFilter {
   communityId: string;
   viewer: TopicViewer;
   isAdmin: boolean;
+  /** Lists held, hidden and removed topics too (moderators); others see those they wrote. */
+  seesHidden: boolean;
   status?: 'open' | 'upcoming' | 'closed' | undefined;
   kind?: 'cpd' | 'problem' | undefined;
   after?: { pinned: boolean; lastActivityAt: string; id: string } | undefined;
@@ -148,9 +152,13 @@ const STATUS_SQL = {
   open: sql`(${topics.closedAt} is null and (${topics.closesAt} is null or ${topics.closesAt} > now()) and (${topics.opensAt} is null or ${topics.opensAt} <= now()))`,
 };
 
-/** Pinned first, then latest activity; upcoming topics only for their facilitators (and admin). */
+/**
+ * Pinned first, then latest activity; upcoming topics only for their facilitators (and admin); held, hidden
+ * and removed topics only for their author and moderators (as posts in those states leave a topic's counts).
+ */
 export async function listTopics(db: DbOrTx, f: TopicListFilter): Promise<TopicSummaryRow[]> {
   const conditions: SQL[] = [eq(topics.communityId, f.communityId)];
+  if (!f.seesHidden) conditions.push(sql`(${topics.moderationStatus} = 'published' or ${topics.authorId} = ${f.viewer.userId})`);
   if (!f.isAdmin) {
     conditions.push(sql`(${topics.opensAt} is null or ${topics.opensAt} <= now()
       or exists (select 1 from ${topicFacilitators} f where f.topic_id = ${topics.id} and f.user_id = ${f.viewer.userId}))`);

@@ -11,9 +11,9 @@ import { recordEvent } from '../live/events.js';
 import { communityLiveCursor } from '../live/queries.js';
 import { requireCommunity, type CommunityAccess } from '../communities/service.js';
 import { findPostRow } from '../posts/queries.js';
-import { applyTopicModeration, recordTopicUpdated } from '../moderation/service.js';
+import { applyTopicModeration, holdTopicEdit, logTopicHold, recordTopicUpdated, screenTopicText, needsPremoderation } from '../moderation/service.js';
 import { canSeePost, presentPost, type PostViewer } from '../posts/present.js';
-import { presentTopicSummary, topicStatus, type TopicRow } from './present.js';
+import { canSeeTopicContent, presentTopicSummary, topicStatus, type TopicRow } from './present.js';
 import * as q from './queries.js';
 
 export interface TopicAccess extends CommunityAccess {
@@ -45,6 +45,10 @@ function topicAccess(access: CommunityAccess & { actor: Actor }, topic: q.TopicC
 
 export const postViewerFor = (actor: Actor, ctx: PolicyContext): PostViewer => ({ userId: actor.id, seesHidden: can(actor, 'post.readHidden', ctx) });
 
+/** Whether the actor reads this topic's words and replies, or its placeholder (a hidden or removed topic). */
+export const topicContentVisible = (access: Pick<TopicAccess, 'actor' | 'topic' | 'ctx'>) =>
+  canSeeTopicContent(access.topic, { userId: access.actor.id, seesHidden: can(access.actor, 'topic.readHidden', access.ctx) });
+
 const isScheduled = (p: q.PromptRow, now: Date) => p.releaseAt !== null && p.releaseAt > now;
 
 /**
@@ -63,8 +67,10 @@ export async function hiddenPromptIds(db: DbOrTx, access: TopicAccess, prompts?:
     .map((p) => p.id);
 }
 
-/** Posting (and editing) needs an open, unlocked topic. */
-export function assertTopicWritable(topic: Pick<TopicRow, 'opensAt' | 'closesAt' | 'closedAt' | 'lockedAt'>) {
+/** Posting (and editing) needs an open, unlocked topic that members can see (not held, hidden or removed). */
+export function assertTopicWritable(topic: Pick<TopicRow, 'opensAt' | 'closesAt' | 'closedAt' | 'lockedAt' | 'moderationStatus'>) {
+  if (topic.moderationStatus === 'removed') throw conflict('topic_removed', 'A moderator removed this topic: it cannot be replied to.');
+  if (topic.moderationStatus !== 'published') throw conflict('topic_held', 'This topic is waiting for a moderator: it cannot be replied to yet.');
   const status = topicStatus(topic);
   if (status === 'closed') throw conflict('topic_closed', 'This topic is closed: it can be read but not replied to.');
   if (status === 'upcoming') throw conflict('topic_not_open', 'This topic is not open yet.');
@@ -137,39 +143,52 @@ export function createTopicService({ db }: { db: Db }) {
     const hidden = new Set(await hiddenPromptIds(db, access, prompts, answered));
     const seesScheduled = can(me, 'prompt.readScheduled', ctx);
     const postViewer = postViewerFor(me, ctx);
+    // A hidden or removed topic: a placeholder (no title, text, prompts or solution) unless its author or a moderator.
+    const content = topicContentVisible(access);
+    const published = topic.moderationStatus === 'published';
     let solution = null;
-    if (topic.solutionPostId) {
+    if (content && topic.solutionPostId) {
       const solutionRow = await findPostRow(db, topic.solutionPostId, me.id);
       if (solutionRow && canSeePost(solutionRow, postViewer) && !(solutionRow.promptId && hidden.has(solutionRow.promptId))) {
         solution = presentPost(solutionRow, postViewer);
       }
     }
     return {
-      ...presentTopicSummary(topic, { now }),
-      bodyHtml: topic.bodyHtml,
-      bodyMd: topic.bodyMd,
-      articleUrl: topic.articleUrl,
+      ...presentTopicSummary(topic, { now, content }),
+      bodyHtml: content ? topic.bodyHtml : null,
+      bodyMd: content ? topic.bodyMd : null,
+      articleUrl: content ? topic.articleUrl : null,
       closedAt: topic.closedAt ? topic.closedAt.toISOString() : null,
       lockedAt: topic.lockedAt ? topic.lockedAt.toISOString() : null,
       prompts: prompts
-        .filter((p) => seesScheduled || !isScheduled(p, now))
+        .filter((p) => content && (seesScheduled || !isScheduled(p, now)))
         .map((p) => presentPrompt(p, { replyCount: counts.get(p.id) ?? 0, hidden: hidden.has(p.id) && !answered.has(p.id), answered: answered.has(p.id) }, now)),
       facilitators,
       solutionPostId: topic.solutionPostId,
       solution,
       myReadPosition: readPosition ? { lastReadPostId: readPosition.lastReadPostId, lastReadAt: readPosition.lastReadAt.toISOString() } : null,
       can: {
-        post: can(me, 'post.create', ctx) && topicStatus(topic, now) === 'open' && !topic.lockedAt,
-        update: can(me, 'topic.update', ctx),
-        addPrompt: can(me, 'topic.addPrompt', ctx),
+        post: can(me, 'post.create', ctx) && topicStatus(topic, now) === 'open' && !topic.lockedAt && published,
+        update: can(me, 'topic.update', ctx) && topic.moderationStatus !== 'removed',
+        addPrompt: can(me, 'topic.addPrompt', ctx) && topic.moderationStatus !== 'removed',
         moderate: can(me, 'topic.moderate', ctx),
-        markSolution: topic.kind === 'problem' && can(me, 'topic.markSolution', ctx),
+        markSolution: topic.kind === 'problem' && can(me, 'topic.markSolution', ctx) && published,
+        flag: can(me, 'topic.flag', ctx) && published,
+        remove: can(me, 'moderation.remove', ctx),
       },
     };
   }
 
   async function eventSummary(tx: DbOrTx, topicId: string) {
     return presentTopicSummary((await q.findTopicWithCounts(tx, topicId))!, { forViewer: false });
+  }
+
+  /**
+   * A new topic is screened as a new post is: watched words in any of its texts (block → 422 naming the
+   * field, nothing written; hold → held), then new-member pre-moderation. The reason it is held, or null.
+   */
+  async function holdForReview(tx: DbOrTx, communityId: string, authorId: string, texts: Array<{ field: string; text: string }>) {
+    return (await screenTopicText(tx, communityId, texts)) ?? ((await needsPremoderation(tx, communityId, authorId)) ? 'new-member pre-moderation' : null);
   }
 
   return {
@@ -188,7 +207,9 @@ export function createTopicService({ db }: { db: Db }) {
         if (input.body === undefined) throw invalid('body', 'body is required for a practice problem.');
         const bodyHtml = renderField('body', input.body, LIMITS.postBodyMax);
         topicId = await db.transaction(async (tx) => {
-          const { id } = await q.insertTopic(tx, { ...values, bodyMd: input.body!, bodyHtml });
+          const held = await holdForReview(tx, communityId, me.id, [{ field: 'title', text: input.title }, { field: 'body', text: input.body! }]);
+          const { id } = await q.insertTopic(tx, { ...values, bodyMd: input.body!, bodyHtml, moderationStatus: held ? 'pending' : 'published' });
+          if (held) await logTopicHold(tx, communityId, id, held);
           await recordEvent(tx, { communityId, topicId: id, name: 'topic.created', data: await eventSummary(tx, id) });
           return id;
         });
@@ -213,9 +234,23 @@ export function createTopicService({ db }: { db: Db }) {
         const unknown = guests.find((id) => !members.has(id));
         if (unknown) throw invalid('facilitatorIds', `${unknown} is not a member of this community.`, 'unknown_facilitator');
         topicId = await db.transaction(async (tx) => {
-          const { id } = await q.insertTopic(tx, { ...values, bodyMd: input.article!, bodyHtml, articleUrl: input.articleUrl ?? null, opensAt, closesAt });
+          const held = await holdForReview(tx, communityId, me.id, [
+            { field: 'title', text: input.title },
+            { field: 'article', text: input.article! },
+            ...prompts.map((p, i) => ({ field: `prompts.${i}.body`, text: p.bodyMd })),
+          ]);
+          const { id } = await q.insertTopic(tx, {
+            ...values,
+            bodyMd: input.article!,
+            bodyHtml,
+            articleUrl: input.articleUrl ?? null,
+            opensAt,
+            closesAt,
+            moderationStatus: held ? 'pending' : 'published',
+          });
           await q.insertFacilitators(tx, id, [me.id, ...guests]);
           await q.insertPrompts(tx, prompts.map((p) => ({ ...p, topicId: id })));
+          if (held) await logTopicHold(tx, communityId, id, held);
           await recordEvent(tx, { communityId, topicId: id, name: 'topic.created', data: await eventSummary(tx, id) });
           return id;
         });
@@ -231,6 +266,7 @@ export function createTopicService({ db }: { db: Db }) {
         communityId,
         viewer: { userId: me.id, seesAllReplies: can(me, 'prompt.seeAllReplies', { community, membership }) },
         isAdmin: me.isAdmin,
+        seesHidden: can(me, 'topic.readHidden', { community, membership }),
         status: query.status,
         kind: query.kind,
         after: query.cursor ? decodeTopicCursor(query.cursor) : undefined,
@@ -286,6 +322,16 @@ export function createTopicService({ db }: { db: Db }) {
       if (patch.closesAt !== undefined) values.closesAt = closesAt;
       await db.transaction(async (tx) => {
         const locked = (await q.findTopic(tx, topicId, { lock: 'update' }))!;
+        if (contentFields.length > 0 && locked.moderationStatus === 'removed') {
+          throw conflict('topic_not_editable', 'A moderator removed this topic: it can no longer be edited.');
+        }
+        // Edited words are screened as a post's edit is: block → 422; hold → a published topic goes back to review.
+        const screened = [
+          ...(values.title !== undefined ? [{ field: 'title', text: values.title }] : []),
+          ...(text !== undefined ? [{ field: textField, text }] : []),
+        ];
+        const hold = screened.length > 0 ? await screenTopicText(tx, topic.communityId, screened) : null;
+        if (hold) await holdTopicEdit(tx, locked, hold);
         if (contentFields.length > 0) await q.updateTopic(tx, topicId, values);
         // closed/locked/pinned: the moderation use case (audit log), the same as PATCH …/moderation.
         const moderated = moderationFields.length > 0 ? await applyTopicModeration(tx, access.actor, locked, patch) : { changed: false };
@@ -300,7 +346,11 @@ export function createTopicService({ db }: { db: Db }) {
       const bodyHtml = renderField('body', input.body, LIMITS.promptBodyMax);
       const releaseAt = parseTime('releaseAt', input.releaseAt) ?? null;
       const row = await db.transaction(async (tx) => {
-        await q.lockTopic(tx, topicId); // serialises concurrent additions: positions and the limit hold
+        const locked = (await q.findTopic(tx, topicId, { lock: 'update' }))!; // serialises concurrent additions: positions and the limit hold
+        if (locked.moderationStatus === 'removed') throw conflict('topic_not_editable', 'A moderator removed this topic: it can no longer be edited.');
+        // A new prompt is an edit of the topic: screened like one (block → 422; hold → back to review).
+        const hold = await screenTopicText(tx, topic.communityId, [{ field: 'body', text: input.body }]);
+        if (hold) await holdTopicEdit(tx, locked, hold);
         const existing = await q.listPrompts(tx, topicId);
         if (existing.length >= LIMITS.promptsMax) {
           throw conflict('too_many_prompts', `A topic has at most ${LIMITS.promptsMax} prompts.`);
@@ -319,6 +369,7 @@ export function createTopicService({ db }: { db: Db }) {
       const access = await requireTopic(db, actor, topicId, 'topic.markSolution');
       const { topic } = access;
       if (topic.kind !== 'problem') throw conflict('not_a_practice_problem', 'Only practice problems have a solution.');
+      if (topic.moderationStatus === 'removed') throw conflict('topic_not_editable', 'A moderator removed this topic: it can no longer be edited.');
       if (postId) {
         const post = await findPostRow(db, postId, null);
         const viewer = postViewerFor(access.actor, access.ctx);
@@ -339,7 +390,8 @@ export function createTopicService({ db }: { db: Db }) {
       const post = await findPostRow(db, postId, null);
       const hidden = await hiddenPromptIds(db, access);
       const viewer = postViewerFor(access.actor, access.ctx);
-      const visible = post && post.topicId === topicId && canSeePost(post, viewer) && !(post.promptId && post.authorId !== viewer.userId && hidden.includes(post.promptId));
+      const visible =
+        post && post.topicId === topicId && topicContentVisible(access) && canSeePost(post, viewer) && !(post.promptId && post.authorId !== viewer.userId && hidden.includes(post.promptId));
       if (!visible) throw invalid('postId', 'No such post in this topic.', 'unknown_post');
       await q.advanceReadPosition(db, topicId, access.actor.id, postId);
       const position = (await q.findReadPosition(db, topicId, access.actor.id))!;
