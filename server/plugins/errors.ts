@@ -68,9 +68,8 @@ export default fp(
         case 'FST_ERR_CTP_INVALID_JSON_BODY':
           return send(reply, 400, 'malformed_json', 'The body is not valid JSON.');
       }
-      if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON|proto/i.test(err.message))) {
-        return send(reply, 400, 'malformed_json', 'The body is not valid JSON.');
-      }
+      // Request JSON is parsed by json-input.ts, which throws AppErrors: any other SyntaxError is a bug
+      // (e.g. a bad regular expression) and must surface as a 500, not pass for the client's mistake.
       if (err.statusCode === 429) return send(reply, 429, 'rate_limited', 'Too many requests; slow down.');
       // Drizzle wraps driver errors: look at the cause too.
       const cause = (err.cause ?? {}) as { code?: string; message?: string };
