@@ -80,7 +80,12 @@ export function createCommunityService({ db, config }: { db: Db; config: Config 
         expiresAt,
         createdBy: me.id,
       });
-      return { token, url: `${config.publicUrl}/invite/${token}`, expiresAt: expiresAt.toISOString() };
+      return {
+        token,
+        url: `${config.publicUrl}/invite/${token}`,
+        expiresAt: expiresAt.toISOString(),
+        singleUse: input.roles.length > 0 || input.email !== undefined,
+      };
     },
 
     /** Used by accept-invite and by registration with an invite token (inside its transaction). */
