@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { AppError } from '../errors.js';
+import { Problem } from '../../shared/schemas/common.js';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -41,6 +42,8 @@ function isDatabaseDown(err: { code?: string; message?: string }): boolean {
 
 export default fp(
   async (app) => {
+    // Routes refer to it as ProblemRef (`$ref: 'Problem#'`); the OpenAPI document lists it once.
+    app.addSchema(Problem);
     app.setErrorHandler((err: FastifyError & { cause?: unknown }, request, reply) => {
       if (err instanceof AppError) return send(reply, err.status, err.code, err.message, err.extra);
       if (err.validation) {

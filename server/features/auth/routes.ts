@@ -5,6 +5,7 @@ import { LoginBody, Me, RegisterBody, User } from '../../../shared/schemas/auth.
 import type { Config } from '../../config.js';
 import { SESSION_COOKIE } from '../../plugins/session.js';
 import type { AuthService } from './service.js';
+import { problems } from '../../../shared/schemas/common.js';
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: Config }> = async (app, { auth, config }) => {
   const setSessionCookie = (reply: { setCookie: Function }, token: string, expires: Date) =>
@@ -21,9 +22,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
     {
       schema: {
         tags: ['auth'],
+        operationId: 'register',
         summary: 'Create an account (optionally accepting an invite) and sign in',
         body: RegisterBody,
-        response: { 201: User },
+        response: { 201: User, ...problems(409, 422) },
       },
       config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
     },
@@ -36,7 +38,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
 
   app.post(
     '/api/auth/login',
-    { schema: { tags: ['auth'], summary: 'Sign in; sets the session cookie', body: LoginBody, response: { 200: User } } },
+    { schema: { tags: ['auth'], operationId: 'login', summary: 'Sign in; sets the session cookie', body: LoginBody, response: { 200: User, ...problems(401, 429) } } },
     async (request, reply) => {
       const { user, session } = await auth.login({ ...request.body, ip: request.ip });
       setSessionCookie(reply, session.token, session.expiresAt);
@@ -46,7 +48,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
 
   app.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null() } } },
+    { schema: { tags: ['auth'], operationId: 'logout', summary: 'End the current session', response: { 204: Type.Null() } } },
     async (request, reply) => {
       await auth.logout(request.sessionId);
       // This process forgets the session now; the others on the NOTIFY the update fires (migration 0002).
@@ -59,7 +61,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
 
   app.get(
     '/api/me',
-    { schema: { tags: ['auth'], summary: 'The signed-in user and their memberships', response: { 200: Me } } },
+    { schema: { tags: ['auth'], operationId: 'getMe', summary: 'The signed-in user and their memberships', response: { 200: Me, ...problems(401) } } },
     async (request) => auth.me(request.actor),
   );
 };

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { noContent } from '../../http.js';
-import { IdParams } from '../../../shared/schemas/common.js';
+import { IdParams, problems } from '../../../shared/schemas/common.js';
 import {
   AuthorNote,
   AuthorNoteBody,
@@ -36,7 +36,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
   app.post(
     '/api/posts/:postId/flags',
     {
-      schema: { tags, summary: 'Flag a post for moderators (members, not on their own posts)', params: postParams, body: CreateFlagBody, response: { 201: Flag } },
+      schema: { tags, operationId: 'flagPost', summary: 'Flag a post for moderators (members, not on their own posts)', params: postParams, body: CreateFlagBody, response: { 201: Flag, ...problems(401, 403, 404, 409) } },
       // Per flagger (per IP when signed out); counted after validation.
       config: {
         rateLimit: {
@@ -52,25 +52,25 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
 
   app.post(
     '/api/posts/:postId/flags/dismiss',
-    { schema: { tags, summary: 'Keep the post: resolve its open flags (a hidden post is shown again)', params: postParams, response: { 200: ModeratedPost } } },
+    { schema: { tags, operationId: 'dismissPostFlags', summary: 'Keep the post: resolve its open flags (a hidden post is shown again)', params: postParams, response: { 200: ModeratedPost, ...problems(401, 403, 404, 409) } } },
     async (request) => moderation.dismissFlags(request.actor, request.params.postId),
   );
 
   app.post(
     '/api/posts/:postId/removal',
-    { schema: { tags, summary: 'Remove a post (moderators); the reason is shown to the author', params: postParams, body: RemovalBody, response: { 200: ModeratedPost } } },
+    { schema: { tags, operationId: 'removePost', summary: 'Remove a post (moderators); the reason is shown to the author', params: postParams, body: RemovalBody, response: { 200: ModeratedPost, ...problems(401, 403, 404, 409) } } },
     async (request) => moderation.remove(request.actor, request.params.postId, request.body.reason),
   );
 
   app.delete(
     '/api/posts/:postId/removal',
-    { schema: { tags, summary: 'Restore a removed post exactly as it was (moderators)', params: postParams, response: { 200: ModeratedPost } } },
+    { schema: { tags, operationId: 'restorePost', summary: 'Restore a removed post exactly as it was (moderators)', params: postParams, response: { 200: ModeratedPost, ...problems(401, 403, 404, 409) } } },
     async (request) => moderation.restore(request.actor, request.params.postId),
   );
 
   app.post(
     '/api/posts/:postId/approval',
-    { schema: { tags, summary: 'Approve a post held for pre-moderation (moderators)', params: postParams, response: { 200: ModeratedPost } } },
+    { schema: { tags, operationId: 'approvePost', summary: 'Approve a post held for pre-moderation (moderators)', params: postParams, response: { 200: ModeratedPost, ...problems(401, 403, 404, 409) } } },
     async (request) => moderation.approve(request.actor, request.params.postId),
   );
 
@@ -79,10 +79,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'sendAuthorNote',
         summary: "A moderator's private note to the post's author (kept in the audit log)",
         params: postParams,
         body: AuthorNoteBody,
-        response: { 201: AuthorNote },
+        response: { 201: AuthorNote, ...problems(401, 403, 404) },
       },
     },
     async (request, reply) => reply.status(201).send(await moderation.noteAuthor(request.actor, request.params.postId, request.body.message)),
@@ -93,9 +94,10 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'listAuthorNotes',
         summary: "Moderators' notes about this post (its author and moderators)",
         params: postParams,
-        response: { 200: Type.Object({ items: Type.Array(AuthorNote) }) },
+        response: { 200: Type.Object({ items: Type.Array(AuthorNote) }), ...problems(401, 403, 404) },
       },
     },
     async (request) => ({ items: await moderation.listAuthorNotes(request.actor, request.params.postId) }),
@@ -106,10 +108,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'getModerationQueue',
         summary: 'Review queue: flagged posts grouped by post, and posts held for approval (moderators)',
         params: communityParams,
         querystring: QueueQuery,
-        response: { 200: ModerationQueue },
+        response: { 200: ModerationQueue, ...problems(401, 403, 404) },
       },
     },
     async (request) => moderation.queue(request.actor, request.params.communityId, request.query.limit),
@@ -117,7 +120,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
 
   app.get(
     '/api/communities/:communityId/moderation/counts',
-    { schema: { tags, summary: 'Counts for the moderators’ header badge', params: communityParams, response: { 200: ModerationCounts } } },
+    { schema: { tags, operationId: 'getModerationCounts', summary: 'Counts for the moderators’ header badge', params: communityParams, response: { 200: ModerationCounts, ...problems(401, 403, 404) } } },
     async (request) => moderation.counts(request.actor, request.params.communityId),
   );
 
@@ -126,10 +129,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'listModerationLog',
         summary: 'The audit log, newest first (moderators, managers); keyset pagination by cursor',
         params: communityParams,
         querystring: LogQuery,
-        response: { 200: LogPage },
+        response: { 200: LogPage, ...problems(401, 403, 404) },
       },
     },
     async (request) => moderation.log(request.actor, request.params.communityId, request.query),
@@ -137,7 +141,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
 
   app.get(
     '/api/communities/:communityId/watched-words',
-    { schema: { tags, summary: 'Watched words (moderators, managers)', params: communityParams, response: { 200: WatchedWords } } },
+    { schema: { tags, operationId: 'getWatchedWords', summary: 'Watched words (moderators, managers)', params: communityParams, response: { 200: WatchedWords, ...problems(401, 403, 404) } } },
     async (request) => moderation.getWatchedWords(request.actor, request.params.communityId),
   );
 
@@ -146,10 +150,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'setWatchedWords',
         summary: 'Replace the watched words: block refuses a post, hold sends it for approval (moderators, managers)',
         params: communityParams,
         body: WatchedWordsBody,
-        response: { 200: WatchedWords },
+        response: { 200: WatchedWords, ...problems(401, 403, 404) },
       },
     },
     async (request) => moderation.setWatchedWords(request.actor, request.params.communityId, request.body.words),
@@ -157,7 +162,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
 
   app.get(
     '/api/communities/:communityId/settings',
-    { schema: { tags, summary: 'Moderation settings (moderators, managers)', params: communityParams, response: { 200: ModerationSettings } } },
+    { schema: { tags, operationId: 'getModerationSettings', summary: 'Moderation settings (moderators, managers)', params: communityParams, response: { 200: ModerationSettings, ...problems(401, 403, 404) } } },
     async (request) => moderation.getSettings(request.actor, request.params.communityId),
   );
 
@@ -166,10 +171,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'updateModerationSettings',
         summary: 'Change the auto-hide threshold and new-member pre-moderation (moderators, managers)',
         params: communityParams,
         body: ModerationSettingsPatch,
-        response: { 200: ModerationSettings },
+        response: { 200: ModerationSettings, ...problems(401, 403, 404) },
       },
     },
     async (request) => moderation.updateSettings(request.actor, request.params.communityId, request.body),
@@ -180,10 +186,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'suspendMember',
         summary: 'Suspend a member (moderators): they can read but not post, flag or acknowledge',
         params: IdParams('communityId', 'userId'),
         body: SuspensionBody,
-        response: { 200: Suspension },
+        response: { 200: Suspension, ...problems(401, 403, 404, 409) },
       },
     },
     async (request) => moderation.suspend(request.actor, request.params.communityId, request.params.userId, request.body),
@@ -191,7 +198,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
 
   app.delete(
     '/api/communities/:communityId/members/:userId/suspension',
-    { schema: { tags, summary: 'Lift a suspension (moderators)', params: IdParams('communityId', 'userId'), response: { 204: Type.Null() } } },
+    { schema: { tags, operationId: 'liftSuspension', summary: 'Lift a suspension (moderators)', params: IdParams('communityId', 'userId'), response: { 204: Type.Null(), ...problems(401, 403, 404, 409) } } },
     async (request, reply) => {
       await moderation.lift(request.actor, request.params.communityId, request.params.userId);
       return noContent(reply);
@@ -203,10 +210,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'moderateTopic',
         summary: "Lock, close or pin a topic (the topic's facilitators, moderators)",
         params: IdParams('topicId'),
         body: TopicModerationBody,
-        response: { 200: TopicModerationState },
+        response: { 200: TopicModerationState, ...problems(401, 403, 404) },
       },
     },
     async (request) => moderation.moderateTopic(request.actor, request.params.topicId, request.body),
