@@ -5,10 +5,10 @@ import { readFileSync } from 'node:fs';
 const dir = new URL('../fixtures/corpora/', import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');
 
-/** The Big List of Naughty Strings, plus the NUL, LF and CR it lacks. */
+/** The Big List of Naughty Strings, plus the NUL, LF and CR it lacks and text that begins with U+FEFF. */
 export function naughtyStrings(): string[] {
   const list = JSON.parse(read('blns.json')) as string[];
-  return [...list, 'nul\u0000byte', 'line\nfeed', 'carriage\rreturn'];
+  return [...list, 'nul\u0000byte', 'line\nfeed', 'carriage\rreturn', '\uFEFFleading byte order mark'];
 }
 
 export function xssPayloads(): Array<{ title: string; payload: string }> {
