@@ -8,10 +8,12 @@
 //   the content-type parser);
 // - 429 on routes with a rate limit;
 // - 503 everywhere: a session cookie is resolved from the database before any route runs.
-// A response the route itself declares for one of these statuses wins. `npm run lint:openapi` lints the
+// A response the route itself declares for one of these statuses wins. A problem schema declared bare
+// (`404: Problem`) is listed as application/problem+json, the type the error handler sends.
+// `npm run lint:openapi` lints the
 // document (redocly.yaml); test/helpers/openapi-contract.ts checks every response of the test run against it.
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
-import { problemResponse, type ProblemStatus } from '../shared/schemas/common.js';
+import { PROBLEM_STATUSES, problemResponse, type ProblemStatus } from '../shared/schemas/common.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -34,6 +36,14 @@ export function infrastructureProblems(route: RouteFacts, schema: Record<string,
   return statuses;
 }
 
+/** A bare problem schema declared for an error status → that schema as application/problem+json. */
+function asProblemResponse(status: string, response: unknown): unknown {
+  const schema = response as { content?: unknown; properties?: Record<string, unknown> } | undefined;
+  if (!/^[45]/.test(status) || !schema || schema.content !== undefined || !schema.properties?.code) return response;
+  const description = (PROBLEM_STATUSES as Record<string, string>)[status] ?? 'A problem.';
+  return { description, content: { 'application/problem+json': { schema } } };
+}
+
 export function openApiOptions(): FastifyDynamicSwaggerOptions {
   return {
     openapi: {
@@ -53,7 +63,9 @@ export function openApiOptions(): FastifyDynamicSwaggerOptions {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     transform: ({ schema, url, route }) => {
       if (!schema || schema.hide) return { schema, url };
-      const declared = (schema.response ?? {}) as Record<string, unknown>;
+      const declared = Object.fromEntries(
+        Object.entries((schema.response ?? {}) as Record<string, unknown>).map(([status, response]) => [status, asProblemResponse(status, response)]),
+      );
       const added = Object.fromEntries(
         infrastructureProblems(route, schema as Record<string, unknown>)
           .filter((status) => declared[status] === undefined)

@@ -68,3 +68,18 @@ describe('the OpenAPI contract check', () => {
     }
   });
 });
+
+describe('the document builder (server/openapi.ts)', () => {
+  it('adds the infrastructure problems a route can give, and lists a bare problem schema as problem+json', async () => {
+    const { openApiOptions } = await import('../../server/openapi.js');
+    const { Problem } = await import('../../shared/schemas/common.js');
+    const transform = openApiOptions().transform as (arg: object) => { schema: { response: Record<string, { content?: Record<string, unknown> }> } };
+    const write = transform({ url: '/x', route: { method: 'POST', config: { rateLimit: { max: 1 } } }, schema: { body: {}, response: { 200: {}, 404: Problem } } });
+    expect(Object.keys(write.schema.response).sort()).toEqual(['200', '400', '403', '404', '413', '415', '429', '503']);
+    expect(Object.keys(write.schema.response['404']!.content!)).toEqual(['application/problem+json']);
+    const read = transform({ url: '/y', route: { method: 'GET' }, schema: { response: { 200: {}, 503: { properties: { status: {} } } } } });
+    // A plain GET with nothing to validate: only 503 is added, and a route's own 503 body is kept as it is.
+    expect(Object.keys(read.schema.response).sort()).toEqual(['200', '503']);
+    expect(read.schema.response['503']).toEqual({ properties: { status: {} } });
+  });
+});
