@@ -10,7 +10,7 @@ import type { Database } from './db/client.js';
 import { LIMITS } from '../shared/limits.js';
 import { openApiOptions } from './openapi.js';
 import dbPlugin from './plugins/db.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { frameworkErrors } from './plugins/errors.js';
 import validationPlugin from './plugins/validation.js';
 import sessionPlugin from './plugins/session.js';
 import staticClient from './plugins/static-client.js';
@@ -54,6 +54,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors,
     ajv: { customOptions: { strict: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -31,6 +31,15 @@ function titleFor(status: number): string {
   );
 }
 
+/**
+ * Fastify's `frameworkErrors`: errors it raises before routing (a path that is not valid percent-encoded
+ * UTF-8, FST_ERR_BAD_URL) would otherwise skip the error handler and answer in Fastify's own format.
+ */
+export function frameworkErrors(err: FastifyError, _request: unknown, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_BAD_URL') return send(reply, 400, 'bad_url', 'The address is not valid (it must be percent-encoded UTF-8).');
+  return send(reply, 400, 'bad_request', err.message);
+}
+
 /** Errors from pg/PGlite that mean "the database is not reachable right now". */
 function isDatabaseDown(err: { code?: string; message?: string }): boolean {
   const code = err.code ?? '';

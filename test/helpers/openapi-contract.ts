@@ -93,7 +93,8 @@ export function compileContract(document: OpenApiDocument) {
     const path = response.route === undefined ? undefined : toOpenApiPath(response.route);
     const operation = path === undefined ? undefined : document.paths[path]?.[method];
     if (!operation) {
-      // Not a documented operation (no route matched, or a hidden one): a problem must still be a Problem.
+      // Not a documented operation (no route matched, or a hidden one): an error must still be a Problem.
+      if (response.status >= 400 && mediaType !== 'application/problem+json') return `${response.status} from ${path ?? 'no route'} is ${mediaType || 'untyped'}, not a problem document`;
       return mediaType === 'application/problem+json' ? checkBody('Problem', problemSchema, mediaType, response.payload) : null;
     }
     const where = `${operation.operationId ?? `${method} ${path}`}`;

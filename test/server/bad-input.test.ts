@@ -211,6 +211,10 @@ describe('bad input on every body-taking route', () => {
 
   it('malformed ids in the path → 400, unknown routes → 404 problem', async () => {
     expectProblem(await manager.get('/api/communities/not-a-uuid'), 400, 'validation_failed');
+    // A path that is not percent-encoded UTF-8 is refused before routing: still a problem document.
+    expectProblem(await manager.get('/api/communities/%FF'), 400, 'bad_url');
+    expectProblem(await manager.post(`/api/invites/abcdefghij%C0%AF/accept`), 400, 'bad_url');
+    expectProblem(await t.anonymous.get('/%E2%82'), 400, 'bad_url');
     expectProblem(await manager.get('/api/no-such-route'), 404, 'route_not_found');
     expectProblem(await manager.post('/api/no-such-route', {}), 404);
   });

@@ -51,6 +51,7 @@ describe('the OpenAPI contract check', () => {
     expect(check({ method: 'GET', route: undefined, status: 404, contentType: problemJson, payload: problem(404, 'route_not_found') })).toBeNull();
     expect(check({ method: 'GET', route: '/*', status: 404, contentType: problemJson, payload: JSON.stringify({ status: 404 }) })).toMatch(/required property/);
     expect(check({ method: 'GET', route: '/*', status: 200, contentType: 'text/html', payload: '<!doctype html>' })).toBeNull();
+    expect(check({ method: 'GET', route: undefined, status: 400, contentType: 'application/json', payload: '{"error":"Bad Request"}' })).toMatch(/not a problem document/);
   });
 
   it('every operation has an operationId and a summary, and declares a 4xx problem response unless it cannot have one', () => {
