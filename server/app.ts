@@ -8,8 +8,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { LIMITS } from '../shared/limits.js';
+import { openApiOptions } from './openapi.js';
 import dbPlugin from './plugins/db.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { frameworkErrors } from './plugins/errors.js';
 import validationPlugin from './plugins/validation.js';
 import sessionPlugin from './plugins/session.js';
 import staticClient from './plugins/static-client.js';
@@ -53,6 +54,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors,
     ajv: { customOptions: { strict: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -79,19 +81,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
     crossOriginEmbedderPolicy: false,
   });
   await app.register(rateLimit, { global: false });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Stoa API',
-        version: '0.1.0',
-        description:
-          'Asynchronous discussion forum for communities of practice. Errors are RFC 9457 problem JSON (application/problem+json) with a stable `code`. State-changing requests authenticated by the session cookie must carry an Origin equal to PUBLIC_URL. Live updates: a WebSocket at GET /api/live, protocol in docs/live-protocol.md.',
-      },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'stoa_session' } } },
-      security: [{ session: [] }],
-    },
-  });
+  await app.register(swagger, openApiOptions());
   await app.register(sessionPlugin, { config });
   // Live updates: the WebSocket plugin must come before the routes; the LISTEN and the scheduler run while ready.
   const live = createLiveHub({ database: options.database, config, log: app.log });

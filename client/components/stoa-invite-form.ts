@@ -1,6 +1,6 @@
 // "Invite someone": creates an invite link (optionally for one email address, optionally with added
 // roles for managers/admins) and shows it ready to copy. The link is shown only here: the server keeps a hash.
-// Links without an email work for anyone until they expire; links for an email work once.
+// Plain links work for anyone until they expire; a link for one email, or one that grants roles, works once.
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { messageFor, type Api, type Invite } from '../api/index.js';
@@ -75,7 +75,7 @@ export class StoaInviteForm extends LitElement {
   override render() {
     const { busy, error } = this.submission;
     return html`
-      <p class="muted">Anyone with the link can join until it expires, so send it privately. With an email address, it works once, for that address only.</p>
+      <p class="muted">Anyone with the link can join until it expires, so send it privately. With an email address, it works once, for that address only. A link that adds roles works once.</p>
       <form @submit=${this.submit}>
         <div class="field">
           <label for="invite-email">Email address (optional)</label>
@@ -86,7 +86,7 @@ export class StoaInviteForm extends LitElement {
         ${this.canChooseRoles
           ? html`<fieldset>
               <legend>Added roles (optional)</legend>
-              <span class="hint">Everyone joins as a practitioner.</span>
+              <span class="hint">Everyone joins as a practitioner. A link with added roles works for one person only.</span>
               ${ROLES.map(
                 (role) => html`<label class="check"><input type="checkbox" name="roles" value=${role} /> ${ROLE_LABELS[role]}</label>`,
               )}
@@ -107,7 +107,10 @@ export class StoaInviteForm extends LitElement {
               <input id="invite-link" type="text" readonly .value=${this.invite.url} aria-describedby="invite-expiry" />
               <button type="button" class="secondary" @click=${this.copy}>Copy link</button>
             </div>
-            <p id="invite-expiry" class="hint">Expires ${formatLongDate(this.invite.expiresAt)}.</p>
+            <p id="invite-expiry" class="hint">
+              ${this.invite.singleUse ? 'Works once: the first person to use it joins with it.' : 'Anyone with it can join.'}
+              Expires ${formatLongDate(this.invite.expiresAt)}.
+            </p>
             <p class="status" role="status">${this.copyStatus}</p>
           </div>`
         : nothing}

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import type { FastifyError, FastifyReply } from 'fastify';
 import { AppError } from '../errors.js';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/errors.js';
+import { Problem } from '../../shared/schemas/common.js';
 
 const PROBLEM_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -31,8 +32,19 @@ function titleFor(status: number): string {
   );
 }
 
+/**
+ * Fastify's `frameworkErrors`: errors it raises before routing (a path that is not valid percent-encoded
+ * UTF-8, FST_ERR_BAD_URL) would otherwise skip the error handler and answer in Fastify's own format.
+ */
+export function frameworkErrors(err: FastifyError, _request: unknown, reply: FastifyReply) {
+  if (err.code === 'FST_ERR_BAD_URL') return send(reply, 400, 'bad_url', 'The address is not valid (it must be percent-encoded UTF-8).');
+  return send(reply, 400, 'bad_request', err.message);
+}
+
 export default fp(
   async (app) => {
+    // Routes refer to it as ProblemRef (`$ref: 'Problem#'`); the OpenAPI document lists it once.
+    app.addSchema(Problem);
     app.setErrorHandler((err: FastifyError & { cause?: unknown }, request, reply) => {
       if (err instanceof AppError) return send(reply, err.status, err.code, err.message, err.extra);
       if (err.validation) {
@@ -60,9 +72,8 @@ export default fp(
         case 'FST_ERR_CTP_INVALID_JSON_BODY':
           return send(reply, 400, 'malformed_json', 'The body is not valid JSON.');
       }
-      if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON|proto/i.test(err.message))) {
-        return send(reply, 400, 'malformed_json', 'The body is not valid JSON.');
-      }
+      // Request JSON is parsed by json-input.ts, which throws AppErrors: any other SyntaxError is a bug
+      // (e.g. a bad regular expression) and must surface as a 500, not pass for the client's mistake.
       if (err.statusCode === 429) return send(reply, 429, 'rate_limited', 'Too many requests; slow down.');
       if (isDatabaseUnavailable(err)) {
         request.log.warn({ err }, 'database unavailable');

@@ -30,7 +30,13 @@ export const CreateInviteBody = Body({
   email: Type.Optional(Type.String({ maxLength: LIMITS.emailMax, pattern: '^[^@\\s]+@[^@\\s]+$' })),
   expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })),
 });
-export const Invite = Type.Object({ token: Type.String(), url: Type.String(), expiresAt: IsoDateTime });
+export const Invite = Type.Object({
+  token: Type.String(),
+  url: Type.String(),
+  expiresAt: IsoDateTime,
+  /** The link works once: it is for one email address or it grants roles. Otherwise anyone may join with it until it expires. */
+  singleUse: Type.Boolean(),
+});
 
 export const Member = Type.Object({
   userId: Uuid,

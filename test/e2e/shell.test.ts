@@ -137,6 +137,7 @@ describe.skipIf(!hasChromium)('client shell in Chromium', () => {
     await linkField.waitFor();
     const url = await linkField.inputValue();
     expect(url).toMatch(new RegExp(`^${base}/invite/[A-Za-z0-9_-]{10,}$`));
+    expect(await invite.locator('#invite-expiry').textContent()).toMatch(/Anyone with it can join\.\s+Expires/);
 
     // The member list shows me; a facilitator cannot change roles.
     const members = page.getByRole('region', { name: 'Members' });
@@ -162,8 +163,13 @@ describe.skipIf(!hasChromium)('client shell in Chromium', () => {
 
     await page.goto(`${base}/c/${community.slug}`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Lakeside Coaches');
-    // Managers may invite straight into a role.
-    expect(await page.getByRole('region', { name: 'Invite someone' }).getByRole('checkbox').count()).toBe(3);
+    // Managers may invite straight into a role; such a link works once, and the form says so.
+    const inviteForm = page.getByRole('region', { name: 'Invite someone' });
+    expect(await inviteForm.getByRole('checkbox').count()).toBe(3);
+    await inviteForm.getByLabel('moderator').check();
+    await inviteForm.getByRole('button', { name: 'Create invite link' }).click();
+    await inviteForm.getByLabel('Invite link').waitFor();
+    expect(await inviteForm.locator('#invite-expiry').textContent()).toMatch(/Works once/);
 
     const editor = page.getByRole('group', { name: 'Added roles for Pat Practitioner' });
     await editor.getByLabel('moderator').check();

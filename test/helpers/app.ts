@@ -9,6 +9,7 @@ import { insertCommunity, upsertMembership } from '../../server/features/communi
 import type { CommunityRole } from '../../server/policy/policy.js';
 import { SESSION_COOKIE } from '../../server/plugins/session.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
+import { installContractCheck } from './openapi-contract.js';
 
 /** Cheap scrypt for tests (N = 2^10); production uses 2^15. */
 export const TEST_PASSWORD_COST = 10;
@@ -56,6 +57,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const testDb = await createTestDatabase();
   const config = testConfig(overrides);
   const app = await buildApp(config, { database: testDb.database, closeDatabase: false, passwordCost: TEST_PASSWORD_COST, logger: false });
+  installContractCheck(app);
   await app.ready();
   const passwordHash = await hashPassword(TEST_PASSWORD, TEST_PASSWORD_COST);
 

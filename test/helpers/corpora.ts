@@ -1,31 +1,19 @@
-// The public test corpora in ../shared/corpora (see its README): naughty strings and XSS payloads.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// The public test corpora kept in test/fixtures/corpora (see its README for sources and licences):
+// naughty strings and XSS payloads. Read from inside the repository only, so a fresh clone tests alike.
+import { readFileSync } from 'node:fs';
 
-// The corpora live beside the repository; from a git worktree (e.g. /work/wt/<branch>) that is further
-// up, so look in each ancestor directory for shared/corpora.
-function findCorpora(): string {
-  let at = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(at, 'shared', 'corpora');
-    if (existsSync(join(candidate, 'blns.json'))) return `${candidate}/`;
-    const up = dirname(at);
-    if (up === at) return fileURLToPath(new URL('../../../shared/corpora/', import.meta.url));
-    at = up;
-  }
-}
-const dir = findCorpora();
+const dir = new URL('../fixtures/corpora/', import.meta.url);
+const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');
 
-/** The Big List of Naughty Strings, plus the NUL, LF and CR it lacks. */
+/** The Big List of Naughty Strings, plus the NUL, LF and CR it lacks and text that begins with U+FEFF. */
 export function naughtyStrings(): string[] {
-  const list = JSON.parse(readFileSync(`${dir}blns.json`, 'utf8')) as string[];
-  return [...list, 'nul\u0000byte', 'line\nfeed', 'carriage\rreturn'];
+  const list = JSON.parse(read('blns.json')) as string[];
+  return [...list, 'nul\u0000byte', 'line\nfeed', 'carriage\rreturn', '\uFEFFleading byte order mark'];
 }
 
 export function xssPayloads(): Array<{ title: string; payload: string }> {
-  return JSON.parse(readFileSync(`${dir}dompurify-payloads.json`, 'utf8'));
+  return JSON.parse(read('dompurify-payloads.json'));
 }
 
-/** Patterns that must never appear in HTML we produce (../shared/corpora/README.md). */
+/** Patterns that must never appear in HTML we produce (test/fixtures/corpora/README.md). */
 export const UNSAFE_HTML = [/<script/i, /\son[a-z]+\s*=/i, /=\s*["']?\s*javascript:/i, /vbscript:/i, /data:text\/html/i];

@@ -144,8 +144,77 @@ describe('bad input on every body-taking route', () => {
     }
   });
 
+  it('deeply nested JSON → 400 json_too_deep, never a stack overflow (also unauthenticated, also on routes without a body)', async () => {
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    for (const r of bodyRoutes()) {
+      const before = await countRows(r.table);
+      expectProblem(await r.agent.request(r.method, r.url, deep(20_000), { 'content-type': 'application/json' }), 400, 'json_too_deep');
+      // Nested inside an otherwise valid body, in its first field.
+      const field = Object.keys(r.valid)[0]!;
+      const inField = `{"${field}": ${deep(20_000)}, ${JSON.stringify(r.valid).slice(1)}`;
+      expectProblem(await r.agent.request(r.method, r.url, inField, { 'content-type': 'application/json' }), 400, 'json_too_deep');
+      expect(await countRows(r.table), r.name).toBe(before);
+    }
+    expectProblem(await t.anonymous.post('/api/auth/login', deep(20_000), { 'content-type': 'application/json' }), 400, 'json_too_deep');
+    expectProblem(await t.anonymous.post('/api/auth/logout', `{"a": ${deep(100_000)}}`, { 'content-type': 'application/json' }), 400, 'json_too_deep');
+    // Deep nesting inside a string is just text.
+    const login = await t.anonymous.post('/api/auth/login', { email: 'nobody@example.test', password: deep(50) });
+    expect(login.statusCode).toBe(401);
+  });
+
+  it('invalid UTF-8 → 400 invalid_characters naming the field, nothing stored', async () => {
+    const bytes = (...parts: Array<string | number[]>) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+    for (const r of bodyRoutes()) {
+      const field = Object.keys(r.valid).find((k) => typeof (r.valid as Record<string, unknown>)[k] === 'string');
+      if (!field) continue;
+      const rest = { ...r.valid } as Record<string, unknown>;
+      delete rest[field];
+      const tail = Object.keys(rest).length ? `, ${JSON.stringify(rest).slice(1)}` : '}';
+      const before = await countRows(r.table);
+      // A lone continuation byte, an overlong encoding of "/", and a truncated 3-byte sequence.
+      for (const bad of [[0x80], [0xc0, 0xaf], [0xe2, 0x82]]) {
+        const body = bytes(`{"${field}": "a`, bad, `b"${tail}`);
+        const res = await r.agent.request(r.method, r.url, body, { 'content-type': 'application/json' });
+        expect(expectProblem(res, 400, 'invalid_characters').field, r.name).toBe(field);
+      }
+      expect(await countRows(r.table), r.name).toBe(before);
+    }
+    // Bad bytes outside any string: the body as a whole.
+    const res = await t.anonymous.post('/api/auth/login', bytes('{"email": "a@b.c", ', [0xff], '}'), { 'content-type': 'application/json' });
+    expect(expectProblem(res, 400, 'invalid_characters').field).toBe('body');
+    // Valid multi-byte UTF-8 (and a U+FFFD the client really sent) is stored as sent.
+    const ok = await admin.post('/api/communities', bytes('{"name": "Caf\u00e9 \ufffd", "slug": "utf8-ok", "description": "', [0xe2, 0x82, 0xac], '", "joinPolicy": "open"}'), {
+      'content-type': 'application/json',
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toMatchObject({ name: 'Café \ufffd', description: '€' });
+  });
+
+  it('text beginning with U+FEFF → 400 invalid_characters (it would not read back exactly), elsewhere it is kept', async () => {
+    for (const r of bodyRoutes()) {
+      const field = Object.keys(r.valid).find((k) => typeof (r.valid as Record<string, unknown>)[k] === 'string');
+      if (!field) continue;
+      const before = await countRows(r.table);
+      const res = await r.agent.request(r.method, r.url, { ...r.valid, [field]: '\uFEFFtext' });
+      const problem = expectProblem(res, 400, 'invalid_characters');
+      expect(problem.field, r.name).toBe(field);
+      expect(problem.detail).toMatch(/U\+FEFF/);
+      expect(await countRows(r.table), r.name).toBe(before);
+    }
+    const c = await admin.post('/api/communities', { name: 'BOM', slug: 'bom-only', description: '\uFEFF', joinPolicy: 'open' });
+    expect(expectProblem(c, 400, 'invalid_characters').field).toBe('description');
+    const inside = await admin.post('/api/communities', { name: 'a\uFEFFb', slug: 'bom-inside', description: 'x\uFEFF', joinPolicy: 'open' });
+    expect(inside.statusCode).toBe(201);
+    const back = (await admin.get(`/api/communities/${inside.json().id}`)).json();
+    expect([back.name, back.description]).toEqual(['a\uFEFFb', 'x\uFEFF']);
+  });
+
   it('malformed ids in the path → 400, unknown routes → 404 problem', async () => {
     expectProblem(await manager.get('/api/communities/not-a-uuid'), 400, 'validation_failed');
+    // A path that is not percent-encoded UTF-8 is refused before routing: still a problem document.
+    expectProblem(await manager.get('/api/communities/%FF'), 400, 'bad_url');
+    expectProblem(await manager.post(`/api/invites/abcdefghij%C0%AF/accept`), 400, 'bad_url');
+    expectProblem(await t.anonymous.get('/%E2%82'), 400, 'bad_url');
     expectProblem(await manager.get('/api/no-such-route'), 404, 'route_not_found');
     expectProblem(await manager.post('/api/no-such-route', {}), 404);
   });

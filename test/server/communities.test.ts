@@ -83,6 +83,39 @@ describe('invites', () => {
     expect((await other.post(`/api/invites/${token}/accept`)).statusCode).toBe(422);
   });
 
+  it('makes a link that grants roles single-use, while a plain member link stays multi-use', async () => {
+    const c = await t.makeCommunity();
+    const manager = await t.as(await t.makeMember(c.id, ['manager']));
+    const accept = async (token: string) => (await t.as(await t.makeUser())).post(`/api/invites/${token}/accept`);
+    for (const roles of [['moderator'], ['manager'], ['facilitator'], ['facilitator', 'moderator']]) {
+      const created = await manager.post(`/api/communities/${c.id}/invites`, { roles });
+      expect(created.json().singleUse, roles.join()).toBe(true);
+      const first = await accept(created.json().token);
+      expect(first.statusCode).toBe(200);
+      expect([...first.json().myRoles].sort()).toEqual([...roles].sort());
+      const second = await accept(created.json().token);
+      expect(second.statusCode, roles.join()).toBe(422);
+      expect(second.json().code).toBe('invite_invalid');
+      // Not through registration either.
+      const reg = await t.anonymous.post('/api/auth/register', { email: `late-${roles.join('-')}@example.test`, password: TEST_PASSWORD, displayName: 'Late', inviteToken: created.json().token });
+      expect(reg.statusCode).toBe(422);
+    }
+    const plain = await manager.post(`/api/communities/${c.id}/invites`, { roles: [] });
+    expect(plain.json().singleUse).toBe(false);
+    for (let i = 0; i < 3; i++) expect((await accept(plain.json().token)).json()).toMatchObject({ id: c.id, myRoles: [] });
+    const emailed = await manager.post(`/api/communities/${c.id}/invites`, { roles: [], email: 'one@example.test' });
+    expect(emailed.json().singleUse).toBe(true);
+  });
+
+  it('lets only one of two simultaneous accepts of a role link through', async () => {
+    const c = await t.makeCommunity();
+    const manager = await t.as(await t.makeMember(c.id, ['manager']));
+    const { token } = (await manager.post(`/api/communities/${c.id}/invites`, { roles: ['moderator'] })).json();
+    const agents = await Promise.all([1, 2, 3].map(async () => t.as(await t.makeUser())));
+    const results = await Promise.all(agents.map((a) => a.post(`/api/invites/${token}/accept`)));
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 422, 422]);
+  });
+
   it('lets facilitators invite practitioners only; granting roles needs a manager', async () => {
     const c = await t.makeCommunity();
     const facilitator = await t.as(await t.makeMember(c.id, ['facilitator']));

@@ -395,6 +395,10 @@ describe('live updates: handshake and abuse', () => {
     const client = await connect(await t.as(w.ana));
     client.send('{not json');
     await client.waitFor((m) => m.code === 'invalid_json');
+    // Nesting is bounded like a request body's (json-input.ts), before anything walks the value.
+    const deep = `{"type":"subscribe","channel":"${w.topicChannel}","since":${'['.repeat(7000)}${']'.repeat(7000)}}`;
+    client.send(deep);
+    await client.waitFor((m) => m.code === 'invalid_json' && /nested/.test(String((m as { message?: string }).message)), 'deep message refused');
     client.send({ type: 'shout', channel: w.topicChannel });
     await client.waitFor((m) => m.code === 'unknown_type');
     client.send({ type: 'subscribe', channel: 'room:42' });

@@ -510,8 +510,9 @@ describe('watched words and pre-moderation', () => {
       ],
     });
     expect(put.statusCode).toBe(200);
-    expect(put.json().words[1]).toEqual({ phrase: 'Needs Review', action: 'hold' });
-    expect((await mod.get(`/api/communities/${c}/watched-words`)).json().words.map((w: { phrase: string }) => w.phrase)).toEqual(['bad', 'Needs Review', 'fix', 'strasse']);
+    // Stored exactly as sent; only matching ignores the whitespace around and inside a phrase.
+    expect(put.json().words[1]).toEqual({ phrase: '  Needs   Review ', action: 'hold' });
+    expect((await mod.get(`/api/communities/${c}/watched-words`)).json().words.map((w: { phrase: string }) => w.phrase)).toEqual(['bad', '  Needs   Review ', 'fix', 'strasse']);
 
     const check = (text: string) => checkWatchedWords(db(), c, text);
     expect(await check('This is BAD.')).toEqual({ action: 'block', phrase: 'bad' });
@@ -519,7 +520,7 @@ describe('watched words and pre-moderation', () => {
     expect(await check('ＢＡＤ practice')).toEqual({ action: 'block', phrase: 'bad' });
     expect(await check('b\u200Bad idea')).toEqual({ action: 'block', phrase: 'bad' }); // zero-width space
     expect(await check('a badge and abad')).toBeNull(); // word boundaries
-    expect(await check('this needs\n  review please')).toEqual({ action: 'hold', phrase: 'Needs Review' });
+    expect(await check('this needs\n  review please')).toEqual({ action: 'hold', phrase: '  Needs   Review ' });
     expect(await check('please ﬁx it')).toEqual({ action: 'hold', phrase: 'fix' }); // ligature
     expect(await check('Hauptstraße')).toBeNull();
     expect(await check('Die STRASSE und die Straße')).toEqual({ action: 'hold', phrase: 'strasse' }); // ß folds to ss
@@ -539,8 +540,32 @@ describe('watched words and pre-moderation', () => {
     expect(dup.statusCode).toBe(400);
     expect(dup.json()).toMatchObject({ code: 'duplicate_phrase', field: 'words.1.phrase' });
     const blank = await mod.put(`/api/communities/${c}/watched-words`, { words: [{ phrase: '   ', action: 'block' }] });
-    expect(blank.json()).toMatchObject({ status: 400, field: 'words.0.phrase' });
+    expect(blank.json()).toMatchObject({ status: 400, code: 'empty_text', field: 'words.0.phrase' });
+    // Whitespace is not what makes two phrases different.
+    const spaced = await mod.put(`/api/communities/${c}/watched-words`, { words: [{ phrase: 'very bad', action: 'block' }, { phrase: ' very\u00A0\u2003bad', action: 'hold' }] });
+    expect(spaced.json()).toMatchObject({ code: 'duplicate_phrase', field: 'words.1.phrase' });
     expect(await logCount('watched_words.update', c)).toBe(0);
+  });
+
+  it('stores phrases exactly as sent, punctuation and every kind of whitespace included, and matches them', async () => {
+    const c = (await t.makeCommunity()).id;
+    const mod = await t.as(await t.makeMember(c, ['moderator']));
+    const words = [
+      { phrase: 'e-mail', action: 'block' },
+      { phrase: 'a/b test', action: 'hold' },
+      { phrase: 'no\u00A0way\u2003out\u3000', action: 'hold' },
+      { phrase: '\tC++ (really)?', action: 'hold' },
+    ];
+    const put = await mod.put(`/api/communities/${c}/watched-words`, { words });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json().words).toEqual(words);
+    expect((await mod.get(`/api/communities/${c}/watched-words`)).json().words).toEqual(words);
+    const check = (text: string) => checkWatchedWords(db(), c, text);
+    expect(await check('Send me an E-MAIL.')).toEqual({ action: 'block', phrase: 'e-mail' });
+    expect(await check('send an email')).toBeNull();
+    expect(await check('run an A/B test')).toMatchObject({ phrase: 'a/b test' });
+    expect(await check('there is no way out')).toMatchObject({ phrase: 'no\u00A0way\u2003out\u3000' });
+    expect(await check('I write c++ (really)? yes')).toMatchObject({ phrase: '\tC++ (really)?' });
   });
 
   it('needsPremoderation: a member’s first N posts wait; role holders never do; 0 turns it off', async () => {
@@ -720,19 +745,27 @@ describe('bad input', () => {
       const f = await flagger!.post(`/api/posts/${flagPosts[i]}/flags`, { reason: 'other', note: s });
       tally(outcomes.flag, f.statusCode);
       expect([201, 400], `flag note ${JSON.stringify(s)}`).toContain(f.statusCode);
-      if (f.statusCode === 201) expect(f.json().note ?? '').toBe(s.trim() === '' ? '' : s);
+      if (f.statusCode === 201) expect(f.json().note).toBe(s);
+      else expect(f.json().field, `flag note ${JSON.stringify(s)}`).toBe('note');
 
       const r = await mod.post(`/api/posts/${removePosts[i]}/removal`, { reason: s });
       tally(outcomes.removal, r.statusCode);
       expect([200, 400], `removal reason ${JSON.stringify(s)}`).toContain(r.statusCode);
       if (r.statusCode === 200) expect((await getPost(db(), removePosts[i]!)).statusReason).toBe(s);
+      else expect(r.json().field, `removal reason ${JSON.stringify(s)}`).toBe('reason');
 
       const w = await mod.put(`/api/communities/${c}/watched-words`, { words: [{ phrase: s, action: 'block' }] });
       tally(outcomes.phrase, w.statusCode);
       expect([200, 400], `phrase ${JSON.stringify(s)}`).toContain(w.statusCode);
       if (w.statusCode === 200) {
-        // Every accepted phrase matches a post consisting of itself.
+        // Stored exactly, and every accepted phrase matches a post consisting of itself.
+        expect(w.json().words[0].phrase).toBe(s);
+        expect((await mod.get(`/api/communities/${c}/watched-words`)).json().words[0].phrase).toBe(s);
         expect(await checkWatchedWords(db(), c, s), `self-match ${JSON.stringify(s)}`).toMatchObject({ action: 'block' });
+      } else {
+        // Refused for a reason about the phrase itself, never as if the request were broken.
+        expect(w.json().field, `phrase ${JSON.stringify(s)}`).toBe('words.0.phrase');
+        expect(['empty_text', 'invalid_characters', 'validation_failed'], `phrase ${JSON.stringify(s)}`).toContain(w.json().code);
       }
     }
     // Most strings are ordinary enough to be accepted everywhere.

@@ -2,11 +2,11 @@ import { noContent } from '../../http.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { LoginBody, Me, RegisterBody, User } from '../../../shared/schemas/auth.js';
-import { Problem } from '../../../shared/schemas/common.js';
 import type { Config } from '../../config.js';
 import { SESSION_COOKIE } from '../../plugins/session.js';
 import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS } from './device-cookie.js';
 import type { AuthService } from './service.js';
+import { problems } from '../../../shared/schemas/common.js';
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: Config }> = async (app, { auth, config }) => {
   const setSessionCookie = (reply: { setCookie: Function }, token: string, expires: Date) =>
@@ -32,9 +32,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
     {
       schema: {
         tags: ['auth'],
+        operationId: 'register',
         summary: 'Create an account (optionally accepting an invite) and sign in',
         body: RegisterBody,
-        response: { 201: User },
+        response: { 201: User, ...problems(409, 422) },
       },
       config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
     },
@@ -51,11 +52,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
     {
       schema: {
         tags: ['auth'],
+        operationId: 'login',
         summary: 'Sign in; sets the session cookie and the device cookie',
         description:
           'Failed sign-ins are throttled per account and address, per account and device cookie, per account and per address; a refused attempt gets 429 `rate_limited` with Retry-After (see the README, "Sign-in limits").',
         body: LoginBody,
-        response: { 200: User, 401: Problem, 429: Problem },
+        response: { 200: User, ...problems(401, 429) },
       },
     },
     async (request, reply) => {
@@ -68,7 +70,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
 
   app.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End the current session', response: { 204: Type.Null() } } },
+    { schema: { tags: ['auth'], operationId: 'logout', summary: 'End the current session', response: { 204: Type.Null() } } },
     async (request, reply) => {
       await auth.logout(request.sessionId);
       // This process forgets the session now; the others on the NOTIFY the update fires (migration 0002).
@@ -81,7 +83,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; config: 
 
   app.get(
     '/api/me',
-    { schema: { tags: ['auth'], summary: 'The signed-in user and their memberships', response: { 200: Me } } },
+    { schema: { tags: ['auth'], operationId: 'getMe', summary: 'The signed-in user and their memberships', response: { 200: Me, ...problems(401) } } },
     async (request) => auth.me(request.actor),
   );
 };

@@ -47,7 +47,7 @@ export function createAuthService({
     ) {
       const email = input.email.trim().toLowerCase();
       // Names are stored exactly as typed (read back byte for byte), but must not be blank.
-      if (input.displayName.trim() === '') throw invalid('displayName', 'displayName must not be blank.');
+      if (input.displayName.trim() === '') throw invalid('displayName', 'displayName must not be blank.', 'empty_text');
       const passwordHash = await hashPassword(input.password, passwordCost);
       const user = await db.transaction(async (tx) => {
         const created = await q.insertUser(tx, { email, passwordHash, displayName: input.displayName });

@@ -167,8 +167,9 @@ export async function findUsableInviteForUpdate(db: DbOrTx, tokenHash: string) {
     .from(invites)
     .where(and(
         eq(invites.tokenHash, tokenHash),
-        // Invites for one email are single-use; open invite links work until they expire.
-        or(isNull(invites.acceptedAt), isNull(invites.email)),
+        // An invite for one email, or one that grants roles, works once; a plain member link works for
+        // anyone until it expires (a role must not pass to whoever the link is forwarded to).
+        or(isNull(invites.acceptedAt), and(isNull(invites.email), sql`cardinality(${invites.roles}) = 0`)),
         gt(invites.expiresAt, sql`now()`),
       ),)
     .for('update')

@@ -9,7 +9,7 @@ import {
   Member,
   UpdateMemberBody,
 } from '../../../shared/schemas/communities.js';
-import { IdParams } from '../../../shared/schemas/common.js';
+import { IdParams, problems } from '../../../shared/schemas/common.js';
 import type { CommunityService } from './service.js';
 import { findUserById } from '../auth/queries.js';
 import { unauthorized } from '../../errors.js';
@@ -19,25 +19,25 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ communities: Community
 
   app.post(
     '/api/communities',
-    { schema: { tags, summary: 'Create a community (instance admin)', body: CreateCommunityBody, response: { 201: Community } } },
+    { schema: { tags, operationId: 'createCommunity', summary: 'Create a community (instance admin)', body: CreateCommunityBody, response: { 201: Community, ...problems(401, 403, 409) } } },
     async (request, reply) => reply.status(201).send(await communities.create(request.actor, request.body)),
   );
 
   app.get(
     '/api/communities',
-    { schema: { tags, summary: 'Communities I belong to, plus open ones', response: { 200: Type.Object({ items: Type.Array(Community) }) } } },
+    { schema: { tags, operationId: 'listCommunities', summary: 'Communities I belong to, plus open ones', response: { 200: Type.Object({ items: Type.Array(Community) }), ...problems(401) } } },
     async (request) => ({ items: await communities.list(request.actor) }),
   );
 
   app.get(
     '/api/communities/:communityId',
-    { schema: { tags, params: IdParams('communityId'), response: { 200: Community } } },
+    { schema: { tags, operationId: 'getCommunity', summary: 'A community: its name, description, join policy, member count and my roles', params: IdParams('communityId'), response: { 200: Community, ...problems(401, 403, 404) } } },
     async (request) => communities.get(request.actor, request.params.communityId),
   );
 
   app.post(
     '/api/communities/:communityId/join',
-    { schema: { tags, summary: 'Join an open community', params: IdParams('communityId'), response: { 200: Community } } },
+    { schema: { tags, operationId: 'joinCommunity', summary: 'Join an open community', params: IdParams('communityId'), response: { 200: Community, ...problems(401, 403, 404, 409) } } },
     async (request) => communities.join(request.actor, request.params.communityId),
   );
 
@@ -46,10 +46,11 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ communities: Community
     {
       schema: {
         tags,
+        operationId: 'createInvite',
         summary: 'Create an invite link (facilitators, managers, admin)',
         params: IdParams('communityId'),
         body: CreateInviteBody,
-        response: { 201: Invite },
+        response: { 201: Invite, ...problems(401, 403, 404) },
       },
     },
     async (request, reply) => reply.status(201).send(await communities.createInvite(request.actor, request.params.communityId, request.body)),
@@ -60,9 +61,10 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ communities: Community
     {
       schema: {
         tags,
+        operationId: 'acceptInvite',
         summary: 'Accept an invite as the signed-in user',
         params: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }) }),
-        response: { 200: Community },
+        response: { 200: Community, ...problems(401, 403, 404, 422) },
       },
       config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
     },
@@ -78,9 +80,10 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ communities: Community
     {
       schema: {
         tags,
+        operationId: 'listMembers',
         summary: 'Members and their roles (facilitators, moderators, managers)',
         params: IdParams('communityId'),
-        response: { 200: Type.Object({ items: Type.Array(Member) }) },
+        response: { 200: Type.Object({ items: Type.Array(Member) }), ...problems(401, 403, 404) },
       },
     },
     async (request) => ({ items: await communities.listMembers(request.actor, request.params.communityId) }),
@@ -91,10 +94,11 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ communities: Community
     {
       schema: {
         tags,
+        operationId: 'setMemberRoles',
         summary: "Set a member's added roles (managers, admin)",
         params: IdParams('communityId', 'userId'),
         body: UpdateMemberBody,
-        response: { 200: Member },
+        response: { 200: Member, ...problems(401, 403, 404) },
       },
     },
     async (request) => communities.setRoles(request.actor, request.params.communityId, request.params.userId, request.body.roles),
@@ -105,9 +109,10 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ communities: Community
     {
       schema: {
         tags,
+        operationId: 'removeMember',
         summary: 'Remove a membership (managers, admin); everything the member wrote stays',
         params: IdParams('communityId', 'userId'),
-        response: { 204: Type.Null() },
+        response: { 204: Type.Null(), ...problems(401, 403, 404) },
       },
     },
     async (request, reply) => {

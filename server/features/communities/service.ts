@@ -42,7 +42,7 @@ export function createCommunityService({ db, config }: { db: Db; config: Config 
   return {
     async create(actor: Actor | null, input: { name: string; slug: string; description: string; joinPolicy: 'open' | 'invite' }) {
       authorize(actor, 'community.create');
-      if (input.name.trim() === '') throw invalid('name', 'name must not be blank.');
+      if (input.name.trim() === '') throw invalid('name', 'name must not be blank.', 'empty_text');
       const row = await q.insertCommunity(db, input);
       if (!row) throw conflict('slug_taken', `The address "${input.slug}" is already used by another community.`, { field: 'slug' });
       return present(row, 0, null);
@@ -80,7 +80,12 @@ export function createCommunityService({ db, config }: { db: Db; config: Config 
         expiresAt,
         createdBy: me.id,
       });
-      return { token, url: `${config.publicUrl}/invite/${token}`, expiresAt: expiresAt.toISOString() };
+      return {
+        token,
+        url: `${config.publicUrl}/invite/${token}`,
+        expiresAt: expiresAt.toISOString(),
+        singleUse: input.roles.length > 0 || input.email !== undefined,
+      };
     },
 
     /** Used by accept-invite and by registration with an invite token (inside its transaction). */

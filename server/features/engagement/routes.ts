@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from 'typebox';
-import { IdParams, Problem } from '../../../shared/schemas/common.js';
+import { IdParams, problems } from '../../../shared/schemas/common.js';
 import {
   ENGAGEMENT_DEFINITIONS,
   EngagementSummary,
@@ -23,16 +23,13 @@ const definitionsText = Object.entries(ENGAGEMENT_DEFINITIONS)
   .map(([k, v]) => `- **${k}**: ${v}`)
   .join('\n');
 
-/** 200 as JSON or as CSV, plus the problem responses every report can give. */
+/** 200 as JSON or as CSV, plus the problem responses every report can give (400 and 503 are added for every route). */
 const responses = (json: TSchema) => ({
   200: {
     description: 'The report (JSON), or one of its tables as CSV (UTF-8 with BOM) with ?format=csv or Accept: text/csv.',
     content: { 'application/json': { schema: json }, 'text/csv': { schema: Type.String() } },
   },
-  400: Problem,
-  401: Problem,
-  403: Problem,
-  404: Problem,
+  ...problems(401, 403, 404),
 });
 
 function wantsCsv(request: FastifyRequest, format: string | undefined): boolean {
@@ -69,6 +66,7 @@ export const engagementRoutes: FastifyPluginAsyncTypebox<{ engagement: Engagemen
     {
       schema: {
         tags,
+        operationId: 'getEngagementSummary',
         summary: 'Engagement summary: posters, lurkers, inactive, weekly series, top contributors (managers, admin)',
         description: `Counts for the range and the previous period of equal length, a weekly series (ISO weeks, Monday first) and the top contributors.\n\n${definitionsText}`,
         params,
@@ -88,6 +86,7 @@ export const engagementRoutes: FastifyPluginAsyncTypebox<{ engagement: Engagemen
     {
       schema: {
         tags,
+        operationId: 'getTopicEngagement',
         summary: 'Per-topic participation with per-prompt reply counts (managers, admin; facilitators for their topics)',
         description: `One row per topic with a counted post or a view in the range; facilitators get only the topics they facilitate.\n\n${definitionsText}`,
         params,
@@ -106,6 +105,7 @@ export const engagementRoutes: FastifyPluginAsyncTypebox<{ engagement: Engagemen
     {
       schema: {
         tags,
+        operationId: 'getMemberEngagement',
         summary: 'Per-member figures and class (managers, admin; with topicId also that topic’s facilitators)',
         description: `With topicId, every figure and class is relative to that topic: class=reader lists the members who read it but did not post.\n\n${definitionsText}`,
         params,
@@ -125,6 +125,7 @@ export const engagementRoutes: FastifyPluginAsyncTypebox<{ engagement: Engagemen
     {
       schema: {
         tags,
+        operationId: 'getEngagementTrajectories',
         summary: 'Class transitions between the previous period and the range, and weekly class strips (managers, admin)',
         description: definitionsText,
         params,
@@ -145,6 +146,7 @@ export const engagementRoutes: FastifyPluginAsyncTypebox<{ engagement: Engagemen
     {
       schema: {
         tags,
+        operationId: 'getMyEngagement',
         summary: 'My own engagement figures and weekly classes (any member)',
         description: definitionsText,
         params,

@@ -16,6 +16,7 @@ import type { Config } from '../../config.js';
 import type { Database, Db } from '../../db/client.js';
 import { isDatabaseUnavailable } from '../../db/errors.js';
 import { AppError, notFound } from '../../errors.js';
+import { parseJsonText } from '../../json-input.js';
 import { authorize, can, topicContext, type Actor, type MembershipContext } from '../../policy/policy.js';
 import { requireCommunity } from '../communities/service.js';
 import {
@@ -414,9 +415,10 @@ export function createLiveHub({ database, config, log }: LiveHubOptions) {
     if (isBinary) return sendError(conn, 'invalid_message', 'Messages are JSON text.');
     let message: unknown;
     try {
-      message = JSON.parse(raw.toString());
-    } catch {
-      return sendError(conn, 'invalid_json', 'The message is not valid JSON.');
+      // ws has checked that a text frame is UTF-8; parseJsonText bounds the nesting like a request body's.
+      message = parseJsonText(raw.toString());
+    } catch (err) {
+      return sendError(conn, 'invalid_json', err instanceof AppError ? err.message : 'The message is not valid JSON.');
     }
     if (typeof message !== 'object' || message === null || Array.isArray(message)) {
       return sendError(conn, 'invalid_message', 'A message is a JSON object with a `type`.');

@@ -6,14 +6,9 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { WebsocketPluginOptions } from '@fastify/websocket';
 import type { Config } from '../../config.js';
 import { AppError, forbidden, unauthorized } from '../../errors.js';
-import { Type } from 'typebox';
 import { LIVE_LIMITS } from '../../../shared/schemas/live.js';
+import { problemResponse, problems } from '../../../shared/schemas/common.js';
 import type { LiveHub } from './hub.js';
-
-const HandshakeProblem = Type.Object(
-  { type: Type.String(), title: Type.String(), status: Type.Integer(), code: Type.String(), detail: Type.String() },
-  { additionalProperties: true },
-);
 
 export const liveRoutes: FastifyPluginAsync<{ hub: LiveHub; config: Config }> = async (app, { hub, config }) => {
   app.route({
@@ -21,12 +16,18 @@ export const liveRoutes: FastifyPluginAsync<{ hub: LiveHub; config: Config }> = 
     url: '/api/live',
     schema: {
       tags: ['live'],
+      operationId: 'openLiveConnection',
       summary: 'Live updates (WebSocket upgrade only)',
       description:
         'Open a WebSocket here (same-origin, signed in). Subscribe to `community:<id>` / `topic:<id>` channels; ' +
         'reconnect with `since` to receive exactly the missed events. Messages and guarantees: docs/live-protocol.md. ' +
         'A plain HTTP GET gets 426.',
-      response: { 401: HandshakeProblem, 403: HandshakeProblem, 426: HandshakeProblem },
+      response: {
+        101: { description: 'Switching Protocols: the WebSocket is open (messages: docs/live-protocol.md).' },
+        ...problems(401),
+        403: problemResponse(403, 'The Origin is not PUBLIC_URL (`origin_rejected`).'),
+        ...problems(426),
+      },
     },
     preHandler: async (request) => {
       if (request.headers.origin !== config.publicOrigin) {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { noContent } from '../../http.js';
-import { IdParams, Problem } from '../../../shared/schemas/common.js';
+import { IdParams, problems } from '../../../shared/schemas/common.js';
 import {
   AuthorNote,
   AuthorNoteBody,
@@ -38,7 +38,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
   app.post(
     '/api/posts/:postId/flags',
     {
-      schema: { tags, summary: 'Flag a post for moderators (members, not on their own posts)', params: postParams, body: CreateFlagBody, response: { 201: Flag } },
+      schema: { tags, operationId: 'flagPost', summary: 'Flag a post for moderators (members, not on their own posts)', params: postParams, body: CreateFlagBody, response: { 201: Flag, ...problems(401, 403, 404, 409) } },
       // Per flagger (per IP when signed out); counted after validation.
       config: {
         rateLimit: {
@@ -54,25 +54,25 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
 
   app.post(
     '/api/posts/:postId/flags/dismiss',
-    { schema: { tags, summary: 'Keep the post: resolve its open flags (a hidden post is shown again)', params: postParams, response: { 200: ModeratedPost } } },
+    { schema: { tags, operationId: 'dismissPostFlags', summary: 'Keep the post: resolve its open flags (a hidden post is shown again)', params: postParams, response: { 200: ModeratedPost, ...problems(401, 403, 404, 409) } } },
     async (request) => moderation.dismissFlags(request.actor, request.params.postId),
   );
 
   app.post(
     '/api/posts/:postId/removal',
-    { schema: { tags, summary: 'Remove a post (moderators); the reason is shown to the author', params: postParams, body: RemovalBody, response: { 200: ModeratedPost } } },
+    { schema: { tags, operationId: 'removePost', summary: 'Remove a post (moderators); the reason is shown to the author', params: postParams, body: RemovalBody, response: { 200: ModeratedPost, ...problems(401, 403, 404, 409) } } },
     async (request) => moderation.remove(request.actor, request.params.postId, request.body.reason),
   );
 
   app.delete(
     '/api/posts/:postId/removal',
-    { schema: { tags, summary: 'Restore a removed post exactly as it was (moderators)', params: postParams, response: { 200: ModeratedPost } } },
+    { schema: { tags, operationId: 'restorePost', summary: 'Restore a removed post exactly as it was (moderators)', params: postParams, response: { 200: ModeratedPost, ...problems(401, 403, 404, 409) } } },
     async (request) => moderation.restore(request.actor, request.params.postId),
   );
 
   app.post(
     '/api/posts/:postId/approval',
-    { schema: { tags, summary: 'Approve a post held for pre-moderation (moderators)', params: postParams, response: { 200: ModeratedPost } } },
+    { schema: { tags, operationId: 'approvePost', summary: 'Approve a post held for pre-moderation (moderators)', params: postParams, response: { 200: ModeratedPost, ...problems(401, 403, 404, 409) } } },
     async (request) => moderation.approve(request.actor, request.params.postId),
   );
 
@@ -81,10 +81,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'sendAuthorNote',
         summary: "A moderator's private note to the post's author (kept in the audit log)",
         params: postParams,
         body: AuthorNoteBody,
-        response: { 201: AuthorNote },
+        response: { 201: AuthorNote, ...problems(401, 403, 404) },
       },
     },
     async (request, reply) => reply.status(201).send(await moderation.noteAuthor(request.actor, request.params.postId, request.body.message)),
@@ -95,9 +96,10 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'listAuthorNotes',
         summary: "Moderators' notes about this post (its author and moderators)",
         params: postParams,
-        response: { 200: Type.Object({ items: Type.Array(AuthorNote) }) },
+        response: { 200: Type.Object({ items: Type.Array(AuthorNote) }), ...problems(401, 403, 404) },
       },
     },
     async (request) => ({ items: await moderation.listAuthorNotes(request.actor, request.params.postId) }),
@@ -108,10 +110,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'getModerationQueue',
         summary: 'Review queue: flagged posts grouped by post, and posts held for approval (moderators)',
         params: communityParams,
         querystring: QueueQuery,
-        response: { 200: ModerationQueue },
+        response: { 200: ModerationQueue, ...problems(401, 403, 404) },
       },
     },
     async (request) => moderation.queue(request.actor, request.params.communityId, request.query.limit),
@@ -119,7 +122,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
 
   app.get(
     '/api/communities/:communityId/moderation/counts',
-    { schema: { tags, summary: 'Counts for the moderators’ header badge', params: communityParams, response: { 200: ModerationCounts } } },
+    { schema: { tags, operationId: 'getModerationCounts', summary: 'Counts for the moderators’ header badge', params: communityParams, response: { 200: ModerationCounts, ...problems(401, 403, 404) } } },
     async (request) => moderation.counts(request.actor, request.params.communityId),
   );
 
@@ -128,10 +131,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'listModerationLog',
         summary: 'The audit log, newest first (moderators, managers); keyset pagination by cursor',
         params: communityParams,
         querystring: LogQuery,
-        response: { 200: LogPage },
+        response: { 200: LogPage, ...problems(401, 403, 404) },
       },
     },
     async (request) => moderation.log(request.actor, request.params.communityId, request.query),
@@ -139,7 +143,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
 
   app.get(
     '/api/communities/:communityId/watched-words',
-    { schema: { tags, summary: 'Watched words (moderators, managers)', params: communityParams, response: { 200: WatchedWords } } },
+    { schema: { tags, operationId: 'getWatchedWords', summary: 'Watched words (moderators, managers)', params: communityParams, response: { 200: WatchedWords, ...problems(401, 403, 404) } } },
     async (request) => moderation.getWatchedWords(request.actor, request.params.communityId),
   );
 
@@ -148,10 +152,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'setWatchedWords',
         summary: 'Replace the watched words: block refuses a post, hold sends it for approval (moderators, managers)',
         params: communityParams,
         body: WatchedWordsBody,
-        response: { 200: WatchedWords },
+        response: { 200: WatchedWords, ...problems(401, 403, 404) },
       },
     },
     async (request) => moderation.setWatchedWords(request.actor, request.params.communityId, request.body.words),
@@ -159,7 +164,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
 
   app.get(
     '/api/communities/:communityId/settings',
-    { schema: { tags, summary: 'Moderation settings (moderators, managers)', params: communityParams, response: { 200: ModerationSettings } } },
+    { schema: { tags, operationId: 'getModerationSettings', summary: 'Moderation settings (moderators, managers)', params: communityParams, response: { 200: ModerationSettings, ...problems(401, 403, 404) } } },
     async (request) => moderation.getSettings(request.actor, request.params.communityId),
   );
 
@@ -168,10 +173,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'updateModerationSettings',
         summary: 'Change the auto-hide threshold and new-member pre-moderation (moderators, managers)',
         params: communityParams,
         body: ModerationSettingsPatch,
-        response: { 200: ModerationSettings },
+        response: { 200: ModerationSettings, ...problems(401, 403, 404) },
       },
     },
     async (request) => moderation.updateSettings(request.actor, request.params.communityId, request.body),
@@ -182,10 +188,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'suspendMember',
         summary: 'Suspend a member (moderators): they can read but not post, flag or acknowledge',
         params: IdParams('communityId', 'userId'),
         body: SuspensionBody,
-        response: { 200: Suspension },
+        response: { 200: Suspension, ...problems(401, 403, 404, 409) },
       },
     },
     async (request) => moderation.suspend(request.actor, request.params.communityId, request.params.userId, request.body),
@@ -193,7 +200,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
 
   app.delete(
     '/api/communities/:communityId/members/:userId/suspension',
-    { schema: { tags, summary: 'Lift a suspension (moderators)', params: IdParams('communityId', 'userId'), response: { 204: Type.Null() } } },
+    { schema: { tags, operationId: 'liftSuspension', summary: 'Lift a suspension (moderators)', params: IdParams('communityId', 'userId'), response: { 204: Type.Null(), ...problems(401, 403, 404, 409) } } },
     async (request, reply) => {
       await moderation.lift(request.actor, request.params.communityId, request.params.userId);
       return noContent(reply);
@@ -203,7 +210,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
   // ---- Topics are content too: flag, keep, remove, restore, approve (mirroring the post routes) ----
   const topicParams = IdParams('topicId');
   /** The problems a topic moderation route answers with (400 names the field; 409 says why not now). */
-  const topicProblems = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
+  const topicProblems = problems(400, 401, 403, 404, 409);
 
   app.post(
     '/api/topics/:topicId/flags',
@@ -214,7 +221,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
         summary: 'Flag a topic for moderators (members, not on their own topics); at the threshold it is hidden until reviewed',
         params: topicParams,
         body: CreateFlagBody,
-        response: { 201: TopicFlag, ...topicProblems, 429: Problem },
+        response: { 201: TopicFlag, ...topicProblems, ...problems(429) },
       },
       // The same budget as flagging posts, per flagger (per IP when signed out); counted after validation.
       config: {
@@ -291,10 +298,11 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
     {
       schema: {
         tags,
+        operationId: 'moderateTopic',
         summary: "Lock, close or pin a topic (the topic's facilitators, moderators)",
         params: IdParams('topicId'),
         body: TopicModerationBody,
-        response: { 200: TopicModerationState },
+        response: { 200: TopicModerationState, ...problems(401, 403, 404) },
       },
     },
     async (request) => moderation.moderateTopic(request.actor, request.params.topicId, request.body),

@@ -22,7 +22,7 @@ import { EVENT_VIEW, presentPost } from '../posts/present.js';
 import { findTopic, findTopicWithCounts, type TopicCore } from '../topics/queries.js';
 import { presentTopicSummary } from '../topics/present.js';
 import * as q from './queries.js';
-import { matchWatchedWords, normaliseForMatching, phraseMatcher, listWatchedWords } from './watched-words.js';
+import { matchWatchedWords, normaliseForMatching, phraseKey, phraseMatcher, listWatchedWords } from './watched-words.js';
 
 export { checkWatchedWords, matchWatchedWords, normaliseForMatching } from './watched-words.js';
 
@@ -77,7 +77,7 @@ export async function holdTopicEdit(tx: DbOrTx, topic: Pick<TopicCore, 'id' | 'c
 
 /** Non-blank after trimming, or 400 naming the field. */
 function requireText(field: string, value: string): string {
-  if (value.trim() === '') throw invalid(field, `${field} must not be blank.`);
+  if (value.trim() === '') throw invalid(field, `${field} must not be blank.`, 'empty_text');
   return value;
 }
 
@@ -202,7 +202,8 @@ export function createModerationService({ db }: { db: Db }) {
     // ---------------- Flags ----------------
 
     async flag(actor: Actor | null, postId: string, input: { reason: FlagReason; note?: string | undefined }) {
-      const note = input.note && input.note.trim() !== '' ? input.note : null;
+      // A note is optional; one that is sent is stored exactly, so it may not be blank (leave it out instead).
+      const note = input.note === undefined ? null : requireText('note', input.note);
       return db.transaction(async (tx) => {
         // The post row lock serialises concurrent flags on one post, so the threshold count is exact.
         const { post, topic, community, actor: me } = await requirePost(tx, actor, postId, ['topic.read', 'post.flag'], true);
@@ -588,10 +589,12 @@ export function createModerationService({ db }: { db: Db }) {
 
     async setWatchedWords(actor: Actor | null, communityId: string, words: Array<{ phrase: string; action: 'block' | 'hold' }>) {
       const seen = new Map<string, number>();
+      // Each phrase is stored exactly as sent: whitespace around or inside it only matters for matching,
+      // where any run of whitespace matches any other (watched-words.ts).
       const cleaned = words.map((w, i) => {
-        const phrase = w.phrase.trim().replace(/\s+/gu, ' ');
-        if (!phraseMatcher(phrase)) throw invalid(`words.${i}.phrase`, 'A watched phrase needs at least one visible character.');
-        const key = normaliseForMatching(phrase);
+        const phrase = w.phrase;
+        if (!phraseMatcher(phrase)) throw invalid(`words.${i}.phrase`, 'A watched phrase needs at least one visible character.', 'empty_text');
+        const key = phraseKey(phrase);
         if (seen.has(key)) {
           throw invalid(`words.${i}.phrase`, `"${phrase}" is the same phrase as entry ${seen.get(key)! + 1} (ignoring case and width).`, 'duplicate_phrase');
         }

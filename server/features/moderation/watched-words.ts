@@ -21,11 +21,18 @@ export function normaliseForMatching(text: string): string {
   return text.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC').replace(INVISIBLE, '');
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&');
+// Only the syntax characters: under the `u` flag any other escape, such as "\-", is a SyntaxError.
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\\/]/g, '\\$&');
+
+/** The words a phrase matches, normalised: surrounding whitespace and the kind/length of gaps do not count. */
+const phraseWords = (phrase: string) => normaliseForMatching(phrase).trim().split(/\s+/u).filter(Boolean);
+
+/** Two phrases that match the same text (duplicates) have the same key. */
+export const phraseKey = (phrase: string) => phraseWords(phrase).join(' ');
 
 /** A phrase as a regular expression over normalised text; null when nothing would be left to match. */
 export function phraseMatcher(phrase: string): RegExp | null {
-  const words = normaliseForMatching(phrase).trim().split(/\s+/u).filter(Boolean);
+  const words = phraseWords(phrase);
   if (words.length === 0) return null;
   const body = words.map(escapeRegExp).join('\\s+');
   // Word boundaries that understand every script: no letter, mark or digit right before or after.

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { IdParams } from '../../../shared/schemas/common.js';
+import { IdParams, problems } from '../../../shared/schemas/common.js';
 import {
   CreatePostBody,
   HelpfulState,
@@ -20,10 +20,11 @@ export const postRoutes: FastifyPluginAsyncTypebox<{ posts: PostService }> = asy
     {
       schema: {
         tags,
+        operationId: 'listPosts',
         summary: 'Posts of a topic, oldest first (keyset pages of up to 200)',
         params: IdParams('topicId'),
         querystring: PostListQuery,
-        response: { 200: PostPage },
+        response: { 200: PostPage, ...problems(401, 403, 404) },
       },
     },
     async (request) => posts.list(request.actor, request.params.topicId, request.query),
@@ -34,11 +35,12 @@ export const postRoutes: FastifyPluginAsyncTypebox<{ posts: PostService }> = asy
     {
       schema: {
         tags,
+        operationId: 'createPost',
         summary: 'Reply to the topic, a prompt or a post (Idempotency-Key: a retry returns the first result)',
         params: IdParams('topicId'),
         headers: IdempotencyKeyHeaders,
         body: CreatePostBody,
-        response: { 201: Post },
+        response: { 201: Post, ...problems(401, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
@@ -51,32 +53,32 @@ export const postRoutes: FastifyPluginAsyncTypebox<{ posts: PostService }> = asy
   app.patch(
     '/api/posts/:postId',
     {
-      schema: { tags, summary: 'Edit my post (send the version you edited; stale → 409 version_conflict)', params: IdParams('postId'), body: UpdatePostBody, response: { 200: Post } },
+      schema: { tags, operationId: 'updatePost', summary: 'Edit my post (send the version you edited; stale → 409 version_conflict)', params: IdParams('postId'), body: UpdatePostBody, response: { 200: Post, ...problems(401, 403, 404, 409, 422) } },
     },
     async (request) => posts.update(request.actor, request.params.postId, request.body),
   );
 
   app.delete(
     '/api/posts/:postId',
-    { schema: { tags, summary: 'Withdraw my post (content kept for moderators)', params: IdParams('postId'), response: { 200: Post } } },
+    { schema: { tags, operationId: 'withdrawPost', summary: 'Withdraw my post (content kept for moderators)', params: IdParams('postId'), response: { 200: Post, ...problems(401, 403, 404, 409) } } },
     async (request) => posts.withdraw(request.actor, request.params.postId),
   );
 
   app.get(
     '/api/posts/:postId/revisions',
-    { schema: { tags, summary: 'Every revision of a post (its author, moderators)', params: IdParams('postId'), response: { 200: RevisionList } } },
+    { schema: { tags, operationId: 'listPostRevisions', summary: 'Every revision of a post (its author, moderators)', params: IdParams('postId'), response: { 200: RevisionList, ...problems(401, 403, 404) } } },
     async (request) => ({ items: await posts.revisions(request.actor, request.params.postId) }),
   );
 
   app.put(
     '/api/posts/:postId/helpful',
-    { schema: { tags, summary: 'Acknowledge a post as helpful', params: IdParams('postId'), response: { 200: HelpfulState } } },
+    { schema: { tags, operationId: 'markPostHelpful', summary: 'Acknowledge a post as helpful', params: IdParams('postId'), response: { 200: HelpfulState, ...problems(401, 403, 404, 409) } } },
     async (request) => posts.setHelpful(request.actor, request.params.postId, true),
   );
 
   app.delete(
     '/api/posts/:postId/helpful',
-    { schema: { tags, summary: 'Take back my helpful mark', params: IdParams('postId'), response: { 200: HelpfulState } } },
+    { schema: { tags, operationId: 'unmarkPostHelpful', summary: 'Take back my helpful mark', params: IdParams('postId'), response: { 200: HelpfulState, ...problems(401, 403, 404, 409) } } },
     async (request) => posts.setHelpful(request.actor, request.params.postId, false),
   );
 };

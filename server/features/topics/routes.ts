@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { IdParams } from '../../../shared/schemas/common.js';
+import { IdParams, problems } from '../../../shared/schemas/common.js';
 import {
   AddPromptBody,
   CreateTopicBody,
@@ -25,11 +25,12 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
     {
       schema: {
         tags,
+        operationId: 'createTopic',
         summary: 'Create a CPD topic (facilitators) or a practice problem (any member)',
         description: "kind 'cpd': title, article, prompts (1–10), optional articleUrl, opensAt, closesAt, facilitatorIds. kind 'problem': title, body.",
         params: IdParams('communityId'),
         body: CreateTopicBody,
-        response: { 201: TopicDetail },
+        response: { 201: TopicDetail, ...problems(401, 403, 404, 422) },
       },
     },
     async (request, reply) => reply.status(201).send(await topics.create(request.actor, request.params.communityId, request.body)),
@@ -40,10 +41,11 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
     {
       schema: {
         tags,
+        operationId: 'listTopics',
         summary: 'Topics, pinned first then by latest activity, with engagement and my unread counts',
         params: IdParams('communityId'),
         querystring: TopicListQuery,
-        response: { 200: TopicPage },
+        response: { 200: TopicPage, ...problems(401, 403, 404) },
       },
     },
     async (request) => topics.list(request.actor, request.params.communityId, request.query),
@@ -51,7 +53,7 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
 
   app.post(
     '/api/communities/:communityId/read-all',
-    { schema: { tags, summary: 'Mark every topic of the community read', params: IdParams('communityId'), response: { 204: Type.Null() } } },
+    { schema: { tags, operationId: 'markAllTopicsRead', summary: 'Mark every topic of the community read', params: IdParams('communityId'), response: { 204: Type.Null(), ...problems(401, 403, 404) } } },
     async (request, reply) => {
       await topics.markAllRead(request.actor, request.params.communityId);
       return noContent(reply);
@@ -63,9 +65,10 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
     {
       schema: {
         tags,
+        operationId: 'getTopic',
         summary: 'A topic: article, released prompts with reply counts, facilitators, my read position (records a view)',
         params: IdParams('topicId'),
-        response: { 200: TopicDetail },
+        response: { 200: TopicDetail, ...problems(401, 403, 404) },
       },
     },
     async (request) => topics.get(request.actor, request.params.topicId),
@@ -76,10 +79,11 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
     {
       schema: {
         tags,
+        operationId: 'updateTopic',
         summary: 'Edit a topic (its facilitators) or close/lock/pin it (its facilitators, moderators)',
         params: IdParams('topicId'),
         body: UpdateTopicBody,
-        response: { 200: TopicDetail },
+        response: { 200: TopicDetail, ...problems(401, 403, 404, 409, 422) },
       },
     },
     async (request) => topics.update(request.actor, request.params.topicId, request.body),
@@ -88,14 +92,14 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
   app.post(
     '/api/topics/:topicId/prompts',
     {
-      schema: { tags, summary: "Add a prompt to a CPD topic (the topic's facilitators)", params: IdParams('topicId'), body: AddPromptBody, response: { 201: Prompt } },
+      schema: { tags, operationId: 'addPrompt', summary: "Add a prompt to a CPD topic (the topic's facilitators)", params: IdParams('topicId'), body: AddPromptBody, response: { 201: Prompt, ...problems(401, 403, 404, 409) } },
     },
     async (request, reply) => reply.status(201).send(await topics.addPrompt(request.actor, request.params.topicId, request.body)),
   );
 
   app.post(
     '/api/topics/:topicId/read',
-    { schema: { tags, summary: 'Move my read position forward to a post', params: IdParams('topicId'), body: MarkReadBody, response: { 200: ReadPosition } } },
+    { schema: { tags, operationId: 'markTopicRead', summary: 'Move my read position forward to a post', params: IdParams('topicId'), body: MarkReadBody, response: { 200: ReadPosition, ...problems(401, 403, 404) } } },
     async (request) => topics.markRead(request.actor, request.params.topicId, request.body.postId),
   );
 
@@ -104,10 +108,11 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
     {
       schema: {
         tags,
+        operationId: 'setSolution',
         summary: "Mark (or clear with null) a practice problem's solution (its author, facilitators)",
         params: IdParams('topicId'),
         body: SolutionBody,
-        response: { 200: SolutionState },
+        response: { 200: SolutionState, ...problems(401, 403, 404, 409) },
       },
     },
     async (request) => topics.setSolution(request.actor, request.params.topicId, request.body.postId),
