@@ -92,7 +92,7 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
   app.post(
     '/api/topics/:topicId/prompts',
     {
-      schema: { tags, operationId: 'addPrompt', summary: "Add a prompt to a CPD topic (the topic's facilitators)", params: IdParams('topicId'), body: AddPromptBody, response: { 201: Prompt, ...problems(401, 403, 404, 409) } },
+      schema: { tags, operationId: 'addPrompt', summary: "Add a prompt to a CPD topic (the topic's facilitators)", params: IdParams('topicId'), body: AddPromptBody, response: { 201: Prompt, ...problems(401, 403, 404, 409, 422) } },
     },
     async (request, reply) => reply.status(201).send(await topics.addPrompt(request.actor, request.params.topicId, request.body)),
   );
