@@ -258,6 +258,12 @@ export class StoaTopicPage extends LitElement {
     if (this.seenIndex > this.sentIndex && !this.readTimer) this.readTimer = setTimeout(this.flushRead, READ_THROTTLE_MS);
   }
 
+  private dropPendingRead() {
+    if (this.readTimer) clearTimeout(this.readTimer);
+    this.readTimer = null;
+    this.sentIndex = this.seenIndex;
+  }
+
   /** Sends the furthest post seen (if it moved); the server only ever moves the position forward. */
   private flushRead = () => {
     if (this.readTimer) clearTimeout(this.readTimer);
@@ -335,14 +341,22 @@ export class StoaTopicPage extends LitElement {
         return;
       }
       case 'topic.removed':
+        // Its posts may be gone for this viewer: a read position still waiting to be sent would be refused.
+        this.dropPendingRead();
+        return void this.refreshAll();
       case 'topic.restored':
       case 'topic.approved':
         // The topic's words and its discussion come or go for this viewer: read both again.
         return void this.refreshAll();
-      case 'topic.updated':
+      case 'topic.updated': {
         // Hidden by flags or shown again: as above.
-        if ((event.data as { moderationStatus?: unknown }).moderationStatus !== this.detail.moderationStatus) return void this.refreshAll();
+        const status = (event.data as { moderationStatus?: unknown }).moderationStatus;
+        if (status !== this.detail.moderationStatus) {
+          if (status !== 'published') this.dropPendingRead();
+          return void this.refreshAll();
+        }
         return this.scheduleDetailRefresh();
+      }
       case 'prompt.released':
         // Schedule, lock, prompts, solution, counts: the topic page (with what I may do) is refetched.
         return this.scheduleDetailRefresh();
