@@ -191,14 +191,19 @@ describe('live updates: delivery and resume', () => {
     await writers;
     const expected = [...recorded].sort((a, b) => a - b);
     for (const [i, client] of clients.entries()) {
-      await client.waitFor((m) => m.id === expected.at(-1), `client ${i}: last event`);
+      // 40 clients × 800 events: on a loaded 2-core CI machine delivery takes seconds, so wait long; a lost
+      // event fails below with the ids it lacks, a slow one does not.
+      await client.waitFor((m) => m.id === expected.at(-1), `client ${i}: last event`, 40_000).catch((err: Error) => {
+        const got = new Set(client.events(w.topicChannel).map((m) => m.id));
+        throw new Error(`${err.message.slice(0, 200)}… missing ids: ${expected.filter((id) => !got.has(id)).slice(0, 20).join(', ')}`);
+      });
     }
     await sleep(100);
     for (const [i, client] of clients.entries()) {
       expect(client.events(w.topicChannel).map((m) => m.id), `client ${i}`).toEqual(expected);
       await client.close();
     }
-  }, 30_000);
+  }, 120_000);
 
   it('answers resync when since is older than the retained history, then continues live', async () => {
     const w = await world();
