@@ -1,7 +1,7 @@
 // The SQL pieces the reports are built from: which acts count, who was a member when, what each member
 // wrote and read per day or week (from the rollups in UTC, from posts and views in other zones), the class rule.
 import { sql, type SQL } from 'drizzle-orm';
-import { memberships } from '../../../db/schema.js';
+import { engagementMemberDays, engagementViewWeeks, helpfulMarks, memberships, posts, topicFacilitators, topicViews, topics, users } from '../../../db/schema.js';
 import type { Period } from './period.js';
 
 /** Counted posts: published, or published and later withdrawn by the author. */
@@ -9,10 +9,7 @@ export const COUNTED = sql.raw(`('published', 'withdrawn')`);
 
 export const isoTs = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
-/**
- * Memberships active at some instant of [t0, t1), as (user_id, joined_at, removed_at). Columns are named
- * through drizzle: in the foundation schema joinedAt is declared on the "created_at" column.
- */
+/** Memberships active at some instant of [t0, t1), as (user_id, joined_at, removed_at): the names the other pieces use. */
 export const rangeMembers = (p: Period, userId?: string) => sql`
   select ${memberships.userId} as user_id, ${memberships.joinedAt} as joined_at, ${memberships.removedAt} as removed_at
     from ${memberships}
@@ -25,25 +22,25 @@ export const memberDuring = (p: Period) =>
   sql`(t_m.joined_at < ${p.t1}::timestamptz and (t_m.removed_at is null or t_m.removed_at >= ${p.t0}::timestamptz))`;
 
 /** SQL: `column` is the topic, or one of the topics (a list of uuid literals). */
-export const topicIs = (column: SQL, topics: string | SQL) => (typeof topics === 'string' ? sql`and ${column} = ${topics}` : sql`and ${column} in (${topics})`);
+export const topicIs = (column: SQL, ids: string | SQL) => (typeof ids === 'string' ? sql`and ${column} = ${ids}` : sql`and ${column} in (${ids})`);
 
 /**
  * Topic openings and counted replies in the period, one row each (the per-topic reports), optionally of some
  * topics only. A topic's opening counts while it is published, as a reply does (migration 0012).
  */
-export const countedActs = (p: Period, topics?: string | SQL | null, userId?: string) => sql`
+export const countedActs = (p: Period, topicIds?: string | SQL | null, userId?: string) => sql`
   select t.author_id as user_id, t.id as topic_id, null::uuid as post_id, null::uuid as prompt_id, t.created_at, true as is_opening
-    from topics t
+    from ${topics} t
    where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz
      and t.moderation_status = 'published'
-     ${topics ? topicIs(sql`t.id`, topics) : sql``}
+     ${topicIds ? topicIs(sql`t.id`, topicIds) : sql``}
      ${userId ? sql`and t.author_id = ${userId}` : sql``}
   union all
   select po.author_id, po.topic_id, po.id, po.prompt_id, po.created_at, false
-    from posts po
+    from ${posts} po
    where po.community_id = ${p.communityId} and po.created_at >= ${p.t0}::timestamptz and po.created_at < ${p.t1}::timestamptz
      and po.status in ${COUNTED}
-     ${topics ? topicIs(sql`po.topic_id`, topics) : sql``}
+     ${topicIds ? topicIs(sql`po.topic_id`, topicIds) : sql``}
      ${userId ? sql`and po.author_id = ${userId}` : sql``}`;
 
 /** Zones whose days are UTC days, so that engagement_member_days (kept by UTC day) answers them directly. */
@@ -60,7 +57,7 @@ export const memberDays = (p: Period, opts: { userId?: string | undefined; userI
   UTC_ZONES.has(p.tz)
     ? sql`
   select user_id, day, posts, replies, openings, removed, ${opts.helpful ? sql`helpful` : sql`0`} as helpful
-    from engagement_member_days
+    from ${engagementMemberDays}
    where community_id = ${p.communityId} and day >= ${p.d0}::date and day <= ${p.d1}::date
      ${opts.userId ? sql`and user_id = ${opts.userId}` : sql``}
      ${opts.userIn ? sql`and user_id in (${opts.userIn})` : sql``}`
@@ -68,17 +65,17 @@ export const memberDays = (p: Period, opts: { userId?: string | undefined; userI
   select user_id, (created_at at time zone ${p.tz})::date as day,
          count(*) filter (where kind <> 'removed')::int as posts, count(*) filter (where kind = 'reply')::int as replies,
          count(*) filter (where kind = 'opening')::int as openings, count(*) filter (where kind = 'removed')::int as removed,
-         ${opts.helpful ? sql`coalesce(sum((select count(*) from helpful_marks h where h.post_id = a.post_id)) filter (where kind = 'reply'), 0)::int` : sql`0`} as helpful
+         ${opts.helpful ? sql`coalesce(sum((select count(*) from ${helpfulMarks} h where h.post_id = a.post_id)) filter (where kind = 'reply'), 0)::int` : sql`0`} as helpful
     from (
       select t.author_id as user_id, t.created_at, case when t.moderation_status = 'removed' then 'removed' else 'opening' end as kind, null::uuid as post_id
-        from topics t
+        from ${topics} t
        where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz
          and t.moderation_status in ('published', 'removed')
          ${opts.userId ? sql`and t.author_id = ${opts.userId}` : sql``}
          ${opts.userIn ? sql`and t.author_id in (${opts.userIn})` : sql``}
       union all
       select po.author_id, po.created_at, case when po.status = 'removed' then 'removed' else 'reply' end, po.id
-        from posts po
+        from ${posts} po
        where po.community_id = ${p.communityId} and po.created_at >= ${p.t0}::timestamptz and po.created_at < ${p.t1}::timestamptz
          and po.status in ('published', 'withdrawn', 'removed')
          ${opts.userId ? sql`and po.author_id = ${opts.userId}` : sql``}
@@ -90,7 +87,7 @@ export const memberDays = (p: Period, opts: { userId?: string | undefined; userI
  * the range, so distinct topics or readers are a count of `first` rows (topic_views.prev_day).
  */
 export const rangeViews = (p: Period, topicId?: string | null, userId?: string) => sql`
-  select v.user_id, v.topic_id, v.day, (v.prev_day is null or v.prev_day < ${p.d0}::date) as first from topic_views v
+  select v.user_id, v.topic_id, v.day, (v.prev_day is null or v.prev_day < ${p.d0}::date) as first from ${topicViews} v
    where v.community_id = ${p.communityId} and v.day >= ${p.d0}::date and v.day <= ${p.d1}::date
      ${topicId ? sql`and v.topic_id = ${topicId}` : sql``}
      ${userId ? sql`and v.user_id = ${userId}` : sql``}`;
@@ -103,7 +100,7 @@ export const rangeViews = (p: Period, topicId?: string | null, userId?: string) 
 export const rangeViewWeeks = (p: Period, userId?: string, userIn?: SQL) => sql`
   select user_id, week_start, days from (
     select ew.user_id, ew.week_start, ew.days & ${daysOfPeriod(p, sql`ew.week_start`)} as days
-      from engagement_view_weeks ew
+      from ${engagementViewWeeks} ew
      where ew.community_id = ${p.communityId} and ${weekTouches(p, sql`ew.week_start`)}
        ${userId ? sql`and ew.user_id = ${userId}` : sql``}
        ${userIn ? sql`and ew.user_id in (${userIn})` : sql``}) clipped
@@ -120,9 +117,9 @@ export const daysOfPeriod = (p: Period, week: SQL) =>
 export const lastDayOfMask = sql`week_start + (7 - position('1' in days::bit(7)::text))`;
 
 /** The class rule: core when posts × 7 ≥ 3 × days (an average of 3 a week), in integers so there is no rounding. */
-export const classOf = (posts: SQL, viewed: SQL, days: SQL) => sql`case
-  when ${posts} > 0 and 7 * ${posts} >= 3 * ${days} then 'core'
-  when ${posts} > 0 then 'contributor'
+export const classOf = (postCount: SQL, viewed: SQL, days: SQL) => sql`case
+  when ${postCount} > 0 and 7 * ${postCount} >= 3 * ${days} then 'core'
+  when ${postCount} > 0 then 'contributor'
   when ${viewed} then 'reader'
   else 'inactive' end`;
 
@@ -135,7 +132,7 @@ export const classOf = (posts: SQL, viewed: SQL, days: SQL) => sql`case
  */
 export function memberActivityCtes(x: string, p: Period, opts: { topicId?: string | null; userId?: string | undefined; helpful?: boolean } = {}) {
   const n = (s: string) => sql.raw(`${x}_${s}`);
-  const posts = sql`coalesce(${n('pa')}.posts, 0)`;
+  const postCount = sql`coalesce(${n('pa')}.posts, 0)`;
   const topic = opts.topicId ?? null;
   return sql`
   ${n('m')} as (${rangeMembers(p, opts.userId)}),
@@ -164,15 +161,15 @@ export function memberActivityCtes(x: string, p: Period, opts: { topicId?: strin
       from (${rangeViewWeeks(p, opts.userId)}) vw group by user_id),`
   }
   ${n('r')} as (
-    select ${n('m')}.user_id, u.display_name, ${posts} as posts,
+    select ${n('m')}.user_id, u.display_name, ${postCount} as posts,
            coalesce(${n('pa')}.replies, 0) as replies, coalesce(${n('pa')}.topics_started, 0) as topics_started,
            coalesce(${n('pa')}.helpful, 0) as helpful,
            coalesce(${n('va')}.topics_viewed, 0) as topics_viewed,
            ${topic ? sql`coalesce(${n('ad')}.days_active, 0)` : sql`0`} as days_active,
            greatest(${n('pa')}.last_post_day, ${n('va')}.last_view_day) as last_seen,
-           ${classOf(posts, sql`${n('va')}.user_id is not null`, sql`${p.days}::int`)} as class
+           ${classOf(postCount, sql`${n('va')}.user_id is not null`, sql`${p.days}::int`)} as class
       from ${n('m')}
-      join users u on u.id = ${n('m')}.user_id
+      join ${users} u on u.id = ${n('m')}.user_id
       left join ${n('pa')} on ${n('pa')}.user_id = ${n('m')}.user_id
       left join ${n('va')} on ${n('va')}.user_id = ${n('m')}.user_id
       ${topic ? sql`left join ${n('ad')} on ${n('ad')}.user_id = ${n('m')}.user_id` : sql``})`;
@@ -213,4 +210,4 @@ export function weeklyCellsCtes(p: Period, userId?: string, shared?: { members: 
 
 /** SQL: the facilitators of topic `t`: its author when it is a CPD topic, and the named guest facilitators. */
 export const topicFacilitatorIds = (t: string) =>
-  sql.raw(`(select ${t}.author_id where ${t}.kind = 'cpd' union select f.user_id from topic_facilitators f where f.topic_id = ${t}.id)`);
+  sql`(select ${sql.raw(t)}.author_id where ${sql.raw(t)}.kind = 'cpd' union select f.user_id from ${topicFacilitators} f where f.topic_id = ${sql.raw(t)}.id)`;

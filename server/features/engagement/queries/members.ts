@@ -1,6 +1,7 @@
 // The member list (community-wide or for one topic) and one member's week-by-week record.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
+import { topicViews } from '../../../db/schema.js';
 import type { EngagementClass } from '../../../../shared/schemas/engagement.js';
 import { memberActivityCtes, rangeViewWeeks, weeklyCellsCtes } from './fragments.js';
 import { reportRows, rows, type Period } from './period.js';
@@ -41,7 +42,7 @@ export async function memberRows(
         ? sql`details as (select user_id, topics_viewed, days_active from page)`
         : sql`page_views as (
       select v.user_id, count(*) filter (where v.prev_day is null or v.prev_day < ${p.d0}::date)::int as topics_viewed
-        from topic_views v
+        from ${topicViews} v
        where v.community_id = ${p.communityId} and v.user_id in (select user_id from page)
          and v.day >= ${p.d0}::date and v.day <= ${p.d1}::date
        group by v.user_id),

@@ -1,6 +1,7 @@
 // The summary report: one period's counts, its week-by-week series, and the top contributors.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
+import { posts, topics } from '../../../db/schema.js';
 import { COUNTED, activeInWeek, classOf, memberActivityCtes, memberDays, rangeMembers, rangeViewWeeks, weekBoundsCte } from './fragments.js';
 import { reportRows, type Period } from './period.js';
 
@@ -49,9 +50,9 @@ const countsSelect = (p: Period) => sql`
       (select coalesce(sum(removed), 0)::int from k_acts) as removed_posts,
       (select percentile_cont(0.5) within group (order by minutes)::float8 from (
          select extract(epoch from (fr.first_at - t.created_at)) / 60.0 as minutes
-           from topics t
+           from ${topics} t
            cross join lateral (
-             select po.created_at as first_at from posts po
+             select po.created_at as first_at from ${posts} po
               where po.topic_id = t.id and po.author_id <> t.author_id and po.status in ${COUNTED}
               order by po.created_at limit 1) fr
           where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz

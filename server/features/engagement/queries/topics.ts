@@ -2,6 +2,7 @@
 // topics a facilitator may report on.
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
+import { engagementParticipants, engagementTopicDays, engagementTopicWeeks, posts, prompts, topicFacilitators, topicViews, topics, users } from '../../../db/schema.js';
 import { COUNTED, UTC_ZONES, countedActs, isoTs, rangeMembers, rangeViewWeeks, topicFacilitatorIds, topicIs } from './fragments.js';
 import { reportRows, rows, type Period } from './period.js';
 
@@ -125,12 +126,12 @@ async function topicRowsFromRollups(db: DbOrTx, p: Period, ids: SQL | null, slic
     -- from text it cost seconds at bench scale).
     len as materialized (
       select n, repeat('0', n)::varbit as zeros
-        from (select (coalesce(max(no), 0) / 64 + 1) * 64 as n from engagement_participants where community_id = ${p.communityId}) x),
+        from (select (coalesce(max(no), 0) / 64 + 1) * 64 as n from ${engagementParticipants} where community_id = ${p.communityId}) x),
     -- Each topic's readers and posters over the whole weeks (most topic-weeks have no poster: no padding for them).
     fw as materialized (
       select w.topic_id, bit_or(w.viewers || substring(len.zeros from 1 for len.n - length(w.viewers))) filter (where length(w.viewers) > 0) as v,
              bit_or(w.posters || substring(len.zeros from 1 for len.n - length(w.posters))) filter (where length(w.posters) > 0) as p
-        from engagement_topic_weeks w cross join len
+        from ${engagementTopicWeeks} w cross join len
        where w.community_id = ${p.communityId} and ${weeks ? sql`w.week_start >= ${weeks[0]}::date and w.week_start <= ${weeks[1]}::date` : sql`false`}
          ${only(sql`w.topic_id`)}
        group by w.topic_id),
@@ -138,20 +139,20 @@ async function topicRowsFromRollups(db: DbOrTx, p: Period, ids: SQL | null, slic
     edge as materialized (
       select e.topic_id, e.user_id, bool_or(e.ve) as ve, bool_or(e.pe) as pe, e.user_id in (select user_id from m) as member
         from (
-          select v.topic_id, v.user_id, true as ve, false as pe from topic_views v
+          select v.topic_id, v.user_id, true as ve, false as pe from ${topicViews} v
            where v.community_id = ${p.communityId} and (${edgeDays(sql`v.day`)}) ${only(sql`v.topic_id`)}
           union all
-          select t.id, t.author_id, false, true from topics t
+          select t.id, t.author_id, false, true from ${topics} t
            where t.community_id = ${p.communityId} and (${edgeInstants(sql`t.created_at`)}) and t.moderation_status = 'published' ${only(sql`t.id`)}
           union all
-          select po.topic_id, po.author_id, false, true from posts po
+          select po.topic_id, po.author_id, false, true from ${posts} po
            where po.community_id = ${p.communityId} and (${edgeInstants(sql`po.created_at`)}) and po.status in ${COUNTED} ${only(sql`po.topic_id`)}
         ) e
        group by e.topic_id, e.user_id),
     eb as (
       select e.topic_id, e.ve, e.pe, e.member, ${bit(sql`fw.v`, sql`n.no`)} as vf, ${bit(sql`fw.p`, sql`n.no`)} as pf
         from edge e
-        left join engagement_participants n on n.community_id = ${p.communityId} and n.user_id = e.user_id
+        left join ${engagementParticipants} n on n.community_id = ${p.communityId} and n.user_id = e.user_id
         left join fw on fw.topic_id = e.topic_id),
     ec as (
       select topic_id, bool_or(ve) as any_view,
@@ -161,7 +162,7 @@ async function topicRowsFromRollups(db: DbOrTx, p: Period, ids: SQL | null, slic
         from eb group by topic_id),
     -- Participants with a bit in some topic's whole weeks who were not members during the period.
     nm as (
-      select n.no from engagement_participants n
+      select n.no from ${engagementParticipants} n
        where n.community_id = ${p.communityId} and n.user_id not in (select user_id from m)
          and ${bit(sql`(select bit_or(coalesce(v, len.zeros) | coalesce(p, len.zeros)) from fw, len)`, sql`n.no`)}),
     nmc as (
@@ -170,13 +171,13 @@ async function topicRowsFromRollups(db: DbOrTx, p: Period, ids: SQL | null, slic
              count(*) filter (where ${bit(sql`fw.v`, sql`nm.no`)} and ${bit(sql`fw.p`, sql`nm.no`)})::int as b_sub
         from fw cross join nm group by fw.topic_id),
     td as (
-      select topic_id, prompt_id, sum(acts)::int as n from engagement_topic_days
+      select topic_id, prompt_id, sum(acts)::int as n from ${engagementTopicDays}
        where community_id = ${p.communityId} and day >= ${p.d0}::date and day <= ${p.d1}::date ${only(sql`topic_id`)}
        group by topic_id, prompt_id),
     pt as (select topic_id, sum(n)::int as posts from td group by topic_id),
     ppt as (
       select pr.topic_id, json_agg(json_build_object('promptId', pr.id, 'position', pr.position, 'replies', coalesce(td.n, 0)) order by pr.position) as per_prompt
-        from prompts pr join topics tp on tp.id = pr.topic_id and tp.community_id = ${p.communityId} ${only(sql`tp.id`)}
+        from ${prompts} pr join ${topics} tp on tp.id = pr.topic_id and tp.community_id = ${p.communityId} ${only(sql`tp.id`)}
         left join td on td.prompt_id = pr.id
        group by pr.topic_id),
     counts as (
@@ -185,27 +186,27 @@ async function topicRowsFromRollups(db: DbOrTx, p: Period, ids: SQL | null, slic
              coalesce(bit_count(fw.p), 0) - coalesce(nmc.p_sub, 0) + coalesce(ec.p_add, 0) as posters,
              coalesce(bit_count(fw.v & fw.p), 0) - coalesce(nmc.b_sub, 0) + coalesce(ec.b_add, 0) as readers_who_posted,
              coalesce(bit_count(fw.v), 0) > 0 or coalesce(ec.any_view, false) as viewed
-        from topics t
+        from ${topics} t
         left join fw on fw.topic_id = t.id left join ec on ec.topic_id = t.id left join nmc on nmc.topic_id = t.id
        where t.community_id = ${p.communityId} ${only(sql`t.id`)})
     select t.id as topic_id, t.title, t.kind, coalesce(pt.posts, 0) as posts, c.posters::int as posters,
            (c.readers - c.readers_who_posted)::int as readers_who_did_not_post,
            coalesce(ppt.per_prompt, '[]'::json) as per_prompt,
            coalesce((select json_agg(json_build_object('userId', u.id, 'displayName', u.display_name) order by u.display_name, u.id)
-                       from users u where u.id in ${topicFacilitatorIds('t')}), '[]'::json) as facilitators,
+                       from ${users} u where u.id in ${topicFacilitatorIds('t')}), '[]'::json) as facilitators,
            ${isoTs(sql`fl.first_at`)} as first_post_at, ${isoTs(sql`fl.last_at`)} as last_post_at,
            round((extract(epoch from (fl.last_at - fl.first_at)) / 86400.0)::numeric, 1)::float8 as duration_days,
            ${ids === null ? sql`coalesce(pt.posts, 0) > 0 or c.viewed` : sql`true`} as included
-      from topics t
+      from ${topics} t
       join counts c on c.topic_id = t.id
       left join pt on pt.topic_id = t.id left join ppt on ppt.topic_id = t.id
       -- First and last counted act: the opening when it lies in the period, else the index of posts by (topic, time).
       left join lateral (
         select least(case when t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz then t.created_at end,
-                     (select po.created_at from posts po where po.topic_id = t.id and po.created_at >= ${p.t0}::timestamptz
+                     (select po.created_at from ${posts} po where po.topic_id = t.id and po.created_at >= ${p.t0}::timestamptz
                          and po.created_at < ${p.t1}::timestamptz and po.status in ${COUNTED} order by po.created_at limit 1)) as first_at,
                greatest(case when t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz then t.created_at end,
-                     (select po.created_at from posts po where po.topic_id = t.id and po.created_at >= ${p.t0}::timestamptz
+                     (select po.created_at from ${posts} po where po.topic_id = t.id and po.created_at >= ${p.t0}::timestamptz
                          and po.created_at < ${p.t1}::timestamptz and po.status in ${COUNTED} order by po.created_at desc limit 1)) as last_at
          where pt.posts > 0) fl on true
      -- Held, hidden and removed topics are not in the report (their titles are not members' to read).
@@ -218,7 +219,7 @@ async function topicRowsFromRollups(db: DbOrTx, p: Period, ids: SQL | null, slic
 async function topicRowsFromActs(db: DbOrTx, p: Period, ids: SQL | null): Promise<TopicDbRow[]> {
   const only = (column: SQL) => (ids === null ? sql`` : topicIs(column, ids));
   const firstInRange = sql`v.day >= ${p.d0}::date and v.day <= ${p.d1}::date and (v.prev_day is null or v.prev_day < ${p.d0}::date)`;
-  const [topics, read] = await Promise.all([
+  const [topicList, read] = await Promise.all([
     reportRows<Omit<TopicDbRow, 'readers_who_did_not_post'> & { authors_who_read: number }>(
       db,
       sql`with m as (${rangeMembers(p)}),
@@ -232,24 +233,24 @@ async function topicRowsFromActs(db: DbOrTx, p: Period, ids: SQL | null): Promis
       pst as (select topic_id, count(*)::int as posters from ap group by topic_id),
       apr as (
         select v.topic_id, count(*) filter (where (v.topic_id, v.user_id) in (select topic_id, user_id from ap))::int as n
-          from topic_views v
+          from ${topicViews} v
          where v.community_id = ${p.communityId} and v.user_id in (select user_id from ap) and ${firstInRange} ${only(sql`v.topic_id`)}
          group by v.topic_id),
       pp as (select prompt_id, sum(n)::int as n from g where prompt_id is not null group by prompt_id),
       -- Per-prompt counts, one json array per topic, in one join (not a subquery per topic).
       ppt as (
         select pr.topic_id, json_agg(json_build_object('promptId', pr.id, 'position', pr.position, 'replies', coalesce(pp.n, 0)) order by pr.position) as per_prompt
-          from prompts pr join topics tp on tp.id = pr.topic_id and tp.community_id = ${p.communityId} ${only(sql`tp.id`)}
+          from ${prompts} pr join ${topics} tp on tp.id = pr.topic_id and tp.community_id = ${p.communityId} ${only(sql`tp.id`)}
           left join pp on pp.prompt_id = pr.id
          group by pr.topic_id)
       select t.id as topic_id, t.title, t.kind, coalesce(pt.posts, 0) as posts, coalesce(pst.posters, 0) as posters,
              coalesce(apr.n, 0) as authors_who_read,
              coalesce(ppt.per_prompt, '[]'::json) as per_prompt,
              coalesce((select json_agg(json_build_object('userId', u.id, 'displayName', u.display_name) order by u.display_name, u.id)
-                         from users u where u.id in ${topicFacilitatorIds('t')}), '[]'::json) as facilitators,
+                         from ${users} u where u.id in ${topicFacilitatorIds('t')}), '[]'::json) as facilitators,
              ${isoTs(sql`pt.first_at`)} as first_post_at, ${isoTs(sql`pt.last_at`)} as last_post_at,
              round((extract(epoch from (pt.last_at - pt.first_at)) / 86400.0)::numeric, 1)::float8 as duration_days
-        from topics t
+        from ${topics} t
         left join pt on pt.topic_id = t.id left join pst on pst.topic_id = t.id
         left join apr on apr.topic_id = t.id left join ppt on ppt.topic_id = t.id
        where t.community_id = ${p.communityId} and t.moderation_status = 'published' ${only(sql`t.id`)}`,
@@ -259,16 +260,16 @@ async function topicRowsFromActs(db: DbOrTx, p: Period, ids: SQL | null): Promis
       sql`with m as (${rangeMembers(p)}),
       -- Readers in the range who were not members then (removed before it, joined after it; an admin).
       nm as (select distinct vw.user_id from (${rangeViewWeeks(p)}) vw where vw.user_id not in (select user_id from m)),
-      fv as (select v.topic_id, count(*)::int as n from topic_views v
+      fv as (select v.topic_id, count(*)::int as n from ${topicViews} v
               where v.community_id = ${p.communityId} and ${firstInRange} ${only(sql`v.topic_id`)} group by v.topic_id),
-      nmv as (select v.topic_id, count(*)::int as n from topic_views v
+      nmv as (select v.topic_id, count(*)::int as n from ${topicViews} v
                where v.community_id = ${p.communityId} and v.user_id in (select user_id from nm) and ${firstInRange} ${only(sql`v.topic_id`)}
                group by v.topic_id)
       select fv.topic_id, fv.n - coalesce(nmv.n, 0) as member_readers from fv left join nmv on nmv.topic_id = fv.topic_id`,
     ),
   ]);
   const readers = new Map(read.map((r) => [r.topic_id, r]));
-  return topics
+  return topicList
     .filter((t) => ids !== null || t.posts > 0 || readers.has(t.topic_id))
     .map(({ authors_who_read, ...t }) => ({ ...t, readers_who_did_not_post: (readers.get(t.topic_id)?.member_readers ?? 0) - authors_who_read }));
 }
@@ -277,10 +278,10 @@ async function topicRowsFromActs(db: DbOrTx, p: Period, ids: SQL | null): Promis
 export async function facilitatedTopicIds(db: DbOrTx, communityId: string, userId: string): Promise<string[]> {
   const list = await rows<{ id: string }>(
     db,
-    sql`select t.id from topics t
+    sql`select t.id from ${topics} t
          where t.community_id = ${communityId}
            and ((t.kind = 'cpd' and t.author_id = ${userId})
-                or exists (select 1 from topic_facilitators f where f.topic_id = t.id and f.user_id = ${userId}))`,
+                or exists (select 1 from ${topicFacilitators} f where f.topic_id = t.id and f.user_id = ${userId}))`,
   );
   return list.map((r) => r.id);
 }

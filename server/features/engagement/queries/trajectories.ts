@@ -1,6 +1,7 @@
 // Trajectories: each member's class in two consecutive periods, the transitions, and week-by-week strips.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
+import { users } from '../../../db/schema.js';
 import type { TrajectoryClass, EngagementClass } from '../../../../shared/schemas/engagement.js';
 import { classOf, daysOfPeriod, memberDays, memberDuring, rangeMembers, rangeViewWeeks, weekTouches, weeklyCellsCtes } from './fragments.js';
 import { reportRows, type Period } from './period.js';
@@ -53,7 +54,7 @@ export async function trajectories(
              case when ${memberDuring(current)}
                   then ${classOf(sql`coalesce(t_pa.cur_posts, 0)`, sql`coalesce(t_va.cur_read, false)`, sql`${current.days}::int`)}
                   else 'notMember' end as current_class
-        from t_m join users u on u.id = t_m.user_id
+        from t_m join ${users} u on u.id = t_m.user_id
         left join t_pa on t_pa.user_id = t_m.user_id
         left join t_va on t_va.user_id = t_m.user_id),
     -- The week strips are built for one page of members only (a strip is a row per member per week).
