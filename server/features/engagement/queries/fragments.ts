@@ -1,11 +1,9 @@
 // The SQL pieces the reports are built from: which acts count, who was a member when, what each member
 // wrote and read per day or week (from the rollups in UTC, from posts and views in other zones), the class rule.
+// Which posts count is one SQL function, stoa_post_counts(status) (migration 0014), which the rollups' triggers use too.
 import { sql, type SQL } from 'drizzle-orm';
 import { engagementMemberDays, engagementViewWeeks, helpfulMarks, memberships, posts, topicFacilitators, topicViews, topics, users } from '../../../db/schema.js';
 import type { Period } from './period.js';
-
-/** Counted posts: published, or published and later withdrawn by the author. */
-export const COUNTED = sql.raw(`('published', 'withdrawn')`);
 
 export const isoTs = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
@@ -39,7 +37,7 @@ export const countedActs = (p: Period, topicIds?: string | SQL | null, userId?: 
   select po.author_id, po.topic_id, po.id, po.prompt_id, po.created_at, false
     from ${posts} po
    where po.community_id = ${p.communityId} and po.created_at >= ${p.t0}::timestamptz and po.created_at < ${p.t1}::timestamptz
-     and po.status in ${COUNTED}
+     and stoa_post_counts(po.status)
      ${topicIds ? topicIs(sql`po.topic_id`, topicIds) : sql``}
      ${userId ? sql`and po.author_id = ${userId}` : sql``}`;
 
@@ -77,7 +75,7 @@ export const memberDays = (p: Period, opts: { userId?: string | undefined; userI
       select po.author_id, po.created_at, case when po.status = 'removed' then 'removed' else 'reply' end, po.id
         from ${posts} po
        where po.community_id = ${p.communityId} and po.created_at >= ${p.t0}::timestamptz and po.created_at < ${p.t1}::timestamptz
-         and po.status in ('published', 'withdrawn', 'removed')
+         and (stoa_post_counts(po.status) or po.status = 'removed')
          ${opts.userId ? sql`and po.author_id = ${opts.userId}` : sql``}
          ${opts.userIn ? sql`and po.author_id in (${opts.userIn})` : sql``}) a
    group by 1, 2`;

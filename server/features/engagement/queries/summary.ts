@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
 import { posts, topics } from '../../../db/schema.js';
-import { COUNTED, activeInWeek, classOf, memberActivityCtes, memberDays, rangeMembers, rangeViewWeeks, weekBoundsCte } from './fragments.js';
+import { activeInWeek, classOf, memberActivityCtes, memberDays, rangeMembers, rangeViewWeeks, weekBoundsCte } from './fragments.js';
 import { reportRows, type Period } from './period.js';
 
 export interface CountsRow {
@@ -53,7 +53,7 @@ const countsSelect = (p: Period) => sql`
            from ${topics} t
            cross join lateral (
              select po.created_at as first_at from ${posts} po
-              where po.topic_id = t.id and po.author_id <> t.author_id and po.status in ${COUNTED}
+              where po.topic_id = t.id and po.author_id <> t.author_id and stoa_post_counts(po.status)
               order by po.created_at limit 1) fr
           where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz
             and t.moderation_status = 'published') waits)

@@ -3,7 +3,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
 import { engagementParticipants, engagementTopicDays, engagementTopicWeeks, posts, prompts, topicFacilitators, topicViews, topics, users } from '../../../db/schema.js';
-import { COUNTED, UTC_ZONES, countedActs, isoTs, rangeMembers, rangeViewWeeks, topicFacilitatorIds, topicIs } from './fragments.js';
+import { UTC_ZONES, countedActs, isoTs, rangeMembers, rangeViewWeeks, topicFacilitatorIds, topicIs } from './fragments.js';
 import { reportRows, rows, type Period } from './period.js';
 
 export interface TopicDbRow {
@@ -146,7 +146,7 @@ async function topicRowsFromRollups(db: DbOrTx, p: Period, ids: SQL | null, slic
            where t.community_id = ${p.communityId} and (${edgeInstants(sql`t.created_at`)}) and t.moderation_status = 'published' ${only(sql`t.id`)}
           union all
           select po.topic_id, po.author_id, false, true from ${posts} po
-           where po.community_id = ${p.communityId} and (${edgeInstants(sql`po.created_at`)}) and po.status in ${COUNTED} ${only(sql`po.topic_id`)}
+           where po.community_id = ${p.communityId} and (${edgeInstants(sql`po.created_at`)}) and stoa_post_counts(po.status) ${only(sql`po.topic_id`)}
         ) e
        group by e.topic_id, e.user_id),
     eb as (
@@ -204,10 +204,10 @@ async function topicRowsFromRollups(db: DbOrTx, p: Period, ids: SQL | null, slic
       left join lateral (
         select least(case when t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz then t.created_at end,
                      (select po.created_at from ${posts} po where po.topic_id = t.id and po.created_at >= ${p.t0}::timestamptz
-                         and po.created_at < ${p.t1}::timestamptz and po.status in ${COUNTED} order by po.created_at limit 1)) as first_at,
+                         and po.created_at < ${p.t1}::timestamptz and stoa_post_counts(po.status) order by po.created_at limit 1)) as first_at,
                greatest(case when t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz then t.created_at end,
                      (select po.created_at from ${posts} po where po.topic_id = t.id and po.created_at >= ${p.t0}::timestamptz
-                         and po.created_at < ${p.t1}::timestamptz and po.status in ${COUNTED} order by po.created_at desc limit 1)) as last_at
+                         and po.created_at < ${p.t1}::timestamptz and stoa_post_counts(po.status) order by po.created_at desc limit 1)) as last_at
          where pt.posts > 0) fl on true
      -- Held, hidden and removed topics are not in the report (their titles are not members' to read).
      where t.community_id = ${p.communityId} and t.moderation_status = 'published' ${only(sql`t.id`)}`,
