@@ -11,6 +11,7 @@ import { insertHelpful, insertPost, insertPrompt, insertTopic, insertView, setMe
 import { topicRollupsAndDirect } from '../helpers/topic-rollups.js';
 import { resolveRange } from '../../server/features/engagement/service.js';
 import { topicRows } from '../../server/features/engagement/queries.js';
+import type { PostStatus } from '../../server/db/schema.js';
 
 let t: TestApp;
 let communityId: string;
@@ -437,5 +438,19 @@ describe('per-topic rollups (topic-day counts, topic-week reader and poster bitm
     // The rebuild (after bulk loads) numbers participants afresh and gives the same contents.
     await db.execute(sql`select engagement_by_topic_rebuild()`);
     expect((await topicRollupsAndDirect(t.app.db)).stored).toEqual(stored);
+  });
+});
+
+describe('stoa_post_counts(status): which posts count (migration 0014)', () => {
+  it('counts published and withdrawn posts, not pending, hidden or removed ones; no other function writes the rule out', async () => {
+    // A Record over PostStatus: a status added to the schema fails to compile here until it is decided.
+    const expected: Record<PostStatus, boolean> = { published: true, withdrawn: true, pending: false, hidden: false, removed: false };
+    for (const [status, counts] of Object.entries(expected)) {
+      const [row] = await rows<{ counts: boolean }>(sql`select stoa_post_counts(${status}) as counts`);
+      expect({ status, counts: row!.counts }).toEqual({ status, counts });
+    }
+    const spelled = await rows<{ proname: string }>(sql`
+      select proname from pg_proc where prosrc ~ '''published''\\s*,\\s*''withdrawn''' order by proname`);
+    expect(spelled.map((r) => r.proname)).toEqual(['stoa_post_counts']);
   });
 });

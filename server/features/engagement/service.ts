@@ -12,7 +12,6 @@ import {
   ENGAGEMENT_TOP_DEFAULT,
   MEMBERS_PAGE_DEFAULT,
   TRAJECTORY_PAGE_DEFAULT,
-  type EngagementClass,
   type EngagementCounts,
   type EngagementSummary,
   type MembersEngagement,
