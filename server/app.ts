@@ -26,12 +26,17 @@ import { topicRoutes } from './features/topics/routes.js';
 import { postRoutes } from './features/posts/routes.js';
 import { moderationRoutes } from './features/moderation/routes.js';
 import { engagementRoutes } from './features/engagement/routes.js';
+import { mailRoutes } from './features/mail/routes.js';
+import { createMailWorker, type MailWorker } from './mail/queue.js';
+import { createMailTransport } from './mail/transport.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
     /** Live updates hub; `app.live.endSession(id)` closes a signed-out session's sockets. */
     live: LiveHub;
+    /** Outgoing mail delivery; `app.mail.poke()` after queueing a mail that should go now. */
+    mail: MailWorker;
   }
 }
 
@@ -94,6 +99,21 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   });
   app.addHook('preClose', async () => liveScheduler?.stop());
 
+  // Outgoing mail: requests queue it in their transaction, this worker sends it (every process runs one).
+  const mailTransport = createMailTransport(config.mail);
+  const mailWorker = createMailWorker({
+    db: options.database.db,
+    transport: mailTransport,
+    log: app.log,
+    ...config.mail,
+  });
+  app.decorate('mail', mailWorker);
+  app.addHook('onReady', async () => {
+    app.log.info(`mail: sending through ${mailTransport.describe()}`);
+    mailWorker.start();
+  });
+  app.addHook('preClose', async () => mailWorker.stop());
+
   const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind });
   app.decorate('services', services);
 
@@ -105,6 +125,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   await app.register(postRoutes, { posts: services.posts });
   await app.register(moderationRoutes, { moderation: services.moderation });
   await app.register(engagementRoutes, { engagement: services.engagement });
+  await app.register(mailRoutes, { mail: services.mail });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);

@@ -7,6 +7,7 @@ import { createTopicService } from './features/topics/service.js';
 import { createPostService } from './features/posts/service.js';
 import { createModerationService } from './features/moderation/service.js';
 import { createEngagementService } from './features/engagement/service.js';
+import { createMailService } from './features/mail/service.js';
 
 export function createServices({
   db,
@@ -33,7 +34,8 @@ export function createServices({
   const moderation = createModerationService({ db });
   // PGlite has one connection: its statements cannot run side by side, whatever REPORT_PARALLELISM says.
   const engagement = createEngagementService({ db, reportParallelism: databaseKind === 'postgres' ? (config.reportParallelism ?? 2) : 1 });
-  return { auth, communities, topics, posts, moderation, engagement };
+  const mail = createMailService({ mail: config.mail });
+  return { auth, communities, topics, posts, moderation, engagement, mail };
 }
 
 export type Services = ReturnType<typeof createServices>;

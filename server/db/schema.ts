@@ -73,6 +73,37 @@ export const serverSecrets = pgTable('server_secrets', {
   createdAt: createdAt(),
 });
 
+/**
+ * Outgoing mail as durable jobs (server/mail/queue.ts). A worker claims a due job for a lease, sends it outside
+ * any transaction, then marks it sent; a refused or failed send is retried with backoff. `dedupe_key` makes
+ * enqueueing the same mail twice (a digest for one member and day, say) a no-op.
+ */
+export const mailJobs = pgTable(
+  'mail_jobs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind').notNull(),
+    toAddress: text('to_address').notNull(),
+    userId: uuid('user_id'),
+    /** { subject, text, html, messageId, inReplyTo?, references?, headers? } */
+    message: jsonb('message').notNull(),
+    dedupeKey: text('dedupe_key').unique(),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+    /** While `sending`: the claim; another worker may take the job again only after it has passed. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    claimToken: uuid('claim_token'),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('mail_jobs_due_idx').on(t.runAt).where(sql`status in ('pending', 'sending')`),
+    check('mail_jobs_status_check', sql`${t.status} in ('pending', 'sending', 'sent', 'failed')`),
+  ],
+);
+
 export const communities = pgTable(
   'communities',
   {

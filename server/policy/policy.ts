@@ -91,6 +91,8 @@ const canSeeTopic = (actor: Actor, ctx: PolicyContext) =>
 export const rules = {
   // Instance
   'community.create': (actor) => actor.isAdmin,
+  /** The outbox of the embedded default (mail that would have been sent): instance admins. */
+  'mail.outbox': (actor) => actor.isAdmin,
   // Communities and membership
   'community.read': (actor, ctx) => member(ctx) || actor.isAdmin || ctx.community?.joinPolicy === 'open',
   'community.join': (_actor, ctx) => ctx.community?.joinPolicy === 'open' && !member(ctx),
@@ -166,7 +168,7 @@ export const rules = {
 export type Action = keyof typeof rules;
 
 /** Actions that concern a community's inside: a non-member must not learn that it exists. */
-const insideCommunity = (action: Action) => action !== 'community.read' && action !== 'community.join' && action !== 'community.create';
+const insideCommunity = (action: Action) => action !== 'community.read' && action !== 'community.join' && action !== 'community.create' && action !== 'mail.outbox';
 
 export function can(actor: Actor | null, action: Action, ctx: PolicyContext = {}): boolean {
   if (!actor) return false;

@@ -71,6 +71,11 @@ export const matrix: Row[] = [
     expect: all(403, { anonymous: 401, admin: 201 }),
   },
   {
+    route: 'GET /api/admin/outbox',
+    request: async () => ({ method: 'GET', url: '/api/admin/outbox' }),
+    expect: all(403, { anonymous: 401, admin: 200 }),
+  },
+  {
     route: 'GET /api/communities',
     request: async () => ({ method: 'GET', url: '/api/communities' }),
     expect: all(200, { anonymous: 401 }),
