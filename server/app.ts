@@ -17,6 +17,7 @@ import staticClient from './plugins/static-client.js';
 import { createServices, type Services } from './services.js';
 import { healthRoutes } from './features/health/routes.js';
 import { authRoutes } from './features/auth/routes.js';
+import { accountRoutes } from './features/auth/account-routes.js';
 import { communityRoutes } from './features/communities/routes.js';
 import websocket from '@fastify/websocket';
 import { createLiveHub, type LiveHub } from './features/live/hub.js';
@@ -114,11 +115,12 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   });
   app.addHook('preClose', async () => mailWorker.stop());
 
-  const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind });
+  const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind, mailWorker });
   app.decorate('services', services);
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { auth: services.auth, config });
+  await app.register(accountRoutes, { accounts: services.accounts, auth: services.auth });
   await app.register(communityRoutes, { communities: services.communities });
   await app.register(liveRoutes, { hub: live, config });
   await app.register(topicRoutes, { topics: services.topics });

@@ -30,11 +30,50 @@ export const users = pgTable(
     email: text('email').notNull(), // stored lower-cased
     passwordHash: text('password_hash').notNull(),
     displayName: text('display_name').notNull(),
+    /** Unique, lower-case, for @mentions; a trigger derives it from the display name when an insert leaves it out. */
+    handle: text('handle')
+      .notNull()
+      .$defaultFn(() => sql`default`),
+    bio: text('bio').notNull().default(''),
+    /** "What I can help with": the seeds' "who knows what". */
+    expertise: text('expertise').notNull().default(''),
+    /** Null until the member follows the link mailed at registration: no mail goes to an unverified address. */
+    emailVerifiedAt: ts('email_verified_at'),
     isAdmin: boolean('is_admin').notNull().default(false),
     suspendedAt: ts('suspended_at'), // instance-wide account suspension: no sign-in, sessions end
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('users_email_key').on(t.email)],
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    uniqueIndex('users_handle_key').on(t.handle),
+    check('users_handle_check', sql`${t.handle} ~ '^[a-z0-9_]{3,30}$'`),
+  ],
+);
+
+/**
+ * Single-use tokens mailed to a member: password reset (1 hour), email verification, email change (to the new
+ * address). Only a hash is kept; using one stamps used_at, so a second use fails.
+ */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    purpose: text('purpose', { enum: ['password_reset', 'verify_email', 'change_email'] }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** change_email: the address that becomes the account's once confirmed. */
+    newEmail: text('new_email'),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('account_tokens_hash_key').on(t.tokenHash),
+    index('account_tokens_user_idx').on(t.userId, t.purpose, t.createdAt),
+    check('account_tokens_purpose_check', sql`${t.purpose} in ('password_reset', 'verify_email', 'change_email')`),
+  ],
 );
 
 export const sessions = pgTable(

@@ -93,6 +93,8 @@ export const rules = {
   'community.create': (actor) => actor.isAdmin,
   /** The outbox of the embedded default (mail that would have been sent): instance admins. */
   'mail.outbox': (actor) => actor.isAdmin,
+  /** One's own account (profile, password, email, sessions): any signed-in member. */
+  'account.manage': () => true,
   // Communities and membership
   'community.read': (actor, ctx) => member(ctx) || actor.isAdmin || ctx.community?.joinPolicy === 'open',
   'community.join': (_actor, ctx) => ctx.community?.joinPolicy === 'open' && !member(ctx),
@@ -168,7 +170,7 @@ export const rules = {
 export type Action = keyof typeof rules;
 
 /** Actions that concern a community's inside: a non-member must not learn that it exists. */
-const insideCommunity = (action: Action) => action !== 'community.read' && action !== 'community.join' && action !== 'community.create' && action !== 'mail.outbox';
+const insideCommunity = (action: Action) => action !== 'community.read' && action !== 'community.join' && action !== 'community.create' && action !== 'mail.outbox' && action !== 'account.manage';
 
 export function can(actor: Actor | null, action: Action, ctx: PolicyContext = {}): boolean {
   if (!actor) return false;
