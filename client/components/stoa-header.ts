@@ -54,7 +54,7 @@ export class StoaHeader extends LitElement {
                   ${this.liveStatus
                     ? html`<span class="live ${this.liveStatus}" title="Live updates">${LIVE_LABELS[this.liveStatus]}</span>`
                     : nothing}
-                  <span>Signed in as <strong>${me.displayName}</strong>${me.isAdmin ? html` <span class="badge">admin</span>` : nothing}</span>
+                  <span>Signed in as <a href=${paths.account()} title="My account"><strong>${me.displayName}</strong></a>${me.isAdmin ? html` <span class="badge">admin</span>` : nothing}</span>
                   <button type="button" class="secondary" @click=${() => emit(this, 'stoa-sign-out', {})}>Sign out</button>
                 </div>
               `

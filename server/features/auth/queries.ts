@@ -60,11 +60,12 @@ export async function findUserById(db: DbOrTx, id: string) {
 
 export async function insertUser(
   db: DbOrTx,
-  values: { email: string; passwordHash: string; displayName: string; isAdmin?: boolean },
+  values: { email: string; passwordHash: string; displayName: string; isAdmin?: boolean; emailVerified?: boolean },
 ) {
+  const { emailVerified, ...columns } = values;
   const [row] = await db
     .insert(users)
-    .values(values)
+    .values({ ...columns, ...(emailVerified ? { emailVerifiedAt: sql`now()` } : {}) })
     .onConflictDoNothing({ target: users.email })
     .returning({ id: users.id, email: users.email, displayName: users.displayName, handle: users.handle, isAdmin: users.isAdmin });
   return row ?? null;
