@@ -28,6 +28,8 @@ import { postRoutes } from './features/posts/routes.js';
 import { moderationRoutes } from './features/moderation/routes.js';
 import { engagementRoutes } from './features/engagement/routes.js';
 import { mailRoutes } from './features/mail/routes.js';
+import { notificationRoutes } from './features/notifications/routes.js';
+import { createNotifier, type Notifier } from './features/notifications/notifier.js';
 import { createMailWorker, type MailWorker } from './mail/queue.js';
 import { createMailTransport } from './mail/transport.js';
 
@@ -38,6 +40,8 @@ declare module 'fastify' {
     live: LiveHub;
     /** Outgoing mail delivery; `app.mail.poke()` after queueing a mail that should go now. */
     mail: MailWorker;
+    /** Turns recorded events into notifications; `app.notifier.drain()` in tests. */
+    notifier: Notifier;
   }
 }
 
@@ -128,6 +132,13 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   await app.register(moderationRoutes, { moderation: services.moderation });
   await app.register(engagementRoutes, { engagement: services.engagement });
   await app.register(mailRoutes, { mail: services.mail });
+  await app.register(notificationRoutes, { notifications: services.notifications });
+
+  // Notifications: every process runs the notifier; a community's events are read by one process at a time.
+  const notifier = createNotifier({ db: options.database.db, log: app.log, intervalMs: config.notifierIntervalMs });
+  app.decorate('notifier', notifier);
+  app.addHook('onReady', async () => notifier.start());
+  app.addHook('preClose', async () => notifier.stop());
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);

@@ -88,6 +88,8 @@ export interface Config {
   /** How often events older than the retention window are pruned from the event log. */
   eventPruneIntervalMs: number;
   mail: MailConfig;
+  /** How often the notifier reads new events into notifications. */
+  notifierIntervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -147,6 +149,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     liveSessionCheckMs: 30_000,
     liveSendBufferBytes: 1024 * 1024,
     eventPruneIntervalMs: 60 * 60_000,
+    notifierIntervalMs: 2_000,
     mail: {
       smtpUrl: v.SMTP_URL,
       from: v.MAIL_FROM ?? `Stoa <stoa@${new URL(publicUrl).hostname}>`,

@@ -9,6 +9,7 @@ import { createPostService } from './features/posts/service.js';
 import { createModerationService } from './features/moderation/service.js';
 import { createEngagementService } from './features/engagement/service.js';
 import { createMailService } from './features/mail/service.js';
+import { createNotificationService } from './features/notifications/service.js';
 
 export function createServices({
   db,
@@ -41,7 +42,8 @@ export function createServices({
   // PGlite has one connection: its statements cannot run side by side, whatever REPORT_PARALLELISM says.
   const engagement = createEngagementService({ db, reportParallelism: databaseKind === 'postgres' ? (config.reportParallelism ?? 2) : 1 });
   const mail = createMailService({ mail: config.mail });
-  return { auth, accounts, communities, topics, posts, moderation, engagement, mail };
+  const notifications = createNotificationService({ db });
+  return { auth, accounts, communities, topics, posts, moderation, engagement, mail, notifications };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -3,6 +3,7 @@
 // moderation writes to an append-only log (see migrations/0001_*).
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   check,
   customType,
@@ -39,6 +40,8 @@ export const users = pgTable(
     expertise: text('expertise').notNull().default(''),
     /** Null until the member follows the link mailed at registration: no mail goes to an unverified address. */
     emailVerifiedAt: ts('email_verified_at'),
+    /** How notifications reach the member by mail: at once (grouped per topic and minute), digests, or never. */
+    emailPreference: text('email_preference', { enum: ['immediate', 'daily', 'weekly', 'never'] }).notNull().default('daily'),
     isAdmin: boolean('is_admin').notNull().default(false),
     suspendedAt: ts('suspended_at'), // instance-wide account suspension: no sign-in, sessions end
     createdAt: createdAt(),
@@ -614,3 +617,67 @@ export const moderationLog = pgTable(
   (t) => [index('moderation_log_community_idx').on(t.communityId, t.id)],
 );
 
+
+/**
+ * What a member is told about (server/features/notifications/). Written by the notifier from the event log;
+ * `group_key` batches repeats while unread ("3 people found your post helpful").
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind', { enum: ['reply', 'mention', 'post', 'topic', 'prompt', 'helpful', 'solution', 'moderation'] }).notNull(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+    topicId: uuid('topic_id').references(() => topics.id),
+    postId: uuid('post_id').references(() => posts.id),
+    actorId: uuid('actor_id').references(() => users.id),
+    /** What the text needs beyond the ids (a count, a moderator's note, a status). */
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    groupKey: text('group_key'),
+    /** The event it came from. */
+    eventId: bigint('event_id', { mode: 'number' }),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    readAt: ts('read_at'),
+    /** When a mail carried it (immediate mail or a digest); null: not mailed (yet). */
+    mailedAt: ts('mailed_at'),
+  },
+  (t) => [
+    index('notifications_user_idx').on(t.userId, t.id),
+    index('notifications_unread_idx').on(t.userId).where(sql`read_at is null`),
+    uniqueIndex('notifications_group_unread_key').on(t.userId, t.groupKey).where(sql`read_at is null and group_key is not null`),
+    check('notifications_kind_check', sql`${t.kind} in ('reply', 'mention', 'post', 'topic', 'prompt', 'helpful', 'solution', 'moderation')`),
+  ],
+);
+
+/** A member's watching level for a topic or a community (absent: the default, see notifications/levels.ts). */
+export const watches = pgTable(
+  'watches',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    targetType: text('target_type', { enum: ['topic', 'community'] }).notNull(),
+    targetId: uuid('target_id').notNull(),
+    level: text('level', { enum: ['watching', 'tracking', 'normal', 'muted'] }).notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.targetType, t.targetId] }),
+    index('watches_target_idx').on(t.targetType, t.targetId),
+    check('watches_level_check', sql`${t.level} in ('watching', 'tracking', 'normal', 'muted')`),
+  ],
+);
+
+/** How far the notifier has read each community's events (ids commit in order within a community). */
+export const notifierCursors = pgTable('notifier_cursors', {
+  communityId: uuid('community_id')
+    .primaryKey()
+    .references(() => communities.id),
+  lastEventId: bigint('last_event_id', { mode: 'number' }).notNull().default(0),
+});

@@ -22,7 +22,8 @@ const TEST_OUTBOX = join(tmpdir(), `stoa-test-outbox-${process.pid}`);
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DEMO: '0' });
-  return { ...config, mail: { ...config.mail, outboxDir: TEST_OUTBOX }, ...overrides };
+  // Background loops run only when a test drains them, so what a test sees does not depend on timing.
+  return { ...config, mail: { ...config.mail, outboxDir: TEST_OUTBOX, pollMs: 3_600_000 }, notifierIntervalMs: 3_600_000, ...overrides };
 }
 
 export interface TestUser {
