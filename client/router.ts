@@ -12,6 +12,7 @@ export type Route =
   | { name: 'reset-password'; token: string | null }
   | { name: 'verify-email'; token: string | null }
   | { name: 'account' }
+  | { name: 'notifications' }
   | { name: 'community'; slug: string }
   | { name: 'topic'; slug: string; topicId: string }
   | { name: 'moderation'; slug: string }
@@ -31,6 +32,7 @@ const ROUTES: Array<[pattern: string, build: (params: Params, query: URLSearchPa
   ['/reset-password', (_, q) => ({ name: 'reset-password', token: q.get('token') })],
   ['/verify-email', (_, q) => ({ name: 'verify-email', token: q.get('token') })],
   ['/account', () => ({ name: 'account' })],
+  ['/notifications', () => ({ name: 'notifications' })],
   ['/c/:slug', (p) => ({ name: 'community', slug: p.slug! })],
   ['/c/:slug/t/:topicId', (p) => ({ name: 'topic', slug: p.slug!, topicId: p.topicId! })],
   ['/c/:slug/moderation', (p) => ({ name: 'moderation', slug: p.slug! })],
@@ -49,6 +51,7 @@ export const SIGNED_IN_ONLY: ReadonlySet<Route['name']> = new Set([
   'community-settings',
   'engagement',
   'account',
+  'notifications',
 ]);
 /** Routes that make no sense when signed in; signed-in visitors are sent home. */
 export const SIGNED_OUT_ONLY: ReadonlySet<Route['name']> = new Set(['login', 'register']);
@@ -96,6 +99,7 @@ export const paths = {
   invite: (token: string) => `/invite/${encodeURIComponent(token)}`,
   forgotPassword: () => '/forgot-password',
   account: () => '/account',
+  notifications: () => '/notifications',
   community: (slug: string) => `/c/${encodeURIComponent(slug)}`,
   topic: (slug: string, topicId: string) => `/c/${encodeURIComponent(slug)}/t/${encodeURIComponent(topicId)}`,
   moderation: (slug: string) => `/c/${encodeURIComponent(slug)}/moderation`,

@@ -14,6 +14,7 @@ import './stoa-invite-page.js';
 import './stoa-password-reset-page.js';
 import './stoa-verify-email-page.js';
 import './stoa-account-page.js';
+import './stoa-notifications-page.js';
 import './stoa-communities-page.js';
 import './stoa-community-page.js';
 import './stoa-topic-page.js';
@@ -256,6 +257,8 @@ export class StoaApp extends LitElement {
         return html`<stoa-verify-email-page .token=${route.token}></stoa-verify-email-page>`;
       case 'account':
         return html`<stoa-account-page></stoa-account-page>`;
+      case 'notifications':
+        return html`<stoa-notifications-page></stoa-notifications-page>`;
       case 'home':
         return html`<stoa-communities-page></stoa-communities-page>`;
       case 'community':
