@@ -30,6 +30,8 @@ import { engagementRoutes } from './features/engagement/routes.js';
 import { mailRoutes } from './features/mail/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
 import { createNotifier, type Notifier } from './features/notifications/notifier.js';
+import { createNotificationMailer, type NotificationMailer } from './features/notifications/mailer.js';
+import { unsubscribeRoutes } from './features/notifications/unsubscribe-routes.js';
 import { createMailWorker, type MailWorker } from './mail/queue.js';
 import { createMailTransport } from './mail/transport.js';
 
@@ -42,6 +44,8 @@ declare module 'fastify' {
     mail: MailWorker;
     /** Turns recorded events into notifications; `app.notifier.drain()` in tests. */
     notifier: Notifier;
+    /** Mails notifications as members chose (immediate, digests); `drain()` in tests. */
+    notificationMailer: NotificationMailer;
   }
 }
 
@@ -137,8 +141,24 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   // Notifications: every process runs the notifier; a community's events are read by one process at a time.
   const notifier = createNotifier({ db: options.database.db, log: app.log, intervalMs: config.notifierIntervalMs });
   app.decorate('notifier', notifier);
-  app.addHook('onReady', async () => notifier.start());
-  app.addHook('preClose', async () => notifier.stop());
+  const notificationMailer = createNotificationMailer({
+    db: options.database.db,
+    log: app.log,
+    publicUrl: config.publicUrl,
+    intervalMs: config.notifierIntervalMs,
+    settleMs: config.notificationMailSettleMs,
+    mailQueued: () => mailWorker.poke(),
+  });
+  app.decorate('notificationMailer', notificationMailer);
+  await app.register(unsubscribeRoutes, { notifications: services.notifications, verify: notificationMailer.tokens.verify });
+  app.addHook('onReady', async () => {
+    notifier.start();
+    notificationMailer.start();
+  });
+  app.addHook('preClose', async () => {
+    await notifier.stop();
+    await notificationMailer.stop();
+  });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);

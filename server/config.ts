@@ -90,6 +90,8 @@ export interface Config {
   mail: MailConfig;
   /** How often the notifier reads new events into notifications. */
   notifierIntervalMs: number;
+  /** Immediate mail: how long one member's notifications for a topic gather before they go in one mail. */
+  notificationMailSettleMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -150,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     liveSendBufferBytes: 1024 * 1024,
     eventPruneIntervalMs: 60 * 60_000,
     notifierIntervalMs: 2_000,
+    notificationMailSettleMs: 45_000,
     mail: {
       smtpUrl: v.SMTP_URL,
       from: v.MAIL_FROM ?? `Stoa <stoa@${new URL(publicUrl).hostname}>`,

@@ -62,6 +62,11 @@ export function createNotificationService({ db }: { db: Db }) {
       return { level, chosen: true };
     },
 
+    /** One-click unsubscribe: the signed link names the member, no session needed. */
+    async stopMail(userId: string) {
+      await q.setEmailPreference(db, userId, 'never');
+    },
+
     async preferences(actor: Actor | null) {
       const me = authorize(actor, 'account.manage');
       return { email: await q.findEmailPreference(db, me.id) };
