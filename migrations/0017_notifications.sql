@@ -15,7 +15,7 @@ CREATE TABLE "notifications" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"read_at" timestamp with time zone,
 	"mailed_at" timestamp with time zone,
-	CONSTRAINT "notifications_kind_check" CHECK ("notifications"."kind" in ('reply', 'mention', 'post', 'topic', 'prompt', 'helpful', 'solution', 'moderation'))
+	CONSTRAINT "notifications_kind_check" CHECK ("notifications"."kind" in ('reply', 'mention', 'post', 'topic', 'prompt', 'helpful', 'solution', 'moderation', 'invitation'))
 );
 --> statement-breakpoint
 CREATE TABLE "notifier_cursors" (
@@ -48,3 +48,27 @@ CREATE INDEX "watches_target_idx" ON "watches" USING btree ("target_type","targe
 -- The notifier starts at the present: what happened before notifications existed is not news.
 INSERT INTO "notifier_cursors" ("community_id", "last_event_id")
   SELECT c.id, coalesce((SELECT max(e.id) FROM events e WHERE e.community_id = c.id), 0) FROM communities c;
+--> statement-breakpoint
+CREATE TABLE "topic_invitations" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"topic_id" uuid NOT NULL,
+	"invited_by" uuid NOT NULL,
+	"note" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "topic_invitees" (
+	"invitation_id" uuid NOT NULL,
+	"topic_id" uuid NOT NULL,
+	"user_id" uuid NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "topic_invitees_topic_id_user_id_pk" PRIMARY KEY("topic_id","user_id")
+);
+--> statement-breakpoint
+ALTER TABLE "topic_invitations" ADD CONSTRAINT "topic_invitations_topic_id_topics_id_fk" FOREIGN KEY ("topic_id") REFERENCES "public"."topics"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "topic_invitations" ADD CONSTRAINT "topic_invitations_invited_by_users_id_fk" FOREIGN KEY ("invited_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "topic_invitees" ADD CONSTRAINT "topic_invitees_invitation_id_topic_invitations_id_fk" FOREIGN KEY ("invitation_id") REFERENCES "public"."topic_invitations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "topic_invitees" ADD CONSTRAINT "topic_invitees_topic_id_topics_id_fk" FOREIGN KEY ("topic_id") REFERENCES "public"."topics"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "topic_invitees" ADD CONSTRAINT "topic_invitees_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "topic_invitations_topic_idx" ON "topic_invitations" USING btree ("topic_id","created_at");--> statement-breakpoint
+CREATE INDEX "topic_invitees_invitation_idx" ON "topic_invitees" USING btree ("invitation_id");

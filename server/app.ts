@@ -136,7 +136,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   await app.register(moderationRoutes, { moderation: services.moderation });
   await app.register(engagementRoutes, { engagement: services.engagement });
   await app.register(mailRoutes, { mail: services.mail });
-  await app.register(notificationRoutes, { notifications: services.notifications });
+  await app.register(notificationRoutes, { notifications: services.notifications, invitations: services.invitations });
 
   // Notifications: every process runs the notifier; a community's events are read by one process at a time.
   const notifier = createNotifier({ db: options.database.db, log: app.log, intervalMs: config.notifierIntervalMs });

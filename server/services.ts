@@ -10,6 +10,7 @@ import { createModerationService } from './features/moderation/service.js';
 import { createEngagementService } from './features/engagement/service.js';
 import { createMailService } from './features/mail/service.js';
 import { createNotificationService } from './features/notifications/service.js';
+import { createInvitationService } from './features/notifications/invitations.js';
 
 export function createServices({
   db,
@@ -43,7 +44,8 @@ export function createServices({
   const engagement = createEngagementService({ db, reportParallelism: databaseKind === 'postgres' ? (config.reportParallelism ?? 2) : 1 });
   const mail = createMailService({ mail: config.mail });
   const notifications = createNotificationService({ db });
-  return { auth, accounts, communities, topics, posts, moderation, engagement, mail, notifications };
+  const invitations = createInvitationService({ db, publicUrl: config.publicUrl, mailQueued: () => mailWorker.poke() });
+  return { auth, accounts, communities, topics, posts, moderation, engagement, mail, notifications, invitations };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -629,7 +629,7 @@ export const notifications = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
-    kind: text('kind', { enum: ['reply', 'mention', 'post', 'topic', 'prompt', 'helpful', 'solution', 'moderation'] }).notNull(),
+    kind: text('kind', { enum: ['reply', 'mention', 'post', 'topic', 'prompt', 'helpful', 'solution', 'moderation', 'invitation'] }).notNull(),
     communityId: uuid('community_id')
       .notNull()
       .references(() => communities.id),
@@ -651,7 +651,7 @@ export const notifications = pgTable(
     index('notifications_user_idx').on(t.userId, t.id),
     index('notifications_unread_idx').on(t.userId).where(sql`read_at is null`),
     uniqueIndex('notifications_group_unread_key').on(t.userId, t.groupKey).where(sql`read_at is null and group_key is not null`),
-    check('notifications_kind_check', sql`${t.kind} in ('reply', 'mention', 'post', 'topic', 'prompt', 'helpful', 'solution', 'moderation')`),
+    check('notifications_kind_check', sql`${t.kind} in ('reply', 'mention', 'post', 'topic', 'prompt', 'helpful', 'solution', 'moderation', 'invitation')`),
   ],
 );
 
@@ -681,3 +681,38 @@ export const notifierCursors = pgTable('notifier_cursors', {
     .references(() => communities.id),
   lastEventId: bigint('last_event_id', { mode: 'number' }).notNull().default(0),
 });
+
+/** A facilitator's invitation to a topic's silent readers, with a personal note (notifications/invitations.ts). */
+export const topicInvitations = pgTable(
+  'topic_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    invitedBy: uuid('invited_by')
+      .notNull()
+      .references(() => users.id),
+    note: text('note').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('topic_invitations_topic_idx').on(t.topicId, t.createdAt)],
+);
+
+/** Who was invited: each member at most once per topic. */
+export const topicInvitees = pgTable(
+  'topic_invitees',
+  {
+    invitationId: uuid('invitation_id')
+      .notNull()
+      .references(() => topicInvitations.id),
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.topicId, t.userId] }), index('topic_invitees_invitation_idx').on(t.invitationId)],
+);

@@ -165,6 +165,8 @@ export const rules = {
   // Engagement analytics
   'engagement.community': managerOrAdmin,
   'engagement.topic': (actor, ctx) => managerOrAdmin(actor, ctx) || isTopicFacilitator(actor, ctx),
+  /** Inviting a topic's silent readers, and seeing what came of it: its facilitators and the community's managers. */
+  'topic.inviteReaders': (actor, ctx) => activeMember(ctx) && (has(ctx, 'manager') || isTopicFacilitator(actor, ctx)),
   /** A member's own figures (GET …/engagement/me). */
   'engagement.self': (_actor, ctx) => member(ctx),
   // Live updates: the same as reading over HTTP, except that a suspended member's live feed stops at once

@@ -10,6 +10,7 @@ export const NotificationKind = Type.Union([
   Type.Literal('helpful'),
   Type.Literal('solution'),
   Type.Literal('moderation'),
+  Type.Literal('invitation'),
 ]);
 export const WatchLevel = Type.Union([Type.Literal('watching'), Type.Literal('tracking'), Type.Literal('normal'), Type.Literal('muted')]);
 export const EmailPreference = Type.Union([Type.Literal('immediate'), Type.Literal('daily'), Type.Literal('weekly'), Type.Literal('never')]);
@@ -19,7 +20,7 @@ export const Notification = Type.Object({
   kind: NotificationKind,
   /** One line saying what happened, e.g. "Ana Lima replied to your post in “Feedback that lands”". */
   text: Type.String(),
-  /** For moderation outcomes: the moderator's note to the author, if any. */
+  /** A moderator's note to the author (moderation outcomes), or the facilitator's note (invitations). */
   note: Type.Union([Type.String(), Type.Null()]),
   /** In-app path to the exact post (or the topic). */
   url: Type.String(),
@@ -64,3 +65,25 @@ export type EmailPreference = Static<typeof EmailPreference>;
 export const Preferences = Type.Object({ email: EmailPreference });
 export const PreferencesBody = Body({ email: EmailPreference });
 export type Preferences = Static<typeof Preferences>;
+
+export const InviteReadersBody = Body({
+  /** Silent readers to invite (members who read the topic but never posted); or all of them with readers: true. */
+  userIds: Type.Optional(Type.Array(Uuid, { minItems: 1, maxItems: 500 })),
+  readers: Type.Optional(Type.Literal(true)),
+  note: Type.String({ minLength: 1, maxLength: 2000 }),
+});
+export const InvitationResult = Type.Object({ invited: Type.Integer() });
+export const TopicInvitations = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Uuid,
+      createdAt: IsoDateTime,
+      note: Type.String(),
+      invitedBy: Type.String(),
+      invited: Type.Integer(),
+      /** Invited readers who have published a post in the topic since. */
+      postedAfterwards: Type.Integer(),
+    }),
+  ),
+});
+export type TopicInvitations = Static<typeof TopicInvitations>;

@@ -138,3 +138,43 @@ describe('one-click unsubscribe', () => {
     expect((await eve.agent.get('/api/notifications?unread=true')).json().unreadCount).toBeGreaterThan(0);
   });
 });
+
+describe("inviting a topic's silent readers", () => {
+  it('invites readers who never posted once, with the note, by notification and one mail; counts who posted afterwards', async () => {
+    const facilitator = await t.as(await t.makeMember(communityId, ['facilitator'], { displayName: 'Fran Facilitator' }));
+    const reader = await member('Rita Reader', 'daily');
+    const quiet = await member('Quinn Quiet', 'never');
+    const poster = await member('Pat Poster', 'never');
+    const topic = (await facilitator.post(`/api/communities/${communityId}/topics`, { kind: 'cpd', title: 'Dialogic feedback', article: 'Read.', prompts: [{ body: 'Your view?' }] })).json();
+    for (const who of [reader, quiet, poster]) expect((await who.agent.get(`/api/topics/${topic.id}`)).statusCode).toBe(200); // a read
+    await poster.agent.post(`/api/topics/${topic.id}/posts`, { body: 'I posted.' });
+    await settle();
+    smtp.received.length = 0;
+
+    expect((await reader.agent.post(`/api/topics/${topic.id}/invitations`, { readers: true, note: 'Join us' })).statusCode).toBe(403);
+    const blank = await facilitator.post(`/api/topics/${topic.id}/invitations`, { readers: true, note: '  ' });
+    expect(blank.json()).toMatchObject({ status: 400, code: 'empty_text', field: 'note' });
+
+    const sent = await facilitator.post(`/api/topics/${topic.id}/invitations`, { readers: true, note: 'Your practice in rural schools would help us here.' });
+    expect(sent.statusCode).toBe(201);
+    expect(sent.json()).toEqual({ invited: 2 });
+    await settle();
+    const mails = smtp.received.filter((m) => m.parsed.subject === 'Fran Facilitator invites you to “Dialogic feedback”');
+    expect(mails.map((m) => m.to)).toEqual([[reader.user.email]]); // Quinn chose no mail
+    expect(mails[0]!.parsed.text).toContain('Your practice in rural schools would help us here.');
+    for (const who of [reader, quiet]) {
+      const [n] = (await who.agent.get('/api/notifications?unread=true')).json().items;
+      expect(n).toMatchObject({ kind: 'invitation', text: 'Fran Facilitator invites you to join the discussion in “Dialogic feedback”', note: 'Your practice in rural schools would help us here.' });
+    }
+    expect((await poster.agent.get('/api/notifications?unread=true')).json().items.filter((n: { kind: string }) => n.kind === 'invitation')).toEqual([]);
+
+    const again = await facilitator.post(`/api/topics/${topic.id}/invitations`, { readers: true, note: 'Again' });
+    expect(again.statusCode).toBe(429);
+    expect(Number(again.headers['retry-after'])).toBeGreaterThan(80_000);
+
+    await reader.agent.post(`/api/topics/${topic.id}/posts`, { body: 'Thank you for asking: here is what we do.' });
+    const report = (await facilitator.get(`/api/topics/${topic.id}/invitations`)).json();
+    expect(report.items).toHaveLength(1);
+    expect(report.items[0]).toMatchObject({ invited: 2, postedAfterwards: 1, invitedBy: 'Fran Facilitator' });
+  });
+});

@@ -83,6 +83,12 @@ export const matrix: Row[] = [
     expect: all(200, { anonymous: 401, nonMember: 404, admin: 403 }),
   },
   {
+    // The topic's facilitators and the community's managers (no silent readers here: nothing is recorded).
+    route: 'POST /api/topics/:topicId/invitations',
+    request: async (ctx) => ({ method: 'POST', url: `/api/topics/${ctx.cpdTopicId}/invitations`, body: { readers: true, note: 'Join us' } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 201, manager: 201 }),
+  },
+  {
     route: 'PUT /api/communities/:communityId/watch',
     request: async (ctx) => ({ method: 'PUT', url: `/api/communities/${ctx.communityId}/watch`, body: { level: 'muted' } }),
     expect: all(200, { anonymous: 401, nonMember: 404, admin: 403 }),

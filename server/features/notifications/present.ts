@@ -24,6 +24,8 @@ function textOf(n: NotificationRow): string {
     }
     case 'solution':
       return `Your reply was marked as the solution in ${topic}`;
+    case 'invitation':
+      return `${who} invites you to join the discussion in ${topic}`;
     case 'moderation': {
       const what = n.data.target === 'topic' ? `Your topic ${topic}` : `Your post in ${topic}`;
       const outcome = n.data.outcome === 'removed' ? 'was removed by a moderator' : n.data.outcome === 'approved' ? 'was approved' : 'was restored';
@@ -45,7 +47,7 @@ export function presentNotification(n: NotificationRow): Notification {
     id: Number(n.id),
     kind: n.kind,
     text: textOf(n),
-    note: n.kind === 'moderation' && typeof n.data.note === 'string' ? n.data.note : null,
+    note: (n.kind === 'moderation' || n.kind === 'invitation') && typeof n.data.note === 'string' ? n.data.note : null,
     url: notificationPath(n.community_slug, n.topic_id, n.post_id),
     community: { id: n.community_id, slug: n.community_slug, name: n.community_name },
     topicId: n.topic_id,

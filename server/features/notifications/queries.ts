@@ -134,19 +134,24 @@ export async function membersFor(db: DbOrTx, communityId: string, topicId: strin
 
 export interface NewNotification {
   userId: string;
-  kind: 'reply' | 'mention' | 'post' | 'topic' | 'prompt' | 'helpful' | 'solution' | 'moderation';
+  kind: 'reply' | 'mention' | 'post' | 'topic' | 'prompt' | 'helpful' | 'solution' | 'moderation' | 'invitation';
   communityId: string;
   topicId: string | null;
   postId: string | null;
   actorId: string | null;
   data: Record<string, unknown>;
-  eventId: number;
+  /** The event it came from (null: written directly, e.g. an invitation). */
+  eventId: number | null;
   groupKey?: string;
+  /** Already mailed on its own (an invitation): digests and immediate mail leave it out. */
+  mailed?: boolean;
 }
 
 export async function insertNotifications(db: DbOrTx, list: NewNotification[]) {
   if (list.length === 0) return;
-  await db.insert(notifications).values(list.map((n) => ({ ...n, groupKey: n.groupKey ?? null })));
+  await db.insert(notifications).values(
+    list.map(({ mailed, ...n }) => ({ ...n, groupKey: n.groupKey ?? null, ...(mailed ? { mailedAt: sql`now()` } : {}) })),
+  );
 }
 
 /**

@@ -4,18 +4,54 @@ import { Type } from 'typebox';
 import { IdParams, problems } from '../../../shared/schemas/common.js';
 import {
   MarkNotificationsReadBody,
+  InvitationResult,
+  InviteReadersBody,
   NotificationPage,
+  TopicInvitations,
   NotificationsQuery,
   Preferences,
   PreferencesBody,
   Watch,
   WatchBody,
 } from '../../../shared/schemas/notifications.js';
+import type { InvitationService } from './invitations.js';
 import type { NotificationService } from './service.js';
 
 const tags = ['notifications'];
 
-export const notificationRoutes: FastifyPluginAsyncTypebox<{ notifications: NotificationService }> = async (app, { notifications }) => {
+export const notificationRoutes: FastifyPluginAsyncTypebox<{ notifications: NotificationService; invitations: InvitationService }> = async (
+  app,
+  { notifications, invitations },
+) => {
+  app.post(
+    '/api/topics/:topicId/invitations',
+    {
+      schema: {
+        tags,
+        operationId: 'inviteReaders',
+        summary: "Invite a topic's silent readers (or some of them) with a personal note: a notification and one mail each, once; one invitation per topic a day",
+        params: IdParams('topicId'),
+        body: InviteReadersBody,
+        response: { 201: InvitationResult, ...problems(401, 403, 404, 429) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await invitations.invite(request.actor, request.params.topicId, request.body)),
+  );
+
+  app.get(
+    '/api/topics/:topicId/invitations',
+    {
+      schema: {
+        tags,
+        operationId: 'listTopicInvitations',
+        summary: "A topic's invitations to its silent readers, with how many invited readers posted afterwards",
+        params: IdParams('topicId'),
+        response: { 200: TopicInvitations, ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => invitations.list(request.actor, request.params.topicId),
+  );
+
   app.get(
     '/api/notifications',
     {
