@@ -1,8 +1,8 @@
 // Notifications, watching levels and the mail preference: /api/notifications, …/watch, /api/me/preferences.
-import type { NotificationPage, Preferences, Watch } from '../../shared/schemas/notifications.js';
+import type { NotificationPage, Preferences, TopicInvitations, Watch } from '../../shared/schemas/notifications.js';
 import { request } from './http.js';
 
-export type { Notification, NotificationPage, Preferences, Watch } from '../../shared/schemas/notifications.js';
+export type { Notification, NotificationPage, Preferences, TopicInvitations, Watch } from '../../shared/schemas/notifications.js';
 export type WatchLevel = Watch['level'];
 
 const id = encodeURIComponent;
@@ -21,6 +21,8 @@ export const notificationsApi = {
   setTopicWatch: (topicId: string, level: WatchLevel) => request<Watch>('PUT', `/api/topics/${id(topicId)}/watch`, { level }),
   communityWatch: (communityId: string, signal?: AbortSignal) => request<Watch>('GET', `/api/communities/${id(communityId)}/watch`, undefined, signal),
   setCommunityWatch: (communityId: string, level: WatchLevel) => request<Watch>('PUT', `/api/communities/${id(communityId)}/watch`, { level }),
+  inviteReaders: (topicId: string, note: string) => request<{ invited: number }>('POST', `/api/topics/${id(topicId)}/invitations`, { readers: true, note }),
+  invitations: (topicId: string, signal?: AbortSignal) => request<TopicInvitations>('GET', `/api/topics/${id(topicId)}/invitations`, undefined, signal),
   preferences: (signal?: AbortSignal) => request<Preferences>('GET', '/api/me/preferences', undefined, signal),
   setPreferences: (body: Preferences) => request<Preferences>('PUT', '/api/me/preferences', body),
 };
