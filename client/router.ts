@@ -8,6 +8,11 @@ export type Route =
   | { name: 'login'; next: string | null; invite: string | null }
   | { name: 'register'; invite: string | null }
   | { name: 'invite'; token: string }
+  | { name: 'forgot-password' }
+  | { name: 'reset-password'; token: string | null }
+  | { name: 'verify-email'; token: string | null }
+  | { name: 'account' }
+  | { name: 'notifications' }
   | { name: 'community'; slug: string }
   | { name: 'topic'; slug: string; topicId: string }
   | { name: 'moderation'; slug: string }
@@ -23,6 +28,11 @@ const ROUTES: Array<[pattern: string, build: (params: Params, query: URLSearchPa
   ['/login', (_, q) => ({ name: 'login', next: safeNext(q.get('next')), invite: q.get('invite') })],
   ['/register', (_, q) => ({ name: 'register', invite: q.get('invite') })],
   ['/invite/:token', (p) => ({ name: 'invite', token: p.token! })],
+  ['/forgot-password', () => ({ name: 'forgot-password' })],
+  ['/reset-password', (_, q) => ({ name: 'reset-password', token: q.get('token') })],
+  ['/verify-email', (_, q) => ({ name: 'verify-email', token: q.get('token') })],
+  ['/account', () => ({ name: 'account' })],
+  ['/notifications', () => ({ name: 'notifications' })],
   ['/c/:slug', (p) => ({ name: 'community', slug: p.slug! })],
   ['/c/:slug/t/:topicId', (p) => ({ name: 'topic', slug: p.slug!, topicId: p.topicId! })],
   ['/c/:slug/moderation', (p) => ({ name: 'moderation', slug: p.slug! })],
@@ -40,6 +50,8 @@ export const SIGNED_IN_ONLY: ReadonlySet<Route['name']> = new Set([
   'moderation-log',
   'community-settings',
   'engagement',
+  'account',
+  'notifications',
 ]);
 /** Routes that make no sense when signed in; signed-in visitors are sent home. */
 export const SIGNED_OUT_ONLY: ReadonlySet<Route['name']> = new Set(['login', 'register']);
@@ -85,6 +97,9 @@ export const paths = {
   login: (opts: { next?: string | null; invite?: string | null } = {}) => withQuery('/login', opts),
   register: (opts: { invite?: string | null } = {}) => withQuery('/register', opts),
   invite: (token: string) => `/invite/${encodeURIComponent(token)}`,
+  forgotPassword: () => '/forgot-password',
+  account: () => '/account',
+  notifications: () => '/notifications',
   community: (slug: string) => `/c/${encodeURIComponent(slug)}`,
   topic: (slug: string, topicId: string) => `/c/${encodeURIComponent(slug)}/t/${encodeURIComponent(topicId)}`,
   moderation: (slug: string) => `/c/${encodeURIComponent(slug)}/moderation`,

@@ -17,6 +17,7 @@ import staticClient from './plugins/static-client.js';
 import { createServices, type Services } from './services.js';
 import { healthRoutes } from './features/health/routes.js';
 import { authRoutes } from './features/auth/routes.js';
+import { accountRoutes } from './features/auth/account-routes.js';
 import { communityRoutes } from './features/communities/routes.js';
 import websocket from '@fastify/websocket';
 import { createLiveHub, type LiveHub } from './features/live/hub.js';
@@ -26,12 +27,25 @@ import { topicRoutes } from './features/topics/routes.js';
 import { postRoutes } from './features/posts/routes.js';
 import { moderationRoutes } from './features/moderation/routes.js';
 import { engagementRoutes } from './features/engagement/routes.js';
+import { mailRoutes } from './features/mail/routes.js';
+import { notificationRoutes } from './features/notifications/routes.js';
+import { createNotifier, type Notifier } from './features/notifications/notifier.js';
+import { createNotificationMailer, type NotificationMailer } from './features/notifications/mailer.js';
+import { unsubscribeRoutes } from './features/notifications/unsubscribe-routes.js';
+import { createMailWorker, type MailWorker } from './mail/queue.js';
+import { createMailTransport } from './mail/transport.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     services: Services;
     /** Live updates hub; `app.live.endSession(id)` closes a signed-out session's sockets. */
     live: LiveHub;
+    /** Outgoing mail delivery; `app.mail.poke()` after queueing a mail that should go now. */
+    mail: MailWorker;
+    /** Turns recorded events into notifications; `app.notifier.drain()` in tests. */
+    notifier: Notifier;
+    /** Mails notifications as members chose (immediate, digests); `drain()` in tests. */
+    notificationMailer: NotificationMailer;
   }
 }
 
@@ -94,17 +108,57 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   });
   app.addHook('preClose', async () => liveScheduler?.stop());
 
-  const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind });
+  // Outgoing mail: requests queue it in their transaction, this worker sends it (every process runs one).
+  const mailTransport = createMailTransport(config.mail);
+  const mailWorker = createMailWorker({
+    db: options.database.db,
+    transport: mailTransport,
+    log: app.log,
+    ...config.mail,
+  });
+  app.decorate('mail', mailWorker);
+  app.addHook('onReady', async () => {
+    app.log.info(`mail: sending through ${mailTransport.describe()}`);
+    mailWorker.start();
+  });
+  app.addHook('preClose', async () => mailWorker.stop());
+
+  const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind, mailWorker });
   app.decorate('services', services);
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { auth: services.auth, config });
+  await app.register(accountRoutes, { accounts: services.accounts, auth: services.auth });
   await app.register(communityRoutes, { communities: services.communities });
   await app.register(liveRoutes, { hub: live, config });
   await app.register(topicRoutes, { topics: services.topics });
   await app.register(postRoutes, { posts: services.posts });
   await app.register(moderationRoutes, { moderation: services.moderation });
   await app.register(engagementRoutes, { engagement: services.engagement });
+  await app.register(mailRoutes, { mail: services.mail });
+  await app.register(notificationRoutes, { notifications: services.notifications, invitations: services.invitations });
+
+  // Notifications: every process runs the notifier; a community's events are read by one process at a time.
+  const notifier = createNotifier({ db: options.database.db, log: app.log, intervalMs: config.notifierIntervalMs });
+  app.decorate('notifier', notifier);
+  const notificationMailer = createNotificationMailer({
+    db: options.database.db,
+    log: app.log,
+    publicUrl: config.publicUrl,
+    intervalMs: config.notifierIntervalMs,
+    settleMs: config.notificationMailSettleMs,
+    mailQueued: () => mailWorker.poke(),
+  });
+  app.decorate('notificationMailer', notificationMailer);
+  await app.register(unsubscribeRoutes, { notifications: services.notifications, verify: notificationMailer.tokens.verify });
+  app.addHook('onReady', async () => {
+    notifier.start();
+    notificationMailer.start();
+  });
+  app.addHook('preClose', async () => {
+    await notifier.stop();
+    await notificationMailer.stop();
+  });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);

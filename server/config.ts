@@ -1,5 +1,6 @@
 // Every environment variable the server reads, validated once at start-up.
 // A wrong value stops start-up with a message that names the variable.
+import { join } from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
@@ -21,7 +22,23 @@ const Env = Type.Object({
   /** One or more comma-separated secrets (≥ 32 characters each) that sign device cookies. */
   COOKIE_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   SIGNIN_FAILURES_PER_ADDRESS: Type.Integer({ minimum: 10, maximum: 1_000_000, default: 300 }),
+  /** smtp://user:pass@host:587 or smtps://…:465; unset: mail goes as .eml files into DATA_DIR/outbox/. */
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://[^/]+' })),
+  /** The From of every mail, e.g. `Stoa <stoa@example.org>`; unset: stoa@ the PUBLIC_URL's host. */
+  MAIL_FROM: Type.Optional(Type.String({ minLength: 3, pattern: '@' })),
 });
+
+/** Outgoing mail (server/mail/): where it goes and how the delivery jobs behave. */
+export interface MailConfig {
+  smtpUrl: string | undefined;
+  from: string;
+  /** Where mails go without SMTP_URL. */
+  outboxDir: string;
+  pollMs: number;
+  retryBaseMs: number;
+  maxAttempts: number;
+  leaseMs: number;
+}
 
 /** At most `maxFailures` failed sign-ins within `windowMs`; the next attempt is refused (429) until one ages out. */
 export interface SignInLimit {
@@ -70,6 +87,11 @@ export interface Config {
   liveSendBufferBytes: number;
   /** How often events older than the retention window are pruned from the event log. */
   eventPruneIntervalMs: number;
+  mail: MailConfig;
+  /** How often the notifier reads new events into notifications. */
+  notifierIntervalMs: number;
+  /** Immediate mail: how long one member's notifications for a topic gather before they go in one mail. */
+  notificationMailSettleMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -129,6 +151,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     liveSessionCheckMs: 30_000,
     liveSendBufferBytes: 1024 * 1024,
     eventPruneIntervalMs: 60 * 60_000,
+    notifierIntervalMs: 2_000,
+    notificationMailSettleMs: 45_000,
+    mail: {
+      smtpUrl: v.SMTP_URL,
+      from: v.MAIL_FROM ?? `Stoa <stoa@${new URL(publicUrl).hostname}>`,
+      outboxDir: join(v.DATA_DIR, 'outbox'),
+      pollMs: 5_000,
+      retryBaseMs: 30_000,
+      maxAttempts: 8,
+      leaseMs: 10 * 60_000,
+    },
   };
 }
 

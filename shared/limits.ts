@@ -4,6 +4,8 @@ export const LIMITS = {
   passwordMax: 200,
   emailMax: 254,
   displayNameMax: 80,
+  /** A profile's bio and its "what I can help with" (plain text). */
+  bioMax: 2_000,
   communityNameMax: 120,
   slugMax: 60,
   descriptionMax: 2000,

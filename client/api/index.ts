@@ -4,6 +4,7 @@ import { authApi } from './auth.js';
 import { communitiesApi } from './communities.js';
 import { engagementApi } from './engagement.js';
 import { moderationApi } from './moderation.js';
+import { notificationsApi } from './notifications.js';
 import { postsApi } from './posts.js';
 import { topicsApi } from './topics.js';
 
@@ -14,6 +15,7 @@ export const api = {
   posts: postsApi,
   moderation: moderationApi,
   engagement: engagementApi,
+  notifications: notificationsApi,
 };
 export type Api = typeof api;
 
@@ -23,4 +25,5 @@ export type { Community, Member, Invite } from './communities.js';
 export type { Prompt, ReadPosition, TopicDetail, TopicKind, TopicListFilter, TopicStatus, TopicSummary } from './topics.js';
 export type { Post, Revision } from './posts.js';
 export type { FlagReason, LogEntry, ModeratedTopic, ModerationCounts, ModerationQueue, QueueItem, QueueTopicItem, WatchedWordRule } from './moderation.js';
+export type { Notification, NotificationPage, Watch, WatchLevel } from './notifications.js';
 export type { EngagementClass, EngagementSummary, MembersEngagement, TopicsEngagement, Trajectories } from './engagement.js';

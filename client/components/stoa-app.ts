@@ -11,6 +11,10 @@ import './stoa-header.js';
 import './stoa-login-page.js';
 import './stoa-register-page.js';
 import './stoa-invite-page.js';
+import './stoa-password-reset-page.js';
+import './stoa-verify-email-page.js';
+import './stoa-account-page.js';
+import './stoa-notifications-page.js';
 import './stoa-communities-page.js';
 import './stoa-community-page.js';
 import './stoa-topic-page.js';
@@ -245,6 +249,16 @@ export class StoaApp extends LitElement {
         return html`<stoa-register-page .invite=${route.invite}></stoa-register-page>`;
       case 'invite':
         return html`<stoa-invite-page .token=${route.token}></stoa-invite-page>`;
+      case 'forgot-password':
+        return html`<stoa-password-reset-page .token=${null}></stoa-password-reset-page>`;
+      case 'reset-password':
+        return html`<stoa-password-reset-page .token=${route.token}></stoa-password-reset-page>`;
+      case 'verify-email':
+        return html`<stoa-verify-email-page .token=${route.token}></stoa-verify-email-page>`;
+      case 'account':
+        return html`<stoa-account-page></stoa-account-page>`;
+      case 'notifications':
+        return html`<stoa-notifications-page></stoa-notifications-page>`;
       case 'home':
         return html`<stoa-communities-page></stoa-communities-page>`;
       case 'community':

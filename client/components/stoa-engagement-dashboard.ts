@@ -11,6 +11,7 @@ import type { EngagementReport } from '../api/engagement.js';
 import { apiContext } from '../context.js';
 import { utcDay } from '../format.js';
 import { paths } from '../router.js';
+import './stoa-invite-readers.js';
 import { base, forms, tables } from '../styles.js';
 import {
   ENGAGEMENT_DEFAULT_DAYS,
@@ -269,7 +270,8 @@ export class StoaEngagementDashboard extends LitElement {
       ${this.topicId
         ? html`<p><a href=${paths.engagement(this.slug)}>The whole community’s figures</a> (managers)</p>`
         : html`${this.renderSummary()}`}
-      ${this.renderTopics()} ${this.renderMembers()} ${this.topicId ? nothing : this.renderTrajectories()}
+      ${this.renderTopics()} ${this.topicId ? html`<stoa-invite-readers .topicId=${this.topicId}></stoa-invite-readers>` : nothing}
+      ${this.renderMembers()} ${this.topicId ? nothing : this.renderTrajectories()}
     `;
   }
 

@@ -8,6 +8,7 @@ import { paths, type Route } from '../router.js';
 import { base, forms } from '../styles.js';
 import { roleNames } from '../roles.js';
 import './stoa-community-nav.js';
+import './stoa-notification-bell.js';
 
 const LIVE_LABELS: Record<LiveStatus, string> = { live: 'live', reconnecting: 'reconnecting…', offline: 'offline' };
 
@@ -51,10 +52,11 @@ export class StoaHeader extends LitElement {
                   <a href=${paths.home()}>My communities</a>
                 </nav>
                 <div class="who">
+                  <stoa-notification-bell .refresh=${this.routeName}></stoa-notification-bell>
                   ${this.liveStatus
                     ? html`<span class="live ${this.liveStatus}" title="Live updates">${LIVE_LABELS[this.liveStatus]}</span>`
                     : nothing}
-                  <span>Signed in as <strong>${me.displayName}</strong>${me.isAdmin ? html` <span class="badge">admin</span>` : nothing}</span>
+                  <span>Signed in as <a href=${paths.account()} title="My account"><strong>${me.displayName}</strong></a>${me.isAdmin ? html` <span class="badge">admin</span>` : nothing}</span>
                   <button type="button" class="secondary" @click=${() => emit(this, 'stoa-sign-out', {})}>Sign out</button>
                 </div>
               `

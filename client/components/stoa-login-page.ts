@@ -72,7 +72,10 @@ export class StoaLoginPage extends LitElement {
         <p id="login-error" class="error" role="alert">${error ? messageFor(error) : ''}</p>
         <div><button type="submit" ?disabled=${busy}>${busy ? 'Signing in…' : 'Sign in'}</button></div>
       </form>
-      <p class="after">New to Stoa? <a href=${paths.register({ invite: this.invite })}>Create an account</a>.</p>
+      <p class="after">
+        <a href=${paths.forgotPassword()}>Forgotten your password?</a><br />
+        New to Stoa? <a href=${paths.register({ invite: this.invite })}>Create an account</a>.
+      </p>
     `;
   }
 

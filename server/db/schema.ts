@@ -3,6 +3,7 @@
 // moderation writes to an append-only log (see migrations/0001_*).
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   check,
   customType,
@@ -30,11 +31,52 @@ export const users = pgTable(
     email: text('email').notNull(), // stored lower-cased
     passwordHash: text('password_hash').notNull(),
     displayName: text('display_name').notNull(),
+    /** Unique, lower-case, for @mentions; a trigger derives it from the display name when an insert leaves it out. */
+    handle: text('handle')
+      .notNull()
+      .$defaultFn(() => sql`default`),
+    bio: text('bio').notNull().default(''),
+    /** "What I can help with": the seeds' "who knows what". */
+    expertise: text('expertise').notNull().default(''),
+    /** Null until the member follows the link mailed at registration: no mail goes to an unverified address. */
+    emailVerifiedAt: ts('email_verified_at'),
+    /** How notifications reach the member by mail: at once (grouped per topic and minute), digests, or never. */
+    emailPreference: text('email_preference', { enum: ['immediate', 'daily', 'weekly', 'never'] }).notNull().default('daily'),
     isAdmin: boolean('is_admin').notNull().default(false),
     suspendedAt: ts('suspended_at'), // instance-wide account suspension: no sign-in, sessions end
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('users_email_key').on(t.email)],
+  (t) => [
+    uniqueIndex('users_email_key').on(t.email),
+    uniqueIndex('users_handle_key').on(t.handle),
+    check('users_handle_check', sql`${t.handle} ~ '^[a-z0-9_]{3,30}$'`),
+  ],
+);
+
+/**
+ * Single-use tokens mailed to a member: password reset (1 hour), email verification, email change (to the new
+ * address). Only a hash is kept; using one stamps used_at, so a second use fails.
+ */
+export const accountTokens = pgTable(
+  'account_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    purpose: text('purpose', { enum: ['password_reset', 'verify_email', 'change_email'] }).notNull(),
+    tokenHash: text('token_hash').notNull(),
+    /** change_email: the address that becomes the account's once confirmed. */
+    newEmail: text('new_email'),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('account_tokens_hash_key').on(t.tokenHash),
+    index('account_tokens_user_idx').on(t.userId, t.purpose, t.createdAt),
+    check('account_tokens_purpose_check', sql`${t.purpose} in ('password_reset', 'verify_email', 'change_email')`),
+  ],
 );
 
 export const sessions = pgTable(
@@ -72,6 +114,37 @@ export const serverSecrets = pgTable('server_secrets', {
   value: text('value').notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * Outgoing mail as durable jobs (server/mail/queue.ts). A worker claims a due job for a lease, sends it outside
+ * any transaction, then marks it sent; a refused or failed send is retried with backoff. `dedupe_key` makes
+ * enqueueing the same mail twice (a digest for one member and day, say) a no-op.
+ */
+export const mailJobs = pgTable(
+  'mail_jobs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind').notNull(),
+    toAddress: text('to_address').notNull(),
+    userId: uuid('user_id'),
+    /** { subject, text, html, messageId, inReplyTo?, references?, headers? } */
+    message: jsonb('message').notNull(),
+    dedupeKey: text('dedupe_key').unique(),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    runAt: timestamp('run_at', { withTimezone: true }).notNull().defaultNow(),
+    /** While `sending`: the claim; another worker may take the job again only after it has passed. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    claimToken: uuid('claim_token'),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('mail_jobs_due_idx').on(t.runAt).where(sql`status in ('pending', 'sending')`),
+    check('mail_jobs_status_check', sql`${t.status} in ('pending', 'sending', 'sent', 'failed')`),
+  ],
+);
 
 export const communities = pgTable(
   'communities',
@@ -544,3 +617,102 @@ export const moderationLog = pgTable(
   (t) => [index('moderation_log_community_idx').on(t.communityId, t.id)],
 );
 
+
+/**
+ * What a member is told about (server/features/notifications/). Written by the notifier from the event log;
+ * `group_key` batches repeats while unread ("3 people found your post helpful").
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind', { enum: ['reply', 'mention', 'post', 'topic', 'prompt', 'helpful', 'solution', 'moderation', 'invitation'] }).notNull(),
+    communityId: uuid('community_id')
+      .notNull()
+      .references(() => communities.id),
+    topicId: uuid('topic_id').references(() => topics.id),
+    postId: uuid('post_id').references(() => posts.id),
+    actorId: uuid('actor_id').references(() => users.id),
+    /** What the text needs beyond the ids (a count, a moderator's note, a status). */
+    data: jsonb('data').notNull().default(sql`'{}'::jsonb`),
+    groupKey: text('group_key'),
+    /** The event it came from. */
+    eventId: bigint('event_id', { mode: 'number' }),
+    createdAt: createdAt(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    readAt: ts('read_at'),
+    /** When a mail carried it (immediate mail or a digest); null: not mailed (yet). */
+    mailedAt: ts('mailed_at'),
+  },
+  (t) => [
+    index('notifications_user_idx').on(t.userId, t.id),
+    index('notifications_unread_idx').on(t.userId).where(sql`read_at is null`),
+    uniqueIndex('notifications_group_unread_key').on(t.userId, t.groupKey).where(sql`read_at is null and group_key is not null`),
+    check('notifications_kind_check', sql`${t.kind} in ('reply', 'mention', 'post', 'topic', 'prompt', 'helpful', 'solution', 'moderation', 'invitation')`),
+  ],
+);
+
+/** A member's watching level for a topic or a community (absent: the default, see notifications/levels.ts). */
+export const watches = pgTable(
+  'watches',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    targetType: text('target_type', { enum: ['topic', 'community'] }).notNull(),
+    targetId: uuid('target_id').notNull(),
+    level: text('level', { enum: ['watching', 'tracking', 'normal', 'muted'] }).notNull(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.targetType, t.targetId] }),
+    index('watches_target_idx').on(t.targetType, t.targetId),
+    check('watches_level_check', sql`${t.level} in ('watching', 'tracking', 'normal', 'muted')`),
+  ],
+);
+
+/** How far the notifier has read each community's events (ids commit in order within a community). */
+export const notifierCursors = pgTable('notifier_cursors', {
+  communityId: uuid('community_id')
+    .primaryKey()
+    .references(() => communities.id),
+  lastEventId: bigint('last_event_id', { mode: 'number' }).notNull().default(0),
+});
+
+/** A facilitator's invitation to a topic's silent readers, with a personal note (notifications/invitations.ts). */
+export const topicInvitations = pgTable(
+  'topic_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    invitedBy: uuid('invited_by')
+      .notNull()
+      .references(() => users.id),
+    note: text('note').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('topic_invitations_topic_idx').on(t.topicId, t.createdAt)],
+);
+
+/** Who was invited: each member at most once per topic. */
+export const topicInvitees = pgTable(
+  'topic_invitees',
+  {
+    invitationId: uuid('invitation_id')
+      .notNull()
+      .references(() => topicInvitations.id),
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.topicId, t.userId] }), index('topic_invitees_invitation_idx').on(t.invitationId)],
+);

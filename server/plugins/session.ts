@@ -75,7 +75,10 @@ export default fp<{ config: Config; sessionCacheTtlMs?: number }>(
     app.addHook('onRequest', async (request) => {
       const token = request.cookies[SESSION_COOKIE];
       // CSRF: a state-changing request that a cookie authenticates must come from our own origin.
-      if (!SAFE_METHODS.has(request.method)) {
+      // Routes that a token in their URL authorises, not the cookie (one-click unsubscribe from a mail client),
+      // say so with `config: { csrfExempt: true }`.
+      const exempt = (request.routeOptions.config as { csrfExempt?: boolean } | undefined)?.csrfExempt === true;
+      if (!SAFE_METHODS.has(request.method) && !exempt) {
         const origin = requestOrigin(request);
         const foreign = origin !== null && origin !== config.publicOrigin;
         if (foreign || (token && origin === null)) {

@@ -91,6 +91,12 @@ const canSeeTopic = (actor: Actor, ctx: PolicyContext) =>
 export const rules = {
   // Instance
   'community.create': (actor) => actor.isAdmin,
+  /** The outbox of the embedded default (mail that would have been sent): instance admins. */
+  'mail.outbox': (actor) => actor.isAdmin,
+  /** One's own account (profile, password, email, sessions): any signed-in member. */
+  'account.manage': () => true,
+  /** My own notifications: any signed-in member (each sees only their own). */
+  'notifications.read': () => true,
   // Communities and membership
   'community.read': (actor, ctx) => member(ctx) || actor.isAdmin || ctx.community?.joinPolicy === 'open',
   'community.join': (_actor, ctx) => ctx.community?.joinPolicy === 'open' && !member(ctx),
@@ -119,8 +125,12 @@ export const rules = {
   'topic.markSolution': (actor, ctx) =>
     activeMember(ctx) && canSeeTopic(actor, ctx) && (ctx.topic?.authorId === actor.id || isTopicFacilitator(actor, ctx) || has(ctx, 'facilitator')),
   'topic.markRead': (actor, ctx) => (member(ctx) || actor.isAdmin) && canSeeTopic(actor, ctx),
+  /** Choosing how much of a topic reaches me (watching … muted): members who can see it. */
+  'topic.watch': (actor, ctx) => member(ctx) && canSeeTopic(actor, ctx),
   /** "Mark all read" across a community. */
   'topics.markAllRead': (actor, ctx) => member(ctx) || actor.isAdmin,
+  /** Choosing how much of a community reaches me: its members. */
+  'community.watch': (_actor, ctx) => member(ctx),
   /** Scheduled (not yet released) prompts: the topic's facilitators only. */
   'prompt.readScheduled': (actor, ctx) => actor.isAdmin || isTopicFacilitator(actor, ctx),
   /** Others' replies to an answer-first prompt before answering: facilitators and moderators. */
@@ -155,6 +165,8 @@ export const rules = {
   // Engagement analytics
   'engagement.community': managerOrAdmin,
   'engagement.topic': (actor, ctx) => managerOrAdmin(actor, ctx) || isTopicFacilitator(actor, ctx),
+  /** Inviting a topic's silent readers, and seeing what came of it: its facilitators and the community's managers. */
+  'topic.inviteReaders': (actor, ctx) => activeMember(ctx) && (has(ctx, 'manager') || isTopicFacilitator(actor, ctx)),
   /** A member's own figures (GET …/engagement/me). */
   'engagement.self': (_actor, ctx) => member(ctx),
   // Live updates: the same as reading over HTTP, except that a suspended member's live feed stops at once
@@ -166,7 +178,7 @@ export const rules = {
 export type Action = keyof typeof rules;
 
 /** Actions that concern a community's inside: a non-member must not learn that it exists. */
-const insideCommunity = (action: Action) => action !== 'community.read' && action !== 'community.join' && action !== 'community.create';
+const insideCommunity = (action: Action) => action !== 'community.read' && action !== 'community.join' && action !== 'community.create' && action !== 'mail.outbox' && action !== 'account.manage' && action !== 'notifications.read';
 
 export function can(actor: Actor | null, action: Action, ctx: PolicyContext = {}): boolean {
   if (!actor) return false;

@@ -1,6 +1,8 @@
 // Builds a real app on a fresh database for one test file, plus factories and signed-in request agents.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildApp } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { hashPassword } from '../../server/features/auth/tokens.js';
@@ -15,8 +17,13 @@ import { installContractCheck } from './openapi-contract.js';
 export const TEST_PASSWORD_COST = 10;
 export const TEST_PASSWORD = 'correct horse battery';
 
+/** Mail of test apps without SMTP goes to a folder of its own under the system's temporary directory. */
+const TEST_OUTBOX = join(tmpdir(), `stoa-test-outbox-${process.pid}`);
+
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DEMO: '0' }), ...overrides };
+  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DEMO: '0' });
+  // Background loops run only when a test drains them, so what a test sees does not depend on timing.
+  return { ...config, mail: { ...config.mail, outboxDir: TEST_OUTBOX, pollMs: 3_600_000 }, notifierIntervalMs: 3_600_000, ...overrides };
 }
 
 export interface TestUser {

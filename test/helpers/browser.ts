@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestApp, type TestApp, type TestUser } from './app.js';
 import { clientDist } from '../../server/plugins/static-client.js';
+import type { Config } from '../../server/config.js';
 import { freePort } from './net.js';
 
 export { freePort };
@@ -40,11 +41,11 @@ export interface BrowserApp {
   close(): Promise<void>;
 }
 
-export async function startBrowserApp(): Promise<BrowserApp> {
+export async function startBrowserApp(overrides: Partial<Config> = {}): Promise<BrowserApp> {
   if (!existsSync(`${clientDist}/index.html`)) throw new Error(`The client is not built (${clientDist}); run "npm run build" first.`);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const t = await createTestApp({ port, publicUrl: base, publicOrigin: base });
+  const t = await createTestApp({ port, publicUrl: base, publicOrigin: base, ...overrides });
   await t.app.listen({ port, host: '127.0.0.1' });
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({

@@ -53,4 +53,16 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8' }).trustProxy).toBe('10.0.0.0/8');
   });
+
+  it('sends mail through SMTP_URL from MAIL_FROM, or into DATA_DIR/outbox from stoa@ the public host', () => {
+    const embedded = loadConfig({ DATA_DIR: '/var/stoa', PUBLIC_URL: 'https://forum.example.org' });
+    expect(embedded.mail.smtpUrl).toBeUndefined();
+    expect(embedded.mail.outboxDir).toBe('/var/stoa/outbox');
+    expect(embedded.mail.from).toBe('Stoa <stoa@forum.example.org>');
+    const smtp = loadConfig({ SMTP_URL: 'smtp://user:pass@mail.example.org:587', MAIL_FROM: 'ELT Trainers <forum@example.org>' });
+    expect(smtp.mail.smtpUrl).toBe('smtp://user:pass@mail.example.org:587');
+    expect(smtp.mail.from).toBe('ELT Trainers <forum@example.org>');
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.org' })).toThrow(/SMTP_URL/);
+    expect(() => loadConfig({ MAIL_FROM: 'nobody' })).toThrow(/MAIL_FROM/);
+  });
 });

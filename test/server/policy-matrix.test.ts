@@ -62,6 +62,38 @@ export const matrix: Row[] = [
     expect: all(200, { anonymous: 401 }),
   },
   {
+    route: 'GET /api/notifications',
+    request: async () => ({ method: 'GET', url: '/api/notifications' }),
+    expect: all(200, { anonymous: 401 }),
+  },
+  {
+    route: 'PUT /api/me/preferences',
+    request: async () => ({ method: 'PUT', url: '/api/me/preferences', body: { email: 'weekly' } }),
+    expect: all(200, { anonymous: 401 }),
+  },
+  {
+    route: 'PATCH /api/me',
+    request: async () => ({ method: 'PATCH', url: '/api/me', body: { bio: 'Teacher trainer' } }),
+    expect: all(200, { anonymous: 401 }),
+  },
+  {
+    // Members who can see the topic; the admin is not a member here.
+    route: 'PUT /api/topics/:topicId/watch',
+    request: async (ctx) => ({ method: 'PUT', url: `/api/topics/${ctx.problemTopicId}/watch`, body: { level: 'watching' } }),
+    expect: all(200, { anonymous: 401, nonMember: 404, admin: 403 }),
+  },
+  {
+    // The topic's facilitators and the community's managers (no silent readers here: nothing is recorded).
+    route: 'POST /api/topics/:topicId/invitations',
+    request: async (ctx) => ({ method: 'POST', url: `/api/topics/${ctx.cpdTopicId}/invitations`, body: { readers: true, note: 'Join us' } }),
+    expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 201, manager: 201 }),
+  },
+  {
+    route: 'PUT /api/communities/:communityId/watch',
+    request: async (ctx) => ({ method: 'PUT', url: `/api/communities/${ctx.communityId}/watch`, body: { level: 'muted' } }),
+    expect: all(200, { anonymous: 401, nonMember: 404, admin: 403 }),
+  },
+  {
     route: 'POST /api/communities',
     request: async (_ctx, role) => ({
       method: 'POST',
@@ -69,6 +101,11 @@ export const matrix: Row[] = [
       body: { name: `New ${role}`, slug: `new-${role.toLowerCase()}-${Date.now()}`, description: '', joinPolicy: 'invite' },
     }),
     expect: all(403, { anonymous: 401, admin: 201 }),
+  },
+  {
+    route: 'GET /api/admin/outbox',
+    request: async () => ({ method: 'GET', url: '/api/admin/outbox' }),
+    expect: all(403, { anonymous: 401, admin: 200 }),
   },
   {
     route: 'GET /api/communities',

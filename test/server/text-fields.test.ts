@@ -117,6 +117,12 @@ describe('naughty strings through every remaining text field', () => {
         expect(suspension.json().reason).toBe(s);
         expected.reasons.push(s);
       }
+
+      // A profile: the display name (one line) and the bio (several lines; "what I can help with" is the same field type).
+      const name = await writer.patch('/api/me', { displayName: s.slice(0, LIMITS.displayNameMax) });
+      if (judge('display name', 'displayName', s, name, [200])) expect(name.json().displayName).toBe(s.slice(0, LIMITS.displayNameMax));
+      const bio = await writer.patch('/api/me', { bio: s.slice(0, LIMITS.bioMax), expertise: s.slice(0, LIMITS.bioMax) });
+      if (judge('bio', 'bio', s, bio, [200])) expect([bio.json().bio, bio.json().expertise]).toEqual([s.slice(0, LIMITS.bioMax), s.slice(0, LIMITS.bioMax)]);
     }
 
     // The answers above were read back from the database after each write; the rows again here, through

@@ -29,6 +29,7 @@ export async function findUserByEmail(db: DbOrTx, email: string) {
       id: users.id,
       email: users.email,
       displayName: users.displayName,
+      handle: users.handle,
       isAdmin: users.isAdmin,
       passwordHash: users.passwordHash,
       suspendedAt: users.suspendedAt,
@@ -41,7 +42,16 @@ export async function findUserByEmail(db: DbOrTx, email: string) {
 
 export async function findUserById(db: DbOrTx, id: string) {
   const [row] = await db
-    .select({ id: users.id, email: users.email, displayName: users.displayName, isAdmin: users.isAdmin })
+    .select({
+      id: users.id,
+      email: users.email,
+      displayName: users.displayName,
+      handle: users.handle,
+      isAdmin: users.isAdmin,
+      bio: users.bio,
+      expertise: users.expertise,
+      emailVerified: sql<boolean>`${users.emailVerifiedAt} is not null`,
+    })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);
@@ -50,13 +60,14 @@ export async function findUserById(db: DbOrTx, id: string) {
 
 export async function insertUser(
   db: DbOrTx,
-  values: { email: string; passwordHash: string; displayName: string; isAdmin?: boolean },
+  values: { email: string; passwordHash: string; displayName: string; isAdmin?: boolean; emailVerified?: boolean },
 ) {
+  const { emailVerified, ...columns } = values;
   const [row] = await db
     .insert(users)
-    .values(values)
+    .values({ ...columns, ...(emailVerified ? { emailVerifiedAt: sql`now()` } : {}) })
     .onConflictDoNothing({ target: users.email })
-    .returning({ id: users.id, email: users.email, displayName: users.displayName, isAdmin: users.isAdmin });
+    .returning({ id: users.id, email: users.email, displayName: users.displayName, handle: users.handle, isAdmin: users.isAdmin });
   return row ?? null;
 }
 

@@ -6,6 +6,7 @@ import { conflict, invalid, unauthorized } from '../../errors.js';
 import { authorize, type Actor, type CommunityRole } from '../../policy/policy.js';
 import type { CommunityService } from '../communities/service.js';
 import { membershipsOfUser } from '../communities/queries.js';
+import type { AccountService } from './account-service.js';
 import * as q from './queries.js';
 import { createCookieSecretSource, createDeviceCookies } from './device-cookie.js';
 import { createSignInLimiter } from './sign-in-limits.js';
@@ -19,9 +20,12 @@ export function createAuthService({
   passwordCost,
   signInLimits,
   cookieSecrets,
+  accounts,
 }: {
   db: Db;
   communities: CommunityService;
+  /** Mails the new address a confirmation link. */
+  accounts: Pick<AccountService, 'queueVerification' | 'mailQueued'>;
   passwordCost?: number;
   signInLimits: SignInLimits;
   /** COOKIE_SECRET; undefined: a secret generated once and kept in the database. */
@@ -53,8 +57,10 @@ export function createAuthService({
         const created = await q.insertUser(tx, { email, passwordHash, displayName: input.displayName });
         if (!created) throw conflict('email_taken', 'An account with this email already exists.', { field: 'email' });
         if (input.inviteToken) await communities.acceptInvite(tx, input.inviteToken, created);
+        await accounts.queueVerification(tx, created);
         return created;
       });
+      accounts.mailQueued();
       return { user, session: await startSession(user.id), deviceCookie: await devices.issue(deviceCookie, user.id) };
     },
 
@@ -77,7 +83,7 @@ export function createAuthService({
       await attempt.succeeded();
       const session = await startSession(user.id);
       return {
-        user: { id: user.id, email: user.email, displayName: user.displayName, isAdmin: user.isAdmin },
+        user: { id: user.id, email: user.email, displayName: user.displayName, handle: user.handle, isAdmin: user.isAdmin },
         session,
         deviceCookie: await devices.issue(input.deviceCookie, user.id),
       };
@@ -103,7 +109,7 @@ export function createAuthService({
         await q.makeAdmin(db, existing.id, same ? undefined : await hashPassword(password, passwordCost));
         return existing.id;
       }
-      const created = await q.insertUser(db, { email, passwordHash: await hashPassword(password, passwordCost), displayName: 'Administrator', isAdmin: true });
+      const created = await q.insertUser(db, { email, passwordHash: await hashPassword(password, passwordCost), displayName: 'Administrator', isAdmin: true, emailVerified: true });
       return created!.id;
     },
   };

@@ -90,6 +90,11 @@ export function createSessionCache({ ttlMs = 10_000, maxEntries = 10_000, now = 
       drop((e) => e.sessionId === sessionId);
     },
 
+    /** Every cached session of the account (its sessions were ended). */
+    dropUser(userId: string) {
+      drop((e) => e.actor.id === userId);
+    },
+
     clear() {
       invalidations++;
       byTokenHash.clear();

@@ -1,0 +1,387 @@
+// SQL of the notifications feature: the notifier's cursors and facts, the notifications themselves, watches.
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.js';
+import { notifications, notifierCursors, users, watches } from '../../db/schema.js';
+import type { WatchLevel } from './levels.js';
+
+async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+// ---- the notifier's reading position -------------------------------------------------------------------
+
+/** Communities with events the notifier has not read, locked for this transaction (another process skips them). */
+export async function claimCommunitiesWithNews(db: DbOrTx, limit: number) {
+  // A community created since the last tick starts at 0: it has no older events.
+  await db.execute(sql`insert into notifier_cursors (community_id, last_event_id) select id, 0 from communities on conflict do nothing`);
+  return rows<{ community_id: string; last_event_id: number }>(
+    db,
+    sql`select c.community_id, c.last_event_id::float8 as last_event_id from notifier_cursors c
+        where exists (select 1 from events e where e.community_id = c.community_id and e.id > c.last_event_id)
+        limit ${limit} for update skip locked`,
+  );
+}
+
+export interface StoredEvent {
+  id: number;
+  topic_id: string | null;
+  name: string;
+  data: Record<string, unknown>;
+}
+
+export async function eventsAfter(db: DbOrTx, communityId: string, afterId: number, limit: number) {
+  return rows<StoredEvent>(
+    db,
+    sql`select id::float8 as id, topic_id, name, data from events where community_id = ${communityId} and id > ${afterId} order by id limit ${limit}`,
+  );
+}
+
+export async function advanceCursor(db: DbOrTx, communityId: string, lastEventId: number) {
+  await db.update(notifierCursors).set({ lastEventId }).where(eq(notifierCursors.communityId, communityId));
+}
+
+// ---- facts the rules need ------------------------------------------------------------------------------
+
+export interface TopicFacts {
+  id: string;
+  community_id: string;
+  author_id: string;
+  kind: 'cpd' | 'problem';
+  title: string;
+  visible: boolean; // published and open
+  solution_post_id: string | null;
+  moderation_reason: string | null;
+  facilitator_ids: string[];
+}
+
+export async function topicFacts(db: DbOrTx, topicId: string) {
+  const [row] = await rows<TopicFacts>(
+    db,
+    sql`select t.id, t.community_id, t.author_id, t.kind, t.title, t.solution_post_id, t.moderation_reason,
+          (t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())) as visible,
+          array(select f.user_id from topic_facilitators f where f.topic_id = t.id) as facilitator_ids
+        from topics t where t.id = ${topicId}`,
+  );
+  return row ?? null;
+}
+
+export interface PostFacts {
+  id: string;
+  topic_id: string;
+  author_id: string;
+  status: string;
+  status_reason: string | null;
+  body_md: string;
+  parent_author_id: string | null;
+  prompt_id: string | null;
+  answer_first: boolean;
+  helpful_count: number;
+}
+
+export async function postFacts(db: DbOrTx, postId: string) {
+  const [row] = await rows<PostFacts>(
+    db,
+    sql`select p.id, p.topic_id, p.author_id, p.status, p.status_reason, p.body_md, p.prompt_id,
+          parent.author_id as parent_author_id, coalesce(pr.answer_first, false) as answer_first,
+          p.helpful_count
+        from posts p
+        left join posts parent on parent.id = p.parent_id
+        left join prompts pr on pr.id = p.prompt_id
+        where p.id = ${postId}`,
+  );
+  return row ?? null;
+}
+
+/** Suspended in the community (now) or across the instance: what such a member writes notifies nobody. */
+export async function isSuspended(db: DbOrTx, communityId: string, userId: string) {
+  const [row] = await rows<{ suspended: boolean }>(
+    db,
+    sql`select exists (select 1 from suspensions s where s.community_id = ${communityId} and s.user_id = ${userId}
+                         and s.lifted_at is null and (s.until is null or s.until > now()))
+            or exists (select 1 from users u where u.id = ${userId} and u.suspended_at is not null) as suspended`,
+  );
+  return !!row?.suspended;
+}
+
+export interface MemberFacts {
+  user_id: string;
+  handle: string;
+  roles: string[];
+  community_level: WatchLevel | null;
+  topic_level: WatchLevel | null;
+  took_part: boolean;
+  answered_prompt: boolean;
+}
+
+/** Every current member of the community with what decides whether a topic's news reaches them. */
+export async function membersFor(db: DbOrTx, communityId: string, topicId: string | null, promptId: string | null) {
+  return rows<MemberFacts>(
+    db,
+    sql`select m.user_id, u.handle, m.roles, cw.level as community_level, tw.level as topic_level,
+          (${topicId}::uuid is not null and (
+             exists (select 1 from topics t where t.id = ${topicId}::uuid and t.author_id = m.user_id)
+             or exists (select 1 from posts x where x.topic_id = ${topicId}::uuid and x.author_id = m.user_id and x.status in ('published', 'withdrawn')))) as took_part,
+          (${promptId}::uuid is not null and exists (select 1 from posts x where x.prompt_id = ${promptId}::uuid and x.author_id = m.user_id and x.status = 'published')) as answered_prompt
+        from memberships m
+        join users u on u.id = m.user_id
+        left join watches cw on cw.user_id = m.user_id and cw.target_type = 'community' and cw.target_id = ${communityId}
+        left join watches tw on tw.user_id = m.user_id and tw.target_type = 'topic' and tw.target_id = ${topicId}::uuid
+        where m.community_id = ${communityId} and m.removed_at is null`,
+  );
+}
+
+// ---- writing notifications -----------------------------------------------------------------------------
+
+export interface NewNotification {
+  userId: string;
+  kind: 'reply' | 'mention' | 'post' | 'topic' | 'prompt' | 'helpful' | 'solution' | 'moderation' | 'invitation';
+  communityId: string;
+  topicId: string | null;
+  postId: string | null;
+  actorId: string | null;
+  data: Record<string, unknown>;
+  /** The event it came from (null: written directly, e.g. an invitation). */
+  eventId: number | null;
+  groupKey?: string;
+  /** Already mailed on its own (an invitation): digests and immediate mail leave it out. */
+  mailed?: boolean;
+}
+
+export async function insertNotifications(db: DbOrTx, list: NewNotification[]) {
+  if (list.length === 0) return;
+  await db.insert(notifications).values(
+    list.map(({ mailed, ...n }) => ({ ...n, groupKey: n.groupKey ?? null, ...(mailed ? { mailedAt: sql`now()` } : {}) })),
+  );
+}
+
+/**
+ * A batched notification: while the member has not read it, the unread one is brought up to date (and to the
+ * top); once read, the next one starts afresh. Returns false when nothing was written.
+ */
+export async function upsertGrouped(db: DbOrTx, n: NewNotification & { groupKey: string }) {
+  await db
+    .insert(notifications)
+    .values(n)
+    .onConflictDoUpdate({
+      target: [notifications.userId, notifications.groupKey],
+      targetWhere: sql`read_at is null and group_key is not null`,
+      set: { data: n.data, eventId: n.eventId, updatedAt: sql`now()`, actorId: n.actorId },
+    });
+}
+
+export async function everNotified(db: DbOrTx, userId: string, groupKey: string) {
+  const [row] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.groupKey, groupKey)))
+    .limit(1);
+  return !!row;
+}
+
+/** The largest count a member was told for a group (helpful marks): a mark taken back does not notify. */
+export async function lastGroupedCount(db: DbOrTx, userId: string, groupKey: string) {
+  const [row] = await rows<{ count: number | null }>(
+    db,
+    sql`select max((data->>'count')::int) as count from notifications where user_id = ${userId} and group_key = ${groupKey}`,
+  );
+  return Number(row?.count ?? 0);
+}
+
+// ---- reading ---------------------------------------------------------------------------------------------
+
+export interface NotificationRow {
+  id: number;
+  kind: NewNotification['kind'];
+  community_id: string;
+  community_slug: string;
+  community_name: string;
+  topic_id: string | null;
+  topic_title: string | null;
+  post_id: string | null;
+  actor_id: string | null;
+  actor_name: string | null;
+  actor_handle: string | null;
+  data: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+  read_at: string | null;
+}
+
+/**
+ * My notifications, newest first, keeping only what I may still see: a membership I still hold, a topic still
+ * published and open, a post still published (moderation outcomes about my own content are always mine to see).
+ */
+export async function listForUser(db: DbOrTx, userId: string, opts: { unreadOnly: boolean; beforeId: number | null; limit: number }) {
+  return rows<NotificationRow>(
+    db,
+    sql`select n.id::float8 as id, n.kind, n.community_id, c.slug as community_slug, c.name as community_name,
+          n.topic_id, t.title as topic_title, n.post_id, n.actor_id, a.display_name as actor_name, a.handle as actor_handle,
+          n.data, n.created_at, n.updated_at, n.read_at
+        from notifications n
+        join communities c on c.id = n.community_id
+        join memberships m on m.community_id = n.community_id and m.user_id = n.user_id and m.removed_at is null
+        left join topics t on t.id = n.topic_id
+        left join posts p on p.id = n.post_id
+        left join users a on a.id = n.actor_id
+        where n.user_id = ${userId}
+          ${opts.unreadOnly ? sql`and n.read_at is null` : sql``}
+          ${opts.beforeId !== null ? sql`and n.id < ${opts.beforeId}` : sql``}
+          and (n.kind = 'moderation' or (
+                (t.id is null or (t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())))
+            and (p.id is null or p.status = 'published')))
+        order by n.id desc
+        limit ${opts.limit}`,
+  );
+}
+
+export async function unreadCount(db: DbOrTx, userId: string) {
+  const [row] = await rows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from notifications n
+        join memberships m on m.community_id = n.community_id and m.user_id = n.user_id and m.removed_at is null
+        left join topics t on t.id = n.topic_id
+        left join posts p on p.id = n.post_id
+        where n.user_id = ${userId} and n.read_at is null
+          and (n.kind = 'moderation' or (
+                (t.id is null or (t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())))
+            and (p.id is null or p.status = 'published')))`,
+  );
+  return Number(row?.n ?? 0);
+}
+
+export async function markRead(db: DbOrTx, userId: string, ids: number[] | 'all') {
+  await db
+    .update(notifications)
+    .set({ readAt: sql`now()` })
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), ...(ids === 'all' ? [] : [inArray(notifications.id, ids)])));
+}
+
+/** Reading a topic reads its notifications (the bell should not count what I have just seen). */
+export async function markTopicRead(db: DbOrTx, userId: string, topicId: string) {
+  await db
+    .update(notifications)
+    .set({ readAt: sql`now()` })
+    .where(and(eq(notifications.userId, userId), eq(notifications.topicId, topicId), isNull(notifications.readAt)));
+}
+
+// ---- watches and preferences -----------------------------------------------------------------------------
+
+export async function findWatch(db: DbOrTx, userId: string, targetType: 'topic' | 'community', targetId: string) {
+  const [row] = await db
+    .select({ level: watches.level })
+    .from(watches)
+    .where(and(eq(watches.userId, userId), eq(watches.targetType, targetType), eq(watches.targetId, targetId)))
+    .limit(1);
+  return row?.level ?? null;
+}
+
+export async function setWatch(db: DbOrTx, userId: string, targetType: 'topic' | 'community', targetId: string, level: WatchLevel) {
+  await db
+    .insert(watches)
+    .values({ userId, targetType, targetId, level })
+    .onConflictDoUpdate({ target: [watches.userId, watches.targetType, watches.targetId], set: { level, updatedAt: sql`now()` } });
+}
+
+export async function findEmailPreference(db: DbOrTx, userId: string) {
+  const [row] = await db.select({ email: users.emailPreference }).from(users).where(eq(users.id, userId)).limit(1);
+  return row?.email ?? 'daily';
+}
+
+export async function setEmailPreference(db: DbOrTx, userId: string, email: 'immediate' | 'daily' | 'weekly' | 'never') {
+  await db.update(users).set({ emailPreference: email }).where(eq(users.id, userId));
+}
+
+
+// ---- mail ----------------------------------------------------------------------------------------------
+
+export interface MailableNotification extends NotificationRow {
+  user_id: string;
+  email: string;
+  display_name: string;
+}
+
+/**
+ * Unread, unmailed notifications of members who chose immediate mail and confirmed their address, for the
+ * (member, topic) groups whose first such notification is at least `settleMs` old: what arrives for one topic
+ * within that time goes in one mail. Still-visible ones only (as in the list).
+ */
+export async function dueImmediate(db: DbOrTx, settleMs: number, limit: number) {
+  return rows<MailableNotification>(
+    db,
+    sql`with due as (
+          select n.user_id, n.topic_id from notifications n
+          join users u on u.id = n.user_id
+          where n.mailed_at is null and n.read_at is null and u.email_preference = 'immediate' and u.email_verified_at is not null
+          group by n.user_id, n.topic_id
+          having min(n.created_at) <= now() - ${settleMs}::bigint * interval '1 millisecond'
+          limit ${limit})
+        ${mailableSelect(sql`join due on due.user_id = n.user_id and due.topic_id is not distinct from n.topic_id`, sql`true`)}`,
+  );
+}
+
+/** A member's unmailed notifications since `since`, still visible, for a digest. */
+export async function digestItems(db: DbOrTx, userId: string, since: Date) {
+  return rows<MailableNotification>(db, mailableSelect(sql``, sql`n.user_id = ${userId} and n.created_at > ${since.toISOString()}::timestamptz`));
+}
+
+function mailableSelect(join: SQL, where: SQL) {
+  return sql`select n.id::float8 as id, n.user_id, u.email, u.display_name, n.kind, n.community_id, c.slug as community_slug,
+      c.name as community_name, n.topic_id, t.title as topic_title, n.post_id, n.actor_id, a.display_name as actor_name,
+      a.handle as actor_handle, n.data, n.created_at, n.updated_at, n.read_at
+    from notifications n
+    ${join}
+    join users u on u.id = n.user_id
+    join communities c on c.id = n.community_id
+    join memberships m on m.community_id = n.community_id and m.user_id = n.user_id and m.removed_at is null
+    left join topics t on t.id = n.topic_id
+    left join posts p on p.id = n.post_id
+    left join users a on a.id = n.actor_id
+    where n.mailed_at is null and n.read_at is null and ${where}
+      and (n.kind = 'moderation' or (
+            (t.id is null or (t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())))
+        and (p.id is null or p.status = 'published')))
+    order by n.user_id, n.topic_id, n.id`;
+}
+
+export async function markMailed(db: DbOrTx, ids: number[]) {
+  if (ids.length === 0) return;
+  await db.update(notifications).set({ mailedAt: sql`now()` }).where(inArray(notifications.id, ids));
+}
+
+/** Members due a digest: confirmed address, that preference, and no digest of that kind since `periodStart`. */
+export async function dueDigests(db: DbOrTx, preference: 'daily' | 'weekly', periodStart: Date, limit: number) {
+  return rows<{ id: string; email: string; display_name: string }>(
+    db,
+    sql`select u.id, u.email, u.display_name from users u
+        where u.email_preference = ${preference} and u.email_verified_at is not null and u.suspended_at is null
+          and not exists (select 1 from mail_jobs j where j.dedupe_key = ${`digest:${preference}:`} || u.id::text || ':' || ${periodStart.toISOString().slice(0, 10)})
+          and exists (select 1 from notifications n where n.user_id = u.id and n.mailed_at is null and n.read_at is null)
+        limit ${limit}`,
+  );
+}
+
+/** The secret that signs unsubscribe links (kept in server_secrets so every process and restart agrees). */
+export async function unsubscribeSecret(db: DbOrTx, candidate: string) {
+  await db.execute(sql`insert into server_secrets (name, value) values ('unsubscribe', ${candidate}) on conflict (name) do nothing`);
+  const [row] = await rows<{ value: string }>(db, sql`select value from server_secrets where name = 'unsubscribe'`);
+  return row!.value;
+}
+
+/** The most helpful posts of a period in the member's communities that anyone there may see (answer-first prompts left out). */
+export async function mostHelpful(db: DbOrTx, userId: string, since: Date, limit: number) {
+  return rows<{ post_id: string; topic_id: string; topic_title: string; community_slug: string; author_name: string; helpful_count: number }>(
+    db,
+    sql`select p.id as post_id, t.id as topic_id, t.title as topic_title, c.slug as community_slug, a.display_name as author_name, p.helpful_count
+        from posts p
+        join topics t on t.id = p.topic_id
+        join communities c on c.id = t.community_id
+        join memberships m on m.community_id = c.id and m.user_id = ${userId} and m.removed_at is null
+        join users a on a.id = p.author_id
+        left join prompts pr on pr.id = p.prompt_id
+        where p.status = 'published' and p.helpful_count > 0 and p.created_at > ${since.toISOString()}::timestamptz
+          and t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())
+          and coalesce(pr.answer_first, false) = false and a.suspended_at is null
+        order by p.helpful_count desc, p.created_at desc
+        limit ${limit}`,
+  );
+}

@@ -1,0 +1,43 @@
+// Notifications in Chromium: a practitioner mentions another; the bell counts it; the notification opens the post.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportChromium, startBrowserApp, type BrowserApp } from '../helpers/browser.js';
+
+const hasChromium = reportChromium('the notifications browser test');
+
+describe.skipIf(!hasChromium)('notifications in Chromium', () => {
+  let app: BrowserApp;
+  beforeAll(async () => {
+    app = await startBrowserApp();
+  });
+  afterAll(async () => app?.close());
+
+  it('A mentions B; B\'s bell counts it; opening it lands on the post and reads it', async () => {
+    const { t } = app;
+    const community = await t.makeCommunity({ name: 'Notified Trainers' });
+    const a = await t.makeMember(community.id, [], { displayName: 'Ana Author' });
+    const b = await t.makeMember(community.id, [], { displayName: 'Bea Reader' });
+    const ana = await t.as(a);
+    const topic = (await ana.post(`/api/communities/${community.id}/topics`, { kind: 'problem', title: 'Quiet groups', body: 'Ideas?' })).json();
+    await t.app.notifier.drain();
+    await (await t.as(b)).post('/api/notifications/read', { all: true }); // the new topic is not this test's news
+
+    const { page, errors } = await app.signedInPage(b, 390);
+    await page.goto(`${app.base}/`);
+    const bell = page.getByRole('link', { name: /^Notifications/ });
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, none unread');
+
+    const post = (await ana.post(`/api/topics/${topic.id}/posts`, { body: '@bea_reader what do you do with quiet groups?' })).json();
+    await t.app.notifier.drain();
+    // The bell asks again when the tab comes back into view (and every 30 s).
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, 1 unread');
+
+    await bell.click();
+    const item = page.getByRole('link', { name: 'Unread: Ana Author mentioned you in “Quiet groups”' });
+    await item.click();
+    await expect.poll(() => page.url()).toContain(`/t/${topic.id}?post=${post.id}`);
+    await expect.poll(() => page.getByText('what do you do with quiet groups?').isVisible()).toBe(true);
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, none unread');
+    expect(errors).toEqual([]);
+  }, 30_000);
+});
