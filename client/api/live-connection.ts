@@ -188,6 +188,10 @@ export class LiveConnection extends EventTarget {
         for (const l of waiting ?? []) l.onStart?.(message.lastEventId);
         return;
       }
+      case 'notifications':
+        // My notifications changed (the server sends this to my sockets only): the bell asks again.
+        this.dispatchEvent(new Event('notifications'));
+        return;
       case 'resync':
         for (const l of this.listeners.get(message.channel) ?? []) l.onResync?.();
         return;

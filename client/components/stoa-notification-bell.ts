@@ -1,13 +1,16 @@
-// The header's bell: my unread notification count, linking to the notifications page. It asks again every
-// 30 seconds while the tab is visible, when the tab comes back, and when a page says notifications changed.
+// The header's bell: my unread notification count, linking to the notifications page. It asks again when the
+// server says my notifications changed (the live connection's `notifications` message, sent to my sockets
+// only), after every reconnect (what was said while offline is not replayed), when the tab comes back, when a
+// page says notifications changed, and every 5 minutes as a fallback.
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import type { Api } from '../api/index.js';
-import { apiContext } from '../context.js';
+import type { LiveConnection, LiveStatus } from '../api/live-connection.js';
+import { apiContext, liveContext } from '../context.js';
 import { paths } from '../router.js';
 import { base } from '../styles.js';
 
-const POLL_MS = 30_000;
+const POLL_MS = 5 * 60_000;
 
 export class StoaNotificationBell extends LitElement {
   static override properties = {
@@ -20,6 +23,12 @@ export class StoaNotificationBell extends LitElement {
   declare refresh: unknown;
 
   private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly live = new ContextConsumer(this, {
+    context: liveContext,
+    subscribe: true,
+    callback: (live) => this.follow(live ?? null),
+  });
+  private followed: LiveConnection | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
   private inFlight: AbortController | undefined;
 
@@ -38,6 +47,7 @@ export class StoaNotificationBell extends LitElement {
 
   override disconnectedCallback() {
     super.disconnectedCallback();
+    this.follow(null);
     clearInterval(this.timer);
     this.inFlight?.abort();
     document.removeEventListener('visibilitychange', this.onVisible);
@@ -47,6 +57,20 @@ export class StoaNotificationBell extends LitElement {
   override updated(changed: Map<string, unknown>) {
     if (changed.has('refresh')) void this.load();
   }
+
+  /** Listens to the tab's live connection (it changes at sign-in and sign-out). */
+  private follow(live: LiveConnection | null) {
+    if (live === this.followed) return;
+    this.followed?.removeEventListener('notifications', this.onChanged);
+    this.followed?.removeEventListener('status', this.onStatus);
+    this.followed = live;
+    live?.addEventListener('notifications', this.onChanged);
+    live?.addEventListener('status', this.onStatus);
+  }
+
+  private onStatus = (event: Event) => {
+    if ((event as CustomEvent<LiveStatus>).detail === 'live') void this.load();
+  };
 
   private onVisible = () => {
     if (document.visibilityState === 'visible') void this.load();

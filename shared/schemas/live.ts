@@ -63,7 +63,17 @@ export interface ErrorMessage {
   /** Set when the error concerns one channel (refused or revoked subscription). */
   channel?: string;
 }
-export type ServerMessage = SubscribedMessage | UnsubscribedMessage | EventMessage | ResyncMessage | ErrorMessage;
+/**
+ * Something new for me in my notifications: sent, unasked, to every socket of that member only (no subscription,
+ * no replay: the client asks GET /api/notifications again, and does so after every reconnect anyway).
+ */
+export interface NotificationsMessage {
+  type: 'notifications';
+}
+export type ServerMessage = SubscribedMessage | UnsubscribedMessage | EventMessage | ResyncMessage | ErrorMessage | NotificationsMessage;
+
+/** The NOTIFY channel on which the notifier names the members (comma-separated ids) who got something new. */
+export const NOTIFICATIONS_CHANNEL = 'stoa_notifications';
 
 export type LiveErrorCode =
   | 'invalid_json'

@@ -3,7 +3,7 @@
 // delivers logged events through the same deliver().
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Db } from '../../db/client.js';
-import { LIVE_CLOSE, type LiveErrorCode, type ServerMessage } from '../../../shared/schemas/live.js';
+import { LIVE_CLOSE, NOTIFICATIONS_CHANNEL, type LiveErrorCode, type ServerMessage } from '../../../shared/schemas/live.js';
 import { isUuid } from '../../../shared/schemas/common.js';
 import { EVENTS_CHANNEL } from './events.js';
 import { postAuthorId, visibleTo, type EventContext, type Visibility } from './filter.js';
@@ -183,6 +183,13 @@ export function createDelivery({ database, connections, log }: { database: Datab
     if (targets.length > 0) await deliver(event, ctx!, targets);
   }
 
+  /** The members named got new notifications: their sockets on this process (only theirs) are told to ask again. */
+  function tellMembers(payload: string) {
+    for (const userId of payload.split(',')) {
+      for (const conn of connections.ofUser(userId)) connections.send(conn, { type: 'notifications' });
+    }
+  }
+
   /** NOTIFYs sent while this process was not listening are lost: make every client resume from the log. */
   function resumeEveryone(why: string) {
     if (connections.all.size > 0) log.warn(`live: ${why}; asking clients to resume with since`);
@@ -197,6 +204,7 @@ export function createDelivery({ database, connections, log }: { database: Datab
     if (stopped) return;
     try {
       await database.listen(EVENTS_CHANNEL, onNotify, () => resumeEveryone('LISTEN connection re-established'));
+      await database.listen(NOTIFICATIONS_CHANNEL, tellMembers);
       if (attempt > 0) resumeEveryone('LISTEN established late');
     } catch (err) {
       log.warn({ err, attempt }, 'live: cannot LISTEN yet; retrying');

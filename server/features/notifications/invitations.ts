@@ -66,6 +66,7 @@ export function createInvitationService({ db, publicUrl, mailQueued }: { db: Db;
             mailed: true, // the invitation's own mail below (or none, as the member chose)
           })),
         );
+        await q.announce(tx, readers.map((r) => r.user_id));
         const root = threadMessageId(publicUrl, 'topic', topicId);
         const [place] = await rows<{ slug: string; title: string }>(
           tx,

@@ -26,11 +26,9 @@ export interface NotifierOptions {
   db: Db;
   log: FastifyBaseLogger;
   intervalMs: number;
-  /** Called with the members who got something new (the live channel tells their tabs). */
-  onNotified?: (userIds: string[]) => void;
 }
 
-export function createNotifier({ db, log, intervalMs, onNotified }: NotifierOptions) {
+export function createNotifier({ db, log, intervalMs }: NotifierOptions) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
@@ -48,9 +46,10 @@ export function createNotifier({ db, log, intervalMs, onNotified }: NotifierOpti
           if (events.length > 0) await q.advanceCursor(tx, cursor.community_id, events.at(-1)!.id);
           count += events.length;
         }
+        // Sent with the commit: the members' open tabs ask for their notifications again.
+        await q.announce(tx, [...notified]);
         return count;
       });
-      if (notified.size > 0) onNotified?.([...notified]);
       total += read;
       if (read === 0) return total;
     }

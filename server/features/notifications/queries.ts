@@ -2,6 +2,7 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { notifications, notifierCursors, users, watches } from '../../db/schema.js';
+import { NOTIFICATIONS_CHANNEL } from '../../../shared/schemas/live.js';
 import type { WatchLevel } from './levels.js';
 
 async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
@@ -384,4 +385,13 @@ export async function mostHelpful(db: DbOrTx, userId: string, since: Date, limit
         order by p.helpful_count desc, p.created_at desc
         limit ${limit}`,
   );
+}
+
+/** Tells every process's live hub which members got something new (after commit; NOTIFY is sent on commit). */
+export async function announce(db: DbOrTx, userIds: string[]) {
+  const ids = [...new Set(userIds)];
+  // NOTIFY payloads are limited to 8000 bytes: 200 ids (7,400 bytes) a message.
+  for (let i = 0; i < ids.length; i += 200) {
+    await db.execute(sql`select pg_notify(${NOTIFICATIONS_CHANNEL}, ${ids.slice(i, i + 200).join(',')})`);
+  }
 }
