@@ -15,6 +15,7 @@
 import { Marked } from 'marked';
 import DOMPurify from 'isomorphic-dompurify';
 import { LIMITS } from './limits.js';
+import { linkMentions } from './mentions.js';
 
 /** Lists/blockquotes nest at most this deep; deeper markers are dropped (the text is kept). */
 export const MAX_NESTING = 12;
@@ -59,7 +60,7 @@ function finishElement(node: Element) {
 }
 
 /** Sanitises HTML with the allow-list above. Idempotent; never throws (hostile HTML that DOMPurify refuses becomes text). */
-export function sanitizeHtml(html: string): string {
+export function sanitizeHtml(html: string, { mentions = false }: { mentions?: boolean } = {}): string {
   // The hook is added and removed around each call so that no other DOMPurify user is affected.
   const hook = (node: Element) => finishElement(node);
   DOMPurify.addHook('afterSanitizeAttributes', hook);
@@ -70,7 +71,7 @@ export function sanitizeHtml(html: string): string {
       ALLOWED_ATTR: [...ALLOWED_ATTR],
       RETURN_DOM_FRAGMENT: true,
     }) as unknown as DocumentFragment;
-    return serialize(fragment.childNodes);
+    return serialize(fragment.childNodes, mentions);
   } catch {
     // DOMPurify refuses some pathological trees (e.g. nodes it cannot detach): show the input as text.
     return `<p>${escapeStrict(html)}</p>`;
@@ -80,6 +81,7 @@ export function sanitizeHtml(html: string): string {
 }
 
 const VOID_ELEMENTS = new Set(['br', 'hr', 'img']);
+const NO_MENTIONS_INSIDE = new Set(['a', 'code', 'pre']);
 
 /**
  * Escapes text and attribute values more strictly than the HTML serialiser: besides & < > " ' it
@@ -92,12 +94,13 @@ export function escapeStrict(text: string): string {
     .replace(/(script|data)\s*:/gi, (m) => m.replace(':', '&#58;'));
 }
 
-// Serialises the sanitised tree ourselves (only allow-listed elements remain) with strict escaping.
-function serialize(nodes: NodeListOf<ChildNode>): string {
+// Serialises the sanitised tree ourselves (only allow-listed elements remain) with strict escaping. With
+// `mentions`, an @handle in text (not in a link or code) becomes a link to the profile.
+function serialize(nodes: NodeListOf<ChildNode>, mentions = false): string {
   let out = '';
   for (const node of Array.from(nodes)) {
     if (node.nodeType === 3) {
-      out += escapeStrict(node.nodeValue ?? '');
+      out += mentions ? linkMentions(node.nodeValue ?? '', escapeStrict) : escapeStrict(node.nodeValue ?? '');
     } else if (node.nodeType === 1) {
       const el = node as Element;
       const tag = el.nodeName.toLowerCase();
@@ -107,7 +110,7 @@ function serialize(nodes: NodeListOf<ChildNode>): string {
         if (attr.name === 'rel' || ALLOWED_ATTR.includes(attr.name)) attrs += ` ${attr.name}="${escapeStrict(attr.value)}"`;
       }
       out += `<${tag}${attrs}>`;
-      if (!VOID_ELEMENTS.has(tag)) out += `${serialize(el.childNodes)}</${tag}>`;
+      if (!VOID_ELEMENTS.has(tag)) out += `${serialize(el.childNodes, mentions && !NO_MENTIONS_INSIDE.has(tag))}</${tag}>`;
     }
   }
   return out;
@@ -200,7 +203,7 @@ export function renderMarkdown(source: string, { maxLength = LIMITS.postBodyMax 
     // marked should not throw, but if it ever does the text is still shown, escaped.
     return `<p>${escapeStrict(source)}</p>`;
   }
-  return sanitizeHtml(html).trim();
+  return sanitizeHtml(html, { mentions: true }).trim();
 }
 
 export function escapeHtml(text: string): string {

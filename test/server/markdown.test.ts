@@ -124,3 +124,18 @@ function maxNesting(html: string): number {
   }
   return max;
 }
+
+describe('@mentions', () => {
+  it('link to the profile outside code, links, words, addresses and paths; the same handles notify', async () => {
+    const { mentionedHandles } = await import('../../shared/mentions.js');
+    const source = 'Hi @Maria_Costa and **@ben_w**, see `@in_code` and [@in_link](https://e.org), ana@example.org, a/@path, @ab\n\n```\n@in_block\n```';
+    const html = renderMarkdown(source);
+    expect(html).toContain('<a href="/u/maria_costa">@Maria_Costa</a>');
+    expect(html).toContain('<strong><a href="/u/ben_w">@ben_w</a></strong>');
+    expect(html).toContain('<code>@in_code</code>');
+    expect(html).toContain('>@in_link</a>');
+    expect(html).not.toContain('/u/in_link');
+    expect(html).not.toMatch(/\/u\/(example|path|ab\b|in_block)/);
+    expect(mentionedHandles(source)).toEqual(['maria_costa', 'ben_w']);
+  });
+});
