@@ -10,6 +10,7 @@ import { createModerationService } from './features/moderation/service.js';
 import { createEngagementService } from './features/engagement/service.js';
 import { createMailService } from './features/mail/service.js';
 import { createNotificationService } from './features/notifications/service.js';
+import { createPeopleService } from './features/people/service.js';
 import { createInvitationService } from './features/notifications/invitations.js';
 
 export function createServices({
@@ -45,7 +46,7 @@ export function createServices({
   const mail = createMailService({ mail: config.mail });
   const notifications = createNotificationService({ db });
   const invitations = createInvitationService({ db, publicUrl: config.publicUrl, mailQueued: () => mailWorker.poke() });
-  return { auth, accounts, communities, topics, posts, moderation, engagement, mail, notifications, invitations };
+  return { auth, accounts, communities, topics, posts, moderation, engagement, mail, notifications, invitations, people: createPeopleService({ db }) };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -97,6 +97,8 @@ export const rules = {
   'account.manage': () => true,
   /** My own notifications: any signed-in member (each sees only their own). */
   'notifications.read': () => true,
+  /** A member's profile: any signed-in member (the service answers 404 unless they share a community). */
+  'profile.read': () => true,
   // Communities and membership
   'community.read': (actor, ctx) => member(ctx) || actor.isAdmin || ctx.community?.joinPolicy === 'open',
   'community.join': (_actor, ctx) => ctx.community?.joinPolicy === 'open' && !member(ctx),
@@ -131,6 +133,8 @@ export const rules = {
   'topics.markAllRead': (actor, ctx) => member(ctx) || actor.isAdmin,
   /** Choosing how much of a community reaches me: its members. */
   'community.watch': (_actor, ctx) => member(ctx),
+  /** Finding members by handle or name (mention autocomplete): members. */
+  'members.search': (_actor, ctx) => member(ctx),
   /** Scheduled (not yet released) prompts: the topic's facilitators only. */
   'prompt.readScheduled': (actor, ctx) => actor.isAdmin || isTopicFacilitator(actor, ctx),
   /** Others' replies to an answer-first prompt before answering: facilitators and moderators. */
@@ -178,7 +182,7 @@ export const rules = {
 export type Action = keyof typeof rules;
 
 /** Actions that concern a community's inside: a non-member must not learn that it exists. */
-const insideCommunity = (action: Action) => action !== 'community.read' && action !== 'community.join' && action !== 'community.create' && action !== 'mail.outbox' && action !== 'account.manage' && action !== 'notifications.read';
+const insideCommunity = (action: Action) => action !== 'community.read' && action !== 'community.join' && action !== 'community.create' && action !== 'mail.outbox' && action !== 'account.manage' && action !== 'notifications.read' && action !== 'profile.read';
 
 export function can(actor: Actor | null, action: Action, ctx: PolicyContext = {}): boolean {
   if (!actor) return false;

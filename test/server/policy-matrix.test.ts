@@ -89,6 +89,17 @@ export const matrix: Row[] = [
     expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 201, manager: 201 }),
   },
   {
+    // Members who share the community with the writer; the admin sees every profile.
+    route: 'GET /api/users/:user',
+    request: async (ctx) => ({ method: 'GET', url: `/api/users/${ctx.writer.user!.id}` }),
+    expect: all(200, { anonymous: 401, nonMember: 404 }),
+  },
+  {
+    route: 'GET /api/communities/:communityId/members/search',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/members/search?q=us` }),
+    expect: all(200, { anonymous: 401, nonMember: 404, admin: 403 }),
+  },
+  {
     route: 'PUT /api/communities/:communityId/watch',
     request: async (ctx) => ({ method: 'PUT', url: `/api/communities/${ctx.communityId}/watch`, body: { level: 'muted' } }),
     expect: all(200, { anonymous: 401, nonMember: 404, admin: 403 }),
