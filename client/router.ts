@@ -13,6 +13,7 @@ export type Route =
   | { name: 'verify-email'; token: string | null }
   | { name: 'account' }
   | { name: 'notifications' }
+  | { name: 'profile'; user: string }
   | { name: 'community'; slug: string }
   | { name: 'topic'; slug: string; topicId: string }
   | { name: 'moderation'; slug: string }
@@ -33,6 +34,7 @@ const ROUTES: Array<[pattern: string, build: (params: Params, query: URLSearchPa
   ['/verify-email', (_, q) => ({ name: 'verify-email', token: q.get('token') })],
   ['/account', () => ({ name: 'account' })],
   ['/notifications', () => ({ name: 'notifications' })],
+  ['/u/:user', (p) => ({ name: 'profile', user: p.user! })],
   ['/c/:slug', (p) => ({ name: 'community', slug: p.slug! })],
   ['/c/:slug/t/:topicId', (p) => ({ name: 'topic', slug: p.slug!, topicId: p.topicId! })],
   ['/c/:slug/moderation', (p) => ({ name: 'moderation', slug: p.slug! })],
@@ -52,6 +54,7 @@ export const SIGNED_IN_ONLY: ReadonlySet<Route['name']> = new Set([
   'engagement',
   'account',
   'notifications',
+  'profile',
 ]);
 /** Routes that make no sense when signed in; signed-in visitors are sent home. */
 export const SIGNED_OUT_ONLY: ReadonlySet<Route['name']> = new Set(['login', 'register']);
@@ -100,6 +103,7 @@ export const paths = {
   forgotPassword: () => '/forgot-password',
   account: () => '/account',
   notifications: () => '/notifications',
+  profile: (handle: string) => `/u/${encodeURIComponent(handle)}`,
   community: (slug: string) => `/c/${encodeURIComponent(slug)}`,
   topic: (slug: string, topicId: string) => `/c/${encodeURIComponent(slug)}/t/${encodeURIComponent(topicId)}`,
   moderation: (slug: string) => `/c/${encodeURIComponent(slug)}/moderation`,

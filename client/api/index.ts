@@ -5,6 +5,7 @@ import { communitiesApi } from './communities.js';
 import { engagementApi } from './engagement.js';
 import { moderationApi } from './moderation.js';
 import { notificationsApi } from './notifications.js';
+import { peopleApi } from './people.js';
 import { postsApi } from './posts.js';
 import { topicsApi } from './topics.js';
 
@@ -16,6 +17,7 @@ export const api = {
   moderation: moderationApi,
   engagement: engagementApi,
   notifications: notificationsApi,
+  people: peopleApi,
 };
 export type Api = typeof api;
 
@@ -25,5 +27,6 @@ export type { Community, Member, Invite } from './communities.js';
 export type { Prompt, ReadPosition, TopicDetail, TopicKind, TopicListFilter, TopicStatus, TopicSummary } from './topics.js';
 export type { Post, Revision } from './posts.js';
 export type { FlagReason, LogEntry, ModeratedTopic, ModerationCounts, ModerationQueue, QueueItem, QueueTopicItem, WatchedWordRule } from './moderation.js';
+export type { Profile, MemberMatches } from './people.js';
 export type { Notification, NotificationPage, Watch, WatchLevel } from './notifications.js';
 export type { EngagementClass, EngagementSummary, MembersEngagement, TopicsEngagement, Trajectories } from './engagement.js';

@@ -37,6 +37,12 @@ describe.skipIf(!hasChromium)('notifications in Chromium', () => {
     await expect.poll(() => page.url()).toContain(`/t/${topic.id}?post=${post.id}`);
     await expect.poll(() => page.getByText('what do you do with quiet groups?').isVisible()).toBe(true);
     await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, none unread');
+
+    // The mention links to the profile.
+    await page.getByRole('link', { name: '@bea_reader' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Bea Reader');
+    expect(await page.getByText('@bea_reader', { exact: true }).isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Notified Trainers' }).isVisible()).toBe(true);
     expect(errors).toEqual([]);
   }, 30_000);
 });
