@@ -25,6 +25,7 @@ import { startLiveScheduler } from './features/live/scheduler.js';
 import { topicRoutes } from './features/topics/routes.js';
 import { postRoutes } from './features/posts/routes.js';
 import { moderationRoutes } from './features/moderation/routes.js';
+import { topicModerationRoutes } from './features/topics/moderation-routes.js';
 import { engagementRoutes } from './features/engagement/routes.js';
 
 declare module 'fastify' {
@@ -82,7 +83,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, openApiOptions());
-  await app.register(sessionPlugin, { config });
+  const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind });
+  app.decorate('services', services);
+  await app.register(sessionPlugin, { config, findSession: services.auth.findSession });
   // Live updates: the WebSocket plugin must come before the routes; the LISTEN and the scheduler run while ready.
   const live = createLiveHub({ database: options.database, config, log: app.log });
   app.decorate('live', live);
@@ -94,9 +97,6 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   });
   app.addHook('preClose', async () => liveScheduler?.stop());
 
-  const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind });
-  app.decorate('services', services);
-
   await app.register(healthRoutes);
   await app.register(authRoutes, { auth: services.auth, config });
   await app.register(communityRoutes, { communities: services.communities });
@@ -104,6 +104,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   await app.register(topicRoutes, { topics: services.topics });
   await app.register(postRoutes, { posts: services.posts });
   await app.register(moderationRoutes, { moderation: services.moderation });
+  await app.register(topicModerationRoutes, { moderation: services.topicModeration });
   await app.register(engagementRoutes, { engagement: services.engagement });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,10 +1,14 @@
-// Wires each feature's service to its dependencies. HTTP routes and WebSocket handlers call these.
+// Wires each feature's service to what it uses — the shared rules of server/domain/ and the services of
+// the features it asks — in ONE place. HTTP routes and WebSocket handlers call these services.
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import { auditLog, communityAccess, contentStatus, outbox, render, screening, topicAccessRules, users } from './domain/deps.js';
 import { createAuthService } from './features/auth/service.js';
 import { createCommunityService } from './features/communities/service.js';
 import { createTopicService } from './features/topics/service.js';
+import { createTopicModerationService, createTopicModerationSteps } from './features/topics/moderation.js';
 import { createPostService } from './features/posts/service.js';
+import { createPostingRules } from './features/posts/rules.js';
 import { createModerationService } from './features/moderation/service.js';
 import { createEngagementService } from './features/engagement/service.js';
 
@@ -20,20 +24,45 @@ export function createServices({
   /** PGlite has one connection: statements cannot run side by side there. */
   databaseKind?: 'pglite' | 'postgres';
 }) {
-  const communities = createCommunityService({ db, config });
+  const communities = createCommunityService({ db, config, access: communityAccess, audit: auditLog, outbox, users });
   const auth = createAuthService({
     db,
     communities,
+    users,
     signInLimits: config.signInLimits,
     cookieSecrets: config.cookieSecrets,
     ...(passwordCost ? { passwordCost } : {}),
   });
-  const topics = createTopicService({ db });
-  const posts = createPostService({ db });
-  const moderation = createModerationService({ db });
+  const posts = createPostService({
+    db,
+    access: topicAccessRules,
+    rules: createPostingRules({ screening }),
+    status: contentStatus,
+    audit: auditLog,
+    outbox,
+    render,
+  });
+  const topicModerationDeps = { db, communities: communityAccess, topics: topicAccessRules, audit: auditLog, outbox };
+  const topics = createTopicService({
+    db,
+    communities: communityAccess,
+    access: topicAccessRules,
+    posts,
+    moderation: createTopicModerationSteps(topicModerationDeps),
+    screening,
+    outbox,
+    render,
+  });
+  const topicModeration = createTopicModerationService(topicModerationDeps);
+  const moderation = createModerationService({ db, communities: communityAccess, topics: topicAccessRules, posts, status: contentStatus, audit: auditLog, outbox });
   // PGlite has one connection: its statements cannot run side by side, whatever REPORT_PARALLELISM says.
-  const engagement = createEngagementService({ db, reportParallelism: databaseKind === 'postgres' ? (config.reportParallelism ?? 2) : 1 });
-  return { auth, communities, topics, posts, moderation, engagement };
+  const engagement = createEngagementService({
+    db,
+    communities: communityAccess,
+    topics: topicAccessRules,
+    reportParallelism: databaseKind === 'postgres' ? (config.reportParallelism ?? 2) : 1,
+  });
+  return { auth, communities, topics, topicModeration, posts, moderation, engagement };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -39,15 +39,6 @@ export async function findUserByEmail(db: DbOrTx, email: string) {
   return row ?? null;
 }
 
-export async function findUserById(db: DbOrTx, id: string) {
-  const [row] = await db
-    .select({ id: users.id, email: users.email, displayName: users.displayName, isAdmin: users.isAdmin })
-    .from(users)
-    .where(eq(users.id, id))
-    .limit(1);
-  return row ?? null;
-}
-
 export async function insertUser(
   db: DbOrTx,
   values: { email: string; passwordHash: string; displayName: string; isAdmin?: boolean },

@@ -18,7 +18,7 @@ import { isDatabaseUnavailable } from '../../db/errors.js';
 import { AppError, notFound } from '../../errors.js';
 import { parseJsonText } from '../../json-input.js';
 import { authorize, can, topicContext, type Actor, type MembershipContext } from '../../policy/policy.js';
-import { requireCommunity } from '../communities/service.js';
+import { requireCommunity } from '../../domain/community-access.js';
 import {
   CHANNEL_PATTERN,
   LIVE_CLOSE,
@@ -29,11 +29,11 @@ import {
   type ServerMessage,
 } from '../../../shared/schemas/live.js';
 import { isUuid } from '../../../shared/schemas/common.js';
-import { EVENTS_CHANNEL } from './events.js';
+import { EVENTS_CHANNEL } from '../../domain/outbox.js';
 import { postAuthorId, visibleTo, type EventContext, type Viewer, type Visibility } from './filter.js';
 import * as q from './queries.js';
-import { findPostStatuses } from '../posts/queries.js';
-import { findTopic, type TopicCore } from '../topics/queries.js';
+import { findPostStatuses } from './queries.js';
+import { findTopic, type TopicCore } from '../../domain/topic-access.js';
 
 const channelRegex = new RegExp(CHANNEL_PATTERN);
 
