@@ -1,6 +1,6 @@
 // Builds the Fastify application: infrastructure plugins, then one plugin per feature. No listen() here —
 // main.ts listens, tests import buildApp().
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -45,7 +45,10 @@ export interface BuildOptions {
   logger?: boolean | object;
 }
 
-export async function buildApp(config: Config, options: BuildOptions): Promise<FastifyInstance> {
+/** The application with its type provider: routes declared on it get their TypeBox types. */
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'body.password'] },
     bodyLimit: LIMITS.requestBodyBytes,
@@ -109,5 +112,5 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);
-  return app as unknown as FastifyInstance;
+  return app;
 }
