@@ -6,11 +6,11 @@
 //  - `data.audience = { userIds?: string[], roles?: CommunityRole[] }` restricts any event to those users,
 //    those community roles and instance admins; the key is removed before sending;
 //  - post.* events carry the post as the REST API shows it to its author/moderators
-//    (presentPost(row, EVENT_VIEW)); who sees its content is decided by the posts feature's own rule
+//    (presentPost(row, EVENT_VIEW)); who sees its content is decided by domain/visibility.ts
 //    (presentPostSnapshot → canSeePost/canSeeContent), the same as over HTTP;
 //  - topic.* events carry the topic summary as its author and moderators see it; a hidden or removed topic
 //    reaches others as its placeholder (no title, no reason), and nothing else of it — its prompts and posts —
-//    reaches them at all (the topics feature's canSeeTopicContent, the same rule as over HTTP);
+//    reaches them at all (domain/visibility.ts canSeeTopicContent, the same rule as over HTTP);
 //  - `data.private` (any event) reaches only the post's author, moderators and admins;
 //  - member.* events (data `{ userId }`) reach only those who may list members.
 import { can, topicContext, type Actor, type CommunityRole, type MembershipContext } from '../../policy/policy.js';

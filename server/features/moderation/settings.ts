@@ -16,7 +16,7 @@ export function createSettingsActions({ db, communities, audit }: Pick<Moderatio
     async setWatchedWords(actor: Actor | null, communityId: string, words: Array<{ phrase: string; action: 'block' | 'hold' }>) {
       const seen = new Map<string, number>();
       // Each phrase is stored exactly as sent: whitespace around or inside it only matters for matching,
-      // where any run of whitespace matches any other (watched-words.ts).
+      // where any run of whitespace matches any other (domain/watched-words.ts).
       const cleaned = words.map((w, i) => {
         const phrase = w.phrase;
         if (!phraseMatcher(phrase)) throw invalid(`words.${i}.phrase`, 'A watched phrase needs at least one visible character.', 'empty_text');
