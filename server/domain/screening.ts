@@ -6,6 +6,9 @@ import { communities, memberships, posts } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { checkWatchedWords, listWatchedWords, matchWatchedWords } from './watched-words.js';
 
+/** The reason a post or topic of a new member is held (the audit log and the review queue show it). */
+export const PREMODERATION_REASON = 'new-member pre-moderation';
+
 /**
  * Watched words, at the moment a post or an edit is written: a 'block' rule refuses it with 422
  * `watched_word_blocked` naming the phrase (the transaction rolls back, so nothing is written and an

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DbOrTx } from '../../server/db/client.js';
 import type { PostStatus } from '../../server/db/schema.js';
 import { AppError } from '../../server/errors.js';
-import { createPostingRules, placeUnder, PREMODERATION_REASON } from '../../server/features/posts/rules.js';
+import { createPostingRules, placeUnder } from '../../server/features/posts/rules.js';
 import { isPostVisible } from '../../server/domain/visibility.js';
 import { LIMITS } from '../../shared/limits.js';
 
@@ -41,7 +41,7 @@ describe('holdNewPost', () => {
 
   it('holds a new member\'s post for pre-moderation', async () => {
     const { screening } = fakeScreening({ newMember: true });
-    expect(await createPostingRules({ screening }).holdNewPost(tx, 'c1', 'u1', 'hello')).toBe(PREMODERATION_REASON);
+    expect(await createPostingRules({ screening }).holdNewPost(tx, 'c1', 'u1', 'hello')).toBe('new-member pre-moderation');
   });
 
   it('gives the watched word as the reason, and does not ask about pre-moderation then', async () => {

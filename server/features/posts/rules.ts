@@ -5,9 +5,9 @@ import type { DbOrTx } from '../../db/client.js';
 import type { PostStatus } from '../../db/schema.js';
 import type { ScreeningDeps } from '../../domain/deps.js';
 import { invalid } from '../../errors.js';
+import { PREMODERATION_REASON } from '../../domain/screening.js';
 import { LIMITS } from '../../../shared/limits.js';
 
-export const PREMODERATION_REASON = 'new-member pre-moderation';
 
 export function createPostingRules({ screening }: { screening: Pick<ScreeningDeps, 'screenPostText' | 'needsPremoderation'> }) {
   return {

@@ -8,6 +8,7 @@ import type { AddPromptBody, CreateTopicBody, Prompt, TopicDetail, TopicListQuer
 import { isUuid } from '../../../shared/schemas/common.js';
 import { CURSOR_TIME } from '../../domain/cursor.js';
 import { isScheduled, postViewerFor, topicContentVisible, topicStatus, type PromptRow, type TopicAccess } from '../../domain/topic-access.js';
+import { PREMODERATION_REASON } from '../../domain/screening.js';
 import type { CommunityAccessDeps, OutboxDeps, RenderDeps, ScreeningDeps, TopicAccessDeps } from '../../domain/deps.js';
 import type { PostService } from '../posts/service.js';
 import type { TopicModerationSteps } from './moderation.js';
@@ -130,7 +131,7 @@ export function createTopicService({ db, communities, access: topics, posts, mod
    * field, nothing written; hold → held), then new-member pre-moderation. The reason it is held, or null.
    */
   async function holdForReview(tx: DbOrTx, communityId: string, authorId: string, texts: Array<{ field: string; text: string }>) {
-    return (await screenTopicText(tx, communityId, texts)) ?? ((await needsPremoderation(tx, communityId, authorId)) ? 'new-member pre-moderation' : null);
+    return (await screenTopicText(tx, communityId, texts)) ?? ((await needsPremoderation(tx, communityId, authorId)) ? PREMODERATION_REASON : null);
   }
 
   return {
