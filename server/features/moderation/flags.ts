@@ -45,7 +45,6 @@ export function createFlagActions(deps: ModerationDeps) {
       });
     },
 
-
     async dismissFlags(actor: Actor | null, postId: string) {
       return db.transaction(async (tx) => {
         const { post, community, actor: me } = await requirePost(tx, actor, postId, ['moderation.dismissFlags'], true);

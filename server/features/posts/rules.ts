@@ -8,7 +8,6 @@ import { invalid } from '../../errors.js';
 import { PREMODERATION_REASON } from '../../domain/screening.js';
 import { LIMITS } from '../../../shared/limits.js';
 
-
 export function createPostingRules({ screening }: { screening: Pick<ScreeningDeps, 'screenPostText' | 'needsPremoderation'> }) {
   return {
     /**
