@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase } from '../server/db/client.js';
 import { createEngagementService, resolveRange } from '../server/features/engagement/service.js';
+import { communityAccess, topicAccessRules } from '../server/domain/deps.js';
 import * as q from '../server/features/engagement/queries.js';
 import { numberArg, parseArgs, requireDatabaseUrl } from './common.js';
 
@@ -32,10 +33,11 @@ const db = database.db;
 const actor = { id: mgr[0]!.id, isAdmin: false, displayName: mgr[0]!.display_name };
 const to = info.dataEndsAt.slice(0, 10);
 const from = new Date(Date.parse(to) - 91 * 86_400_000).toISOString().slice(0, 10);
+const engagementDeps = { communities: communityAccess, topics: topicAccessRules };
 const range = await resolveRange(db, info.communityId, { from, to });
-const service = createEngagementService({ db, reportParallelism: database.kind === 'postgres' ? 2 : 1 });
+const service = createEngagementService({ db, ...engagementDeps, reportParallelism: database.kind === 'postgres' ? 2 : 1 });
 // The per-topic report in one statement, as on PGlite, to see what running its slices side by side gains.
-const serialService = createEngagementService({ db, reportParallelism: 1 });
+const serialService = createEngagementService({ db, ...engagementDeps, reportParallelism: 1 });
 const query = { from, to };
 
 const cases: Record<string, () => Promise<unknown>> = {

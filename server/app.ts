@@ -1,6 +1,6 @@
 // Builds the Fastify application: infrastructure plugins, then one plugin per feature. No listen() here —
 // main.ts listens, tests import buildApp().
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -26,6 +26,7 @@ import { startLiveScheduler } from './features/live/scheduler.js';
 import { topicRoutes } from './features/topics/routes.js';
 import { postRoutes } from './features/posts/routes.js';
 import { moderationRoutes } from './features/moderation/routes.js';
+import { topicModerationRoutes } from './features/topics/moderation-routes.js';
 import { engagementRoutes } from './features/engagement/routes.js';
 import { mailRoutes } from './features/mail/routes.js';
 import { peopleRoutes } from './features/people/routes.js';
@@ -59,7 +60,10 @@ export interface BuildOptions {
   logger?: boolean | object;
 }
 
-export async function buildApp(config: Config, options: BuildOptions): Promise<FastifyInstance> {
+/** The application with its type provider: routes declared on it get their TypeBox types. */
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'body.password'] },
     bodyLimit: LIMITS.requestBodyBytes,
@@ -97,7 +101,19 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, openApiOptions());
-  await app.register(sessionPlugin, { config });
+  // Outgoing mail: requests queue it in their transaction, this worker sends it (every process runs one).
+  const mailTransport = createMailTransport(config.mail);
+  const mailWorker = createMailWorker({ db: options.database.db, transport: mailTransport, log: app.log, ...config.mail });
+  app.decorate('mail', mailWorker);
+  app.addHook('onReady', async () => {
+    app.log.info(`mail: sending through ${mailTransport.describe()}`);
+    mailWorker.start();
+  });
+  app.addHook('preClose', async () => mailWorker.stop());
+
+  const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind, mailWorker });
+  app.decorate('services', services);
+  await app.register(sessionPlugin, { config, findSession: services.auth.findSession });
   // Live updates: the WebSocket plugin must come before the routes; the LISTEN and the scheduler run while ready.
   const live = createLiveHub({ database: options.database, config, log: app.log });
   app.decorate('live', live);
@@ -109,24 +125,6 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   });
   app.addHook('preClose', async () => liveScheduler?.stop());
 
-  // Outgoing mail: requests queue it in their transaction, this worker sends it (every process runs one).
-  const mailTransport = createMailTransport(config.mail);
-  const mailWorker = createMailWorker({
-    db: options.database.db,
-    transport: mailTransport,
-    log: app.log,
-    ...config.mail,
-  });
-  app.decorate('mail', mailWorker);
-  app.addHook('onReady', async () => {
-    app.log.info(`mail: sending through ${mailTransport.describe()}`);
-    mailWorker.start();
-  });
-  app.addHook('preClose', async () => mailWorker.stop());
-
-  const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind, mailWorker });
-  app.decorate('services', services);
-
   await app.register(healthRoutes);
   await app.register(authRoutes, { auth: services.auth, config });
   await app.register(accountRoutes, { accounts: services.accounts, auth: services.auth });
@@ -135,6 +133,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   await app.register(topicRoutes, { topics: services.topics });
   await app.register(postRoutes, { posts: services.posts });
   await app.register(moderationRoutes, { moderation: services.moderation });
+  await app.register(topicModerationRoutes, { moderation: services.topicModeration });
   await app.register(engagementRoutes, { engagement: services.engagement });
   await app.register(mailRoutes, { mail: services.mail });
   await app.register(peopleRoutes, { people: services.people });
@@ -164,5 +163,5 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(staticClient);
-  return app as unknown as FastifyInstance;
+  return app;
 }

@@ -1,11 +1,15 @@
-// Wires each feature's service to its dependencies. HTTP routes and WebSocket handlers call these.
+// Wires each feature's service to what it uses — the shared rules of server/domain/ and the services of
+// the features it asks — in ONE place. HTTP routes and WebSocket handlers call these services.
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
+import { auditLog, communityAccess, contentStatus, outbox, render, screening, topicAccessRules, users } from './domain/deps.js';
 import { createAccountService } from './features/auth/account-service.js';
 import { createAuthService } from './features/auth/service.js';
 import { createCommunityService } from './features/communities/service.js';
 import { createTopicService } from './features/topics/service.js';
+import { createTopicModerationService, createTopicModerationSteps } from './features/topics/moderation.js';
 import { createPostService } from './features/posts/service.js';
+import { createPostingRules } from './features/posts/rules.js';
 import { createModerationService } from './features/moderation/service.js';
 import { createEngagementService } from './features/engagement/service.js';
 import { createMailService } from './features/mail/service.js';
@@ -28,25 +32,51 @@ export function createServices({
   /** PGlite has one connection: statements cannot run side by side there. */
   databaseKind?: 'pglite' | 'postgres';
 }) {
-  const communities = createCommunityService({ db, config });
+  const communities = createCommunityService({ db, config, access: communityAccess, audit: auditLog, outbox, users });
   const accounts = createAccountService({ db, publicUrl: config.publicUrl, passwordCost, mail: mailWorker });
   const auth = createAuthService({
     db,
     communities,
+    users,
     accounts,
     signInLimits: config.signInLimits,
     cookieSecrets: config.cookieSecrets,
     ...(passwordCost ? { passwordCost } : {}),
   });
-  const topics = createTopicService({ db });
-  const posts = createPostService({ db });
-  const moderation = createModerationService({ db });
+  const posts = createPostService({
+    db,
+    access: topicAccessRules,
+    rules: createPostingRules({ screening }),
+    status: contentStatus,
+    audit: auditLog,
+    outbox,
+    render,
+  });
+  const topicModerationDeps = { db, communities: communityAccess, topics: topicAccessRules, audit: auditLog, outbox };
+  const topics = createTopicService({
+    db,
+    communities: communityAccess,
+    access: topicAccessRules,
+    posts,
+    moderation: createTopicModerationSteps(topicModerationDeps),
+    screening,
+    outbox,
+    render,
+  });
+  const topicModeration = createTopicModerationService(topicModerationDeps);
+  const moderation = createModerationService({ db, communities: communityAccess, topics: topicAccessRules, posts, status: contentStatus, audit: auditLog, outbox });
   // PGlite has one connection: its statements cannot run side by side, whatever REPORT_PARALLELISM says.
-  const engagement = createEngagementService({ db, reportParallelism: databaseKind === 'postgres' ? (config.reportParallelism ?? 2) : 1 });
+  const engagement = createEngagementService({
+    db,
+    communities: communityAccess,
+    topics: topicAccessRules,
+    reportParallelism: databaseKind === 'postgres' ? (config.reportParallelism ?? 2) : 1,
+  });
   const mail = createMailService({ mail: config.mail });
-  const notifications = createNotificationService({ db });
-  const invitations = createInvitationService({ db, publicUrl: config.publicUrl, mailQueued: () => mailWorker.poke() });
-  return { auth, accounts, communities, topics, posts, moderation, engagement, mail, notifications, invitations, people: createPeopleService({ db }) };
+  const notifications = createNotificationService({ db, communities: communityAccess, topics: topicAccessRules });
+  const invitations = createInvitationService({ db, topics: topicAccessRules, publicUrl: config.publicUrl, mailQueued: () => mailWorker.poke() });
+  const people = createPeopleService({ db, communities: communityAccess });
+  return { auth, accounts, communities, topics, topicModeration, posts, moderation, engagement, mail, notifications, invitations, people };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -38,8 +38,6 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   /** PGlite data directory; undefined means in memory. */
   dataDir?: string | undefined;
-  /** Load a PGlite data directory dump (used to clone a migrated template in tests). */
-  loadDataDir?: Blob | File | undefined;
   onPoolError?: (err: Error) => void;
   poolSize?: number;
 }
@@ -147,7 +145,6 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = new PGlite({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
   });
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;

@@ -8,7 +8,7 @@ import { hashPassword } from '../features/auth/tokens.js';
 import { insertUser } from '../features/auth/queries.js';
 import { spreadDemoHistory } from './history.js';
 import { insertCommunity, upsertMembership } from '../features/communities/queries.js';
-import { seedDemoTopics } from './topics.js';
+import { seedDemoTopics, type DemoUsers } from './topics.js';
 
 export const DEMO_PASSWORD = 'stoa-demo-2026';
 
@@ -25,7 +25,6 @@ export const DEMO_ACCOUNTS: Array<{ key: string; email: string; displayName: str
   { key: 'lucia', email: 'lucia@stoa.example', displayName: 'Lucía Romero', roles: [] },
 ];
 
-export type DemoUsers = Record<string, string>;
 
 /** Seeds only when there is no community yet. Returns false when the database already had content. */
 export async function seedDemo(db: Db, services: Services, passwordCost?: number): Promise<boolean> {

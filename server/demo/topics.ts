@@ -4,7 +4,6 @@
 // The articles are short original texts written for Stoa.
 import type { Services } from '../services.js';
 import type { Actor } from '../policy/policy.js';
-import type { DemoUsers } from './seed.js';
 
 const DAY = 86_400_000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
@@ -159,6 +158,9 @@ This topic opens in a few days. Before it does, only its facilitators can see it
     ],
   },
 ];
+
+/** Demo user ids by their seed name. */
+export type DemoUsers = Record<string, string>;
 
 export async function seedDemoTopics(services: Services, communityId: string, users: DemoUsers) {
   const actor = (key: string): Actor => ({ id: users[key]!, isAdmin: false, displayName: key });

@@ -1,14 +1,14 @@
 // Resolves the session cookie to `request.actor` (through a short per-process cache, see
-// features/auth/session-cache.ts), and guards cookie-carried writes against CSRF.
+// session-cache.ts), and guards cookie-carried writes against CSRF. The lookup itself is the auth
+// feature's (app.ts passes it in as `findSession`): infrastructure does not import features.
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import type { Actor } from '../policy/policy.js';
 import { forbidden } from '../errors.js';
-import { findSessionActor } from '../features/auth/queries.js';
-import { hashToken } from '../features/auth/tokens.js';
-import { createSessionCache, SESSIONS_CHANNEL, type SessionCache } from '../features/auth/session-cache.js';
+import { hashToken } from '../tokens.js';
+import { createSessionCache, SESSIONS_CHANNEL, type SessionCache } from './session-cache.js';
 
 export const SESSION_COOKIE = 'stoa_session';
 
@@ -40,8 +40,11 @@ export function requestOrigin(request: FastifyRequest): string | null {
   return null;
 }
 
-export default fp<{ config: Config; sessionCacheTtlMs?: number }>(
-  async (app, { config, sessionCacheTtlMs }) => {
+/** The signed-in actor of a session token's hash, or null (ended, expired, suspended or unknown). */
+export type FindSession = (tokenHash: string) => Promise<{ actor: Actor; sessionId: string; expiresAt: Date } | null>;
+
+export default fp<{ config: Config; findSession: FindSession; sessionCacheTtlMs?: number }>(
+  async (app, { config, findSession, sessionCacheTtlMs }) => {
     await app.register(cookie);
     app.decorateRequest('actor', null);
     app.decorateRequest('sessionId', null);
@@ -94,7 +97,7 @@ export default fp<{ config: Config; sessionCacheTtlMs?: number }>(
         return;
       }
       const ticket = cache.ticket();
-      const found = await findSessionActor(app.db, tokenHash);
+      const found = await findSession(tokenHash);
       if (found) {
         request.actor = found.actor;
         request.sessionId = found.sessionId;

@@ -34,7 +34,7 @@ export interface TopicContext {
   held?: boolean;
 }
 
-/** What a topic's policy view is built from (topics/queries.ts findTopic loads it). */
+/** What a topic's policy view is built from (domain/topic-access.ts findTopic loads it). */
 export interface TopicFacts {
   authorId: string;
   kind: 'cpd' | 'problem';

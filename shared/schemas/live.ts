@@ -22,7 +22,6 @@ export const ClientMessage = Type.Union([SubscribeMessage, UnsubscribeMessage]);
 export type SubscribeMessage = Static<typeof SubscribeMessage>;
 export type UnsubscribeMessage = Static<typeof UnsubscribeMessage>;
 export type ClientMessage = Static<typeof ClientMessage>;
-export type ChannelName = `community:${string}` | `topic:${string}`;
 
 /**
  * On the reads a page keeps live (topic list, topic, posts): the community's newest event id when the read
@@ -44,6 +43,10 @@ export interface UnsubscribedMessage {
   type: 'unsubscribed';
   channel: string;
 }
+/**
+ * An event as the wire carries it. The payload of each event name is typed in shared/events.ts; its
+ * `EventMessage` is this message discriminated by `name`.
+ */
 export interface EventMessage {
   type: 'event';
   id: number;

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import WebSocket from 'ws';
 import { LiveConnection, LiveCoverage, type LiveStatus, type SocketLike } from '../../client/api/live-connection.js';
 import type { EventMessage } from '../../shared/schemas/live.js';
-import { recordEvent } from '../../server/features/live/events.js';
+import { recordEvent, type EventPayload } from '../../server/domain/outbox.js';
 import { SESSION_COOKIE } from '../../server/plugins/session.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
@@ -46,7 +46,7 @@ async function setup() {
   connection.addEventListener('status', (e) => statuses.push((e as CustomEvent<LiveStatus>).detail));
   const channel = `community:${community.id}`;
   const record = (n: number) =>
-    t.app.db.transaction((tx) => recordEvent(tx, { communityId: community.id, name: 'topic.updated', data: { n } }));
+    t.app.db.transaction((tx) => recordEvent(tx, { communityId: community.id, name: 'topic.updated', data: { n } as unknown as EventPayload<'topic.updated'> }));
   return { community, agent, connection, statuses, channel, record, opened };
 }
 

@@ -241,9 +241,9 @@ describe('moderation reaching open pages (live)', () => {
     const [ben, mo] = await Promise.all([connectLive(t, w.ben), connectLive(t, w.mo)]);
     await ben.subscribe(`community:${w.communityId}`);
     await mo.subscribe(`community:${w.communityId}`);
-    const { recordEvent } = await import('../../server/features/live/events.js');
+    const { recordEvent } = await import('../../server/domain/outbox.js');
     await t.app.db.transaction((tx) =>
-      recordEvent(tx, { communityId: w.communityId, topicId: w.topicId, name: 'topic.updated', data: { id: w.topicId, private: { note: 'moderators only' } } }),
+      recordEvent(tx, { communityId: w.communityId, topicId: w.topicId, name: 'topic.updated', data: { id: w.topicId, private: { note: 'moderators only' } } as never }),
     );
     const forBen = await ben.waitFor((m) => m.name === 'topic.updated', 'topic.updated');
     expect(forBen.data).toEqual({ id: w.topicId });

@@ -7,7 +7,8 @@ import WebSocket from 'ws';
 import { buildApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/client.js';
 import { memberships, posts, prompts, sessions } from '../../server/db/schema.js';
-import { recordEvent, type EventName } from '../../server/features/live/events.js';
+import { recordEvent, type EventName, type EventPayload } from '../../server/domain/outbox.js';
+import type { Post } from '../../shared/schemas/posts.js';
 import { pruneEventsOlderThan } from '../../server/features/live/queries.js';
 import { SESSION_COOKIE } from '../../server/plugins/session.js';
 import { createTestApp, TEST_PASSWORD_COST, type Agent, type TestApp, type TestUser } from '../helpers/app.js';
@@ -48,7 +49,7 @@ function connect(agent: Agent | null, opts: { origin?: string | null; autoPong?:
 }
 
 async function record(communityId: string, name: EventName, data: unknown, topicId: string | null = null): Promise<number> {
-  return t.app.db.transaction((tx) => recordEvent(tx, { communityId, topicId, name, data }));
+  return t.app.db.transaction((tx) => recordEvent(tx, { communityId, topicId, name, data: data as EventPayload<typeof name> }));
 }
 
 const makeTopic = (communityId: string, authorId: string, opts: { opensAt?: Date } = {}) =>
@@ -89,7 +90,7 @@ async function makePost(
       helpfulCount: 0,
       createdAt: post!.createdAt.toISOString(),
     };
-    const eventId = await recordEvent(tx, { communityId, topicId, name: opts.name ?? 'post.created', data });
+    const eventId = await recordEvent(tx, { communityId, topicId, name: opts.name ?? 'post.created', data: data as unknown as Post });
     return { post: data, eventId };
   });
 }
@@ -526,7 +527,7 @@ describe('live updates: slow readers', () => {
     const slowSocket = (slow.ws as unknown as { _socket: Socket })._socket;
     slowSocket.pause();
     const pad = 'x'.repeat(64 * 1024); // ws does not compress (no permessage-deflate), so these bytes are sent as they are
-    const recordOne = (n: number) => s.app.db.transaction((tx) => recordEvent(tx, { communityId: community.id, topicId, name: 'topic.updated', data: { id: topicId, n, pad } }));
+    const recordOne = (n: number) => s.app.db.transaction((tx) => recordEvent(tx, { communityId: community.id, topicId, name: 'topic.updated', data: { id: topicId, n, pad } as unknown as EventPayload<'topic.updated'> }));
     const recorded: number[] = [];
     // One event at a time, each read by the normal client before the next: its buffer never holds more
     // than one message, so only the stalled one can pass the limit. (Waiting also lets this process's

@@ -3,8 +3,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, flags, moderationLog } from '../../server/db/schema.js';
-import { findMembership } from '../../server/features/communities/queries.js';
-import { checkWatchedWords, needsPremoderation } from '../../server/features/moderation/service.js';
+import { findMembership } from '../../server/domain/community-access.js';
+import { checkWatchedWords } from '../../server/domain/watched-words.js';
+import { needsPremoderation } from '../../server/domain/screening.js';
 import { can } from '../../server/policy/policy.js';
 import { createTestApp, type Agent, type TestApp, type TestUser } from '../helpers/app.js';
 import { naughtyStrings } from '../helpers/corpora.js';

@@ -1,6 +1,6 @@
 // The per-process session cache: what it keeps, for how long, and what drops entries.
 import { describe, expect, it } from 'vitest';
-import { createSessionCache } from '../../server/features/auth/session-cache.js';
+import { createSessionCache } from '../../server/plugins/session-cache.js';
 
 const actor = (id: string) => ({ id, isAdmin: false, displayName: `User ${id}` });
 

@@ -1,6 +1,6 @@
 // The watched-word matcher as a pure function: every phrase a moderator can save compiles and matches itself.
 import { describe, expect, it } from 'vitest';
-import { matchWatchedWords, phraseMatcher } from '../../server/features/moderation/watched-words.js';
+import { matchWatchedWords, phraseMatcher } from '../../server/domain/watched-words.js';
 
 describe('phraseMatcher', () => {
   it('builds a valid pattern for a phrase holding any punctuation or symbol, which matches the phrase itself', () => {

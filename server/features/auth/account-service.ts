@@ -7,7 +7,8 @@ import { enqueueMail } from '../../mail/queue.js';
 import { authorize, type Actor } from '../../policy/policy.js';
 import { accountMail } from './account-mail.js';
 import * as q from './account-queries.js';
-import { hashPassword, hashToken, newToken, verifyPassword } from './tokens.js';
+import { hashToken, newToken } from '../../tokens.js';
+import { hashPassword, verifyPassword } from './tokens.js';
 
 const HOUR = 60 * 60_000;
 /** Reset mails per account and hour: enough for a member who lost one, not a mail bomb. */

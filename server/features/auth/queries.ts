@@ -40,24 +40,6 @@ export async function findUserByEmail(db: DbOrTx, email: string) {
   return row ?? null;
 }
 
-export async function findUserById(db: DbOrTx, id: string) {
-  const [row] = await db
-    .select({
-      id: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      handle: users.handle,
-      isAdmin: users.isAdmin,
-      bio: users.bio,
-      expertise: users.expertise,
-      emailVerified: sql<boolean>`${users.emailVerifiedAt} is not null`,
-    })
-    .from(users)
-    .where(eq(users.id, id))
-    .limit(1);
-  return row ?? null;
-}
-
 export async function insertUser(
   db: DbOrTx,
   values: { email: string; passwordHash: string; displayName: string; isAdmin?: boolean; emailVerified?: boolean },

@@ -3,27 +3,30 @@
 import type { SignInLimits } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { conflict, invalid, unauthorized } from '../../errors.js';
-import { authorize, type Actor, type CommunityRole } from '../../policy/policy.js';
+import { authorize, type Actor } from '../../policy/policy.js';
 import type { CommunityService } from '../communities/service.js';
-import { membershipsOfUser } from '../communities/queries.js';
+import type { UsersDeps } from '../../domain/deps.js';
 import type { AccountService } from './account-service.js';
 import * as q from './queries.js';
 import { createCookieSecretSource, createDeviceCookies } from './device-cookie.js';
 import { createSignInLimiter } from './sign-in-limits.js';
-import { getDummyHash, hashPassword, hashToken, newToken, verifyPassword } from './tokens.js';
+import { hashToken, newToken } from '../../tokens.js';
+import { getDummyHash, hashPassword, verifyPassword } from './tokens.js';
 
 export const SESSION_DAYS = 30;
 
 export function createAuthService({
   db,
   communities,
+  users,
   passwordCost,
   signInLimits,
   cookieSecrets,
   accounts,
 }: {
   db: Db;
-  communities: CommunityService;
+  communities: Pick<CommunityService, 'acceptInvite' | 'membershipsOf'>;
+  users: Pick<UsersDeps, 'findUserById'>;
   /** Mails the new address a confirmation link. */
   accounts: Pick<AccountService, 'queueVerification' | 'mailQueued'>;
   passwordCost?: number;
@@ -89,16 +92,18 @@ export function createAuthService({
       };
     },
 
+    /** The signed-in actor of a session token's hash (valid, unexpired session of an unsuspended account). */
+    findSession: (tokenHash: string) => q.findSessionActor(db, tokenHash),
+
     async logout(sessionId: string | null) {
       if (sessionId) await q.endSession(db, sessionId);
     },
 
     async me(actor: Actor | null) {
       const me = authorize(actor, 'community.read', { community: { id: '', joinPolicy: 'open' } });
-      const user = await q.findUserById(db, me.id);
+      const user = await users.findUserById(db, me.id);
       if (!user) throw unauthorized();
-      const memberships = await membershipsOfUser(db, me.id);
-      return { ...user, memberships: memberships.map((m) => ({ ...m, roles: m.roles as CommunityRole[] })) };
+      return { ...user, memberships: await communities.membershipsOf(me.id) };
     },
 
     /** Ensures the instance administrator from ADMIN_EMAIL / ADMIN_PASSWORD exists with that password. */

@@ -1,56 +1,9 @@
-import { and, asc, Column, eq, getTableName, gt, is, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { communities, invites, memberships, suspensions, users } from '../../db/schema.js';
-import type { CommunityRole, MembershipContext } from '../../policy/policy.js';
+import { communities, invites, memberships, users } from '../../db/schema.js';
+import type { CommunityRole } from '../../policy/policy.js';
+import { activeSuspension, communityColumns } from '../../domain/community-access.js';
 
-/**
- * A column written with its table name. Drizzle renders a column unqualified inside a single-table
- * select, and unqualified `"community_id"` inside the subquery below would mean the suspension's own
- * column (then any suspension anywhere looked like a suspension of every member).
- */
-const qualified = (value: unknown) =>
-  is(value, Column) ? sql`${sql.identifier(getTableName(value.table))}.${sql.identifier(value.name)}` : sql`${value}`;
-
-/** SQL: the suspension row (of table or alias `s`) is in force now: not lifted, and open-ended or not over yet. */
-const inForce = (s: SQL) => sql`${s}.lifted_at is null and (${s}.until is null or ${s}.until > now())`;
-
-/** SQL, in a query of the suspensions table: the row is an active suspension. */
-export const suspensionInForce = inForce(sql`${suspensions}`);
-
-/** SQL: is there an active suspension of (community, user) right now? */
-export const activeSuspension = (communityId: unknown, userId: unknown) => sql<boolean>`exists (
-  select 1 from ${suspensions} s
-  where s.community_id = ${qualified(communityId)} and s.user_id = ${qualified(userId)} and ${inForce(sql.raw('s'))})`;
-
-const communityColumns = {
-  id: communities.id,
-  slug: communities.slug,
-  name: communities.name,
-  description: communities.description,
-  joinPolicy: communities.joinPolicy,
-  createdAt: communities.createdAt,
-  autoHideThreshold: communities.autoHideThreshold,
-  premodNewMemberPosts: communities.premodNewMemberPosts,
-};
-
-export async function findCommunity(db: DbOrTx, id: string) {
-  const [row] = await db.select(communityColumns).from(communities).where(eq(communities.id, id)).limit(1);
-  return row ?? null;
-}
-
-export type CommunityRow = NonNullable<Awaited<ReturnType<typeof findCommunity>>>;
-
-export async function findMembership(db: DbOrTx, communityId: string, userId: string): Promise<MembershipContext | null> {
-  const [row] = await db
-    .select({
-      roles: memberships.roles,
-      suspended: activeSuspension(memberships.communityId, memberships.userId),
-    })
-    .from(memberships)
-    .where(and(eq(memberships.communityId, communityId), eq(memberships.userId, userId), isNull(memberships.removedAt)))
-    .limit(1);
-  return row ? { roles: row.roles as CommunityRole[], suspended: row.suspended } : null;
-}
 
 const memberCount = sql<number>`(select count(*)::int from ${memberships} m where m.community_id = ${communities.id} and m.removed_at is null)`;
 

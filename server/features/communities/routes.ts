@@ -11,7 +11,6 @@ import {
 } from '../../../shared/schemas/communities.js';
 import { IdParams, problems } from '../../../shared/schemas/common.js';
 import type { CommunityService } from './service.js';
-import { findUserById } from '../auth/queries.js';
 import { unauthorized } from '../../errors.js';
 
 export const communityRoutes: FastifyPluginAsyncTypebox<{ communities: CommunityService }> = async (app, { communities }) => {
@@ -70,8 +69,7 @@ export const communityRoutes: FastifyPluginAsyncTypebox<{ communities: Community
     },
     async (request) => {
       if (!request.actor) throw unauthorized();
-      const user = await findUserById(app.db, request.actor.id);
-      return communities.acceptInviteAsActor(request.actor, request.params.token, user!.email);
+      return communities.acceptInviteAsActor(request.actor, request.params.token);
     },
   );
 

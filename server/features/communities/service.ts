@@ -1,31 +1,14 @@
 // Communities, membership, roles and invites.
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { Config } from '../../config.js';
-import { conflict, forbidden, invalid, notFound, unprocessable } from '../../errors.js';
-import { authorize, type Action, type Actor, type CommunityRole } from '../../policy/policy.js';
-import { hashToken, newToken } from '../auth/tokens.js';
+import { conflict, forbidden, invalid, notFound, unauthorized, unprocessable } from '../../errors.js';
+import { authorize, type Actor, type CommunityRole } from '../../policy/policy.js';
+import { hashToken, newToken } from '../../tokens.js';
+import type { CommunityAccessDeps, AuditLogDeps, OutboxDeps, UsersDeps } from '../../domain/deps.js';
+import type { CommunityRow } from '../../domain/community-access.js';
 import * as q from './queries.js';
-import { insertLogEntry } from '../moderation/queries.js';
-import { recordEvent } from '../live/events.js';
 
-export type CommunityAccess = {
-  community: q.CommunityRow;
-  membership: Awaited<ReturnType<typeof q.findMembership>>;
-};
-
-/** Loads a community and the actor's membership, and checks `action` against the policy. */
-export async function requireCommunity(db: DbOrTx, actor: Actor | null, communityId: string, action: Action): Promise<CommunityAccess & { actor: Actor }> {
-  const community = await q.findCommunity(db, communityId);
-  if (!community) {
-    authorize(actor, 'community.read', {}); // anonymous still gets 401 rather than 404
-    throw notFound('Community');
-  }
-  const membership = actor ? await q.findMembership(db, communityId, actor.id) : null;
-  const signedIn = authorize(actor, action, { community, membership });
-  return { community, membership, actor: signedIn };
-}
-
-const present = (c: q.CommunityRow, memberCount: number, myRoles: CommunityRole[] | null) => ({
+const present = (c: CommunityRow, memberCount: number, myRoles: CommunityRole[] | null) => ({
   id: c.id,
   slug: c.slug,
   name: c.name,
@@ -38,7 +21,17 @@ const present = (c: q.CommunityRow, memberCount: number, myRoles: CommunityRole[
 
 const presentMember = (m: q.MemberRow) => ({ ...m, roles: m.roles as CommunityRole[], joinedAt: m.joinedAt.toISOString() });
 
-export function createCommunityService({ db, config }: { db: Db; config: Config }) {
+export interface CommunityServiceDeps {
+  db: Db;
+  config: Pick<Config, 'publicUrl'>;
+  access: Pick<CommunityAccessDeps, 'requireCommunity'>;
+  audit: Pick<AuditLogDeps, 'insertLogEntry'>;
+  outbox: Pick<OutboxDeps, 'recordEvent'>;
+  users: Pick<UsersDeps, 'findUserById'>;
+}
+
+export function createCommunityService({ db, config, access, audit, outbox, users }: CommunityServiceDeps) {
+  const { requireCommunity } = access;
   return {
     async create(actor: Actor | null, input: { name: string; slug: string; description: string; joinPolicy: 'open' | 'invite' }) {
       authorize(actor, 'community.create');
@@ -100,10 +93,19 @@ export function createCommunityService({ db, config }: { db: Db; config: Config 
       return invite.communityId;
     },
 
-    async acceptInviteAsActor(actor: Actor | null, token: string, email: string) {
+    async acceptInviteAsActor(actor: Actor | null, token: string) {
       const me = authorize(actor, 'community.read', { community: { id: '', joinPolicy: 'open' } });
+      const user = await users.findUserById(db, me.id);
+      if (!user) throw unauthorized();
+      const email = user.email;
       const communityId = await db.transaction((tx) => this.acceptInvite(tx, token, { id: me.id, email }));
       return this.get(me, communityId);
+    },
+
+    /** The communities a user belongs to, with their roles (for "who am I"). */
+    async membershipsOf(userId: string) {
+      const rows = await q.membershipsOfUser(db, userId);
+      return rows.map((m) => ({ ...m, roles: m.roles as CommunityRole[] }));
     },
 
     async listMembers(actor: Actor | null, communityId: string) {
@@ -122,8 +124,8 @@ export function createCommunityService({ db, config }: { db: Db; config: Config 
         const { actor: me } = await requireCommunity(tx, actor, communityId, 'members.remove');
         if (!(await q.markMembershipRemoved(tx, communityId, userId))) throw notFound('Member');
         // Audited like every moderation action; the live feature ends the member's subscriptions.
-        await insertLogEntry(tx, { communityId, actorId: me.id, action: 'member.remove', targetType: 'member', targetId: userId, before: { member: true }, after: { member: false } });
-        await recordEvent(tx, { communityId, name: 'member.removed', data: { userId } });
+        await audit.insertLogEntry(tx, { communityId, actorId: me.id, action: 'member.remove', targetType: 'member', targetId: userId, before: { member: true }, after: { member: false } });
+        await outbox.recordEvent(tx, { communityId, name: 'member.removed', data: { userId } });
       });
     },
   };

@@ -3,8 +3,7 @@
 import type { Db } from '../../db/client.js';
 import { invalid, notFound } from '../../errors.js';
 import { authorize, can, topicContext, type Actor, type PolicyContext } from '../../policy/policy.js';
-import { requireCommunity } from '../communities/service.js';
-import { findTopic } from '../topics/queries.js';
+import type { CommunityAccessDeps, TopicAccessDeps } from '../../domain/deps.js';
 import {
   ENGAGEMENT_DEFAULT_DAYS,
   ENGAGEMENT_DEFINITIONS,
@@ -135,12 +134,19 @@ const presentMember = (r: q.MemberDbRow, days: number): MemberEngagementRow => (
 
 export function createEngagementService({
   db,
+  communities,
+  topics,
   reportParallelism = 1,
 }: {
   db: Db;
+  communities: Pick<CommunityAccessDeps, 'requireCommunity'>;
+  topics: Pick<TopicAccessDeps, 'findTopic'>;
   /** Statements the per-topic report may run side by side (PostgreSQL: REPORT_PARALLELISM, default 2; PGlite: 1). */
   reportParallelism?: number;
 }) {
+  const { requireCommunity } = communities;
+  const { findTopic } = topics;
+
   /** Loads the topic (404 when it is not in this community) and authorises the per-topic view of it. */
   async function requireTopic(actor: Actor, ctx: PolicyContext, communityId: string, topicId: string) {
     const topic = await findTopic(db, topicId);

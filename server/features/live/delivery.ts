@@ -5,11 +5,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Db } from '../../db/client.js';
 import { LIVE_CLOSE, NOTIFICATIONS_CHANNEL, type LiveErrorCode, type ServerMessage } from '../../../shared/schemas/live.js';
 import { isUuid } from '../../../shared/schemas/common.js';
-import { EVENTS_CHANNEL } from './events.js';
+import { EVENTS_CHANNEL } from '../../domain/outbox.js';
 import { postAuthorId, visibleTo, type EventContext, type Visibility } from './filter.js';
 import * as q from './queries.js';
-import { findPostStatuses } from '../posts/queries.js';
-import { findTopic, type TopicCore } from '../topics/queries.js';
+import { findPostStatuses } from './queries.js';
+import { findTopic, type TopicCore } from '../../domain/topic-access.js';
 import type { Connection, Connections, Subscription } from './connection.js';
 
 const CACHE_MAX = 10_000;

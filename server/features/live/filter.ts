@@ -6,18 +6,19 @@
 //  - `data.audience = { userIds?: string[], roles?: CommunityRole[] }` restricts any event to those users,
 //    those community roles and instance admins; the key is removed before sending;
 //  - post.* events carry the post as the REST API shows it to its author/moderators
-//    (presentPost(row, EVENT_VIEW)); who sees its content is decided by the posts feature's own rule
+//    (presentPost(row, EVENT_VIEW)); who sees its content is decided by domain/visibility.ts
 //    (presentPostSnapshot → canSeePost/canSeeContent), the same as over HTTP;
 //  - topic.* events carry the topic summary as its author and moderators see it; a hidden or removed topic
 //    reaches others as its placeholder (no title, no reason), and nothing else of it — its prompts and posts —
-//    reaches them at all (the topics feature's canSeeTopicContent, the same rule as over HTTP);
+//    reaches them at all (domain/visibility.ts canSeeTopicContent, the same rule as over HTTP);
 //  - `data.private` (any event) reaches only the post's author, moderators and admins;
 //  - member.* events (data `{ userId }`) reach only those who may list members.
 import { can, topicContext, type Actor, type CommunityRole, type MembershipContext } from '../../policy/policy.js';
-import { presentPostSnapshot, type PostSnapshot, type PostViewer } from '../posts/present.js';
-import { canSeeTopicContent } from '../topics/present.js';
+import { presentPostSnapshot, type PostSnapshot } from '../posts/present.js';
+import { canSeeTopicContent, type PostViewer } from '../../domain/visibility.js';
+import type { TopicCore } from '../../domain/topic-access.js';
 import type { PostStatus } from '../../db/schema.js';
-import type { TopicCore } from '../topics/queries.js';
+import type { EventPayload, PostEventName } from '../../../shared/events.js';
 import type { EventRow } from './queries.js';
 
 export interface Viewer {
@@ -54,23 +55,23 @@ export type Visibility =
 
 const HIDDEN: Visibility = { visible: false };
 
-interface PostLike {
-  id?: string;
-  promptId?: string | null;
-  status?: string;
-  authorId?: string;
-  author?: { id?: string } | null;
-  bodyMd?: unknown;
-  bodyHtml?: unknown;
-  statusReason?: unknown;
-}
+/**
+ * A post.* payload as stored (shared/events.ts), read defensively: rows recorded by older versions may lack
+ * newer keys, and post.helpful carries no post at all (no status: the snapshot rule does not apply).
+ */
+type StoredPost = Partial<EventPayload<PostEventName>> & Partial<EventPayload<'post.helpful'>> & { authorId?: unknown };
 
 interface Audience {
   userIds?: string[];
   roles?: CommunityRole[];
 }
 
-export const postAuthorId = (post: PostLike): string | undefined => post.author?.id ?? post.authorId;
+/** The author of a stored post payload (`author.id`; very old rows: `authorId`). */
+export const postAuthorId = (post: { author?: unknown; authorId?: unknown }): string | undefined => {
+  const author = post.author as { id?: unknown } | null | undefined;
+  const id = author?.id ?? post.authorId;
+  return typeof id === 'string' ? id : undefined;
+};
 
 /** The rules, in order. Returns the data to send (possibly a redacted copy), nothing, or "look up first". */
 export function visibleTo(event: EventRow, ctx: EventContext, viewer: Viewer): Visibility {
@@ -112,7 +113,7 @@ export function visibleTo(event: EventRow, ctx: EventContext, viewer: Viewer): V
   }
 
   if (event.name.startsWith('post.')) {
-    const post = payload as PostLike;
+    const post = payload as StoredPost;
     const authorId = postAuthorId(post);
     // Author, moderators, admins: the same people who may read a post's revisions see everything.
     const privileged = can(actor, 'post.readRevisions', { membership, post: { authorId: authorId ?? '' } });

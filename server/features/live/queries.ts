@@ -1,9 +1,13 @@
 // The event log and the few lookups live delivery needs. Every function takes a database or a transaction.
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { events, memberships, posts, prompts, sessions, topics, users } from '../../db/schema.js';
+import { events, memberships, posts, prompts, sessions, topics, users, type PostStatus } from '../../db/schema.js';
 import type { CommunityRole, MembershipContext } from '../../policy/policy.js';
-import { activeSuspension } from '../communities/queries.js';
+import { activeSuspension } from '../../domain/community-access.js';
+import { channelFilter, type ChannelKey } from '../../domain/outbox.js';
+
+// The hub reads a channel's newest id from the outbox itself.
+export { lastChannelEventId, type ChannelKey } from '../../domain/outbox.js';
 
 export interface EventRow {
   id: number;
@@ -21,10 +25,6 @@ export async function findEventsByIds(db: DbOrTx, ids: number[]): Promise<EventR
   return db.select(eventColumns).from(events).where(inArray(events.id, ids)).orderBy(asc(events.id));
 }
 
-export type ChannelKey = { kind: 'community'; id: string } | { kind: 'topic'; id: string };
-
-const channelFilter = (channel: ChannelKey) => (channel.kind === 'community' ? eq(events.communityId, channel.id) : eq(events.topicId, channel.id));
-
 /** Events of one channel after `since`, oldest first; at most `limit` rows (uses events_community_idx / events_topic_idx). */
 export async function findChannelEventsSince(db: DbOrTx, channel: ChannelKey, since: number, limit: number): Promise<EventRow[]> {
   return db
@@ -33,23 +33,6 @@ export async function findChannelEventsSince(db: DbOrTx, channel: ChannelKey, si
     .where(and(channelFilter(channel), gt(events.id, since)))
     .orderBy(asc(events.id))
     .limit(limit);
-}
-
-/** The newest event id of a channel (0 when it has none). */
-export async function lastChannelEventId(db: DbOrTx, channel: ChannelKey): Promise<number> {
-  const [row] = await db.select({ id: sql<string | null>`max(${events.id})` }).from(events).where(channelFilter(channel));
-  return row?.id ? Number(row.id) : 0;
-}
-
-/**
- * A read's live cursor: the newest event id of the community (of the topic's community), 0 when none.
- * Read BEFORE the data: events commit in id order within a community (events.ts), so every change with an
- * event id at or below it is in the data read afterwards.
- */
-export async function communityLiveCursor(db: DbOrTx, of: { communityId: string } | { topicId: string }): Promise<number> {
-  const community = 'communityId' in of ? sql`${of.communityId}::uuid` : sql`(select ${topics.communityId} from ${topics} where ${topics.id} = ${of.topicId})`;
-  const [row] = await db.select({ id: sql<string | null>`max(${events.id})` }).from(events).where(sql`${events.communityId} = ${community}`);
-  return row?.id ? Number(row.id) : 0;
 }
 
 /** The oldest event id still in the log, or null when the log is empty. */
@@ -65,6 +48,13 @@ export async function pruneEventsOlderThan(db: DbOrTx, days: number): Promise<nu
     .where(sql`${events.createdAt} < now() - make_interval(days => ${days})`)
     .returning({ id: events.id });
   return rows.length;
+}
+
+/** The current status of each of these posts (absent ids are left out), in one query: the replay check. */
+export async function findPostStatuses(db: DbOrTx, postIds: string[]): Promise<Map<string, PostStatus>> {
+  if (postIds.length === 0) return new Map();
+  const rows = await db.select({ id: posts.id, status: posts.status }).from(posts).where(inArray(posts.id, postIds));
+  return new Map(rows.map((r) => [r.id, r.status]));
 }
 
 export async function findPromptAnswerFirst(db: DbOrTx, promptId: string): Promise<boolean | null> {

@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { LIVE_LIMITS } from '../../../shared/schemas/live.js';
-import { recordEvent } from './events.js';
+import { recordEvent } from '../../domain/outbox.js';
 import * as q from './queries.js';
 
 /** Marks due prompts released and records one prompt.released event per prompt, in one transaction. */

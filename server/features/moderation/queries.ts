@@ -12,41 +12,11 @@ import {
   topics,
   users,
   watchedWords,
-  type TopicModerationStatus,
 } from '../../db/schema.js';
-import { suspensionInForce } from '../communities/queries.js';
+import { suspensionInForce } from '../../domain/community-access.js';
 import type { FlagReason, LogAction } from '../../../shared/schemas/moderation.js';
 
 // ---- Audit log ----
-
-export interface LogEntryInput {
-  communityId: string;
-  actorId: string | null;
-  action: LogAction;
-  targetType: 'post' | 'member' | 'topic' | 'community';
-  targetId: string;
-  reason?: string | null;
-  before?: unknown;
-  after?: unknown;
-}
-
-/** Appends one audit-log row. Call inside the transaction that makes the change. */
-export async function insertLogEntry(db: DbOrTx, entry: LogEntryInput) {
-  const [row] = await db
-    .insert(moderationLog)
-    .values({
-      communityId: entry.communityId,
-      actorId: entry.actorId,
-      action: entry.action,
-      targetType: entry.targetType,
-      targetId: entry.targetId,
-      reason: entry.reason ?? null,
-      before: entry.before ?? null,
-      after: entry.after ?? null,
-    })
-    .returning({ id: moderationLog.id });
-  return row!.id;
-}
 
 export async function listLogEntries(
   db: DbOrTx,
@@ -93,28 +63,6 @@ export async function listLogEntries(
     .limit(opts.limit);
 }
 
-/** The most recent log entry of `action` on a post (restore reads the status kept by the removal). */
-export async function latestPostLogEntry(db: DbOrTx, postId: string, action: LogAction) {
-  const [row] = await db
-    .select({ id: moderationLog.id, before: moderationLog.before })
-    .from(moderationLog)
-    .where(and(eq(moderationLog.targetType, 'post'), eq(moderationLog.targetId, postId), eq(moderationLog.action, action)))
-    .orderBy(desc(moderationLog.id))
-    .limit(1);
-  return row ?? null;
-}
-
-/** The most recent log entry of `action` on a topic (restore reads the moderation status kept by the removal). */
-export async function latestTopicLogEntry(db: DbOrTx, topicId: string, action: LogAction) {
-  const [row] = await db
-    .select({ id: moderationLog.id, before: moderationLog.before })
-    .from(moderationLog)
-    .where(and(eq(moderationLog.targetType, 'topic'), eq(moderationLog.targetId, topicId), eq(moderationLog.action, action)))
-    .orderBy(desc(moderationLog.id))
-    .limit(1);
-  return row ?? null;
-}
-
 export async function listAuthorNotes(db: DbOrTx, postId: string) {
   return db
     .select({
@@ -130,7 +78,7 @@ export async function listAuthorNotes(db: DbOrTx, postId: string) {
     .orderBy(asc(moderationLog.id));
 }
 
-// ---- Posts and topics (a topic with its facilitators: topics/queries.ts findTopic) ----
+// ---- Posts (a topic with its facilitators: domain/topic-access.ts findTopic) ----
 
 const postColumns = {
   id: posts.id,
@@ -153,40 +101,6 @@ export async function findPost(db: DbOrTx, postId: string, forUpdate = false) {
 
 export type ModeratedPost = NonNullable<Awaited<ReturnType<typeof findPost>>>;
 
-export async function updateTopicModeration(
-  db: DbOrTx,
-  topicId: string,
-  values: { lockedAt?: Date | null; closedAt?: Date | null; pinned?: boolean },
-) {
-  const [row] = await db
-    .update(topics)
-    // Not touching topics.updatedAt: in the current schema it maps to the created_at column (see report).
-    .set(values)
-    .where(eq(topics.id, topicId))
-    .returning({ id: topics.id, lockedAt: topics.lockedAt, closedAt: topics.closedAt, pinned: topics.pinned });
-  return row!;
-}
-
-/**
- * Sets a topic's moderation status and, when given, its reason (undefined: the reason stays). `touchActivity`
- * when it becomes activity members see (approval): it then sorts as new in the topic list.
- */
-export async function setTopicModeration(
-  db: DbOrTx,
-  topicId: string,
-  moderationStatus: TopicModerationStatus,
-  { reason, touchActivity = false }: { reason?: string | null; touchActivity?: boolean } = {},
-) {
-  await db
-    .update(topics)
-    .set({
-      moderationStatus,
-      ...(reason !== undefined ? { moderationReason: reason } : {}),
-      ...(touchActivity ? { lastActivityAt: sql`now()` } : {}),
-    })
-    .where(eq(topics.id, topicId));
-}
-
 // ---- Flags ----
 
 export async function findOpenFlag(db: DbOrTx, postId: string, flaggerId: string) {
@@ -204,42 +118,6 @@ export async function insertFlag(db: DbOrTx, values: { communityId: string; post
     .values(values)
     .returning({ id: flags.id, postId: flags.postId, reason: flags.reason, note: flags.note, createdAt: flags.createdAt });
   return row!;
-}
-
-// Topic flags: the same table, with topic_id instead of post_id (one open flag per member and topic).
-
-export async function findOpenTopicFlag(db: DbOrTx, topicId: string, flaggerId: string) {
-  const [row] = await db
-    .select({ id: flags.id })
-    .from(flags)
-    .where(and(eq(flags.topicId, topicId), eq(flags.flaggerId, flaggerId), isNull(flags.resolvedAt)))
-    .limit(1);
-  return row ?? null;
-}
-
-export async function insertTopicFlag(db: DbOrTx, values: { communityId: string; topicId: string; flaggerId: string; reason: FlagReason; note: string | null }) {
-  const [row] = await db
-    .insert(flags)
-    .values(values)
-    .returning({ id: flags.id, topicId: flags.topicId, reason: flags.reason, note: flags.note, createdAt: flags.createdAt });
-  return row!;
-}
-
-export async function countOpenTopicFlaggers(db: DbOrTx, topicId: string) {
-  const [row] = await db
-    .select({ n: sql<number>`count(distinct ${flags.flaggerId})::int` })
-    .from(flags)
-    .where(and(eq(flags.topicId, topicId), isNull(flags.resolvedAt)));
-  return row?.n ?? 0;
-}
-
-export async function resolveOpenTopicFlags(db: DbOrTx, topicId: string, resolution: 'removed' | 'kept') {
-  const rows = await db
-    .update(flags)
-    .set({ resolvedAt: sql`now()`, resolution })
-    .where(and(eq(flags.topicId, topicId), isNull(flags.resolvedAt)))
-    .returning({ id: flags.id });
-  return rows.length;
 }
 
 /** Distinct members with an open flag on the post (the partial unique index makes rows = members). */
@@ -458,21 +336,6 @@ export async function updateSettings(db: DbOrTx, communityId: string, values: { 
     .where(eq(communities.id, communityId))
     .returning({ autoHideThreshold: communities.autoHideThreshold, premodNewMemberPosts: communities.premodNewMemberPosts });
   return row!;
-}
-
-/** Published posts by the member in the community, and whether they hold an added role. */
-export async function premodFacts(db: DbOrTx, communityId: string, userId: string) {
-  const [row] = await db
-    .select({
-      threshold: communities.premodNewMemberPosts,
-      roles: memberships.roles,
-      published: sql<number>`(select count(*)::int from ${posts} p where p.community_id = ${communityId} and p.author_id = ${userId} and p.status = 'published')`,
-    })
-    .from(communities)
-    .leftJoin(memberships, and(eq(memberships.communityId, communities.id), eq(memberships.userId, userId)))
-    .where(eq(communities.id, communityId))
-    .limit(1);
-  return row ?? null;
 }
 
 // ---- Suspensions ----

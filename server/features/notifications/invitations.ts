@@ -10,7 +10,7 @@ import { renderMailBody } from '../../mail/layout.js';
 import { newMessageId, threadMessageId } from '../../mail/message.js';
 import { enqueueMail } from '../../mail/queue.js';
 import type { Actor } from '../../policy/policy.js';
-import { requireTopic } from '../topics/service.js';
+import type { TopicAccessDeps } from '../../domain/deps.js';
 import { notificationPath } from './present.js';
 import * as q from './queries.js';
 
@@ -20,7 +20,18 @@ async function rows<T>(db: DbOrTx, query: ReturnType<typeof sql>): Promise<T[]> 
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
-export function createInvitationService({ db, publicUrl, mailQueued }: { db: Db; publicUrl: string; mailQueued: () => void }) {
+export function createInvitationService({
+  db,
+  topics,
+  publicUrl,
+  mailQueued,
+}: {
+  db: Db;
+  topics: Pick<TopicAccessDeps, 'requireTopic'>;
+  publicUrl: string;
+  mailQueued: () => void;
+}) {
+  const { requireTopic } = topics;
   return {
     /** Silent readers (or the listed members among them) who were not invited to this topic before. */
     async invite(actor: Actor | null, topicId: string, input: { userIds?: string[] | undefined; readers?: true | undefined; note: string }) {

@@ -2,13 +2,22 @@
 import type { Db } from '../../db/client.js';
 import { authorize, type Actor } from '../../policy/policy.js';
 import type { EmailPreference } from '../../../shared/schemas/notifications.js';
-import { requireCommunity } from '../communities/service.js';
-import { requireTopic } from '../topics/service.js';
+import type { CommunityAccessDeps, TopicAccessDeps } from '../../domain/deps.js';
 import { DEFAULT_COMMUNITY_LEVEL, effectiveTopicLevel, type WatchLevel } from './levels.js';
 import { presentNotification } from './present.js';
 import * as q from './queries.js';
 
-export function createNotificationService({ db }: { db: Db }) {
+export function createNotificationService({
+  db,
+  communities,
+  topics,
+}: {
+  db: Db;
+  communities: Pick<CommunityAccessDeps, 'requireCommunity'>;
+  topics: Pick<TopicAccessDeps, 'requireTopic'>;
+}) {
+  const { requireCommunity } = communities;
+  const { requireTopic } = topics;
   return {
     async list(actor: Actor | null, opts: { unread?: boolean | undefined; cursor?: string | undefined; limit?: number | undefined }) {
       const me = authorize(actor, 'notifications.read');

@@ -3,10 +3,11 @@
 import type { Db } from '../../db/client.js';
 import { notFound } from '../../errors.js';
 import { authorize, type Actor } from '../../policy/policy.js';
-import { requireCommunity } from '../communities/service.js';
+import type { CommunityAccessDeps } from '../../domain/deps.js';
 import * as q from './queries.js';
 
-export function createPeopleService({ db }: { db: Db }) {
+export function createPeopleService({ db, communities }: { db: Db; communities: Pick<CommunityAccessDeps, 'requireCommunity'> }) {
+  const { requireCommunity } = communities;
   return {
     /** 404 unless the viewer shares a community with them (or it is the viewer, or an admin). */
     async profile(actor: Actor | null, user: string) {

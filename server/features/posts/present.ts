@@ -1,9 +1,10 @@
-// Turns post rows into what one viewer may see. Pure, and THE rule for who sees a post's content:
-// the REST API presents rows with presentPost(); the event log stores the post as its author and
-// moderators see it (EVENT_VIEW); the live fan-out re-presents that snapshot per subscriber with
-// presentPostSnapshot(), which applies the same canSeePost/canSeeContent.
+// Turns post rows into what one viewer may see, with the rules of domain/visibility.ts: the REST API
+// presents rows with presentPost(); the event log stores the post as its author and moderators see it
+// (EVENT_VIEW); the live fan-out re-presents that snapshot per subscriber with presentPostSnapshot(),
+// which applies the same canSeePost/canSeeContent.
 import type { Post } from '../../../shared/schemas/posts.js';
 import type { PostStatus } from '../../db/schema.js';
+import { canSeeContent, canSeePost, type PostViewer } from '../../domain/visibility.js';
 
 /** A post as loaded by posts/queries.ts (`postRowFields`). */
 export interface PostRow {
@@ -31,37 +32,9 @@ export interface PostRow {
   cursorKey: string;
 }
 
-export interface PostViewer {
-  /** null: a generic member (used for event payloads). */
-  userId: string | null;
-  /** May read the content of withdrawn, removed and held posts (policy 'post.readHidden'). */
-  seesHidden: boolean;
-}
-
-/** An ordinary member who wrote none of the posts. */
-export const GENERIC_MEMBER: PostViewer = { userId: null, seesHidden: false };
-
-/** How the event log stores posts: as the author and moderators see them (content, removal reason);
- *  the live filter re-presents the snapshot for each subscriber (presentPostSnapshot). */
-export const EVENT_VIEW: PostViewer = { userId: null, seesHidden: true };
-
-/**
- * Pending posts (held by pre-moderation or a watched word) exist only for their author and moderators.
- * Every other status shows to everyone — withdrawn, removed and hidden (auto-hidden by flags, pending
- * review) as a placeholder without content, so replies to them keep the thread's shape.
- */
-export function canSeePost(row: Pick<PostRow, 'status' | 'authorId'>, viewer: PostViewer): boolean {
-  return row.status !== 'pending' || viewer.seesHidden || row.authorId === viewer.userId;
-}
-
-/** Whether the viewer sees the post's words (withdrawn/removed/hidden keep the row but hide the content). */
-export function canSeeContent(row: Pick<PostRow, 'status' | 'authorId'>, viewer: PostViewer): boolean {
-  return row.status === 'published' || viewer.seesHidden || row.authorId === viewer.userId;
-}
-
 /**
  * The API shape of a post for this viewer, or null when the viewer may not know it exists.
- * `row.helpfulByMe` must have been loaded for the same viewer (it is false for GENERIC_MEMBER).
+ * `row.helpfulByMe` must have been loaded for the same viewer (it is false for a viewer with no userId).
  */
 export function presentPost(row: PostRow, viewer: PostViewer): Post | null {
   if (!canSeePost(row, viewer)) return null;

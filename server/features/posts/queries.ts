@@ -1,8 +1,8 @@
 // Post queries. A page of posts is ONE query (author name, helpful-by-me and solution flag joined in).
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { helpfulMarks, idempotencyKeys, postRevisions, posts, topicViews, topics, users } from '../../db/schema.js';
-import { cursorTime, lockTopicCounters } from '../topics/queries.js';
+import { helpfulMarks, idempotencyKeys, postRevisions, posts, topics, users } from '../../db/schema.js';
+import { cursorTime } from '../../domain/cursor.js';
 import type { PostRow } from './present.js';
 
 /** Row fields for presentPost(); `viewerId` decides helpfulByMe (null: false). */
@@ -106,75 +106,6 @@ export async function updatePostBody(db: DbOrTx, postId: string, bodyMd: string,
     .where(and(eq(posts.id, postId), eq(posts.version, fromVersion)))
     .returning({ version: posts.version });
   return row ?? null;
-}
-
-/** Changes a post's status, and its status reason when one is given (undefined: the reason stays). */
-export async function setPostStatus(db: DbOrTx, postId: string, status: PostRow['status'], statusReason?: string | null) {
-  await db
-    .update(posts)
-    .set(statusReason === undefined ? { status } : { status, statusReason })
-    .where(eq(posts.id, postId));
-}
-
-/** For the live filter's replay check: what the post's status is now. */
-/** The current status of each of these posts (absent ids are left out), in one query. */
-export async function findPostStatuses(db: DbOrTx, postIds: string[]): Promise<Map<string, PostRow['status']>> {
-  if (postIds.length === 0) return new Map();
-  const rows = await db.select({ id: posts.id, status: posts.status }).from(posts).where(inArray(posts.id, postIds));
-  return new Map(rows.map((r) => [r.id, r.status]));
-}
-
-/** The post whose status changes: which author's participation in which topic it decides. */
-export interface CountedPost {
-  id: string;
-  topicId: string;
-  authorId: string;
-}
-
-/**
- * THE place where a post's status change reaches its topic's counters (posts service and every
- * moderation action call it, after the post row has its new status):
- * - post_count counts PUBLISHED posts (what every member sees);
- * - poster_count counts distinct authors with a published post: it moves only when this post is the
- *   author's first one to become published, or their last one to stop being published;
- * - reader_count counts members who viewed the topic and have no published post: the author leaves it
- *   when they become a poster and comes back when they stop being one (if they ever viewed it).
- * `touchActivity` when the change is new activity others see (approval).
- *
- * Concurrency: the topic row is locked FIRST (lockTopicCounters), in its own statement; the UPDATE that probes "another
- * published post?" (partial index posts(topic_id, author_id) where published) and "viewed?" (topic_views
- * primary key) then starts after the lock, so under READ COMMITTED it sees every change committed by
- * the transaction that held the lock before. Two writers on one topic can thus never both count the same
- * author (recordView takes the same lock).
- */
-export async function adjustCountsForStatusChange(
-  db: DbOrTx,
-  post: CountedPost,
-  from: PostRow['status'] | null,
-  to: PostRow['status'],
-  { touchActivity = false, topicLocked = false }: { touchActivity?: boolean; topicLocked?: boolean } = {},
-) {
-  const delta = (to === 'published' ? 1 : 0) - (from === 'published' ? 1 : 0);
-  if (delta === 0) {
-    if (touchActivity && to === 'published') await db.update(topics).set({ lastActivityAt: sql`now()` }).where(eq(topics.id, post.topicId));
-    return;
-  }
-  // A caller already holding the lock (in a statement before this one) need not ask again.
-  if (!topicLocked) await lockTopicCounters(db, post.topicId);
-  const otherPublished = sql`exists (select 1 from ${posts} p where p.topic_id = ${post.topicId} and p.author_id = ${post.authorId}
-    and p.status = 'published' and p.id <> ${post.id})`;
-  const viewed = sql`exists (select 1 from ${topicViews} v where v.topic_id = ${post.topicId} and v.user_id = ${post.authorId})`;
-  await db
-    .update(topics)
-    .set({
-      postCount: sql`greatest(${topics.postCount} + ${delta}::int, 0)`,
-      // +1 when the author becomes a poster, -1 when they stop being one; 0 while another post counts them.
-      posterCount: sql`${topics.posterCount} + (case when ${otherPublished} then 0 else ${delta}::int end)`,
-      // A viewer who becomes a poster stops being a reader, and the other way round.
-      readerCount: sql`${topics.readerCount} - (case when not ${otherPublished} and ${viewed} then ${delta}::int else 0 end)`,
-      ...(touchActivity && to === 'published' ? { lastActivityAt: sql`now()` } : {}),
-    })
-    .where(eq(topics.id, post.topicId));
 }
 
 export async function listRevisions(db: DbOrTx, postId: string) {

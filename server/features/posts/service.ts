@@ -2,20 +2,18 @@
 // withdrawal, helpful marks, and the paged post list of a topic.
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { AppError, conflict, invalid, notFound, unprocessable } from '../../errors.js';
+import { conflict, invalid, notFound, unprocessable } from '../../errors.js';
 import { authorize, can, type Action, type Actor } from '../../policy/policy.js';
 import { LIMITS } from '../../../shared/limits.js';
 import type { CreatePostBody, Post, UpdatePostBody } from '../../../shared/schemas/posts.js';
 import { isUuid } from '../../../shared/schemas/common.js';
-import { recordEvent } from '../live/events.js';
-import { communityLiveCursor } from '../live/queries.js';
-import { CURSOR_TIME, findPrompt, findTopic } from '../topics/queries.js';
-import { assertTopicWritable, hiddenPromptIds, postViewerFor, renderField, requireTopic, topicContentVisible, type TopicAccess } from '../topics/service.js';
-import { checkWatchedWords, needsPremoderation } from '../moderation/service.js';
-import { insertLogEntry } from '../moderation/queries.js';
-import { canSeePost, EVENT_VIEW, presentPost, type PostRow, type PostViewer } from './present.js';
+import { CURSOR_TIME } from '../../domain/cursor.js';
+import { postViewerFor, topicContentVisible, type TopicAccess } from '../../domain/topic-access.js';
+import { EVENT_VIEW, isPostVisible, type PostViewer } from '../../domain/visibility.js';
+import type { AuditLogDeps, ContentStatusDeps, OutboxDeps, RenderDeps, TopicAccessDeps } from '../../domain/deps.js';
+import { presentPost, type PostRow } from './present.js';
+import { placeUnder, type PostingRules } from './rules.js';
 import * as q from './queries.js';
-
 
 export const encodePostCursor = (row: Pick<PostRow, 'cursorKey' | 'id'>) => Buffer.from(`${row.cursorKey}|${row.id}`, 'utf8').toString('base64url');
 
@@ -27,28 +25,6 @@ function decodePostCursor(cursor: string) {
   return { createdAt, id };
 }
 
-/** Whether the viewer may see this post at all (held posts, answer-first and scheduled prompts). */
-function visibleTo(row: PostRow, viewer: PostViewer, hiddenPrompts: string[]) {
-  return canSeePost(row, viewer) && (!row.promptId || row.authorId === viewer.userId || !hiddenPrompts.includes(row.promptId));
-}
-
-/**
- * Watched words, at the moment a post or an edit is written: a 'block' rule refuses it with 422
- * `watched_word_blocked` naming the phrase (the transaction rolls back, so nothing is written and an
- * Idempotency-Key is not consumed); a 'hold' rule returns the reason the post waits for a moderator.
- */
-async function screenText(tx: DbOrTx, communityId: string, text: string): Promise<string | null> {
-  const hit = await checkWatchedWords(tx, communityId, text);
-  if (hit?.action === 'block') {
-    throw new AppError(422, 'watched_word_blocked', `This community does not allow "${hit.phrase}". Please reword your post.`, { field: 'body', phrase: hit.phrase });
-  }
-  return hit?.action === 'hold' ? `watched word "${hit.phrase}"` : null;
-}
-
-/** Every hold is a moderation action too: the audit log records it, with no human actor. */
-const logHold = (tx: DbOrTx, communityId: string, postId: string, reason: string) =>
-  insertLogEntry(tx, { communityId, actorId: null, action: 'post.hold', targetType: 'post', targetId: postId, reason, after: { status: 'pending' } });
-
 export interface CreatePostResult {
   statusCode: number;
   post: Post;
@@ -56,7 +32,24 @@ export interface CreatePostResult {
   replayed: boolean;
 }
 
-export function createPostService({ db }: { db: Db }) {
+export interface PostServiceDeps {
+  db: Db;
+  access: Pick<TopicAccessDeps, 'requireTopic' | 'hiddenPromptIds' | 'findPrompt' | 'findTopic' | 'assertTopicWritable'>;
+  rules: PostingRules;
+  status: Pick<ContentStatusDeps, 'changePostStatus' | 'countNewPost'>;
+  audit: Pick<AuditLogDeps, 'insertLogEntry'>;
+  outbox: Pick<OutboxDeps, 'recordEvent' | 'communityLiveCursor'>;
+  render: RenderDeps;
+}
+
+export function createPostService({ db, access: topics, rules, status: content, audit, outbox, render }: PostServiceDeps) {
+  const { requireTopic, hiddenPromptIds, assertTopicWritable } = topics;
+  const { renderField } = render;
+
+  /** Every hold is a moderation action too: the audit log records it, with no human actor. */
+  const logHold = (tx: DbOrTx, communityId: string, postId: string, reason: string) =>
+    audit.insertLogEntry(tx, { communityId, actorId: null, action: 'post.hold', targetType: 'post', targetId: postId, reason, after: { status: 'pending' } });
+
   /** Loads a post the actor can see and authorises `action` on it; otherwise 404 (or 401/403). */
   async function requirePost(actor: Actor | null, postId: string, action: Action) {
     const row = await q.findPostRow(db, postId, actor?.id ?? null);
@@ -67,7 +60,7 @@ export function createPostService({ db }: { db: Db }) {
     const access = await requireTopic(db, actor, row.topicId, 'topic.read');
     const viewer = postViewerFor(access.actor, access.ctx);
     // The discussion of a hidden or removed topic goes out of members' sight with it.
-    if (!topicContentVisible(access) || !visibleTo(row, viewer, await hiddenPromptIds(db, access))) throw notFound('Post');
+    if (!topicContentVisible(access) || !isPostVisible(row, viewer, await hiddenPromptIds(db, access))) throw notFound('Post');
     authorize(access.actor, action, { ...access.ctx, post: { authorId: row.authorId } });
     return { row, access, viewer };
   }
@@ -78,7 +71,7 @@ export function createPostService({ db }: { db: Db }) {
     const hidden = await hiddenPromptIds(tx, access);
     let promptId: string | null = null;
     if (input.promptId) {
-      const prompt = await findPrompt(tx, input.promptId);
+      const prompt = await topics.findPrompt(tx, input.promptId);
       const scheduled = !!prompt?.releaseAt && prompt.releaseAt > new Date();
       const reachable = prompt && prompt.topicId === topicId && (!scheduled || can(access.actor, 'prompt.readScheduled', access.ctx));
       if (!reachable) throw invalid('promptId', 'No such prompt in this topic.', 'unknown_prompt');
@@ -86,21 +79,26 @@ export function createPostService({ db }: { db: Db }) {
     }
     if (!input.parentId) return { parentId: null, promptId, depth: 0 };
     const parent = await q.findPostRow(tx, input.parentId, viewer.userId);
-    if (!parent || parent.topicId !== topicId || !visibleTo(parent, viewer, hidden)) {
+    if (!parent || parent.topicId !== topicId || !isPostVisible(parent, viewer, hidden)) {
       throw invalid('parentId', 'No such post in this topic.', 'unknown_parent');
     }
-    if (promptId && parent.promptId !== promptId) {
-      throw invalid('promptId', 'A reply belongs to the prompt of the post it answers.', 'prompt_mismatch');
-    }
-    // Beyond the depth cap a reply becomes a sibling of its parent (attached to the deepest allowed ancestor).
-    return parent.depth < LIMITS.replyDepthMax
-      ? { parentId: parent.id, promptId: parent.promptId, depth: parent.depth + 1 }
-      : { parentId: parent.parentId, promptId: parent.promptId, depth: parent.depth };
+    return placeUnder(parent, promptId);
   }
 
   return {
+    /** A post as this viewer sees it, or null when it does not exist for them (domain/visibility.ts isPostVisible). */
+    async findForViewer(tx: DbOrTx, postId: string, viewer: PostViewer, hiddenPromptIds: readonly string[]): Promise<Post | null> {
+      const row = await q.findPostRow(tx, postId, viewer.userId);
+      return row && isPostVisible(row, viewer, hiddenPromptIds) ? presentPost(row, viewer) : null;
+    },
+
+    /** A post as its author and moderators see it: what the post.* events carry (EVENT_VIEW). */
+    async eventSnapshot(tx: DbOrTx, postId: string): Promise<Post> {
+      return presentPost((await q.findPostRow(tx, postId, null))!, EVENT_VIEW)!;
+    },
+
     async list(actor: Actor | null, topicId: string, query: { cursor?: string | undefined; limit?: number | undefined }) {
-      const liveCursor = isUuid(topicId) ? await communityLiveCursor(db, { topicId }) : 0; // before the data: see LiveCursor
+      const liveCursor = isUuid(topicId) ? await outbox.communityLiveCursor(db, { topicId }) : 0; // before the data: see LiveCursor
       const access = await requireTopic(db, actor, topicId, 'topic.read');
       // A hidden or removed topic: members see its placeholder and none of its discussion (its author and
       // moderators see everything); restoring it brings the replies back as they were.
@@ -147,9 +145,7 @@ export function createPostService({ db }: { db: Db }) {
         assertTopicWritable(topic); // as loaded; checked again under the lock below
         const place = await placeReply(tx, access, viewer, input);
         // Held (pending) posts exist for their author and moderators only, until a moderator approves.
-        const held =
-          (await screenText(tx, topic.communityId, input.body)) ??
-          ((await needsPremoderation(tx, topic.communityId, me.id)) ? 'new-member pre-moderation' : null);
+        const held = await rules.holdNewPost(tx, topic.communityId, me.id, input.body);
         const status = held ? 'pending' : 'published';
         const postId = await q.insertPost(tx, {
           communityId: topic.communityId,
@@ -169,11 +165,11 @@ export function createPostService({ db }: { db: Db }) {
         // three statements only (the rollup triggers are deferred to commit and take it after these).
         // Re-read under that lock — the one a close or lock of the topic also takes — neither can slip in
         // between this check and the commit.
-        assertTopicWritable((await findTopic(tx, topicId, { lock: 'no key update' }))!);
+        assertTopicWritable((await topics.findTopic(tx, topicId, { lock: 'no key update' }))!);
         // A held post is not activity others can see: counts and last activity move on approval.
-        await q.adjustCountsForStatusChange(tx, { id: postId, topicId, authorId: me.id }, null, status, { touchActivity: true, topicLocked: true });
+        await content.countNewPost(tx, { id: postId, topicId, authorId: me.id }, status, { topicLocked: true });
         // Last write of the transaction: recordEvent holds the community's event-order lock until commit.
-        await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, EVENT_VIEW) });
+        await outbox.recordEvent(tx, { communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, EVENT_VIEW)! });
         return { statusCode: 201, post, replayed: false };
       });
     },
@@ -186,7 +182,7 @@ export function createPostService({ db }: { db: Db }) {
         // Post row, then topic row: the order in which moderation (and a status change's counters and
         // rollups) lock them. The topic is read under the lock a close or lock takes, as in create().
         const current = (await q.lockPost(tx, postId))!;
-        const topic = (await findTopic(tx, row.topicId, { lock: 'no key update' }))!;
+        const topic = (await topics.findTopic(tx, row.topicId, { lock: 'no key update' }))!;
         if (current.status === 'withdrawn' || current.status === 'removed') {
           throw conflict('post_not_editable', `This post is ${current.status} and can no longer be edited.`);
         }
@@ -195,16 +191,15 @@ export function createPostService({ db }: { db: Db }) {
           throw conflict('version_conflict', 'This post was changed since you loaded it.', { currentVersion: current.version });
         }
         // An edit that trips a 'hold' rule takes a published post back to pending review.
-        const hold = await screenText(tx, row.communityId, input.body);
-        if (hold && current.status === 'published') {
-          await q.setPostStatus(tx, postId, 'pending');
-          await q.adjustCountsForStatusChange(tx, row, 'published', 'pending');
+        const hold = await rules.holdEdit(tx, row.communityId, input.body, current.status);
+        if (hold) {
+          await content.changePostStatus(tx, row, 'published', 'pending');
           await logHold(tx, row.communityId, postId, hold);
         }
         const updated = await q.updatePostBody(tx, postId, input.body, bodyHtml, current.version);
         await q.insertRevision(tx, { postId, version: updated!.version, bodyMd: input.body, bodyHtml, editorId: viewer.userId! });
         const fresh = (await q.findPostRow(tx, postId, viewer.userId))!;
-        await recordEvent(tx, { communityId: fresh.communityId, topicId: fresh.topicId, name: 'post.updated', data: presentPost(fresh, EVENT_VIEW) });
+        await outbox.recordEvent(tx, { communityId: fresh.communityId, topicId: fresh.topicId, name: 'post.updated', data: presentPost(fresh, EVENT_VIEW)! });
         return presentPost(fresh, viewer)!;
       });
     },
@@ -216,12 +211,11 @@ export function createPostService({ db }: { db: Db }) {
         const current = (await q.lockPost(tx, postId))!;
         if (current.status === 'removed') throw conflict('post_not_withdrawable', 'This post was removed by a moderator.');
         if (current.status !== 'withdrawn') {
-          await q.setPostStatus(tx, postId, 'withdrawn');
-          await q.adjustCountsForStatusChange(tx, row, current.status, 'withdrawn');
+          await content.changePostStatus(tx, row, current.status, 'withdrawn');
         }
         const fresh = (await q.findPostRow(tx, postId, viewer.userId))!;
         if (current.status !== 'withdrawn') {
-          await recordEvent(tx, { communityId: fresh.communityId, topicId: fresh.topicId, name: 'post.withdrawn', data: presentPost(fresh, EVENT_VIEW) });
+          await outbox.recordEvent(tx, { communityId: fresh.communityId, topicId: fresh.topicId, name: 'post.withdrawn', data: presentPost(fresh, EVENT_VIEW)! });
         }
         return presentPost(fresh, viewer)!;
       });
@@ -247,7 +241,7 @@ export function createPostService({ db }: { db: Db }) {
         const changed = on ? await q.addHelpful(tx, postId, viewer.userId!) : await q.removeHelpful(tx, postId, viewer.userId!);
         const helpfulCount = await q.helpfulCount(tx, postId);
         if (changed) {
-          await recordEvent(tx, { communityId: row.communityId, topicId: row.topicId, name: 'post.helpful', data: { postId, topicId: row.topicId, helpfulCount } });
+          await outbox.recordEvent(tx, { communityId: row.communityId, topicId: row.topicId, name: 'post.helpful', data: { postId, topicId: row.topicId, helpfulCount } });
         }
         return { postId, helpfulCount, helpfulByMe: on };
       });

@@ -1,7 +1,8 @@
-// Turns topic rows into the API shapes. Pure, so that the live-update fan-out can reuse it. THE rule for who
-// reads a moderated topic's words (canSeeTopicContent), as presentPost's is for posts.
-import type { TopicStatus, TopicSummary } from '../../../shared/schemas/topics.js';
+// Turns topic rows into the API shapes. Pure, so that the live-update fan-out can reuse it. Who reads a
+// moderated topic's words: canSeeTopicContent in domain/visibility.ts.
+import type { TopicSummary } from '../../../shared/schemas/topics.js';
 import type { TopicModerationStatus } from '../../db/schema.js';
+import { topicStatus } from '../../domain/topic-access.js';
 
 /** A topic as loaded by topics/queries.ts (`topicSummaryFields`). */
 export interface TopicRow {
@@ -34,30 +35,8 @@ export interface TopicRow {
   cursorKey: string;
 }
 
-export interface TopicContentViewer {
-  userId: string | null;
-  /** May read held, hidden and removed topics (policy 'topic.readHidden'). */
-  seesHidden: boolean;
-}
-
-/**
- * Whether the viewer may read a topic's words — title, text, prompts — and its replies. A held (pending)
- * topic exists only for its author and moderators (the policy's topic.read says so); a hidden or removed
- * one shows to members as a placeholder, like a post in those states, and its discussion with it.
- */
-export function canSeeTopicContent(t: { moderationStatus: TopicModerationStatus; authorId: string }, viewer: TopicContentViewer): boolean {
-  return t.moderationStatus === 'published' || viewer.seesHidden || (viewer.userId !== null && t.authorId === viewer.userId);
-}
-
 /** A topic as a list shows it: without its text. */
 export type TopicSummaryRow = Omit<TopicRow, 'bodyMd' | 'bodyHtml' | 'articleUrl'>;
-
-/** closed (by hand or after closesAt) wins over upcoming (before opensAt); otherwise open. */
-export function topicStatus(t: Pick<TopicRow, 'opensAt' | 'closesAt' | 'closedAt'>, now = new Date()): TopicStatus {
-  if (t.closedAt || (t.closesAt && t.closesAt <= now)) return 'closed';
-  if (t.opensAt && t.opensAt > now) return 'upcoming';
-  return 'open';
-}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

@@ -3,13 +3,11 @@
 // the viewer never opened, post_count less their own posts), so one list page is one query.
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { memberships, posts, prompts, topicFacilitators, topicReads, topics, topicViews, users } from '../../db/schema.js';
+import { flags, memberships, posts, prompts, topicFacilitators, topicReads, topics, topicViews, users, type TopicModerationStatus } from '../../db/schema.js';
+import { coreColumns, lockTopicCounters } from '../../domain/topic-access.js';
+import { cursorTime } from '../../domain/cursor.js';
 import type { TopicRow, TopicSummaryRow } from './present.js';
-
-/** Microsecond-exact UTC text of a timestamp, for keyset cursors. */
-export const cursorTime = (column: unknown) => sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-/** The text cursorTime() writes: what cursor decoders accept. */
-export const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+import type { FlagReason } from '../../../shared/schemas/moderation.js';
 
 /** Who the list/detail counts are computed for. */
 export interface TopicViewer {
@@ -28,20 +26,6 @@ const promptsHiddenFrom = (viewerId: string) => sql`select pr.id from ${prompts}
     and not exists (select 1 from ${topicFacilitators} f where f.topic_id = pr.topic_id and f.user_id = ${viewerId})
     and (pr.release_at > now() or (pr.answer_first
       and not exists (select 1 from ${posts} mine where mine.topic_id = pr.topic_id and mine.prompt_id = pr.id and mine.author_id = ${viewerId})))`;
-
-/** The columns access checks and writes need (TopicCore), also part of every shown topic. */
-const coreColumns = {
-  id: topics.id,
-  communityId: topics.communityId,
-  kind: topics.kind,
-  authorId: topics.authorId,
-  opensAt: topics.opensAt,
-  closesAt: topics.closesAt,
-  closedAt: topics.closedAt,
-  lockedAt: topics.lockedAt,
-  pinned: topics.pinned,
-  moderationStatus: topics.moderationStatus,
-};
 
 /** A shown topic: its summary fields and, for the topic page, its text (a list page leaves the text out). */
 export function topicFields(viewer: TopicViewer | null) {
@@ -65,7 +49,7 @@ function topicSummaryFields(viewer: TopicViewer | null) {
     lastActivityAt: topics.lastActivityAt,
     createdAt: topics.createdAt,
     moderationReason: topics.moderationReason,
-    // Counters kept exact on every write (adjustCountsForStatusChange, recordView): a list page reads them.
+    // Counters kept exact on every write (domain/content-status.ts, recordView): a list page reads them.
     posterCount: topics.posterCount,
     readerCount: topics.readerCount,
     // Unread: published posts by others after my read position, less replies hidden from me. A topic I never
@@ -85,30 +69,6 @@ function topicSummaryFields(viewer: TopicViewer | null) {
   };
 }
 
-/** What access checks and writes need of a topic (no text, no counts), with its named facilitators. */
-export type TopicCore = Pick<TopicRow, keyof typeof coreColumns> & {
-  /** The topic_facilitators rows: a CPD topic's author and guests, none for a practice problem. The
-   *  policy's facilitators (topicContext) add the author. */
-  namedFacilitatorIds: string[];
-};
-
-const coreFields = {
-  ...coreColumns,
-  // `${topics}.id`, not ${topics.id}: drizzle writes a column unqualified in a one-table select, and the
-  // bare "id" would be looked up in the subquery first.
-  namedFacilitatorIds: sql<string[]>`array(select f.user_id::text from ${topicFacilitators} f where f.topic_id = ${topics}.id)`,
-};
-
-/**
- * THE loader of a topic with its facilitators, for every feature's access checks (policy topicContext)
- * and writes. `lock` locks the topic row (only that row) for the transaction.
- */
-export async function findTopic(db: DbOrTx, topicId: string, { lock }: { lock?: 'update' | 'no key update' } = {}): Promise<TopicCore | null> {
-  const query = db.select(coreFields).from(topics).where(eq(topics.id, topicId)).limit(1);
-  const [row] = lock ? await query.for(lock, { of: topics }) : await query;
-  return row ?? null;
-}
-
 /** The topic with poster/reader counts and, for a viewer, the unread count: for showing it. */
 export async function findTopicWithCounts(db: DbOrTx, topicId: string, viewer: TopicViewer | null = null): Promise<TopicRow | null> {
   const [row] = await db
@@ -122,16 +82,6 @@ export async function findTopicWithCounts(db: DbOrTx, topicId: string, viewer: T
 
 export async function lockTopic(db: DbOrTx, topicId: string) {
   await db.select({ id: topics.id }).from(topics).where(eq(topics.id, topicId)).for('update');
-}
-
-/**
- * The lock under which every change of a topic's post/poster/reader counters happens, one writer at a
- * time. NO KEY UPDATE (what `update topics set post_count …` takes anyway), not UPDATE: the writer has
- * already inserted a post or view row, whose foreign key holds KEY SHARE on the topic, and FOR UPDATE
- * would conflict with another writer's KEY SHARE — two concurrent posts would deadlock.
- */
-export async function lockTopicCounters(db: DbOrTx, topicId: string) {
-  await db.select({ id: topics.id }).from(topics).where(eq(topics.id, topicId)).for('no key update');
 }
 
 export interface TopicListFilter {
@@ -215,20 +165,9 @@ export async function updateTopic(db: DbOrTx, topicId: string, values: Partial<t
 
 // Prompts
 
-export type PromptRow = typeof prompts.$inferSelect;
-
 export async function insertPrompts(db: DbOrTx, rows: Array<typeof prompts.$inferInsert>) {
   if (rows.length === 0) return [];
   return db.insert(prompts).values(rows).returning();
-}
-
-export async function listPrompts(db: DbOrTx, topicId: string): Promise<PromptRow[]> {
-  return db.select().from(prompts).where(eq(prompts.topicId, topicId)).orderBy(asc(prompts.position));
-}
-
-export async function findPrompt(db: DbOrTx, promptId: string): Promise<PromptRow | null> {
-  const [row] = await db.select().from(prompts).where(eq(prompts.id, promptId)).limit(1);
-  return row ?? null;
 }
 
 /** Published replies per prompt of the topic. */
@@ -241,22 +180,13 @@ export async function promptReplyCounts(db: DbOrTx, topicId: string): Promise<Ma
   return new Map(rows.map((r) => [r.promptId!, r.n]));
 }
 
-/** Prompts of the topic that the user has posted to (any status: withdrawing does not re-hide). */
-export async function promptsAnsweredBy(db: DbOrTx, topicId: string, userId: string): Promise<Set<string>> {
-  const rows = await db
-    .selectDistinct({ promptId: posts.promptId })
-    .from(posts)
-    .where(and(eq(posts.topicId, topicId), eq(posts.authorId, userId), sql`${posts.promptId} is not null`));
-  return new Set(rows.map((r) => r.promptId!));
-}
-
 // Read tracking
 
 /**
  * Records a view: one row per member per topic per UTC day, however often they open it. The member's
  * first view of the topic ever makes them a reader (reader_count + 1) unless they already have a
  * published post in it. One transaction (a savepoint inside a caller's), and the counter probes run after
- * the topic row lock, as in adjustCountsForStatusChange (posts/queries.ts): the two cannot miscount
+ * the topic row lock, as in a post's status change (domain/content-status.ts): the two cannot miscount
  * each other.
  */
 export async function recordView(db: DbOrTx, topicId: string, communityId: string, userId: string) {
@@ -315,3 +245,76 @@ export async function markCommunityRead(db: DbOrTx, communityId: string, userId:
       set last_read_post_id = excluded.last_read_post_id, last_read_at = excluded.last_read_at, updated_at = now()
       where ${topicReads}.last_read_at < excluded.last_read_at`);
 }
+
+// Moderation of topics (topics/moderation.ts): status, lock/close/pin, and members' flags on topics.
+
+export async function updateTopicModeration(
+  db: DbOrTx,
+  topicId: string,
+  values: { lockedAt?: Date | null; closedAt?: Date | null; pinned?: boolean },
+) {
+  const [row] = await db
+    .update(topics)
+    // Not touching topics.updatedAt: in the current schema it maps to the created_at column (see report).
+    .set(values)
+    .where(eq(topics.id, topicId))
+    .returning({ id: topics.id, lockedAt: topics.lockedAt, closedAt: topics.closedAt, pinned: topics.pinned });
+  return row!;
+}
+
+/**
+ * Sets a topic's moderation status and, when given, its reason (undefined: the reason stays). `touchActivity`
+ * when it becomes activity members see (approval): it then sorts as new in the topic list.
+ */
+export async function setTopicModeration(
+  db: DbOrTx,
+  topicId: string,
+  moderationStatus: TopicModerationStatus,
+  { reason, touchActivity = false }: { reason?: string | null; touchActivity?: boolean } = {},
+) {
+  await db
+    .update(topics)
+    .set({
+      moderationStatus,
+      ...(reason !== undefined ? { moderationReason: reason } : {}),
+      ...(touchActivity ? { lastActivityAt: sql`now()` } : {}),
+    })
+    .where(eq(topics.id, topicId));
+}
+
+// Topic flags: the same table, with topic_id instead of post_id (one open flag per member and topic).
+
+export async function findOpenTopicFlag(db: DbOrTx, topicId: string, flaggerId: string) {
+  const [row] = await db
+    .select({ id: flags.id })
+    .from(flags)
+    .where(and(eq(flags.topicId, topicId), eq(flags.flaggerId, flaggerId), isNull(flags.resolvedAt)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function insertTopicFlag(db: DbOrTx, values: { communityId: string; topicId: string; flaggerId: string; reason: FlagReason; note: string | null }) {
+  const [row] = await db
+    .insert(flags)
+    .values(values)
+    .returning({ id: flags.id, topicId: flags.topicId, reason: flags.reason, note: flags.note, createdAt: flags.createdAt });
+  return row!;
+}
+
+export async function countOpenTopicFlaggers(db: DbOrTx, topicId: string) {
+  const [row] = await db
+    .select({ n: sql<number>`count(distinct ${flags.flaggerId})::int` })
+    .from(flags)
+    .where(and(eq(flags.topicId, topicId), isNull(flags.resolvedAt)));
+  return row?.n ?? 0;
+}
+
+export async function resolveOpenTopicFlags(db: DbOrTx, topicId: string, resolution: 'removed' | 'kept') {
+  const rows = await db
+    .update(flags)
+    .set({ resolvedAt: sql`now()`, resolution })
+    .where(and(eq(flags.topicId, topicId), isNull(flags.resolvedAt)))
+    .returning({ id: flags.id });
+  return rows.length;
+}
+

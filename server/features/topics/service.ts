@@ -1,92 +1,19 @@
 // CPD topics and practice problems: creation, the topic list with engagement counts, the topic page,
 // facilitator edits and prompts, the practice problem's solution, and read tracking.
 import type { Db, DbOrTx } from '../../db/client.js';
-import { conflict, invalid, notFound } from '../../errors.js';
-import { authorize, can, topicContext, type Action, type Actor, type PolicyContext } from '../../policy/policy.js';
+import { conflict, invalid } from '../../errors.js';
+import { authorize, can, type Actor } from '../../policy/policy.js';
 import { LIMITS } from '../../../shared/limits.js';
-import { MarkdownTooLongError, renderMarkdown } from '../../../shared/markdown.js';
 import type { AddPromptBody, CreateTopicBody, Prompt, TopicDetail, TopicListQuery, UpdateTopicBody } from '../../../shared/schemas/topics.js';
 import { isUuid } from '../../../shared/schemas/common.js';
-import { recordEvent } from '../live/events.js';
-import { communityLiveCursor } from '../live/queries.js';
-import { requireCommunity, type CommunityAccess } from '../communities/service.js';
-import { findPostRow } from '../posts/queries.js';
-import { applyTopicModeration, holdTopicEdit, logTopicHold, recordTopicUpdated, screenTopicText, needsPremoderation } from '../moderation/service.js';
-import { canSeePost, presentPost, type PostViewer } from '../posts/present.js';
-import { canSeeTopicContent, presentTopicSummary, topicStatus, type TopicRow } from './present.js';
+import { CURSOR_TIME } from '../../domain/cursor.js';
+import { isScheduled, postViewerFor, topicContentVisible, topicStatus, type PromptRow, type TopicAccess } from '../../domain/topic-access.js';
+import { PREMODERATION_REASON } from '../../domain/screening.js';
+import type { CommunityAccessDeps, OutboxDeps, RenderDeps, ScreeningDeps, TopicAccessDeps } from '../../domain/deps.js';
+import type { PostService } from '../posts/service.js';
+import type { TopicModerationSteps } from './moderation.js';
+import { presentTopicSummary } from './present.js';
 import * as q from './queries.js';
-
-export interface TopicAccess extends CommunityAccess {
-  actor: Actor;
-  topic: q.TopicCore;
-  /** The policy context for decisions about this topic. */
-  ctx: PolicyContext;
-}
-
-/**
- * Loads a topic, its community and the actor's membership, and authorises `action` on it. Unknown
- * topics, topics of communities the actor is not in, and upcoming topics the actor may not see → 404.
- */
-export async function requireTopic(db: DbOrTx, actor: Actor | null, topicId: string, action: Action): Promise<TopicAccess> {
-  const topic = await q.findTopic(db, topicId);
-  if (!topic) {
-    authorize(actor, 'community.read', {}); // anonymous: 401 rather than 404
-    throw notFound('Topic');
-  }
-  return topicAccess(await requireCommunity(db, actor, topic.communityId, 'topics.list'), topic, action);
-}
-
-/** Authorises `action` on a topic of a community the actor's access was already checked for. */
-function topicAccess(access: CommunityAccess & { actor: Actor }, topic: q.TopicCore, action: Action): TopicAccess {
-  const ctx: PolicyContext = { community: access.community, membership: access.membership, topic: topicContext(topic) };
-  authorize(access.actor, action, ctx);
-  return { ...access, topic, ctx };
-}
-
-export const postViewerFor = (actor: Actor, ctx: PolicyContext): PostViewer => ({ userId: actor.id, seesHidden: can(actor, 'post.readHidden', ctx) });
-
-/** Whether the actor reads this topic's words and replies, or its placeholder (a hidden or removed topic). */
-export const topicContentVisible = (access: Pick<TopicAccess, 'actor' | 'topic' | 'ctx'>) =>
-  canSeeTopicContent(access.topic, { userId: access.actor.id, seesHidden: can(access.actor, 'topic.readHidden', access.ctx) });
-
-const isScheduled = (p: q.PromptRow, now: Date) => p.releaseAt !== null && p.releaseAt > now;
-
-/**
- * Prompts whose replies (other than the viewer's own) the viewer may not see yet. `prompts` and
- * `answered` (the prompts the viewer has answered) are loaded here unless the caller already has them.
- */
-export async function hiddenPromptIds(db: DbOrTx, access: TopicAccess, prompts?: q.PromptRow[], answeredByViewer?: Set<string>): Promise<string[]> {
-  const all = prompts ?? (await q.listPrompts(db, access.topic.id));
-  const now = new Date();
-  const seesScheduled = can(access.actor, 'prompt.readScheduled', access.ctx);
-  const seesAll = can(access.actor, 'prompt.seeAllReplies', access.ctx);
-  const answered =
-    seesAll || !all.some((p) => p.answerFirst) ? new Set<string>() : (answeredByViewer ?? (await q.promptsAnsweredBy(db, access.topic.id, access.actor.id)));
-  return all
-    .filter((p) => (isScheduled(p, now) && !seesScheduled) || (p.answerFirst && !seesAll && !answered.has(p.id)))
-    .map((p) => p.id);
-}
-
-/** Posting (and editing) needs an open, unlocked topic that members can see (not held, hidden or removed). */
-export function assertTopicWritable(topic: Pick<TopicRow, 'opensAt' | 'closesAt' | 'closedAt' | 'lockedAt' | 'moderationStatus'>) {
-  if (topic.moderationStatus === 'removed') throw conflict('topic_removed', 'A moderator removed this topic: it cannot be replied to.');
-  if (topic.moderationStatus !== 'published') throw conflict('topic_held', 'This topic is waiting for a moderator: it cannot be replied to yet.');
-  const status = topicStatus(topic);
-  if (status === 'closed') throw conflict('topic_closed', 'This topic is closed: it can be read but not replied to.');
-  if (status === 'upcoming') throw conflict('topic_not_open', 'This topic is not open yet.');
-  if (topic.lockedAt) throw conflict('topic_locked', 'This topic is locked.');
-}
-
-/** Renders markdown for a field; too long → 400 naming the field. */
-export function renderField(field: string, source: string, maxLength: number): string {
-  if (!source.trim()) throw invalid(field, `${field} is empty.`, 'empty_text');
-  try {
-    return renderMarkdown(source, { maxLength });
-  } catch (err) {
-    if (err instanceof MarkdownTooLongError) throw invalid(field, `${field} is longer than ${maxLength} characters.`, 'too_long');
-    throw err;
-  }
-}
 
 const parseTime = (field: string, value: string | null | undefined): Date | null | undefined => {
   if (value === undefined || value === null) return value;
@@ -103,13 +30,13 @@ const encodeCursor = (key: string) => Buffer.from(key, 'utf8').toString('base64u
 
 function decodeTopicCursor(cursor: string) {
   const [pinned, time, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (extra !== undefined || (pinned !== 'true' && pinned !== 'false') || !time || !q.CURSOR_TIME.test(time) || !id || !isUuid(id)) {
+  if (extra !== undefined || (pinned !== 'true' && pinned !== 'false') || !time || !CURSOR_TIME.test(time) || !id || !isUuid(id)) {
     throw invalid('cursor', 'The cursor is not valid.', 'invalid_cursor');
   }
   return { pinned: pinned === 'true', lastActivityAt: time, id };
 }
 
-export function presentPrompt(p: q.PromptRow, info: { replyCount: number; hidden: boolean; answered: boolean }, now = new Date()): Prompt {
+export function presentPrompt(p: PromptRow, info: { replyCount: number; hidden: boolean; answered: boolean }, now = new Date()): Prompt {
   return {
     id: p.id,
     position: p.position,
@@ -124,7 +51,25 @@ export function presentPrompt(p: q.PromptRow, info: { replyCount: number; hidden
   };
 }
 
-export function createTopicService({ db }: { db: Db }) {
+export interface TopicServiceDeps {
+  db: Db;
+  communities: Pick<CommunityAccessDeps, 'requireCommunity'>;
+  access: Pick<TopicAccessDeps, 'requireTopic' | 'topicAccess' | 'findTopic' | 'listPrompts' | 'promptsAnsweredBy' | 'hiddenPromptIds'>;
+  /** The solution and the read position name a post: the posts feature loads it. */
+  posts: Pick<PostService, 'findForViewer'>;
+  moderation: TopicModerationSteps;
+  screening: Pick<ScreeningDeps, 'screenTopicText' | 'needsPremoderation'>;
+  outbox: Pick<OutboxDeps, 'recordEvent' | 'communityLiveCursor'>;
+  render: RenderDeps;
+}
+
+export function createTopicService({ db, communities, access: topics, posts, moderation, screening, outbox, render }: TopicServiceDeps) {
+  const { requireCommunity } = communities;
+  const { requireTopic, topicAccess, hiddenPromptIds } = topics;
+  const { applyTopicModeration, holdTopicEdit, logTopicHold, recordTopicUpdated } = moderation;
+  const { screenTopicText, needsPremoderation } = screening;
+  const { renderField } = render;
+
   /** The topic page for this viewer (records nothing). */
   async function detail(access: TopicAccess): Promise<TopicDetail> {
     const me = access.actor;
@@ -132,9 +77,9 @@ export function createTopicService({ db }: { db: Db }) {
     const viewer = { userId: me.id, seesAllReplies: can(me, 'prompt.seeAllReplies', { community: access.community, membership: access.membership }) };
     const [row, prompts, counts, answered, facilitators, readPosition] = await Promise.all([
       q.findTopicWithCounts(db, access.topic.id, viewer),
-      q.listPrompts(db, access.topic.id),
+      topics.listPrompts(db, access.topic.id),
       q.promptReplyCounts(db, access.topic.id),
-      q.promptsAnsweredBy(db, access.topic.id, me.id),
+      topics.promptsAnsweredBy(db, access.topic.id, me.id),
       q.facilitatorsOf(db, access.topic.id),
       q.findReadPosition(db, access.topic.id, me.id),
     ]);
@@ -148,10 +93,8 @@ export function createTopicService({ db }: { db: Db }) {
     const published = topic.moderationStatus === 'published';
     let solution = null;
     if (content && topic.solutionPostId) {
-      const solutionRow = await findPostRow(db, topic.solutionPostId, me.id);
-      if (solutionRow && canSeePost(solutionRow, postViewer) && !(solutionRow.promptId && hidden.has(solutionRow.promptId))) {
-        solution = presentPost(solutionRow, postViewer);
-      }
+      // The solution shows to whoever may see it in the thread (a reply to a prompt hidden from them does not).
+      solution = await posts.findForViewer(db, topic.solutionPostId, postViewer, [...hidden]);
     }
     return {
       ...presentTopicSummary(topic, { now, content }),
@@ -188,12 +131,10 @@ export function createTopicService({ db }: { db: Db }) {
    * field, nothing written; hold → held), then new-member pre-moderation. The reason it is held, or null.
    */
   async function holdForReview(tx: DbOrTx, communityId: string, authorId: string, texts: Array<{ field: string; text: string }>) {
-    return (await screenTopicText(tx, communityId, texts)) ?? ((await needsPremoderation(tx, communityId, authorId)) ? 'new-member pre-moderation' : null);
+    return (await screenTopicText(tx, communityId, texts)) ?? ((await needsPremoderation(tx, communityId, authorId)) ? PREMODERATION_REASON : null);
   }
 
   return {
-    requireTopic: (actor: Actor | null, topicId: string, action: Action) => requireTopic(db, actor, topicId, action),
-
     async create(actor: Actor | null, communityId: string, input: CreateTopicBody): Promise<TopicDetail> {
       const access = await requireCommunity(db, actor, communityId, input.kind === 'cpd' ? 'topic.createCpd' : 'topic.createProblem');
       const me = access.actor;
@@ -210,7 +151,7 @@ export function createTopicService({ db }: { db: Db }) {
           const held = await holdForReview(tx, communityId, me.id, [{ field: 'title', text: input.title }, { field: 'body', text: input.body! }]);
           const { id } = await q.insertTopic(tx, { ...values, bodyMd: input.body!, bodyHtml, moderationStatus: held ? 'pending' : 'published' });
           if (held) await logTopicHold(tx, communityId, id, held);
-          await recordEvent(tx, { communityId, topicId: id, name: 'topic.created', data: await eventSummary(tx, id) });
+          await outbox.recordEvent(tx, { communityId, topicId: id, name: 'topic.created', data: await eventSummary(tx, id) });
           return id;
         });
       } else {
@@ -251,15 +192,15 @@ export function createTopicService({ db }: { db: Db }) {
           await q.insertFacilitators(tx, id, [me.id, ...guests]);
           await q.insertPrompts(tx, prompts.map((p) => ({ ...p, topicId: id })));
           if (held) await logTopicHold(tx, communityId, id, held);
-          await recordEvent(tx, { communityId, topicId: id, name: 'topic.created', data: await eventSummary(tx, id) });
+          await outbox.recordEvent(tx, { communityId, topicId: id, name: 'topic.created', data: await eventSummary(tx, id) });
           return id;
         });
       }
-      return detail(topicAccess(access, (await q.findTopic(db, topicId))!, 'topic.read'));
+      return detail(topicAccess(access, (await topics.findTopic(db, topicId))!, 'topic.read'));
     },
 
     async list(actor: Actor | null, communityId: string, query: TopicListQuery) {
-      const liveCursor = isUuid(communityId) ? await communityLiveCursor(db, { communityId }) : 0; // before the data: see LiveCursor
+      const liveCursor = isUuid(communityId) ? await outbox.communityLiveCursor(db, { communityId }) : 0; // before the data: see LiveCursor
       const { community, membership, actor: me } = await requireCommunity(db, actor, communityId, 'topics.list');
       const limit = query.limit ?? LIMITS.pageSizeDefault;
       const rows = await q.listTopics(db, {
@@ -283,7 +224,7 @@ export function createTopicService({ db }: { db: Db }) {
 
     /** The topic page; opening it records today's view for the engagement report. */
     async get(actor: Actor | null, topicId: string): Promise<TopicDetail> {
-      const liveCursor = isUuid(topicId) ? await communityLiveCursor(db, { topicId }) : 0; // before the data: see LiveCursor
+      const liveCursor = isUuid(topicId) ? await outbox.communityLiveCursor(db, { topicId }) : 0; // before the data: see LiveCursor
       const access = await requireTopic(db, actor, topicId, 'topic.read');
       if (access.membership) await q.recordView(db, topicId, access.topic.communityId, access.actor.id);
       return { ...(await detail(access)), liveCursor };
@@ -321,7 +262,7 @@ export function createTopicService({ db }: { db: Db }) {
       if (patch.opensAt !== undefined) values.opensAt = opensAt;
       if (patch.closesAt !== undefined) values.closesAt = closesAt;
       await db.transaction(async (tx) => {
-        const locked = (await q.findTopic(tx, topicId, { lock: 'update' }))!;
+        const locked = (await topics.findTopic(tx, topicId, { lock: 'update' }))!;
         if (contentFields.length > 0 && locked.moderationStatus === 'removed') {
           throw conflict('topic_not_editable', 'A moderator removed this topic: it can no longer be edited.');
         }
@@ -338,7 +279,7 @@ export function createTopicService({ db }: { db: Db }) {
         if (contentFields.length > 0 || moderated.changed) await recordTopicUpdated(tx, topic.communityId, topicId);
       });
       // The topic as written (opensAt may have changed what the actor sees); community and membership as checked.
-      return detail(topicAccess(access, (await q.findTopic(db, topicId))!, 'topic.read'));
+      return detail(topicAccess(access, (await topics.findTopic(db, topicId))!, 'topic.read'));
     },
 
     async addPrompt(actor: Actor | null, topicId: string, input: AddPromptBody): Promise<Prompt> {
@@ -346,19 +287,19 @@ export function createTopicService({ db }: { db: Db }) {
       const bodyHtml = renderField('body', input.body, LIMITS.promptBodyMax);
       const releaseAt = parseTime('releaseAt', input.releaseAt) ?? null;
       const row = await db.transaction(async (tx) => {
-        const locked = (await q.findTopic(tx, topicId, { lock: 'update' }))!; // serialises concurrent additions: positions and the limit hold
+        const locked = (await topics.findTopic(tx, topicId, { lock: 'update' }))!; // serialises concurrent additions: positions and the limit hold
         if (locked.moderationStatus === 'removed') throw conflict('topic_not_editable', 'A moderator removed this topic: it can no longer be edited.');
         // A new prompt is an edit of the topic: screened like one (block → 422; hold → back to review).
         const hold = await screenTopicText(tx, topic.communityId, [{ field: 'body', text: input.body }]);
         if (hold) await holdTopicEdit(tx, locked, hold);
-        const existing = await q.listPrompts(tx, topicId);
+        const existing = await topics.listPrompts(tx, topicId);
         if (existing.length >= LIMITS.promptsMax) {
           throw conflict('too_many_prompts', `A topic has at most ${LIMITS.promptsMax} prompts.`);
         }
         const position = Math.max(0, ...existing.map((p) => p.position)) + 1;
         const [inserted] = await q.insertPrompts(tx, [{ topicId, position, bodyMd: input.body, bodyHtml, releaseAt, answerFirst: input.answerFirst ?? false }]);
         await q.updateTopic(tx, topicId, {});
-        await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'topic.updated', data: await eventSummary(tx, topicId) });
+        await outbox.recordEvent(tx, { communityId: topic.communityId, topicId, name: 'topic.updated', data: await eventSummary(tx, topicId) });
         return inserted!;
       });
       return presentPrompt(row, { replyCount: 0, hidden: false, answered: false });
@@ -371,15 +312,14 @@ export function createTopicService({ db }: { db: Db }) {
       if (topic.kind !== 'problem') throw conflict('not_a_practice_problem', 'Only practice problems have a solution.');
       if (topic.moderationStatus === 'removed') throw conflict('topic_not_editable', 'A moderator removed this topic: it can no longer be edited.');
       if (postId) {
-        const post = await findPostRow(db, postId, null);
-        const viewer = postViewerFor(access.actor, access.ctx);
-        if (!post || post.topicId !== topicId || !canSeePost(post, viewer)) throw invalid('postId', 'No such reply in this topic.', 'unknown_post');
+        const post = await posts.findForViewer(db, postId, postViewerFor(access.actor, access.ctx), []);
+        if (!post || post.topicId !== topicId) throw invalid('postId', 'No such reply in this topic.', 'unknown_post');
         if (post.status !== 'published') throw conflict('post_not_published', 'Only a published reply can be the solution.');
       }
       await db.transaction(async (tx) => {
         await q.lockTopic(tx, topicId);
         await q.updateTopic(tx, topicId, { solutionPostId: postId });
-        await recordEvent(tx, { communityId: topic.communityId, topicId, name: 'topic.updated', data: await eventSummary(tx, topicId) });
+        await outbox.recordEvent(tx, { communityId: topic.communityId, topicId, name: 'topic.updated', data: await eventSummary(tx, topicId) });
       });
       return { topicId, solutionPostId: postId };
     },
@@ -387,11 +327,8 @@ export function createTopicService({ db }: { db: Db }) {
     /** Moves my read position forward to this post. */
     async markRead(actor: Actor | null, topicId: string, postId: string) {
       const access = await requireTopic(db, actor, topicId, 'topic.markRead');
-      const post = await findPostRow(db, postId, null);
-      const hidden = await hiddenPromptIds(db, access);
-      const viewer = postViewerFor(access.actor, access.ctx);
       const visible =
-        post && post.topicId === topicId && topicContentVisible(access) && canSeePost(post, viewer) && !(post.promptId && post.authorId !== viewer.userId && hidden.includes(post.promptId));
+        topicContentVisible(access) && (await posts.findForViewer(db, postId, postViewerFor(access.actor, access.ctx), await hiddenPromptIds(db, access)))?.topicId === topicId;
       if (!visible) throw invalid('postId', 'No such post in this topic.', 'unknown_post');
       await q.advanceReadPosition(db, topicId, access.actor.id, postId);
       const position = (await q.findReadPosition(db, topicId, access.actor.id))!;

@@ -11,8 +11,8 @@
 // - Diacritics are kept ("bád" is not "bad"): stripping them would conflate distinct words in many languages.
 // - When several rules match, 'block' wins over 'hold'; among equals the first rule in the list wins.
 import { asc, eq } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
-import { watchedWords } from '../../db/schema.js';
+import type { DbOrTx } from '../db/client.js';
+import { watchedWords } from '../db/schema.js';
 
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 

@@ -7,7 +7,7 @@
 // Bound: a NOTIFY can only be missed while the LISTEN connection is down; entries then live at most
 // `ttlMs` (default 10 s), the cache is emptied when LISTEN is back, and it is bypassed until LISTEN
 // first succeeds. Misses are never cached (random tokens must not fill memory).
-import type { Actor } from '../../policy/policy.js';
+import type { Actor } from '../policy/policy.js';
 
 export const SESSIONS_CHANNEL = 'stoa_sessions';
 
