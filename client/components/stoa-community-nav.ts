@@ -4,9 +4,9 @@
 // moderator acts in this tab (`refreshKey` changes) and every two minutes as a fallback.
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
-import type { Api, MembershipSummary, ModerationCounts } from '../api/index.js';
+import type { MembershipSummary, ModerationCounts } from '../api/index.js';
 import { LiveSubscription } from '../api/live-connection.js';
-import { apiContext, liveContext } from '../context.js';
+import { ApiConsumer, liveContext } from '../context.js';
 import { paths, type Route } from '../router.js';
 import { canEditModerationSettings, canModerate, canReadModerationLog, canSeeEngagement } from '../roles.js';
 import { base } from '../styles.js';
@@ -32,7 +32,7 @@ export class StoaCommunityNav extends LitElement {
   declare refreshKey: number;
   declare counts: ModerationCounts | null;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
   private readonly subscription = new LiveSubscription(this, () => ({
     onEvent: (event) => {
@@ -92,7 +92,7 @@ export class StoaCommunityNav extends LitElement {
     const communityId = this.loadedFor;
     if (!communityId) return;
     try {
-      const counts = await (this.api.value as Api).moderation.counts(communityId);
+      const counts = await this.api.client.moderation.counts(communityId);
       if (communityId === this.loadedFor) this.counts = counts;
     } catch {
       // The badge is a hint; the queue page itself reports errors.

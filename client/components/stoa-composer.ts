@@ -3,10 +3,9 @@
 // server confirmed the post) and an idempotent submit: the Idempotency-Key is chosen once per draft text
 // and reused on retry, so "post again" after a failed response never makes a second post.
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { ApiError, messageFor, type Api } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { ApiError, messageFor } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { clearDraft, idempotencyKeyFor, loadDraft, pruneDrafts, saveDraft, type DraftPlace } from '../drafts.js';
 import { emit } from '../events.js';
 import { SubmitController } from '../form-submit-controller.js';
@@ -44,7 +43,7 @@ export class StoaComposer extends LitElement {
   declare preview: string;
   declare status: string;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   /** Any failure is about the one textarea, whatever field the server names. */
   private readonly submission = new SubmitController(this, { focus: (root) => root.querySelector('textarea')?.focus() });
   private readonly uid = `composer-${++composerCount}`;
@@ -119,7 +118,7 @@ export class StoaComposer extends LitElement {
     saveDraft(this.place, { body, idempotencyKey, keyBody: body });
     await this.submission.run(async () => {
       this.status = '';
-      const post = await (this.api.value as Api).posts.create(
+      const post = await this.api.client.posts.create(
         this.topicId,
         { body, ...(this.parentId ? { parentId: this.parentId } : this.promptId ? { promptId: this.promptId } : {}) },
         idempotencyKey,

@@ -5,10 +5,9 @@
 // each table with CSV and JSON download links. With `topicId` (a facilitator's "Participation" link) it
 // shows that topic's row and its members only. Refusals come from the server (403) and are shown in words.
 import { LitElement, css, html, nothing, svg, type TemplateResult } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { ApiError, messageFor, type Api } from '../api/index.js';
+import { ApiError, messageFor } from '../api/index.js';
 import type { EngagementReport } from '../api/engagement.js';
-import { apiContext } from '../context.js';
+import { ApiConsumer } from '../context.js';
 import { utcDay } from '../format.js';
 import { paths } from '../router.js';
 import { base, forms, tables } from '../styles.js';
@@ -65,7 +64,7 @@ export class StoaEngagementDashboard extends LitElement {
   declare members: Load<MembersEngagement>;
   declare trajectories: Load<Trajectories>;
   private controller: AbortController | null = null;
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
 
   constructor() {
     super();
@@ -123,10 +122,6 @@ export class StoaEngagementDashboard extends LitElement {
     this.controller?.abort();
   }
 
-  private get apiClient() {
-    return this.api.value as Api;
-  }
-
   private range() {
     return { from: this.from, to: this.to, tz: this.tz };
   }
@@ -151,7 +146,7 @@ export class StoaEngagementDashboard extends LitElement {
     const controller = new AbortController();
     this.controller = controller;
     const s = controller.signal;
-    const api = this.apiClient.engagement;
+    const api = this.api.client.engagement;
     const id = this.communityId;
     this.topics = { state: 'loading' };
     this.members = { state: 'loading' };
@@ -180,7 +175,7 @@ export class StoaEngagementDashboard extends LitElement {
   private async reloadTopics(sort: string) {
     this.topicSort = sort;
     const s = new AbortController().signal;
-    this.topics = await this.fetchLoad(() => this.apiClient.engagement.topics(this.communityId, { ...this.range(), ...this.topicFilter(), sort }, s), s);
+    this.topics = await this.fetchLoad(() => this.api.client.engagement.topics(this.communityId, { ...this.range(), ...this.topicFilter(), sort }, s), s);
   }
 
   /**
@@ -201,12 +196,12 @@ export class StoaEngagementDashboard extends LitElement {
 
   private async moreMembers() {
     const query = { ...this.range(), ...this.topicFilter(), class: this.memberClass || undefined };
-    this.members = await this.appendPage(this.members, 'items', (offset, s) => this.apiClient.engagement.members(this.communityId, { ...query, offset }, s));
+    this.members = await this.appendPage(this.members, 'items', (offset, s) => this.api.client.engagement.members(this.communityId, { ...query, offset }, s));
   }
 
   private async moreTrajectories() {
     this.trajectories = await this.appendPage(this.trajectories, 'members', (offset, s) =>
-      this.apiClient.engagement.trajectories(this.communityId, { ...this.range(), offset }, s),
+      this.api.client.engagement.trajectories(this.communityId, { ...this.range(), offset }, s),
     );
   }
 
@@ -221,7 +216,7 @@ export class StoaEngagementDashboard extends LitElement {
     this.memberClass = cls;
     const s = new AbortController().signal;
     this.members = await this.fetchLoad(
-      () => this.apiClient.engagement.members(this.communityId, { ...this.range(), ...this.topicFilter(), class: cls || undefined }, s),
+      () => this.api.client.engagement.members(this.communityId, { ...this.range(), ...this.topicFilter(), class: cls || undefined }, s),
       s,
     );
   }
@@ -239,7 +234,7 @@ export class StoaEngagementDashboard extends LitElement {
   /** CSV and JSON links for one table; `what` names the table for screen readers ("Download CSV of the top contributors"). */
   private downloads(report: EngagementReport, what: string, extra: Record<string, string> = {}) {
     const url = (format: 'csv' | 'json') =>
-      this.apiClient.engagement.downloadUrl(this.communityId, report, format, { ...this.range(), ...this.topicFilter(), ...extra });
+      this.api.client.engagement.downloadUrl(this.communityId, report, format, { ...this.range(), ...this.topicFilter(), ...extra });
     return html`<p class="downloads">
       <a href=${url('csv')} download>Download CSV<span class="visually-hidden"> of ${what}</span></a>
       <a href=${url('json')} download>Download JSON<span class="visually-hidden"> of ${what}</span></a>

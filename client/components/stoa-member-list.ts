@@ -3,10 +3,9 @@
 // moderators suspend (reason, optional end date, in <stoa-reason-dialog>) and lift suspensions.
 // A list, not a table, so it reads well at 360 px.
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { Task } from '@lit/task';
-import { messageFor, type Api, type Member } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor, type Member } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { ROLE_LABELS, ROLES, roleNames, type Role } from '../roles.js';
@@ -46,13 +45,13 @@ export class StoaMemberList extends LitElement {
   /** Members as the server returned them after a role change, by user id (laid over the loaded list). */
   declare saved: Record<string, Member>;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
 
   private readonly members = new Task(this, {
     task: async ([communityId], { signal }) => {
       if (!communityId) return [];
       this.saved = {};
-      return (await (this.api.value as Api).communities.listMembers(communityId, signal)).items;
+      return (await this.api.client.communities.listMembers(communityId, signal)).items;
     },
     args: () => [this.communityId] as const,
   });
@@ -79,7 +78,7 @@ export class StoaMemberList extends LitElement {
     this.rowErrors = { ...this.rowErrors, [member.userId]: '' };
     this.rowStatus = { ...this.rowStatus, [member.userId]: '' };
     try {
-      const updated = await (this.api.value as Api).communities.setMemberRoles(this.communityId, member.userId, roles);
+      const updated = await this.api.client.communities.setMemberRoles(this.communityId, member.userId, roles);
       // Update the row in place; no reload of the whole list.
       this.saved = { ...this.saved, [updated.userId]: updated };
       this.rowStatus = { ...this.rowStatus, [member.userId]: `Saved: ${roleNames(updated.roles).join(', ')}.` };
@@ -102,7 +101,7 @@ export class StoaMemberList extends LitElement {
     const dialog = this.renderRoot.querySelector<StoaReasonDialog>('stoa-reason-dialog')!;
     dialog.heading = `Suspend ${member.displayName}`;
     await dialog.open(async ({ reason, until }) => {
-      const s = await (this.api.value as Api).moderation.suspend(this.communityId, member.userId, { reason, ...(until ? { until } : {}) });
+      const s = await this.api.client.moderation.suspend(this.communityId, member.userId, { reason, ...(until ? { until } : {}) });
       this.saved = { ...this.saved, [member.userId]: { ...member, suspended: true } };
       const message = `${member.displayName} is suspended${s.until ? ` until ${formatDateTime(s.until)}` : ' until lifted'}.`;
       this.setRow(member.userId, message);
@@ -116,7 +115,7 @@ export class StoaMemberList extends LitElement {
     this.savingUserId = member.userId;
     this.setRow(member.userId, '');
     try {
-      await (this.api.value as Api).moderation.lift(this.communityId, member.userId);
+      await this.api.client.moderation.lift(this.communityId, member.userId);
       this.saved = { ...this.saved, [member.userId]: { ...member, suspended: false } };
       this.setRow(member.userId, `${member.displayName}’s suspension is lifted.`);
     } catch (error) {
@@ -132,7 +131,7 @@ export class StoaMemberList extends LitElement {
     this.savingUserId = member.userId;
     this.setRow(member.userId, '');
     try {
-      await (this.api.value as Api).moderation.removeMember(this.communityId, member.userId);
+      await this.api.client.moderation.removeMember(this.communityId, member.userId);
       this.removed = new Set([...this.removed, member.userId]);
       emit(this, 'stoa-announce', { message: `${member.displayName} is no longer a member.` });
     } catch (error) {

@@ -1,9 +1,8 @@
 // The moderation audit log (moderators, managers): append-only, newest first, filterable by action and by
 // member (the one acted on or acting), paged by the server's cursor ("Load older entries").
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { messageFor, type Api, type LogEntry, type Member } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor, type LogEntry, type Member } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { formatDateTime } from '../format.js';
 import { base, forms } from '../styles.js';
 import { LOG_ACTIONS, type LogAction } from '../../shared/schemas/moderation.js';
@@ -51,7 +50,7 @@ export class StoaModerationLog extends LitElement {
   declare error: unknown;
   declare loading: boolean;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   /** Answers of superseded requests (the filter changed meanwhile) are dropped. */
   private requestNo = 0;
 
@@ -67,14 +66,10 @@ export class StoaModerationLog extends LitElement {
     this.loading = false;
   }
 
-  private get apiClient() {
-    return this.api.value as Api;
-  }
-
   override willUpdate(changed: Map<string, unknown>) {
     if (changed.has('communityId') && this.communityId) {
       void this.load(true);
-      this.apiClient.communities.listMembers(this.communityId).then(
+      this.api.client.communities.listMembers(this.communityId).then(
         (page) => (this.members = page.items),
         () => (this.members = []),
       );
@@ -86,7 +81,7 @@ export class StoaModerationLog extends LitElement {
     this.loading = true;
     this.error = null;
     try {
-      const page = await this.apiClient.moderation.log(this.communityId, {
+      const page = await this.api.client.moderation.log(this.communityId, {
         action: this.action || undefined,
         memberId: this.memberId || undefined,
         cursor: reset ? undefined : this.cursor,

@@ -5,10 +5,9 @@
 // author), keep (dismiss the flags), approve, and for posts a private note to the author; each reports
 // stoa-moderation-changed (nav badge).
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { messageFor, type Api, type ModerationQueue, type QueueItem, type QueueTopicItem } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor, type ModerationQueue, type QueueItem, type QueueTopicItem } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { formatDateTime, plural } from '../format.js';
 import { paths } from '../router.js';
@@ -49,7 +48,7 @@ export class StoaModerationQueue extends LitElement {
   declare rowErrors: Record<string, string>;
   declare dialogKind: DialogKind;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
 
   constructor() {
     super();
@@ -62,10 +61,6 @@ export class StoaModerationQueue extends LitElement {
     this.dialogKind = 'remove';
   }
 
-  private get apiClient() {
-    return this.api.value as Api;
-  }
-
   override willUpdate(changed: Map<string, unknown>) {
     if (changed.has('communityId') && this.communityId) void this.load();
   }
@@ -73,7 +68,7 @@ export class StoaModerationQueue extends LitElement {
   async load() {
     const communityId = this.communityId;
     try {
-      const queue = await this.apiClient.moderation.queue(communityId);
+      const queue = await this.api.client.moderation.queue(communityId);
       if (communityId !== this.communityId) return; // a late answer for the community shown before
       this.queue = queue;
       this.loadError = null;
@@ -105,17 +100,17 @@ export class StoaModerationQueue extends LitElement {
     const dialog = this.renderRoot.querySelector<StoaReasonDialog>('stoa-reason-dialog')!;
     await dialog.open(async ({ reason }) => {
       if (kind === 'remove-topic') {
-        await this.apiClient.moderation.removeTopic(postId, reason);
+        await this.api.client.moderation.removeTopic(postId, reason);
         emit(this, 'stoa-announce', { message: 'The topic is removed. Its author sees your reason.' });
         emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
         await this.load();
       } else if (kind === 'remove') {
-        await this.apiClient.moderation.remove(postId, reason);
+        await this.api.client.moderation.remove(postId, reason);
         emit(this, 'stoa-announce', { message: 'The post is removed. Its author sees your reason.' });
         emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
         await this.load();
       } else {
-        await this.apiClient.moderation.noteAuthor(postId, reason);
+        await this.api.client.moderation.noteAuthor(postId, reason);
         emit(this, 'stoa-announce', { message: 'Your note is sent to the author.' });
       }
     }, button);
@@ -185,9 +180,9 @@ export class StoaModerationQueue extends LitElement {
       <div class="actions">
         ${flags
           ? html`<button type="button" class="secondary" ?disabled=${busy}
-              @click=${() => this.act(post.id, () => this.apiClient.moderation.dismissFlags(post.id), 'The flags are dismissed; the post stays.')}>Keep</button>`
+              @click=${() => this.act(post.id, () => this.api.client.moderation.dismissFlags(post.id), 'The flags are dismissed; the post stays.')}>Keep</button>`
           : html`<button type="button" ?disabled=${busy}
-              @click=${() => this.act(post.id, () => this.apiClient.moderation.approve(post.id), 'The post is approved.')}>Approve</button>`}
+              @click=${() => this.act(post.id, () => this.api.client.moderation.approve(post.id), 'The post is approved.')}>Approve</button>`}
         <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy} @click=${(e: Event) => this.openDialog('remove', post.id, e)}>Remove…</button>
         <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy} @click=${(e: Event) => this.openDialog('note', post.id, e)}>Note to author…</button>
       </div>
@@ -233,9 +228,9 @@ export class StoaModerationQueue extends LitElement {
       <div class="actions">
         ${flags
           ? html`<button type="button" class="secondary" ?disabled=${busy}
-              @click=${() => this.act(topic.id, () => this.apiClient.moderation.dismissTopicFlags(topic.id), 'The flags are dismissed; the topic stays.')}>Keep topic</button>`
+              @click=${() => this.act(topic.id, () => this.api.client.moderation.dismissTopicFlags(topic.id), 'The flags are dismissed; the topic stays.')}>Keep topic</button>`
           : html`<button type="button" ?disabled=${busy}
-              @click=${() => this.act(topic.id, () => this.apiClient.moderation.approveTopic(topic.id), 'The topic is approved.')}>Approve topic</button>`}
+              @click=${() => this.act(topic.id, () => this.api.client.moderation.approveTopic(topic.id), 'The topic is approved.')}>Approve topic</button>`}
         <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy}
           @click=${(e: Event) => this.openDialog('remove-topic', topic.id, e)}>Remove topic…</button>
       </div>

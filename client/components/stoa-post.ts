@@ -6,10 +6,9 @@
 // their text with the reason, moderators see the text marked removed; pending posts show "Pending approval".
 // Changes go up as stoa-post-changed / stoa-solution-changed; the topic page owns the post list.
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { ApiError, messageFor, type Api, type Post } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { ApiError, messageFor, type Post } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { formatDateTime } from '../format.js';
 import { SubmitController } from '../form-submit-controller.js';
@@ -69,7 +68,7 @@ export class StoaPost extends LitElement {
   /** The version the edit started from: live updates may change `post.version` meanwhile, and a save must then conflict. */
   private editVersion = 0;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   /** Approve / restore, as the forms submit (Remove goes through <stoa-reason-dialog>): buttons, so no field takes focus. */
   private readonly moderation = new SubmitController(this, { focus: null });
   private safeHtml = '';
@@ -104,10 +103,6 @@ export class StoaPost extends LitElement {
     }
   }
 
-  private get apiClient() {
-    return this.api.value as Api;
-  }
-
   private get mine() {
     return this.post.author.id === this.myUserId;
   }
@@ -130,7 +125,7 @@ export class StoaPost extends LitElement {
   private toggleHelpful() {
     const on = !this.post.helpfulByMe;
     return this.run('helpful', async () => {
-      const state = await this.apiClient.posts.setHelpful(this.post.id, on);
+      const state = await this.api.client.posts.setHelpful(this.post.id, on);
       emit(this, 'stoa-post-changed', { id: state.postId, helpfulCount: state.helpfulCount, helpfulByMe: state.helpfulByMe });
     });
   }
@@ -140,7 +135,7 @@ export class StoaPost extends LitElement {
     const body = this.editText;
     return this.run('edit', async () => {
       try {
-        const updated = await this.apiClient.posts.update(this.post.id, body, this.editVersion);
+        const updated = await this.api.client.posts.update(this.post.id, body, this.editVersion);
         this.editing = false;
         this.conflictVersion = null;
         emit(this, 'stoa-post-changed', updated);
@@ -158,7 +153,7 @@ export class StoaPost extends LitElement {
   private async loadCurrentVersion(): Promise<string | undefined> {
     let source: string | undefined;
     await this.run('edit', async () => {
-      const { items } = await this.apiClient.posts.revisions(this.post.id);
+      const { items } = await this.api.client.posts.revisions(this.post.id);
       const latest = items.reduce((a, b) => (b.version > a.version ? b : a), items[0]!);
       source = latest.bodyMd;
       this.editVersion = latest.version;
@@ -184,7 +179,7 @@ export class StoaPost extends LitElement {
   private withdraw() {
     if (!confirm('Withdraw this post? Others will see "withdrawn by author".')) return;
     return this.run('withdraw', async () => {
-      const updated = await this.apiClient.posts.withdraw(this.post.id);
+      const updated = await this.api.client.posts.withdraw(this.post.id);
       emit(this, 'stoa-post-changed', updated);
       emit(this, 'stoa-announce', { message: 'Your post is withdrawn.' });
     });
@@ -193,7 +188,7 @@ export class StoaPost extends LitElement {
   private markSolution() {
     const postId = this.isSolution ? null : this.post.id;
     return this.run('solution', async () => {
-      const state = await this.apiClient.topics.setSolution(this.post.topicId, postId);
+      const state = await this.api.client.topics.setSolution(this.post.topicId, postId);
       emit(this, 'stoa-solution-changed', { postId: state.solutionPostId });
     });
   }
@@ -211,7 +206,7 @@ export class StoaPost extends LitElement {
     await this.updateComplete;
     const postId = this.post.id;
     await this.renderRoot.querySelector('stoa-reason-dialog')?.open(async ({ reason }) => {
-      const result = await this.apiClient.moderation.remove(postId, reason);
+      const result = await this.api.client.moderation.remove(postId, reason);
       emit(this, 'stoa-post-changed', { id: postId, status: result.status, statusReason: result.statusReason } as Partial<ModeratedPost> & { id: string });
       emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
       emit(this, 'stoa-announce', { message: 'The post is removed. Its author sees your reason.' });
@@ -226,7 +221,7 @@ export class StoaPost extends LitElement {
 
   private restore() {
     return this.moderate(async () => {
-      const result = await this.apiClient.moderation.restore(this.post.id);
+      const result = await this.api.client.moderation.restore(this.post.id);
       emit(this, 'stoa-post-changed', { id: result.id, status: result.status, statusReason: result.statusReason } as Partial<ModeratedPost> & { id: string });
       emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
       emit(this, 'stoa-announce', { message: 'The post is restored.' });
@@ -235,7 +230,7 @@ export class StoaPost extends LitElement {
 
   private approve() {
     return this.moderate(async () => {
-      const result = await this.apiClient.moderation.approve(this.post.id);
+      const result = await this.api.client.moderation.approve(this.post.id);
       emit(this, 'stoa-post-changed', { id: result.id, status: result.status });
       emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
       emit(this, 'stoa-announce', { message: 'The post is approved and visible to everyone.' });

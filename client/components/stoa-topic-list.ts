@@ -8,8 +8,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
-import { messageFor, type Api, type Community, type TopicKind, type TopicStatus, type TopicSummary } from '../api/index.js';
-import { apiContext, liveContext, sessionContext } from '../context.js';
+import { messageFor, type Community, type TopicKind, type TopicStatus, type TopicSummary } from '../api/index.js';
+import { ApiConsumer, liveContext, sessionContext } from '../context.js';
 import { LiveCoverage, LiveSubscription } from '../api/live-connection.js';
 import { emit } from '../events.js';
 import { formatDate, formatDateTime } from '../format.js';
@@ -61,7 +61,7 @@ export class StoaTopicList extends LitElement {
   declare openForm: 'problem' | 'cpd' | null;
   declare markingRead: boolean;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
   private readonly liveSubscription = new LiveSubscription(this, (channel) => ({
@@ -82,7 +82,7 @@ export class StoaTopicList extends LitElement {
   private readonly topics = new Task(this, {
     task: async ([communityId, status, kind], { signal }) => {
       if (!communityId) return initialState;
-      const page = await (this.api.value as Api).topics.list(communityId, { status: status || undefined, kind: kind || undefined }, signal);
+      const page = await this.api.client.topics.list(communityId, { status: status || undefined, kind: kind || undefined }, signal);
       this.more = [];
       this.nextCursor = page.nextCursor;
       this.moreError = null;
@@ -139,7 +139,7 @@ export class StoaTopicList extends LitElement {
     this.loadingMore = true;
     this.moreError = null;
     try {
-      const page = await (this.api.value as Api).topics.list(communityId, { status: this.status || undefined, kind: this.kind || undefined, cursor: this.nextCursor });
+      const page = await this.api.client.topics.list(communityId, { status: this.status || undefined, kind: this.kind || undefined, cursor: this.nextCursor });
       const known = new Set([...(this.topics.value ?? []), ...this.more].map((t) => t.id));
       this.more = [...this.more, ...page.items.filter((t) => !known.has(t.id))];
       this.nextCursor = page.nextCursor;
@@ -154,7 +154,7 @@ export class StoaTopicList extends LitElement {
     if (!this.community || this.markingRead) return;
     this.markingRead = true;
     try {
-      await (this.api.value as Api).topics.markAllRead(this.community.id);
+      await this.api.client.topics.markAllRead(this.community.id);
       this.topics.run();
     } catch (error) {
       this.moreError = error;

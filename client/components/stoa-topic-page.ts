@@ -16,8 +16,8 @@ import { ContextConsumer } from '@lit/context';
 import { Task, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { ApiError, messageFor, type Api, type MembershipSummary, type Post, type Prompt, type TopicDetail } from '../api/index.js';
-import { apiContext, liveContext, sessionContext } from '../context.js';
+import { ApiError, messageFor, type MembershipSummary, type Post, type Prompt, type TopicDetail } from '../api/index.js';
+import { ApiConsumer, liveContext, sessionContext } from '../context.js';
 import { LiveCoverage, LiveSubscription } from '../api/live-connection.js';
 import type { EventMessage } from '../../shared/schemas/live.js';
 import { parentsWithDrafts } from '../drafts.js';
@@ -88,7 +88,7 @@ export class StoaTopicPage extends LitElement {
   /** Why live updates stopped for this topic (access revoked…), or ''. */
   declare liveNotice: string;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
   /** Lock / close / pin: buttons, not a form, so no field takes focus after a refusal. */
@@ -99,7 +99,7 @@ export class StoaTopicPage extends LitElement {
   private readonly topic = new Task(this, {
     task: async ([topicId, signedIn], { signal }) => {
       if (!signedIn || !topicId) return initialState;
-      const api = this.api.value as Api;
+      const api = this.api.client;
       const [detail, page] = await Promise.all([api.topics.get(topicId, signal), api.posts.list(topicId, { limit: PAGE_SIZE }, signal)]);
       this.resetReadTracking();
       this.detail = detail;
@@ -177,10 +177,6 @@ export class StoaTopicPage extends LitElement {
     this.addEventListener('stoa-post-changed', (e) => this.onPostChanged(e.detail));
     this.addEventListener('stoa-prompt-added', (e) => this.onPromptAdded(e.detail.prompt));
     this.addEventListener('stoa-solution-changed', (e) => this.onSolutionChanged(e.detail.postId));
-  }
-
-  private get apiClient() {
-    return this.api.value as Api;
   }
 
   private get myUserId() {
@@ -273,7 +269,7 @@ export class StoaTopicPage extends LitElement {
     const index = this.seenIndex;
     this.sentIndex = index;
     const topicId = this.detail.id;
-    this.apiClient.topics.markRead(topicId, post.id).catch(() => {
+    this.api.client.topics.markRead(topicId, post.id).catch(() => {
       // Offline or refused: try again with the next scroll.
       if (this.sentIndex === index) this.sentIndex = -1;
     });
@@ -444,7 +440,7 @@ export class StoaTopicPage extends LitElement {
       this.detailRefreshTimer = null;
       const topicId = this.detail?.id;
       if (!topicId) return;
-      this.apiClient.topics
+      this.api.client.topics
         .get(topicId)
         .then((fresh) => {
           if (fresh.id !== this.detail?.id) return;
@@ -459,11 +455,11 @@ export class StoaTopicPage extends LitElement {
     const d = this.detail;
     if (!d) return;
     try {
-      const fresh = await this.apiClient.topics.get(d.id);
+      const fresh = await this.api.client.topics.get(d.id);
       let posts: Post[] = [];
       let cursor: string | null = null;
       do {
-        const page = await this.apiClient.posts.list(d.id, { cursor, limit: PAGE_SIZE });
+        const page = await this.api.client.posts.list(d.id, { cursor, limit: PAGE_SIZE });
         posts = mergePosts(posts, page.items);
         cursor = page.nextCursor;
       } while (cursor && posts.length < this.posts.length);
@@ -487,7 +483,7 @@ export class StoaTopicPage extends LitElement {
     this.loadingMore = true;
     this.loadMoreError = null;
     try {
-      const page = await this.apiClient.posts.list(topicId, { cursor: this.nextCursor, limit: PAGE_SIZE });
+      const page = await this.api.client.posts.list(topicId, { cursor: this.nextCursor, limit: PAGE_SIZE });
       if (topicId !== this.detail?.id) return false; // navigated away meanwhile
       this.posts = mergePosts(this.posts, page.items);
       this.nextCursor = page.nextCursor;
@@ -572,8 +568,8 @@ export class StoaTopicPage extends LitElement {
     const d = this.detail;
     if (!d) return;
     await this.topicModeration.run(async () => {
-      await this.apiClient.moderation.moderateTopic(d.id, change);
-      const fresh = await this.apiClient.topics.get(d.id);
+      await this.api.client.moderation.moderateTopic(d.id, change);
+      const fresh = await this.api.client.topics.get(d.id);
       if (this.detail?.id === d.id) this.detail = { ...fresh, myReadPosition: this.detail.myReadPosition };
       emit(this, 'stoa-announce', { message });
     });
@@ -616,7 +612,7 @@ export class StoaTopicPage extends LitElement {
     const d = this.detail;
     if (!d) return;
     await this.renderRoot.querySelector<StoaReasonDialog>('stoa-reason-dialog.topic-remove')?.open(async ({ reason }) => {
-      await this.apiClient.moderation.removeTopic(d.id, reason);
+      await this.api.client.moderation.removeTopic(d.id, reason);
       await this.reloadAfter('The topic is removed. Its author sees your reason; members see “Removed by a moderator”.');
     }, button);
   }
@@ -625,7 +621,7 @@ export class StoaTopicPage extends LitElement {
     const d = this.detail;
     if (!d) return;
     return this.topicActions.run(async () => {
-      await this.apiClient.moderation.restoreTopic(d.id);
+      await this.api.client.moderation.restoreTopic(d.id);
       await this.reloadAfter('The topic is restored.');
     });
   }
@@ -634,7 +630,7 @@ export class StoaTopicPage extends LitElement {
     const d = this.detail;
     if (!d) return;
     return this.topicActions.run(async () => {
-      await this.apiClient.moderation.approveTopic(d.id);
+      await this.api.client.moderation.approveTopic(d.id);
       await this.reloadAfter('The topic is approved: members see it now.');
     });
   }
