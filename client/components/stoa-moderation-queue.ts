@@ -8,6 +8,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { messageFor, type ModerationQueue, type QueueItem, type QueueTopicItem } from '../api/index.js';
 import { ApiConsumer } from '../context.js';
+import { RowActionController } from '../controllers/row-actions.js';
 import { emit } from '../events.js';
 import { formatDateTime, plural } from '../format.js';
 import { paths } from '../router.js';
@@ -33,8 +34,6 @@ export class StoaModerationQueue extends LitElement {
     slug: { attribute: false },
     queue: { state: true },
     loadError: { state: true },
-    busyPost: { state: true },
-    rowErrors: { state: true },
     dialogKind: { state: true },
   };
 
@@ -42,13 +41,11 @@ export class StoaModerationQueue extends LitElement {
   declare slug: string;
   declare queue: ModerationQueue | null;
   declare loadError: unknown;
-  /** The post whose action is in flight. */
-  declare busyPost: string;
-  /** Per-post refusals, keyed by post id. */
-  declare rowErrors: Record<string, string>;
   declare dialogKind: DialogKind;
 
   private readonly api = new ApiConsumer(this);
+  /** Keep / approve, one at a time, with a refusal per item (keyed by post or topic id). */
+  private readonly rows = new RowActionController(this);
 
   constructor() {
     super();
@@ -56,8 +53,6 @@ export class StoaModerationQueue extends LitElement {
     this.slug = '';
     this.queue = null;
     this.loadError = null;
-    this.busyPost = '';
-    this.rowErrors = {};
     this.dialogKind = 'remove';
   }
 
@@ -78,19 +73,12 @@ export class StoaModerationQueue extends LitElement {
   }
 
   private async act(postId: string, action: () => Promise<unknown>, message: string) {
-    if (this.busyPost) return;
-    this.busyPost = postId;
-    this.rowErrors = { ...this.rowErrors, [postId]: '' };
-    try {
+    await this.rows.run(postId, async () => {
       await action();
       emit(this, 'stoa-announce', { message });
       emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
       await this.load();
-    } catch (error) {
-      this.rowErrors = { ...this.rowErrors, [postId]: messageFor(error) };
-    } finally {
-      this.busyPost = '';
-    }
+    });
   }
 
   private async openDialog(kind: DialogKind, postId: string, event: Event) {
@@ -158,7 +146,7 @@ export class StoaModerationQueue extends LitElement {
 
   private renderItem(item: QueueItem) {
     const { post, author } = item;
-    const busy = this.busyPost === post.id;
+    const busy = this.rows.busy(post.id);
     const headingId = `q-${post.id}`;
     const flags = 'flags' in item ? item.flags : null;
     return html`<li class="card" aria-labelledby=${headingId} aria-busy=${busy ? 'true' : 'false'}>
@@ -186,7 +174,7 @@ export class StoaModerationQueue extends LitElement {
         <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy} @click=${(e: Event) => this.openDialog('remove', post.id, e)}>Remove…</button>
         <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy} @click=${(e: Event) => this.openDialog('note', post.id, e)}>Note to author…</button>
       </div>
-      <p class="error" role="alert">${this.rowErrors[post.id] ?? ''}</p>
+      <p class="error" role="alert">${this.rows.error(post.id)}</p>
     </li>`;
   }
 
@@ -203,7 +191,7 @@ export class StoaModerationQueue extends LitElement {
   /** A flagged or held topic: its title, text and prompts (any may hold the word), the author's history, the flags. */
   private renderTopicItem(item: QueueTopicItem) {
     const { topic, author } = item;
-    const busy = this.busyPost === topic.id;
+    const busy = this.rows.busy(topic.id);
     const headingId = `qt-${topic.id}`;
     const flags = 'flags' in item ? item.flags : null;
     return html`<li class="card" aria-labelledby=${headingId} aria-busy=${busy ? 'true' : 'false'}>
@@ -234,7 +222,7 @@ export class StoaModerationQueue extends LitElement {
         <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy}
           @click=${(e: Event) => this.openDialog('remove-topic', topic.id, e)}>Remove topic…</button>
       </div>
-      <p class="error" role="alert">${this.rowErrors[topic.id] ?? ''}</p>
+      <p class="error" role="alert">${this.rows.error(topic.id)}</p>
     </li>`;
   }
 
