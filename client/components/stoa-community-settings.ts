@@ -2,6 +2,7 @@
 // members' first posts, and the watched-words list (a phrase and what it does: block the post with a
 // message naming the rule, or hold it for approval). Each form saves on its own, with its own messages.
 import { LitElement, css, html, nothing } from 'lit';
+import { Task, initialState } from '@lit/task';
 import { messageFor, type WatchedWordRule } from '../api/index.js';
 import { ApiConsumer } from '../context.js';
 import { focusErrorPath, invalidIf, invalidIfPath } from '../form-helpers.js';
@@ -52,27 +53,27 @@ export class StoaCommunitySettings extends LitElement {
     return this.settingsSave.busy || this.wordsSave.busy;
   }
 
-  override willUpdate(changed: Map<string, unknown>) {
-    if (changed.has('communityId') && this.communityId) void this.load();
-  }
-
-  async load() {
-    const communityId = this.communityId;
-    try {
-      const [settings, words] = await Promise.all([
-        this.api.client.moderation.settings(communityId),
-        this.api.client.moderation.watchedWords(communityId),
-      ]);
-      // The element is reused across communities: a late answer for the previous one must not fill this
-      // form (saving would then write that community's values here).
-      if (communityId !== this.communityId) return;
+  // The element is reused across communities: the task drops a late answer for the previous one, which must
+  // not fill this form (saving would then write that community's values here).
+  private readonly loader = new Task(this, {
+    task: async ([communityId], { signal }) => {
+      if (!communityId) return initialState;
+      const api = this.api.client.moderation;
+      const [settings, words] = await Promise.all([api.settings(communityId, signal), api.watchedWords(communityId, signal)]);
+      return { settings, words: words.words };
+    },
+    args: () => [this.communityId] as const,
+    onComplete: ({ settings, words }) => {
       this.threshold = settings.autoHideThreshold;
       this.premod = settings.premodNewMemberPosts;
-      this.words = words.words;
+      this.words = words;
       this.loadError = null;
-    } catch (error) {
-      if (communityId === this.communityId) this.loadError = error;
-    }
+    },
+    onError: (error) => (this.loadError = error),
+  });
+
+  load() {
+    return this.loader.run();
   }
 
   private async saveSettings(event: SubmitEvent) {

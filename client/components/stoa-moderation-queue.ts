@@ -5,6 +5,7 @@
 // author), keep (dismiss the flags), approve, and for posts a private note to the author; each reports
 // stoa-moderation-changed (nav badge).
 import { LitElement, css, html, nothing } from 'lit';
+import { Task, initialState } from '@lit/task';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { messageFor, type ModerationQueue, type QueueItem, type QueueTopicItem } from '../api/index.js';
 import { ApiConsumer } from '../context.js';
@@ -56,20 +57,21 @@ export class StoaModerationQueue extends LitElement {
     this.dialogKind = 'remove';
   }
 
-  override willUpdate(changed: Map<string, unknown>) {
-    if (changed.has('communityId') && this.communityId) void this.load();
-  }
-
-  async load() {
-    const communityId = this.communityId;
-    try {
-      const queue = await this.api.client.moderation.queue(communityId);
-      if (communityId !== this.communityId) return; // a late answer for the community shown before
+  /** The queue of the community shown; a late answer for the one shown before is dropped (the task's own guard). */
+  private readonly loader = new Task(this, {
+    task: async ([communityId], { signal }) => (communityId ? this.api.client.moderation.queue(communityId, signal) : initialState),
+    args: () => [this.communityId] as const,
+    // The last queue stays on screen while it is read again; a failed reload keeps it.
+    onComplete: (queue) => {
       this.queue = queue;
       this.loadError = null;
-    } catch (error) {
-      if (communityId === this.communityId) this.loadError = error;
-    }
+    },
+    onError: (error) => (this.loadError = error),
+  });
+
+  /** Reads the queue again (after an action, or "Try again"); resolves when it is read. */
+  load() {
+    return this.loader.run();
   }
 
   private async act(postId: string, action: () => Promise<unknown>, message: string) {
