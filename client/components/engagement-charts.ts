@@ -10,7 +10,7 @@ export const CLASS_LABEL: Record<TrajectoryClass, string> = {
   inactive: 'Inactive',
   notMember: 'Not a member',
 };
-export const CLASS_COLOUR: Record<EngagementClass, string> = { core: '#1b5e20', contributor: '#66bb6a', reader: '#42a5f5', inactive: '#cfd8dc' };
+export const CLASS_COLOUR: Record<EngagementClass, string> = { core: 'var(--stoa-class-core)', contributor: 'var(--stoa-class-contributor)', reader: 'var(--stoa-class-reader)', inactive: 'var(--stoa-class-inactive)' };
 
 /** Stacked bars (posters, lurkers, inactive) per week; decorative for screen readers, who get the table. */
 export function weeklyChart(s: EngagementSummary) {
@@ -28,13 +28,13 @@ export function weeklyChart(s: EngagementSummary) {
   ];
   return html`<figure>
     <svg viewBox="0 0 ${w} ${h}" aria-hidden="true" focusable="false">
-      <line x1=${pad} y1=${h - pad} x2=${w - pad} y2=${h - pad} stroke="#888" />
+      <line x1=${pad} y1=${h - pad} x2=${w - pad} y2=${h - pad} style="stroke: var(--stoa-chart-axis)" />
       ${weeks.map((week, i) => {
         let base = h - pad;
         return svg`${layers.map(([k, colour]) => {
           const height = y(week[k]);
           base -= height;
-          return svg`<rect x=${pad + i * bw + 1} y=${base} width=${Math.max(1, bw - 2)} height=${height} fill=${colour}><title>${week.weekStart}: ${week[k]} ${k}</title></rect>`;
+          return svg`<rect x=${pad + i * bw + 1} y=${base} width=${Math.max(1, bw - 2)} height=${height} style="fill: ${colour}"><title>${week.weekStart}: ${week[k]} ${k}</title></rect>`;
         })}`;
       })}
       <text x=${pad} y=${h - 8} font-size="10">${weeks[0]?.weekStart ?? ''}</text>

@@ -140,22 +140,22 @@ export class StoaCommunityNav extends LitElement {
         gap: 0 1.1rem;
       }
       a {
-        color: #fff;
+        color: var(--stoa-on-accent);
         padding: 0.55rem 0;
         display: inline-flex;
         align-items: center;
         gap: 0.3rem;
       }
       :focus-visible {
-        outline-color: #ffd166;
+        outline-color: var(--stoa-highlight);
       }
       a[aria-current='page'] {
         font-weight: 700;
         text-decoration-thickness: 3px;
       }
       .count {
-        background: #ffd166;
-        color: #1b1b1b;
+        background: var(--stoa-highlight);
+        color: var(--stoa-highlight-text);
         border-radius: 999px;
         padding: 0 0.45rem;
         font-size: 0.8rem;

@@ -121,8 +121,8 @@ export class StoaCommunityPage extends LitElement {
         margin-top: 2rem;
       }
       .notice {
-        background: #fff4d6;
-        border-left: 4px solid #a36b00;
+        background: var(--stoa-warning-bg);
+        border-left: 4px solid var(--stoa-warning);
         padding: 0.5rem 0.75rem;
       }
     `,

@@ -101,7 +101,7 @@ export class StoaCommunityToolPage extends LitElement {
         margin: 0 0 0.5rem;
       }
       .error {
-        color: var(--stoa-danger, #b3261e);
+        color: var(--stoa-danger);
         font-weight: 600;
       }
     `,

@@ -177,10 +177,10 @@ export class StoaComposer extends LitElement {
         gap: 0.5rem;
       }
       .preview {
-        border: 1px dashed var(--stoa-border, #c9ced6);
+        border: 1px dashed var(--stoa-border);
         border-radius: 0.35rem;
         padding: 0.5rem 0.75rem;
-        background: #fbfbfc;
+        background: var(--stoa-surface-muted);
       }
       .preview-label {
         font-size: 0.85rem;
@@ -198,7 +198,7 @@ export class StoaComposer extends LitElement {
       .disabled {
         margin: 0;
         padding: 0.5rem 0.75rem;
-        background: #f0f2f5;
+        background: var(--stoa-surface-sunken);
         border-radius: 0.35rem;
       }
     `,

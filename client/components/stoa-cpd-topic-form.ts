@@ -229,7 +229,7 @@ export class StoaCpdTopicForm extends LitElement {
         display: grid;
         gap: 0.5rem;
         padding-bottom: 1rem;
-        border-bottom: 1px solid #e3e6ea;
+        border-bottom: 1px solid var(--stoa-divider);
       }
       .row {
         display: flex;

@@ -13,7 +13,7 @@ export const dashboardStyles = [
     .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.5rem; margin: 0; padding: 0; list-style: none; }
     .cards .card { padding: 0.5rem 0.75rem; }
     .card .value { font-size: 1.5rem; font-weight: 600; display: block; }
-    .card .sub { font-size: 0.85rem; color: var(--stoa-muted, #4d5562); }
+    .card .sub { font-size: 0.85rem; color: var(--stoa-muted); }
     section { margin: 1.75rem 0; }
     .chart-and-table { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
     .chart-and-table > * { flex: 1 1 18rem; min-width: 0; }

@@ -376,7 +376,7 @@ export class StoaEngagementDashboard extends LitElement {
             ${t.members.map(
               (m) => html`<tr><td>${m.displayName}</td><td>${CLASS_LABEL[m.previousClass]}</td><td>${CLASS_LABEL[m.currentClass]}</td>
                 <td><span class="strip" role="img" aria-label=${m.weeks.map((c, i) => `${t.weekStarts[i]}: ${c ? CLASS_LABEL[c] : 'not a member'}`).join('; ')}>
-                  ${m.weeks.map((c) => html`<span style="background:${c ? CLASS_COLOUR[c] : 'transparent'}; outline: 1px solid #eee"></span>`)}
+                  ${m.weeks.map((c) => html`<span style="background:${c ? CLASS_COLOUR[c] : 'transparent'}; outline: 1px solid var(--stoa-chart-grid)"></span>`)}
                 </span></td></tr>`,
             )}
           </tbody>

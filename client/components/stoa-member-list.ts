@@ -221,8 +221,8 @@ export class StoaMemberList extends LitElement {
         margin-top: 0.5rem;
       }
       button.danger {
-        color: var(--stoa-danger, #b3261e);
-        border-color: var(--stoa-danger, #b3261e);
+        color: var(--stoa-danger);
+        border-color: var(--stoa-danger);
       }
       .error:empty,
       .status:empty {

@@ -198,7 +198,7 @@ export class StoaModerationLog extends LitElement {
         white-space: pre-wrap;
         overflow-wrap: anywhere;
         font-size: 0.85rem;
-        background: #f0f2f5;
+        background: var(--stoa-surface-sunken);
         padding: 0.4rem;
         margin: 0 0 0.4rem;
       }

@@ -257,7 +257,7 @@ export class StoaModerationQueue extends LitElement {
       .body {
         margin: 0.5rem 0;
         padding-left: 0.75rem;
-        border-left: 3px solid var(--stoa-border, #c9ced6);
+        border-left: 3px solid var(--stoa-border);
       }
       .prompts {
         margin: 0.25rem 0 0.5rem;

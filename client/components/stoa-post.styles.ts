@@ -14,12 +14,12 @@ export const postStyles = [
       padding: 0.5rem 0 0.25rem;
     }
     article:focus {
-      outline: 3px solid var(--stoa-focus, #1a5fb4);
+      outline: 3px solid var(--stoa-focus);
       outline-offset: 2px;
     }
     article.solution {
-      background: #eef7f0;
-      border-left: 4px solid #1d6b35;
+      background: var(--stoa-ok-bg);
+      border-left: 4px solid var(--stoa-ok);
       padding-left: 0.6rem;
     }
     header {
@@ -31,7 +31,7 @@ export const postStyles = [
       margin-bottom: 0.25rem;
     }
     time {
-      color: var(--stoa-muted, #4d5562);
+      color: var(--stoa-muted);
     }
     .in-reply {
       font-size: 0.9rem;
@@ -57,7 +57,7 @@ export const postStyles = [
       border-width: 1px;
     }
     button[aria-pressed='true'] {
-      background: #e3eefb;
+      background: var(--stoa-selected-bg);
     }
     .count {
       margin-left: 0.35rem;
@@ -78,17 +78,17 @@ export const postStyles = [
       border-radius: 0.25rem;
     }
     .solution-badge {
-      color: #1d6b35;
+      color: var(--stoa-ok);
     }
     .badge.pending {
-      color: #7a4d00;
+      color: var(--stoa-warning-text);
     }
     .badge.removed {
-      color: var(--stoa-danger, #b3261e);
+      color: var(--stoa-danger);
     }
     .moderation-note {
-      background: #fff4d6;
-      border-left: 4px solid #a36b00;
+      background: var(--stoa-warning-bg);
+      border-left: 4px solid var(--stoa-warning);
       padding: 0.35rem 0.65rem;
       margin: 0 0 0.5rem;
       font-size: 0.95rem;

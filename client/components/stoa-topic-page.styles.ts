@@ -48,12 +48,12 @@ export const topicPageStyles = [
       font-size: 1.1rem;
     }
     .note {
-      background: #fff4d6;
-      border-left: 4px solid #a36b00;
+      background: var(--stoa-warning-bg);
+      border-left: 4px solid var(--stoa-warning);
       padding: 0.5rem 0.75rem;
     }
     .solution {
-      border-color: #1d6b35;
+      border-color: var(--stoa-ok);
     }
     ol.thread {
       list-style: none;
@@ -63,10 +63,10 @@ export const topicPageStyles = [
     ol.thread ol.thread {
       margin: 0 0 0 0.5rem;
       padding-left: 0.65rem;
-      border-left: 2px solid var(--stoa-border, #c9ced6);
+      border-left: 2px solid var(--stoa-border);
     }
     ol.thread > li + li {
-      border-top: 1px solid #e3e6ea;
+      border-top: 1px solid var(--stoa-divider);
     }
     @media (min-width: 40rem) {
       ol.thread ol.thread {
@@ -90,8 +90,8 @@ export const topicPageStyles = [
       margin-top: 1.5rem;
     }
     .moderation-note {
-      background: #fff4d6;
-      border-left: 4px solid #a36b00;
+      background: var(--stoa-warning-bg);
+      border-left: 4px solid var(--stoa-warning);
       padding: 0.5rem 0.75rem;
     }
     .placeholder {
@@ -134,7 +134,7 @@ export const topicPageStyles = [
       border-width: 1px;
     }
     button[aria-pressed='true'] {
-      background: #e3eefb;
+      background: var(--stoa-selected-bg);
     }
     .paging-sentinel {
       height: 1px;
@@ -146,7 +146,7 @@ export const topicPageStyles = [
       transform: translateX(-50%);
       z-index: 5;
       border-radius: 999px;
-      box-shadow: 0 2px 8px rgba(0, 0, 0, 0.25);
+      box-shadow: 0 2px 8px var(--stoa-shadow);
     }
   `,
 ];
