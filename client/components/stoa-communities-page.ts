@@ -9,6 +9,10 @@ import { paths } from '../router.js';
 import { roleNames } from '../roles.js';
 import { base, forms } from '../styles.js';
 
+/**
+ * @fires stoa-page-title - the page's title, once it is known (document.title)
+ * @fires stoa-session-changed - who I am or where I belong changed: the app reads /api/me again (and may navigate)
+ */
 export class StoaCommunitiesPage extends LitElement {
   static override properties = {
     joining: { state: true },

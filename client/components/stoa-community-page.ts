@@ -14,6 +14,9 @@ import './stoa-invite-form.js';
 import './stoa-member-list.js';
 import './stoa-topic-list.js';
 
+/**
+ * @fires stoa-page-title - the page's title, once it is known (document.title)
+ */
 export class StoaCommunityPage extends LitElement {
   static override properties = {
     slug: { attribute: false },

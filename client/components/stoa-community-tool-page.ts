@@ -25,6 +25,9 @@ const TITLES: Record<CommunityTool, string> = {
   engagement: 'Engagement',
 };
 
+/**
+ * @fires stoa-page-title - the page's title, once it is known (document.title)
+ */
 export class StoaCommunityToolPage extends LitElement {
   static override properties = {
     slug: { attribute: false },

@@ -19,6 +19,10 @@ let composerCount = 0;
 // reads a draft: old drafts would otherwise stay in localStorage for ever.
 pruneDrafts();
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-post-created - my reply was posted (the topic page adds it to its thread)
+ */
 export class StoaComposer extends LitElement {
   static override properties = {
     topicId: { attribute: false },

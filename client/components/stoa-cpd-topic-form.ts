@@ -28,6 +28,10 @@ interface PromptDraft {
 let promptKeys = 0;
 const emptyPrompt = (): PromptDraft => ({ key: ++promptKeys, body: '', releaseAt: '', answerFirst: false });
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-navigate - go to another app path (e.g. the new topic)
+ */
 export class StoaCpdTopicForm extends LitElement {
   static override properties = {
     community: { attribute: false },

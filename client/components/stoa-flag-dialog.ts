@@ -17,6 +17,10 @@ const LABELS: Record<FlagReason, string> = {
   other: 'Something else',
 };
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-post-flagged - I flagged the post or topic
+ */
 export class StoaFlagDialog extends LitElement {
   static override properties = {
     postId: { attribute: false },

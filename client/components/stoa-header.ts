@@ -11,6 +11,9 @@ import './stoa-community-nav.js';
 
 const LIVE_LABELS: Record<LiveStatus, string> = { live: 'live', reconnecting: 'reconnecting…', offline: 'offline' };
 
+/**
+ * @fires stoa-sign-out - the sign-out button was pressed
+ */
 export class StoaHeader extends LitElement {
   static override properties = {
     me: { attribute: false },

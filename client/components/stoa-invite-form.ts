@@ -12,6 +12,9 @@ import { ROLE_LABELS, ROLES, type Role } from '../roles.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ */
 export class StoaInviteForm extends LitElement {
   static override properties = {
     communityId: { attribute: false },

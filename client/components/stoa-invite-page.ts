@@ -10,6 +10,10 @@ import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import './stoa-register-form.js';
 
+/**
+ * @fires stoa-page-title - the page's title, once it is known (document.title)
+ * @fires stoa-session-changed - who I am or where I belong changed: the app reads /api/me again (and may navigate)
+ */
 export class StoaInvitePage extends LitElement {
   static override properties = {
     token: { attribute: false },

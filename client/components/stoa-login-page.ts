@@ -10,6 +10,10 @@ import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 
+/**
+ * @fires stoa-page-title - the page's title, once it is known (document.title)
+ * @fires stoa-session-changed - who I am or where I belong changed: the app reads /api/me again (and may navigate)
+ */
 export class StoaLoginPage extends LitElement {
   static override properties = {
     next: { attribute: false },

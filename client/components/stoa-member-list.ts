@@ -15,6 +15,11 @@ import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import type { StoaReasonDialog } from './stoa-reason-dialog.js';
 import './stoa-reason-dialog.js';
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-moderation-changed - a moderator acted: the nav's review count is read again
+ * @fires stoa-session-changed - who I am or where I belong changed: the app reads /api/me again (and may navigate)
+ */
 export class StoaMemberList extends LitElement {
   static override properties = {
     communityId: { attribute: false },

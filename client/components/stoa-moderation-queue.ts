@@ -29,6 +29,10 @@ const REASON_LABELS: Record<string, string> = {
 
 type DialogKind = 'remove' | 'note' | 'remove-topic';
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-moderation-changed - a moderator acted: the nav's review count is read again
+ */
 export class StoaModerationQueue extends LitElement {
   static override properties = {
     communityId: { attribute: false },

@@ -25,6 +25,12 @@ type PostAction = 'helpful' | 'edit' | 'withdraw' | 'solution' | 'moderation';
 /** The removal reason travels with the post for its author and moderators (server integration of issue 5). */
 type ModeratedPost = Post & { statusReason?: string | null };
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-moderation-changed - a moderator acted: the nav's review count is read again
+ * @fires stoa-post-changed - a post changed (edit, withdrawal, helpful mark, moderation): merge these fields
+ * @fires stoa-solution-changed - the practice problem's solution was marked or cleared
+ */
 export class StoaPost extends LitElement {
   static override properties = {
     post: { attribute: false },

@@ -10,6 +10,10 @@ import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-navigate - go to another app path (e.g. the new topic)
+ */
 export class StoaProblemForm extends LitElement {
   static override properties = {
     community: { attribute: false },

@@ -10,6 +10,10 @@ import { localInputToIso } from '../format.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-prompt-added - a facilitator added a prompt
+ */
 export class StoaPromptForm extends LitElement {
   static override properties = {
     topicId: { attribute: false },

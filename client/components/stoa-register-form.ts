@@ -10,6 +10,9 @@ import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 
+/**
+ * @fires stoa-session-changed - who I am or where I belong changed: the app reads /api/me again (and may navigate)
+ */
 export class StoaRegisterForm extends LitElement {
   static override properties = {
     inviteToken: { attribute: false },

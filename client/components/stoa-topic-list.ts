@@ -37,6 +37,9 @@ const KIND_OPTIONS: Array<[value: TopicKind | '', label: string]> = [
   ['problem', 'Practice problems'],
 ];
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ */
 export class StoaTopicList extends LitElement {
   static override properties = {
     community: { attribute: false },

@@ -47,9 +47,9 @@ interface PostContext {
 }
 
 /**
- * @fires stoa-page-title - the topic's title, once loaded
- * @fires stoa-announce - a solution mark or a moderation action, in words
- * @fires stoa-moderation-changed - a moderator removed, restored or approved the topic
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-moderation-changed - a moderator acted: the nav's review count is read again
+ * @fires stoa-page-title - the page's title, once it is known (document.title)
  */
 export class StoaTopicPage extends LitElement implements TopicView {
   static override properties = {
