@@ -12,11 +12,11 @@ export const base = css`
     box-sizing: inherit;
   }
   :focus-visible {
-    outline: 3px solid var(--stoa-focus, #1a5fb4);
+    outline: 3px solid var(--stoa-focus);
     outline-offset: 2px;
   }
   a {
-    color: var(--stoa-link, #0b57a4);
+    color: var(--stoa-link);
   }
   a:hover {
     text-decoration-thickness: 2px;
@@ -48,11 +48,11 @@ export const base = css`
     border: 0;
   }
   .muted {
-    color: var(--stoa-muted, #4d5562);
+    color: var(--stoa-muted);
   }
   .card {
-    background: var(--stoa-surface, #fff);
-    border: 1px solid var(--stoa-border, #c9ced6);
+    background: var(--stoa-surface);
+    border: 1px solid var(--stoa-border);
     border-radius: 0.5rem;
     padding: 1rem;
   }
@@ -74,7 +74,7 @@ export const forms = css`
   }
   .hint {
     font-size: 0.9rem;
-    color: var(--stoa-muted, #4d5562);
+    color: var(--stoa-muted);
   }
   input[type='text'],
   input[type='email'],
@@ -89,9 +89,9 @@ export const forms = css`
     width: 100%;
     min-height: 2.75rem;
     padding: 0.5rem 0.65rem;
-    border: 1px solid var(--stoa-input-border, #6b7380);
+    border: 1px solid var(--stoa-input-border);
     border-radius: 0.35rem;
-    background: #fff;
+    background: var(--stoa-surface);
     color: inherit;
   }
   textarea {
@@ -101,11 +101,11 @@ export const forms = css`
   textarea[aria-invalid='true'],
   select[aria-invalid='true'],
   input[aria-invalid='true'] {
-    border-color: var(--stoa-danger, #b3261e);
+    border-color: var(--stoa-danger);
     border-width: 2px;
   }
   fieldset {
-    border: 1px solid var(--stoa-border, #c9ced6);
+    border: 1px solid var(--stoa-border);
     border-radius: 0.35rem;
     padding: 0.5rem 0.75rem 0.75rem;
     margin: 0;
@@ -130,9 +130,9 @@ export const forms = css`
     min-height: 2.75rem;
     padding: 0.5rem 1rem;
     border-radius: 0.35rem;
-    border: 2px solid var(--stoa-accent, #0b57a4);
-    background: var(--stoa-accent, #0b57a4);
-    color: #fff;
+    border: 2px solid var(--stoa-accent);
+    background: var(--stoa-accent);
+    color: var(--stoa-on-accent);
     cursor: pointer;
     text-decoration: none;
     display: inline-flex;
@@ -141,20 +141,20 @@ export const forms = css`
   }
   button.secondary,
   .button.secondary {
-    background: #fff;
-    color: var(--stoa-accent, #0b57a4);
+    background: var(--stoa-surface);
+    color: var(--stoa-accent);
   }
   button:disabled {
     opacity: 0.6;
     cursor: progress;
   }
   .error {
-    color: var(--stoa-danger, #b3261e);
+    color: var(--stoa-danger);
     font-weight: 600;
     margin: 0;
   }
   .status {
-    color: var(--stoa-ok, #1d6b35);
+    color: var(--stoa-ok);
     margin: 0;
   }
 `;
@@ -179,13 +179,13 @@ export const prose = css`
     margin: 0 0 0.75rem;
   }
   .prose blockquote {
-    border-left: 4px solid var(--stoa-border, #c9ced6);
+    border-left: 4px solid var(--stoa-border);
     padding-left: 0.75rem;
-    color: var(--stoa-muted, #4d5562);
+    color: var(--stoa-muted);
   }
   .prose pre {
     overflow-x: auto;
-    background: #f0f2f5;
+    background: var(--stoa-surface-sunken);
     padding: 0.5rem;
     border-radius: 0.35rem;
   }
@@ -200,7 +200,7 @@ export const prose = css`
   }
   .prose th,
   .prose td {
-    border: 1px solid var(--stoa-border, #c9ced6);
+    border: 1px solid var(--stoa-border);
     padding: 0.25rem 0.5rem;
   }
 `;
@@ -218,22 +218,22 @@ export const badges = css`
     white-space: nowrap;
   }
   .badge.open {
-    color: #1d6b35;
+    color: var(--stoa-ok);
   }
   .badge.upcoming {
-    color: #7a4d00;
+    color: var(--stoa-warning-text);
   }
   .badge.closed {
-    color: #4d5562;
+    color: var(--stoa-muted);
   }
   .badge.unread {
-    background: var(--stoa-accent, #0b57a4);
-    border-color: var(--stoa-accent, #0b57a4);
-    color: #fff;
+    background: var(--stoa-accent);
+    border-color: var(--stoa-accent);
+    color: var(--stoa-on-accent);
   }
   .badge.scheduled {
-    background: #fff4d6;
-    color: #5c3d00;
+    background: var(--stoa-warning-bg);
+    color: var(--stoa-warning-strong);
   }
 `;
 
@@ -243,13 +243,13 @@ export const dialogs = css`
     width: min(32rem, calc(100vw - 1.5rem));
     max-height: calc(100vh - 2rem);
     overflow: auto;
-    border: 1px solid var(--stoa-border, #c9ced6);
+    border: 1px solid var(--stoa-border);
     border-radius: 0.5rem;
     padding: 1rem;
     color: inherit;
   }
   dialog::backdrop {
-    background: rgba(20, 30, 45, 0.55);
+    background: var(--stoa-backdrop);
   }
   dialog h2 {
     font-size: 1.2rem;
@@ -284,7 +284,7 @@ export const tables = css`
   }
   th,
   td {
-    border-bottom: 1px solid #dde1e6;
+    border-bottom: 1px solid var(--stoa-table-rule);
     padding: 0.35rem 0.5rem;
     text-align: left;
     vertical-align: top;

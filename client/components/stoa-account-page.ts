@@ -2,8 +2,8 @@
 // and changing it through a link to the new one), my password, and signing out on every device.
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
-import { messageFor, type Api, type Me } from '../api/index.js';
-import { apiContext, sessionContext } from '../context.js';
+import { messageFor, type Me } from '../api/index.js';
+import { ApiConsumer, sessionContext } from '../context.js';
 import { emit } from '../events.js';
 import { describedBy, formValues, invalidIf } from '../form-helpers.js';
 import { SubmitController } from '../form-submit-controller.js';
@@ -24,7 +24,7 @@ export class StoaAccountPage extends LitElement {
   /** What the last successful form did, shown in its section. */
   declare saved: { section: 'profile' | 'email' | 'password'; message: string } | null;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly profileForm = new SubmitController(this);
   private readonly emailForm = new SubmitController(this);
@@ -40,10 +40,6 @@ export class StoaAccountPage extends LitElement {
     emit(this, 'stoa-page-title', { title: 'My account' });
   }
 
-  private get apiClient() {
-    return this.api.value as Api;
-  }
-
   private done(section: 'profile' | 'email' | 'password', message: string) {
     this.saved = { section, message };
     emit(this, 'stoa-announce', { message });
@@ -53,7 +49,7 @@ export class StoaAccountPage extends LitElement {
     event.preventDefault();
     const { displayName = '', handle = '', bio = '', expertise = '' } = formValues(event.target as HTMLFormElement);
     this.saved = null;
-    const ok = await this.profileForm.run(() => this.apiClient.auth.updateProfile({ displayName, handle: handle.replace(/^@/, ''), bio, expertise }));
+    const ok = await this.profileForm.run(() => this.api.client.auth.updateProfile({ displayName, handle: handle.replace(/^@/, ''), bio, expertise }));
     if (!ok) return;
     emit(this, 'stoa-session-changed', {});
     this.done('profile', 'Your profile is saved.');
@@ -64,7 +60,7 @@ export class StoaAccountPage extends LitElement {
     const form = event.target as HTMLFormElement;
     const { email = '', currentPassword = '' } = formValues(form);
     this.saved = null;
-    if (!(await this.emailForm.run(() => this.apiClient.auth.changeEmail({ email, currentPassword })))) return;
+    if (!(await this.emailForm.run(() => this.api.client.auth.changeEmail({ email, currentPassword })))) return;
     form.reset();
     this.done('email', `A link is on its way to ${email}. Your address changes when you follow it.`);
   }
@@ -74,13 +70,13 @@ export class StoaAccountPage extends LitElement {
     const form = event.target as HTMLFormElement;
     const { currentPassword = '', newPassword = '' } = formValues(form);
     this.saved = null;
-    if (!(await this.passwordForm.run(() => this.apiClient.auth.changePassword({ currentPassword, newPassword })))) return;
+    if (!(await this.passwordForm.run(() => this.api.client.auth.changePassword({ currentPassword, newPassword })))) return;
     form.reset();
     this.done('password', 'Your password is changed. Other devices are signed out.');
   }
 
   private async signOutEverywhere() {
-    if (!(await this.everywhere.run(() => this.apiClient.auth.logoutEverywhere()))) return;
+    if (!(await this.everywhere.run(() => this.api.client.auth.logoutEverywhere()))) return;
     emit(this, 'stoa-session-changed', { navigateTo: paths.login(), announce: 'You are signed out on every device.' });
   }
 

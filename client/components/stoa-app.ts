@@ -293,9 +293,9 @@ export class StoaApp extends LitElement {
         left: 0.5rem;
         top: -4rem;
         z-index: 10;
-        background: #fff;
+        background: var(--stoa-surface);
         padding: 0.75rem 1rem;
-        border: 2px solid var(--stoa-focus, #1a5fb4);
+        border: 2px solid var(--stoa-focus);
         border-radius: 0.35rem;
         font-weight: 600;
       }

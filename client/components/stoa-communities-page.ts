@@ -2,13 +2,17 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task } from '@lit/task';
-import { messageFor, type Api, type Community } from '../api/index.js';
-import { apiContext, sessionContext } from '../context.js';
+import { messageFor, type Community } from '../api/index.js';
+import { ApiConsumer, sessionContext } from '../context.js';
 import { emit } from '../events.js';
 import { paths } from '../router.js';
 import { roleNames } from '../roles.js';
 import { base, forms } from '../styles.js';
 
+/**
+ * @fires stoa-page-title - the page's title, once it is known (document.title)
+ * @fires stoa-session-changed - who I am or where I belong changed: the app reads /api/me again (and may navigate)
+ */
 export class StoaCommunitiesPage extends LitElement {
   static override properties = {
     joining: { state: true },
@@ -19,13 +23,13 @@ export class StoaCommunitiesPage extends LitElement {
   declare joining: string | null;
   declare joinError: unknown;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
 
   private readonly communities = new Task(this, {
     task: async ([userId], { signal }) => {
       if (!userId) return [];
-      return (await (this.api.value as Api).communities.list(signal)).items;
+      return (await this.api.client.communities.list(signal)).items;
     },
     // Reload when the signed-in user changes.
     args: () => [this.session.value?.me?.id] as const,
@@ -46,7 +50,7 @@ export class StoaCommunitiesPage extends LitElement {
     this.joining = community.id;
     this.joinError = null;
     try {
-      await (this.api.value as Api).communities.join(community.id);
+      await this.api.client.communities.join(community.id);
       emit(this, 'stoa-session-changed', { navigateTo: paths.community(community.slug), announce: `You joined ${community.name}.` });
     } catch (error) {
       this.joinError = error;

@@ -3,10 +3,11 @@
 // GET …/moderation/counts, refetched when a post or topic event arrives on the community's live channel, when a
 // moderator acts in this tab (`refreshKey` changes) and every two minutes as a fallback.
 import { LitElement, css, html, nothing } from 'lit';
+import { Task } from '@lit/task';
 import { ContextConsumer } from '@lit/context';
-import type { Api, MembershipSummary, ModerationCounts } from '../api/index.js';
+import type { MembershipSummary, ModerationCounts } from '../api/index.js';
 import { LiveSubscription } from '../api/live-connection.js';
-import { apiContext, liveContext } from '../context.js';
+import { ApiConsumer, liveContext } from '../context.js';
 import { paths, type Route } from '../router.js';
 import { canEditModerationSettings, canModerate, canReadModerationLog, canSeeEngagement } from '../roles.js';
 import { base } from '../styles.js';
@@ -32,19 +33,19 @@ export class StoaCommunityNav extends LitElement {
   declare refreshKey: number;
   declare counts: ModerationCounts | null;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
   private readonly subscription = new LiveSubscription(this, () => ({
     onEvent: (event) => {
       // Posts and topics are both moderated (flags, holds, approvals): either may change the counts.
       if (!event.name.startsWith('post.') && !event.name.startsWith('topic.')) return;
       if (this.debounce) clearTimeout(this.debounce);
-      this.debounce = setTimeout(() => void this.loadCounts(), DEBOUNCE_MS);
+      this.debounce = setTimeout(() => this.loadCounts(), DEBOUNCE_MS);
     },
     // The counts may have been read before the feed began (the socket opens after the page's first reads),
     // and the counts endpoint has no liveCursor to compare: read them once more when it begins.
-    onStart: () => void this.loadCounts(),
-    onResync: () => void this.loadCounts(),
+    onStart: () => this.loadCounts(),
+    onResync: () => this.loadCounts(),
   }));
   private poll: ReturnType<typeof setInterval> | null = null;
   private debounce: ReturnType<typeof setTimeout> | null = null;
@@ -67,14 +68,14 @@ export class StoaCommunityNav extends LitElement {
     if (communityId !== this.loadedFor || changed.has('refreshKey')) {
       if (communityId !== this.loadedFor) this.counts = null;
       this.loadedFor = communityId;
-      if (communityId) void this.loadCounts();
+      if (communityId) this.loadCounts();
     }
     this.syncLive(communityId);
   }
 
   override connectedCallback() {
     super.connectedCallback();
-    this.poll = setInterval(() => this.loadedFor && void this.loadCounts(), POLL_MS);
+    this.poll = setInterval(() => this.loadedFor && this.loadCounts(), POLL_MS);
   }
 
   override disconnectedCallback() {
@@ -88,15 +89,19 @@ export class StoaCommunityNav extends LitElement {
     this.subscription.sync(this.isConnected ? (this.live.value ?? null) : null, communityId ? `community:${communityId}` : null);
   }
 
-  private async loadCounts() {
-    const communityId = this.loadedFor;
-    if (!communityId) return;
-    try {
-      const counts = await (this.api.value as Api).moderation.counts(communityId);
+  /** The badge's counts: run by every trigger above; a newer run supersedes one in flight. */
+  private readonly countsTask = new Task(this, {
+    task: async ([communityId]: readonly [string], { signal }) => ({ communityId, counts: await this.api.client.moderation.counts(communityId, signal) }),
+    autoRun: false,
+    onComplete: ({ communityId, counts }) => {
       if (communityId === this.loadedFor) this.counts = counts;
-    } catch {
-      // The badge is a hint; the queue page itself reports errors.
-    }
+    },
+    // A failure keeps the last counts: the badge is a hint; the queue page itself reports errors.
+  });
+
+  private loadCounts() {
+    const communityId = this.loadedFor;
+    if (communityId) void this.countsTask.run([communityId]);
   }
 
   override render() {
@@ -135,22 +140,22 @@ export class StoaCommunityNav extends LitElement {
         gap: 0 1.1rem;
       }
       a {
-        color: #fff;
+        color: var(--stoa-on-accent);
         padding: 0.55rem 0;
         display: inline-flex;
         align-items: center;
         gap: 0.3rem;
       }
       :focus-visible {
-        outline-color: #ffd166;
+        outline-color: var(--stoa-highlight);
       }
       a[aria-current='page'] {
         font-weight: 700;
         text-decoration-thickness: 3px;
       }
       .count {
-        background: #ffd166;
-        color: #1b1b1b;
+        background: var(--stoa-highlight);
+        color: var(--stoa-highlight-text);
         border-radius: 999px;
         padding: 0 0.45rem;
         font-size: 0.8rem;

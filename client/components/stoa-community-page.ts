@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task, initialState } from '@lit/task';
 import { ApiError, messageFor, type Api, type Community } from '../api/index.js';
-import { apiContext, sessionContext } from '../context.js';
+import { ApiConsumer, sessionContext } from '../context.js';
 import { emit } from '../events.js';
 import { paths } from '../router.js';
 import { canInvite, canInviteWithRoles, canListMembers, canModerate, canRemoveMembers, canSetRoles, roleNames } from '../roles.js';
@@ -14,6 +14,9 @@ import './stoa-invite-form.js';
 import './stoa-member-list.js';
 import './stoa-topic-list.js';
 
+/**
+ * @fires stoa-page-title - the page's title, once it is known (document.title)
+ */
 export class StoaCommunityPage extends LitElement {
   static override properties = {
     slug: { attribute: false },
@@ -21,14 +24,14 @@ export class StoaCommunityPage extends LitElement {
 
   declare slug: string;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
 
   private readonly community = new Task(this, {
     task: async ([slug, signedIn], { signal }) => {
       // After sign-out this element may update once more before it is removed: ask nothing then.
       if (!signedIn) return initialState;
-      const api = this.api.value as Api;
+      const api = this.api.client;
       const communityId = await this.resolveSlug(api, slug, signal);
       const community = await api.communities.get(communityId, signal);
       emit(this, 'stoa-page-title', { title: community.name });
@@ -121,8 +124,8 @@ export class StoaCommunityPage extends LitElement {
         margin-top: 2rem;
       }
       .notice {
-        background: #fff4d6;
-        border-left: 4px solid #a36b00;
+        background: var(--stoa-warning-bg);
+        border-left: 4px solid var(--stoa-warning);
         padding: 0.5rem 0.75rem;
       }
     `,

@@ -2,9 +2,9 @@
 // members' first posts, and the watched-words list (a phrase and what it does: block the post with a
 // message naming the rule, or hold it for approval). Each form saves on its own, with its own messages.
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { messageFor, type Api, type WatchedWordRule } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { Task, initialState } from '@lit/task';
+import { messageFor, type WatchedWordRule } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { focusErrorPath, invalidIf, invalidIfPath } from '../form-helpers.js';
 import { SubmitController } from '../form-submit-controller.js';
 import { base, forms } from '../styles.js';
@@ -29,7 +29,7 @@ export class StoaCommunitySettings extends LitElement {
   declare settingsStatus: string;
   declare wordsStatus: string;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   // Two forms, each with its own busy flag and error; focus is looked for inside the form that failed.
   private readonly settingsSave = new SubmitController(this, {
     focus: (root, error) => focusErrorPath(root.querySelector('form.settings')!, error),
@@ -53,31 +53,27 @@ export class StoaCommunitySettings extends LitElement {
     return this.settingsSave.busy || this.wordsSave.busy;
   }
 
-  private get apiClient() {
-    return this.api.value as Api;
-  }
-
-  override willUpdate(changed: Map<string, unknown>) {
-    if (changed.has('communityId') && this.communityId) void this.load();
-  }
-
-  async load() {
-    const communityId = this.communityId;
-    try {
-      const [settings, words] = await Promise.all([
-        this.apiClient.moderation.settings(communityId),
-        this.apiClient.moderation.watchedWords(communityId),
-      ]);
-      // The element is reused across communities: a late answer for the previous one must not fill this
-      // form (saving would then write that community's values here).
-      if (communityId !== this.communityId) return;
+  // The element is reused across communities: the task drops a late answer for the previous one, which must
+  // not fill this form (saving would then write that community's values here).
+  private readonly loader = new Task(this, {
+    task: async ([communityId], { signal }) => {
+      if (!communityId) return initialState;
+      const api = this.api.client.moderation;
+      const [settings, words] = await Promise.all([api.settings(communityId, signal), api.watchedWords(communityId, signal)]);
+      return { settings, words: words.words };
+    },
+    args: () => [this.communityId] as const,
+    onComplete: ({ settings, words }) => {
       this.threshold = settings.autoHideThreshold;
       this.premod = settings.premodNewMemberPosts;
-      this.words = words.words;
+      this.words = words;
       this.loadError = null;
-    } catch (error) {
-      if (communityId === this.communityId) this.loadError = error;
-    }
+    },
+    onError: (error) => (this.loadError = error),
+  });
+
+  load() {
+    return this.loader.run();
   }
 
   private async saveSettings(event: SubmitEvent) {
@@ -86,7 +82,7 @@ export class StoaCommunitySettings extends LitElement {
     const data = new FormData(event.target as HTMLFormElement);
     await this.settingsSave.run(async () => {
       this.settingsStatus = '';
-      const saved = await this.apiClient.moderation.updateSettings(this.communityId, {
+      const saved = await this.api.client.moderation.updateSettings(this.communityId, {
         autoHideThreshold: Number(data.get('autoHideThreshold')),
         premodNewMemberPosts: Number(data.get('premodNewMemberPosts')),
       });
@@ -103,7 +99,7 @@ export class StoaCommunitySettings extends LitElement {
       this.wordsStatus = '';
       // Empty rows are left out rather than refused.
       const words = this.words.map((w) => ({ ...w, phrase: w.phrase.trim() })).filter((w) => w.phrase !== '');
-      this.words = (await this.apiClient.moderation.setWatchedWords(this.communityId, words)).words;
+      this.words = (await this.api.client.moderation.setWatchedWords(this.communityId, words)).words;
       this.wordsStatus = `Watched words saved (${this.words.length}).`;
     });
   }

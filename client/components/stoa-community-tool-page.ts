@@ -6,8 +6,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task, initialState } from '@lit/task';
-import { ApiError, messageFor, type Api, type Community } from '../api/index.js';
-import { apiContext, sessionContext } from '../context.js';
+import { ApiError, messageFor, type Community } from '../api/index.js';
+import { ApiConsumer, sessionContext } from '../context.js';
 import { emit } from '../events.js';
 import { paths } from '../router.js';
 import { base } from '../styles.js';
@@ -25,6 +25,9 @@ const TITLES: Record<CommunityTool, string> = {
   engagement: 'Engagement',
 };
 
+/**
+ * @fires stoa-page-title - the page's title, once it is known (document.title)
+ */
 export class StoaCommunityToolPage extends LitElement {
   static override properties = {
     slug: { attribute: false },
@@ -37,13 +40,13 @@ export class StoaCommunityToolPage extends LitElement {
   /** Engagement only: one topic's participation (facilitators' view). */
   declare topicId: string | null;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
 
   private readonly community = new Task(this, {
     task: async ([slug, tool, signedIn], { signal }) => {
       if (!signedIn) return initialState;
-      const api = this.api.value as Api;
+      const api = this.api.client;
       const mine = this.session.value?.me?.memberships.find((m) => m.slug === slug);
       const communityId = mine?.communityId ?? (await api.communities.list(signal)).items.find((c) => c.slug === slug)?.id;
       if (!communityId) throw new ApiError(404, 'not_found', 'There is no community at this address, or you are not a member of it.');
@@ -101,7 +104,7 @@ export class StoaCommunityToolPage extends LitElement {
         margin: 0 0 0.5rem;
       }
       .error {
-        color: var(--stoa-danger, #b3261e);
+        color: var(--stoa-danger);
         font-weight: 600;
       }
     `,

@@ -3,10 +3,9 @@
 // server confirmed the post) and an idempotent submit: the Idempotency-Key is chosen once per draft text
 // and reused on retry, so "post again" after a failed response never makes a second post.
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { ApiError, messageFor, type Api } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { ApiError, messageFor } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { clearDraft, idempotencyKeyFor, loadDraft, pruneDrafts, saveDraft, type DraftPlace } from '../drafts.js';
 import { emit } from '../events.js';
 import { SubmitController } from '../form-submit-controller.js';
@@ -20,6 +19,10 @@ let composerCount = 0;
 // reads a draft: old drafts would otherwise stay in localStorage for ever.
 pruneDrafts();
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-post-created - my reply was posted (the topic page adds it to its thread)
+ */
 export class StoaComposer extends LitElement {
   static override properties = {
     topicId: { attribute: false },
@@ -44,7 +47,7 @@ export class StoaComposer extends LitElement {
   declare preview: string;
   declare status: string;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   /** Any failure is about the one textarea, whatever field the server names. */
   private readonly submission = new SubmitController(this, { focus: (root) => root.querySelector('textarea')?.focus() });
   private readonly uid = `composer-${++composerCount}`;
@@ -119,7 +122,7 @@ export class StoaComposer extends LitElement {
     saveDraft(this.place, { body, idempotencyKey, keyBody: body });
     await this.submission.run(async () => {
       this.status = '';
-      const post = await (this.api.value as Api).posts.create(
+      const post = await this.api.client.posts.create(
         this.topicId,
         { body, ...(this.parentId ? { parentId: this.parentId } : this.promptId ? { promptId: this.promptId } : {}) },
         idempotencyKey,
@@ -178,10 +181,10 @@ export class StoaComposer extends LitElement {
         gap: 0.5rem;
       }
       .preview {
-        border: 1px dashed var(--stoa-border, #c9ced6);
+        border: 1px dashed var(--stoa-border);
         border-radius: 0.35rem;
         padding: 0.5rem 0.75rem;
-        background: #fbfbfc;
+        background: var(--stoa-surface-muted);
       }
       .preview-label {
         font-size: 0.85rem;
@@ -199,7 +202,7 @@ export class StoaComposer extends LitElement {
       .disabled {
         margin: 0;
         padding: 0.5rem 0.75rem;
-        background: #f0f2f5;
+        background: var(--stoa-surface-sunken);
         border-radius: 0.35rem;
       }
     `,

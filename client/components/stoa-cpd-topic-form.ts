@@ -6,8 +6,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
-import { fieldOf, messageFor, type Api, type Community } from '../api/index.js';
-import { apiContext, sessionContext } from '../context.js';
+import { fieldOf, messageFor, type Community } from '../api/index.js';
+import { ApiConsumer, sessionContext } from '../context.js';
 import { emit } from '../events.js';
 import { fieldPathOf, focusErrorPath, invalidIf, invalidIfPath } from '../form-helpers.js';
 import { SubmitController } from '../form-submit-controller.js';
@@ -28,6 +28,10 @@ interface PromptDraft {
 let promptKeys = 0;
 const emptyPrompt = (): PromptDraft => ({ key: ++promptKeys, body: '', releaseAt: '', answerFirst: false });
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-navigate - go to another app path (e.g. the new topic)
+ */
 export class StoaCpdTopicForm extends LitElement {
   static override properties = {
     community: { attribute: false },
@@ -37,7 +41,7 @@ export class StoaCpdTopicForm extends LitElement {
   declare community: Community | null;
   declare prompts: PromptDraft[];
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   /** Errors name exact paths (`prompts.1.body`): focus that prompt's field, not the first of its name. */
   private readonly submission = new SubmitController(this, { focus: focusErrorPath });
@@ -46,7 +50,7 @@ export class StoaCpdTopicForm extends LitElement {
   private readonly members = new Task(this, {
     task: async ([communityId], { signal }) => {
       if (!communityId) return initialState;
-      return (await (this.api.value as Api).communities.listMembers(communityId, signal)).items;
+      return (await this.api.client.communities.listMembers(communityId, signal)).items;
     },
     args: () => [this.community?.id] as const,
   });
@@ -103,7 +107,7 @@ export class StoaCpdTopicForm extends LitElement {
       ...(facilitatorIds.length ? { facilitatorIds } : {}),
     };
     await this.submission.run(async () => {
-      const topic = await (this.api.value as Api).topics.create(c.id, body);
+      const topic = await this.api.client.topics.create(c.id, body);
       emit(this, 'stoa-navigate', { path: paths.topic(c.slug, topic.id) });
       emit(this, 'stoa-announce', { message: 'The CPD topic is created.' });
     });
@@ -229,7 +233,7 @@ export class StoaCpdTopicForm extends LitElement {
         display: grid;
         gap: 0.5rem;
         padding-bottom: 1rem;
-        border-bottom: 1px solid #e3e6ea;
+        border-bottom: 1px solid var(--stoa-divider);
       }
       .row {
         display: flex;

@@ -4,15 +4,16 @@
 // contributors, per-topic (sortable) and per-member (filterable by class) tables and the trajectories,
 // each table with CSV and JSON download links. With `topicId` (a facilitator's "Participation" link) it
 // shows that topic's row and its members only. Refusals come from the server (403) and are shown in words.
-import { LitElement, css, html, nothing, svg, type TemplateResult } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { ApiError, messageFor, type Api } from '../api/index.js';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
+import { Task, initialState } from '@lit/task';
+import { ApiError, messageFor } from '../api/index.js';
 import type { EngagementReport } from '../api/engagement.js';
-import { apiContext } from '../context.js';
+import { ApiConsumer } from '../context.js';
 import { utcDay } from '../format.js';
 import { paths } from '../router.js';
 import './stoa-invite-readers.js';
-import { base, forms, tables } from '../styles.js';
+import { dashboardStyles } from './stoa-engagement-dashboard.styles.js';
+import { CLASS_COLOUR, CLASS_LABEL, transitionsTable, weeklyChart, weeklyTable } from './engagement-charts.js';
 import {
   ENGAGEMENT_DEFAULT_DAYS,
   type EngagementClass,
@@ -21,19 +22,9 @@ import {
   type MembersEngagement,
   type Trajectories,
   type TopicsEngagement,
-  type TrajectoryClass,
 } from '../../shared/schemas/engagement.js';
 
 type Load<T> = { state: 'idle' } | { state: 'loading' } | { state: 'ok'; data: T } | { state: 'error'; status: number; message: string };
-
-const CLASS_LABEL: Record<TrajectoryClass, string> = {
-  core: 'Core',
-  contributor: 'Contributor',
-  reader: 'Reader',
-  inactive: 'Inactive',
-  notMember: 'Not a member',
-};
-const CLASS_COLOUR: Record<EngagementClass, string> = { core: '#1b5e20', contributor: '#66bb6a', reader: '#42a5f5', inactive: '#cfd8dc' };
 
 export class StoaEngagementDashboard extends LitElement {
   static override properties = {
@@ -65,8 +56,55 @@ export class StoaEngagementDashboard extends LitElement {
   declare topics: Load<TopicsEngagement>;
   declare members: Load<MembersEngagement>;
   declare trajectories: Load<Trajectories>;
-  private controller: AbortController | null = null;
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
+
+  /**
+   * The reports for the period: all four for managers, one topic's rows and members for a facilitator. A
+   * newer run (another community or topic, a new period) supersedes one in flight, whose answers are dropped.
+   */
+  private readonly reports = new Task(this, {
+    task: async ([id, topicId], { signal }) => {
+      if (!id) return initialState;
+      const api = this.api.client.engagement;
+      this.topics = { state: 'loading' };
+      this.members = { state: 'loading' };
+      if (topicId) {
+        // One topic: the community-wide summary and trajectories are for managers only.
+        this.summary = { state: 'idle' };
+        this.trajectories = { state: 'idle' };
+        const [topics, members] = await Promise.all([
+          this.fetchLoad(() => api.topics(id, { ...this.range(), ...this.topicFilter(), sort: this.topicSort }, signal), signal),
+          this.fetchLoad(() => api.members(id, { ...this.range(), ...this.topicFilter(), class: this.memberClass || undefined }, signal), signal),
+        ]);
+        return { topics, members };
+      }
+      this.summary = { state: 'loading' };
+      this.trajectories = { state: 'loading' };
+      const [summary, topics, members, trajectories] = await Promise.all([
+        this.fetchLoad(() => api.summary(id, this.range(), signal), signal),
+        this.fetchLoad(() => api.topics(id, { ...this.range(), sort: this.topicSort }, signal), signal),
+        this.fetchLoad(() => api.members(id, { ...this.range(), class: this.memberClass || undefined }, signal), signal),
+        this.fetchLoad(() => api.trajectories(id, this.range(), signal), signal),
+      ]);
+      return { summary, topics, members, trajectories };
+    },
+    args: () => [this.communityId, this.topicId] as const,
+    onComplete: (loaded) => Object.assign(this, loaded),
+  });
+  /** The topics table in another order (the rows shown stay until it arrives). */
+  private readonly sortedTopics = new Task(this, {
+    task: async ([sort]: readonly [string], { signal }) =>
+      this.fetchLoad(() => this.api.client.engagement.topics(this.communityId, { ...this.range(), ...this.topicFilter(), sort }, signal), signal),
+    autoRun: false,
+    onComplete: (load) => (this.topics = load),
+  });
+  /** The members table for another class (the rows shown stay until it arrives). */
+  private readonly classMembers = new Task(this, {
+    task: async ([cls]: readonly ['' | EngagementClass], { signal }) =>
+      this.fetchLoad(() => this.api.client.engagement.members(this.communityId, { ...this.range(), ...this.topicFilter(), class: cls || undefined }, signal), signal),
+    autoRun: false,
+    onComplete: (load) => (this.members = load),
+  });
 
   constructor() {
     super();
@@ -86,46 +124,11 @@ export class StoaEngagementDashboard extends LitElement {
     this.trajectories = { state: 'idle' };
   }
 
-  static override styles = [
-    base,
-    forms,
-    tables,
-    css`
-      :host { display: block; }
-      form.range { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; margin-bottom: 1rem; max-width: none; }
-      form.range .field { flex: 1 1 9rem; }
-      .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.5rem; margin: 0; padding: 0; list-style: none; }
-      .cards .card { padding: 0.5rem 0.75rem; }
-      .card .value { font-size: 1.5rem; font-weight: 600; display: block; }
-      .card .sub { font-size: 0.85rem; color: var(--stoa-muted, #4d5562); }
-      section { margin: 1.75rem 0; }
-      .chart-and-table { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
-      .chart-and-table > * { flex: 1 1 18rem; min-width: 0; }
-      figure { margin: 0; }
-      svg { width: 100%; height: auto; }
-      .downloads { font-size: 0.9rem; margin: 0.35rem 0; display: flex; flex-wrap: wrap; gap: 0 1rem; }
-      .downloads a { padding: 0.5rem 0; }
-      .strip { display: inline-flex; gap: 1px; }
-      .strip span { width: 0.7rem; height: 0.9rem; display: inline-block; }
-      .legend span { display: inline-block; width: 0.8rem; height: 0.8rem; margin: 0 0.25rem 0 0.75rem; vertical-align: middle; }
-      button.sort { background: none; border: none; color: inherit; font: inherit; font-weight: 600; cursor: pointer; padding: 0; min-height: 2.25rem; }
-      dl.definitions dt { font-weight: 600; margin-top: 0.5rem; }
-      dl.definitions dd { margin: 0; }
-      .field label { font-weight: 600; }
-    `,
-  ];
-
-  override updated(changed: Map<string, unknown>) {
-    if ((changed.has('communityId') || changed.has('topicId')) && this.communityId) void this.loadAll();
-  }
+  static override styles = dashboardStyles;
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    this.controller?.abort();
-  }
-
-  private get apiClient() {
-    return this.api.value as Api;
+    this.reports.abort();
   }
 
   private range() {
@@ -147,41 +150,9 @@ export class StoaEngagementDashboard extends LitElement {
     }
   }
 
-  private async loadAll() {
-    this.controller?.abort();
-    const controller = new AbortController();
-    this.controller = controller;
-    const s = controller.signal;
-    const api = this.apiClient.engagement;
-    const id = this.communityId;
-    this.topics = { state: 'loading' };
-    this.members = { state: 'loading' };
-    if (this.topicId) {
-      // One topic: the community-wide summary and trajectories are for managers only.
-      this.summary = { state: 'idle' };
-      this.trajectories = { state: 'idle' };
-      const [topics, members] = await Promise.all([
-        this.fetchLoad(() => api.topics(id, { ...this.range(), ...this.topicFilter(), sort: this.topicSort }, s), s),
-        this.fetchLoad(() => api.members(id, { ...this.range(), ...this.topicFilter(), class: this.memberClass || undefined }, s), s),
-      ]);
-      if (!s.aborted) Object.assign(this, { topics, members });
-      return;
-    }
-    this.summary = { state: 'loading' };
-    this.trajectories = { state: 'loading' };
-    const [summary, topics, members, trajectories] = await Promise.all([
-      this.fetchLoad(() => api.summary(id, this.range(), s), s),
-      this.fetchLoad(() => api.topics(id, { ...this.range(), sort: this.topicSort }, s), s),
-      this.fetchLoad(() => api.members(id, { ...this.range(), class: this.memberClass || undefined }, s), s),
-      this.fetchLoad(() => api.trajectories(id, this.range(), s), s),
-    ]);
-    if (!s.aborted) Object.assign(this, { summary, topics, members, trajectories });
-  }
-
-  private async reloadTopics(sort: string) {
+  private reloadTopics(sort: string) {
     this.topicSort = sort;
-    const s = new AbortController().signal;
-    this.topics = await this.fetchLoad(() => this.apiClient.engagement.topics(this.communityId, { ...this.range(), ...this.topicFilter(), sort }, s), s);
+    void this.sortedTopics.run([sort]);
   }
 
   /**
@@ -202,12 +173,12 @@ export class StoaEngagementDashboard extends LitElement {
 
   private async moreMembers() {
     const query = { ...this.range(), ...this.topicFilter(), class: this.memberClass || undefined };
-    this.members = await this.appendPage(this.members, 'items', (offset, s) => this.apiClient.engagement.members(this.communityId, { ...query, offset }, s));
+    this.members = await this.appendPage(this.members, 'items', (offset, s) => this.api.client.engagement.members(this.communityId, { ...query, offset }, s));
   }
 
   private async moreTrajectories() {
     this.trajectories = await this.appendPage(this.trajectories, 'members', (offset, s) =>
-      this.apiClient.engagement.trajectories(this.communityId, { ...this.range(), offset }, s),
+      this.api.client.engagement.trajectories(this.communityId, { ...this.range(), offset }, s),
     );
   }
 
@@ -218,13 +189,9 @@ export class StoaEngagementDashboard extends LitElement {
       ${left > 0 ? html`<button type="button" @click=${more}>Show ${Math.min(page.limit ?? left, left)} more</button>` : nothing}</p>`;
   }
 
-  private async reloadMembers(cls: '' | EngagementClass) {
+  private reloadMembers(cls: '' | EngagementClass) {
     this.memberClass = cls;
-    const s = new AbortController().signal;
-    this.members = await this.fetchLoad(
-      () => this.apiClient.engagement.members(this.communityId, { ...this.range(), ...this.topicFilter(), class: cls || undefined }, s),
-      s,
-    );
+    void this.classMembers.run([cls]);
   }
 
   private onSubmit(e: Event) {
@@ -234,13 +201,13 @@ export class StoaEngagementDashboard extends LitElement {
     this.from = String(data.get('from'));
     this.to = String(data.get('to'));
     this.tz = String(data.get('tz')) || 'UTC';
-    void this.loadAll();
+    void this.reports.run();
   }
 
   /** CSV and JSON links for one table; `what` names the table for screen readers ("Download CSV of the top contributors"). */
   private downloads(report: EngagementReport, what: string, extra: Record<string, string> = {}) {
     const url = (format: 'csv' | 'json') =>
-      this.apiClient.engagement.downloadUrl(this.communityId, report, format, { ...this.range(), ...this.topicFilter(), ...extra });
+      this.api.client.engagement.downloadUrl(this.communityId, report, format, { ...this.range(), ...this.topicFilter(), ...extra });
     return html`<p class="downloads">
       <a href=${url('csv')} download>Download CSV<span class="visually-hidden"> of ${what}</span></a>
       <a href=${url('json')} download>Download JSON<span class="visually-hidden"> of ${what}</span></a>
@@ -312,7 +279,7 @@ export class StoaEngagementDashboard extends LitElement {
       </section>
       <section aria-labelledby="weekly-h">
         <h2 id="weekly-h">Week by week (weeks start on Monday)</h2>
-        <div class="chart-and-table">${this.renderChart(s)} ${this.renderWeeklyTable(s)}</div>
+        <div class="chart-and-table">${weeklyChart(s)} ${weeklyTable(s)}</div>
         ${this.downloads('', 'the weekly figures', { table: 'weekly' })}
       </section>
       <section aria-labelledby="top-h">
@@ -331,55 +298,6 @@ export class StoaEngagementDashboard extends LitElement {
         ${this.downloads('', 'the top contributors', { table: 'top' })}
       </section>
     `;
-  }
-
-  /** Stacked bars (posters, lurkers, inactive) per week; decorative for screen readers, who get the table. */
-  private renderChart(s: EngagementSummary) {
-    const weeks = s.weekly;
-    const w = 560;
-    const h = 220;
-    const pad = 30;
-    const max = Math.max(1, ...weeks.map((x) => x.members));
-    const bw = weeks.length ? (w - pad * 2) / weeks.length : 0;
-    const y = (v: number) => ((h - pad * 2) * v) / max;
-    const layers: Array<['posters' | 'lurkers' | 'inactive', string]> = [
-      ['posters', CLASS_COLOUR.contributor],
-      ['lurkers', CLASS_COLOUR.reader],
-      ['inactive', CLASS_COLOUR.inactive],
-    ];
-    return html`<figure>
-      <svg viewBox="0 0 ${w} ${h}" aria-hidden="true" focusable="false">
-        <line x1=${pad} y1=${h - pad} x2=${w - pad} y2=${h - pad} stroke="#888" />
-        ${weeks.map((week, i) => {
-          let base = h - pad;
-          return svg`${layers.map(([k, colour]) => {
-            const height = y(week[k]);
-            base -= height;
-            return svg`<rect x=${pad + i * bw + 1} y=${base} width=${Math.max(1, bw - 2)} height=${height} fill=${colour}><title>${week.weekStart}: ${week[k]} ${k}</title></rect>`;
-          })}`;
-        })}
-        <text x=${pad} y=${h - 8} font-size="10">${weeks[0]?.weekStart ?? ''}</text>
-        <text x=${w - pad} y=${h - 8} font-size="10" text-anchor="end">${weeks.at(-1)?.weekStart ?? ''}</text>
-        <text x=${pad - 4} y=${pad} font-size="10" text-anchor="end">${max}</text>
-      </svg>
-      <figcaption class="legend">
-        Members per week:${layers.map(([k, colour]) => html`<span style="background:${colour}"></span>${k}`)}
-      </figcaption>
-    </figure>`;
-  }
-
-  private renderWeeklyTable(s: EngagementSummary) {
-    return html`<div class="scroll">
-      <table>
-        <caption>Weekly posters, lurkers, inactive members and posts</caption>
-        <thead><tr><th>Week of</th><th class="n">Posters</th><th class="n">Lurkers</th><th class="n">Inactive</th><th class="n">Posts</th></tr></thead>
-        <tbody>
-          ${s.weekly.map(
-            (w) => html`<tr><td>${w.weekStart}</td><td class="n">${w.posters}</td><td class="n">${w.lurkers}</td><td class="n">${w.inactive}</td><td class="n">${w.posts}</td></tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>`;
   }
 
   private renderTopics() {
@@ -448,19 +366,9 @@ export class StoaEngagementDashboard extends LitElement {
     const load = this.trajectories;
     if (load.state !== 'ok') return html`<section>${this.problem(load)}</section>`;
     const t = load.data;
-    const classes: TrajectoryClass[] = ['core', 'contributor', 'reader', 'inactive', 'notMember'];
-    const count = (from: TrajectoryClass, to: TrajectoryClass) => t.transitions.find((x) => x.from === from && x.to === to)?.count ?? 0;
     return html`<section aria-labelledby="traj-h">
       <h2 id="traj-h">Trajectories: ${t.previousRange.from} – ${t.previousRange.to} → ${t.range.from} – ${t.range.to}</h2>
-      <div class="scroll"><table>
-        <caption>Members by class in the previous period (rows) and in this period (columns)</caption>
-        <thead><tr><th>Previously \\ Now</th>${classes.map((c) => html`<th class="n">${CLASS_LABEL[c]}</th>`)}</tr></thead>
-        <tbody>
-          ${classes.map(
-            (from) => html`<tr><th scope="row">${CLASS_LABEL[from]}</th>${classes.map((to) => html`<td class="n">${from === 'notMember' && to === 'notMember' ? '—' : count(from, to)}</td>`)}</tr>`,
-          )}
-        </tbody>
-      </table></div>
+      ${transitionsTable(t)}
       ${this.downloads('/trajectories', 'the transitions', { table: 'transitions' })}
       <details>
         <summary>Week-by-week class of each member (${t.total})</summary>
@@ -470,7 +378,7 @@ export class StoaEngagementDashboard extends LitElement {
             ${t.members.map(
               (m) => html`<tr><td>${m.displayName}</td><td>${CLASS_LABEL[m.previousClass]}</td><td>${CLASS_LABEL[m.currentClass]}</td>
                 <td><span class="strip" role="img" aria-label=${m.weeks.map((c, i) => `${t.weekStarts[i]}: ${c ? CLASS_LABEL[c] : 'not a member'}`).join('; ')}>
-                  ${m.weeks.map((c) => html`<span style="background:${c ? CLASS_COLOUR[c] : 'transparent'}; outline: 1px solid #eee"></span>`)}
+                  ${m.weeks.map((c) => html`<span style="background:${c ? CLASS_COLOUR[c] : 'transparent'}; outline: 1px solid var(--stoa-chart-grid)"></span>`)}
                 </span></td></tr>`,
             )}
           </tbody>

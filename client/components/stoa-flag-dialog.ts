@@ -2,9 +2,8 @@
 // <dialog> (showModal makes the page behind it inert, so focus stays inside; Escape closes it). On
 // success it closes, returns focus to the Flag button and announces the thanks.
 import { LitElement, css, html } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { ApiError, messageFor, type Api, type FlagReason } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { ApiError, messageFor, type FlagReason } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { SubmitController } from '../form-submit-controller.js';
 import { FLAG_REASONS, MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
@@ -18,6 +17,10 @@ const LABELS: Record<FlagReason, string> = {
   other: 'Something else',
 };
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-post-flagged - I flagged the post or topic
+ */
 export class StoaFlagDialog extends LitElement {
   static override properties = {
     postId: { attribute: false },
@@ -31,7 +34,7 @@ export class StoaFlagDialog extends LitElement {
   /** Whose post it is, for the dialog's title. */
   declare authorName: string;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   /** A refusal shows in the role=alert region; focus stays where it was. */
   private readonly submission = new SubmitController(this, { focus: null });
   private returnFocus: HTMLElement | null = null;
@@ -72,7 +75,7 @@ export class StoaFlagDialog extends LitElement {
     await this.submission.run(async () => {
       try {
         const body = { reason, ...(note ? { note } : {}) };
-        const api = (this.api.value as Api).moderation;
+        const api = this.api.client.moderation;
         await (this.topicId ? api.flagTopic(this.topicId, body) : api.flag(this.postId, body));
       } catch (error) {
         // Flagged before: nothing to correct in the form, so it closes and says so.

@@ -12,6 +12,9 @@ import './stoa-notification-bell.js';
 
 const LIVE_LABELS: Record<LiveStatus, string> = { live: 'live', reconnecting: 'reconnecting…', offline: 'offline' };
 
+/**
+ * @fires stoa-sign-out - the sign-out button was pressed
+ */
 export class StoaHeader extends LitElement {
   static override properties = {
     me: { attribute: false },
@@ -86,8 +89,8 @@ export class StoaHeader extends LitElement {
     css`
       :host {
         display: block;
-        background: var(--stoa-header-bg, #14324f);
-        color: #fff;
+        background: var(--stoa-header-bg);
+        color: var(--stoa-on-accent);
       }
       header {
         max-width: 60rem;
@@ -101,10 +104,10 @@ export class StoaHeader extends LitElement {
         gap: 0.5rem 1.25rem;
       }
       a {
-        color: #fff;
+        color: var(--stoa-on-accent);
       }
       :focus-visible {
-        outline-color: #ffd166;
+        outline-color: var(--stoa-highlight);
       }
       .brand {
         font-size: 1.35rem;
@@ -129,8 +132,8 @@ export class StoaHeader extends LitElement {
       }
       button.secondary {
         background: transparent;
-        color: #fff;
-        border-color: #fff;
+        color: var(--stoa-on-accent);
+        border-color: var(--stoa-on-accent);
         min-height: 2.5rem;
         padding: 0.25rem 0.85rem;
       }
@@ -157,15 +160,15 @@ export class StoaHeader extends LitElement {
         width: 0.55rem;
         height: 0.55rem;
         border-radius: 50%;
-        background: #8fd19e;
+        background: var(--stoa-live-ok);
       }
       .live.reconnecting::before,
       .live.offline::before {
-        background: #ffd166;
+        background: var(--stoa-highlight);
       }
       .badge.warn {
-        background: #ffd166;
-        color: #1b1b1b;
+        background: var(--stoa-highlight);
+        color: var(--stoa-highlight-text);
       }
     `,
   ];

@@ -2,9 +2,8 @@
 // roles for managers/admins) and shows it ready to copy. The link is shown only here: the server keeps a hash.
 // Plain links work for anyone until they expire; a link for one email, or one that grants roles, works once.
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { messageFor, type Api, type Invite } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor, type Invite } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { formatLongDate } from '../format.js';
 import { describedBy, invalidIf } from '../form-helpers.js';
@@ -13,6 +12,9 @@ import { ROLE_LABELS, ROLES, type Role } from '../roles.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ */
 export class StoaInviteForm extends LitElement {
   static override properties = {
     communityId: { attribute: false },
@@ -27,7 +29,7 @@ export class StoaInviteForm extends LitElement {
   declare invite: Invite | null;
   declare copyStatus: string;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly submission = new SubmitController(this);
 
   constructor() {
@@ -47,7 +49,7 @@ export class StoaInviteForm extends LitElement {
     await this.submission.run(async () => {
       this.invite = null;
       this.copyStatus = '';
-      this.invite = await (this.api.value as Api).communities.createInvite(this.communityId, {
+      this.invite = await this.api.client.communities.createInvite(this.communityId, {
         roles,
         ...(email ? { email } : {}),
         ...(Number.isInteger(days) && days > 0 ? { expiresInDays: days } : {}),

@@ -2,14 +2,18 @@
 // invite in the same request) or sign in first. Signed in: accept with this account and go to the community.
 import { LitElement, css, html } from 'lit';
 import { ContextConsumer } from '@lit/context';
-import { messageFor, type Api } from '../api/index.js';
-import { apiContext, sessionContext } from '../context.js';
+import { messageFor } from '../api/index.js';
+import { ApiConsumer, sessionContext } from '../context.js';
 import { emit } from '../events.js';
 import { SubmitController } from '../form-submit-controller.js';
 import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import './stoa-register-form.js';
 
+/**
+ * @fires stoa-page-title - the page's title, once it is known (document.title)
+ * @fires stoa-session-changed - who I am or where I belong changed: the app reads /api/me again (and may navigate)
+ */
 export class StoaInvitePage extends LitElement {
   static override properties = {
     token: { attribute: false },
@@ -17,7 +21,7 @@ export class StoaInvitePage extends LitElement {
 
   declare token: string;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   /** A button, not a form: no field to focus after a failure. */
   private readonly accepting = new SubmitController(this, { focus: null });
@@ -33,7 +37,7 @@ export class StoaInvitePage extends LitElement {
 
   private async accept() {
     await this.accepting.run(async () => {
-      const community = await (this.api.value as Api).communities.acceptInvite(this.token);
+      const community = await this.api.client.communities.acceptInvite(this.token);
       emit(this, 'stoa-session-changed', { navigateTo: paths.community(community.slug), announce: `Welcome to ${community.name}.` });
     });
   }

@@ -1,10 +1,9 @@
 // On a topic's participation view: invite its silent readers (who read but never posted) with a personal note,
 // and see what came of earlier invitations (how many invited readers posted afterwards).
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { Task } from '@lit/task';
-import { messageFor, type Api } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { describedBy, formValues, invalidIf } from '../form-helpers.js';
 import { SubmitController } from '../form-submit-controller.js';
@@ -18,10 +17,10 @@ export class StoaInviteReaders extends LitElement {
   declare topicId: string | null;
   declare result: string | null;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly submission = new SubmitController(this);
   private readonly past = new Task(this, {
-    task: async ([topicId], { signal }) => (topicId ? (this.api.value as Api).notifications.invitations(topicId, signal) : { items: [] }),
+    task: async ([topicId], { signal }) => (topicId ? this.api.client.notifications.invitations(topicId, signal) : { items: [] }),
     args: () => [this.topicId] as const,
   });
 
@@ -37,7 +36,7 @@ export class StoaInviteReaders extends LitElement {
     const { note = '' } = formValues(form);
     let invited = 0;
     const ok = await this.submission.run(async () => {
-      invited = (await (this.api.value as Api).notifications.inviteReaders(this.topicId!, note)).invited;
+      invited = (await this.api.client.notifications.inviteReaders(this.topicId!, note)).invited;
     });
     if (!ok) return;
     form.reset();

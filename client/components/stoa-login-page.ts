@@ -1,9 +1,8 @@
 // Sign in. With ?next=/path it returns there afterwards; with ?invite=<token> (from an invite link)
 // it accepts the invite right after signing in and opens the community.
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { messageFor, type Api } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { describedBy, formValues, invalidIf } from '../form-helpers.js';
 import { SubmitController } from '../form-submit-controller.js';
@@ -11,6 +10,10 @@ import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 
+/**
+ * @fires stoa-page-title - the page's title, once it is known (document.title)
+ * @fires stoa-session-changed - who I am or where I belong changed: the app reads /api/me again (and may navigate)
+ */
 export class StoaLoginPage extends LitElement {
   static override properties = {
     next: { attribute: false },
@@ -20,7 +23,7 @@ export class StoaLoginPage extends LitElement {
   declare next: string | null;
   declare invite: string | null;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   /** Signed in, the page is left: the button stays disabled meanwhile. */
   private readonly submission = new SubmitController(this, { staysBusyOnSuccess: true });
 
@@ -36,7 +39,7 @@ export class StoaLoginPage extends LitElement {
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
-    const api = this.api.value as Api;
+    const api = this.api.client;
     const { email = '', password = '' } = formValues(event.target as HTMLFormElement);
     if (!(await this.submission.run(() => api.auth.login({ email, password })))) return; // failed, or already sending
     if (!this.invite) {

@@ -3,10 +3,10 @@
 // moderators suspend (reason, optional end date, in <stoa-reason-dialog>) and lift suspensions.
 // A list, not a table, so it reads well at 360 px.
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { Task } from '@lit/task';
-import { messageFor, type Api, type Member } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor, type Member } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
+import { RowActionController } from '../controllers/row-actions.js';
 import { emit } from '../events.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { ROLE_LABELS, ROLES, roleNames, type Role } from '../roles.js';
@@ -15,6 +15,11 @@ import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import type { StoaReasonDialog } from './stoa-reason-dialog.js';
 import './stoa-reason-dialog.js';
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-moderation-changed - a moderator acted: the nav's review count is read again
+ * @fires stoa-session-changed - who I am or where I belong changed: the app reads /api/me again (and may navigate)
+ */
 export class StoaMemberList extends LitElement {
   static override properties = {
     communityId: { attribute: false },
@@ -23,9 +28,6 @@ export class StoaMemberList extends LitElement {
     canSuspend: { attribute: false },
     canRemove: { attribute: false },
     removed: { state: true },
-    savingUserId: { state: true },
-    rowErrors: { state: true },
-    rowStatus: { state: true },
     saved: { state: true },
   };
 
@@ -38,21 +40,18 @@ export class StoaMemberList extends LitElement {
   declare canRemove: boolean;
   /** Members removed in this view (hidden from the list). */
   declare removed: Set<string>;
-  /** The member whose roles are being saved (their button shows progress). */
-  declare savingUserId: string | null;
-  /** Per-member messages, keyed by user id. */
-  declare rowErrors: Record<string, string>;
-  declare rowStatus: Record<string, string>;
   /** Members as the server returned them after a role change, by user id (laid over the loaded list). */
   declare saved: Record<string, Member>;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
+  /** Role saves, lifts and removals, one at a time, with messages per member (keyed by user id). */
+  private readonly rows = new RowActionController(this);
 
   private readonly members = new Task(this, {
     task: async ([communityId], { signal }) => {
       if (!communityId) return [];
       this.saved = {};
-      return (await (this.api.value as Api).communities.listMembers(communityId, signal)).items;
+      return (await this.api.client.communities.listMembers(communityId, signal)).items;
     },
     args: () => [this.communityId] as const,
   });
@@ -65,36 +64,20 @@ export class StoaMemberList extends LitElement {
     this.canSuspend = false;
     this.canRemove = false;
     this.removed = new Set();
-    this.savingUserId = null;
-    this.rowErrors = {};
-    this.rowStatus = {};
     this.saved = {};
   }
 
   private async saveRoles(event: SubmitEvent, member: Member) {
     event.preventDefault();
-    if (this.savingUserId) return;
     const roles = new FormData(event.target as HTMLFormElement).getAll('roles').map(String) as Role[];
-    this.savingUserId = member.userId;
-    this.rowErrors = { ...this.rowErrors, [member.userId]: '' };
-    this.rowStatus = { ...this.rowStatus, [member.userId]: '' };
-    try {
-      const updated = await (this.api.value as Api).communities.setMemberRoles(this.communityId, member.userId, roles);
+    await this.rows.run(member.userId, async () => {
+      const updated = await this.api.client.communities.setMemberRoles(this.communityId, member.userId, roles);
       // Update the row in place; no reload of the whole list.
       this.saved = { ...this.saved, [updated.userId]: updated };
-      this.rowStatus = { ...this.rowStatus, [member.userId]: `Saved: ${roleNames(updated.roles).join(', ')}.` };
       // My own roles changed: the header and the page must follow.
       if (member.userId === this.myUserId) emit(this, 'stoa-session-changed', {});
-    } catch (error) {
-      this.rowErrors = { ...this.rowErrors, [member.userId]: messageFor(error) };
-    } finally {
-      this.savingUserId = null;
-    }
-  }
-
-  private setRow(userId: string, status: string, error = '') {
-    this.rowStatus = { ...this.rowStatus, [userId]: status };
-    this.rowErrors = { ...this.rowErrors, [userId]: error };
+      return `Saved: ${roleNames(updated.roles).join(', ')}.`;
+    });
   }
 
   private async suspend(member: Member, event: Event) {
@@ -102,44 +85,31 @@ export class StoaMemberList extends LitElement {
     const dialog = this.renderRoot.querySelector<StoaReasonDialog>('stoa-reason-dialog')!;
     dialog.heading = `Suspend ${member.displayName}`;
     await dialog.open(async ({ reason, until }) => {
-      const s = await (this.api.value as Api).moderation.suspend(this.communityId, member.userId, { reason, ...(until ? { until } : {}) });
+      const s = await this.api.client.moderation.suspend(this.communityId, member.userId, { reason, ...(until ? { until } : {}) });
       this.saved = { ...this.saved, [member.userId]: { ...member, suspended: true } };
       const message = `${member.displayName} is suspended${s.until ? ` until ${formatDateTime(s.until)}` : ' until lifted'}.`;
-      this.setRow(member.userId, message);
+      this.rows.report(member.userId, message);
       emit(this, 'stoa-announce', { message });
       emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
     }, button);
   }
 
   private async lift(member: Member) {
-    if (this.savingUserId) return;
-    this.savingUserId = member.userId;
-    this.setRow(member.userId, '');
-    try {
-      await (this.api.value as Api).moderation.lift(this.communityId, member.userId);
+    await this.rows.run(member.userId, async () => {
+      await this.api.client.moderation.lift(this.communityId, member.userId);
       this.saved = { ...this.saved, [member.userId]: { ...member, suspended: false } };
-      this.setRow(member.userId, `${member.displayName}’s suspension is lifted.`);
-    } catch (error) {
-      this.setRow(member.userId, '', messageFor(error));
-    } finally {
-      this.savingUserId = null;
-    }
+      return `${member.displayName}’s suspension is lifted.`;
+    });
   }
 
   private async removeMember(member: Member) {
-    if (this.savingUserId) return;
+    if (this.rows.busy()) return;
     if (!confirm(`Remove ${member.displayName} from this community? Everything they wrote stays.`)) return;
-    this.savingUserId = member.userId;
-    this.setRow(member.userId, '');
-    try {
-      await (this.api.value as Api).moderation.removeMember(this.communityId, member.userId);
+    await this.rows.run(member.userId, async () => {
+      await this.api.client.moderation.removeMember(this.communityId, member.userId);
       this.removed = new Set([...this.removed, member.userId]);
       emit(this, 'stoa-announce', { message: `${member.displayName} is no longer a member.` });
-    } catch (error) {
-      this.setRow(member.userId, '', messageFor(error));
-    } finally {
-      this.savingUserId = null;
-    }
+    });
   }
 
   override render() {
@@ -170,8 +140,8 @@ export class StoaMemberList extends LitElement {
           </p>
           ${this.canEditRoles ? this.renderRoleEditor(m, rowId) : nothing}
           ${this.renderModeration(m)}
-          ${this.canEditRoles ? nothing : html`<p class="error" role="alert">${this.rowErrors[m.userId] ?? ''}</p>
-            <p class="status" role="status">${this.rowStatus[m.userId] ?? ''}</p>`}
+          ${this.canEditRoles ? nothing : html`<p class="error" role="alert">${this.rows.error(m.userId)}</p>
+            <p class="status" role="status">${this.rows.status(m.userId)}</p>`}
         </li>`;
       })}
     </ul>`;
@@ -180,7 +150,7 @@ export class StoaMemberList extends LitElement {
   private renderModeration(m: Member) {
     const self = m.userId === this.myUserId;
     if (self || (!this.canSuspend && !this.canRemove)) return nothing;
-    const busy = this.savingUserId === m.userId;
+    const busy = this.rows.busy(m.userId);
     return html`<div class="actions moderation">
       ${this.canSuspend && !m.suspended
         ? html`<button type="button" class="secondary" aria-haspopup="dialog" @click=${(e: Event) => this.suspend(m, e)}>Suspend<span class="visually-hidden"> ${m.displayName}</span>…</button>`
@@ -195,7 +165,7 @@ export class StoaMemberList extends LitElement {
   }
 
   private renderRoleEditor(m: Member, rowId: string) {
-    const saving = this.savingUserId === m.userId;
+    const saving = this.rows.busy(m.userId);
     return html`<form class="roles" @submit=${(e: SubmitEvent) => this.saveRoles(e, m)}>
       <fieldset>
         <legend>Added roles for ${m.displayName}</legend>
@@ -207,8 +177,8 @@ export class StoaMemberList extends LitElement {
       </fieldset>
       <div class="actions">
         <button type="submit" class="secondary" ?disabled=${saving}>${saving ? 'Saving…' : 'Save roles'}</button>
-        <p class="error" role="alert" id=${`${rowId}-error`}>${this.rowErrors[m.userId] ?? ''}</p>
-        <p class="status" role="status" id=${`${rowId}-status`}>${this.rowStatus[m.userId] ?? ''}</p>
+        <p class="error" role="alert" id=${`${rowId}-error`}>${this.rows.error(m.userId)}</p>
+        <p class="status" role="status" id=${`${rowId}-status`}>${this.rows.status(m.userId)}</p>
       </div>
     </form>`;
   }
@@ -256,8 +226,8 @@ export class StoaMemberList extends LitElement {
         margin-top: 0.5rem;
       }
       button.danger {
-        color: var(--stoa-danger, #b3261e);
-        border-color: var(--stoa-danger, #b3261e);
+        color: var(--stoa-danger);
+        border-color: var(--stoa-danger);
       }
       .error:empty,
       .status:empty {

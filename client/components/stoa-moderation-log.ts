@@ -1,9 +1,9 @@
 // The moderation audit log (moderators, managers): append-only, newest first, filterable by action and by
 // member (the one acted on or acting), paged by the server's cursor ("Load older entries").
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { messageFor, type Api, type LogEntry, type Member } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { Task, TaskStatus, initialState } from '@lit/task';
+import { messageFor, type LogEntry, type Member } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { formatDateTime } from '../format.js';
 import { base, forms } from '../styles.js';
 import { LOG_ACTIONS, type LogAction } from '../../shared/schemas/moderation.js';
@@ -29,76 +29,73 @@ const ACTION_LABELS: Record<LogAction, string> = {
   'topic.approve': 'Topic approved',
 };
 
+/** The community, the two filters, and the cursor of the page to read (null: the first). */
+type LogArgs = readonly [communityId: string, action: LogAction | '', memberId: string, cursor: string | null];
+
 export class StoaModerationLog extends LitElement {
   static override properties = {
     communityId: { attribute: false },
     action: { state: true },
     memberId: { state: true },
-    members: { state: true },
     items: { state: true },
     cursor: { state: true },
-    error: { state: true },
-    loading: { state: true },
   };
 
   declare communityId: string;
   declare action: LogAction | '';
   declare memberId: string;
-  /** For the member filter (empty when the member list cannot be read). */
-  declare members: Member[];
   declare items: LogEntry[];
   declare cursor: string | null;
-  declare error: unknown;
-  declare loading: boolean;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
-  /** Answers of superseded requests (the filter changed meanwhile) are dropped. */
-  private requestNo = 0;
+  private readonly api = new ApiConsumer(this);
+  /**
+   * The log under the current filter: the first page (`cursor` null), or the next older page appended. A new
+   * filter starts again and drops the answer of any request it supersedes (the task's own guard).
+   */
+  private readonly log = new Task(this, {
+    task: async ([communityId, action, memberId, cursor], { signal }) => {
+      if (!communityId) return initialState;
+      const page = await this.api.client.moderation.log(communityId, { action: action || undefined, memberId: memberId || undefined, cursor: cursor ?? undefined }, signal);
+      return { page, older: cursor !== null };
+    },
+    args: (): LogArgs => [this.communityId, this.action, this.memberId, null],
+    // Only the filter starts a new log; "Load older entries" runs the task with the cursor itself.
+    argsEqual: (a, b) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2],
+    onComplete: ({ page, older }) => {
+      this.items = older ? [...this.items, ...page.items] : page.items;
+      this.cursor = page.nextCursor;
+    },
+  });
+  /** For the member filter (empty when the member list cannot be read). */
+  private readonly members = new Task(this, {
+    task: async ([communityId], { signal }) => (communityId ? (await this.api.client.communities.listMembers(communityId, signal)).items : initialState),
+    args: () => [this.communityId] as const,
+  });
 
   constructor() {
     super();
     this.communityId = '';
     this.action = '';
     this.memberId = '';
-    this.members = [];
     this.items = [];
     this.cursor = null;
-    this.error = null;
-    this.loading = false;
   }
 
-  private get apiClient() {
-    return this.api.value as Api;
+  /** The first page again (`reset`), or the next older one. */
+  load(reset: boolean) {
+    return this.log.run([this.communityId, this.action, this.memberId, reset ? null : this.cursor]);
   }
 
-  override willUpdate(changed: Map<string, unknown>) {
-    if (changed.has('communityId') && this.communityId) {
-      void this.load(true);
-      this.apiClient.communities.listMembers(this.communityId).then(
-        (page) => (this.members = page.items),
-        () => (this.members = []),
-      );
-    }
+  private get loading() {
+    return this.log.status === TaskStatus.PENDING;
   }
 
-  async load(reset: boolean) {
-    const no = ++this.requestNo;
-    this.loading = true;
-    this.error = null;
-    try {
-      const page = await this.apiClient.moderation.log(this.communityId, {
-        action: this.action || undefined,
-        memberId: this.memberId || undefined,
-        cursor: reset ? undefined : this.cursor,
-      });
-      if (no !== this.requestNo) return;
-      this.items = reset ? page.items : [...this.items, ...page.items];
-      this.cursor = page.nextCursor;
-    } catch (error) {
-      if (no === this.requestNo) this.error = error;
-    } finally {
-      if (no === this.requestNo) this.loading = false;
-    }
+  private get error(): unknown {
+    return this.log.status === TaskStatus.ERROR ? this.log.error : null;
+  }
+
+  private get memberList(): readonly Member[] {
+    return this.members.value ?? [];
   }
 
   private onFilter(event: Event) {
@@ -111,7 +108,7 @@ export class StoaModerationLog extends LitElement {
   }
 
   private nameOf(id: string) {
-    return this.members.find((m) => m.userId === id)?.displayName;
+    return this.memberList.find((m) => m.userId === id)?.displayName;
   }
 
   override render() {
@@ -128,7 +125,7 @@ export class StoaModerationLog extends LitElement {
           <label for="log-member">Member</label>
           <select id="log-member" name="memberId">
             <option value="">Everyone</option>
-            ${this.members.map((m) => html`<option value=${m.userId} ?selected=${this.memberId === m.userId}>${m.displayName}</option>`)}
+            ${this.memberList.map((m) => html`<option value=${m.userId} ?selected=${this.memberId === m.userId}>${m.displayName}</option>`)}
           </select>
         </div>
       </form>
@@ -201,7 +198,7 @@ export class StoaModerationLog extends LitElement {
         white-space: pre-wrap;
         overflow-wrap: anywhere;
         font-size: 0.85rem;
-        background: #f0f2f5;
+        background: var(--stoa-surface-sunken);
         padding: 0.4rem;
         margin: 0 0 0.4rem;
       }

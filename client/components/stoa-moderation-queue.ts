@@ -5,10 +5,11 @@
 // author), keep (dismiss the flags), approve, and for posts a private note to the author; each reports
 // stoa-moderation-changed (nav badge).
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
+import { Task, initialState } from '@lit/task';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { messageFor, type Api, type ModerationQueue, type QueueItem, type QueueTopicItem } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor, type ModerationQueue, type QueueItem, type QueueTopicItem } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
+import { RowActionController } from '../controllers/row-actions.js';
 import { emit } from '../events.js';
 import { formatDateTime, plural } from '../format.js';
 import { paths } from '../router.js';
@@ -28,14 +29,16 @@ const REASON_LABELS: Record<string, string> = {
 
 type DialogKind = 'remove' | 'note' | 'remove-topic';
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-moderation-changed - a moderator acted: the nav's review count is read again
+ */
 export class StoaModerationQueue extends LitElement {
   static override properties = {
     communityId: { attribute: false },
     slug: { attribute: false },
     queue: { state: true },
     loadError: { state: true },
-    busyPost: { state: true },
-    rowErrors: { state: true },
     dialogKind: { state: true },
   };
 
@@ -43,13 +46,11 @@ export class StoaModerationQueue extends LitElement {
   declare slug: string;
   declare queue: ModerationQueue | null;
   declare loadError: unknown;
-  /** The post whose action is in flight. */
-  declare busyPost: string;
-  /** Per-post refusals, keyed by post id. */
-  declare rowErrors: Record<string, string>;
   declare dialogKind: DialogKind;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
+  /** Keep / approve, one at a time, with a refusal per item (keyed by post or topic id). */
+  private readonly rows = new RowActionController(this);
 
   constructor() {
     super();
@@ -57,45 +58,33 @@ export class StoaModerationQueue extends LitElement {
     this.slug = '';
     this.queue = null;
     this.loadError = null;
-    this.busyPost = '';
-    this.rowErrors = {};
     this.dialogKind = 'remove';
   }
 
-  private get apiClient() {
-    return this.api.value as Api;
-  }
-
-  override willUpdate(changed: Map<string, unknown>) {
-    if (changed.has('communityId') && this.communityId) void this.load();
-  }
-
-  async load() {
-    const communityId = this.communityId;
-    try {
-      const queue = await this.apiClient.moderation.queue(communityId);
-      if (communityId !== this.communityId) return; // a late answer for the community shown before
+  /** The queue of the community shown; a late answer for the one shown before is dropped (the task's own guard). */
+  private readonly loader = new Task(this, {
+    task: async ([communityId], { signal }) => (communityId ? this.api.client.moderation.queue(communityId, signal) : initialState),
+    args: () => [this.communityId] as const,
+    // The last queue stays on screen while it is read again; a failed reload keeps it.
+    onComplete: (queue) => {
       this.queue = queue;
       this.loadError = null;
-    } catch (error) {
-      if (communityId === this.communityId) this.loadError = error;
-    }
+    },
+    onError: (error) => (this.loadError = error),
+  });
+
+  /** Reads the queue again (after an action, or "Try again"); resolves when it is read. */
+  load() {
+    return this.loader.run();
   }
 
   private async act(postId: string, action: () => Promise<unknown>, message: string) {
-    if (this.busyPost) return;
-    this.busyPost = postId;
-    this.rowErrors = { ...this.rowErrors, [postId]: '' };
-    try {
+    await this.rows.run(postId, async () => {
       await action();
       emit(this, 'stoa-announce', { message });
       emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
       await this.load();
-    } catch (error) {
-      this.rowErrors = { ...this.rowErrors, [postId]: messageFor(error) };
-    } finally {
-      this.busyPost = '';
-    }
+    });
   }
 
   private async openDialog(kind: DialogKind, postId: string, event: Event) {
@@ -105,17 +94,17 @@ export class StoaModerationQueue extends LitElement {
     const dialog = this.renderRoot.querySelector<StoaReasonDialog>('stoa-reason-dialog')!;
     await dialog.open(async ({ reason }) => {
       if (kind === 'remove-topic') {
-        await this.apiClient.moderation.removeTopic(postId, reason);
+        await this.api.client.moderation.removeTopic(postId, reason);
         emit(this, 'stoa-announce', { message: 'The topic is removed. Its author sees your reason.' });
         emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
         await this.load();
       } else if (kind === 'remove') {
-        await this.apiClient.moderation.remove(postId, reason);
+        await this.api.client.moderation.remove(postId, reason);
         emit(this, 'stoa-announce', { message: 'The post is removed. Its author sees your reason.' });
         emit(this, 'stoa-moderation-changed', { communityId: this.communityId });
         await this.load();
       } else {
-        await this.apiClient.moderation.noteAuthor(postId, reason);
+        await this.api.client.moderation.noteAuthor(postId, reason);
         emit(this, 'stoa-announce', { message: 'Your note is sent to the author.' });
       }
     }, button);
@@ -163,7 +152,7 @@ export class StoaModerationQueue extends LitElement {
 
   private renderItem(item: QueueItem) {
     const { post, author } = item;
-    const busy = this.busyPost === post.id;
+    const busy = this.rows.busy(post.id);
     const headingId = `q-${post.id}`;
     const flags = 'flags' in item ? item.flags : null;
     return html`<li class="card" aria-labelledby=${headingId} aria-busy=${busy ? 'true' : 'false'}>
@@ -185,13 +174,13 @@ export class StoaModerationQueue extends LitElement {
       <div class="actions">
         ${flags
           ? html`<button type="button" class="secondary" ?disabled=${busy}
-              @click=${() => this.act(post.id, () => this.apiClient.moderation.dismissFlags(post.id), 'The flags are dismissed; the post stays.')}>Keep</button>`
+              @click=${() => this.act(post.id, () => this.api.client.moderation.dismissFlags(post.id), 'The flags are dismissed; the post stays.')}>Keep</button>`
           : html`<button type="button" ?disabled=${busy}
-              @click=${() => this.act(post.id, () => this.apiClient.moderation.approve(post.id), 'The post is approved.')}>Approve</button>`}
+              @click=${() => this.act(post.id, () => this.api.client.moderation.approve(post.id), 'The post is approved.')}>Approve</button>`}
         <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy} @click=${(e: Event) => this.openDialog('remove', post.id, e)}>Remove…</button>
         <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy} @click=${(e: Event) => this.openDialog('note', post.id, e)}>Note to author…</button>
       </div>
-      <p class="error" role="alert">${this.rowErrors[post.id] ?? ''}</p>
+      <p class="error" role="alert">${this.rows.error(post.id)}</p>
     </li>`;
   }
 
@@ -208,7 +197,7 @@ export class StoaModerationQueue extends LitElement {
   /** A flagged or held topic: its title, text and prompts (any may hold the word), the author's history, the flags. */
   private renderTopicItem(item: QueueTopicItem) {
     const { topic, author } = item;
-    const busy = this.busyPost === topic.id;
+    const busy = this.rows.busy(topic.id);
     const headingId = `qt-${topic.id}`;
     const flags = 'flags' in item ? item.flags : null;
     return html`<li class="card" aria-labelledby=${headingId} aria-busy=${busy ? 'true' : 'false'}>
@@ -233,13 +222,13 @@ export class StoaModerationQueue extends LitElement {
       <div class="actions">
         ${flags
           ? html`<button type="button" class="secondary" ?disabled=${busy}
-              @click=${() => this.act(topic.id, () => this.apiClient.moderation.dismissTopicFlags(topic.id), 'The flags are dismissed; the topic stays.')}>Keep topic</button>`
+              @click=${() => this.act(topic.id, () => this.api.client.moderation.dismissTopicFlags(topic.id), 'The flags are dismissed; the topic stays.')}>Keep topic</button>`
           : html`<button type="button" ?disabled=${busy}
-              @click=${() => this.act(topic.id, () => this.apiClient.moderation.approveTopic(topic.id), 'The topic is approved.')}>Approve topic</button>`}
+              @click=${() => this.act(topic.id, () => this.api.client.moderation.approveTopic(topic.id), 'The topic is approved.')}>Approve topic</button>`}
         <button type="button" class="secondary" aria-haspopup="dialog" ?disabled=${busy}
           @click=${(e: Event) => this.openDialog('remove-topic', topic.id, e)}>Remove topic…</button>
       </div>
-      <p class="error" role="alert">${this.rowErrors[topic.id] ?? ''}</p>
+      <p class="error" role="alert">${this.rows.error(topic.id)}</p>
     </li>`;
   }
 
@@ -272,7 +261,7 @@ export class StoaModerationQueue extends LitElement {
       .body {
         margin: 0.5rem 0;
         padding-left: 0.75rem;
-        border-left: 3px solid var(--stoa-border, #c9ced6);
+        border-left: 3px solid var(--stoa-border);
       }
       .prompts {
         margin: 0.25rem 0 0.5rem;

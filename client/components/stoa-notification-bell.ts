@@ -4,9 +4,8 @@
 // page says notifications changed, and every 5 minutes as a fallback.
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
-import type { Api } from '../api/index.js';
 import type { LiveConnection, LiveStatus } from '../api/live-connection.js';
-import { apiContext, liveContext } from '../context.js';
+import { ApiConsumer, liveContext } from '../context.js';
 import { paths } from '../router.js';
 import { base } from '../styles.js';
 
@@ -22,7 +21,7 @@ export class StoaNotificationBell extends LitElement {
   declare unread: number;
   declare refresh: unknown;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly live = new ContextConsumer(this, {
     context: liveContext,
     subscribe: true,
@@ -83,11 +82,11 @@ export class StoaNotificationBell extends LitElement {
   };
 
   private async load() {
-    if (document.visibilityState === 'hidden' || !this.api.value) return;
+    if (document.visibilityState === 'hidden') return;
     this.inFlight?.abort();
     const controller = (this.inFlight = new AbortController());
     try {
-      const page = await (this.api.value as Api).notifications.list({ unread: true, limit: 1 }, controller.signal);
+      const page = await this.api.client.notifications.list({ unread: true, limit: 1 }, controller.signal);
       this.unread = page.unreadCount;
     } catch {
       // Offline or signed out: keep the last count; the next poll tries again.

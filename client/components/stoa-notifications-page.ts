@@ -1,10 +1,9 @@
 // /notifications: what happened that concerns me, newest first; unread ones stand out. Opening one marks it
 // read and goes to the exact post; "Mark all read"; older ones page in. Also how notifications reach me by mail.
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { Task } from '@lit/task';
-import { messageFor, type Api, type Notification } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor, type Notification } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { formatDateTime } from '../format.js';
 import { base, forms } from '../styles.js';
@@ -35,11 +34,11 @@ export class StoaNotificationsPage extends LitElement {
   declare email: string | null;
   declare emailSaved: boolean;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
 
   private readonly firstPage = new Task(this, {
     task: async (_args, { signal }) => {
-      const api = this.api.value as Api;
+      const api = this.api.client;
       const [page, prefs] = await Promise.all([api.notifications.list({ limit: 30 }, signal), api.notifications.preferences(signal)]);
       this.items = page.items;
       this.nextCursor = page.nextCursor;
@@ -62,10 +61,6 @@ export class StoaNotificationsPage extends LitElement {
     emit(this, 'stoa-page-title', { title: 'Notifications' });
   }
 
-  private get apiClient() {
-    return this.api.value as Api;
-  }
-
   private changed(unreadCount: number) {
     window.dispatchEvent(new CustomEvent('stoa-notifications-changed', { detail: { unreadCount } }));
   }
@@ -74,7 +69,7 @@ export class StoaNotificationsPage extends LitElement {
     if (n.read) return; // the link navigates by itself
     event.preventDefault();
     try {
-      const { unreadCount } = await this.apiClient.notifications.markRead({ ids: [n.id] });
+      const { unreadCount } = await this.api.client.notifications.markRead({ ids: [n.id] });
       this.changed(unreadCount);
     } catch {
       // Marking read failed (offline): go anyway.
@@ -84,7 +79,7 @@ export class StoaNotificationsPage extends LitElement {
 
   private async markAll() {
     try {
-      const { unreadCount } = await this.apiClient.notifications.markRead({ all: true });
+      const { unreadCount } = await this.api.client.notifications.markRead({ all: true });
       this.items = this.items.map((n) => ({ ...n, read: true }));
       this.changed(unreadCount);
       emit(this, 'stoa-announce', { message: 'All notifications are marked read.' });
@@ -95,7 +90,7 @@ export class StoaNotificationsPage extends LitElement {
 
   private async more() {
     try {
-      const page = await this.apiClient.notifications.list({ limit: 30, cursor: this.nextCursor });
+      const page = await this.api.client.notifications.list({ limit: 30, cursor: this.nextCursor });
       this.items = [...this.items, ...page.items];
       this.nextCursor = page.nextCursor;
     } catch (error) {
@@ -107,7 +102,7 @@ export class StoaNotificationsPage extends LitElement {
     const email = (event.target as HTMLSelectElement).value as 'immediate' | 'daily' | 'weekly' | 'never';
     this.emailSaved = false;
     try {
-      this.email = (await this.apiClient.notifications.setPreferences({ email })).email;
+      this.email = (await this.api.client.notifications.setPreferences({ email })).email;
       this.emailSaved = true;
     } catch (error) {
       this.error = error;

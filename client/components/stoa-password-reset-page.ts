@@ -1,9 +1,8 @@
 // Forgotten password: /forgot-password asks for the address and mails a link (the answer is the same whether or
 // not the address has an account); /reset-password?token=… sets a new password, which signs out everywhere.
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { messageFor, type Api } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { describedBy, formValues, invalidIf } from '../form-helpers.js';
 import { SubmitController } from '../form-submit-controller.js';
@@ -22,7 +21,7 @@ export class StoaPasswordResetPage extends LitElement {
   declare token: string | null;
   declare done: boolean;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly submission = new SubmitController(this);
 
   constructor() {
@@ -38,14 +37,14 @@ export class StoaPasswordResetPage extends LitElement {
   private async requestLink(event: SubmitEvent) {
     event.preventDefault();
     const { email = '' } = formValues(event.target as HTMLFormElement);
-    if (await this.submission.run(() => (this.api.value as Api).auth.requestPasswordReset(email))) this.done = true;
+    if (await this.submission.run(() => this.api.client.auth.requestPasswordReset(email))) this.done = true;
   }
 
   private async setPassword(event: SubmitEvent) {
     event.preventDefault();
     const { password = '' } = formValues(event.target as HTMLFormElement);
     const token = this.token!;
-    if (await this.submission.run(() => (this.api.value as Api).auth.confirmPasswordReset({ token, password }))) this.done = true;
+    if (await this.submission.run(() => this.api.client.auth.confirmPasswordReset({ token, password }))) this.done = true;
   }
 
   override render() {

@@ -5,15 +5,14 @@
 // restore and approve. Moderated posts: others see a "Removed by a moderator" placeholder, the author sees
 // their text with the reason, moderators see the text marked removed; pending posts show "Pending approval".
 // Changes go up as stoa-post-changed / stoa-solution-changed; the topic page owns the post list.
-import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
+import { LitElement, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { ApiError, messageFor, type Api, type Post } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { ApiError, messageFor, type Post } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { formatDateTime } from '../format.js';
 import { SubmitController } from '../form-submit-controller.js';
-import { base, forms, prose } from '../styles.js';
+import { postStyles } from './stoa-post.styles.js';
 import { LIMITS } from '../../shared/limits.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import { sanitizeHtml } from '../../shared/markdown.js';
@@ -21,9 +20,17 @@ import './stoa-composer.js';
 import './stoa-flag-dialog.js';
 import './stoa-reason-dialog.js';
 
+type PostAction = 'helpful' | 'edit' | 'withdraw' | 'solution' | 'moderation';
+
 /** The removal reason travels with the post for its author and moderators (server integration of issue 5). */
 type ModeratedPost = Post & { statusReason?: string | null };
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-moderation-changed - a moderator acted: the nav's review count is read again
+ * @fires stoa-post-changed - a post changed (edit, withdrawal, helpful mark, moderation): merge these fields
+ * @fires stoa-solution-changed - the practice problem's solution was marked or cleared
+ */
 export class StoaPost extends LitElement {
   static override properties = {
     post: { attribute: false },
@@ -37,8 +44,6 @@ export class StoaPost extends LitElement {
     isSolution: { attribute: false },
     replyOpen: { attribute: false },
     editing: { state: true },
-    busy: { state: true },
-    error: { state: true },
     conflictVersion: { state: true },
     editText: { state: true },
   };
@@ -60,8 +65,6 @@ export class StoaPost extends LitElement {
   /** The reply composer is open (the page opens it on load when a reply draft waits here). */
   declare replyOpen: boolean;
   declare editing: boolean;
-  declare busy: 'helpful' | 'edit' | 'withdraw' | 'solution' | null;
-  declare error: unknown;
   /** After a 409 on edit: the version now on the server. */
   declare conflictVersion: number | null;
   /** The text in the edit box (kept when the current version is loaded after a conflict). */
@@ -69,9 +72,14 @@ export class StoaPost extends LitElement {
   /** The version the edit started from: live updates may change `post.version` meanwhile, and a save must then conflict. */
   private editVersion = 0;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
-  /** Approve / restore, as the forms submit (Remove goes through <stoa-reason-dialog>): buttons, so no field takes focus. */
-  private readonly moderation = new SubmitController(this, { focus: null });
+  private readonly api = new ApiConsumer(this);
+  /**
+   * One action at a time on a post, moderation included (Remove goes through <stoa-reason-dialog>); the alert
+   * shows the last one's refusal. Buttons and the edit box, so no field takes focus after a refusal.
+   */
+  private readonly action = new SubmitController(this, { focus: null });
+  /** Which action runs (its button shows it). */
+  private actionKind: PostAction | null = null;
   private safeHtml = '';
   private safeHtmlFor: string | null = null;
 
@@ -87,8 +95,6 @@ export class StoaPost extends LitElement {
     this.isSolution = false;
     this.replyOpen = false;
     this.editing = false;
-    this.busy = null;
-    this.error = null;
     this.conflictVersion = null;
     this.editText = '';
     // My reply composer posted: close it (the new reply appears in the thread below).
@@ -104,33 +110,29 @@ export class StoaPost extends LitElement {
     }
   }
 
-  private get apiClient() {
-    return this.api.value as Api;
-  }
-
   private get mine() {
     return this.post.author.id === this.myUserId;
   }
 
-  // One action at a time on a post, moderation included; the alert shows the last one's refusal.
-  private async run(kind: NonNullable<StoaPost['busy']>, action: () => Promise<void>) {
-    if (this.busy || this.moderation.busy) return;
-    this.busy = kind;
-    this.error = null;
-    this.moderation.error = null;
+  private async run(kind: PostAction, work: () => Promise<void>) {
+    if (this.action.busy) return;
+    this.actionKind = kind;
     try {
-      await action();
-    } catch (error) {
-      this.error = error;
+      await this.action.run(work);
     } finally {
-      this.busy = null;
+      this.actionKind = null;
     }
+  }
+
+  /** True while this kind of action runs. */
+  private busyWith(kind: PostAction) {
+    return this.action.busy && this.actionKind === kind;
   }
 
   private toggleHelpful() {
     const on = !this.post.helpfulByMe;
     return this.run('helpful', async () => {
-      const state = await this.apiClient.posts.setHelpful(this.post.id, on);
+      const state = await this.api.client.posts.setHelpful(this.post.id, on);
       emit(this, 'stoa-post-changed', { id: state.postId, helpfulCount: state.helpfulCount, helpfulByMe: state.helpfulByMe });
     });
   }
@@ -140,7 +142,7 @@ export class StoaPost extends LitElement {
     const body = this.editText;
     return this.run('edit', async () => {
       try {
-        const updated = await this.apiClient.posts.update(this.post.id, body, this.editVersion);
+        const updated = await this.api.client.posts.update(this.post.id, body, this.editVersion);
         this.editing = false;
         this.conflictVersion = null;
         emit(this, 'stoa-post-changed', updated);
@@ -158,13 +160,12 @@ export class StoaPost extends LitElement {
   private async loadCurrentVersion(): Promise<string | undefined> {
     let source: string | undefined;
     await this.run('edit', async () => {
-      const { items } = await this.apiClient.posts.revisions(this.post.id);
+      const { items } = await this.api.client.posts.revisions(this.post.id);
       const latest = items.reduce((a, b) => (b.version > a.version ? b : a), items[0]!);
       source = latest.bodyMd;
       this.editVersion = latest.version;
       emit(this, 'stoa-post-changed', { id: this.post.id, bodyHtml: latest.bodyHtml, bodyMd: latest.bodyMd, version: latest.version, editedAt: latest.createdAt });
       this.conflictVersion = null;
-      this.error = null;
     });
     return source;
   }
@@ -184,7 +185,7 @@ export class StoaPost extends LitElement {
   private withdraw() {
     if (!confirm('Withdraw this post? Others will see "withdrawn by author".')) return;
     return this.run('withdraw', async () => {
-      const updated = await this.apiClient.posts.withdraw(this.post.id);
+      const updated = await this.api.client.posts.withdraw(this.post.id);
       emit(this, 'stoa-post-changed', updated);
       emit(this, 'stoa-announce', { message: 'Your post is withdrawn.' });
     });
@@ -193,7 +194,7 @@ export class StoaPost extends LitElement {
   private markSolution() {
     const postId = this.isSolution ? null : this.post.id;
     return this.run('solution', async () => {
-      const state = await this.apiClient.topics.setSolution(this.post.topicId, postId);
+      const state = await this.api.client.topics.setSolution(this.post.topicId, postId);
       emit(this, 'stoa-solution-changed', { postId: state.solutionPostId });
     });
   }
@@ -211,22 +212,16 @@ export class StoaPost extends LitElement {
     await this.updateComplete;
     const postId = this.post.id;
     await this.renderRoot.querySelector('stoa-reason-dialog')?.open(async ({ reason }) => {
-      const result = await this.apiClient.moderation.remove(postId, reason);
+      const result = await this.api.client.moderation.remove(postId, reason);
       emit(this, 'stoa-post-changed', { id: postId, status: result.status, statusReason: result.statusReason } as Partial<ModeratedPost> & { id: string });
       emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
       emit(this, 'stoa-announce', { message: 'The post is removed. Its author sees your reason.' });
     }, button);
   }
 
-  private moderate(work: () => Promise<void>) {
-    if (this.busy) return;
-    this.error = null;
-    return this.moderation.run(work);
-  }
-
   private restore() {
-    return this.moderate(async () => {
-      const result = await this.apiClient.moderation.restore(this.post.id);
+    return this.run('moderation', async () => {
+      const result = await this.api.client.moderation.restore(this.post.id);
       emit(this, 'stoa-post-changed', { id: result.id, status: result.status, statusReason: result.statusReason } as Partial<ModeratedPost> & { id: string });
       emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
       emit(this, 'stoa-announce', { message: 'The post is restored.' });
@@ -234,8 +229,8 @@ export class StoaPost extends LitElement {
   }
 
   private approve() {
-    return this.moderate(async () => {
-      const result = await this.apiClient.moderation.approve(this.post.id);
+    return this.run('moderation', async () => {
+      const result = await this.api.client.moderation.approve(this.post.id);
       emit(this, 'stoa-post-changed', { id: result.id, status: result.status });
       emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
       emit(this, 'stoa-announce', { message: 'The post is approved and visible to everyone.' });
@@ -259,8 +254,8 @@ export class StoaPost extends LitElement {
       ${this.inReplyTo ? html`<p class="in-reply muted">in reply to ${this.inReplyTo}</p>` : nothing}
       ${this.renderBody()}
       ${this.editing ? nothing : this.renderActions(published)}
-      <p class="error" role="alert">${this.error ? this.errorText() : this.moderation.error ? messageFor(this.moderation.error) : ''}</p>
-      ${this.conflictVersion !== null || (this.error instanceof ApiError && this.error.code === 'version_conflict')
+      <p class="error" role="alert">${this.action.error ? this.errorText() : ''}</p>
+      ${this.conflictVersion !== null || (this.action.error instanceof ApiError && this.action.error.code === 'version_conflict')
         ? html`<button type="button" class="secondary small" @click=${this.loadCurrentVersion}>Load the current version</button>`
         : nothing}
       ${this.replyOpen && published
@@ -277,10 +272,10 @@ export class StoaPost extends LitElement {
   }
 
   private errorText() {
-    if (this.error instanceof ApiError && this.error.code === 'version_conflict') {
+    if (this.action.error instanceof ApiError && this.action.error.code === 'version_conflict') {
       return `Someone changed this post since you loaded it${this.conflictVersion ? ` (it is now version ${this.conflictVersion})` : ''}. Load the current version, then save your edit again.`;
     }
-    return messageFor(this.error);
+    return messageFor(this.action.error);
   }
 
   private renderBody() {
@@ -300,8 +295,8 @@ export class StoaPost extends LitElement {
         <textarea id=${id} name="body" required maxlength=${LIMITS.postBodyMax} .value=${this.editText}
           @input=${(e: Event) => (this.editText = (e.target as HTMLTextAreaElement).value)}></textarea>
         <div class="row">
-          <button type="submit" ?disabled=${this.busy === 'edit'}>${this.busy === 'edit' ? 'Saving…' : 'Save edit'}</button>
-          <button type="button" class="secondary" @click=${() => ((this.editing = false), (this.error = null), (this.conflictVersion = null))}>Cancel</button>
+          <button type="submit" ?disabled=${this.busyWith('edit')}>${this.busyWith('edit') ? 'Saving…' : 'Save edit'}</button>
+          <button type="button" class="secondary" @click=${() => ((this.editing = false), (this.action.error = null), (this.conflictVersion = null))}>Cancel</button>
         </div>
       </form>`;
   }
@@ -331,7 +326,7 @@ export class StoaPost extends LitElement {
     const canAcknowledge = published && !this.mine;
     return html`<div class="row actions">
       ${canAcknowledge
-        ? html`<button type="button" class="secondary small" aria-pressed=${p.helpfulByMe ? 'true' : 'false'} ?disabled=${this.busy === 'helpful'}
+        ? html`<button type="button" class="secondary small" aria-pressed=${p.helpfulByMe ? 'true' : 'false'} ?disabled=${this.busyWith('helpful')}
             @click=${this.toggleHelpful}>Helpful <span class="count">${p.helpfulCount}</span></button>`
         : p.helpfulCount > 0
           ? html`<span class="muted">${p.helpfulCount} found this helpful</span>`
@@ -344,123 +339,28 @@ export class StoaPost extends LitElement {
         ? html`<button type="button" class="secondary small" @click=${this.startEdit}>Edit</button>`
         : nothing}
       ${this.mine && p.status !== 'withdrawn' && p.status !== 'removed'
-        ? html`<button type="button" class="secondary small" ?disabled=${this.busy === 'withdraw'} @click=${this.withdraw}>Withdraw</button>`
+        ? html`<button type="button" class="secondary small" ?disabled=${this.busyWith('withdraw')} @click=${this.withdraw}>Withdraw</button>`
         : nothing}
       ${this.canMarkSolution && published
-        ? html`<button type="button" class="secondary small" aria-pressed=${this.isSolution ? 'true' : 'false'} ?disabled=${this.busy === 'solution'}
+        ? html`<button type="button" class="secondary small" aria-pressed=${this.isSolution ? 'true' : 'false'} ?disabled=${this.busyWith('solution')}
             @click=${this.markSolution}>${this.isSolution ? 'Unmark solution' : 'Mark as solution'}</button>`
         : nothing}
       ${!this.mine && this.canFlag && (published || p.status === 'hidden')
         ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${this.openFlag}>Flag</button>`
         : nothing}
       ${this.canModerate && p.status === 'pending'
-        ? html`<button type="button" class="secondary small" ?disabled=${this.moderation.busy} @click=${this.approve}>Approve</button>`
+        ? html`<button type="button" class="secondary small" ?disabled=${this.busyWith('moderation')} @click=${this.approve}>Approve</button>`
         : nothing}
       ${this.canModerate && (published || p.status === 'pending' || p.status === 'hidden')
         ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${this.openRemove}>Remove</button>`
         : nothing}
       ${this.canModerate && p.status === 'removed'
-        ? html`<button type="button" class="secondary small" ?disabled=${this.moderation.busy} @click=${this.restore}>Restore</button>`
+        ? html`<button type="button" class="secondary small" ?disabled=${this.busyWith('moderation')} @click=${this.restore}>Restore</button>`
         : nothing}
     </div>`;
   }
 
-  static override styles = [
-    base,
-    forms,
-    prose,
-    css`
-      :host {
-        display: block;
-      }
-      article {
-        padding: 0.5rem 0 0.25rem;
-      }
-      article:focus {
-        outline: 3px solid var(--stoa-focus, #1a5fb4);
-        outline-offset: 2px;
-      }
-      article.solution {
-        background: #eef7f0;
-        border-left: 4px solid #1d6b35;
-        padding-left: 0.6rem;
-      }
-      header {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.25rem 0.5rem;
-        align-items: baseline;
-        font-size: 0.95rem;
-        margin-bottom: 0.25rem;
-      }
-      time {
-        color: var(--stoa-muted, #4d5562);
-      }
-      .in-reply {
-        font-size: 0.9rem;
-        margin: 0 0 0.25rem;
-      }
-      .placeholder {
-        font-style: italic;
-        margin: 0 0 0.5rem;
-      }
-      .row {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.5rem;
-        align-items: center;
-      }
-      .actions {
-        margin-top: 0.35rem;
-      }
-      button.small {
-        min-height: 2.75rem;
-        padding: 0.25rem 0.7rem;
-        font-size: 0.9rem;
-        border-width: 1px;
-      }
-      button[aria-pressed='true'] {
-        background: #e3eefb;
-      }
-      .count {
-        margin-left: 0.35rem;
-        font-variant-numeric: tabular-nums;
-      }
-      .error:empty {
-        display: none;
-      }
-      form.edit {
-        max-width: none;
-        gap: 0.5rem;
-      }
-      .badge {
-        font-size: 0.8rem;
-        font-weight: 600;
-        padding: 0 0.4rem;
-        border: 1px solid currentColor;
-        border-radius: 0.25rem;
-      }
-      .solution-badge {
-        color: #1d6b35;
-      }
-      .badge.pending {
-        color: #7a4d00;
-      }
-      .badge.removed {
-        color: var(--stoa-danger, #b3261e);
-      }
-      .moderation-note {
-        background: #fff4d6;
-        border-left: 4px solid #a36b00;
-        padding: 0.35rem 0.65rem;
-        margin: 0 0 0.5rem;
-        font-size: 0.95rem;
-      }
-      stoa-composer {
-        margin-top: 0.5rem;
-      }
-    `,
-  ];
+  static override styles = postStyles;
 }
 
 customElements.define('stoa-post', StoaPost);

@@ -1,9 +1,8 @@
 // "New practice problem" (any member): a title and a description of the problem, in markdown.
 // On success the new topic opens.
 import { LitElement, html } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { messageFor, type Api, type Community } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor, type Community } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { describedBy, formValues, invalidIf } from '../form-helpers.js';
 import { SubmitController } from '../form-submit-controller.js';
@@ -11,6 +10,10 @@ import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-navigate - go to another app path (e.g. the new topic)
+ */
 export class StoaProblemForm extends LitElement {
   static override properties = {
     community: { attribute: false },
@@ -18,7 +21,7 @@ export class StoaProblemForm extends LitElement {
 
   declare community: Community | null;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly submission = new SubmitController(this);
 
   constructor() {
@@ -32,7 +35,7 @@ export class StoaProblemForm extends LitElement {
     if (!c) return;
     const { title = '', body = '' } = formValues(event.target as HTMLFormElement);
     await this.submission.run(async () => {
-      const topic = await (this.api.value as Api).topics.create(c.id, { kind: 'problem', title, body });
+      const topic = await this.api.client.topics.create(c.id, { kind: 'problem', title, body });
       emit(this, 'stoa-navigate', { path: paths.topic(c.slug, topic.id) });
       emit(this, 'stoa-announce', { message: 'Your practice problem is posted.' });
     });

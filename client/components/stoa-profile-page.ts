@@ -1,11 +1,10 @@
 // /u/:handle — a member's profile: name, @handle, initials avatar, bio, what they can help with, the
 // communities we share, and their recent posts that I may see. The server answers 404 unless we share one.
 import { LitElement, css, html, nothing } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { Task } from '@lit/task';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { messageFor, type Api } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { formatDateTime } from '../format.js';
 import { paths } from '../router.js';
@@ -19,10 +18,10 @@ export class StoaProfilePage extends LitElement {
 
   declare user: string;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly profile = new Task(this, {
     task: async ([user], { signal }) => {
-      const profile = await (this.api.value as Api).people.profile(user, signal);
+      const profile = await this.api.client.people.profile(user, signal);
       emit(this, 'stoa-page-title', { title: profile.displayName });
       return profile;
     },

@@ -1,9 +1,8 @@
 // "Add a prompt" for a CPD topic's facilitators: the question (markdown), an optional release time (until
 // then only facilitators see it, marked as scheduled) and "answer before you see others".
 import { LitElement, html } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { messageFor, type Api } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { describedBy, formValues, invalidIf } from '../form-helpers.js';
 import { SubmitController } from '../form-submit-controller.js';
@@ -11,6 +10,10 @@ import { localInputToIso } from '../format.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ * @fires stoa-prompt-added - a facilitator added a prompt
+ */
 export class StoaPromptForm extends LitElement {
   static override properties = {
     topicId: { attribute: false },
@@ -18,7 +21,7 @@ export class StoaPromptForm extends LitElement {
 
   declare topicId: string;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly submission = new SubmitController(this);
 
   constructor() {
@@ -32,7 +35,7 @@ export class StoaPromptForm extends LitElement {
     const values = formValues(form);
     const releaseAt = localInputToIso(values.releaseAt);
     await this.submission.run(async () => {
-      const prompt = await (this.api.value as Api).topics.addPrompt(this.topicId, {
+      const prompt = await this.api.client.topics.addPrompt(this.topicId, {
         body: values.body ?? '',
         ...(releaseAt ? { releaseAt } : {}),
         answerFirst: values.answerFirst === 'on',

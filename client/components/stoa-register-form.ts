@@ -1,9 +1,8 @@
 // The account form, used by the register page and by the invite page. With an invite token the new
 // account joins that community in the same request, and the form goes straight to the community.
 import { LitElement, html } from 'lit';
-import { ContextConsumer } from '@lit/context';
-import { messageFor, type Api } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { describedBy, formValues, invalidIf } from '../form-helpers.js';
 import { SubmitController } from '../form-submit-controller.js';
@@ -11,6 +10,9 @@ import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 
+/**
+ * @fires stoa-session-changed - who I am or where I belong changed: the app reads /api/me again (and may navigate)
+ */
 export class StoaRegisterForm extends LitElement {
   static override properties = {
     inviteToken: { attribute: false },
@@ -18,7 +20,7 @@ export class StoaRegisterForm extends LitElement {
 
   declare inviteToken: string | null;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   /** Registered, the page is left: the button stays disabled meanwhile. */
   private readonly submission = new SubmitController(this, { staysBusyOnSuccess: true });
 
@@ -29,7 +31,7 @@ export class StoaRegisterForm extends LitElement {
 
   private async submit(event: SubmitEvent) {
     event.preventDefault();
-    const api = this.api.value as Api;
+    const api = this.api.client;
     const { email = '', password = '', displayName = '' } = formValues(event.target as HTMLFormElement);
     const body = { email, password, displayName, ...(this.inviteToken ? { inviteToken: this.inviteToken } : {}) };
     if (!(await this.submission.run(() => api.auth.register(body)))) return; // failed, or already sending

@@ -5,6 +5,9 @@ import { paths } from '../router.js';
 import { base } from '../styles.js';
 import './stoa-register-form.js';
 
+/**
+ * @fires stoa-page-title - the page's title, once it is known (document.title)
+ */
 export class StoaRegisterPage extends LitElement {
   static override properties = {
     invite: { attribute: false },

@@ -6,10 +6,10 @@
 // activity, my unread counts) refresh the list shortly after they happen.
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
-import { Task, initialState } from '@lit/task';
+import { Task, TaskStatus, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
-import { messageFor, type Api, type Community, type TopicKind, type TopicStatus, type TopicSummary } from '../api/index.js';
-import { apiContext, liveContext, sessionContext } from '../context.js';
+import { messageFor, type Community, type TopicKind, type TopicStatus, type TopicSummary } from '../api/index.js';
+import { ApiConsumer, liveContext, sessionContext } from '../context.js';
 import { LiveCoverage, LiveSubscription } from '../api/live-connection.js';
 import { emit } from '../events.js';
 import { formatDate, formatDateTime } from '../format.js';
@@ -37,6 +37,9 @@ const KIND_OPTIONS: Array<[value: TopicKind | '', label: string]> = [
   ['problem', 'Practice problems'],
 ];
 
+/**
+ * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
+ */
 export class StoaTopicList extends LitElement {
   static override properties = {
     community: { attribute: false },
@@ -44,7 +47,6 @@ export class StoaTopicList extends LitElement {
     kind: { state: true },
     more: { state: true },
     nextCursor: { state: true },
-    loadingMore: { state: true },
     moreError: { state: true },
     openForm: { state: true },
     markingRead: { state: true },
@@ -56,12 +58,11 @@ export class StoaTopicList extends LitElement {
   /** Topics from "load more" pages, after the first page. */
   declare more: TopicSummary[];
   declare nextCursor: string | null;
-  declare loadingMore: boolean;
   declare moreError: unknown;
   declare openForm: 'problem' | 'cpd' | null;
   declare markingRead: boolean;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly live = new ContextConsumer(this, { context: liveContext, subscribe: true });
   private readonly liveSubscription = new LiveSubscription(this, (channel) => ({
@@ -82,7 +83,7 @@ export class StoaTopicList extends LitElement {
   private readonly topics = new Task(this, {
     task: async ([communityId, status, kind], { signal }) => {
       if (!communityId) return initialState;
-      const page = await (this.api.value as Api).topics.list(communityId, { status: status || undefined, kind: kind || undefined }, signal);
+      const page = await this.api.client.topics.list(communityId, { status: status || undefined, kind: kind || undefined }, signal);
       this.more = [];
       this.nextCursor = page.nextCursor;
       this.moreError = null;
@@ -99,7 +100,6 @@ export class StoaTopicList extends LitElement {
     this.kind = '';
     this.more = [];
     this.nextCursor = null;
-    this.loadingMore = false;
     this.moreError = null;
     this.openForm = null;
     this.markingRead = false;
@@ -133,28 +133,41 @@ export class StoaTopicList extends LitElement {
     return !!this.session.value?.me?.memberships.find((m) => m.communityId === this.community?.id)?.suspended;
   }
 
-  private async loadMore() {
-    const communityId = this.community?.id;
-    if (!communityId || !this.nextCursor || this.loadingMore) return;
-    this.loadingMore = true;
-    this.moreError = null;
-    try {
-      const page = await (this.api.value as Api).topics.list(communityId, { status: this.status || undefined, kind: this.kind || undefined, cursor: this.nextCursor });
+  /**
+   * The next page under the filter shown, appended once each. A page that arrives after the filter changed
+   * belongs to the old list and is dropped.
+   */
+  private readonly morePage = new Task(this, {
+    task: async ([communityId, status, kind, cursor]: readonly [string, TopicStatus | '', TopicKind | '', string], { signal }) => ({
+      filter: `${communityId} ${status} ${kind}`,
+      page: await this.api.client.topics.list(communityId, { status: status || undefined, kind: kind || undefined, cursor }, signal),
+    }),
+    autoRun: false,
+    onComplete: ({ filter, page }) => {
+      if (filter !== `${this.community?.id} ${this.status} ${this.kind}`) return;
       const known = new Set([...(this.topics.value ?? []), ...this.more].map((t) => t.id));
       this.more = [...this.more, ...page.items.filter((t) => !known.has(t.id))];
       this.nextCursor = page.nextCursor;
-    } catch (error) {
-      this.moreError = error;
-    } finally {
-      this.loadingMore = false;
-    }
+    },
+    onError: (error) => (this.moreError = error),
+  });
+
+  private get loadingMore() {
+    return this.morePage.status === TaskStatus.PENDING;
+  }
+
+  private async loadMore() {
+    const communityId = this.community?.id;
+    if (!communityId || !this.nextCursor || this.loadingMore) return;
+    this.moreError = null;
+    await this.morePage.run([communityId, this.status, this.kind, this.nextCursor]);
   }
 
   private async markAllRead() {
     if (!this.community || this.markingRead) return;
     this.markingRead = true;
     try {
-      await (this.api.value as Api).topics.markAllRead(this.community.id);
+      await this.api.client.topics.markAllRead(this.community.id);
       this.topics.run();
     } catch (error) {
       this.moreError = error;

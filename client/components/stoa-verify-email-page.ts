@@ -1,9 +1,8 @@
 // /verify-email?token=…: the link mailed at registration or for a new address. Following it confirms the address.
 import { LitElement, html } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { Task } from '@lit/task';
-import { messageFor, type Api } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { paths } from '../router.js';
 import { base } from '../styles.js';
@@ -17,13 +16,13 @@ export class StoaVerifyEmailPage extends LitElement {
 
   declare token: string | null;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
 
   /** Runs once per token: a second confirmation of the same link would be refused as used. */
   private readonly confirmation = new Task(this, {
     task: async ([token]) => {
       if (!token) throw new Error('This link has no confirmation code: open the link from the mail again.');
-      const result = await (this.api.value as Api).auth.verifyEmail(token);
+      const result = await this.api.client.auth.verifyEmail(token);
       emit(this, 'stoa-session-changed', {});
       return result;
     },

@@ -1,10 +1,9 @@
 // "Notify me" for a topic or a community: watching, tracking, normal or muted (Discourse's levels). Shows the
 // level in force (chosen, or the default) and saves a choice at once.
 import { LitElement, css, html } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { Task } from '@lit/task';
-import { messageFor, type Api, type WatchLevel } from '../api/index.js';
-import { apiContext } from '../context.js';
+import { messageFor, type WatchLevel } from '../api/index.js';
+import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { base, forms } from '../styles.js';
 
@@ -31,10 +30,10 @@ export class StoaWatchControl extends LitElement {
   declare targetId: string;
   declare error: unknown;
 
-  private readonly api = new ContextConsumer(this, { context: apiContext });
+  private readonly api = new ApiConsumer(this);
   private readonly watch = new Task(this, {
     task: async ([kind, targetId], { signal }) => {
-      const api = (this.api.value as Api).notifications;
+      const api = this.api.client.notifications;
       return kind === 'topic' ? api.topicWatch(targetId, signal) : api.communityWatch(targetId, signal);
     },
     args: () => [this.kind, this.targetId] as const,
@@ -49,7 +48,7 @@ export class StoaWatchControl extends LitElement {
 
   private async choose(event: Event) {
     const level = (event.target as HTMLSelectElement).value as WatchLevel;
-    const api = (this.api.value as Api).notifications;
+    const api = this.api.client.notifications;
     this.error = null;
     try {
       await (this.kind === 'topic' ? api.setTopicWatch(this.targetId, level) : api.setCommunityWatch(this.targetId, level));

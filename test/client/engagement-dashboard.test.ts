@@ -3,10 +3,9 @@
 // appends it to the rows shown (fetch is stubbed; the server side of paging is covered by
 // test/server/engagement.test.ts, the dashboard as a whole by test/e2e/engagement.test.ts).
 import { describe, expect, it, vi } from 'vitest';
-import { json, useShellContext } from '../helpers/jsdom-shell.js';
+import { json, until, useShellContext } from '../helpers/jsdom-shell.js';
 import '../../client/components/stoa-engagement-dashboard.js';
 
-const settle = () => new Promise((r) => setTimeout(r, 30));
 type Lit = HTMLElement & { updateComplete: Promise<unknown>; communityId: string };
 
 useShellContext();
@@ -36,23 +35,22 @@ describe('engagement dashboard', () => {
     const el = document.createElement('stoa-engagement-dashboard') as Lit;
     el.communityId = 'c1';
     document.body.append(el);
-    await settle();
-    await el.updateComplete;
     const root = el.shadowRoot!;
     const section = () => root.querySelector('section[aria-labelledby="members-h"]')!;
     const names = () => [...section().querySelectorAll('tbody tr td:first-child')].map((td) => td.textContent);
     const more = () => [...section().querySelectorAll('button')].find((b) => /^Show \d+ more$/.test(b.textContent!.trim()));
+    // Each page is in when the table has grown (the sentinel), then the figures are checked.
+    const rowsShown = (n: number) => until(el, () => !!root.querySelector('section[aria-labelledby="members-h"]') && names().length === n, `${n} member rows`);
+    await rowsShown(2);
 
     expect(names()).toEqual(['Member 0', 'Member 1']);
     expect(section().textContent).toContain('Showing 2 of 5');
     more()!.click();
-    await settle();
-    await el.updateComplete;
+    await rowsShown(4);
     expect(names()).toEqual(['Member 0', 'Member 1', 'Member 2', 'Member 3']);
     expect(more()!.textContent!.trim()).toBe('Show 1 more');
     more()!.click();
-    await settle();
-    await el.updateComplete;
+    await rowsShown(5);
     expect(names()).toHaveLength(5);
     expect(more()).toBeUndefined(); // everything shown: no button
     const offsets = fetch.mock.calls.map(([url]) => new URL(url, 'http://x')).filter((u) => u.pathname.endsWith('/members')).map((u) => u.searchParams.get('offset'));

@@ -69,9 +69,11 @@ describe('LiveConnection (client)', () => {
     await until(() => s.connection.status === 'live' && got.length === 3, 'missed events after reconnect');
     const d = await s.record(4);
     await until(() => got.length === 4, 'live event after reconnect');
-    await sleep(50);
-    expect(got.map((e) => e.id)).toEqual([a, b, c, d]);
-    expect(got.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4]);
+    // Nothing more (no duplicate) came before a last event recorded as a sentinel: events arrive in order.
+    const sentinel = await s.record(5);
+    await until(() => got.some((e) => e.id === sentinel), 'the sentinel event');
+    expect(got.map((e) => e.id)).toEqual([a, b, c, d, sentinel]);
+    expect(got.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4, 5]);
     expect(s.opened.length).toBeGreaterThanOrEqual(2);
     expect(s.statuses).toEqual(['live', 'reconnecting', 'live']);
     s.connection.stop();

@@ -2,10 +2,9 @@
 // The sign-in page shows a throttled sign-in (429 with Retry-After, test/server/sign-in-limits.test.ts) as a
 // sentence with the wait, in its alert region, and lets the member try again afterwards.
 import { describe, expect, it, vi } from 'vitest';
-import { json, useShellContext } from '../helpers/jsdom-shell.js';
+import { until, useShellContext } from '../helpers/jsdom-shell.js';
 import '../../client/components/stoa-login-page.js';
 
-const settle = () => new Promise((r) => setTimeout(r, 20));
 type Lit = HTMLElement & { updateComplete: Promise<unknown> };
 
 useShellContext();
@@ -26,9 +25,9 @@ describe('sign-in page', () => {
     const root = el.shadowRoot!;
     (root.querySelector('input[name=email]') as HTMLInputElement).value = 'ana@example.test';
     (root.querySelector('input[name=password]') as HTMLInputElement).value = 'a wrong password';
+    const alert = () => root.querySelector('[role=alert]')!.textContent ?? '';
     root.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
-    await settle();
-    await el.updateComplete;
+    await until(el, () => alert() !== '', 'the refusal in the alert region');
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(fetch.mock.calls[0]![0]).toBe('/api/auth/login');
     expect((fetch.mock.calls[0]![1] as RequestInit).credentials).toBe('same-origin'); // the device cookie goes along
@@ -39,9 +38,9 @@ describe('sign-in page', () => {
 
     // Without a problem body (e.g. a proxy's 429), the Retry-After header still gives the wait.
     fetch.mockImplementationOnce(async () => new Response('slow down', { status: 429, headers: { 'retry-after': '30' } }));
+    const first = alert();
     root.querySelector('form')!.dispatchEvent(new Event('submit', { cancelable: true }));
-    await settle();
-    await el.updateComplete;
+    await until(el, () => alert() !== '' && alert() !== first, 'the second refusal in the alert region');
     expect(root.querySelector('[role=alert]')!.textContent).toContain('You can try again in about 1 minute.');
   });
 });

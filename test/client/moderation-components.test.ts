@@ -3,14 +3,13 @@
 // API client (provided by context, as <stoa-app> does; fetch is stubbed: the server side is covered by
 // test/server/moderation.test.ts and the browser flow by test/e2e/moderation.test.ts).
 import { describe, expect, it, vi } from 'vitest';
-import { json, useShellContext } from '../helpers/jsdom-shell.js';
+import { json, until, useShellContext } from '../helpers/jsdom-shell.js';
 import '../../client/components/stoa-flag-dialog.js';
 import '../../client/components/stoa-moderation-queue.js';
 import '../../client/components/stoa-moderation-log.js';
 import '../../client/components/stoa-community-settings.js';
 import '../../client/components/stoa-post.js';
 
-const settle = () => new Promise((r) => setTimeout(r, 20));
 type Lit = HTMLElement & { updateComplete: Promise<unknown> };
 
 useShellContext();
@@ -31,7 +30,7 @@ describe('moderation components', () => {
     const form = root.querySelector('form')!;
     form.dispatchEvent(new Event('submit', { cancelable: true }));
     form.dispatchEvent(new Event('submit', { cancelable: true })); // a double click does not double-post
-    await settle();
+    await until(el, () => root.querySelector('[role=alert]')!.textContent !== '', 'the refusal');
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(fetch.mock.calls[0]![0]).toBe('/api/posts/p1/flags');
     expect(JSON.parse((fetch.mock.calls[0]![1] as RequestInit).body as string)).toEqual({ reason: 'spam', note: 'ads' });
@@ -59,16 +58,15 @@ describe('moderation components', () => {
     el.communityId = 'c1';
     el.slug = 'elt';
     document.body.append(el);
-    await settle();
-    await el.updateComplete;
     const root = el.shadowRoot!;
+    await until(el, () => !!root.querySelector('button'), 'the queue');
     expect(root.textContent).toContain('Feedback');
     expect(root.textContent).toContain('Not here');
     expect(root.textContent).toContain('2 earlier removals');
     expect(root.querySelector('script')).toBeNull(); // re-sanitised on the client
     expect(root.querySelector('a')!.getAttribute('href')).toBe('/c/elt/t/t');
     buttonNamed(root, 'Keep').click();
-    await settle();
+    await until(el, () => changes.length > 0, 'the change to be reported');
     expect(fetch.mock.calls.some((c) => c[0] === '/api/posts/p1/flags/dismiss' && (c[1] as RequestInit).method === 'POST')).toBe(true);
     expect(changes).toEqual([{ communityId: 'c1' }]);
   });
@@ -97,15 +95,14 @@ describe('moderation components', () => {
     el.communityId = 'c1';
     el.slug = 'elt';
     document.body.append(el);
-    await settle();
-    await el.updateComplete;
     const root = el.shadowRoot!;
+    await until(el, () => !!root.querySelector('button'), 'the queue');
     expect(root.textContent).toContain('Topics held for approval (1)');
     expect(root.textContent).toContain('The article');
     expect(root.textContent).toContain('A sensitive question');
     expect(root.querySelector('img[onerror]')).toBeNull(); // re-sanitised on the client
     buttonNamed(root, 'Approve topic').click();
-    await settle();
+    await until(el, () => changes.length > 0, 'the change to be reported');
     expect(fetch.mock.calls.some((c) => c[0] === '/api/topics/t1/approval' && (c[1] as RequestInit).method === 'POST')).toBe(true);
     expect(changes).toEqual([{ communityId: 'c1' }]);
   });
@@ -119,11 +116,10 @@ describe('moderation components', () => {
     const log = document.createElement('stoa-moderation-log') as Lit & { communityId: string };
     log.communityId = 'c1';
     document.body.append(log);
-    await settle();
-    await log.updateComplete;
+    const entries = () => log.shadowRoot!.querySelectorAll('ol.entries > li').length;
+    await until(log, () => entries() === 1, 'the first page');
     buttonNamed(log.shadowRoot!, 'Load older entries').click();
-    await settle();
-    await log.updateComplete;
+    await until(log, () => entries() > 1, 'the older page');
     expect(log.shadowRoot!.querySelectorAll('ol.entries > li')).toHaveLength(2);
     expect(fetch.mock.calls.some((c) => String(c[0]).includes('/moderation/log?cursor=2'))).toBe(true);
 
@@ -138,10 +134,10 @@ describe('moderation components', () => {
     const settings = document.createElement('stoa-community-settings') as Lit & { communityId: string };
     settings.communityId = 'c1';
     document.body.append(settings);
-    await settle();
-    await settings.updateComplete;
+    const phrases = () => [...settings.shadowRoot!.querySelectorAll('input')].map((i) => (i as HTMLInputElement).value);
+    await until(settings, () => phrases().includes('bad'), 'the watched words');
     settings.shadowRoot!.querySelector<HTMLFormElement>('form.words')!.dispatchEvent(new Event('submit', { cancelable: true }));
-    await settle();
+    await until(settings, () => put.mock.calls.some((c) => (c[1] as RequestInit | undefined)?.method === 'PUT') && !!settings.shadowRoot!.textContent?.includes('Watched words saved'), 'the save');
     const sent = put.mock.calls.find((c) => (c[1] as RequestInit | undefined)?.method === 'PUT')!;
     expect(JSON.parse((sent[1] as RequestInit).body as string)).toEqual({ words: [{ phrase: 'bad', action: 'block' }] });
     await settings.updateComplete;
@@ -172,8 +168,7 @@ describe('moderation components', () => {
     expect(restore().disabled).toBe(true);
     restore().click();
     answers.shift()!(json(403, { code: 'forbidden', detail: 'You are not a moderator here.' }));
-    await settle();
-    await el.updateComplete;
+    await until(el, () => root.querySelector('[role=alert]')!.textContent !== '', 'the refusal');
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(fetch.mock.calls[0]![0]).toBe('/api/posts/p1/removal');
     expect(root.querySelector('[role=alert]')!.textContent).toBe('You are not a moderator here.');
@@ -183,18 +178,32 @@ describe('moderation components', () => {
     await el.updateComplete;
     expect(root.querySelector('[role=alert]')!.textContent).toBe(''); // a retry clears the last refusal
     answers.shift()!(json(200, { id: 'p1', topicId: 't', communityId: 'c1', status: 'published', statusReason: null }));
-    await settle();
+    await until(el, () => changes.length > 0, 'the change to be reported');
     expect(fetch).toHaveBeenCalledTimes(2);
     expect(changes).toEqual([{ id: 'p1', status: 'published', statusReason: null }]);
   });
 
   it('settings reused for another community ignore a late answer for the previous one', async () => {
-    // Community "slow" answers after "fast": its words and threshold must not land in fast's form.
+    // Community "slow" answers after "fast": its words and threshold must not land in fast's form. Slow's
+    // answers are held until fast's form is filled, then released; `slowRead` counts their bodies read.
+    let release!: () => void;
+    const slowGate = new Promise<void>((resolve) => (release = resolve));
+    let slowRead = 0;
+    const answer = (slow: boolean, response: Response) => {
+      if (!slow) return response;
+      const body = response.json.bind(response);
+      response.json = async () => {
+        const value: unknown = await body();
+        slowRead++;
+        return value;
+      };
+      return response;
+    };
     const fetch = vi.fn(async (url: string) => {
       const slow = url.includes('/communities/slow/');
-      if (slow) await new Promise((r) => setTimeout(r, 80));
-      if (url.endsWith('/settings')) return json(200, { autoHideThreshold: slow ? 9 : 2, premodNewMemberPosts: 0 });
-      if (url.endsWith('/watched-words')) return json(200, { words: [{ phrase: slow ? 'from-slow' : 'from-fast', action: 'block' }] });
+      if (slow) await slowGate;
+      if (url.endsWith('/settings')) return answer(slow, json(200, { autoHideThreshold: slow ? 9 : 2, premodNewMemberPosts: 0 }));
+      if (url.endsWith('/watched-words')) return answer(slow, json(200, { words: [{ phrase: slow ? 'from-slow' : 'from-fast', action: 'block' }] }));
       return json(404, { code: 'not_found', detail: 'Not in this test.' });
     });
     vi.stubGlobal('fetch', fetch);
@@ -203,7 +212,11 @@ describe('moderation components', () => {
     document.body.append(settings);
     await settings.updateComplete;
     settings.communityId = 'fast';
-    await new Promise((r) => setTimeout(r, 150));
+    const values = () => [...settings.shadowRoot!.querySelectorAll('input')].map((i) => (i as HTMLInputElement).value);
+    await until(settings, () => values().includes('from-fast'), "fast's form");
+    release();
+    await vi.waitFor(() => expect(slowRead).toBe(2)); // both late answers are read…
+    await new Promise((r) => setTimeout(r, 0)); // …and what follows them (promise callbacks only) has run
     await settings.updateComplete;
     const text = settings.shadowRoot!.textContent ?? '';
     const inputs = [...settings.shadowRoot!.querySelectorAll('input')].map((i) => (i as HTMLInputElement).value);

@@ -4,46 +4,21 @@
 // reason; the moderator restores it; the settings page saves a watched word. Needs the built client
 // (`npm run build`) and Debian's Chromium; skipped with a printed reason without Chromium.
 // STOA_SCREENSHOT_DIR=/tmp/x saves screenshots there (360 px and 1024 px).
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { TestApp, TestUser } from '../helpers/app.js';
-import { reportChromium, startBrowserApp, type BrowserApp } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import type { TestUser } from '../helpers/app.js';
+import { describeInBrowser } from '../helpers/browser.js';
 
-const hasChromium = reportChromium('the moderation browser test');
-const SHOTS = process.env.STOA_SCREENSHOT_DIR;
-if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-
-describe.skipIf(!hasChromium)('moderation in Chromium', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let base: string;
-
-  let app: BrowserApp;
-
-  beforeAll(async () => {
-    app = await startBrowserApp();
-    ({ t, browser, base } = app);
-  });
-
-  afterAll(async () => app?.close());
-
-  const signedInPage = (user: TestUser, width: number) => app.signedInPage(user, width, { acceptDialogs: true });
-
-  const noHorizontalScroll = (page: Page) =>
-    page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-  const shot = async (page: Page, name: string) => {
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  };
+describeInBrowser('moderation in Chromium', (suite) => {
+  const signedInPage = (user: TestUser, width: number) => suite.app.signedInPage(user, width, { acceptDialogs: true });
 
   it('flag → queue → remove with a reason → placeholder on the open page → restore; settings save a watched word', async () => {
-    const community = await t.makeCommunity({ name: 'Riverside Teacher Trainers' });
-    const facilitator = await t.makeMember(community.id, ['facilitator'], { displayName: 'Fran Facilitator' });
-    const moderator = await t.makeMember(community.id, ['moderator'], { displayName: 'Mo Moderator' });
-    const author = await t.makeMember(community.id, [], { displayName: 'Ann Author' });
-    const practitioner = await t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
-    const F = await t.as(facilitator);
-    const A = await t.as(author);
+    const community = await suite.t.makeCommunity({ name: 'Riverside Teacher Trainers' });
+    const facilitator = await suite.t.makeMember(community.id, ['facilitator'], { displayName: 'Fran Facilitator' });
+    const moderator = await suite.t.makeMember(community.id, ['moderator'], { displayName: 'Mo Moderator' });
+    const author = await suite.t.makeMember(community.id, [], { displayName: 'Ann Author' });
+    const practitioner = await suite.t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
+    const F = await suite.t.as(facilitator);
+    const A = await suite.t.as(author);
     const topicRes = await F.post(`/api/communities/${community.id}/topics`, { kind: 'problem', title: 'Quiet groups', body: 'How do you get quiet groups talking?' });
     expect(topicRes.statusCode, topicRes.body).toBe(201);
     const topic = topicRes.json() as { id: string };
@@ -51,7 +26,7 @@ describe.skipIf(!hasChromium)('moderation in Chromium', () => {
     expect(postRes.statusCode, postRes.body).toBe(201);
     const postId = (postRes.json() as { id: string }).id;
     const postSelector = `li[data-post-id="${postId}"] > stoa-post`;
-    const topicUrl = `${base}/c/${community.slug}/t/${topic.id}`;
+    const topicUrl = `${suite.base}/c/${community.slug}/t/${topic.id}`;
 
     // --- The practitioner flags Ann's post through the dialog (360 px).
     const pat = await signedInPage(practitioner, 360);
@@ -67,7 +42,7 @@ describe.skipIf(!hasChromium)('moderation in Chromium', () => {
       while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
       return (el as HTMLInputElement | null)?.name;
     })).toBe('reason');
-    await shot(pat.page, 'flag-dialog-360');
+    await suite.shot(pat.page, 'flag-dialog-360');
     // Escape closes it without flagging; the Flag button gets the focus back.
     await pat.page.keyboard.press('Escape');
     await expect.poll(() => dialog.isVisible()).toBe(false);
@@ -76,20 +51,20 @@ describe.skipIf(!hasChromium)('moderation in Chromium', () => {
     await dialog.getByLabel('Note for the moderators (optional)').fill('Advertising essays');
     await dialog.getByRole('button', { name: 'Flag post' }).click();
     await expect.poll(() => dialog.isVisible()).toBe(false);
-    expect(await noHorizontalScroll(pat.page)).toBe(true);
+    expect(await suite.noHorizontalScroll(pat.page)).toBe(true);
 
     // --- The moderator sees the badge and the queue (1024 px).
     const mo = await signedInPage(moderator, 1024);
-    await mo.page.goto(`${base}/c/${community.slug}`);
+    await mo.page.goto(`${suite.base}/c/${community.slug}`);
     const modLink = mo.page.getByRole('link', { name: /^Moderation/ });
     await expect.poll(() => modLink.textContent()).toContain('1');
     await modLink.click();
-    await mo.page.waitForURL(`${base}/c/${community.slug}/moderation`);
+    await mo.page.waitForURL(`${suite.base}/c/${community.slug}/moderation`);
     const item = mo.page.getByRole('listitem').filter({ hasText: 'Buy cheap essays' });
     await expect.poll(() => item.textContent()).toContain('Advertising essays');
     expect(await item.textContent()).toContain('Spam');
     expect(await item.textContent()).toContain('Pat Practitioner');
-    await shot(mo.page, 'queue-1024');
+    await suite.shot(mo.page, 'queue-1024');
     await item.getByRole('button', { name: 'Remove…' }).click();
     const removeDialog = mo.page.getByRole('dialog', { name: 'Remove this post' });
     await removeDialog.getByLabel('Reason for removal').fill('Advertising is not allowed here.');
@@ -111,7 +86,7 @@ describe.skipIf(!hasChromium)('moderation in Chromium', () => {
     await expect.poll(() => placeholder.count()).toBe(1);
     expect(await pat.page.locator('stoa-post').filter({ hasText: 'Buy cheap essays' }).count()).toBe(0);
     expect(live, 'the removal reached the open page without a reload').toBe(true);
-    await shot(pat.page, 'removed-360');
+    await suite.shot(pat.page, 'removed-360');
 
     // --- The author sees their text and the reason.
     const ann = await signedInPage(author, 360);
@@ -136,7 +111,7 @@ describe.skipIf(!hasChromium)('moderation in Chromium', () => {
 
     // --- Settings: a refused list shows the server's message in the words form and focuses the phrase it
     // names; a watched word is saved and still there after a reload.
-    await mo.page.goto(`${base}/c/${community.slug}/settings`);
+    await mo.page.goto(`${suite.base}/c/${community.slug}/settings`);
     await mo.page.getByRole('button', { name: 'Add a phrase' }).click();
     await mo.page.getByLabel('Phrase 1').fill('cheap essays');
     await mo.page.getByRole('button', { name: 'Add a phrase' }).click();
@@ -155,10 +130,10 @@ describe.skipIf(!hasChromium)('moderation in Chromium', () => {
     await mo.page.reload();
     await expect.poll(() => mo.page.getByLabel('Phrase 1').inputValue()).toBe('cheap essays');
     expect(await mo.page.getByLabel('What it does').inputValue()).toBe('block');
-    await shot(mo.page, 'settings-1024');
+    await suite.shot(mo.page, 'settings-1024');
 
     // --- The audit log lists the removal and the restore.
-    await mo.page.goto(`${base}/c/${community.slug}/moderation/log`);
+    await mo.page.goto(`${suite.base}/c/${community.slug}/moderation/log`);
     const entries = (action: string) => mo.page.locator('ol.entries > li').filter({ hasText: action });
     await expect.poll(() => entries('Post removed').count()).toBe(1);
     expect(await entries('Post restored').count()).toBe(1);
@@ -166,7 +141,7 @@ describe.skipIf(!hasChromium)('moderation in Chromium', () => {
     await mo.page.getByLabel('Action').selectOption('post.remove');
     await expect.poll(() => entries('Post restored').count()).toBe(0);
     expect(await entries('Post removed').count()).toBe(1);
-    await shot(mo.page, 'log-1024');
+    await suite.shot(mo.page, 'log-1024');
 
     // The one expected console error: the refused watched-words list (400).
     expect([...pat.errors, ...mo.errors.filter((e) => !/status of 400 .*\/watched-words\)$/.test(e)), ...ann.errors]).toEqual([]);

@@ -6,49 +6,24 @@
 // Each test builds its own community, so they run in any order. Needs the built client (`npm run build`)
 // and Debian's Chromium; skipped with a printed reason without Chromium.
 // STOA_SCREENSHOT_DIR=/tmp/x saves screenshots there.
-import { mkdirSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { TestApp, TestUser } from '../helpers/app.js';
-import { reportChromium, startBrowserApp, type BrowserApp } from '../helpers/browser.js';
-
-const hasChromium = reportChromium('the moderator-actions browser test');
-const SHOTS = process.env.STOA_SCREENSHOT_DIR;
-if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+import { expect, it } from 'vitest';
+import type { TestUser } from '../helpers/app.js';
+import { describeInBrowser } from '../helpers/browser.js';
 
 /** Live updates and the topic list's debounced refresh (1 s) need more than expect.poll's default second. */
 const LIVE = { timeout: 6_000 };
 
-describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let base: string;
-  let app: BrowserApp;
-
-  beforeAll(async () => {
-    app = await startBrowserApp();
-    ({ t, browser, base } = app);
-  });
-
-  afterAll(async () => app?.close());
-
-  // Each test's pages go with it, so no test's open page (or live connection) outlasts it.
-  afterEach(async () => app.closePages());
-
+describeInBrowser('moderator actions in Chromium', (suite) => {
   /** A signed-in page; `expected` lists console errors a test provokes on purpose (a refused request). */
-  const signedInPage = (user: TestUser, width: number, expected: RegExp[] = []) => app.signedInPage(user, width, { expectedErrors: expected, acceptDialogs: true });
-
-  const shot = async (page: Page, name: string) => {
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  };
+  const signedInPage = (user: TestUser, width: number, expected: RegExp[] = []) => suite.app.signedInPage(user, width, { expectedErrors: expected, acceptDialogs: true });
 
   /** A community with a facilitator (who asks the question), a moderator and a practitioner. */
   async function setUp(name: string) {
-    const community = await t.makeCommunity({ name });
-    const facilitator = await t.makeMember(community.id, ['facilitator'], { displayName: 'Fran Facilitator' });
-    const moderator = await t.makeMember(community.id, ['moderator'], { displayName: 'Mo Moderator' });
-    const practitioner = await t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
-    const F = await t.as(facilitator);
+    const community = await suite.t.makeCommunity({ name });
+    const facilitator = await suite.t.makeMember(community.id, ['facilitator'], { displayName: 'Fran Facilitator' });
+    const moderator = await suite.t.makeMember(community.id, ['moderator'], { displayName: 'Mo Moderator' });
+    const practitioner = await suite.t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
+    const F = await suite.t.as(facilitator);
     const makeTopic = async (title: string) => {
       const res = await F.post(`/api/communities/${community.id}/topics`, { kind: 'problem', title, body: `About ${title}.` });
       expect(res.statusCode, res.body).toBe(201);
@@ -60,7 +35,7 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
   it('lock: the practitioner’s open composer gives way to “locked”, and a reply is refused', async () => {
     const { community, moderator, practitioner, makeTopic } = await setUp('Lock Community');
     const topic = await makeTopic('Marking load');
-    const topicUrl = `${base}/c/${community.slug}/t/${topic.id}`;
+    const topicUrl = `${suite.base}/c/${community.slug}/t/${topic.id}`;
 
     const pat = await signedInPage(practitioner, 360);
     await pat.page.goto(topicUrl);
@@ -74,14 +49,14 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
     const unlock = controls.getByRole('button', { name: 'Unlock', exact: true });
     await expect.poll(() => unlock.getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => mo.page.locator('p.meta .badge', { hasText: 'locked' }).isVisible()).toBe(true);
-    await shot(mo.page, 'locked-moderator-1024');
+    await suite.shot(mo.page, 'locked-moderator-1024');
 
     // The practitioner's open page follows live: no composer, the reason instead.
     await expect.poll(() => pat.page.getByText('This topic is locked: no new replies.').isVisible(), LIVE).toBe(true);
     expect(await patComposer.count()).toBe(0);
-    await shot(pat.page, 'locked-practitioner-360');
+    await suite.shot(pat.page, 'locked-practitioner-360');
     // …and the server refuses a reply from them whatever the page shows.
-    const refused = await (await t.as(practitioner)).post(`/api/topics/${topic.id}/posts`, { body: 'Still replying' });
+    const refused = await (await suite.t.as(practitioner)).post(`/api/topics/${topic.id}/posts`, { body: 'Still replying' });
     expect(refused.statusCode, refused.body).toBe(409);
     expect((refused.json() as { code: string }).code).toBe('topic_locked');
 
@@ -99,7 +74,7 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
     await makeTopic('Newer question');
 
     const pat = await signedInPage(practitioner, 360);
-    await pat.page.goto(`${base}/c/${community.slug}`);
+    await pat.page.goto(`${suite.base}/c/${community.slug}`);
     const cards = pat.page.locator('stoa-topic-list ul.topics > li');
     const firstTitle = () => cards.first().locator('h3 a').textContent();
     // Latest activity first before the pin, so the move below is the pin's doing.
@@ -108,7 +83,7 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
     expect(await pat.page.getByText('pinned', { exact: true }).count()).toBe(0);
 
     const mo = await signedInPage(moderator, 1024);
-    await mo.page.goto(`${base}/c/${community.slug}/t/${older.id}`);
+    await mo.page.goto(`${suite.base}/c/${community.slug}/t/${older.id}`);
     const controls = mo.page.getByRole('group', { name: 'Topic moderation' });
     await controls.getByRole('button', { name: 'Pin', exact: true }).click();
     await expect.poll(() => controls.getByRole('button', { name: 'Unpin', exact: true }).getAttribute('aria-pressed')).toBe('true');
@@ -118,7 +93,7 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
     await expect.poll(firstTitle, LIVE).toBe('Older question');
     expect(await cards.first().locator('.badge', { hasText: 'pinned' }).isVisible()).toBe(true);
     expect(await cards.nth(1).locator('.badge', { hasText: 'pinned' }).count()).toBe(0);
-    await shot(pat.page, 'pinned-list-360');
+    await suite.shot(pat.page, 'pinned-list-360');
     // And on a fresh load too (the order is the server's, not the page's).
     await pat.page.reload();
     await expect.poll(() => cards.count()).toBe(2);
@@ -129,14 +104,14 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
 
   it('approve: a held first post appears for another practitioner once a moderator approves it in the queue', async () => {
     const { community, moderator, practitioner, makeTopic } = await setUp('Approval Community');
-    const reader = await t.makeMember(community.id, [], { displayName: 'Rae Reader' });
+    const reader = await suite.t.makeMember(community.id, [], { displayName: 'Rae Reader' });
     const topic = await makeTopic('Feedback that lands');
-    const topicUrl = `${base}/c/${community.slug}/t/${topic.id}`;
+    const topicUrl = `${suite.base}/c/${community.slug}/t/${topic.id}`;
     const text = 'I ask trainees to rewrite my feedback in their own words.';
 
     // --- The moderator turns on new-member pre-moderation in the settings.
     const mo = await signedInPage(moderator, 1024);
-    await mo.page.goto(`${base}/c/${community.slug}/settings`);
+    await mo.page.goto(`${suite.base}/c/${community.slug}/settings`);
     const premod = mo.page.getByLabel('Hold a new member’s first posts for approval');
     await expect.poll(() => premod.inputValue()).toBe('0');
     await premod.fill('1');
@@ -153,7 +128,7 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
     await pat.page.getByRole('button', { name: 'Post reply' }).click();
     const patPost = pat.page.locator('stoa-post').filter({ hasText: text });
     await expect.poll(() => patPost.getByText('Pending approval: a moderator will review your post before others see it.').isVisible()).toBe(true);
-    const held = (((await (await t.as(practitioner)).get(`/api/topics/${topic.id}/posts`)).json()) as { items: Array<{ id: string; status: string }> }).items[0]!;
+    const held = (((await (await suite.t.as(practitioner)).get(`/api/topics/${topic.id}/posts`)).json()) as { items: Array<{ id: string; status: string }> }).items[0]!;
     expect(held.status).toBe('pending');
     // Found by id: before approval the reader's page has no such post at all.
     const raePost = rae.page.locator(`li[data-post-id="${held.id}"] > stoa-post`);
@@ -163,13 +138,13 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
     expect(await raePost.count()).toBe(0);
 
     // --- The moderator approves it from the queue (the nav's Moderation link counts it).
-    await mo.page.goto(`${base}/c/${community.slug}/moderation`);
+    await mo.page.goto(`${suite.base}/c/${community.slug}/moderation`);
     const modLink = mo.page.getByRole('link', { name: /^Moderation/ });
     await expect.poll(() => modLink.textContent()).toMatch(/Moderation\s*1$/);
     await expect.poll(() => mo.page.getByRole('heading', { name: 'Waiting for approval (1)' }).isVisible()).toBe(true);
     const item = mo.page.getByRole('listitem').filter({ hasText: text });
     expect(await item.textContent()).toContain('Pat Practitioner');
-    await shot(mo.page, 'approval-queue-1024');
+    await suite.shot(mo.page, 'approval-queue-1024');
     await item.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => mo.page.getByText('No posts waiting.').isVisible()).toBe(true);
     expect(await mo.page.getByRole('heading', { name: 'Waiting for approval (0)' }).isVisible()).toBe(true);
@@ -179,7 +154,7 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
     await expect.poll(() => raePost.getByText(text).isVisible(), LIVE).toBe(true);
     expect(await raePost.getByText('Pending approval').count()).toBe(0);
     await expect.poll(() => patPost.getByText('Pending approval').count(), LIVE).toBe(0);
-    await shot(rae.page, 'approved-reader-360');
+    await suite.shot(rae.page, 'approved-reader-360');
 
     expect([...pat.errors, ...mo.errors, ...rae.errors]).toEqual([]);
   }, 20_000);
@@ -187,7 +162,7 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
   it('suspend: from the member list; the member’s reply is refused and their pages say they are suspended', async () => {
     const { community, moderator, practitioner, makeTopic } = await setUp('Suspension Community');
     const topic = await makeTopic('Observation notes');
-    const topicUrl = `${base}/c/${community.slug}/t/${topic.id}`;
+    const topicUrl = `${suite.base}/c/${community.slug}/t/${topic.id}`;
 
     // The practitioner has the topic open (composer ready) before the suspension. Their refused post is
     // logged by Chromium as a failed load; that one is expected.
@@ -198,7 +173,7 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
 
     // --- The moderator suspends them from the community page's member list.
     const mo = await signedInPage(moderator, 1024);
-    await mo.page.goto(`${base}/c/${community.slug}`);
+    await mo.page.goto(`${suite.base}/c/${community.slug}`);
     const row = mo.page.locator('ul.members > li').filter({ hasText: 'Pat Practitioner' });
     await row.getByRole('button', { name: /^Suspend Pat Practitioner\b/ }).click();
     const dialog = mo.page.getByRole('dialog', { name: 'Suspend Pat Practitioner' });
@@ -209,7 +184,7 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
     await expect.poll(() => row.getByText('Pat Practitioner is suspended until lifted.').isVisible()).toBe(true);
     expect(await row.locator('.badge', { hasText: 'suspended' }).isVisible()).toBe(true);
     expect(await row.getByRole('button', { name: 'Lift suspension of Pat Practitioner' }).isVisible()).toBe(true);
-    await shot(mo.page, 'suspended-members-1024');
+    await suite.shot(mo.page, 'suspended-members-1024');
 
     // --- The practitioner's already-open composer: the reply is refused with the server's reason.
     await composer.fill('Posting anyway');
@@ -220,13 +195,13 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
     await pat.page.reload();
     await expect.poll(() => pat.page.getByText('You are suspended in this community: you can read, but not reply.').isVisible()).toBe(true);
     expect(await composer.count()).toBe(0);
-    await pat.page.goto(`${base}/c/${community.slug}`);
+    await pat.page.goto(`${suite.base}/c/${community.slug}`);
     await expect.poll(() => pat.page.getByText('You are suspended in this community: you can read, but not post.').isVisible()).toBe(true);
     await expect.poll(() => pat.page.locator('stoa-topic-list ul.topics > li').count()).toBe(1);
     expect(await pat.page.getByRole('button', { name: 'New practice problem' }).count()).toBe(0);
-    await shot(pat.page, 'suspended-member-360');
+    await suite.shot(pat.page, 'suspended-member-360');
     // The API agrees: no post, no new topic.
-    const P = await t.as(practitioner);
+    const P = await suite.t.as(practitioner);
     const post = await P.post(`/api/topics/${topic.id}/posts`, { body: 'Through the API' });
     expect(post.statusCode, post.body).toBe(403);
     expect((post.json() as { code: string }).code).toBe('member_suspended');
@@ -235,4 +210,4 @@ describe.skipIf(!hasChromium)('moderator actions in Chromium', () => {
 
     expect([...pat.errors, ...mo.errors]).toEqual([]);
   }, 20_000);
-});
+}, { closePagesAfterEach: true });

@@ -4,52 +4,32 @@
 // restoring it brings everything back on that open page, live. Needs the built client (`npm run build`) and
 // Debian's Chromium; skipped with a printed reason without Chromium.
 // STOA_SCREENSHOT_DIR=/tmp/x saves screenshots there.
-import { mkdirSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import type { TestApp, TestUser } from '../helpers/app.js';
-import { reportChromium, startBrowserApp, type BrowserApp } from '../helpers/browser.js';
-
-const hasChromium = reportChromium('the topic moderation browser test');
-const SHOTS = process.env.STOA_SCREENSHOT_DIR;
-if (SHOTS) mkdirSync(SHOTS, { recursive: true });
+import { expect, it } from 'vitest';
+import type { TestUser } from '../helpers/app.js';
+import { describeInBrowser } from '../helpers/browser.js';
 
 /** Live updates reach the other page within a second or two; leave room on a busy machine. */
 const LIVE = { timeout: 6_000 };
 
-describe.skipIf(!hasChromium)('topic moderation in Chromium', () => {
-  let t: TestApp;
-  let base: string;
-  let app: BrowserApp;
-
-  beforeAll(async () => {
-    app = await startBrowserApp();
-    ({ t, base } = app);
-  });
-  afterAll(async () => app?.close());
-  afterEach(async () => app.closePages());
-
-  const signedInPage = (user: TestUser, width: number) => app.signedInPage(user, width, { acceptDialogs: true });
-  const shot = async (page: Page, name: string) => {
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-  };
+describeInBrowser('topic moderation in Chromium', (suite) => {
+  const signedInPage = (user: TestUser, width: number) => suite.app.signedInPage(user, width, { acceptDialogs: true });
 
   /** A community with a moderator, the topic's author, another member, and a practice problem with one reply. */
   async function setUp(name: string) {
-    const community = await t.makeCommunity({ name });
-    const moderator = await t.makeMember(community.id, ['moderator'], { displayName: 'Mo Moderator' });
-    const author = await t.makeMember(community.id, [], { displayName: 'Ann Author' });
-    const member = await t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
-    const topicRes = await (await t.as(author)).post(`/api/communities/${community.id}/topics`, {
+    const community = await suite.t.makeCommunity({ name });
+    const moderator = await suite.t.makeMember(community.id, ['moderator'], { displayName: 'Mo Moderator' });
+    const author = await suite.t.makeMember(community.id, [], { displayName: 'Ann Author' });
+    const member = await suite.t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
+    const topicRes = await (await suite.t.as(author)).post(`/api/communities/${community.id}/topics`, {
       kind: 'problem',
       title: 'Trainee names in feedback',
       body: 'Should I quote trainees by name when I share feedback examples?',
     });
     expect(topicRes.statusCode, topicRes.body).toBe(201);
     const topic = topicRes.json() as { id: string };
-    const reply = await (await t.as(member)).post(`/api/topics/${topic.id}/posts`, { body: 'I always anonymise them first.' });
+    const reply = await (await suite.t.as(member)).post(`/api/topics/${topic.id}/posts`, { body: 'I always anonymise them first.' });
     expect(reply.statusCode, reply.body).toBe(201);
-    return { community, moderator, author, member, topic, topicUrl: `${base}/c/${community.slug}/t/${topic.id}` };
+    return { community, moderator, author, member, topic, topicUrl: `${suite.base}/c/${community.slug}/t/${topic.id}` };
   }
 
   it('remove: an open member page shows the placeholder live; restore brings the topic and its replies back', async () => {
@@ -83,7 +63,7 @@ describe.skipIf(!hasChromium)('topic moderation in Chromium', () => {
     expect(await mo.page.getByRole('heading', { level: 1 }).textContent()).toBe('Trainee names in feedback');
     const restore = moActions.getByRole('button', { name: 'Restore topic' });
     expect(await restore.isVisible()).toBe(true);
-    await shot(mo.page, 'topic-removed-moderator-1024');
+    await suite.shot(mo.page, 'topic-removed-moderator-1024');
 
     // --- The member's open page turns into the placeholder, live: no title, no text, no replies, no composer.
     await expect.poll(() => pat.page.getByText('This topic was removed by a moderator.').isVisible(), LIVE).toBe(true);
@@ -93,7 +73,7 @@ describe.skipIf(!hasChromium)('topic moderation in Chromium', () => {
     expect(await replyText.count()).toBe(0);
     expect(await pat.page.getByRole('textbox', { name: 'Your reply', exact: true }).count()).toBe(0);
     expect(await pat.page.getByText('Names a trainee.').count()).toBe(0); // the reason is the author's and moderators'
-    await shot(pat.page, 'topic-removed-member-360');
+    await suite.shot(pat.page, 'topic-removed-member-360');
 
     // --- Restored: the member's open page shows it all again, live.
     await restore.click();
@@ -120,15 +100,15 @@ describe.skipIf(!hasChromium)('topic moderation in Chromium', () => {
     await expect.poll(() => dialog.isVisible()).toBe(false);
 
     const mo = await signedInPage(moderator, 1024);
-    await mo.page.goto(`${base}/c/${community.slug}/moderation`);
+    await mo.page.goto(`${suite.base}/c/${community.slug}/moderation`);
     await expect.poll(() => mo.page.getByRole('heading', { name: 'Flagged topics (1)' }).isVisible()).toBe(true);
     const item = mo.page.getByRole('listitem').filter({ hasText: 'Trainee names in feedback' });
     expect(await item.textContent()).toContain('Looks like an advert.');
     expect(await item.textContent()).toContain('Should I quote trainees by name');
-    await shot(mo.page, 'topic-flagged-queue-1024');
+    await suite.shot(mo.page, 'topic-flagged-queue-1024');
     await item.getByRole('button', { name: 'Keep topic' }).click();
     await expect.poll(() => mo.page.getByText('No flagged topics.').isVisible()).toBe(true);
 
     expect([...pat.errors, ...mo.errors]).toEqual([]);
   }, 30_000);
-});
+}, { closePagesAfterEach: true });

@@ -3,35 +3,14 @@
 // reply draft survives a reload; a submit whose response is lost is retried with the same
 // Idempotency-Key and yields one post. Needs the built client (`npm run build`) and Debian's Chromium;
 // skipped with a printed reason without Chromium. STOA_SCREENSHOT_DIR=/tmp/x saves screenshots there.
-import { mkdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { TestApp, TestUser } from '../helpers/app.js';
-import { reportChromium, startBrowserApp, type BrowserApp } from '../helpers/browser.js';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { TestUser } from '../helpers/app.js';
+import { describeInBrowser } from '../helpers/browser.js';
 
-const hasChromium = reportChromium('the topics browser test');
-const SHOTS = process.env.STOA_SCREENSHOT_DIR;
-if (SHOTS) mkdirSync(SHOTS, { recursive: true });
-
-describe.skipIf(!hasChromium)('topics in Chromium', () => {
-  let t: TestApp;
-  let browser: Browser;
-  let base: string;
-
-  let app: BrowserApp;
-
-  beforeAll(async () => {
-    app = await startBrowserApp();
-    ({ t, browser, base } = app);
-  });
-
-  afterAll(async () => app?.close());
-
+describeInBrowser('topics in Chromium', (suite) => {
   // The deliberately lost response below shows up as a failed resource load.
-  const signedInPage = (user: TestUser, width: number) => app.signedInPage(user, width, { expectedErrors: [/ERR_CONNECTION_RESET|ERR_FAILED/] });
-
-  const noHorizontalScroll = (page: Page) =>
-    page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+  const signedInPage = (user: TestUser, width: number) => suite.app.signedInPage(user, width, { expectedErrors: [/ERR_CONNECTION_RESET|ERR_FAILED/] });
 
   /** The visual nesting of a post, found by its text: how many reply lists (ol.thread) enclose it. */
   const threadDepthOf = (page: Page, text: string) =>
@@ -47,13 +26,13 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
     }, text);
 
   it('facilitator creates a CPD topic with two prompts; a practitioner replies and replies to the reply; drafts and retries are safe', async () => {
-    const community = await t.makeCommunity({ name: 'Riverside Teacher Trainers' });
-    const facilitator = await t.makeMember(community.id, ['facilitator'], { displayName: 'Fran Facilitator' });
-    const practitioner = await t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
+    const community = await suite.t.makeCommunity({ name: 'Riverside Teacher Trainers' });
+    const facilitator = await suite.t.makeMember(community.id, ['facilitator'], { displayName: 'Fran Facilitator' });
+    const practitioner = await suite.t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
 
     // --- The facilitator opens a CPD topic through the form (1024 px).
     const fran = await signedInPage(facilitator, 1024);
-    await fran.page.goto(`${base}/c/${community.slug}`);
+    await fran.page.goto(`${suite.base}/c/${community.slug}`);
     await fran.page.getByRole('button', { name: 'New CPD topic' }).click();
     await fran.page.getByLabel('Title').fill('Loop input');
     await fran.page.getByLabel('Article').fill('Loop input means **teaching about a technique by using it**.\n\n- experience it\n- then unpick it');
@@ -75,7 +54,7 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
     await fran.page.getByLabel('Closes at').fill('');
 
     await fran.page.getByRole('button', { name: 'Create CPD topic' }).click();
-    await fran.page.waitForURL(new RegExp(`${base}/c/${community.slug}/t/[0-9a-f-]{36}$`));
+    await fran.page.waitForURL(new RegExp(`${suite.base}/c/${community.slug}/t/[0-9a-f-]{36}$`));
     const topicUrl = fran.page.url();
     const topicId = topicUrl.split('/').pop()!;
     await expect.poll(() => fran.page.getByRole('heading', { level: 1 }).textContent()).toBe('Loop input');
@@ -85,18 +64,18 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
     expect(await fran.page.getByRole('link', { name: 'https://example.org/loop-input' }).getAttribute('rel')).toBe('nofollow ugc noopener');
     expect(await fran.page.getByRole('button', { name: 'Add a prompt' }).count()).toBe(1);
     expect(await fran.page.title()).toBe('Loop input · Stoa');
-    if (SHOTS) await fran.page.screenshot({ path: `${SHOTS}/topic-facilitator-1024.png`, fullPage: true });
+    await suite.shot(fran.page, `topic-facilitator-1024`);
 
     // --- The practitioner (360 px) replies to prompt 1 with the keyboard.
     const pat = await signedInPage(practitioner, 360);
-    await pat.page.goto(`${base}/c/${community.slug}`);
+    await pat.page.goto(`${suite.base}/c/${community.slug}`);
     const row = pat.page.getByRole('listitem').filter({ has: pat.page.getByRole('link', { name: 'Loop input' }) });
     await row.waitFor();
     expect(await row.textContent()).toMatch(/CPD topic/);
     expect(await row.textContent()).toMatch(/0 posted · 1 read/); // the facilitator opened it
     expect(await pat.page.getByRole('button', { name: 'New CPD topic' }).count()).toBe(0);
     expect(await pat.page.getByRole('button', { name: 'New practice problem' }).count()).toBe(1);
-    if (SHOTS) await pat.page.screenshot({ path: `${SHOTS}/community-360.png`, fullPage: true });
+    await suite.shot(pat.page, `community-360`);
     await pat.page.getByRole('link', { name: 'Loop input' }).click();
     await pat.page.waitForURL(topicUrl);
     await expect.poll(() => pat.page.getByRole('heading', { level: 1 }).textContent()).toBe('Loop input');
@@ -152,13 +131,13 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{32,36}$/);
     expect(keys[1]).toBe(keys[0]);
-    const all = (await (await t.as(facilitator)).get(`/api/topics/${topicId}/posts?limit=200`)).json().items as Array<{ bodyHtml: string }>;
+    const all = (await (await suite.t.as(facilitator)).get(`/api/topics/${topicId}/posts?limit=200`)).json().items as Array<{ bodyHtml: string }>;
     expect(all.filter((p) => p.bodyHtml?.includes('dictogloss'))).toHaveLength(1);
     expect(all).toHaveLength(3);
     await pat.page.unroute('**/api/topics/*/posts');
 
-    expect(await noHorizontalScroll(pat.page)).toBe(true);
-    if (SHOTS) await pat.page.screenshot({ path: `${SHOTS}/topic-practitioner-360.png`, fullPage: true });
+    expect(await suite.noHorizontalScroll(pat.page)).toBe(true);
+    await suite.shot(pat.page, `topic-practitioner-360`);
 
     // --- The facilitator sees the nested thread after a reload, and can mark a reply helpful.
     await fran.page.reload();
@@ -169,7 +148,7 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
     await helpful.click();
     await expect.poll(() => helpful.getAttribute('aria-pressed')).toBe('true');
     expect(await helpful.textContent()).toMatch(/1/);
-    if (SHOTS) await fran.page.screenshot({ path: `${SHOTS}/topic-facilitator-after-1024.png`, fullPage: true });
+    await suite.shot(fran.page, `topic-facilitator-after-1024`);
 
     // The one expected failure: the refused schedule (400) above.
     expect(fran.errors.filter((e) => !/status of 400 .*\/topics\)$/.test(e))).toEqual([]);
@@ -179,14 +158,14 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
   });
 
   it('edits with the version, withdraws, and shows a 409 when someone else changed the post', async () => {
-    const community = await t.makeCommunity({ name: 'Harbour Mentors' });
-    const member = await t.makeMember(community.id, [], { displayName: 'Mina Member' });
-    const agent = await t.as(member);
+    const community = await suite.t.makeCommunity({ name: 'Harbour Mentors' });
+    const member = await suite.t.makeMember(community.id, [], { displayName: 'Mina Member' });
+    const agent = await suite.t.as(member);
     const topic = (await agent.post(`/api/communities/${community.id}/topics`, { kind: 'problem', title: 'Quiet participants', body: 'Two people never speak.' })).json();
     const post = (await agent.post(`/api/topics/${topic.id}/posts`, { body: 'Try pair work first.' })).json();
 
     const mina = await signedInPage(member, 360);
-    await mina.page.goto(`${base}/c/${community.slug}/t/${topic.id}`);
+    await mina.page.goto(`${suite.base}/c/${community.slug}/t/${topic.id}`);
     const item = mina.page.locator('stoa-post').first(); // the only reply
     await expect.poll(() => item.locator('.prose').textContent()).toBe('Try pair work first.');
     await item.getByRole('button', { name: 'Edit' }).click();
@@ -210,10 +189,10 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
   });
 
   it('live: a reply made in one page appears in another without reload, without moving what the reader sees', async () => {
-    const community = await t.makeCommunity({ name: 'Lakeside Coaches' });
-    const facilitator = await t.makeMember(community.id, ['facilitator'], { displayName: 'Fran Facilitator' });
-    const practitioner = await t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
-    const franAgent = await t.as(facilitator);
+    const community = await suite.t.makeCommunity({ name: 'Lakeside Coaches' });
+    const facilitator = await suite.t.makeMember(community.id, ['facilitator'], { displayName: 'Fran Facilitator' });
+    const practitioner = await suite.t.makeMember(community.id, [], { displayName: 'Pat Practitioner' });
+    const franAgent = await suite.t.as(facilitator);
     const article = Array.from({ length: 12 }, (_, i) => `Paragraph ${i + 1} of the article about reflection on reflection.`).join('\n\n');
     const topic = (
       await franAgent.post(`/api/communities/${community.id}/topics`, {
@@ -223,11 +202,11 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
         prompts: [{ body: 'How do you reflect after a session?' }, { body: 'What would you change next time?' }],
       })
     ).json();
-    const url = `${base}/c/${community.slug}/t/${topic.id}`;
+    const url = `${suite.base}/c/${community.slug}/t/${topic.id}`;
 
     const fran = await signedInPage(facilitator, 360);
     const pat = await signedInPage(practitioner, 1024);
-    await fran.page.goto(`${base}/c/${community.slug}`);
+    await fran.page.goto(`${suite.base}/c/${community.slug}`);
     await fran.page.getByRole('link', { name: 'Reflection on reflection' }).waitFor();
     await pat.page.goto(url);
     await expect.poll(() => pat.page.getByRole('banner').textContent()).toMatch(/live/);
@@ -274,13 +253,13 @@ describe.skipIf(!hasChromium)('topics in Chromium', () => {
       await socketMayOpen;
       ws.connectToServer();
     });
-    await pat.page.goto(`${base}/c/${community.slug}`);
+    await pat.page.goto(`${suite.base}/c/${community.slug}`);
     const row = pat.page.getByRole('listitem').filter({ has: pat.page.getByRole('link', { name: 'Reflection on reflection' }) });
     await expect.poll(() => row.textContent()).toMatch(/1 posted/);
     await franAgent.post(`/api/communities/${community.id}/topics`, { kind: 'problem', title: 'Latecomers every week', body: 'Half the group arrives 15 minutes late.' });
     letSocketOpen();
     await pat.page.getByRole('link', { name: 'Latecomers every week' }).waitFor();
-    if (SHOTS) await fran.page.screenshot({ path: `${SHOTS}/live-360.png`, fullPage: false });
+    await suite.shot(fran.page, 'live-360', { fullPage: false });
 
     expect(fran.errors).toEqual([]);
     expect(pat.errors).toEqual([]);

@@ -1,6 +1,8 @@
 // Shared set-up for browser tests: a real app listening on a free port (PUBLIC_URL = that address, so
-// invite links and the Origin check work) and Debian's Chromium driven by playwright-core.
-import { existsSync } from 'node:fs';
+// invite links and the Origin check work) and Debian's Chromium driven by playwright-core; describeInBrowser
+// (at the end) is the per-file set-up every test/e2e file uses.
+import { existsSync, mkdirSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestApp, type TestApp, type TestUser } from './app.js';
 import { clientDist } from '../../server/plugins/static-client.js';
@@ -81,4 +83,67 @@ export async function startBrowserApp(overrides: Partial<Config> = {}): Promise<
       await t.close();
     },
   };
+}
+
+/** What a browser test file gets from describeInBrowser: the running app (after beforeAll) and small helpers. */
+export interface BrowserSuite {
+  readonly app: BrowserApp;
+  readonly t: TestApp;
+  readonly browser: Browser;
+  /** http://127.0.0.1:<port>, also the app's PUBLIC_URL. */
+  readonly base: string;
+  /** A screenshot (full page unless told) to $STOA_SCREENSHOT_DIR/<name>.png, when that variable is set. */
+  shot(page: Page, name: string, options?: { fullPage?: boolean }): Promise<void>;
+  /** True when the page is no wider than the viewport (nothing to scroll sideways). */
+  noHorizontalScroll(page: Page): Promise<boolean>;
+}
+
+export interface BrowserSuiteOptions {
+  /** Runs once after the app started (e.g. seeding the demo); its own timeout with `setUpTimeoutMs`. */
+  setUp?: (app: BrowserApp) => Promise<void>;
+  setUpTimeoutMs?: number;
+  /** Close every page after each test, so no test's open page (or live connection) outlasts it. */
+  closePagesAfterEach?: boolean;
+}
+
+/**
+ * The set-up every browser test file shares: skipped with a printed reason without Chromium; otherwise a
+ * real app and Chromium started once for the file (startBrowserApp) and closed after it.
+ */
+export function describeInBrowser(title: string, body: (suite: BrowserSuite) => void, options: BrowserSuiteOptions = {}) {
+  const available = reportChromium(`"${title}"`);
+  const shots = process.env.STOA_SCREENSHOT_DIR;
+  if (available && shots) mkdirSync(shots, { recursive: true });
+  describe.skipIf(!available)(title, () => {
+    let current: BrowserApp | undefined;
+    const started = () => {
+      if (!current) throw new Error('The browser app is not started yet: use it inside a test or hook.');
+      return current;
+    };
+    const suite: BrowserSuite = {
+      get app() {
+        return started();
+      },
+      get t() {
+        return started().t;
+      },
+      get browser() {
+        return started().browser;
+      },
+      get base() {
+        return started().base;
+      },
+      async shot(page, name, { fullPage = true } = {}) {
+        if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage });
+      },
+      noHorizontalScroll: (page) => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth),
+    };
+    beforeAll(async () => {
+      current = await startBrowserApp();
+      await options.setUp?.(current);
+    }, options.setUpTimeoutMs);
+    afterAll(async () => current?.close());
+    if (options.closePagesAfterEach) afterEach(async () => current?.closePages());
+    body(suite);
+  });
 }

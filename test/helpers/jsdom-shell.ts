@@ -22,3 +22,17 @@ export function useShellContext() {
     document.body.innerHTML = '';
   });
 }
+
+/**
+ * Waits until `condition` holds after the element's latest update: the sentinel that a request and its
+ * re-render are done (a poll of the condition, not a fixed pause). Fails naming `what` after `timeoutMs`.
+ */
+export async function until(el: { updateComplete: Promise<unknown> }, condition: () => boolean, what: string, timeoutMs = 3_000) {
+  await vi.waitFor(
+    async () => {
+      await el.updateComplete;
+      if (!condition()) throw new Error(`timed out waiting for ${what}`);
+    },
+    { timeout: timeoutMs, interval: 5 },
+  );
+}

@@ -14,6 +14,8 @@ export function liveUrl(app: FastifyInstance) {
   return `ws://127.0.0.1:${address.port}/api/live`;
 }
 
+let syncs = 0;
+
 /** Records every server message. */
 export class LiveClient {
   readonly messages: Msg[] = [];
@@ -41,6 +43,17 @@ export class LiveClient {
     const settled = (m: Msg) => m.channel === channel && (m.type === 'subscribed' || m.type === 'error');
     await this.waitFor((m) => this.messages.indexOf(m) >= before && settled(m), `subscribe ${channel}`);
     return this.messages.slice(before).find(settled)!;
+  }
+  /**
+   * A round trip on this socket (an unsubscribe the server refuses: `not_subscribed`, changing nothing).
+   * Messages on one socket arrive in order, so everything the server sent before its answer is here: the
+   * sentinel for "nothing more came" once another client has seen the event.
+   */
+  async sync(): Promise<void> {
+    const channel = `topic:00000000-0000-4000-8000-${String(++syncs).padStart(12, '0')}`;
+    const before = this.messages.length;
+    this.send({ type: 'unsubscribe', channel });
+    await this.waitFor((m) => this.messages.indexOf(m) >= before && m.channel === channel, 'the round trip');
   }
   events(channel?: string) {
     return this.messages.filter((m) => m.type === 'event' && (channel === undefined || m.channel === channel));

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { createTestApp, type Agent, type TestApp, type TestUser } from '../helpers/app.js';
 import { insertHelpful, insertPost, insertPrompt, insertTopic, insertView, setMembershipDates } from '../helpers/engagement-factories.js';
 import { topicRollupsAndDirect } from '../helpers/topic-rollups.js';
+import { untilBlockedOnLock } from '../helpers/locks.js';
 import { resolveRange } from '../../server/features/engagement/service.js';
 import { topicRows } from '../../server/features/engagement/queries.js';
 import type { PostStatus } from '../../server/db/schema.js';
@@ -384,7 +385,7 @@ describe('engagement_member_days rollup', () => {
         await (first === marker ? mark() : remove());
         let secondDone = false;
         const pending = (second === marker ? mark() : remove()).then(() => (secondDone = true));
-        await new Promise((r) => setTimeout(r, 300));
+        await untilBlockedOnLock(url);
         expect(secondDone, 'the second session waits on the post row').toBe(false);
         await first.query('commit');
         await pending;

@@ -5,7 +5,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, moderationLog } from '../../server/db/schema.js';
 import { createTestApp, type Agent, type TestApp, type TestUser } from '../helpers/app.js';
-import { connectLive, sleep } from '../helpers/live-client.js';
+import { connectLive } from '../helpers/live-client.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -265,11 +265,16 @@ describe('moderation reaching open pages (live)', () => {
     expect(log).toHaveLength(1);
     const evs = await t.app.db.select().from(events).where(and(eq(events.communityId, w.communityId), eq(events.name, 'member.removed')));
     expect(evs.map((e) => e.data)).toEqual([{ userId: w.users.ben.id }]);
-    // Nothing more reaches Ben.
+    // Nothing more reaches Ben: a member who stays sees the next post, and by a round trip on Ben's own
+    // socket anything sent to him with it would have arrived.
     const eventsBefore = ben.events().length;
-    await w.ana.post(`/api/topics/${w.topicId}/posts`, { body: 'After Ben left' });
-    await sleep(200);
+    const stays = await connectLive(t, w.ana);
+    await stays.subscribe(`topic:${w.topicId}`);
+    const after = await w.ana.post(`/api/topics/${w.topicId}/posts`, { body: 'After Ben left' });
+    await stays.waitFor((m) => m.name === 'post.created' && m.data?.id === after.json().id, 'the next post');
+    await ben.sync();
     expect(ben.events().length).toBe(eventsBefore);
+    await stays.close();
     expect((await ben.subscribe(`topic:${w.topicId}`)).type).toBe('error');
     await ben.close();
   });

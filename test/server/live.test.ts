@@ -1,5 +1,5 @@
 // Live updates over a real WebSocket against a listening server (PGlite by default, PostgreSQL with TEST_DATABASE_URL).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
@@ -158,14 +158,16 @@ describe('live updates: delivery and resume', () => {
       for (let i = 0; i < 12; i++) recorded.push(await record(w.community.id, 'topic.updated', { id: w.topicId, lane, n: i }, w.topicId));
     };
     const writers = Promise.all([lane(1), lane(2), lane(3)]);
-    await sleep(20);
+    await vi.waitFor(() => expect(recorded.length).toBeGreaterThan(0)); // the writers are under way
     const client = await connect(agent);
     await client.subscribe(w.topicChannel, since);
     await writers;
     const expected = [...recorded].sort((a, b) => a - b);
     await client.waitFor((m) => m.id === expected[expected.length - 1], 'last event');
-    await sleep(100);
-    expect(client.events(w.topicChannel).map((m) => m.id)).toEqual(expected);
+    // Nothing more (no duplicate) comes before a sentinel event recorded after the last: a channel's events arrive in order.
+    const sentinel = await record(w.community.id, 'topic.updated', { id: w.topicId, sentinel: true }, w.topicId);
+    await client.waitFor((m) => m.id === sentinel, 'the sentinel event');
+    expect(client.events(w.topicChannel).map((m) => m.id)).toEqual([...expected, sentinel]);
     await client.close();
   });
 
@@ -180,13 +182,16 @@ describe('live updates: delivery and resume', () => {
     const lane = async (lane: number) => {
       for (let n = 0; writing && n < 400; n++) recorded.push(await record(w.community.id, 'topic.updated', { id: w.topicId, lane, n }, w.topicId));
     };
-    const writers = Promise.all([lane(1), lane(2)]);
+    let writersDone = false;
+    const writers = Promise.all([lane(1), lane(2)]).finally(() => (writersDone = true));
     const clients: LiveClient[] = [];
     for (let i = 0; i < 40; i++) {
       const client = await connect(agent);
       await client.subscribe(w.topicChannel, since);
       clients.push(client);
-      await sleep(5);
+      // At least one more event is written before the next client subscribes (while the writers still write).
+      const written = recorded.length;
+      await vi.waitFor(() => expect(writersDone || recorded.length > written).toBe(true), { interval: 2 });
     }
     writing = false;
     await writers;
@@ -199,9 +204,10 @@ describe('live updates: delivery and resume', () => {
         throw new Error(`${err.message.slice(0, 200)}… missing ids: ${expected.filter((id) => !got.has(id)).slice(0, 20).join(', ')}`);
       });
     }
-    await sleep(100);
+    const sentinel = await record(w.community.id, 'topic.updated', { id: w.topicId, sentinel: true }, w.topicId);
     for (const [i, client] of clients.entries()) {
-      expect(client.events(w.topicChannel).map((m) => m.id), `client ${i}`).toEqual(expected);
+      await client.waitFor((m) => m.id === sentinel, `client ${i}: the sentinel event`);
+      expect(client.events(w.topicChannel).map((m) => m.id), `client ${i}`).toEqual([...expected, sentinel]);
       await client.close();
     }
   }, 120_000);
@@ -231,8 +237,12 @@ describe('live updates: delivery and resume', () => {
     const promptId = await makePrompt(w.topicId, { releaseAt: new Date(Date.now() - 1000) });
     const released = await client.waitFor((m) => m.name === 'prompt.released', 'prompt.released');
     expect(released.data).toMatchObject({ id: promptId, topicId: w.topicId, bodyHtml: '<p>What would you do?</p>' });
-    await sleep(500); // a few more scheduler ticks
-    expect(client.events().filter((m) => m.name === 'prompt.released')).toHaveLength(1);
+    // Two more prompts fall due one after the other: each release is a later scheduler tick.
+    for (let i = 0; i < 2; i++) {
+      const later = await makePrompt(w.topicId, { releaseAt: new Date(Date.now() - 1000) });
+      await client.waitFor((m) => m.name === 'prompt.released' && m.data?.id === later, 'a later tick');
+    }
+    expect(client.events().filter((m) => m.name === 'prompt.released' && m.data?.id === promptId)).toHaveLength(1);
     await client.close();
   });
 });
@@ -346,7 +356,7 @@ describe('live updates: losing access', () => {
     await mo.subscribe(w.topicChannel);
     const after = await makePost(w.community.id, w.topicId, w.ben);
     await mo.waitFor((m) => m.id === after.eventId);
-    await sleep(100);
+    await ana.sync(); // anything sent to Ana with that event would be here now
     expect(ana.events()).toEqual([]);
     // And re-subscribing is refused while suspended.
     expect(await ana.subscribe(w.topicChannel)).toMatchObject({ type: 'error', code: 'member_suspended' });

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { createTestApp, type Agent, type TestApp, type TestUser } from '../helpers/app.js';
 import { naughtyStrings, UNSAFE_HTML, xssPayloads } from '../helpers/corpora.js';
+import { untilBlockedOnLock } from '../helpers/locks.js';
 import { LIMITS } from '../../shared/limits.js';
 
 let t: TestApp;
@@ -131,7 +132,7 @@ describe('a topic closed while a reply is being written', () => {
       await facilitator.query('update topics set closed_at = now() where id = $1', [closing.id]);
       let answered = false;
       const pending = P.post(`/api/topics/${closing.id}/posts`, { body: 'Just in time?' }).then((res) => ((answered = true), res));
-      await new Promise((r) => setTimeout(r, 300));
+      await untilBlockedOnLock(url); // the reply's transaction is queued behind the close
       expect(answered, 'the reply waits for the close').toBe(false);
       await facilitator.query('commit');
       const res = await pending;

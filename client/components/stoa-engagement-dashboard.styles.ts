@@ -1,0 +1,32 @@
+// Styles of <stoa-engagement-dashboard> (its template is in stoa-engagement-dashboard.ts).
+import { css } from 'lit';
+import { base, forms, tables } from '../styles.js';
+
+export const dashboardStyles = [
+  base,
+  forms,
+  tables,
+  css`
+    :host { display: block; }
+    form.range { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: end; margin-bottom: 1rem; max-width: none; }
+    form.range .field { flex: 1 1 9rem; }
+    .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.5rem; margin: 0; padding: 0; list-style: none; }
+    .cards .card { padding: 0.5rem 0.75rem; }
+    .card .value { font-size: 1.5rem; font-weight: 600; display: block; }
+    .card .sub { font-size: 0.85rem; color: var(--stoa-muted); }
+    section { margin: 1.75rem 0; }
+    .chart-and-table { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
+    .chart-and-table > * { flex: 1 1 18rem; min-width: 0; }
+    figure { margin: 0; }
+    svg { width: 100%; height: auto; }
+    .downloads { font-size: 0.9rem; margin: 0.35rem 0; display: flex; flex-wrap: wrap; gap: 0 1rem; }
+    .downloads a { padding: 0.5rem 0; }
+    .strip { display: inline-flex; gap: 1px; }
+    .strip span { width: 0.7rem; height: 0.9rem; display: inline-block; }
+    .legend span { display: inline-block; width: 0.8rem; height: 0.8rem; margin: 0 0.25rem 0 0.75rem; vertical-align: middle; }
+    button.sort { background: none; border: none; color: inherit; font: inherit; font-weight: 600; cursor: pointer; padding: 0; min-height: 2.25rem; }
+    dl.definitions dt { font-weight: 600; margin-top: 0.5rem; }
+    dl.definitions dd { margin: 0; }
+    .field label { font-weight: 600; }
+  `,
+];
