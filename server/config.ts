@@ -2,6 +2,7 @@
 // A wrong value stops start-up with a message that names the variable.
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import type { PostingLimits } from './domain/posting-limits.js';
 
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -21,6 +22,15 @@ const Env = Type.Object({
   /** One or more comma-separated secrets (≥ 32 characters each) that sign device cookies. */
   COOKIE_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   SIGNIN_FAILURES_PER_ADDRESS: Type.Integer({ minimum: 10, maximum: 1_000_000, default: 300 }),
+  // Posting limits per member (server/domain/posting-limits.ts); 0 turns one off.
+  POST_INTERVAL_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 5 }),
+  POSTS_PER_HOUR: Type.Integer({ minimum: 0, maximum: 100_000, default: 60 }),
+  TOPIC_INTERVAL_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 15 }),
+  TOPICS_PER_HOUR: Type.Integer({ minimum: 0, maximum: 100_000, default: 10 }),
+  PREMODERATED_LIMIT_FACTOR: Type.Integer({ minimum: 1, maximum: 100, default: 6 }),
+  // Markdown rendering in worker threads (server/domain/markdown-pool.ts).
+  MARKDOWN_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  MARKDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 2000 }),
 });
 
 /** At most `maxFailures` failed sign-ins within `windowMs`; the next attempt is refused (429) until one ages out. */
@@ -60,6 +70,10 @@ export interface Config {
    *  on first use and kept in the database (`server_secrets`), shared by all processes and restarts. */
   cookieSecrets: string[] | undefined;
   signInLimits: SignInLimits;
+  /** How fast a member may create replies and topics; null: no limits (demo seeding). */
+  postingLimits: PostingLimits | null;
+  /** Markdown is rendered in this many worker threads; a text that takes longer than timeoutMs → 422. */
+  markdown: { threads: number; timeoutMs: number };
   /** Interval of the scheduled-prompt release loop; tests shorten it. */
   scheduleIntervalMs: number;
   /** Live updates: WebSocket ping interval (a socket that missed the previous pong is terminated). */
@@ -124,6 +138,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accountUntrusted: { maxFailures: 10, windowMs: 15 * 60_000 },
       address: { maxFailures: v.SIGNIN_FAILURES_PER_ADDRESS, windowMs: 60 * 60_000 },
     },
+    postingLimits: {
+      post: { intervalSeconds: v.POST_INTERVAL_SECONDS, perHour: v.POSTS_PER_HOUR },
+      topic: { intervalSeconds: v.TOPIC_INTERVAL_SECONDS, perHour: v.TOPICS_PER_HOUR },
+      premoderatedFactor: v.PREMODERATED_LIMIT_FACTOR,
+    },
+    markdown: { threads: v.MARKDOWN_THREADS, timeoutMs: v.MARKDOWN_TIMEOUT_MS },
     scheduleIntervalMs: 15_000,
     liveHeartbeatMs: 30_000,
     liveSessionCheckMs: 30_000,

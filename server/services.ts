@@ -28,8 +28,8 @@ export function createServices({
     cookieSecrets: config.cookieSecrets,
     ...(passwordCost ? { passwordCost } : {}),
   });
-  const topics = createTopicService({ db });
-  const posts = createPostService({ db });
+  const topics = createTopicService({ db, postingLimits: config.postingLimits });
+  const posts = createPostService({ db, postingLimits: config.postingLimits });
   const moderation = createModerationService({ db });
   // PGlite has one connection: its statements cannot run side by side, whatever REPORT_PARALLELISM says.
   const engagement = createEngagementService({ db, reportParallelism: databaseKind === 'postgres' ? (config.reportParallelism ?? 2) : 1 });

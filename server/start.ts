@@ -26,7 +26,8 @@ export async function prepareDatabase(config: Config): Promise<{ seeded: boolean
     // The services alone, not a whole Fastify app: building (and compiling every route schema of) an
     // app that never listens cost about a second of every start.
     if (!config.admin && !config.demo) return { seeded: false };
-    const services = createServices({ db: database.db, config });
+    // Seeding writes many posts per member at once: no posting limits here.
+    const services = createServices({ db: database.db, config: { ...config, postingLimits: null } });
     if (config.admin) await services.auth.ensureAdmin(config.admin.email, config.admin.password);
     const seeded = config.demo ? await seedDemo(database.db, services) : false;
     return { seeded };

@@ -16,7 +16,8 @@ export const TEST_PASSWORD_COST = 10;
 export const TEST_PASSWORD = 'correct horse battery';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DEMO: '0' }), ...overrides };
+  // No posting limits unless a test asks (tests post faster than a person may): posting-limits.test.ts does.
+  return { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DEMO: '0' }), postingLimits: null, ...overrides };
 }
 
 export interface TestUser {

@@ -15,6 +15,7 @@ import { checkWatchedWords, needsPremoderation } from '../moderation/service.js'
 import { insertLogEntry } from '../moderation/queries.js';
 import { canSeePost, EVENT_VIEW, presentPost, type PostRow, type PostViewer } from './present.js';
 import * as q from './queries.js';
+import { enforcePostingLimit, type PostingLimits } from '../../domain/posting-limits.js';
 
 
 export const encodePostCursor = (row: Pick<PostRow, 'cursorKey' | 'id'>) => Buffer.from(`${row.cursorKey}|${row.id}`, 'utf8').toString('base64url');
@@ -56,7 +57,7 @@ export interface CreatePostResult {
   replayed: boolean;
 }
 
-export function createPostService({ db }: { db: Db }) {
+export function createPostService({ db, postingLimits = null }: { db: Db; postingLimits?: PostingLimits | null }) {
   /** Loads a post the actor can see and authorises `action` on it; otherwise 404 (or 401/403). */
   async function requirePost(actor: Actor | null, postId: string, action: Action) {
     const row = await q.findPostRow(db, postId, actor?.id ?? null);
@@ -144,6 +145,8 @@ export function createPostService({ db }: { db: Db }) {
           return { statusCode: prior.statusCode, post: prior.response as Post, replayed: true };
         }
         const { topic } = access;
+        // Posting limits (429 posting_too_fast): after the key claim, so a retry of an accepted submit replays.
+        await enforcePostingLimit(tx, postingLimits, 'post', me.id, () => needsPremoderation(tx, topic.communityId, me.id));
         assertTopicWritable(topic); // as loaded; checked again under the lock below
         const place = await placeReply(tx, access, viewer, input);
         // Held (pending) posts exist for their author and moderators only, until a moderator approves.

@@ -15,6 +15,7 @@ import { applyTopicModeration, holdTopicEdit, logTopicHold, recordTopicUpdated, 
 import { canSeePost, presentPost, type PostViewer } from '../posts/present.js';
 import { canSeeTopicContent, presentTopicSummary, topicStatus, type TopicRow } from './present.js';
 import * as q from './queries.js';
+import { enforcePostingLimit, type PostingLimits } from '../../domain/posting-limits.js';
 
 export interface TopicAccess extends CommunityAccess {
   actor: Actor;
@@ -124,7 +125,7 @@ export function presentPrompt(p: q.PromptRow, info: { replyCount: number; hidden
   };
 }
 
-export function createTopicService({ db }: { db: Db }) {
+export function createTopicService({ db, postingLimits = null }: { db: Db; postingLimits?: PostingLimits | null }) {
   /** The topic page for this viewer (records nothing). */
   async function detail(access: TopicAccess): Promise<TopicDetail> {
     const me = access.actor;
@@ -207,6 +208,7 @@ export function createTopicService({ db }: { db: Db }) {
         if (input.body === undefined) throw invalid('body', 'body is required for a practice problem.');
         const bodyHtml = renderField('body', input.body, LIMITS.postBodyMax);
         topicId = await db.transaction(async (tx) => {
+          await enforcePostingLimit(tx, postingLimits, 'topic', me.id, () => needsPremoderation(tx, communityId, me.id)); // 429 posting_too_fast
           const held = await holdForReview(tx, communityId, me.id, [{ field: 'title', text: input.title }, { field: 'body', text: input.body! }]);
           const { id } = await q.insertTopic(tx, { ...values, bodyMd: input.body!, bodyHtml, moderationStatus: held ? 'pending' : 'published' });
           if (held) await logTopicHold(tx, communityId, id, held);
@@ -234,6 +236,7 @@ export function createTopicService({ db }: { db: Db }) {
         const unknown = guests.find((id) => !members.has(id));
         if (unknown) throw invalid('facilitatorIds', `${unknown} is not a member of this community.`, 'unknown_facilitator');
         topicId = await db.transaction(async (tx) => {
+          await enforcePostingLimit(tx, postingLimits, 'topic', me.id, () => needsPremoderation(tx, communityId, me.id)); // 429 posting_too_fast
           const held = await holdForReview(tx, communityId, me.id, [
             { field: 'title', text: input.title },
             { field: 'article', text: input.article! },
