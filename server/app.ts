@@ -15,6 +15,7 @@ import validationPlugin from './plugins/validation.js';
 import sessionPlugin from './plugins/session.js';
 import staticClient from './plugins/static-client.js';
 import { createServices, type Services } from './services.js';
+import { acquireMarkdownPool } from './domain/markdown-pool.js';
 import { healthRoutes } from './features/health/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { communityRoutes } from './features/communities/routes.js';
@@ -94,6 +95,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
   });
   app.addHook('preClose', async () => liveScheduler?.stop());
 
+  // Markdown renders in worker threads (server/domain/markdown-pool.ts), shared by the apps of this process.
+  const markdownPool = acquireMarkdownPool(config.markdown);
+  app.addHook('onClose', async () => markdownPool.release());
   const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind });
   app.decorate('services', services);
 

@@ -132,7 +132,7 @@ export function createPostService({ db, postingLimits = null }: { db: Db; postin
       const access = await requireTopic(db, actor, topicId, 'post.create');
       const me = access.actor;
       const viewer = postViewerFor(me, access.ctx);
-      const bodyHtml = renderField('body', input.body, LIMITS.postBodyMax);
+      const bodyHtml = await renderField('body', input.body, LIMITS.postBodyMax);
       const requestHash = createHash('sha256')
         .update(JSON.stringify(['post.create', topicId, input.body, input.parentId ?? null, input.promptId ?? null]))
         .digest('hex');
@@ -184,7 +184,7 @@ export function createPostService({ db, postingLimits = null }: { db: Db; postin
     /** Edits my post if `version` is current; the new text becomes the next revision. */
     async update(actor: Actor | null, postId: string, input: UpdatePostBody): Promise<Post> {
       const { row, viewer } = await requirePost(actor, postId, 'post.edit');
-      const bodyHtml = renderField('body', input.body, LIMITS.postBodyMax);
+      const bodyHtml = await renderField('body', input.body, LIMITS.postBodyMax);
       return db.transaction(async (tx) => {
         // Post row, then topic row: the order in which moderation (and a status change's counters and
         // rollups) lock them. The topic is read under the lock a close or lock takes, as in create().

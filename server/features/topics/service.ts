@@ -1,10 +1,10 @@
 // CPD topics and practice problems: creation, the topic list with engagement counts, the topic page,
 // facilitator edits and prompts, the practice problem's solution, and read tracking.
 import type { Db, DbOrTx } from '../../db/client.js';
-import { conflict, invalid, notFound } from '../../errors.js';
+import { AppError, conflict, invalid, notFound } from '../../errors.js';
 import { authorize, can, topicContext, type Action, type Actor, type PolicyContext } from '../../policy/policy.js';
 import { LIMITS } from '../../../shared/limits.js';
-import { MarkdownTooLongError, renderMarkdown } from '../../../shared/markdown.js';
+import { renderOffThread } from '../../domain/markdown-pool.js';
 import type { AddPromptBody, CreateTopicBody, Prompt, TopicDetail, TopicListQuery, UpdateTopicBody } from '../../../shared/schemas/topics.js';
 import { isUuid } from '../../../shared/schemas/common.js';
 import { recordEvent } from '../live/events.js';
@@ -78,15 +78,17 @@ export function assertTopicWritable(topic: Pick<TopicRow, 'opensAt' | 'closesAt'
   if (topic.lockedAt) throw conflict('topic_locked', 'This topic is locked.');
 }
 
-/** Renders markdown for a field; too long → 400 naming the field. */
-export function renderField(field: string, source: string, maxLength: number): string {
+/**
+ * Renders markdown for a field in a worker thread (server/domain/markdown-pool.ts); too long → 400 naming
+ * the field; too complex (too many elements or emphasis marks, or over the time limit) → 422
+ * `markdown_too_complex` naming the field.
+ */
+export async function renderField(field: string, source: string, maxLength: number): Promise<string> {
   if (!source.trim()) throw invalid(field, `${field} is empty.`, 'empty_text');
-  try {
-    return renderMarkdown(source, { maxLength });
-  } catch (err) {
-    if (err instanceof MarkdownTooLongError) throw invalid(field, `${field} is longer than ${maxLength} characters.`, 'too_long');
-    throw err;
-  }
+  const result = await renderOffThread(source, maxLength);
+  if (result.ok) return result.html;
+  if (result.reason === 'too_long') throw invalid(field, `${field} is longer than ${maxLength} characters.`, 'too_long');
+  throw new AppError(422, 'markdown_too_complex', result.message, { field });
 }
 
 const parseTime = (field: string, value: string | null | undefined): Date | null | undefined => {
@@ -206,7 +208,7 @@ export function createTopicService({ db, postingLimits = null }: { db: Db; posti
           if (input[field] !== undefined) throw invalid(field, `A practice problem has no ${field}.`, 'not_for_kind');
         }
         if (input.body === undefined) throw invalid('body', 'body is required for a practice problem.');
-        const bodyHtml = renderField('body', input.body, LIMITS.postBodyMax);
+        const bodyHtml = await renderField('body', input.body, LIMITS.postBodyMax);
         topicId = await db.transaction(async (tx) => {
           await enforcePostingLimit(tx, postingLimits, 'topic', me.id, () => needsPremoderation(tx, communityId, me.id)); // 429 posting_too_fast
           const held = await holdForReview(tx, communityId, me.id, [{ field: 'title', text: input.title }, { field: 'body', text: input.body! }]);
@@ -219,18 +221,21 @@ export function createTopicService({ db, postingLimits = null }: { db: Db; posti
         if (input.body !== undefined) throw invalid('body', 'A CPD topic has an article, not a body.', 'not_for_kind');
         if (input.article === undefined) throw invalid('article', 'article is required for a CPD topic.');
         if (input.prompts === undefined) throw invalid('prompts', 'A CPD topic needs 1 to 10 prompts.');
-        const bodyHtml = renderField('article', input.article, LIMITS.articleMax);
+        const bodyHtml = await renderField('article', input.article, LIMITS.articleMax);
         const opensAt = parseTime('opensAt', input.opensAt) ?? null;
         const closesAt = parseTime('closesAt', input.closesAt) ?? null;
         checkSchedule(opensAt, closesAt);
         if (closesAt && closesAt <= new Date()) throw invalid('closesAt', 'closesAt must be in the future.', 'invalid_schedule');
-        const prompts = input.prompts.map((p, i) => ({
-          position: i + 1,
-          bodyMd: p.body,
-          bodyHtml: renderField(`prompts.${i}.body`, p.body, LIMITS.promptBodyMax),
-          releaseAt: parseTime(`prompts.${i}.releaseAt`, p.releaseAt) ?? null,
-          answerFirst: p.answerFirst ?? false,
-        }));
+        const prompts: Array<{ position: number; bodyMd: string; bodyHtml: string; releaseAt: Date | null; answerFirst: boolean }> = [];
+        for (const [i, p] of input.prompts.entries()) {
+          prompts.push({
+            position: i + 1,
+            bodyMd: p.body,
+            bodyHtml: await renderField(`prompts.${i}.body`, p.body, LIMITS.promptBodyMax),
+            releaseAt: parseTime(`prompts.${i}.releaseAt`, p.releaseAt) ?? null,
+            answerFirst: p.answerFirst ?? false,
+          });
+        }
         const guests = (input.facilitatorIds ?? []).filter((id) => id !== me.id);
         const members = new Set(await q.activeMemberIds(db, communityId, guests));
         const unknown = guests.find((id) => !members.has(id));
@@ -310,7 +315,7 @@ export function createTopicService({ db, postingLimits = null }: { db: Db; posti
       const text = patch[textField];
       if (text !== undefined) {
         values.bodyMd = text;
-        values.bodyHtml = renderField(textField, text, topic.kind === 'cpd' ? LIMITS.articleMax : LIMITS.postBodyMax);
+        values.bodyHtml = await renderField(textField, text, topic.kind === 'cpd' ? LIMITS.articleMax : LIMITS.postBodyMax);
       }
       if (topic.kind === 'problem') {
         for (const field of ['articleUrl', 'opensAt', 'closesAt'] as const) {
@@ -346,7 +351,7 @@ export function createTopicService({ db, postingLimits = null }: { db: Db; posti
 
     async addPrompt(actor: Actor | null, topicId: string, input: AddPromptBody): Promise<Prompt> {
       const { topic } = await requireTopic(db, actor, topicId, 'topic.addPrompt');
-      const bodyHtml = renderField('body', input.body, LIMITS.promptBodyMax);
+      const bodyHtml = await renderField('body', input.body, LIMITS.promptBodyMax);
       const releaseAt = parseTime('releaseAt', input.releaseAt) ?? null;
       const row = await db.transaction(async (tx) => {
         const locked = (await q.findTopic(tx, topicId, { lock: 'update' }))!; // serialises concurrent additions: positions and the limit hold
