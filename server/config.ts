@@ -2,6 +2,7 @@
 // A wrong value stops start-up with a message that names the variable.
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { availableParallelism } from 'node:os';
 import type { PostingLimits } from './domain/posting-limits.js';
 
 const Env = Type.Object({
@@ -29,7 +30,7 @@ const Env = Type.Object({
   TOPICS_PER_HOUR: Type.Integer({ minimum: 0, maximum: 100_000, default: 10 }),
   PREMODERATED_LIMIT_FACTOR: Type.Integer({ minimum: 1, maximum: 100, default: 6 }),
   // Markdown rendering in worker threads (server/domain/markdown-pool.ts).
-  MARKDOWN_THREADS: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  MARKDOWN_THREADS: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   MARKDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 2000 }),
 });
 
@@ -143,7 +144,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       topic: { intervalSeconds: v.TOPIC_INTERVAL_SECONDS, perHour: v.TOPICS_PER_HOUR },
       premoderatedFactor: v.PREMODERATED_LIMIT_FACTOR,
     },
-    markdown: { threads: v.MARKDOWN_THREADS, timeoutMs: v.MARKDOWN_TIMEOUT_MS },
+    // Unset: one core is left to the request thread (which must stay responsive), at most 4 threads.
+    markdown: { threads: v.MARKDOWN_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1)), timeoutMs: v.MARKDOWN_TIMEOUT_MS },
     scheduleIntervalMs: 15_000,
     liveHeartbeatMs: 30_000,
     liveSessionCheckMs: 30_000,

@@ -6,8 +6,9 @@
 // per element); the limit is the backstop.
 //
 // One pool per process, shared by every app in it: apps acquire it (app.ts) and the last release
-// destroys it; threads start on first use and stop when idle, so a process that renders nothing (or a
-// one-off script) has none.
+// destroys it. The threads start on first use (a process that renders nothing has none) and each warms
+// up (loads jsdom, renders a sample) before the first render is timed: starting a thread takes a second
+// or so, which must not count against a member's text.
 import Tinypool from 'tinypool';
 import type { RenderResult, RenderTask } from './markdown-worker.js';
 
@@ -21,17 +22,17 @@ export interface MarkdownPoolOptions {
 const fromSource = import.meta.url.endsWith('.ts');
 const workerFile = new URL(fromSource ? './markdown-worker-tsx.mjs' : './markdown-worker.js', import.meta.url).href;
 
-let pool: Tinypool | null = null;
+let pool: { tinypool: Tinypool; ready: Promise<unknown> } | null = null;
 let options: MarkdownPoolOptions = { threads: 2, timeoutMs: 2000 };
 let holders = 0;
 
-function getPool(): Tinypool {
-  pool ??= new Tinypool({
-    filename: workerFile,
-    minThreads: 0,
-    maxThreads: options.threads,
-    idleTimeout: 60_000,
-  });
+function getPool() {
+  if (!pool) {
+    // Every thread stays up (a thread ended by the time limit is replaced at once).
+    const tinypool = new Tinypool({ filename: workerFile, minThreads: options.threads, maxThreads: options.threads });
+    const warmUp = Array.from({ length: options.threads }, () => tinypool.run({ warmUp: true } satisfies RenderTask));
+    pool = { tinypool, ready: Promise.all(warmUp) };
+  }
   return pool;
 }
 
@@ -47,7 +48,8 @@ export function acquireMarkdownPool(opts: MarkdownPoolOptions): { release: () =>
       if (--holders > 0 || !pool) return;
       const closing = pool;
       pool = null;
-      await closing.destroy();
+      await closing.ready.catch(() => {});
+      await closing.tinypool.destroy();
     },
   };
 }
@@ -60,10 +62,12 @@ export const RENDER_TIMEOUT_MESSAGE = 'This text is too complex to display: it t
 
 /** Renders in a worker thread. Refusals (too long, too complex, over the time limit) are results, not errors. */
 export async function renderOffThread(source: string, maxLength: number): Promise<RenderOutcome> {
+  const { tinypool, ready } = getPool();
+  await ready;
   const signal = AbortSignal.timeout(options.timeoutMs);
   const task: RenderTask = { source, maxLength };
   try {
-    return (await getPool().run(task, { signal })) as RenderResult;
+    return (await tinypool.run(task, { signal })) as RenderResult;
   } catch (err) {
     if (signal.aborted) return { ok: false, reason: 'timeout', message: RENDER_TIMEOUT_MESSAGE, cpuMs: null };
     throw err;

@@ -2,12 +2,10 @@
 // and reports the CPU time the render took on this thread. Built as dist/server/markdown-worker.js;
 // under tsx/vitest the pool loads this file through tsx.
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { MarkdownTooComplexError, MarkdownTooLongError, renderMarkdown } from '../../shared/markdown.js';
 
-export interface RenderTask {
-  source: string;
-  maxLength: number;
-}
+export type RenderTask = { source: string; maxLength: number } | { warmUp: true };
 
 export type RenderResult =
   | { ok: true; html: string; cpuMs: number | null }
@@ -22,11 +20,21 @@ function threadCpuMs(): number | null {
   }
 }
 
+// Rendering is background work: when the cores are busy, the request thread (health checks, reads) goes
+// first. On Linux this lowers the priority of this thread only.
+try {
+  setPriority(10);
+} catch {
+  // not permitted here: run at normal priority
+}
+
 // Warm up once when the thread starts: jsdom and DOMPurify are several times slower on their first
 // documents, and that cost belongs to the thread's start, not to a member's post.
 renderMarkdown('# Warm-up\n\nSome *emphasis*, **strong**, `code`, [a link](https://example.org) and\n\n- a\n- list\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n> quote');
 
-export default function render({ source, maxLength }: RenderTask): RenderResult {
+export default function render(task: RenderTask): RenderResult | null {
+  if ('warmUp' in task) return null; // the module's warm-up above has run
+  const { source, maxLength } = task;
   const start = threadCpuMs();
   const elapsed = () => (start === null ? null : threadCpuMs()! - start);
   try {

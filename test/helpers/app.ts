@@ -17,7 +17,9 @@ export const TEST_PASSWORD = 'correct horse battery';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   // No posting limits unless a test asks (tests post faster than a person may): posting-limits.test.ts does.
-  return { ...loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DEMO: '0' }), postingLimits: null, ...overrides };
+  // A long markdown time limit: a loaded test machine must not turn slow renders into 422s.
+  const base = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DEMO: '0' });
+  return { ...base, postingLimits: null, markdown: { ...base.markdown, timeoutMs: 30_000 }, ...overrides };
 }
 
 export interface TestUser {
