@@ -3,7 +3,7 @@
 // pre-moderated members wait longer; a retry of an accepted submit replays it; other members are unaffected.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
+import { ConfigError, loadConfig } from '../../server/config.js';
 import { effectiveLimit } from '../../server/domain/posting-limits.js';
 import { createTestApp, type Agent, type TestApp, type TestUser } from '../helpers/app.js';
 import { makePosts } from '../helpers/moderation-factories.js';
@@ -52,6 +52,15 @@ describe('posting limits (defaults)', () => {
     expect(defaults.topic).toEqual({ intervalSeconds: 15, perHour: 10 });
     expect(effectiveLimit(defaults, 'post', true)).toEqual({ intervalSeconds: 30, perHour: 10 });
     expect(effectiveLimit(defaults, 'topic', true)).toEqual({ intervalSeconds: 90, perHour: 1 });
+  });
+
+  it('reads the knobs from the environment; 0 turns a limit off; nonsense stops start-up', () => {
+    const c = loadConfig({ POST_INTERVAL_SECONDS: '0', POSTS_PER_HOUR: '100', TOPIC_INTERVAL_SECONDS: '60', TOPICS_PER_HOUR: '0', PREMODERATED_LIMIT_FACTOR: '2' });
+    expect(c.postingLimits).toEqual({ post: { intervalSeconds: 0, perHour: 100 }, topic: { intervalSeconds: 60, perHour: 0 }, premoderatedFactor: 2 });
+    for (const env of [{ POST_INTERVAL_SECONDS: '-1' }, { POSTS_PER_HOUR: 'lots' }, { TOPIC_INTERVAL_SECONDS: '3601' }, { PREMODERATED_LIMIT_FACTOR: '0' }, { MARKDOWN_TIMEOUT_MS: '5' }]) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(Object.keys(env)[0]!);
+    }
   });
 
   it('a burst of replies: the first is accepted, the rest get 429 with Retry-After; after the wait the next is accepted', async () => {
