@@ -15,7 +15,7 @@ import validationPlugin from './plugins/validation.js';
 import sessionPlugin from './plugins/session.js';
 import staticClient from './plugins/static-client.js';
 import { createServices, type Services } from './services.js';
-import { acquireMarkdownPool } from './domain/markdown-pool.js';
+import { acquireMarkdownPool, warmUpMarkdownPool } from './domain/markdown-pool.js';
 import { healthRoutes } from './features/health/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { communityRoutes } from './features/communities/routes.js';
@@ -97,6 +97,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<F
 
   // Markdown renders in worker threads (server/domain/markdown-pool.ts), shared by the apps of this process.
   const markdownPool = acquireMarkdownPool(config.markdown);
+  // Threads start with the app, in the background: the first member's post must not wait for them.
+  app.addHook('onReady', async () => void warmUpMarkdownPool().catch((err) => app.log.error({ err }, 'markdown workers failed to start')));
   app.addHook('onClose', async () => markdownPool.release());
   const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind });
   app.decorate('services', services);

@@ -36,6 +36,11 @@ function getPool() {
   return pool;
 }
 
+/** Starts the threads (if not yet started) and resolves once they have warmed up. */
+export async function warmUpMarkdownPool(): Promise<void> {
+  await getPool().ready;
+}
+
 /** Called by each app that renders (app.ts); the returned release() is called on close. */
 export function acquireMarkdownPool(opts: MarkdownPoolOptions): { release: () => Promise<void> } {
   holders++;

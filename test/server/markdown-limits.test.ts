@@ -77,7 +77,7 @@ beforeAll(() => {
 });
 afterAll(async () => release?.());
 
-describe('markdown complexity limits', () => {
+describe('markdown complexity limits', { timeout: 120_000 }, () => {
   for (const [label, source] of storms) {
     it(`refuses or quickly renders ${label}`, async () => {
       const text = source.slice(0, LIMITS.postBodyMax);
@@ -115,7 +115,7 @@ describe('markdown complexity limits', () => {
         times.push(`${kind} ${result.cpuMs!.toFixed(0)} ms`);
         expect(result.cpuMs!, `${kind}: ${times.join(', ')}`).toBeLessThan(CPU_ASSERTED_MS);
       }
-    });
+    }, 180_000); // CPU time is asserted; wall time on a loaded machine can be many times more
   }
 
   it('accepts ordinary writing far below the limits', () => {
@@ -126,7 +126,7 @@ describe('markdown complexity limits', () => {
   });
 });
 
-describe('markdown over HTTP', () => {
+describe('markdown over HTTP', { timeout: 120_000 }, () => {
   let t: TestApp;
   let P: Agent;
   let topicId: string;
@@ -141,7 +141,7 @@ describe('markdown over HTTP', () => {
     expect(res.statusCode, res.body).toBe(201);
     topicId = res.json().id;
     baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  });
+  }, 180_000);
   afterAll(async () => t?.close());
 
   it('a storm gets 422 markdown_too_complex naming the field; nothing is stored', async () => {
