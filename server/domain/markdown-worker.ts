@@ -2,7 +2,6 @@
 // and reports the CPU time the render took on this thread. Built as dist/server/markdown-worker.js;
 // under tsx/vitest the pool loads this file through tsx.
 import { readFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { MarkdownTooComplexError, MarkdownTooLongError, renderMarkdown } from '../../shared/markdown.js';
 
 export type RenderTask = { source: string; maxLength: number } | { warmUp: true };
@@ -18,14 +17,6 @@ function threadCpuMs(): number | null {
   } catch {
     return null;
   }
-}
-
-// Rendering is background work: when the cores are busy, the request thread (health checks, reads) goes
-// first. On Linux this lowers the priority of this thread only.
-try {
-  setPriority(10);
-} catch {
-  // not permitted here: run at normal priority
 }
 
 // Warm up once when the thread starts: jsdom and DOMPurify are several times slower on their first
