@@ -110,6 +110,8 @@ async function startStoa(options: { databaseUrl?: string; dataDir?: string; capt
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = { ...process.env, DEMO: '0', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: baseUrl };
+  // The load's simulated members post faster than a person may: no posting limits in the benchmark.
+  Object.assign(env, { POST_INTERVAL_SECONDS: '0', POSTS_PER_HOUR: '0', TOPIC_INTERVAL_SECONDS: '0', TOPICS_PER_HOUR: '0' });
   delete env.ADMIN_EMAIL;
   delete env.ADMIN_PASSWORD;
   delete env.DATABASE_URL;

@@ -15,6 +15,7 @@ import validationPlugin from './plugins/validation.js';
 import sessionPlugin from './plugins/session.js';
 import staticClient from './plugins/static-client.js';
 import { createServices, type Services } from './services.js';
+import { acquireMarkdownPool, warmUpMarkdownPool } from './domain/markdown-pool.js';
 import { healthRoutes } from './features/health/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { accountRoutes } from './features/auth/account-routes.js';
@@ -125,6 +126,11 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   });
   app.addHook('preClose', async () => liveScheduler?.stop());
 
+  // Markdown renders in worker threads (server/domain/markdown-pool.ts), shared by the apps of this process.
+  const markdownPool = acquireMarkdownPool(config.markdown);
+  // Threads start with the app, in the background: the first member's post must not wait for them.
+  app.addHook('onReady', async () => void warmUpMarkdownPool().catch((err) => app.log.error({ err }, 'markdown workers failed to start')));
+  app.addHook('onClose', async () => markdownPool.release());
   await app.register(healthRoutes);
   await app.register(authRoutes, { auth: services.auth, config });
   await app.register(accountRoutes, { accounts: services.accounts, auth: services.auth });

@@ -3,6 +3,8 @@
 import { join } from 'node:path';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
+import { availableParallelism } from 'node:os';
+import type { PostingLimits } from './domain/posting-limits.js';
 
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -26,6 +28,15 @@ const Env = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://[^/]+' })),
   /** The From of every mail, e.g. `Stoa <stoa@example.org>`; unset: stoa@ the PUBLIC_URL's host. */
   MAIL_FROM: Type.Optional(Type.String({ minLength: 3, pattern: '@' })),
+  // Posting limits per member (server/domain/posting-limits.ts); 0 turns one off.
+  POST_INTERVAL_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 5 }),
+  POSTS_PER_HOUR: Type.Integer({ minimum: 0, maximum: 100_000, default: 60 }),
+  TOPIC_INTERVAL_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 15 }),
+  TOPICS_PER_HOUR: Type.Integer({ minimum: 0, maximum: 100_000, default: 10 }),
+  PREMODERATED_LIMIT_FACTOR: Type.Integer({ minimum: 1, maximum: 100, default: 6 }),
+  // Markdown rendering in worker threads (server/domain/markdown-pool.ts).
+  MARKDOWN_THREADS: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+  MARKDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 2000 }),
 });
 
 /** Outgoing mail (server/mail/): where it goes and how the delivery jobs behave. */
@@ -77,6 +88,10 @@ export interface Config {
    *  on first use and kept in the database (`server_secrets`), shared by all processes and restarts. */
   cookieSecrets: string[] | undefined;
   signInLimits: SignInLimits;
+  /** How fast a member may create replies and topics; null: no limits (demo seeding). */
+  postingLimits: PostingLimits | null;
+  /** Markdown is rendered in this many worker threads; a text that takes longer than timeoutMs → 422. */
+  markdown: { threads: number; timeoutMs: number };
   /** Interval of the scheduled-prompt release loop; tests shorten it. */
   scheduleIntervalMs: number;
   /** Live updates: WebSocket ping interval (a socket that missed the previous pong is terminated). */
@@ -146,6 +161,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accountUntrusted: { maxFailures: 10, windowMs: 15 * 60_000 },
       address: { maxFailures: v.SIGNIN_FAILURES_PER_ADDRESS, windowMs: 60 * 60_000 },
     },
+    postingLimits: {
+      post: { intervalSeconds: v.POST_INTERVAL_SECONDS, perHour: v.POSTS_PER_HOUR },
+      topic: { intervalSeconds: v.TOPIC_INTERVAL_SECONDS, perHour: v.TOPICS_PER_HOUR },
+      premoderatedFactor: v.PREMODERATED_LIMIT_FACTOR,
+    },
+    // Unset: one core is left to the request thread (which must stay responsive), at most 4 threads.
+    markdown: { threads: v.MARKDOWN_THREADS ?? Math.max(1, Math.min(4, availableParallelism() - 1)), timeoutMs: v.MARKDOWN_TIMEOUT_MS },
     scheduleIntervalMs: 15_000,
     liveHeartbeatMs: 30_000,
     liveSessionCheckMs: 30_000,

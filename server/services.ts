@@ -2,7 +2,7 @@
 // the features it asks — in ONE place. HTTP routes and WebSocket handlers call these services.
 import type { Config } from './config.js';
 import type { Db } from './db/client.js';
-import { auditLog, communityAccess, contentStatus, outbox, render, screening, topicAccessRules, users } from './domain/deps.js';
+import { auditLog, communityAccess, contentStatus, outbox, postingLimitRules, render, screening, topicAccessRules, users } from './domain/deps.js';
 import { createAccountService } from './features/auth/account-service.js';
 import { createAuthService } from './features/auth/service.js';
 import { createCommunityService } from './features/communities/service.js';
@@ -45,6 +45,8 @@ export function createServices({
   });
   const posts = createPostService({
     db,
+    postingLimits: config.postingLimits,
+    limits: postingLimitRules,
     access: topicAccessRules,
     rules: createPostingRules({ screening }),
     status: contentStatus,
@@ -55,6 +57,8 @@ export function createServices({
   const topicModerationDeps = { db, communities: communityAccess, topics: topicAccessRules, audit: auditLog, outbox };
   const topics = createTopicService({
     db,
+    postingLimits: config.postingLimits,
+    limits: postingLimitRules,
     communities: communityAccess,
     access: topicAccessRules,
     posts,

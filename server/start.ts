@@ -4,6 +4,7 @@ import { openDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { buildApp } from './app.js';
 import { createServices } from './services.js';
+import { acquireMarkdownPool } from './domain/markdown-pool.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
 
 export function readConfigOrExit(): Config {
@@ -26,11 +27,18 @@ export async function prepareDatabase(config: Config): Promise<{ seeded: boolean
     // The services alone, not a whole Fastify app: building (and compiling every route schema of) an
     // app that never listens cost about a second of every start.
     if (!config.admin && !config.demo) return { seeded: false };
-    // Mail queued here leaves with the serving process's mail worker.
-    const services = createServices({ db: database.db, config, mailWorker: { poke: () => undefined } });
+    // Seeding writes many posts per member at once: no posting limits here. Mail queued here leaves with
+    // the serving process's mail worker.
+    const services = createServices({ db: database.db, config: { ...config, postingLimits: null }, mailWorker: { poke: () => undefined } });
     if (config.admin) await services.auth.ensureAdmin(config.admin.email, config.admin.password);
-    const seeded = config.demo ? await seedDemo(database.db, services) : false;
-    return { seeded };
+    // Seeding renders markdown: the worker threads are started for it and stopped after.
+    const markdownPool = acquireMarkdownPool(config.markdown);
+    try {
+      const seeded = config.demo ? await seedDemo(database.db, services) : false;
+      return { seeded };
+    } finally {
+      await markdownPool.release();
+    }
   } finally {
     await database.close();
   }

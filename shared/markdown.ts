@@ -12,6 +12,11 @@
 // - raw HTML inside markdown is shown as text (escaped), never interpreted.
 // Hostile input is bounded before marked sees it: a length cap, and container nesting (lists and
 // blockquotes) flattened beyond MAX_NESTING so deep nesting cannot stall marked or exhaust the stack.
+// Rendering time grows with the number of elements (DOMPurify on jsdom costs ~0.1 ms per element on the
+// server) and superlinearly with unmatched emphasis delimiters in marked, so markdownComplexity() refuses
+// text with too many of either before parsing (MarkdownTooComplexError; the server answers 422
+// `markdown_too_complex`, the composer preview says the same). The server also renders in worker threads
+// with a time limit (server/domain/markdown-pool.ts).
 import { Marked } from 'marked';
 import DOMPurify from 'isomorphic-dompurify';
 import { LIMITS } from './limits.js';
@@ -189,13 +194,70 @@ export class MarkdownTooLongError extends Error {
   }
 }
 
+/** Emphasis delimiters (`*`, `_`, `~`) outside fenced code blocks: at most this many in one text. */
+export const MAX_EMPHASIS_DELIMITERS = 2_000;
+/** Estimated elements (paragraphs, lines, table cells, emphasis, code spans, links…) in one text. */
+export const MAX_ELEMENTS = 1_000;
+
+export class MarkdownTooComplexError extends Error {
+  readonly code = 'markdown_too_complex';
+}
+
+// Things that can each become an element (or cost as much): table cell bars, link and image brackets,
+// angle brackets (autolinks, or raw HTML shown as text), bare URLs and e-mail addresses (GFM autolinks).
+const ELEMENT_MARKS = /[|[<]|www\.|:\/\/|@/g;
+
+/**
+ * Why this text is too complex to render in bounded time, or null. A cheap upper estimate, counted
+ * outside fenced code blocks (code is one element however it looks): every line (a paragraph, list item,
+ * table row or line break), every table bar, bracket and autolink, and one element per pair of emphasis
+ * delimiters or backticks. Ordinary writing stays far below the limits.
+ */
+export function markdownComplexity(source: string): string | null {
+  let delimiters = 0;
+  let elements = 0;
+  let fence: string | null = null;
+  for (const line of source.split('\n')) {
+    const fenceMatch = FENCE.exec(line);
+    if (fence) {
+      if (fenceMatch && fenceMatch[1]![0] === fence[0] && fenceMatch[1]!.length >= fence.length) fence = null;
+      continue;
+    }
+    if (fenceMatch) {
+      fence = fenceMatch[1]!;
+      elements++;
+      continue;
+    }
+    let lineDelimiters = 0;
+    let backticks = 0;
+    for (let i = 0; i < line.length; i++) {
+      const c = line.charCodeAt(i);
+      if (c === 42 /* * */ || c === 95 /* _ */ || c === 126 /* ~ */) lineDelimiters++;
+      else if (c === 96 /* ` */) backticks++;
+    }
+    delimiters += lineDelimiters;
+    elements += 1 + Math.ceil(lineDelimiters / 2) + Math.ceil(backticks / 2) + (line.match(ELEMENT_MARKS)?.length ?? 0);
+  }
+  if (delimiters > MAX_EMPHASIS_DELIMITERS) {
+    return `This text has too many emphasis marks (*, _ or ~): ${delimiters}, at most ${MAX_EMPHASIS_DELIMITERS.toLocaleString('en')} outside code blocks. Put code in a \`\`\` block.`;
+  }
+  if (elements > MAX_ELEMENTS) {
+    return `This text has too many lines, links or formatted pieces for one post (about ${elements}, at most ${MAX_ELEMENTS.toLocaleString('en')}). Split it, or put code and logs in a \`\`\` block.`;
+  }
+  return null;
+}
+
 /**
  * Renders GFM markdown to safe HTML. Throws MarkdownTooLongError beyond `maxLength` characters
- * (default LIMITS.postBodyMax; articles pass LIMITS.articleMax). Never throws for hostile content.
+ * (default LIMITS.postBodyMax; articles pass LIMITS.articleMax) and MarkdownTooComplexError for text
+ * markdownComplexity() refuses. Otherwise never throws for hostile content.
  */
 export function renderMarkdown(source: string, { maxLength = LIMITS.postBodyMax }: { maxLength?: number } = {}): string {
   if (source.length > maxLength) throw new MarkdownTooLongError(maxLength);
-  const normalised = limitNesting(source.replace(/\r\n?/g, '\n').replace(/\u0000/g, '\uFFFD'));
+  const unified = source.replace(/\r\n?/g, '\n');
+  const tooComplex = markdownComplexity(unified);
+  if (tooComplex) throw new MarkdownTooComplexError(tooComplex);
+  const normalised = limitNesting(unified.replace(/\u0000/g, '\uFFFD'));
   let html: string;
   try {
     html = marked.parse(normalised) as string;

@@ -24,6 +24,8 @@ export class ApiError extends Error {
 /** The text to show someone for an error of any kind. */
 export function messageFor(error: unknown): string {
   if (error instanceof ApiError) {
+    // Posting limits: the server's sentence already says the wait, in seconds ("try again in 4 seconds").
+    if (error.code === 'posting_too_fast') return error.detail;
     // Any 429 with a wait (ours say `rate_limited`; a proxy's may carry only Retry-After).
     if ((error.code === 'rate_limited' || error.status === 429) && error.retryAfter) {
       const minutes = Math.ceil(error.retryAfter / 60);

@@ -11,7 +11,7 @@ import { emit } from '../events.js';
 import { SubmitController } from '../form-submit-controller.js';
 import { base, forms, prose } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
-import { renderMarkdown } from '../../shared/markdown.js';
+import { escapeHtml, MarkdownTooComplexError, renderMarkdown } from '../../shared/markdown.js';
 
 let composerCount = 0;
 
@@ -92,7 +92,9 @@ export class StoaComposer extends LitElement {
     if (!source.trim()) return '';
     try {
       return renderMarkdown(source);
-    } catch {
+    } catch (err) {
+      // Too complex: the preview says why, in the words the server would answer with (422).
+      if (err instanceof MarkdownTooComplexError) return `<p class="too-complex"><strong>${escapeHtml(err.message)}</strong></p>`;
       return ''; // over the length limit: the server will say so on submit
     }
   }

@@ -258,7 +258,11 @@ export const topics = pgTable(
     createdAt: createdAt(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
-  (t) => [index('topics_community_activity_idx').on(t.communityId, t.pinned, t.lastActivityAt)],
+  (t) => [
+    index('topics_community_activity_idx').on(t.communityId, t.pinned, t.lastActivityAt),
+    // Posting limits (server/domain/posting-limits.ts) count a member's recent topics.
+    index('topics_author_created_idx').on(t.authorId, t.createdAt),
+  ],
 );
 
 // Guest facilitators (and the author) named for one topic.

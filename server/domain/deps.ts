@@ -9,6 +9,7 @@ import { changePostStatus, countNewPost } from './content-status.js';
 import { findUserById } from './users.js';
 import { needsPremoderation, screenPostText, screenTopicText } from './screening.js';
 import { renderField } from './render.js';
+import { enforcePostingLimit } from './posting-limits.js';
 
 export const communityAccess = { findCommunity, findMembership, requireCommunity };
 export const topicAccessRules = { requireTopic, topicAccess, findTopic, findPrompt, listPrompts, promptsAnsweredBy, hiddenPromptIds, assertTopicWritable };
@@ -18,6 +19,7 @@ export const contentStatus = { changePostStatus, countNewPost };
 export const users = { findUserById };
 export const screening = { screenPostText, screenTopicText, needsPremoderation };
 export const render = { renderField };
+export const postingLimitRules = { enforcePostingLimit };
 
 export type CommunityAccessDeps = typeof communityAccess;
 export type TopicAccessDeps = typeof topicAccessRules;
@@ -27,3 +29,4 @@ export type ContentStatusDeps = typeof contentStatus;
 export type UsersDeps = typeof users;
 export type ScreeningDeps = typeof screening;
 export type RenderDeps = typeof render;
+export type PostingLimitDeps = typeof postingLimitRules;

@@ -55,7 +55,7 @@ export const PROBLEM_STATUSES = {
   415: 'The body is not JSON (`unsupported_media_type`).',
   422: 'Understood but refused by a rule of the community (a specific code says which).',
   426: 'Not a WebSocket upgrade (`upgrade_required`).',
-  429: 'Too many requests (`rate_limited`); Retry-After says when to try again.',
+  429: 'Too many requests (`rate_limited`, or `posting_too_fast` for new posts and topics); Retry-After says when to try again.',
   503: 'The database cannot be reached (`database_unavailable`); try again shortly.',
 } as const;
 export type ProblemStatus = keyof typeof PROBLEM_STATUSES;

@@ -21,9 +21,18 @@ export const TEST_PASSWORD = 'correct horse battery';
 const TEST_OUTBOX = join(tmpdir(), `stoa-test-outbox-${process.pid}`);
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const config = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DEMO: '0' });
-  // Background loops run only when a test drains them, so what a test sees does not depend on timing.
-  return { ...config, mail: { ...config.mail, outboxDir: TEST_OUTBOX, pollMs: 3_600_000 }, notifierIntervalMs: 3_600_000, ...overrides };
+  // No posting limits unless a test asks (tests post faster than a person may): posting-limits.test.ts does.
+  // A long markdown time limit: a loaded test machine must not turn slow renders into 422s.
+  // Background loops (mail, notifier) run only when a test drains them, so what a test sees does not depend on timing.
+  const base = loadConfig({ PORT: '0', LOG_LEVEL: 'silent', DEMO: '0' });
+  return {
+    ...base,
+    postingLimits: null,
+    markdown: { ...base.markdown, timeoutMs: 30_000 },
+    mail: { ...base.mail, outboxDir: TEST_OUTBOX, pollMs: 3_600_000 },
+    notifierIntervalMs: 3_600_000,
+    ...overrides,
+  };
 }
 
 export interface TestUser {

@@ -40,6 +40,11 @@ export async function startServer(name: string, options: StartOptions): Promise<
       DEMO: '0',
       LOG_LEVEL: 'warn',
       NODE_ENV: 'test',
+      // Tests post faster than a person may; test/server/posting-limits.test.ts covers the limits.
+      POST_INTERVAL_SECONDS: '0',
+      POSTS_PER_HOUR: '0',
+      TOPIC_INTERVAL_SECONDS: '0',
+      TOPICS_PER_HOUR: '0',
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -40,7 +40,7 @@ export const postRoutes: FastifyPluginAsyncTypebox<{ posts: PostService }> = asy
         params: IdParams('topicId'),
         headers: IdempotencyKeyHeaders,
         body: CreatePostBody,
-        response: { 201: Post, ...problems(401, 403, 404, 409, 422) },
+        response: { 201: Post, ...problems(401, 403, 404, 409, 422, 429) },
       },
     },
     async (request, reply) => {

@@ -10,6 +10,9 @@ import { LIMITS } from '../../../shared/limits.js';
 
 export function createPostingRules({ screening }: { screening: Pick<ScreeningDeps, 'screenPostText' | 'needsPremoderation'> }) {
   return {
+    /** Is the member under new-member pre-moderation in the community (stricter posting limits)? */
+    premoderated: (tx: DbOrTx, communityId: string, authorId: string) => screening.needsPremoderation(tx, communityId, authorId),
+
     /**
      * Why a new post waits for a moderator, or null when it is published at once: a watched word first
      * (a 'block' word throws 422 and nothing is written), then new-member pre-moderation.

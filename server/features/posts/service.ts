@@ -10,7 +10,8 @@ import { isUuid } from '../../../shared/schemas/common.js';
 import { CURSOR_TIME } from '../../domain/cursor.js';
 import { postViewerFor, topicContentVisible, type TopicAccess } from '../../domain/topic-access.js';
 import { EVENT_VIEW, isPostVisible, type PostViewer } from '../../domain/visibility.js';
-import type { AuditLogDeps, ContentStatusDeps, OutboxDeps, RenderDeps, TopicAccessDeps } from '../../domain/deps.js';
+import type { AuditLogDeps, ContentStatusDeps, OutboxDeps, PostingLimitDeps, RenderDeps, TopicAccessDeps } from '../../domain/deps.js';
+import type { PostingLimits } from '../../domain/posting-limits.js';
 import { presentPost, type PostRow } from './present.js';
 import { placeUnder, type PostingRules } from './rules.js';
 import * as q from './queries.js';
@@ -40,9 +41,12 @@ export interface PostServiceDeps {
   audit: Pick<AuditLogDeps, 'insertLogEntry'>;
   outbox: Pick<OutboxDeps, 'recordEvent' | 'communityLiveCursor'>;
   render: RenderDeps;
+  /** How fast a member may reply (null: no limits, e.g. demo seeding). */
+  postingLimits: PostingLimits | null;
+  limits: Pick<PostingLimitDeps, 'enforcePostingLimit'>;
 }
 
-export function createPostService({ db, access: topics, rules, status: content, audit, outbox, render }: PostServiceDeps) {
+export function createPostService({ db, access: topics, rules, status: content, audit, outbox, render, postingLimits, limits }: PostServiceDeps) {
   const { requireTopic, hiddenPromptIds, assertTopicWritable } = topics;
   const { renderField } = render;
 
@@ -129,7 +133,7 @@ export function createPostService({ db, access: topics, rules, status: content, 
       const access = await requireTopic(db, actor, topicId, 'post.create');
       const me = access.actor;
       const viewer = postViewerFor(me, access.ctx);
-      const bodyHtml = renderField('body', input.body, LIMITS.postBodyMax);
+      const bodyHtml = await renderField('body', input.body, LIMITS.postBodyMax);
       const requestHash = createHash('sha256')
         .update(JSON.stringify(['post.create', topicId, input.body, input.parentId ?? null, input.promptId ?? null]))
         .digest('hex');
@@ -142,6 +146,8 @@ export function createPostService({ db, access: topics, rules, status: content, 
           return { statusCode: prior.statusCode, post: prior.response as Post, replayed: true };
         }
         const { topic } = access;
+        // Posting limits (429 posting_too_fast): after the key claim, so a retry of an accepted submit replays.
+        await limits.enforcePostingLimit(tx, postingLimits, 'post', me.id, () => rules.premoderated(tx, topic.communityId, me.id));
         assertTopicWritable(topic); // as loaded; checked again under the lock below
         const place = await placeReply(tx, access, viewer, input);
         // Held (pending) posts exist for their author and moderators only, until a moderator approves.
@@ -177,7 +183,7 @@ export function createPostService({ db, access: topics, rules, status: content, 
     /** Edits my post if `version` is current; the new text becomes the next revision. */
     async update(actor: Actor | null, postId: string, input: UpdatePostBody): Promise<Post> {
       const { row, viewer } = await requirePost(actor, postId, 'post.edit');
-      const bodyHtml = renderField('body', input.body, LIMITS.postBodyMax);
+      const bodyHtml = await renderField('body', input.body, LIMITS.postBodyMax);
       return db.transaction(async (tx) => {
         // Post row, then topic row: the order in which moderation (and a status change's counters and
         // rollups) lock them. The topic is read under the lock a close or lock takes, as in create().

@@ -30,7 +30,7 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
         description: "kind 'cpd': title, article, prompts (1–10), optional articleUrl, opensAt, closesAt, facilitatorIds. kind 'problem': title, body.",
         params: IdParams('communityId'),
         body: CreateTopicBody,
-        response: { 201: TopicDetail, ...problems(401, 403, 404, 422) },
+        response: { 201: TopicDetail, ...problems(401, 403, 404, 422, 429) },
       },
     },
     async (request, reply) => reply.status(201).send(await topics.create(request.actor, request.params.communityId, request.body)),

@@ -9,7 +9,8 @@ import { isUuid } from '../../../shared/schemas/common.js';
 import { CURSOR_TIME } from '../../domain/cursor.js';
 import { isScheduled, postViewerFor, topicContentVisible, topicStatus, type PromptRow, type TopicAccess } from '../../domain/topic-access.js';
 import { PREMODERATION_REASON } from '../../domain/screening.js';
-import type { CommunityAccessDeps, OutboxDeps, RenderDeps, ScreeningDeps, TopicAccessDeps } from '../../domain/deps.js';
+import type { CommunityAccessDeps, OutboxDeps, PostingLimitDeps, RenderDeps, ScreeningDeps, TopicAccessDeps } from '../../domain/deps.js';
+import type { PostingLimits } from '../../domain/posting-limits.js';
 import type { PostService } from '../posts/service.js';
 import type { TopicModerationSteps } from './moderation.js';
 import { presentTopicSummary } from './present.js';
@@ -61,9 +62,12 @@ export interface TopicServiceDeps {
   screening: Pick<ScreeningDeps, 'screenTopicText' | 'needsPremoderation'>;
   outbox: Pick<OutboxDeps, 'recordEvent' | 'communityLiveCursor'>;
   render: RenderDeps;
+  /** How fast a member may open topics (null: no limits, e.g. demo seeding). */
+  postingLimits: PostingLimits | null;
+  limits: Pick<PostingLimitDeps, 'enforcePostingLimit'>;
 }
 
-export function createTopicService({ db, communities, access: topics, posts, moderation, screening, outbox, render }: TopicServiceDeps) {
+export function createTopicService({ db, communities, access: topics, posts, moderation, screening, outbox, render, postingLimits, limits }: TopicServiceDeps) {
   const { requireCommunity } = communities;
   const { requireTopic, topicAccess, hiddenPromptIds } = topics;
   const { applyTopicModeration, holdTopicEdit, logTopicHold, recordTopicUpdated } = moderation;
@@ -146,8 +150,9 @@ export function createTopicService({ db, communities, access: topics, posts, mod
           if (input[field] !== undefined) throw invalid(field, `A practice problem has no ${field}.`, 'not_for_kind');
         }
         if (input.body === undefined) throw invalid('body', 'body is required for a practice problem.');
-        const bodyHtml = renderField('body', input.body, LIMITS.postBodyMax);
+        const bodyHtml = await renderField('body', input.body, LIMITS.postBodyMax);
         topicId = await db.transaction(async (tx) => {
+          await limits.enforcePostingLimit(tx, postingLimits, 'topic', me.id, () => needsPremoderation(tx, communityId, me.id)); // 429 posting_too_fast
           const held = await holdForReview(tx, communityId, me.id, [{ field: 'title', text: input.title }, { field: 'body', text: input.body! }]);
           const { id } = await q.insertTopic(tx, { ...values, bodyMd: input.body!, bodyHtml, moderationStatus: held ? 'pending' : 'published' });
           if (held) await logTopicHold(tx, communityId, id, held);
@@ -158,23 +163,27 @@ export function createTopicService({ db, communities, access: topics, posts, mod
         if (input.body !== undefined) throw invalid('body', 'A CPD topic has an article, not a body.', 'not_for_kind');
         if (input.article === undefined) throw invalid('article', 'article is required for a CPD topic.');
         if (input.prompts === undefined) throw invalid('prompts', 'A CPD topic needs 1 to 10 prompts.');
-        const bodyHtml = renderField('article', input.article, LIMITS.articleMax);
+        const bodyHtml = await renderField('article', input.article, LIMITS.articleMax);
         const opensAt = parseTime('opensAt', input.opensAt) ?? null;
         const closesAt = parseTime('closesAt', input.closesAt) ?? null;
         checkSchedule(opensAt, closesAt);
         if (closesAt && closesAt <= new Date()) throw invalid('closesAt', 'closesAt must be in the future.', 'invalid_schedule');
-        const prompts = input.prompts.map((p, i) => ({
-          position: i + 1,
-          bodyMd: p.body,
-          bodyHtml: renderField(`prompts.${i}.body`, p.body, LIMITS.promptBodyMax),
-          releaseAt: parseTime(`prompts.${i}.releaseAt`, p.releaseAt) ?? null,
-          answerFirst: p.answerFirst ?? false,
-        }));
+        const prompts: Array<{ position: number; bodyMd: string; bodyHtml: string; releaseAt: Date | null; answerFirst: boolean }> = [];
+        for (const [i, p] of input.prompts.entries()) {
+          prompts.push({
+            position: i + 1,
+            bodyMd: p.body,
+            bodyHtml: await renderField(`prompts.${i}.body`, p.body, LIMITS.promptBodyMax),
+            releaseAt: parseTime(`prompts.${i}.releaseAt`, p.releaseAt) ?? null,
+            answerFirst: p.answerFirst ?? false,
+          });
+        }
         const guests = (input.facilitatorIds ?? []).filter((id) => id !== me.id);
         const members = new Set(await q.activeMemberIds(db, communityId, guests));
         const unknown = guests.find((id) => !members.has(id));
         if (unknown) throw invalid('facilitatorIds', `${unknown} is not a member of this community.`, 'unknown_facilitator');
         topicId = await db.transaction(async (tx) => {
+          await limits.enforcePostingLimit(tx, postingLimits, 'topic', me.id, () => needsPremoderation(tx, communityId, me.id)); // 429 posting_too_fast
           const held = await holdForReview(tx, communityId, me.id, [
             { field: 'title', text: input.title },
             { field: 'article', text: input.article! },
@@ -248,7 +257,7 @@ export function createTopicService({ db, communities, access: topics, posts, mod
       const text = patch[textField];
       if (text !== undefined) {
         values.bodyMd = text;
-        values.bodyHtml = renderField(textField, text, topic.kind === 'cpd' ? LIMITS.articleMax : LIMITS.postBodyMax);
+        values.bodyHtml = await renderField(textField, text, topic.kind === 'cpd' ? LIMITS.articleMax : LIMITS.postBodyMax);
       }
       if (topic.kind === 'problem') {
         for (const field of ['articleUrl', 'opensAt', 'closesAt'] as const) {
@@ -284,7 +293,7 @@ export function createTopicService({ db, communities, access: topics, posts, mod
 
     async addPrompt(actor: Actor | null, topicId: string, input: AddPromptBody): Promise<Prompt> {
       const { topic } = await requireTopic(db, actor, topicId, 'topic.addPrompt');
-      const bodyHtml = renderField('body', input.body, LIMITS.promptBodyMax);
+      const bodyHtml = await renderField('body', input.body, LIMITS.promptBodyMax);
       const releaseAt = parseTime('releaseAt', input.releaseAt) ?? null;
       const row = await db.transaction(async (tx) => {
         const locked = (await topics.findTopic(tx, topicId, { lock: 'update' }))!; // serialises concurrent additions: positions and the limit hold

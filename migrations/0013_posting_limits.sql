@@ -1,0 +1,1 @@
+CREATE INDEX "topics_author_created_idx" ON "topics" USING btree ("author_id","created_at");
