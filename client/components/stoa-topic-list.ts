@@ -68,8 +68,9 @@ export class StoaTopicList extends LitElement {
   private readonly liveSubscription = new LiveSubscription(this, (channel) => ({
     onEvent: (event) => {
       if (event.name === 'topic.created') {
-        const title = (event.data as { title?: unknown }).title;
-        if (typeof title === 'string') emit(this, 'stoa-announce', { message: `New topic: ${title}` });
+        // A placeholder (a held topic seen by someone who may not read it) has no title.
+        const title = event.data.title;
+        if (title) emit(this, 'stoa-announce', { message: `New topic: ${title}` });
       }
       if (event.name.startsWith('topic.') || event.name.startsWith('post.') || event.name === 'prompt.released') this.scheduleRefresh();
     },

@@ -112,14 +112,14 @@ export class TopicLiveController implements ReactiveController {
     switch (event.name) {
       case 'post.created':
       case 'post.approved':
-        return this.onPost(event.data as Post, true);
+        return this.onPost(event.data, true);
       case 'post.updated':
       case 'post.withdrawn':
       case 'post.removed':
       case 'post.restored':
-        return this.onPost(event.data as Post, false);
+        return this.onPost(event.data, false);
       case 'post.helpful': {
-        const h = event.data as { postId: string; helpfulCount: number };
+        const h = event.data;
         if (this.host.indexOf(h.postId) !== undefined) this.host.changePost({ id: h.postId, helpfulCount: h.helpfulCount });
         return;
       }
@@ -133,7 +133,7 @@ export class TopicLiveController implements ReactiveController {
         return void this.refreshAll();
       case 'topic.updated': {
         // Hidden by flags or shown again: as above.
-        const status = (event.data as { moderationStatus?: unknown }).moderationStatus;
+        const status = event.data.moderationStatus;
         if (status !== detail.moderationStatus) {
           if (status !== 'published') this.options.dropPendingRead();
           return void this.refreshAll();

@@ -47,13 +47,9 @@ export interface UnsubscribedMessage {
  * An event as the wire carries it. The payload of each event name is typed in shared/events.ts; its
  * `EventMessage` is this message discriminated by `name`.
  */
-export interface EventMessage {
-  type: 'event';
-  id: number;
-  channel: string;
-  name: string;
-  data: unknown;
-}
+/** An `event` message, typed by the event catalogue (shared/events.ts): `name` decides the type of `data`. */
+export type { EventMessage } from '../events.js';
+import type { EventMessage } from '../events.js';
 /** `since` is older than the retained history (or too much was missed): refetch over HTTP, then subscribe without `since`. */
 export interface ResyncMessage {
   type: 'resync';

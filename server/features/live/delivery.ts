@@ -3,7 +3,7 @@
 // delivers logged events through the same deliver().
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database, Db } from '../../db/client.js';
-import { LIVE_CLOSE, NOTIFICATIONS_CHANNEL, type LiveErrorCode, type ServerMessage } from '../../../shared/schemas/live.js';
+import { LIVE_CLOSE, NOTIFICATIONS_CHANNEL, type EventMessage, type LiveErrorCode, type ServerMessage } from '../../../shared/schemas/live.js';
 import { isUuid } from '../../../shared/schemas/common.js';
 import { EVENTS_CHANNEL } from '../../domain/outbox.js';
 import { postAuthorId, visibleTo, type EventContext, type Visibility } from './filter.js';
@@ -109,7 +109,9 @@ export function createDelivery({ database, connections, log }: { database: Datab
       if (!perChannel) texts.set(sub.channel, (perChannel = new Map()));
       let text = perChannel.get(v.data);
       if (text === undefined) {
-        text = JSON.stringify({ type: 'event', id: event.id, channel: sub.channel, name: event.name, data: v.data } satisfies ServerMessage);
+        // The row was written by the typed recordEvent(): its name and data are a catalogue pair (shared/events.ts).
+        const message = { type: 'event', id: event.id, channel: sub.channel, name: event.name, data: v.data } as EventMessage;
+        text = JSON.stringify(message satisfies ServerMessage);
         perChannel.set(v.data, text);
       }
       connections.sendText(sub.conn, text);
