@@ -15,7 +15,7 @@ export type Route =
   | { name: 'notifications' }
   | { name: 'profile'; user: string }
   | { name: 'community'; slug: string }
-  | { name: 'topic'; slug: string; topicId: string }
+  | { name: 'topic'; slug: string; topicId: string; post: string | null }
   | { name: 'moderation'; slug: string }
   | { name: 'moderation-log'; slug: string }
   | { name: 'community-settings'; slug: string }
@@ -36,7 +36,7 @@ const ROUTES: Array<[pattern: string, build: (params: Params, query: URLSearchPa
   ['/notifications', () => ({ name: 'notifications' })],
   ['/u/:user', (p) => ({ name: 'profile', user: p.user! })],
   ['/c/:slug', (p) => ({ name: 'community', slug: p.slug! })],
-  ['/c/:slug/t/:topicId', (p) => ({ name: 'topic', slug: p.slug!, topicId: p.topicId! })],
+  ['/c/:slug/t/:topicId', (p, q) => ({ name: 'topic', slug: p.slug!, topicId: p.topicId!, post: q.get('post') })],
   ['/c/:slug/moderation', (p) => ({ name: 'moderation', slug: p.slug! })],
   ['/c/:slug/moderation/log', (p) => ({ name: 'moderation-log', slug: p.slug! })],
   ['/c/:slug/settings', (p) => ({ name: 'community-settings', slug: p.slug! })],

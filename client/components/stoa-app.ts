@@ -267,7 +267,7 @@ export class StoaApp extends LitElement {
       case 'community':
         return html`<stoa-community-page .slug=${route.slug}></stoa-community-page>`;
       case 'topic':
-        return html`<stoa-topic-page .slug=${route.slug} .topicId=${route.topicId}></stoa-topic-page>`;
+        return html`<stoa-topic-page .slug=${route.slug} .topicId=${route.topicId} .focusPostId=${route.post}></stoa-topic-page>`;
       case 'moderation':
       case 'moderation-log':
       case 'community-settings':

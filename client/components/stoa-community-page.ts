@@ -10,6 +10,7 @@ import { emit } from '../events.js';
 import { paths } from '../router.js';
 import { canInvite, canInviteWithRoles, canListMembers, canModerate, canRemoveMembers, canSetRoles, roleNames } from '../roles.js';
 import { base, forms } from '../styles.js';
+import './stoa-watch-control.js';
 import './stoa-invite-form.js';
 import './stoa-member-list.js';
 import './stoa-topic-list.js';
@@ -86,6 +87,7 @@ export class StoaCommunityPage extends LitElement {
         ${membership?.suspended
           ? html`<p class="notice" role="note">You are suspended in this community: you can read, but not post.</p>`
           : nothing}
+        ${membership ? html`<stoa-watch-control .kind=${'community'} .targetId=${c.id}></stoa-watch-control>` : nothing}
       </div>
 
       <section aria-labelledby="topics-h">

@@ -35,6 +35,7 @@ import { PLACEHOLDER, placeholderTitle, replyBlockedReason } from '../topic-word
 import './stoa-composer.js';
 import './stoa-flag-dialog.js';
 import './stoa-post.js';
+import './stoa-watch-control.js';
 import './stoa-prompt-form.js';
 import './stoa-reason-dialog.js';
 
@@ -55,6 +56,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
   static override properties = {
     slug: { attribute: false },
     topicId: { attribute: false },
+    focusPostId: { attribute: false },
     detail: { state: true },
     posts: { state: true },
     showPromptForm: { state: true },
@@ -62,6 +64,9 @@ export class StoaTopicPage extends LitElement implements TopicView {
 
   declare slug: string;
   declare topicId: string;
+  /** ?post=<id> (a notification's link): the page scrolls to that post and focuses it once it is loaded. */
+  declare focusPostId: string | null;
+  private focusedFor: string | null = null;
   /** The topic as last loaded, with local changes (new prompts, solution, counts) laid over it. */
   declare detail: TopicDetail | null;
   /** Loaded posts, oldest first (the server's order). */
@@ -114,6 +119,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
     super();
     this.slug = '';
     this.topicId = '';
+    this.focusPostId = null;
     this.detail = null;
     this.posts = [];
     this.showPromptForm = false;
@@ -163,6 +169,26 @@ export class StoaTopicPage extends LitElement implements TopicView {
       if (p.author.id !== this.myUserId && p.status === 'published') return p.id;
     }
     return this.paging.nextCursor ? 'more' : null;
+  }
+
+  override updated(changed: Map<PropertyKey, unknown>) {
+    super.updated(changed);
+    const target = this.focusPostId;
+    if (target && this.topic.status === TaskStatus.COMPLETE && this.detail && this.focusedFor !== `${this.topicId}/${target}`) {
+      this.focusedFor = `${this.topicId}/${target}`;
+      void this.jumpToPost(target);
+    }
+  }
+
+  /** Pages on until the post is loaded (at most 20 pages), then scrolls to it and moves focus there. */
+  private async jumpToPost(postId: string) {
+    for (let pages = 0; !this.posts.some((p) => p.id === postId) && this.paging.nextCursor && pages < 20; pages++) {
+      if (!(await this.paging.loadMore())) return;
+    }
+    await this.updateComplete;
+    const item = postItem(this, postId);
+    item?.scrollIntoView({ block: 'center' });
+    focusPost(item);
   }
 
   private async jumpToFirstUnread(event: Event) {
@@ -267,6 +293,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
       <p class="muted small">
         ${isCpd ? html`Facilitated by ${d.facilitators.map((f) => f.displayName).join(', ')}` : html`Asked by ${d.author.displayName}`}
       </p>
+      ${viewer.membership && d.bodyHtml !== null ? html`<stoa-watch-control class="watch" .kind=${'topic'} .targetId=${d.id}></stoa-watch-control>` : nothing}
       ${this.moderation.renderNote(d, viewer)}
       ${this.moderation.renderModeration(d, viewer)}
       ${this.moderation.renderActions(d)}

@@ -36,6 +36,14 @@ describe.skipIf(!hasChromium)('notifications in Chromium', () => {
     await item.click();
     await expect.poll(() => page.url()).toContain(`/t/${topic.id}?post=${post.id}`);
     await expect.poll(() => page.getByText('what do you do with quiet groups?').isVisible()).toBe(true);
+    // …and the post itself has the keyboard focus (the page went to it).
+    const focused = () =>
+      page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.textContent ?? '';
+      });
+    await expect.poll(focused).toContain('what do you do with quiet groups?');
     await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, none unread');
 
     // The mention links to the profile.
