@@ -35,6 +35,10 @@ import { notificationRoutes } from './features/notifications/routes.js';
 import { createNotifier, type Notifier } from './features/notifications/notifier.js';
 import { createNotificationMailer, type NotificationMailer } from './features/notifications/mailer.js';
 import { unsubscribeRoutes } from './features/notifications/unsubscribe-routes.js';
+import { createReplyByMail, replyAddresses, type ReplyTarget } from './features/mail/replies.js';
+import { startInboundSmtp, type InboundSmtp } from './mail/inbound.js';
+import { serverSecret } from './domain/secrets.js';
+import { users } from './domain/deps.js';
 import { createMailWorker, type MailWorker } from './mail/queue.js';
 import { createMailTransport } from './mail/transport.js';
 
@@ -49,6 +53,8 @@ declare module 'fastify' {
     notifier: Notifier;
     /** Mails notifications as members chose (immediate, digests); `drain()` in tests. */
     notificationMailer: NotificationMailer;
+    /** The reply-by-email listener's port (tests start it on port 0); undefined when it is off. */
+    inboundSmtpPort: () => number | undefined;
   }
 }
 
@@ -148,6 +154,10 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   // Notifications: every process runs the notifier; a community's events are read by one process at a time.
   const notifier = createNotifier({ db: options.database.db, log: app.log, intervalMs: config.notifierIntervalMs });
   app.decorate('notifier', notifier);
+  // Reply by email (REPLY_TO_DOMAIN + INBOUND_SMTP_PORT): signed reply addresses, and our SMTP listener.
+  const inbound = config.mail.inbound;
+  let replySecret: Promise<string> | undefined;
+  const addresses = inbound ? replyAddresses(() => (replySecret ??= serverSecret(options.database.db, 'reply')), inbound.replyToDomain) : undefined;
   const notificationMailer = createNotificationMailer({
     db: options.database.db,
     log: app.log,
@@ -155,7 +165,26 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     intervalMs: config.notifierIntervalMs,
     settleMs: config.notificationMailSettleMs,
     mailQueued: () => mailWorker.poke(),
+    ...(addresses ? { replyAddress: (target: ReplyTarget) => addresses.address(target) } : {}),
   });
+  let inboundSmtp: InboundSmtp | undefined;
+  if (inbound && addresses) {
+    const replies = createReplyByMail({
+      db: options.database.db,
+      log: app.log,
+      publicUrl: config.publicUrl,
+      addresses,
+      users,
+      posts: services.posts,
+      mailQueued: () => mailWorker.poke(),
+    });
+    app.addHook('onReady', async () => {
+      inboundSmtp = await startInboundSmtp({ port: inbound.port, host: inbound.host, log: app.log, accepts: replies.accepts, handle: replies.handle });
+      app.log.info(`mail: taking replies by email on port ${inboundSmtp.port} for ${inbound.replyToDomain}`);
+    });
+    app.addHook('preClose', async () => inboundSmtp?.close());
+  }
+  app.decorate('inboundSmtpPort', () => inboundSmtp?.port);
   app.decorate('notificationMailer', notificationMailer);
   await app.register(unsubscribeRoutes, { notifications: services.notifications, verify: notificationMailer.tokens.verify });
   app.addHook('onReady', async () => {

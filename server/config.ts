@@ -28,6 +28,10 @@ const Env = Type.Object({
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://[^/]+' })),
   /** The From of every mail, e.g. `Stoa <stoa@example.org>`; unset: stoa@ the PUBLIC_URL's host. */
   MAIL_FROM: Type.Optional(Type.String({ minLength: 3, pattern: '@' })),
+  /** Reply by email: notification mails carry reply+<signed token>@REPLY_TO_DOMAIN, which Stoa's own SMTP
+   *  listener on INBOUND_SMTP_PORT receives (the domain's MX must point there). Both or neither. */
+  REPLY_TO_DOMAIN: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$|^localhost$' })),
+  INBOUND_SMTP_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   // Posting limits per member (server/domain/posting-limits.ts); 0 turns one off.
   POST_INTERVAL_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 5 }),
   POSTS_PER_HOUR: Type.Integer({ minimum: 0, maximum: 100_000, default: 60 }),
@@ -49,6 +53,8 @@ export interface MailConfig {
   retryBaseMs: number;
   maxAttempts: number;
   leaseMs: number;
+  /** Reply by email (both set) or not (undefined). */
+  inbound: { replyToDomain: string; port: number; host: string } | undefined;
 }
 
 /** At most `maxFailures` failed sign-ins within `windowMs`; the next attempt is refused (429) until one ages out. */
@@ -127,6 +133,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const v = withDefaults as Static<typeof Env>;
+  if ((v.REPLY_TO_DOMAIN === undefined) !== (v.INBOUND_SMTP_PORT === undefined)) {
+    throw new ConfigError('Invalid configuration:\n  REPLY_TO_DOMAIN and INBOUND_SMTP_PORT must be set together');
+  }
   if ((v.ADMIN_EMAIL === undefined) !== (v.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration:\n  ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
@@ -183,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryBaseMs: 30_000,
       maxAttempts: 8,
       leaseMs: 10 * 60_000,
+      inbound: v.REPLY_TO_DOMAIN && v.INBOUND_SMTP_PORT !== undefined ? { replyToDomain: v.REPLY_TO_DOMAIN, port: v.INBOUND_SMTP_PORT, host: v.HOST } : undefined,
     },
   };
 }

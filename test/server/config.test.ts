@@ -64,5 +64,8 @@ describe('configuration', () => {
     expect(smtp.mail.from).toBe('ELT Trainers <forum@example.org>');
     expect(() => loadConfig({ SMTP_URL: 'http://mail.example.org' })).toThrow(/SMTP_URL/);
     expect(() => loadConfig({ MAIL_FROM: 'nobody' })).toThrow(/MAIL_FROM/);
+    expect(loadConfig({ REPLY_TO_DOMAIN: 'reply.example.org', INBOUND_SMTP_PORT: '2525' }).mail.inbound).toMatchObject({ replyToDomain: 'reply.example.org', port: 2525 });
+    expect(loadConfig({}).mail.inbound).toBeUndefined();
+    expect(() => loadConfig({ REPLY_TO_DOMAIN: 'reply.example.org' })).toThrow(/REPLY_TO_DOMAIN and INBOUND_SMTP_PORT/);
   });
 });

@@ -3,9 +3,10 @@
 // the member may still see. Mails are queued as jobs (server/mail/queue.ts) with their notifications marked
 // mailed in the same transaction, so nothing is mailed twice; every mail carries a one-click unsubscribe
 // (RFC 8058) and threading headers, so a mail client groups one topic's mails.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { serverSecret } from '../../domain/secrets.js';
 import { renderMailBody } from '../../mail/layout.js';
 import { newMessageId, threadMessageId } from '../../mail/message.js';
 import { enqueueMail } from '../../mail/queue.js';
@@ -21,6 +22,8 @@ export interface NotificationMailerOptions {
   settleMs: number;
   /** Wakes the mail worker after mails were queued. */
   mailQueued: () => void;
+  /** Reply by email: the member's signed reply address for a post or topic (absent: replies are not taken). */
+  replyAddress?: (target: { userId: string; kind: 'p' | 't'; id: string }) => Promise<string>;
   now?: () => Date;
 }
 
@@ -50,7 +53,7 @@ export function createNotificationMailer(options: NotificationMailerOptions) {
   const { db, log, publicUrl } = options;
   const now = options.now ?? (() => new Date());
   let secret: Promise<string> | undefined;
-  const tokens = unsubscribeTokens(() => (secret ??= q.unsubscribeSecret(db, randomBytes(32).toString('base64url'))));
+  const tokens = unsubscribeTokens(() => (secret ??= serverSecret(db, 'unsubscribe')));
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 
@@ -78,8 +81,13 @@ export function createNotificationMailer(options: NotificationMailerOptions) {
       const lines = group.map((n) => presentNotification(n));
       const root = first.topic_id ? threadMessageId(publicUrl, 'topic', first.topic_id) : undefined;
       const subject = first.topic_title ? `${first.topic_title} (${first.community_name})` : `News in ${first.community_name}`;
+      const last = group.at(-1)!;
+      const replyTo = options.replyAddress && last.topic_id
+        ? await options.replyAddress({ userId: first.user_id, kind: last.post_id ? 'p' : 't', id: last.post_id ?? last.topic_id })
+        : undefined;
       const body = renderMailBody({
         paragraphs: [
+          ...(replyTo ? ['## Reply above this line to answer by email ##'] : []),
           `Hello ${first.display_name},`,
           ...lines.map((n) => `${n.text}${n.note ? ` — moderator's note: ${n.note}` : ''}`),
         ],
@@ -91,7 +99,7 @@ export function createNotificationMailer(options: NotificationMailerOptions) {
           kind: 'notification',
           to: first.email,
           userId: first.user_id,
-          message: { subject, ...body, messageId: newMessageId(publicUrl, 'n'), ...(root ? { inReplyTo: root, references: [root] } : {}), headers },
+          message: { subject, ...body, messageId: newMessageId(publicUrl, 'n'), ...(root ? { inReplyTo: root, references: [root] } : {}), ...(replyTo ? { replyTo } : {}), headers },
         });
         await q.markMailed(tx, group.map((n) => Number(n.id)));
       });

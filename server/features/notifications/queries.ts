@@ -361,12 +361,6 @@ export async function dueDigests(db: DbOrTx, preference: 'daily' | 'weekly', per
   );
 }
 
-/** The secret that signs unsubscribe links (kept in server_secrets so every process and restart agrees). */
-export async function unsubscribeSecret(db: DbOrTx, candidate: string) {
-  await db.execute(sql`insert into server_secrets (name, value) values ('unsubscribe', ${candidate}) on conflict (name) do nothing`);
-  const [row] = await rows<{ value: string }>(db, sql`select value from server_secrets where name = 'unsubscribe'`);
-  return row!.value;
-}
 
 /** The most helpful posts of a period in the member's communities that anyone there may see (answer-first prompts left out). */
 export async function mostHelpful(db: DbOrTx, userId: string, since: Date, limit: number) {

@@ -96,6 +96,13 @@ export function createPostService({ db, access: topics, rules, status: content, 
       return row && isPostVisible(row, viewer, hiddenPromptIds) ? presentPost(row, viewer) : null;
     },
 
+    /** Where a reply by email goes: under a post (its topic and the post as parent) or to a topic; null if gone. */
+    async placeOf(target: { kind: 'p' | 't'; id: string }): Promise<{ topicId: string; parentId: string | null } | null> {
+      if (target.kind === 't') return { topicId: target.id, parentId: null };
+      const row = await q.findPostRow(db, target.id, null);
+      return row ? { topicId: row.topicId, parentId: row.id } : null;
+    },
+
     /** A post as its author and moderators see it: what the post.* events carry (EVENT_VIEW). */
     async eventSnapshot(tx: DbOrTx, postId: string): Promise<Post> {
       return presentPost((await q.findPostRow(tx, postId, null))!, EVENT_VIEW)!;
