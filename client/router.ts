@@ -14,6 +14,7 @@ export type Route =
   | { name: 'account' }
   | { name: 'notifications' }
   | { name: 'profile'; user: string }
+  | { name: 'outbox' }
   | { name: 'community'; slug: string }
   | { name: 'topic'; slug: string; topicId: string; post: string | null }
   | { name: 'moderation'; slug: string }
@@ -35,6 +36,7 @@ const ROUTES: Array<[pattern: string, build: (params: Params, query: URLSearchPa
   ['/account', () => ({ name: 'account' })],
   ['/notifications', () => ({ name: 'notifications' })],
   ['/u/:user', (p) => ({ name: 'profile', user: p.user! })],
+  ['/admin/outbox', () => ({ name: 'outbox' })],
   ['/c/:slug', (p) => ({ name: 'community', slug: p.slug! })],
   ['/c/:slug/t/:topicId', (p, q) => ({ name: 'topic', slug: p.slug!, topicId: p.topicId!, post: q.get('post') })],
   ['/c/:slug/moderation', (p) => ({ name: 'moderation', slug: p.slug! })],
@@ -55,6 +57,7 @@ export const SIGNED_IN_ONLY: ReadonlySet<Route['name']> = new Set([
   'account',
   'notifications',
   'profile',
+  'outbox',
 ]);
 /** Routes that make no sense when signed in; signed-in visitors are sent home. */
 export const SIGNED_OUT_ONLY: ReadonlySet<Route['name']> = new Set(['login', 'register']);
@@ -103,6 +106,7 @@ export const paths = {
   forgotPassword: () => '/forgot-password',
   account: () => '/account',
   notifications: () => '/notifications',
+  outbox: () => '/admin/outbox',
   profile: (handle: string) => `/u/${encodeURIComponent(handle)}`,
   community: (slug: string) => `/c/${encodeURIComponent(slug)}`,
   topic: (slug: string, topicId: string) => `/c/${encodeURIComponent(slug)}/t/${encodeURIComponent(topicId)}`,

@@ -6,6 +6,7 @@ import { engagementApi } from './engagement.js';
 import { moderationApi } from './moderation.js';
 import { notificationsApi } from './notifications.js';
 import { peopleApi } from './people.js';
+import { mailApi } from './mail.js';
 import { postsApi } from './posts.js';
 import { topicsApi } from './topics.js';
 
@@ -18,6 +19,7 @@ export const api = {
   engagement: engagementApi,
   notifications: notificationsApi,
   people: peopleApi,
+  mail: mailApi,
 };
 export type Api = typeof api;
 

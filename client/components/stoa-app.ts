@@ -16,6 +16,7 @@ import './stoa-verify-email-page.js';
 import './stoa-account-page.js';
 import './stoa-notifications-page.js';
 import './stoa-profile-page.js';
+import './stoa-outbox-page.js';
 import './stoa-communities-page.js';
 import './stoa-community-page.js';
 import './stoa-topic-page.js';
@@ -260,6 +261,8 @@ export class StoaApp extends LitElement {
         return html`<stoa-account-page></stoa-account-page>`;
       case 'notifications':
         return html`<stoa-notifications-page></stoa-notifications-page>`;
+      case 'outbox':
+        return html`<stoa-outbox-page></stoa-outbox-page>`;
       case 'profile':
         return html`<stoa-profile-page .user=${route.user}></stoa-profile-page>`;
       case 'home':

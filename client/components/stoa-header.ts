@@ -53,6 +53,7 @@ export class StoaHeader extends LitElement {
             ? html`
                 <nav aria-label="Main">
                   <a href=${paths.home()}>My communities</a>
+                  ${me.isAdmin ? html`<a href=${paths.outbox()}>Mail outbox</a>` : nothing}
                 </nav>
                 <div class="who">
                   <stoa-notification-bell .refresh=${this.routeName}></stoa-notification-bell>
