@@ -17,6 +17,8 @@ export type Session =
 export const sessionContext = createContext<Session>(Symbol('stoa-session'));
 
 export const liveContext = createContext<LiveConnection | null>(Symbol('stoa-live'));
+/** The community of the page (the topic page provides it): composers look up members to @mention there. */
+export const communityIdContext = createContext<string | null>(Symbol('stoa-community-id'));
 
 /**
  * The API client of the app this element is in: `private readonly api = new ApiConsumer(this)`, then

@@ -5,13 +5,16 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { ApiError, messageFor } from '../api/index.js';
-import { ApiConsumer } from '../context.js';
+import { ContextConsumer } from '@lit/context';
+import { ApiConsumer, communityIdContext } from '../context.js';
+import { MentionAutocomplete } from '../controllers/mention-autocomplete.js';
 import { clearDraft, idempotencyKeyFor, loadDraft, pruneDrafts, saveDraft, type DraftPlace } from '../drafts.js';
 import { emit } from '../events.js';
 import { SubmitController } from '../form-submit-controller.js';
 import { base, forms, prose } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 import { escapeHtml, MarkdownTooComplexError, renderMarkdown } from '../../shared/markdown.js';
+import { MENTIONS_MAX, mentionedHandles } from '../../shared/mentions.js';
 
 let composerCount = 0;
 
@@ -48,6 +51,8 @@ export class StoaComposer extends LitElement {
   declare status: string;
 
   private readonly api = new ApiConsumer(this);
+  private readonly community = new ContextConsumer(this, { context: communityIdContext, subscribe: true });
+  private readonly mentions = new MentionAutocomplete(this, this.api, () => this.community.value ?? null);
   /** Any failure is about the one textarea, whatever field the server names. */
   private readonly submission = new SubmitController(this, { focus: (root) => root.querySelector('textarea')?.focus() });
   private readonly uid = `composer-${++composerCount}`;
@@ -101,6 +106,7 @@ export class StoaComposer extends LitElement {
 
   private onInput(event: InputEvent) {
     this.body = (event.target as HTMLTextAreaElement).value;
+    this.mentions.onInput(event.target as HTMLTextAreaElement);
     this.status = '';
     // Save on every keystroke: a reload or a crash a second later must not lose the text. The stored
     // Idempotency-Key stays with the text it was made for; idempotencyKeyFor() makes a new one for new text.
@@ -137,6 +143,15 @@ export class StoaComposer extends LitElement {
     });
   }
 
+  /** Who a mention will reach, said before posting: members only, the first ten. */
+  private mentionNote() {
+    const handles = mentionedHandles(this.body);
+    if (handles.length === 0) return nothing;
+    const told = handles.slice(0, MENTIONS_MAX).map((h) => `@${h}`).join(', ');
+    const more = handles.length > MENTIONS_MAX ? ` Only the first ${MENTIONS_MAX} people you mention are notified.` : '';
+    return html`<p class="muted small mention-note" role="note">Mentioned: ${told}. Members of this community are notified; anyone else is not.${more}</p>`;
+  }
+
   override render() {
     const { uid } = this;
     const { busy, error } = this.submission;
@@ -152,13 +167,19 @@ export class StoaComposer extends LitElement {
           <label for=${`${uid}-body`}>${this.label}</label>
           <span class="hint" id=${`${uid}-hint`}>Markdown works: **bold**, *italic*, - lists, [links](https://…). Your draft is saved on this device.</span>
           <textarea id=${`${uid}-body`} name="body" .value=${this.body} @input=${this.onInput} maxlength=${LIMITS.postBodyMax}
+            @keydown=${(e: KeyboardEvent) => this.mentions.onKeydown(e, e.target as HTMLTextAreaElement)}
+            @blur=${() => this.mentions.close()}
+            aria-autocomplete="list" aria-controls=${`${uid}-mentions`} aria-expanded=${this.mentions.open ? 'true' : 'false'}
+            aria-activedescendant=${this.mentions.open ? `${uid}-mentions-${this.mentions.active}` : nothing}
             ?readonly=${busy /* success clears the box: text typed while posting would be lost with it */}
             aria-invalid=${error ? 'true' : 'false'} aria-describedby=${`${uid}-hint${error ? ` ${uid}-error` : ''}`}></textarea>
+          ${this.mentions.render(`${uid}-mentions`, () => this.renderRoot.querySelector<HTMLTextAreaElement>(`#${uid}-body`))}
         </div>
         ${this.preview
           ? html`<section class="preview" aria-label="Preview">
               <p class="preview-label muted">Preview</p>
               <div class="prose">${unsafeHTML(this.preview)}</div>
+              ${this.mentionNote()}
             </section>`
           : nothing}
         <p class="error" role="alert" id=${`${uid}-error`}>${errorText}</p>
@@ -200,6 +221,27 @@ export class StoaComposer extends LitElement {
         flex-wrap: wrap;
         align-items: center;
         gap: 0.5rem 1rem;
+      }
+      .field {
+        position: relative;
+      }
+      .mentions {
+        list-style: none;
+        margin: 0;
+        padding: 0.25rem 0;
+        border: 1px solid var(--stoa-border);
+        border-radius: 0.35rem;
+        background: var(--stoa-surface);
+        max-width: 24rem;
+      }
+      .mentions li {
+        padding: 0.35rem 0.75rem;
+        cursor: pointer;
+      }
+      .mentions li[aria-selected='true'] {
+        background: var(--stoa-surface-muted);
+        outline: 2px solid var(--stoa-focus, currentColor);
+        outline-offset: -2px;
       }
       .disabled {
         margin: 0;

@@ -11,12 +11,12 @@
 // Topics are moderated like posts: a hidden or removed topic shows members a placeholder (no title, text,
 // prompts or discussion), its author and moderators the content with a note.
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
-import { ContextConsumer } from '@lit/context';
+import { ContextConsumer, ContextProvider } from '@lit/context';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { ApiError, messageFor, type Post, type Prompt, type TopicDetail } from '../api/index.js';
-import { ApiConsumer, sessionContext } from '../context.js';
+import { ApiConsumer, sessionContext, communityIdContext } from '../context.js';
 import { parentsWithDrafts } from '../drafts.js';
 import { emit } from '../events.js';
 import { formatDateTime, plural } from '../format.js';
@@ -75,6 +75,8 @@ export class StoaTopicPage extends LitElement implements TopicView {
 
   private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+  /** The composers below look up members to @mention in this topic's community. */
+  private readonly communityId = new ContextProvider(this, { context: communityIdContext, initialValue: null });
 
   private readonly topic = new Task(this, {
     task: async ([topicId, signedIn], { signal }) => {
@@ -83,6 +85,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
       const [detail, page] = await Promise.all([api.topics.get(topicId, signal), api.posts.list(topicId, { limit: PAGE_SIZE }, signal)]);
       this.reading.reset();
       this.detail = detail;
+      this.communityId.setValue(detail.communityId);
       this.posts = page.items;
       this.paging.reset(page.nextCursor);
       this.draftParents = parentsWithDrafts(topicId);

@@ -46,6 +46,22 @@ describe.skipIf(!hasChromium)('notifications in Chromium', () => {
     await expect.poll(focused).toContain('what do you do with quiet groups?');
     await expect.poll(() => bell.getAttribute('aria-label')).toBe('Notifications, none unread');
 
+    // Bea answers, mentioning Ana through the composer's autocomplete (keyboard only).
+    const box = page.getByRole('textbox', { name: 'Your reply', exact: true });
+    await box.click();
+    await box.pressSequentially('Thanks @ana');
+    const option = page.getByRole('option', { name: /@ana_author/ });
+    await expect.poll(() => option.isVisible()).toBe(true);
+    await box.press('Enter');
+    await expect.poll(() => box.inputValue()).toBe('Thanks @ana_author ');
+    await box.pressSequentially('I will try.');
+    await expect.poll(() => page.getByText('Mentioned: @ana_author. Members of this community are notified').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Post reply' }).first().click();
+    await expect.poll(async () => (await ana.get(`/api/topics/${topic.id}/posts`)).json().items.some((p: { bodyMd: string | null; bodyHtml: string }) => p.bodyHtml.includes('I will try.'))).toBe(true);
+    await t.app.notifier.drain();
+    const anaNews = (await ana.get('/api/notifications?unread=true')).json().items;
+    expect(anaNews.map((n: { kind: string; text: string }) => [n.kind, n.text])).toContainEqual(['mention', 'Bea Reader mentioned you in “Quiet groups”']);
+
     // The mention links to the profile.
     await page.getByRole('link', { name: '@bea_reader' }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Bea Reader');
