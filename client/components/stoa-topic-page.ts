@@ -29,7 +29,8 @@ import { ReadTrackingController } from '../controllers/read-tracking.js';
 import { PAGE_SIZE, TopicPagingController } from '../controllers/topic-paging.js';
 import { TopicLiveController } from '../controllers/topic-live.js';
 import { TopicModerationController } from '../controllers/topic-moderation.js';
-import { focusPost, postItem, type TopicView, type Viewer } from '../controllers/topic-view.js';
+import type { TopicView, Viewer } from '../controllers/topic-view.js';
+import { firstUnread, jumpToFirstUnread, jumpToPost } from '../controllers/topic-jump.js';
 import { topicPageStyles } from './stoa-topic-page.styles.js';
 import { PLACEHOLDER, placeholderTitle, replyBlockedReason } from '../topic-words.js';
 import './stoa-composer.js';
@@ -160,54 +161,19 @@ export class StoaTopicPage extends LitElement implements TopicView {
     }
   }
 
-  /** The first loaded post after my read position that someone else wrote; 'more' when it is not loaded yet. */
-  private firstUnread(): string | 'more' | null {
-    const d = this.detail;
-    if (!d || d.unreadCount <= 0) return null;
-    const lastId = d.myReadPosition?.lastReadPostId ?? null;
-    const start = lastId ? this.indexOf(lastId) : -1;
-    if (start === undefined) return this.paging.nextCursor ? 'more' : null;
-    for (let i = start + 1; i < this.posts.length; i++) {
-      const p = this.posts[i]!;
-      if (p.author.id !== this.myUserId && p.status === 'published') return p.id;
-    }
-    return this.paging.nextCursor ? 'more' : null;
-  }
-
   override updated(changed: Map<PropertyKey, unknown>) {
     super.updated(changed);
     const target = this.focusPostId;
     if (target && this.topic.status === TaskStatus.COMPLETE && this.detail && this.focusedFor !== `${this.topicId}/${target}`) {
       this.focusedFor = `${this.topicId}/${target}`;
-      void this.jumpToPost(target);
+      void jumpToPost(this, this.paging, target);
     }
   }
 
-  /** Pages on until the post is loaded (at most 20 pages), then scrolls to it and moves focus there. */
-  private async jumpToPost(postId: string) {
-    for (let pages = 0; !this.posts.some((p) => p.id === postId) && this.paging.nextCursor && pages < 20; pages++) {
-      if (!(await this.paging.loadMore())) return;
-    }
-    await this.updateComplete;
-    const item = postItem(this, postId);
-    item?.scrollIntoView({ block: 'center' });
-    focusPost(item);
-  }
-
-  private async jumpToFirstUnread(event: Event) {
+  private jumpToFirstUnread = (event: Event) => {
     event.preventDefault();
-    let target = this.firstUnread();
-    // Page on until the first unread post is loaded (bounded: every page moves the cursor on).
-    while (target === 'more' && this.paging.nextCursor) {
-      if (!(await this.paging.loadMore())) return;
-      target = this.firstUnread();
-    }
-    if (!target || target === 'more') return;
-    await this.updateComplete;
-    const item = postItem(this, target);
-    item?.scrollIntoView({ block: 'start' });
-    focusPost(item);
-  }
+    void jumpToFirstUnread(this, this.paging);
+  };
 
   // ---- changes reported by children -----------------------------------------------------------------
 
@@ -278,7 +244,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
     const communityName = viewer.membership?.name ?? 'the community';
     const blocked = replyBlockedReason(d, viewer);
     const ctx: PostContext = { d, blocked, viewer };
-    const unread = this.firstUnread();
+    const unread = firstUnread(this, this.paging);
     const isCpd = d.kind === 'cpd';
     return html`
       <p class="crumb"><a href=${paths.community(this.slug)}>← ${communityName}</a></p>
@@ -308,7 +274,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
   }
 
   /** The topic's words and discussion (not shown in the placeholder of a hidden or removed topic). */
-  private renderContent(d: TopicDetail, ctx: PostContext, unread: ReturnType<StoaTopicPage['firstUnread']>) {
+  private renderContent(d: TopicDetail, ctx: PostContext, unread: ReturnType<typeof firstUnread>) {
     const { blocked } = ctx;
     const isCpd = d.kind === 'cpd';
     return html`
