@@ -30,6 +30,13 @@ export const postStyles = [
       font-size: 0.95rem;
       margin-bottom: 0.25rem;
     }
+    header stoa-avatar {
+      align-self: center;
+    }
+    .handle {
+      color: var(--stoa-muted);
+      text-decoration: none;
+    }
     time {
       color: var(--stoa-muted);
     }

@@ -11,11 +11,13 @@ import { ApiError, messageFor, type Post } from '../api/index.js';
 import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { formatDateTime } from '../format.js';
+import { paths } from '../router.js';
 import { SubmitController } from '../form-submit-controller.js';
 import { postStyles } from './stoa-post.styles.js';
 import { LIMITS } from '../../shared/limits.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import { sanitizeHtml } from '../../shared/markdown.js';
+import './stoa-avatar.js';
 import './stoa-composer.js';
 import './stoa-flag-dialog.js';
 import './stoa-reason-dialog.js';
@@ -243,7 +245,9 @@ export class StoaPost extends LitElement {
     const published = p.status === 'published';
     return html`<article aria-labelledby=${headingId} tabindex="-1" class=${this.isSolution ? 'solution' : ''}>
       <header>
+        <stoa-avatar .name=${p.author.displayName} .seed=${p.author.id} size="24"></stoa-avatar>
         <span class="author" id=${headingId}><strong>${p.author.displayName}</strong>${this.mine ? ' (you)' : ''}</span>
+        ${p.author.handle ? html`<a class="handle" href=${paths.profile(p.author.handle)}>@${p.author.handle}</a>` : nothing}
         <time datetime=${p.createdAt}>${formatDateTime(p.createdAt)}</time>
         ${p.editedAt ? html`<span class="muted">· edited</span>` : nothing}
         ${this.isSolution ? html`<span class="badge solution-badge">Solution</span>` : nothing}

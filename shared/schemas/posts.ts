@@ -28,7 +28,8 @@ export const UpdatePostBody = Body({
   version: Type.Integer({ minimum: 1 }),
 });
 
-export const PostAuthor = Type.Object({ id: Uuid, displayName: Type.String() });
+/** Who wrote something: the display name and, where shown beside it (posts), the @handle others mention them by. */
+export const PostAuthor = Type.Object({ id: Uuid, displayName: Type.String(), handle: Type.Optional(Type.String()) });
 
 export const Post = Type.Object({
   id: Uuid,

@@ -63,7 +63,7 @@ describe.skipIf(!hasChromium)('notifications in Chromium', () => {
     expect(anaNews.map((n: { kind: string; text: string }) => [n.kind, n.text])).toContainEqual(['mention', 'Bea Reader mentioned you in “Quiet groups”']);
 
     // The mention links to the profile.
-    await page.getByRole('link', { name: '@bea_reader' }).click();
+    await page.locator('stoa-post').filter({ hasText: 'what do you do with quiet groups?' }).getByRole('link', { name: '@bea_reader' }).first().click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Bea Reader');
     expect(await page.getByText('@bea_reader', { exact: true }).isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Notified Trainers' }).isVisible()).toBe(true);

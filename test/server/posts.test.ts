@@ -48,7 +48,7 @@ describe('posting replies', () => {
   it('replies to the topic, a prompt and a post; a reply to a reply inherits the prompt; stores markdown and HTML', async () => {
     const top = await reply(P, { body: 'Hello **all**' });
     expect(top).toMatchObject({ parentId: null, promptId: null, depth: 0, status: 'published', version: 1, helpfulCount: 0, helpfulByMe: false });
-    expect(top.author).toEqual({ id: priya.id, displayName: 'Priya' });
+    expect(top.author).toEqual({ id: priya.id, displayName: 'Priya', handle: 'priya' });
     expect(top.bodyHtml).toBe('<p>Hello <strong>all</strong></p>');
     expect(top.bodyMd).toBe('Hello **all**');
     const onPrompt = await reply(P, { body: 'On the prompt', promptId: topic.prompts[0]!.id });

@@ -16,6 +16,7 @@ export interface PostRow {
   depth: number;
   authorId: string;
   authorName: string;
+  authorHandle: string;
   bodyMd: string;
   bodyHtml: string;
   status: PostStatus;
@@ -46,7 +47,7 @@ export function presentPost(row: PostRow, viewer: PostViewer): Post | null {
     parentId: row.parentId,
     promptId: row.promptId,
     depth: row.depth,
-    author: { id: row.authorId, displayName: row.authorName },
+    author: { id: row.authorId, displayName: row.authorName, handle: row.authorHandle },
     bodyHtml: content ? row.bodyHtml : null,
     bodyMd: mine ? row.bodyMd : null,
     createdAt: row.createdAt.toISOString(),

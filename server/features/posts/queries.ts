@@ -16,6 +16,7 @@ export function postRowFields(viewerId: string | null) {
     depth: posts.depth,
     authorId: posts.authorId,
     authorName: users.displayName,
+    authorHandle: users.handle,
     bodyMd: posts.bodyMd,
     bodyHtml: posts.bodyHtml,
     status: posts.status,
