@@ -15,6 +15,11 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 /** Query functions take either the database or an open transaction. */
 export type DbOrTx = Db | Tx;
 
+/** Runs raw SQL and returns its rows: both drivers (pg and PGlite) answer execute() with `{ rows }`. */
+export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
 
 export interface Database {
   kind: 'pglite' | 'postgres';

@@ -15,9 +15,9 @@
 //    accepted a mail and before the row says so: after the lease (MAIL_LEASE) another worker sends it again,
 //    with the same Message-ID. Losing a mail would be worse than that.
 import { randomUUID } from 'node:crypto';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db, DbOrTx } from '../db/client.js';
+import { selectRows, type Db, type DbOrTx } from '../db/client.js';
 import { mailJobs } from '../db/schema.js';
 import type { MailMessage } from './message.js';
 import type { MailTransport } from './transport.js';
@@ -82,9 +82,6 @@ interface ClaimedJob {
   claim_token: string;
 }
 
-async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-}
 
 export function createMailWorker(options: MailWorkerOptions): MailWorker {
   const { db, transport, log } = options;
@@ -96,7 +93,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
 
   async function claim(): Promise<ClaimedJob[]> {
     const token = randomUUID();
-    return rows<ClaimedJob>(
+    return selectRows<ClaimedJob>(
       db,
       sql`update mail_jobs set status = 'sending', claim_token = ${token}, attempts = attempts + 1,
             lease_until = now() + ${options.leaseMs}::bigint * interval '1 millisecond'
@@ -185,7 +182,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       for (;;) {
         const sent = await tick();
         total += sent;
-        const [due] = await rows<{ n: number }>(db, sql`select count(*)::int as n from mail_jobs where status = 'pending' and run_at <= now()`);
+        const [due] = await selectRows<{ n: number }>(db, sql`select count(*)::int as n from mail_jobs where status = 'pending' and run_at <= now()`);
         if (!due || Number(due.n) === 0) return total;
       }
     },

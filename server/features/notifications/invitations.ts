@@ -3,7 +3,7 @@
 // they chose no mail (or have not confirmed their address), one mail. One invitation per topic a day. The
 // engagement view counts how many invited readers posted afterwards.
 import { sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client.js';
+import { selectRows, type Db, type DbOrTx } from '../../db/client.js';
 import { topicInvitations, topicInvitees } from '../../db/schema.js';
 import { AppError, invalid } from '../../errors.js';
 import { renderMailBody } from '../../mail/layout.js';
@@ -16,9 +16,6 @@ import * as q from './queries.js';
 
 const INVITATION_INTERVAL_MS = 24 * 60 * 60_000;
 
-async function rows<T>(db: DbOrTx, query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-}
 
 export function createInvitationService({
   db,
@@ -41,7 +38,7 @@ export function createInvitationService({
       const result = await db.transaction(async (tx) => {
         // One invitation per topic a day, whoever sends it: the topic's lock serialises two at once.
         await tx.execute(sql`select 1 from topics where id = ${topicId} for update`);
-        const [last] = await rows<{ created_at: string }>(tx, sql`select created_at from topic_invitations where topic_id = ${topicId} order by created_at desc limit 1`);
+        const [last] = await selectRows<{ created_at: string }>(tx, sql`select created_at from topic_invitations where topic_id = ${topicId} order by created_at desc limit 1`);
         if (last) {
           const waitMs = new Date(last.created_at).getTime() + INVITATION_INTERVAL_MS - Date.now();
           if (waitMs > 0) {
@@ -49,7 +46,7 @@ export function createInvitationService({
             throw new AppError(429, 'rate_limited', 'This topic’s readers were invited less than a day ago; invite again tomorrow.', { retryAfter });
           }
         }
-        const readers = await rows<{ user_id: string; email: string; display_name: string; email_preference: string; verified: boolean }>(
+        const readers = await selectRows<{ user_id: string; email: string; display_name: string; email_preference: string; verified: boolean }>(
           tx,
           sql`select u.id as user_id, u.email, u.display_name, u.email_preference, u.email_verified_at is not null as verified
               from memberships m join users u on u.id = m.user_id
@@ -79,7 +76,7 @@ export function createInvitationService({
         );
         await q.announce(tx, readers.map((r) => r.user_id));
         const root = threadMessageId(publicUrl, 'topic', topicId);
-        const [place] = await rows<{ slug: string; title: string }>(
+        const [place] = await selectRows<{ slug: string; title: string }>(
           tx,
           sql`select c.slug, t.title from topics t join communities c on c.id = t.community_id where t.id = ${topicId}`,
         );
@@ -113,7 +110,7 @@ export function createInvitationService({
     /** Each invitation of the topic: when, by whom, the note, how many were invited and how many posted since. */
     async list(actor: Actor | null, topicId: string) {
       await requireTopic(db, actor, topicId, 'topic.inviteReaders');
-      const found = await rows<{ id: string; created_at: string; note: string; invited_by: string; invited: number; posted_afterwards: number }>(
+      const found = await selectRows<{ id: string; created_at: string; note: string; invited_by: string; invited: number; posted_afterwards: number }>(
         db,
         sql`select i.id, i.created_at, i.note, u.display_name as invited_by,
               (select count(*)::int from topic_invitees x where x.invitation_id = i.id) as invited,

@@ -1,13 +1,10 @@
 // SQL of the notifications feature: the notifier's cursors and facts, the notifications themselves, watches.
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import { selectRows, type DbOrTx } from '../../db/client.js';
 import { notifications, notifierCursors, users, watches } from '../../db/schema.js';
 import { NOTIFICATIONS_CHANNEL } from '../../../shared/schemas/live.js';
 import type { WatchLevel } from './levels.js';
 
-async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-}
 
 // ---- the notifier's reading position -------------------------------------------------------------------
 
@@ -15,7 +12,7 @@ async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
 export async function claimCommunitiesWithNews(db: DbOrTx, limit: number) {
   // A community created since the last tick starts at 0: it has no older events.
   await db.execute(sql`insert into notifier_cursors (community_id, last_event_id) select id, 0 from communities on conflict do nothing`);
-  return rows<{ community_id: string; last_event_id: number }>(
+  return selectRows<{ community_id: string; last_event_id: number }>(
     db,
     sql`select c.community_id, c.last_event_id::float8 as last_event_id from notifier_cursors c
         where exists (select 1 from events e where e.community_id = c.community_id and e.id > c.last_event_id)
@@ -31,7 +28,7 @@ export interface StoredEvent {
 }
 
 export async function eventsAfter(db: DbOrTx, communityId: string, afterId: number, limit: number) {
-  return rows<StoredEvent>(
+  return selectRows<StoredEvent>(
     db,
     sql`select id::float8 as id, topic_id, name, data from events where community_id = ${communityId} and id > ${afterId} order by id limit ${limit}`,
   );
@@ -56,7 +53,7 @@ export interface TopicFacts {
 }
 
 export async function topicFacts(db: DbOrTx, topicId: string) {
-  const [row] = await rows<TopicFacts>(
+  const [row] = await selectRows<TopicFacts>(
     db,
     sql`select t.id, t.community_id, t.author_id, t.kind, t.title, t.solution_post_id, t.moderation_reason,
           (t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())) as visible,
@@ -80,7 +77,7 @@ export interface PostFacts {
 }
 
 export async function postFacts(db: DbOrTx, postId: string) {
-  const [row] = await rows<PostFacts>(
+  const [row] = await selectRows<PostFacts>(
     db,
     sql`select p.id, p.topic_id, p.author_id, p.status, p.status_reason, p.body_md, p.prompt_id,
           parent.author_id as parent_author_id, coalesce(pr.answer_first, false) as answer_first,
@@ -95,7 +92,7 @@ export async function postFacts(db: DbOrTx, postId: string) {
 
 /** Suspended in the community (now) or across the instance: what such a member writes notifies nobody. */
 export async function isSuspended(db: DbOrTx, communityId: string, userId: string) {
-  const [row] = await rows<{ suspended: boolean }>(
+  const [row] = await selectRows<{ suspended: boolean }>(
     db,
     sql`select exists (select 1 from suspensions s where s.community_id = ${communityId} and s.user_id = ${userId}
                          and s.lifted_at is null and (s.until is null or s.until > now()))
@@ -116,7 +113,7 @@ export interface MemberFacts {
 
 /** Every current member of the community with what decides whether a topic's news reaches them. */
 export async function membersFor(db: DbOrTx, communityId: string, topicId: string | null, promptId: string | null) {
-  return rows<MemberFacts>(
+  return selectRows<MemberFacts>(
     db,
     sql`select m.user_id, u.handle, m.roles, cw.level as community_level, tw.level as topic_level,
           (${topicId}::uuid is not null and (
@@ -181,12 +178,20 @@ export async function everNotified(db: DbOrTx, userId: string, groupKey: string)
 
 /** The largest count a member was told for a group (helpful marks): a mark taken back does not notify. */
 export async function lastGroupedCount(db: DbOrTx, userId: string, groupKey: string) {
-  const [row] = await rows<{ count: number | null }>(
+  const [row] = await selectRows<{ count: number | null }>(
     db,
     sql`select max((data->>'count')::int) as count from notifications where user_id = ${userId} and group_key = ${groupKey}`,
   );
   return Number(row?.count ?? 0);
 }
+
+/**
+ * THE rule a notification is listed (and mailed) by, on rows aliased n (notifications), t (its topic) and p (its
+ * post): still published and open; moderation outcomes about the member's own content always are.
+ */
+const stillVisible = sql`(n.kind = 'moderation' or (
+    (t.id is null or (t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())))
+    and (p.id is null or p.status = 'published')))`;
 
 // ---- reading ---------------------------------------------------------------------------------------------
 
@@ -213,7 +218,7 @@ export interface NotificationRow {
  * published and open, a post still published (moderation outcomes about my own content are always mine to see).
  */
 export async function listForUser(db: DbOrTx, userId: string, opts: { unreadOnly: boolean; beforeId: number | null; limit: number }) {
-  return rows<NotificationRow>(
+  return selectRows<NotificationRow>(
     db,
     sql`select n.id::float8 as id, n.kind, n.community_id, c.slug as community_slug, c.name as community_name,
           n.topic_id, t.title as topic_title, n.post_id, n.actor_id, a.display_name as actor_name, a.handle as actor_handle,
@@ -227,25 +232,21 @@ export async function listForUser(db: DbOrTx, userId: string, opts: { unreadOnly
         where n.user_id = ${userId}
           ${opts.unreadOnly ? sql`and n.read_at is null` : sql``}
           ${opts.beforeId !== null ? sql`and n.id < ${opts.beforeId}` : sql``}
-          and (n.kind = 'moderation' or (
-                (t.id is null or (t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())))
-            and (p.id is null or p.status = 'published')))
+          and ${stillVisible}
         order by n.id desc
         limit ${opts.limit}`,
   );
 }
 
 export async function unreadCount(db: DbOrTx, userId: string) {
-  const [row] = await rows<{ n: number }>(
+  const [row] = await selectRows<{ n: number }>(
     db,
     sql`select count(*)::int as n from notifications n
         join memberships m on m.community_id = n.community_id and m.user_id = n.user_id and m.removed_at is null
         left join topics t on t.id = n.topic_id
         left join posts p on p.id = n.post_id
         where n.user_id = ${userId} and n.read_at is null
-          and (n.kind = 'moderation' or (
-                (t.id is null or (t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())))
-            and (p.id is null or p.status = 'published')))`,
+          and ${stillVisible}`,
   );
   return Number(row?.n ?? 0);
 }
@@ -307,7 +308,7 @@ export interface MailableNotification extends NotificationRow {
  * within that time goes in one mail. Still-visible ones only (as in the list).
  */
 export async function dueImmediate(db: DbOrTx, settleMs: number, limit: number) {
-  return rows<MailableNotification>(
+  return selectRows<MailableNotification>(
     db,
     sql`with due as (
           select n.user_id, n.topic_id from notifications n
@@ -322,7 +323,7 @@ export async function dueImmediate(db: DbOrTx, settleMs: number, limit: number) 
 
 /** A member's unmailed notifications since `since`, still visible, for a digest. */
 export async function digestItems(db: DbOrTx, userId: string, since: Date) {
-  return rows<MailableNotification>(db, mailableSelect(sql``, sql`n.user_id = ${userId} and n.created_at > ${since.toISOString()}::timestamptz`));
+  return selectRows<MailableNotification>(db, mailableSelect(sql``, sql`n.user_id = ${userId} and n.created_at > ${since.toISOString()}::timestamptz`));
 }
 
 function mailableSelect(join: SQL, where: SQL) {
@@ -338,9 +339,7 @@ function mailableSelect(join: SQL, where: SQL) {
     left join posts p on p.id = n.post_id
     left join users a on a.id = n.actor_id
     where n.mailed_at is null and n.read_at is null and ${where}
-      and (n.kind = 'moderation' or (
-            (t.id is null or (t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())))
-        and (p.id is null or p.status = 'published')))
+      and ${stillVisible}
     order by n.user_id, n.topic_id, n.id`;
 }
 
@@ -351,7 +350,7 @@ export async function markMailed(db: DbOrTx, ids: number[]) {
 
 /** Members due a digest: confirmed address, that preference, and no digest of that kind since `periodStart`. */
 export async function dueDigests(db: DbOrTx, preference: 'daily' | 'weekly', periodStart: Date, limit: number) {
-  return rows<{ id: string; email: string; display_name: string }>(
+  return selectRows<{ id: string; email: string; display_name: string }>(
     db,
     sql`select u.id, u.email, u.display_name from users u
         where u.email_preference = ${preference} and u.email_verified_at is not null and u.suspended_at is null
@@ -364,7 +363,7 @@ export async function dueDigests(db: DbOrTx, preference: 'daily' | 'weekly', per
 
 /** The most helpful posts of a period in the member's communities that anyone there may see (answer-first prompts left out). */
 export async function mostHelpful(db: DbOrTx, userId: string, since: Date, limit: number) {
-  return rows<{ post_id: string; topic_id: string; topic_title: string; community_slug: string; author_name: string; helpful_count: number }>(
+  return selectRows<{ post_id: string; topic_id: string; topic_title: string; community_slug: string; author_name: string; helpful_count: number }>(
     db,
     sql`select p.id as post_id, t.id as topic_id, t.title as topic_title, c.slug as community_slug, a.display_name as author_name, p.helpful_count
         from posts p

@@ -1,14 +1,11 @@
 // SQL for member profiles and finding members by handle or name (mention autocomplete).
-import { sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import { sql } from 'drizzle-orm';
+import { selectRows, type DbOrTx } from '../../db/client.js';
 
-async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-}
 
 export async function findPerson(db: DbOrTx, user: string) {
   const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(user);
-  const [row] = await rows<{ id: string; display_name: string; handle: string; bio: string; expertise: string }>(
+  const [row] = await selectRows<{ id: string; display_name: string; handle: string; bio: string; expertise: string }>(
     db,
     sql`select id, display_name, handle, bio, expertise from users
         where ${byId ? sql`id = ${user}::uuid` : sql`handle = ${user.toLowerCase()}`} and suspended_at is null`,
@@ -17,7 +14,7 @@ export async function findPerson(db: DbOrTx, user: string) {
 }
 
 export async function sharedCommunities(db: DbOrTx, viewerId: string, userId: string) {
-  return rows<{ id: string; slug: string; name: string }>(
+  return selectRows<{ id: string; slug: string; name: string }>(
     db,
     sql`select c.id, c.slug, c.name from communities c
         join memberships a on a.community_id = c.id and a.user_id = ${viewerId} and a.removed_at is null
@@ -32,7 +29,7 @@ export async function sharedCommunities(db: DbOrTx, viewerId: string, userId: st
  */
 export async function recentVisiblePosts(db: DbOrTx, userId: string, communityIds: string[], limit: number) {
   if (communityIds.length === 0) return [];
-  return rows<{ id: string; topic_id: string; topic_title: string; community_slug: string; body_html: string; created_at: string }>(
+  return selectRows<{ id: string; topic_id: string; topic_title: string; community_slug: string; body_html: string; created_at: string }>(
     db,
     sql`select p.id, t.id as topic_id, t.title as topic_title, c.slug as community_slug, p.body_html, p.created_at
         from posts p
@@ -50,7 +47,7 @@ export async function recentVisiblePosts(db: DbOrTx, userId: string, communityId
 /** Current members whose handle or name starts with the text (handles first), for mention autocomplete. */
 export async function searchMembers(db: DbOrTx, communityId: string, text: string, limit: number) {
   const prefix = `${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return rows<{ id: string; handle: string; display_name: string }>(
+  return selectRows<{ id: string; handle: string; display_name: string }>(
     db,
     sql`select u.id, u.handle, u.display_name from memberships m join users u on u.id = m.user_id
         where m.community_id = ${communityId} and m.removed_at is null and u.suspended_at is null

@@ -1,6 +1,6 @@
 // A report's period, and how report statements run.
 import { sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/client.js';
+import { selectRows, type DbOrTx } from '../../../db/client.js';
 
 /** One period of a report: whole days d0..d1 in time zone tz, i.e. the instants [t0, t1). */
 export interface Period {
@@ -14,11 +14,8 @@ export interface Period {
   days: number;
 }
 
-export async function rows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  // Both drivers (pg and PGlite) return `{ rows }` from execute().
-  const result = (await db.execute(query)) as unknown as { rows: T[] };
-  return result.rows;
-}
+/** Raw SQL → rows (db/client.ts), as every report statement reads them. */
+export const rows = selectRows;
 
 /**
  * A report statement hashes a period's posts and views (hundreds of thousands of rows at scale);
