@@ -94,7 +94,8 @@ export async function search(
           ${and([sql``, ...common, ...writtenFilters(sql`t.author_id`, sql`t.created_at`, f)])}
         order by t.created_at desc limit ${window + 1})`);
       if (f.kind !== 'problem' && f.solved === undefined) {
-        branches.push(sql`(select 'prompt'::text, pr.id, pr.topic_id, pr.created_at, ts_rank(pr.search_vector, ${query}), ${group.language}::text
+        branches.push(sql`(select 'prompt'::text as type, pr.id, pr.topic_id, pr.created_at, ts_rank(pr.search_vector, ${query}) as text_rank,
+            ${group.language}::text as language
           from prompts pr join topics t on t.id = pr.topic_id
           where pr.search_vector @@ ${query} and ${inScope(sql`t.community_id`)} and ${topicReadable(sql`t`, viewer)}
             and ${promptReadable(sql`pr`, sql`t`, viewer)}
@@ -103,7 +104,9 @@ export async function search(
       }
     }
     if (f.type !== 'topic') {
-      branches.push(sql`(select 'post'::text, p.id, p.topic_id, p.created_at, ts_rank(p.search_vector, ${query}), ${group.language}::text
+      // Every branch names its columns: whichever comes first names the union's.
+      branches.push(sql`(select 'post'::text as type, p.id, p.topic_id, p.created_at, ts_rank(p.search_vector, ${query}) as text_rank,
+          ${group.language}::text as language
         from posts p join topics t on t.id = p.topic_id
         where p.search_vector @@ ${query} and ${inScope(sql`p.community_id`)} and ${topicReadable(sql`t`, viewer)}
           and ${postReadable(sql`p`, sql`t`, viewer)}
