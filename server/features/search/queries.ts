@@ -84,7 +84,9 @@ export async function search(
   for (const group of groups) {
     const cfg = sql`${group.language}::regconfig`;
     const query = sql`websearch_to_tsquery(${cfg}, ${text})`;
-    const inScope = (column: SQL) => sql`${column} = any(${uuidArray(group.communityIds)})`;
+    // One community (the usual case) as `=`, so that (community_id, created_at) indexes give recent-first order.
+    const inScope = (column: SQL) =>
+      group.communityIds.length === 1 ? sql`${column} = ${group.communityIds[0]}` : sql`${column} = any(${uuidArray(group.communityIds)})`;
     const common = topicFilters(f);
     if (f.type !== 'post') {
       branches.push(sql`(select 'topic'::text as type, t.id, t.id as topic_id, t.created_at, ts_rank(t.search_vector, ${query}) as text_rank,
@@ -94,7 +96,8 @@ export async function search(
           ${and([sql``, ...common, ...writtenFilters(sql`t.author_id`, sql`t.created_at`, f)])}
         order by t.created_at desc limit ${window + 1})`);
       if (f.kind !== 'problem' && f.solved === undefined) {
-        branches.push(sql`(select 'prompt'::text, pr.id, pr.topic_id, pr.created_at, ts_rank(pr.search_vector, ${query}), ${group.language}::text
+        branches.push(sql`(select 'prompt'::text as type, pr.id, pr.topic_id, pr.created_at, ts_rank(pr.search_vector, ${query}) as text_rank,
+            ${group.language}::text as language
           from prompts pr join topics t on t.id = pr.topic_id
           where pr.search_vector @@ ${query} and ${inScope(sql`t.community_id`)} and ${topicReadable(sql`t`, viewer)}
             and ${promptReadable(sql`pr`, sql`t`, viewer)}
@@ -103,7 +106,9 @@ export async function search(
       }
     }
     if (f.type !== 'topic') {
-      branches.push(sql`(select 'post'::text, p.id, p.topic_id, p.created_at, ts_rank(p.search_vector, ${query}), ${group.language}::text
+      // Every branch names its columns: whichever comes first names the union's.
+      branches.push(sql`(select 'post'::text as type, p.id, p.topic_id, p.created_at, ts_rank(p.search_vector, ${query}) as text_rank,
+          ${group.language}::text as language
         from posts p join topics t on t.id = p.topic_id
         where p.search_vector @@ ${query} and ${inScope(sql`p.community_id`)} and ${topicReadable(sql`t`, viewer)}
           and ${postReadable(sql`p`, sql`t`, viewer)}
