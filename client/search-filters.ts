@@ -60,9 +60,9 @@ export function filtersToQuery(f: SearchFilters): string {
   return q.toString();
 }
 
-/** True when anything besides the words narrows the search. */
+/** True when anything besides the words and the community (the scope) narrows the search. */
 export function hasFilters(f: SearchFilters): boolean {
-  return FILTER_KEYS.some((k) => f[k] !== undefined && f[k] !== '');
+  return FILTER_KEYS.some((k) => k !== 'communityId' && f[k] !== undefined && f[k] !== '');
 }
 
 /** The same words with every filter removed, except the community (the scope the member chose). */

@@ -257,7 +257,7 @@ export class StoaSearchPage extends LitElement {
             </div>`
           : nothing}
       </fieldset>
-      ${hasFilters(f) ? html`<p class="clear"><a href=${paths.search({ q: f.q })}>Clear filters</a></p>` : nothing}
+      ${hasFilters(f) ? html`<p class="clear"><a href=${paths.search(withoutFilters(f))}>Clear filters</a></p>` : nothing}
     </form>`;
   }
 
@@ -327,14 +327,13 @@ export class StoaSearchPage extends LitElement {
   }
 
   private renderEmpty(f: SearchFilters) {
-    const filtered = hasFilters(withoutFilters(f)) !== hasFilters(f);
     return html`<section class="empty card" aria-labelledby="empty-h">
       <h2 id="empty-h">No results for “${f.q}” in ${this.scopeName(f)}</h2>
       <p>Things to try:</p>
       <ul>
         <li>Fewer words, or other words for the same thing.</li>
         <li>Check the spelling.</li>
-        ${filtered ? html`<li><a href=${paths.search(withoutFilters(f))}>Remove the filters</a> and search again.</li>` : nothing}
+        ${hasFilters(f) ? html`<li><a href=${paths.search(withoutFilters(f))}>Remove the filters</a> and search again.</li>` : nothing}
         ${f.communityId ? html`<li><a href=${paths.search({ ...f, communityId: undefined } as SearchFilters)}>Search all your communities</a>.</li>` : nothing}
         <li>
           The search syntax: <code>"quoted phrase"</code> finds the words together, <code>-word</code> leaves out what has that word, and
