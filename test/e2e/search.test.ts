@@ -142,9 +142,47 @@ describeInBrowser('search in Chromium', (suite) => {
     await page.getByRole('listbox', { name: 'Matches in all my communities' }).getByRole('option').first().waitFor();
     expect(await suite.noHorizontalScroll(page)).toBe(true);
     await suite.shot(page, 'search-box-360', { fullPage: false });
-    // Clicking an option opens the hit.
-    await page.getByRole('listbox').getByRole('option').first().click();
-    await page.waitForURL(/\/c\/elt-teacher-trainers\/t\//);
+    // Clicking an option opens the hit: a prompt's opens the topic at that prompt, its heading focused.
+    await page.getByRole('listbox').getByRole('option').filter({ hasText: /^\s*Loop input\s*Prompt/ }).first().click();
+    await page.waitForURL(/\/c\/elt-teacher-trainers\/t\/[0-9a-f-]{36}\?prompt=[0-9a-f-]{36}$/);
+    await expect.poll(async () => (await focused(page)).text).toMatch(/^Prompt 1/);
+    expect((await focused(page)).tag).toBe('H3');
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('a long topic has "Search this topic": matches as you type, ↓ and Enter open the reply in place; a short topic has none', async () => {
+    const community = await suite.t.makeCommunity({ name: 'Long Threads' });
+    const [ann, ben] = [await suite.t.makeMember(community.id, [], { displayName: 'Ann Asker' }), await suite.t.makeMember(community.id, [], { displayName: 'Ben Replier' })];
+    const A = await suite.t.as(ann);
+    const B = await suite.t.as(ben);
+    const topic = (await A.post(`/api/communities/${community.id}/topics`, { kind: 'problem', title: 'Warmers for tired groups', body: 'Ideas?' })).json() as { id: string };
+    let target = '';
+    for (let i = 0; i < 24; i++) {
+      const body = i === 3 ? 'Try marmalade sandwiches as a metaphor for layered tasks.' : `Idea number ${i}: stand up and swap seats.`;
+      const post = (await (i % 2 ? A : B).post(`/api/topics/${topic.id}/posts`, { body })).json() as { id: string };
+      if (i === 3) target = post.id;
+    }
+    const short = (await A.post(`/api/communities/${community.id}/topics`, { kind: 'problem', title: 'A short one', body: 'Hm?' })).json() as { id: string };
+    await B.post(`/api/topics/${short.id}/posts`, { body: 'Just one reply.' });
+
+    const { page, errors } = await suite.app.signedInPage(ann, 1024);
+    await page.goto(`${suite.base}/c/${community.slug}/t/${short.id}`);
+    await page.getByText('Just one reply.').waitFor();
+    expect(await page.getByRole('searchbox', { name: 'Search this topic' }).count()).toBe(0);
+
+    await page.goto(`${suite.base}/c/${community.slug}/t/${topic.id}`);
+    const field = page.getByRole('searchbox', { name: 'Search this topic' });
+    await field.fill('marmalade');
+    const match = page.getByRole('list', { name: 'Matches in this topic' }).getByRole('link', { name: 'Reply by Ann Asker' });
+    await match.waitFor();
+    expect(await page.getByText('1 match in this topic.').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await suite.shot(page, 'topic-search-1024', { fullPage: false });
+    await field.press('ArrowDown');
+    expect((await focused(page)).text).toBe('Reply by Ann Asker');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${suite.base}/c/${community.slug}/t/${topic.id}?post=${target}`);
+    await expect.poll(async () => (await focused(page)).text).toContain('marmalade sandwiches');
     expect(errors).toEqual([]);
   }, 60_000);
 
