@@ -3,5 +3,5 @@
 import { html } from 'lit';
 
 export const syntaxHelp = (id: string) =>
-  html`<span class="hint syntax" id=${id}>Words find their other forms too. <code>"exact phrase"</code> · <code>-leave out</code> ·
+  html`<span class="hint syntax" id=${id}>Every word must match. <code>"exact phrase"</code> · <code>-leave out</code> ·
     <code>this or that</code></span>`;

@@ -69,7 +69,7 @@ export class StoaTopicSearch extends LitElement {
           @input=${(e: Event) => (this.text = (e.target as HTMLInputElement).value)} @keydown=${this.onKeydown} />
         ${syntaxHelp('topic-search-syntax')}
       </form>
-      <p class="status" id="topic-search-status" role="status">${this.statusText(q)}</p>
+      <p class="found" id="topic-search-status" role="status">${this.statusText(q)}</p>
       ${this.found.status === TaskStatus.ERROR ? html`<p class="error" role="alert">${messageFor(this.found.error)}</p>` : nothing}
       ${q.length >= 2 && this.found.value?.items.length && this.found.status !== TaskStatus.INITIAL ? this.renderHits(q, this.found.value.items, this.found.value.total) : nothing}`;
   }
@@ -123,11 +123,12 @@ export class StoaTopicSearch extends LitElement {
         padding: 0 0.25rem;
         border-radius: 0.2rem;
       }
-      .status {
+      .found {
         margin: 0.35rem 0 0;
         font-size: 0.9rem;
+        color: var(--stoa-muted);
       }
-      .status:empty {
+      .found:empty {
         display: none;
       }
       .hits {

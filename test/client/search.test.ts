@@ -13,6 +13,7 @@ import { sanitizeHighlight } from '../../client/highlight.js';
 import { loadProblemDraft, pruneDrafts, DRAFT_MAX_AGE_MS } from '../../client/drafts.js';
 import '../../client/components/stoa-search-box.js';
 import '../../client/components/stoa-problem-form.js';
+import '../../client/components/stoa-search-page.js';
 
 type Lit = HTMLElement & { updateComplete: Promise<unknown> };
 
@@ -148,6 +149,62 @@ describe('header search box', () => {
     expect(input().getAttribute('aria-expanded')).toBe('false');
     key('Enter'); // nothing chosen: the results page
     expect(navigations.pop()).toBe(`/search?q=loop&communityId=${C1}`);
+  });
+});
+
+describe('results page', () => {
+  const many = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => ({ ...hit('loop'), id: `${String(from + i).padStart(8, '0')}-0000-4000-8000-000000000000`, title: `Topic ${from + i}` }));
+
+  it('shows the total and the truncation note, loads more once each, drops a page of an older search, and says what to try when empty', async () => {
+    let releaseStale!: () => void;
+    const stale = new Promise<void>((resolve) => (releaseStale = resolve));
+    const fetch = vi.fn(async (url: string) => {
+      const p = new URL(url, 'http://x').searchParams;
+      if (p.get('q') === 'nothing') return json(200, { items: [], nextCursor: null, total: 0, truncated: false, languages: ['simple'] });
+      if (p.get('cursor') === '20' && p.get('type') === 'post') return json(200, { items: many(20, 5), nextCursor: '25', total: 30, truncated: false, languages: ['simple'] });
+      if (p.get('cursor') === '25') {
+        await stale;
+        return json(200, { items: many(25, 5), nextCursor: null, total: 30, truncated: false, languages: ['simple'] });
+      }
+      return json(200, { items: many(0, 20), nextCursor: '20', total: 30, truncated: p.get('type') !== 'post', languages: ['simple'] });
+    });
+    vi.stubGlobal('fetch', fetch);
+    const el = document.createElement('stoa-search-page') as Lit & { filters: unknown };
+    el.filters = { q: 'loop', communityId: C1, type: 'post' };
+    document.body.append(el);
+    const root = el.shadowRoot!;
+    const links = () => [...root.querySelectorAll<HTMLAnchorElement>('a.hit-link')];
+    const more = () => [...root.querySelectorAll('button')].find((b) => b.textContent!.trim() === 'Load more results');
+    await until(el, () => links().length === 20, 'the first page');
+    expect(root.querySelector('.count')!.textContent!.replace(/\s+/g, ' ').trim()).toBe('30 results for “loop” in ELT');
+    expect(root.querySelector('.note')).toBeNull();
+    expect(links()[0]!.getAttribute('href')).toBe(`/c/elt/t/${T1}?post=00000000-0000-4000-8000-000000000000`);
+    expect(links()[0]!.textContent).toBe('Reply by Bo in About loop'); // the reply's place, not only the topic's title
+    more()!.click();
+    await until(el, () => links().length === 25, 'the second page');
+    expect(root.activeElement).toBe(links()[20]); // reading goes on at the first new result
+    more()!.click(); // the third page is held…
+    await until(el, () => fetch.mock.calls.some(([u]) => u.includes('cursor=25')), 'the third page to be asked for');
+    el.filters = { q: 'loop', communityId: C1 }; // …while the member removes the filter
+    await until(el, () => !!root.querySelector('.note'), 'the new search, truncated');
+    expect(root.querySelector('.note')!.textContent).toContain('date range');
+    releaseStale();
+    await Promise.all(fetch.mock.results.map((r) => r.value));
+    await new Promise((r) => setTimeout(r, 0));
+    await el.updateComplete;
+    expect(links()).toHaveLength(20); // the old search's page did not land here
+
+    el.filters = { q: 'nothing', communityId: C1, kind: 'cpd' };
+    await until(el, () => !!root.querySelector('.empty'), 'the empty state');
+    const empty = root.querySelector('.empty')!.textContent!.replace(/\s+/g, ' ');
+    expect(empty).toContain('No results for “nothing” in ELT');
+    expect(empty).toContain('Check the spelling');
+    expect(empty).toContain('"quoted phrase"');
+    expect([...root.querySelectorAll('.empty a')].map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
+      ['Remove the filters', `/search?q=nothing&communityId=${C1}`],
+      ['Search all your communities', '/search?q=nothing&kind=cpd'],
+    ]);
   });
 });
 

@@ -133,7 +133,7 @@ describeInBrowser('search in Chromium', (suite) => {
     expect(errors).toEqual([]);
   }, 90_000);
 
-  it('at 360 px the header box and its list fit the screen', async () => {
+  it('at 360 px the header box, its list and the results page fit the screen; a prompt hit opens at the prompt', async () => {
     const keiko = await demoUser('keiko@stoa.example');
     const { page, errors } = await suite.app.signedInPage(keiko, 360);
     await page.goto(`${suite.base}/`);
@@ -147,6 +147,12 @@ describeInBrowser('search in Chromium', (suite) => {
     await page.waitForURL(/\/c\/elt-teacher-trainers\/t\/[0-9a-f-]{36}\?prompt=[0-9a-f-]{36}$/);
     await expect.poll(async () => (await focused(page)).text).toMatch(/^Prompt 1/);
     expect((await focused(page)).tag).toBe('H3');
+    // The results page fits too.
+    await page.goto(`${suite.base}/search?q=workshop`);
+    await page.getByText(/\d+ results? for “workshop” in all your communities/).waitFor();
+    expect(await suite.noHorizontalScroll(page)).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await suite.shot(page, 'search-results-360');
     expect(errors).toEqual([]);
   }, 60_000);
 
