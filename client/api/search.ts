@@ -1,5 +1,5 @@
 // Search and "has this been asked before?": /api/search, /api/communities/:id/similar-problems.
-import type { SearchHit, SearchQuery, SearchResults, SimilarProblem, SimilarProblems } from '../../shared/schemas/search.js';
+import type { SearchQuery, SearchResults, SimilarProblems } from '../../shared/schemas/search.js';
 import { request } from './http.js';
 
 export type { SearchHit, SearchQuery, SearchResults, SimilarProblem, SimilarProblems } from '../../shared/schemas/search.js';

@@ -46,6 +46,7 @@ export class StoaSearchPage extends LitElement {
 
   private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
+  // j / k and ↓ ↑ between the result links (the controller listens while the page is connected).
   private readonly keys = new ListKeysController(this, () => [...this.renderRoot.querySelectorAll<HTMLElement>('a.hit-link')], { shortcuts: true });
   private moreRequest: AbortController | undefined;
 
