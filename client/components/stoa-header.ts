@@ -10,6 +10,7 @@ import { roleNames } from '../roles.js';
 import './stoa-community-nav.js';
 import './stoa-notification-bell.js';
 import './stoa-search-box.js';
+import './stoa-theme-switch.js';
 
 const LIVE_LABELS: Record<LiveStatus, string> = { live: 'live', reconnecting: 'reconnecting…', offline: 'offline' };
 
@@ -63,6 +64,7 @@ export class StoaHeader extends LitElement {
                     ? html`<span class="live ${this.liveStatus}" title="Live updates">${LIVE_LABELS[this.liveStatus]}</span>`
                     : nothing}
                   <span>Signed in as <a href=${paths.account()} title="My account"><strong>${me.displayName}</strong></a>${me.isAdmin ? html` <span class="badge">admin</span>` : nothing}</span>
+                  <stoa-theme-switch></stoa-theme-switch>
                   <button type="button" class="secondary" @click=${() => emit(this, 'stoa-sign-out', {})}>Sign out</button>
                 </div>
               `
@@ -71,6 +73,7 @@ export class StoaHeader extends LitElement {
                   <a href=${paths.login()}>Sign in</a>
                   <a href=${paths.register()}>Create an account</a>
                 </nav>
+                <stoa-theme-switch class="theme"></stoa-theme-switch>
               `}
         </div>
         ${me && membership
@@ -93,7 +96,7 @@ export class StoaHeader extends LitElement {
       :host {
         display: block;
         background: var(--stoa-header-bg);
-        color: var(--stoa-on-accent);
+        color: var(--stoa-on-header);
       }
       header {
         max-width: 60rem;
@@ -107,7 +110,7 @@ export class StoaHeader extends LitElement {
         gap: 0.5rem 1.25rem;
       }
       a {
-        color: var(--stoa-on-accent);
+        color: var(--stoa-on-header);
       }
       :focus-visible {
         outline-color: var(--stoa-highlight);
@@ -139,10 +142,13 @@ export class StoaHeader extends LitElement {
       }
       button.secondary {
         background: transparent;
-        color: var(--stoa-on-accent);
-        border-color: var(--stoa-on-accent);
+        color: var(--stoa-on-header);
+        border-color: var(--stoa-on-header);
         min-height: 2.5rem;
         padding: 0.25rem 0.85rem;
+      }
+      .theme {
+        margin-left: auto;
       }
       .context {
         margin: 0.25rem 0 0.25rem;

@@ -119,8 +119,8 @@ export class StoaNotificationBell extends LitElement {
         font-weight: 700;
         padding: 0 0.45em;
         border-radius: 1em;
-        background: var(--stoa-accent, #1f5fa8);
-        color: #fff;
+        background: var(--stoa-highlight);
+        color: var(--stoa-highlight-text);
       }
     `,
   ];
