@@ -1,5 +1,5 @@
 // The root element: owns the session and the current route, provides the API client and the session
-// through context, renders the header, the skip link, the page for the route, and the app-wide live region.
+// through context, renders the header, the skip link (in a nav landmark: axe's region rule), the page for the route, and the app-wide live region.
 import { LitElement, css, html, type TemplateResult } from 'lit';
 import { ContextProvider } from '@lit/context';
 import { api as defaultApi, messageFor, type Api, type MembershipSummary } from '../api/index.js';
@@ -228,7 +228,7 @@ export class StoaApp extends LitElement {
 
   override render() {
     return html`
-      <a class="skip-link" href="#main" @click=${this.skipToMain}>Skip to main content</a>
+      <nav class="skip" aria-label="Skip link"><a class="skip-link" href="#main" @click=${this.skipToMain}>Skip to main content</a></nav>
       <stoa-header .me=${this.session.me} .membership=${this.currentMembership()} .liveStatus=${this.liveStatus}
         .routeName=${this.route.name} .moderationRefresh=${this.moderationRefresh}></stoa-header>
       <main id="main" tabindex="-1">${this.session.status === 'loading' ? this.renderLoading() : this.renderPage(this.route)}</main>
