@@ -12,7 +12,7 @@ import './stoa-notification-bell.js';
 import './stoa-search-box.js';
 import './stoa-theme-switch.js';
 
-const LIVE_LABELS: Record<LiveStatus, string> = { live: 'live', reconnecting: 'reconnecting…', offline: 'offline' };
+const LIVE_LABELS: Record<LiveStatus, string> = { connecting: 'connecting…', live: 'live', reconnecting: 'reconnecting…', offline: 'offline' };
 
 /**
  * @fires stoa-sign-out - the sign-out button was pressed
@@ -175,6 +175,7 @@ export class StoaHeader extends LitElement {
         border-radius: 50%;
         background: var(--stoa-live-ok);
       }
+      .live.connecting::before,
       .live.reconnecting::before,
       .live.offline::before {
         background: var(--stoa-highlight);
