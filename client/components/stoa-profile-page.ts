@@ -26,6 +26,7 @@ export class StoaProfilePage extends LitElement {
       return profile;
     },
     args: () => [this.user] as const,
+    onError: () => emit(this, 'stoa-page-title', { title: 'Member not found' }),
   });
 
   constructor() {
