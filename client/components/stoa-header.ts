@@ -45,6 +45,13 @@ export class StoaHeader extends LitElement {
     this.moderationRefresh = 0;
   }
 
+  /** Focuses the search field; false when there is none (signed out). */
+  focusSearch(): boolean {
+    const box = this.renderRoot.querySelector('stoa-search-box');
+    box?.focus();
+    return !!box;
+  }
+
   override render() {
     const { me, membership } = this;
     return html`

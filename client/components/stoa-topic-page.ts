@@ -41,6 +41,7 @@ import './stoa-prompt-form.js';
 import './stoa-reason-dialog.js';
 import { TOPIC_SEARCH_MIN_POSTS } from './stoa-topic-search.js';
 import { loadError, loadErrorHeading } from '../load-error.js';
+import { TopicKeysController } from '../controllers/topic-keys.js';
 
 /** What every post of one render is shown with. */
 interface PostContext {
@@ -110,6 +111,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
     loading: () => this.topic.status === TaskStatus.PENDING,
     dropPendingRead: () => this.reading.dropPending(),
   });
+  private readonly keys = new TopicKeysController(this);
   private readonly reading = new ReadTrackingController(this, this.api, (postId) => this.live.seen(postId));
   private readonly moderation = new TopicModerationController(this, {
     api: this.api,
