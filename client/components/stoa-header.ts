@@ -163,7 +163,7 @@ export class StoaHeader extends LitElement {
         flex: 1 1 14rem;
         max-width: 24rem;
       }
-      /* Wide: the menu's parts are items of the bar (Menu button hidden); the bell sits with "who". */
+      /* Wide: the menu's parts are items of the bar (Menu button hidden); the bell ends the bar, after "who". */
       .menu {
         display: contents;
       }
@@ -173,15 +173,15 @@ export class StoaHeader extends LitElement {
       nav {
         order: 1;
       }
+      .bell {
+        order: 5;
+      }
       .search {
         order: 2;
       }
-      .bell {
-        order: 3;
-        margin-left: auto;
-      }
       .who {
         order: 4;
+        margin-left: auto;
         display: flex;
         flex-wrap: wrap;
         align-items: center;
@@ -207,6 +207,10 @@ export class StoaHeader extends LitElement {
       @media (max-width: 30rem) {
         header {
           padding-block: 0.25rem;
+        }
+        .bell {
+          order: 3;
+          margin-left: auto;
         }
         .menu-button {
           display: inline-flex;
