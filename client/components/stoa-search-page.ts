@@ -3,7 +3,7 @@
 // focus where it is. Results come 20 at a time ("Load more" with the server's cursor); `total` says how many
 // there are, and a note says when only the most recent matches were ranked. j / k (or ↓ / ↑ on a result) move
 // between results, Enter opens one. When nothing matches, the page says what to try.
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import { live } from 'lit/directives/live.js';
@@ -18,8 +18,8 @@ import { sanitizeHighlight } from '../highlight.js';
 import { paths } from '../router.js';
 import { FILTER_KEYS, filtersFromQuery, filtersToQuery, HIT_TYPE_LABEL, hasFilters, toSearchQuery, withoutFilters, type SearchFilters } from '../search-filters.js';
 import { syntaxHelp } from '../search-syntax.js';
-import { badges, base, forms } from '../styles.js';
 import { canRetry } from '../load-error.js';
+import { searchPageStyles } from './stoa-search-page.styles.js';
 
 const PAGE = SEARCH_LIMITS.pageDefault;
 
@@ -345,139 +345,7 @@ export class StoaSearchPage extends LitElement {
     </section>`;
   }
 
-  static override styles = [
-    base,
-    forms,
-    badges,
-    css`
-      :host {
-        display: block;
-      }
-      form {
-        max-width: none;
-        gap: 0.75rem;
-      }
-      .row {
-        display: flex;
-        gap: 0.5rem;
-      }
-      .row input {
-        flex: 1;
-      }
-      input[type='search'] {
-        font: inherit;
-        min-height: 2.75rem;
-        padding: 0.5rem 0.65rem;
-        border: 1px solid var(--stoa-input-border);
-        border-radius: 0.35rem;
-        background: var(--stoa-surface);
-        color: inherit;
-        min-width: 0;
-      }
-      .filters {
-        display: grid;
-        grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr));
-        gap: 0.5rem 0.75rem;
-      }
-      .filters legend {
-        padding: 0 0.25rem;
-      }
-      .within {
-        grid-column: 1 / -1;
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.5rem;
-      }
-      .clear {
-        margin: 0;
-      }
-      .summary {
-        margin-top: 1.25rem;
-      }
-      .count {
-        font-weight: 600;
-        margin: 0 0 0.25rem;
-      }
-      .keys {
-        margin: 0 0 0.75rem;
-      }
-      kbd {
-        font: inherit;
-        font-size: 0.85em;
-        border: 1px solid var(--stoa-border);
-        border-radius: 0.2rem;
-        padding: 0 0.3rem;
-        background: var(--stoa-surface-sunken);
-      }
-      .note {
-        background: var(--stoa-warning-bg);
-        border-left: 4px solid var(--stoa-warning);
-        padding: 0.5rem 0.75rem;
-      }
-      .hits {
-        list-style: none;
-        padding: 0;
-        margin: 0;
-      }
-      .hit {
-        border-bottom: 1px solid var(--stoa-divider);
-        padding: 0.75rem 0;
-      }
-      .hit-title {
-        font-size: 1.1rem;
-        margin: 0 0 0.25rem;
-        overflow-wrap: anywhere;
-      }
-      .hit-link {
-        display: inline-block;
-        padding: 0.15rem 0;
-      }
-      .meta {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: 0.25rem 0.6rem;
-        font-size: 0.9rem;
-        margin: 0 0 0.25rem;
-      }
-      .snippet {
-        margin: 0;
-        overflow-wrap: anywhere;
-      }
-      mark {
-        background: var(--stoa-mark-bg);
-        color: var(--stoa-mark-text);
-        font-weight: 600;
-        padding: 0 0.1em;
-        border-radius: 0.15em;
-      }
-      .more {
-        margin-top: 1rem;
-      }
-      .small {
-        font-size: 0.9rem;
-      }
-      .empty {
-        margin-top: 1.25rem;
-      }
-      .empty h2 {
-        font-size: 1.2rem;
-      }
-      .empty ul {
-        margin: 0;
-        padding-left: 1.25rem;
-      }
-      .empty li {
-        margin-bottom: 0.35rem;
-      }
-      code {
-        background: var(--stoa-surface-sunken);
-        padding: 0 0.25rem;
-        border-radius: 0.2rem;
-      }
-    `,
-  ];
+  static override styles = searchPageStyles;
 }
 
 customElements.define('stoa-search-page', StoaSearchPage);
