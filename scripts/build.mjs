@@ -1,0 +1,139 @@
+// `npm run build` builds everything; `npm start` runs `node scripts/build.mjs --if-stale`, which rebuilds
+// only the parts whose sources changed since they were last built, so a second start does not build again.
+//
+//   part      output                                              built from (content hash of)
+//   server    dist/server/ (esbuild, server/build.mjs)            server/ shared/ package.json package-lock.json tsconfig.json
+//   client    dist/client/ (Vite)                                 client/ shared/ package.json package-lock.json
+//   snapshot  dist/pglite-migrated.tar.gz + .json: a migrated     migrations/, the server/db/ modules that make it,
+//             PGlite database (server/db/snapshot.ts)             package.json package-lock.json (PGlite's version)
+//
+// Every part also depends on this script and server/build.mjs. Up to date means: the SHA-256 of every
+// input file's path and content equals the one recorded in dist/.build-state.json when the part was last
+// built, and its output is there. Content, not modification times: a checkout, a rebase or a copy that
+// keeps old times can give a changed file an older time than its output (an mtime check would miss the
+// change), and switching branches back and forth rewrites times of unchanged files (needless rebuilds).
+// Hashing the ~3 MB of sources takes a few tens of milliseconds.
+//
+// The server is compiled first (the snapshot is made by dist/server/pglite-snapshot.js); then the client
+// and the snapshot build side by side. Even a stale snapshot never breaks a start: the server checks its
+// manifest and, if it does not match the migrations folder, runs initdb and the migrations instead.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const stateFile = join(root, 'dist', '.build-state.json');
+const common = ['package.json', 'package-lock.json', 'scripts/build.mjs', 'server/build.mjs'];
+
+/** Each part: its inputs (files or folders, from the repository root) and the outputs that must exist. */
+export const parts = {
+  server: { inputs: ['server', 'shared', 'tsconfig.json', ...common], outputs: ['dist/server/main.js', 'dist/server/cluster.js', 'dist/server/markdown-worker.js', 'dist/server/pglite-snapshot.js'] },
+  client: { inputs: ['client', 'shared', ...common], outputs: ['dist/client/index.html'] },
+  snapshot: {
+    inputs: ['migrations', ...['client', 'migrate', 'paths', 'snapshot', 'snapshot-build', 'snapshot-cli'].map((m) => `server/db/${m}.ts`), ...common],
+    outputs: ['dist/pglite-migrated.tar.gz', 'dist/pglite-migrated.json'],
+  },
+};
+
+/** SHA-256 over the sorted relative paths and contents of every file under `inputs`. */
+export function hashInputs(inputs, base = root) {
+  const files = [];
+  const walk = (path) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) files.push(full);
+    }
+  };
+  for (const input of inputs) {
+    const path = join(base, input);
+    if (!existsSync(path)) continue;
+    if (statSync(path).isDirectory()) walk(path);
+    else files.push(path);
+  }
+  const hash = createHash('sha256');
+  for (const file of [...new Set(files)].sort()) {
+    hash.update(relative(base, file).split('\\').join('/')).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+function readState() {
+  try {
+    return JSON.parse(readFileSync(stateFile, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+/** Which parts need building: all of them, or (ifStale) those whose inputs changed or whose output is missing. */
+export function staleParts({ ifStale, base = root, state = readState() }) {
+  const hashes = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, hashInputs(part.inputs, base)]));
+  const stale = Object.keys(parts).filter(
+    (name) => !ifStale || state[name] !== hashes[name] || parts[name].outputs.some((output) => !existsSync(join(base, output))),
+  );
+  return { stale, hashes };
+}
+
+function recordBuilt(name, hash) {
+  const state = readState();
+  state[name] = hash;
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  writeFileSync(`${stateFile}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
+  renameSync(`${stateFile}.tmp`, stateFile);
+}
+
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`${[command, ...args].join(' ')} failed (${signal ?? `exit ${code}`})`))));
+  });
+}
+
+async function main() {
+  const ifStale = process.argv.includes('--if-stale');
+  process.chdir(root);
+  const started = performance.now();
+  const { stale, hashes } = staleParts({ ifStale });
+  if (stale.length === 0) {
+    console.log(`build: dist/ is up to date with the sources (${Math.round(performance.now() - started)} ms to check)`);
+    return;
+  }
+  if (ifStale) console.log(`build: ${stale.join(', ')} out of date, building`);
+  // A part counts as built only once its hash is recorded, after it succeeded: an interrupted build
+  // is redone at the next start.
+  if (stale.includes('server')) {
+    const { buildServer } = await import(pathToFileURL(join(root, 'server', 'build.mjs')).href);
+    console.log(`server built into dist/server in ${await buildServer()} ms`);
+    recordBuilt('server', hashes.server);
+  }
+  const jobs = [];
+  if (stale.includes('snapshot')) {
+    jobs.push(run(process.execPath, ['dist/server/pglite-snapshot.js']).then(() => recordBuilt('snapshot', hashes.snapshot)));
+  }
+  if (stale.includes('client')) {
+    jobs.push(
+      (async () => {
+        const t = performance.now();
+        const { build } = await import('vite');
+        await build({ configFile: join(root, 'client', 'vite.config.ts'), logLevel: ifStale ? 'warn' : 'info' });
+        console.log(`client built into dist/client in ${Math.round(performance.now() - t)} ms`);
+        recordBuilt('client', hashes.client);
+      })(),
+    );
+  }
+  const results = await Promise.allSettled(jobs);
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length) throw failed[0].reason;
+  console.log(`build: done in ${Math.round(performance.now() - started)} ms`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main().catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}
