@@ -8,11 +8,13 @@
 //             PGlite database (server/db/snapshot.ts)             package.json package-lock.json (PGlite's version)
 //
 // Every part also depends on this script and server/build.mjs. Up to date means: the SHA-256 of every
-// input file's path and content equals the one recorded in dist/.build-state.json when the part was last
-// built, and its output is there. Content, not modification times: a checkout, a rebase or a copy that
-// keeps old times can give a changed file an older time than its output (an mtime check would miss the
-// change), and switching branches back and forth rewrites times of unchanged files (needless rebuilds).
-// Hashing the ~3 MB of sources takes a few tens of milliseconds.
+// input file's path and content equals the one recorded in dist/.build-state.json when this script last
+// built the part, and so does the hash of its output (so an output rebuilt by other means, such as
+// `node server/build.mjs` on other sources or a bare `vite build`, is never taken for this build's).
+// Content, not modification times: a checkout, a rebase or a copy that keeps old times can give a changed
+// file an older time than its output (an mtime check would miss the change), and switching branches back
+// and forth rewrites times of unchanged files (needless rebuilds). Hashing the ~3 MB of sources and the
+// outputs takes a few tens of milliseconds.
 //
 // The server is compiled first (the snapshot is made by dist/server/pglite-snapshot.js); then the client
 // and the snapshot build side by side. Even a stale snapshot never breaks a start: the server checks its
@@ -27,13 +29,21 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const stateFile = join(root, 'dist', '.build-state.json');
 const common = ['package.json', 'package-lock.json', 'scripts/build.mjs', 'server/build.mjs'];
 
-/** Each part: its inputs (files or folders, from the repository root) and the outputs that must exist. */
+/**
+ * Each part: its inputs (files or folders, from the repository root), the outputs that must exist, and what
+ * of them is hashed to recognise this build's output (the snapshot's manifest holds its tarball's checksum).
+ */
 export const parts = {
-  server: { inputs: ['server', 'shared', 'tsconfig.json', ...common], outputs: ['dist/server/main.js', 'dist/server/cluster.js', 'dist/server/markdown-worker.js', 'dist/server/pglite-snapshot.js'] },
-  client: { inputs: ['client', 'shared', ...common], outputs: ['dist/client/index.html'] },
+  server: {
+    inputs: ['server', 'shared', 'tsconfig.json', ...common],
+    outputs: ['dist/server/main.js', 'dist/server/cluster.js', 'dist/server/markdown-worker.js', 'dist/server/pglite-snapshot.js'],
+    fingerprint: ['dist/server'],
+  },
+  client: { inputs: ['client', 'shared', ...common], outputs: ['dist/client/index.html'], fingerprint: ['dist/client'] },
   snapshot: {
     inputs: ['migrations', ...['client', 'migrate', 'paths', 'snapshot', 'snapshot-build', 'snapshot-cli'].map((m) => `server/db/${m}.ts`), ...common],
     outputs: ['dist/pglite-migrated.tar.gz', 'dist/pglite-migrated.json'],
+    fingerprint: ['dist/pglite-migrated.json'],
   },
 };
 
@@ -68,18 +78,26 @@ function readState() {
   }
 }
 
-/** Which parts need building: all of them, or (ifStale) those whose inputs changed or whose output is missing. */
+/** The hash that recognises a part's output as the one this script built. */
+export const outputHash = (name, base = root) => hashInputs(parts[name].fingerprint, base);
+
+/**
+ * Which parts need building: all of them, or (ifStale) those whose inputs changed since this script last
+ * built them, whose output is missing, or whose output is not the one it built.
+ */
 export function staleParts({ ifStale, base = root, state = readState() }) {
   const hashes = Object.fromEntries(Object.entries(parts).map(([name, part]) => [name, hashInputs(part.inputs, base)]));
-  const stale = Object.keys(parts).filter(
-    (name) => !ifStale || state[name] !== hashes[name] || parts[name].outputs.some((output) => !existsSync(join(base, output))),
-  );
+  const upToDate = (name) =>
+    state[name]?.inputs === hashes[name] &&
+    parts[name].outputs.every((output) => existsSync(join(base, output))) &&
+    state[name]?.outputs === outputHash(name, base);
+  const stale = Object.keys(parts).filter((name) => !ifStale || !upToDate(name));
   return { stale, hashes };
 }
 
 function recordBuilt(name, hash) {
   const state = readState();
-  state[name] = hash;
+  state[name] = { inputs: hash, outputs: outputHash(name) };
   mkdirSync(join(root, 'dist'), { recursive: true });
   writeFileSync(`${stateFile}.tmp`, `${JSON.stringify(state, null, 2)}\n`);
   renameSync(`${stateFile}.tmp`, stateFile);

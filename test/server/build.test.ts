@@ -1,10 +1,11 @@
 // scripts/build.mjs decides what `npm start` rebuilds: a part whose input files' paths and contents hash
-// differently from its last build, or whose output is missing; never because of modification times.
+// differently from its last build, or whose output is missing or not the one it built; never because of
+// modification times.
 import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashInputs, parts, staleParts, type Part } from '../../scripts/build.mjs';
+import { hashInputs, outputHash, parts, staleParts, type BuildState, type Part } from '../../scripts/build.mjs';
 
 const base = mkdtempSync(join(tmpdir(), 'stoa-build-test-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -14,12 +15,13 @@ const write = (path: string, text: string) => {
 };
 
 describe('what npm start rebuilds', () => {
-  let built: Record<Part, string>;
+  let built: BuildState;
   beforeAll(() => {
     for (const file of ['server/main.ts', 'server/db/client.ts', 'server/db/snapshot.ts', 'shared/limits.ts', 'client/main.ts', 'migrations/0000_initial.sql', 'migrations/meta/_journal.json',
       'package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs', 'server/build.mjs']) write(file, `// ${file}\n`);
     for (const part of Object.values(parts)) for (const output of part.outputs) write(output, 'built');
-    built = staleParts({ ifStale: true, base, state: {} }).hashes;
+    const { hashes } = staleParts({ ifStale: true, base, state: {} });
+    built = Object.fromEntries((Object.keys(parts) as Part[]).map((part) => [part, { inputs: hashes[part], outputs: outputHash(part, base) }]));
   });
   const stale = () => staleParts({ ifStale: true, base, state: built }).stale;
 
@@ -58,6 +60,16 @@ describe('what npm start rebuilds', () => {
     rmSync(join(base, 'dist/pglite-migrated.json'));
     expect(stale()).toEqual(['snapshot']);
     write('dist/pglite-migrated.json', 'built');
+    expect(stale()).toEqual([]);
+  });
+
+  it('a part whose output was rebuilt by other means (e.g. node server/build.mjs on other sources)', () => {
+    write('dist/server/main.js', 'built from another checkout');
+    expect(stale()).toEqual(['server']);
+    write('dist/server/main.js', 'built');
+    write('dist/client/assets/extra.js', 'a bare vite build of other sources');
+    expect(stale()).toEqual(['client']);
+    rmSync(join(base, 'dist/client/assets'), { recursive: true });
     expect(stale()).toEqual([]);
   });
 
