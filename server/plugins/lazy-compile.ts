@@ -3,7 +3,7 @@
 // twin), took about a second and a half of every start-up; most routes of a process are never called in
 // its first minutes, and a compile costs a few milliseconds on first use. Tests still compile every
 // schema: the contract tests call every route.
-import { createRequire } from 'node:module';
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 
 /** A function that compiles on first call; ajv's `errors` (read by Fastify after a failed check) pass through. */
 export function lazyCompile<F extends (...args: never[]) => unknown>(compile: () => F): F {
@@ -13,13 +13,11 @@ export function lazyCompile<F extends (...args: never[]) => unknown>(compile: ()
   return call;
 }
 
-type Serializer = (doc: unknown) => string;
-type SerializerCompiler = (route: { schema?: unknown; method: string; url: string; httpStatus: string; contentType?: string }) => Serializer;
-type SerializerFactory = (externalSchemas?: unknown, options?: unknown) => SerializerCompiler;
+type SerializerFactory = ReturnType<typeof SerializerSelector>;
 
-// Fastify's own serializer factory, from the copy Fastify itself loads (a dependency of fastify's).
-const requireFromFastify = createRequire(createRequire(import.meta.url).resolve('fastify'));
-const defaultSerializerFactory = (requireFromFastify('@fastify/fast-json-stringify-compiler') as { SerializerSelector: () => SerializerFactory }).SerializerSelector();
+// Fastify's default serializer factory (the package Fastify itself uses; a direct dependency so that the
+// server bundle includes it).
+const defaultSerializerFactory = SerializerSelector();
 
 /** Fastify's `schemaController.compilersFactory.buildSerializer`: the default serializers, compiled on first use. */
 export const buildLazySerializer: SerializerFactory = (externalSchemas, options) => {
