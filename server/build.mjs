@@ -1,32 +1,44 @@
 // Compiles the server into dist/server/ (part of `npm run build`, scripts/build.mjs), so `npm start` runs
-// plain Node: no TypeScript transpiling at every start. Packages stay external (loaded from
-// node_modules); only our own modules (server/, shared/) are bundled, one file per entry point.
+// plain Node: no TypeScript transpiling at every start. `node server/build.mjs` builds the server alone.
+//
+// main.js, cluster.js and pglite-snapshot.js bundle our modules (server/, shared/) AND the packages they
+// use: loading the same code from ~1,500 files under node_modules (resolving, reading and compiling each
+// ES/CommonJS module) took about 0.7 s of CPU at every start; one file takes a fraction of that. Kept
+// external (loaded from node_modules at run time) are the packages that find their own files next to
+// their code at run time: PGlite (its .wasm and .data) and tinypool (its worker entry); and pg-native
+// (optional, native). Three bundled packages refer to `__dirname`, which an ES bundle does not define,
+// only on paths Stoa never takes: pino and thread-stream to start log transports (none configured), and
+// @fastify/swagger, inside a try, for default `info` fields (server/openapi.ts sets its own).
+// CommonJS packages in an ES bundle call `require`, so the bundle defines one (the banner).
+// The markdown worker keeps every package external: jsdom reads many of its own files.
+//
 // Paths resolved from import.meta.url (migrations/, dist/client/, dist/pglite-migrated.tar.gz) stay
 // correct: dist/server/ is two directories below the repository root, exactly like server/db/ and
-// server/plugins/. `node server/build.mjs` builds the server alone.
+// server/plugins/. test/server/compiled-server.test.ts runs the result.
 import { build } from 'esbuild';
 import { pathToFileURL } from 'node:url';
 
+export const externalPackages = ['@electric-sql/pglite', 'tinypool', 'pg-native'];
+
+const common = { outdir: 'dist/server', bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: true, logLevel: 'warning' };
+
 export async function buildServer() {
   const started = Date.now();
-  await build({
-    entryPoints: [
-      'server/main.ts',
-      'server/cluster.ts',
-      // The markdown worker (loaded by server/domain/markdown-pool.ts as ./markdown-worker.js beside main.js).
-      { in: 'server/domain/markdown-worker.ts', out: 'markdown-worker' },
-      // Makes the migrated PGlite snapshot (server/db/snapshot-cli.ts), run by scripts/build.mjs.
-      { in: 'server/db/snapshot-cli.ts', out: 'pglite-snapshot' },
-    ],
-    outdir: 'dist/server',
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: true,
-    logLevel: 'warning',
-  });
+  await Promise.all([
+    build({
+      ...common,
+      entryPoints: [
+        'server/main.ts',
+        'server/cluster.ts',
+        // Makes the migrated PGlite snapshot (server/db/snapshot-cli.ts), run by scripts/build.mjs.
+        { in: 'server/db/snapshot-cli.ts', out: 'pglite-snapshot' },
+      ],
+      external: externalPackages.flatMap((name) => [name, `${name}/*`]),
+      banner: { js: "import { createRequire as __stoaCreateRequire } from 'node:module'; const require = __stoaCreateRequire(import.meta.url);" },
+    }),
+    // The markdown worker (loaded by server/domain/markdown-pool.ts as ./markdown-worker.js beside main.js).
+    build({ ...common, entryPoints: [{ in: 'server/domain/markdown-worker.ts', out: 'markdown-worker' }], packages: 'external' }),
+  ]);
   return Date.now() - started;
 }
 
