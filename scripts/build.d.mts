@@ -2,6 +2,7 @@
 export type Part = 'server' | 'client' | 'snapshot';
 export declare const parts: Record<Part, { inputs: string[]; outputs: string[]; fingerprint: string[] }>;
 export declare function hashInputs(inputs: string[], base?: string): string;
+export declare function statFiles(paths: string[], base?: string): string;
 export declare function outputHash(part: Part, base?: string): string;
 export type BuildState = Partial<Record<Part, { inputs: string; outputs: string }>>;
 export declare function staleParts(options: { ifStale: boolean; base?: string; state?: BuildState }): {

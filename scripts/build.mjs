@@ -9,12 +9,13 @@
 //
 // Every part also depends on this script and server/build.mjs. Up to date means: the SHA-256 of every
 // input file's path and content equals the one recorded in dist/.build-state.json when this script last
-// built the part, and so does the hash of its output (so an output rebuilt by other means, such as
-// `node server/build.mjs` on other sources or a bare `vite build`, is never taken for this build's).
+// built the part, and so does the hash of its output files' names, sizes and times (so an output rebuilt
+// by other means, such as `node server/build.mjs` on other sources or a bare `vite build`, is never taken
+// for this build's).
 // Content, not modification times: a checkout, a rebase or a copy that keeps old times can give a changed
 // file an older time than its output (an mtime check would miss the change), and switching branches back
-// and forth rewrites times of unchanged files (needless rebuilds). Hashing the ~3 MB of sources and the
-// outputs takes a few tens of milliseconds.
+// and forth rewrites times of unchanged files (needless rebuilds). Hashing the ~3 MB of sources takes a
+// few tens of milliseconds.
 //
 // The server is compiled first (the snapshot is made by dist/server/pglite-snapshot.js); then the client
 // and the snapshot build side by side. Even a stale snapshot never breaks a start: the server checks its
@@ -49,6 +50,27 @@ export const parts = {
 
 /** SHA-256 over the sorted relative paths and contents of every file under `inputs`. */
 export function hashInputs(inputs, base = root) {
+  const hash = createHash('sha256');
+  for (const file of listFiles(inputs, base)) {
+    hash.update(relative(base, file).split('\\').join('/')).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * SHA-256 over the sorted relative paths, sizes and modification times of the files under `paths`: for
+ * outputs, where the question is only "written since we recorded it?" (a rewrite always sets a new time).
+ */
+export function statFiles(paths, base = root) {
+  const hash = createHash('sha256');
+  for (const file of listFiles(paths, base)) {
+    const { size, mtimeMs } = statSync(file);
+    hash.update(`${relative(base, file).split('\\').join('/')}\0${size}\0${mtimeMs}\0`);
+  }
+  return hash.digest('hex');
+}
+
+function listFiles(inputs, base) {
   const files = [];
   const walk = (path) => {
     for (const entry of readdirSync(path, { withFileTypes: true })) {
@@ -63,11 +85,7 @@ export function hashInputs(inputs, base = root) {
     if (statSync(path).isDirectory()) walk(path);
     else files.push(path);
   }
-  const hash = createHash('sha256');
-  for (const file of [...new Set(files)].sort()) {
-    hash.update(relative(base, file).split('\\').join('/')).update('\0').update(readFileSync(file)).update('\0');
-  }
-  return hash.digest('hex');
+  return [...new Set(files)].sort();
 }
 
 function readState() {
@@ -79,7 +97,7 @@ function readState() {
 }
 
 /** The hash that recognises a part's output as the one this script built. */
-export const outputHash = (name, base = root) => hashInputs(parts[name].fingerprint, base);
+export const outputHash = (name, base = root) => statFiles(parts[name].fingerprint, base);
 
 /**
  * Which parts need building: all of them, or (ifStale) those whose inputs changed since this script last
