@@ -17,8 +17,9 @@
 // and forth rewrites times of unchanged files (needless rebuilds). Hashing the ~3 MB of sources takes a
 // few tens of milliseconds.
 //
-// The server is compiled first (the snapshot is made by dist/server/pglite-snapshot.js); then the client
-// and the snapshot build side by side. Even a stale snapshot never breaks a start: the server checks its
+// The three build side by side: the snapshot (its maker dist/tools/pglite-snapshot.js is compiled first,
+// in a tenth of a second, then run: PGlite's initdb and the migrations, the longest part), the server
+// (esbuild) and the client (Vite). Even a stale snapshot never breaks a start: the server checks its
 // manifest and, if it does not match the migrations folder, runs initdb and the migrations instead.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -37,7 +38,7 @@ const common = ['package.json', 'package-lock.json', 'scripts/build.mjs', 'serve
 export const parts = {
   server: {
     inputs: ['server', 'shared', 'tsconfig.json', ...common],
-    outputs: ['dist/server/main.js', 'dist/server/cluster.js', 'dist/server/markdown-worker.js', 'dist/server/pglite-snapshot.js'],
+    outputs: ['main', 'cluster', 'markdown-worker'].map((name) => `dist/server/${name}.js`),
     fingerprint: ['dist/server'],
   },
   client: { inputs: ['client', 'shared', ...common], outputs: ['dist/client/index.html'], fingerprint: ['dist/client'] },
@@ -139,16 +140,26 @@ async function main() {
     return;
   }
   if (ifStale) console.log(`build: ${stale.join(', ')} out of date, building`);
-  // A part counts as built only once its hash is recorded, after it succeeded: an interrupted build
+  // A part counts as built only once its hashes are recorded, after it succeeded: an interrupted build
   // is redone at the next start.
-  if (stale.includes('server')) {
-    const { buildServer } = await import(pathToFileURL(join(root, 'server', 'build.mjs')).href);
-    console.log(`server built into dist/server in ${await buildServer()} ms`);
-    recordBuilt('server', hashes.server);
-  }
+  const { buildServer, buildSnapshotTool } = await import(pathToFileURL(join(root, 'server', 'build.mjs')).href);
   const jobs = [];
   if (stale.includes('snapshot')) {
-    jobs.push(run(process.execPath, ['dist/server/pglite-snapshot.js']).then(() => recordBuilt('snapshot', hashes.snapshot)));
+    jobs.push(
+      (async () => {
+        await buildSnapshotTool();
+        await run(process.execPath, ['dist/tools/pglite-snapshot.js']);
+        recordBuilt('snapshot', hashes.snapshot);
+      })(),
+    );
+  }
+  if (stale.includes('server')) {
+    jobs.push(
+      (async () => {
+        console.log(`server built into dist/server in ${await buildServer()} ms`);
+        recordBuilt('server', hashes.server);
+      })(),
+    );
   }
   if (stale.includes('client')) {
     jobs.push(

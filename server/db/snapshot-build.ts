@@ -1,5 +1,5 @@
 // Makes the migrated PGlite snapshot (snapshot.ts): a new in-memory PGlite, every migration, a checkpoint,
-// a dump of its data directory. `npm run build` runs it (dist/server/pglite-snapshot.js, see
+// a dump of its data directory. `npm run build` runs it (dist/tools/pglite-snapshot.js, see
 // snapshot-cli.ts); the tests' global set-up runs it when the built one is missing or out of date.
 import { openDatabase, pgliteExtensionNames } from './client.js';
 import { runMigrations } from './migrate.js';

@@ -1,4 +1,4 @@
-// `node dist/server/pglite-snapshot.js [file]` (run by `npm run build`): writes the migrated PGlite snapshot,
+// `node dist/tools/pglite-snapshot.js [file]` (run by `npm run build`): writes the migrated PGlite snapshot,
 // by default to dist/pglite-migrated.tar.gz with its manifest dist/pglite-migrated.json.
 import { defaultSnapshotFile } from './paths.js';
 import { buildSnapshot } from './snapshot-build.js';

