@@ -141,9 +141,11 @@ export function writeSnapshot(file: string, tarball: Uint8Array, manifest: Omit<
  */
 export function extractSnapshot(tarball: Uint8Array, dataDir: string): void {
   if (existsSync(join(dataDir, 'PG_VERSION'))) throw new Error(`${dataDir} already holds a database`);
+  mkdirSync(dataDir, { recursive: true });
+  // Staging folders of earlier, interrupted starts (no database yet, so nothing else can be using them).
+  for (const name of readdirSync(dataDir)) if (/^\.snapshot-\d+$/.test(name)) rmSync(join(dataDir, name), { recursive: true, force: true });
   const staging = join(dataDir, `.snapshot-${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
+  mkdirSync(staging);
   try {
     for (const entry of untar(tarball)) {
       const path = join(staging, entry.name);

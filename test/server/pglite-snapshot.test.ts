@@ -165,6 +165,7 @@ describe.skipIf(onPostgres)('the migrated PGlite snapshot', () => {
     const database = await open({ dataDir, snapshot: { file: snapshot, migrationsFolder } });
     expect(database.pgliteOrigin).toEqual({ from: 'snapshot', pending: [] });
     expect(existsSync(join(dataDir, 'base', '1', 'junk'))).toBe(false);
+    expect(existsSync(join(dataDir, '.snapshot-1'))).toBe(false); // an earlier start's staging folder
     expect((await database.pglite!.query('select count(*)::int as n from drizzle.__drizzle_migrations')).rows).toEqual([{ n: all.length }]);
     await database.close();
     expect(() => extractSnapshot(tarball.tarball, dataDir)).toThrow(/already holds a database/);
