@@ -182,9 +182,12 @@ async function barePglite(dataDir: string, log: string): Promise<{ seconds: numb
   return { seconds, cpu };
 }
 
-/** pglite-fresh and pglite-reopen, on the compiled server of this working tree (built first if stale). */
-async function measurePglite(runs: number, log: string): Promise<StartupRow[]> {
-  execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: repoDir, stdio: ['ignore', 'inherit', 'inherit'] });
+/**
+ * pglite-fresh and pglite-reopen, on the compiled server of this working tree (built first if stale), or
+ * of another checkout `repo` that is built already (e.g. an older commit, for before/after figures).
+ */
+export async function measurePglite(runs: number, log: string, repo = repoDir): Promise<StartupRow[]> {
+  if (repo === repoDir) execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: repoDir, stdio: ['ignore', 'inherit', 'inherit'] });
   const fresh: number[] = [], freshCpu: number[] = [], reopen: number[] = [], reopenCpu: number[] = [];
   const bareFresh: number[] = [], bareReopen: number[] = [];
   const origins = new Set<string>();
@@ -196,7 +199,7 @@ async function measurePglite(runs: number, log: string): Promise<StartupRow[]> {
         const port = await freePort();
         loads.push(load());
         const env = cleanEnv({ DATA_DIR: dir, DEMO: '0', LOG_LEVEL: 'warn', PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}` });
-        const s = await startAndTime(process.execPath, ['dist/server/main.js'], { cwd: repoDir, env, readyUrl: `http://127.0.0.1:${port}/readyz`, log });
+        const s = await startAndTime(process.execPath, ['dist/server/main.js'], { cwd: repo, env, readyUrl: `http://127.0.0.1:${port}/readyz`, log });
         if (phase === 'fresh') {
           fresh.push(s.seconds);
           freshCpu.push(s.cpuSeconds);
@@ -238,12 +241,16 @@ async function measurePglite(runs: number, log: string): Promise<StartupRow[]> {
   ];
 }
 
-/** newcomer-start and newcomer-restart: a fresh clone of HEAD, npm ci, npm start twice. */
-async function measureNewcomer(log: string): Promise<StartupRow[]> {
-  const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoDir }).toString().trim();
-  const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoDir }).toString().trim() !== '';
+/**
+ * newcomer-start and newcomer-restart: a fresh clone of HEAD (or of `options.commit`), npm ci, npm start
+ * twice. `options.keep`: leave the clone (built, with its ./data) for the caller, who removes it.
+ */
+export async function measureNewcomer(log: string, options: { commit?: string; keep?: (where: { dir: string; clone: string }) => void } = {}): Promise<StartupRow[]> {
+  const commit = execFileSync('git', ['rev-parse', options.commit ?? 'HEAD'], { cwd: repoDir }).toString().trim();
+  const dirty = !options.commit && execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoDir }).toString().trim() !== '';
   const dir = mkdtempSync(join(tmpdir(), 'stoa-bench-newcomer-'));
   const clone = join(dir, 'stoa');
+  let kept = false;
   try {
     execFileSync('git', ['clone', '--quiet', '--no-checkout', repoDir, clone], { stdio: ['ignore', 'ignore', 'inherit'] });
     execFileSync('git', ['checkout', '--quiet', commit], { cwd: clone, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -276,9 +283,13 @@ async function measureNewcomer(log: string): Promise<StartupRow[]> {
       if (!demo) Object.assign(r, { pass: false, status: 'fail' });
       rows.push(r);
     }
+    if (options.keep) {
+      options.keep({ dir, clone });
+      kept = true;
+    }
     return rows;
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!kept) rmSync(dir, { recursive: true, force: true });
   }
 }
 
