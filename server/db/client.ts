@@ -182,7 +182,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     if (!found.tarball) origin = { from: 'initdb', snapshotRefused: found.reason };
     else {
       // A data directory gets the files (then opens like an existing one); in memory, PGlite loads the tarball.
-      if (dataDir) extractSnapshot(found.tarball, dataDir);
+      if (dataDir) await extractSnapshot(found.tarball, dataDir);
       else loadDataDir = new Blob([found.tarball as Uint8Array<ArrayBuffer>]);
       origin = { from: 'snapshot', pending: found.pending };
     }

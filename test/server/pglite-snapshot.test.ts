@@ -168,7 +168,7 @@ describe.skipIf(onPostgres)('the migrated PGlite snapshot', () => {
     expect(existsSync(join(dataDir, '.snapshot-1'))).toBe(false); // an earlier start's staging folder
     expect((await database.pglite!.query('select count(*)::int as n from drizzle.__drizzle_migrations')).rows).toEqual([{ n: all.length }]);
     await database.close();
-    expect(() => extractSnapshot(tarball.tarball, dataDir)).toThrow(/already holds a database/);
+    await expect(extractSnapshot(tarball.tarball, dataDir)).rejects.toThrow(/already holds a database/);
   });
 
   describe('is refused, with the reason, when it no longer fits', () => {
