@@ -9,3 +9,4 @@ export declare function staleParts(options: { ifStale: boolean; base?: string; s
   stale: Part[];
   hashes: Record<Part, string>;
 };
+export declare function snapshotNeeded(env?: Record<string, string | undefined>, base?: string): boolean;

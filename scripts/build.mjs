@@ -7,7 +7,8 @@
 //   snapshot  dist/pglite-migrated.tar.gz + .json: a migrated     migrations/, the server/db/ modules that make it,
 //             PGlite database (server/db/snapshot.ts)             package.json package-lock.json (PGlite's version)
 //
-// Every part also depends on this script and server/build.mjs. Up to date means: the SHA-256 of every
+// With --if-stale the snapshot is built only when this start makes a new embedded database from it (see
+// snapshotNeeded). Every part also depends on this script and server/build.mjs. Up to date means: the SHA-256 of every
 // input file's path and content equals the one recorded in dist/.build-state.json when this script last
 // built the part, and so does the hash of its output files' names, sizes and times (so an output rebuilt
 // by other means, such as `node server/build.mjs` on other sources or a bare `vite build`, is never taken
@@ -24,7 +25,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -130,13 +131,27 @@ function run(command, args) {
   });
 }
 
+/**
+ * Whether this start needs the snapshot: only a new embedded database is made from it. With DATABASE_URL,
+ * or a DATA_DIR that already holds a database (resolved like the server does, from the repository root
+ * where npm runs it), `npm start` leaves a stale snapshot for `npm run build` (or the tests) to remake,
+ * instead of spending seconds on PGlite's initdb that this start would not use.
+ */
+export function snapshotNeeded(env = process.env, base = root) {
+  if (env.DATABASE_URL) return false;
+  return !existsSync(join(resolve(base, env.DATA_DIR || './data'), 'PG_VERSION'));
+}
+
 async function main() {
   const ifStale = process.argv.includes('--if-stale');
   process.chdir(root);
   const started = performance.now();
-  const { stale, hashes } = staleParts({ ifStale });
+  const { stale: found, hashes } = staleParts({ ifStale });
+  const deferSnapshot = ifStale && found.includes('snapshot') && !snapshotNeeded();
+  const stale = deferSnapshot ? found.filter((part) => part !== 'snapshot') : found;
+  if (deferSnapshot) console.log('build: the PGlite snapshot is out of date, but this start opens an existing database and does not need it (npm run build remakes it)');
   if (stale.length === 0) {
-    console.log(`build: dist/ is up to date with the sources (${Math.round(performance.now() - started)} ms to check)`);
+    console.log(`build: dist/ is up to date with the sources${deferSnapshot ? ' (but the snapshot)' : ''} (${Math.round(performance.now() - started)} ms to check)`);
     return;
   }
   if (ifStale) console.log(`build: ${stale.join(', ')} out of date, building`);

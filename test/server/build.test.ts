@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashInputs, outputHash, parts, staleParts, type BuildState, type Part } from '../../scripts/build.mjs';
+import { hashInputs, outputHash, parts, snapshotNeeded, staleParts, type BuildState, type Part } from '../../scripts/build.mjs';
 
 const base = mkdtempSync(join(tmpdir(), 'stoa-build-test-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -77,6 +77,17 @@ describe('what npm start rebuilds', () => {
     expect(stale()).toEqual(['client']);
     rmSync(join(base, 'dist/client/assets'), { recursive: true });
     expect(stale()).toEqual([]);
+  });
+
+  it('the snapshot only when this start makes a new embedded database from it', () => {
+    expect(snapshotNeeded({}, base)).toBe(true); // ./data has no database yet
+    expect(snapshotNeeded({ DATA_DIR: 'elsewhere' }, base)).toBe(true);
+    write('data/PG_VERSION', '17\n');
+    expect(snapshotNeeded({}, base)).toBe(false);
+    expect(snapshotNeeded({ DATA_DIR: './data' }, base)).toBe(false);
+    expect(snapshotNeeded({ DATA_DIR: join(base, 'data') }, base)).toBe(false);
+    expect(snapshotNeeded({ DATA_DIR: 'elsewhere' }, base)).toBe(true);
+    expect(snapshotNeeded({ DATABASE_URL: 'postgres://x/y', DATA_DIR: 'elsewhere' }, base)).toBe(false);
   });
 
   it('hashes paths with contents, and nothing outside the inputs', () => {
