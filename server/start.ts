@@ -49,6 +49,9 @@ export async function prepareDatabase(config: Config, options: { keepOpen?: bool
     poolSize: 2,
     // A new data directory starts from the migrated snapshot `npm run build` made, when it is usable.
     snapshot: { file: defaultSnapshotFile, migrationsFolder },
+  }).catch(async (err: unknown) => {
+    await markdownPool.release();
+    throw err;
   });
   try {
     if (database.pgliteOrigin) reportOrigin(database.pgliteOrigin, config.dataDir);
