@@ -1,7 +1,8 @@
-// A migrated PGlite data directory, made once (`npm run build` writes dist/pglite-migrated.tar.gz) and
-// loaded with PGlite's `loadDataDir` whenever a new embedded database starts empty: a new DATA_DIR, or an
-// in-memory test database. Loading it takes well under a second; making the same database from nothing
-// runs PGlite's initdb (a second WebAssembly instance) and every migration, several seconds.
+// A migrated PGlite data directory, made once (`npm run build` writes dist/pglite-migrated.tar.gz) and used
+// whenever a new embedded database starts empty: unpacked into a new DATA_DIR (extractSnapshot), or loaded
+// with PGlite's `loadDataDir` for an in-memory test database. That takes well under a second; making the
+// same database from nothing runs PGlite's initdb (a second WebAssembly instance) and every migration,
+// several seconds.
 //
 // The snapshot is never trusted blindly. Beside the tarball, a manifest (pglite-migrated.json) records the
 // PGlite version that made it, the extensions loaded, each migration it applied (drizzle's tag, `when` and
