@@ -47,6 +47,15 @@ module.exports = {
       from: { path: '^shared/' },
       to: { path: '^(server|client)/' },
     },
+    {
+      name: 'no-markdown-pipeline-on-request-thread',
+      severity: 'error',
+      comment:
+        'shared/markdown.ts loads DOMPurify with jsdom, about a second of every start-up: only the markdown worker ' +
+        'threads need it (loaded by file name, not imported). The server escapes with shared/html-escape.ts.',
+      from: { path: '^server/(main|cluster)\\.ts$' },
+      to: { path: '^shared/markdown\\.ts$', reachable: true },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

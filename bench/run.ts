@@ -43,6 +43,7 @@ import {
 import type { CapturedStatement } from './capture-sql.js';
 import type { FanoutResult, FanoutSpec } from './fanout.js';
 import type { LoadRun, LoadSpec } from './load.js';
+import { measureStartup, runStartupOnly } from './startup.js';
 
 // ---------------------------------------------------------------- options
 
@@ -54,7 +55,9 @@ const profile = quick
   : { warmupSeconds: 5, runs: 3, runSeconds: 10, fanoutNs: [100, 1000, 5000], fanoutPosts: 20, coldRuns: 3, engagementSamples: 11 };
 // --only engagement: just the engagement rows (and count(*)), e.g. at scale 1 without the 15-minute load runs;
 // results go to bench/results/engagement.{json,md} so the full run's latest.* stay as they were.
-if (args.only !== undefined && args.only !== 'engagement') throw new Error('--only takes one value: engagement');
+if (args.only !== undefined && args.only !== 'engagement' && args.only !== 'startup') throw new Error('--only takes one value: engagement or startup');
+// --only startup: the start-up rows alone (bench/startup.ts), no PostgreSQL needed; it writes its results and exits.
+if (args.only === 'startup') await runStartupOnly({ quick });
 const engagementOnly = args.only === 'engagement';
 const CONNECTIONS = 50;
 const databaseUrl = requireDatabaseUrl();
@@ -67,11 +70,13 @@ writeFileSync(logFile, '');
 
 type Status = 'pass' | 'fail' | 'n.a.' | 'info';
 interface Row {
+  /** Stable id (issue 15's results format), where a row has one. */
+  id?: string;
   section: string;
   measurement: string;
   figure: string;
   baseline: string;
-  ratio: string;
+  ratio: string | number;
   target: string;
   status: Status;
   notes?: string[];
@@ -576,7 +581,8 @@ await stopChild(baseline.child);
 
 // ---- 6. Cold start: process start → /readyz 200.
 console.log(`== cold start, ${profile.coldRuns} run(s) each`);
-for (const kind of engagementOnly ? [] : (['PGlite (fresh data directory, migrations run)', 'PostgreSQL (migrations already applied)'] as const)) {
+// PGlite's cold start is a start-up row now (bench/startup.ts, below).
+for (const kind of engagementOnly ? [] : (['PostgreSQL (migrations already applied)'] as const)) {
   const times: number[] = [];
   for (let i = 0; i < profile.coldRuns; i++) {
     const dir = kind.startsWith('PGlite') ? mkdtempSync(`${tmpdir()}/stoa-bench-cold-`) : undefined;
@@ -602,6 +608,9 @@ for (const kind of engagementOnly ? [] : (['PGlite (fresh data directory, migrat
     data: { times },
   });
 }
+
+// ---- 7. Start-up: newcomer's npm start, PGlite new and existing data directory (bench/startup.ts).
+if (!engagementOnly) for (const row of await measureStartup({ runs: profile.coldRuns, log: logFile })) addRow(row);
 
 // ---- generator
 addRow({
@@ -650,6 +659,7 @@ mkdirSync(resultsDir, { recursive: true });
 const resultsName = engagementOnly ? 'engagement' : 'latest';
 writeFileSync(`${resultsDir}/${resultsName}.json`, `${JSON.stringify({ meta, rows }, null, 2)}\n`);
 const cell = (s: string) => s.replace(/\|/g, '\\|');
+const ratioText = (ratio: string | number) => (typeof ratio === 'number' ? `${ratio.toFixed(2)}×` : ratio);
 const md = [
   `# Stoa benchmark results`,
   '',
@@ -659,7 +669,7 @@ const md = [
   '',
   '| Measurement | Figure | Baseline | Ratio | Target | Result |',
   '|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${cell(r.measurement)} | ${cell(r.figure)} | ${cell(r.baseline)} | ${cell(r.ratio)} | ${cell(r.target)} | ${r.status} |`),
+  ...rows.map((r) => `| ${cell(r.measurement)} | ${cell(r.figure)} | ${cell(r.baseline)} | ${cell(ratioText(r.ratio))} | ${cell(r.target)} | ${r.status} |`),
   '',
   'Notes:',
   '',
@@ -675,7 +685,7 @@ console.log(md.slice(0, 5).join('\n'));
 const widths = [70, 46, 46, 16, 36, 6];
 const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
 console.log(['Measurement', 'Figure', 'Baseline', 'Ratio', 'Target', 'Result'].map((h, i) => fit(h, widths[i]!)).join(' '));
-for (const r of rows) console.log([r.measurement, r.figure, r.baseline, r.ratio, r.target, r.status].map((v, i) => fit(v, widths[i]!)).join(' '));
+for (const r of rows) console.log([r.measurement, r.figure, r.baseline, ratioText(r.ratio), r.target, r.status].map((v, i) => fit(v, widths[i]!)).join(' '));
 console.log(`\nWritten: bench/results/${resultsName}.json, bench/results/${resultsName}.md (${formatDuration(meta.seconds)} in all)`);
 if (existsSync(logFile) && readFileSync(logFile, 'utf8').trim()) console.log(`Server output (warnings and errors): ${logFile}`);
 process.exit(0);

@@ -12,6 +12,7 @@ import { openApiOptions } from './openapi.js';
 import dbPlugin from './plugins/db.js';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.js';
 import validationPlugin from './plugins/validation.js';
+import { buildLazySerializer } from './plugins/lazy-compile.js';
 import sessionPlugin from './plugins/session.js';
 import staticClient from './plugins/static-client.js';
 import { createServices, type Services } from './services.js';
@@ -83,6 +84,8 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     frameworkErrors,
     ajv: { customOptions: { strict: false } },
+    // Response serializers compile on first use, not at start-up (plugins/lazy-compile.ts).
+    schemaController: { compilersFactory: { buildSerializer: buildLazySerializer } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(errorsPlugin);

@@ -2,6 +2,7 @@
 import { prepareDatabase, printDemoSignIns, readConfigOrExit, serve } from './start.js';
 
 const config = readConfigOrExit();
-const { seeded } = await prepareDatabase(config);
-await serve(config);
+// One process: the database opened to migrate and seed stays open to serve.
+const { seeded, handover } = await prepareDatabase(config, { keepOpen: true });
+await serve(config, handover);
 printDemoSignIns(config, seeded);

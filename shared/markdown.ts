@@ -19,6 +19,7 @@
 // with a time limit (server/domain/markdown-pool.ts).
 import { Marked } from 'marked';
 import DOMPurify from 'isomorphic-dompurify';
+import { escapeHtml } from './html-escape.js';
 import { LIMITS } from './limits.js';
 import { linkMentions } from './mentions.js';
 
@@ -268,6 +269,4 @@ export function renderMarkdown(source: string, { maxLength = LIMITS.postBodyMax 
   return sanitizeHtml(html, { mentions: true }).trim();
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml };

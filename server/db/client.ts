@@ -1,6 +1,7 @@
 // One database handle for both back-ends: PGlite (embedded, one process) or PostgreSQL via a pg Pool.
 // The same drizzle queries and migrations run on both.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -9,6 +10,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.js';
+import { extractSnapshot, readSnapshot } from './snapshot.js';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -37,8 +39,17 @@ export interface Database {
   close(): Promise<void>;
   /** The raw PGlite instance (embedded mode only), for tests and migrations. */
   pglite?: PGlite;
+  /** Embedded mode: where the database came from (start-up says so). */
+  pgliteOrigin?: PgliteOrigin;
   pool?: pg.Pool;
 }
+
+export type PgliteOrigin =
+  | { from: 'existing' }
+  /** A new database made from the migrated snapshot; `pending` are the migrations added since it was made. */
+  | { from: 'snapshot'; pending: string[] }
+  /** A new database made by PGlite's initdb; `snapshotRefused` says why a snapshot offered was not used. */
+  | { from: 'initdb'; snapshotRefused?: string };
 
 export interface DatabaseOptions {
   databaseUrl?: string | undefined;
@@ -46,7 +57,20 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   onPoolError?: (err: Error) => void;
   poolSize?: number;
+  /**
+   * PGlite: a migrated snapshot (snapshot.ts) to make a NEW database from (in memory, or a data directory
+   * without PG_VERSION) instead of running initdb, when it is usable with `migrationsFolder`. The caller
+   * still runs the migrations: only those added since the snapshot apply.
+   */
+  snapshot?: { file: string; migrationsFolder: string } | undefined;
 }
+
+/** The extensions every embedded database loads (a snapshot records them and must match). */
+const PGLITE_EXTENSIONS = {
+  // Trigram similarity for "has this been asked before?" (migration 0018 installs it where available).
+  pg_trgm,
+};
+export const pgliteExtensionNames = Object.keys(PGLITE_EXTENSIONS);
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options);
@@ -148,11 +172,25 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const { dataDir, snapshot } = options;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  let origin: PgliteOrigin = { from: 'initdb' };
+  let loadDataDir: Blob | undefined;
+  if (dataDir && existsSync(join(dataDir, 'PG_VERSION'))) origin = { from: 'existing' };
+  else if (snapshot) {
+    const found = readSnapshot(snapshot.file, { migrationsFolder: snapshot.migrationsFolder, extensions: pgliteExtensionNames });
+    if (!found.tarball) origin = { from: 'initdb', snapshotRefused: found.reason };
+    else {
+      // A data directory gets the files (then opens like an existing one); in memory, PGlite loads the tarball.
+      if (dataDir) await extractSnapshot(found.tarball, dataDir);
+      else loadDataDir = new Blob([found.tarball as Uint8Array<ArrayBuffer>]);
+      origin = { from: 'snapshot', pending: found.pending };
+    }
+  }
   const client = new PGlite({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    // Trigram similarity for "has this been asked before?" (migration 0018 installs it where available).
-    extensions: { pg_trgm },
+    ...(dataDir ? { dataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
+    extensions: PGLITE_EXTENSIONS,
   });
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
@@ -160,6 +198,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     kind: 'pglite',
     db,
     pglite: client,
+    pgliteOrigin: origin,
     async rows<T>(query: SQL, on: DbOrTx = db) {
       const result = (await on.execute(query)) as unknown as { rows: T[] };
       return result.rows;

@@ -10,7 +10,13 @@
 // up (loads jsdom, renders a sample) before the first render is timed: starting a thread takes a second
 // or so, which must not count against a member's text.
 import Tinypool from 'tinypool';
-import type { RenderResult, RenderTask } from './markdown-worker.js';
+
+/** What the pool sends a worker thread (markdown-worker.ts) and what it answers. */
+export type RenderTask = { source: string; maxLength: number } | { warmUp: true };
+
+export type RenderResult =
+  | { ok: true; html: string; cpuMs: number | null }
+  | { ok: false; reason: 'too_long' | 'too_complex'; message: string; cpuMs: number | null };
 
 export interface MarkdownPoolOptions {
   threads: number;

@@ -4,11 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { MarkdownTooComplexError, MarkdownTooLongError, renderMarkdown } from '../../shared/markdown.js';
 
-export type RenderTask = { source: string; maxLength: number } | { warmUp: true };
-
-export type RenderResult =
-  | { ok: true; html: string; cpuMs: number | null }
-  | { ok: false; reason: 'too_long' | 'too_complex'; message: string; cpuMs: number | null };
+// The task and result types live in markdown-pool.ts: the request thread must not import this module,
+// which loads the markdown pipeline with jsdom.
+import type { RenderResult, RenderTask } from './markdown-pool.js';
 
 /** CPU time of this thread in ms (Linux: /proc/thread-self/schedstat, nanoseconds on the CPU); null elsewhere. */
 function threadCpuMs(): number | null {

@@ -1,5 +1,5 @@
 // One look for every mail Stoa sends: a plain-text part and a small HTML part built from the same paragraphs.
-import { escapeHtml } from '../../shared/markdown.js';
+import { escapeHtml } from '../../shared/html-escape.js';
 
 export interface MailBody {
   /** Paragraphs of plain text (no markup). */

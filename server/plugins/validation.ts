@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { invalid } from '../errors.js';
 import { parseJsonBody } from '../json-input.js';
+import { lazyCompile } from './lazy-compile.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
@@ -54,9 +55,8 @@ export default fp(
   async (app) => {
     const strict = makeAjv(false);
     const coercing = makeAjv('array');
-    app.setValidatorCompiler(({ schema, httpPart }) =>
-      (httpPart === 'body' ? strict : coercing).compile(schema as object) as never,
-    );
+    // Compiled on first use (lazy-compile.ts).
+    app.setValidatorCompiler(({ schema, httpPart }) => lazyCompile(() => (httpPart === 'body' ? strict : coercing).compile(schema as object)) as never);
     // Every JSON body, on every route: see json-input.ts.
     app.removeContentTypeParser('application/json');
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/client.js';
-import { runMigrations } from '../../server/db/migrate.js';
+import { migrationsFolder, runMigrations } from '../../server/db/migrate.js';
 
 export interface TestDatabase {
   database: Database;
@@ -15,7 +15,9 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const template = inject('templateDatabaseUrl');
   if (!template) {
-    const database = await openDatabase({});
+    // A new in-memory PGlite from the migrated snapshot (global-setup.ts); migrations newer than it run here.
+    const snapshot = inject('pgliteSnapshot');
+    const database = await openDatabase(snapshot ? { snapshot: { file: snapshot, migrationsFolder } } : {});
     await runMigrations(database);
     return { database, url: undefined, close: () => database.close() };
   }

@@ -1,10 +1,17 @@
 // Runs once before all test files. On PostgreSQL: migrate a template database that every test file
 // clones (CREATE DATABASE … TEMPLATE), so files are isolated and run in parallel. On PGlite each file
-// opens its own in-memory database instead.
+// opens its own in-memory database instead, loaded from the migrated snapshot (server/db/snapshot.ts):
+// the one `npm run build` made when it matches the migrations folder, otherwise one made here.
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
-import { openDatabase } from '../../server/db/client.js';
-import { runMigrations } from '../../server/db/migrate.js';
+import { openDatabase, pgliteExtensionNames } from '../../server/db/client.js';
+import { migrationsFolder, runMigrations } from '../../server/db/migrate.js';
+import { defaultSnapshotFile } from '../../server/db/paths.js';
+import { checkSnapshot, manifestFileOf } from '../../server/db/snapshot.js';
+import { buildSnapshot } from '../../server/db/snapshot-build.js';
 
 export const testDatabaseUrl = () => process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || '';
 
@@ -13,6 +20,8 @@ declare module 'vitest' {
     templateDatabaseUrl: string;
     /** The database that test files connect to for CREATE/DROP DATABASE (never the template itself). */
     maintenanceDatabaseUrl: string;
+    /** PGlite: the migrated snapshot each test file's database is loaded from. */
+    pgliteSnapshot: string;
   }
 }
 
@@ -21,8 +30,20 @@ export default async function setup(project: TestProject) {
   if (!base) {
     project.provide('templateDatabaseUrl', '');
     project.provide('maintenanceDatabaseUrl', '');
-    console.log('[stoa tests] database: PGlite (embedded, one per test file). Set TEST_DATABASE_URL or DATABASE_URL to use PostgreSQL.');
-    return;
+    const built = checkSnapshot(defaultSnapshotFile, { migrationsFolder, extensions: pgliteExtensionNames });
+    let snapshot = defaultSnapshotFile;
+    let made: string | undefined;
+    let from = 'the snapshot npm run build made';
+    if (!built.usable) {
+      made = snapshot = join(tmpdir(), `stoa-test-snapshot-${process.pid}.tar.gz`);
+      await buildSnapshot(snapshot);
+      from = `a snapshot made now, since the built one is not usable: ${built.reason}`;
+    }
+    project.provide('pgliteSnapshot', snapshot);
+    console.log(`[stoa tests] database: PGlite (embedded, one per test file, loaded from ${from}). Set TEST_DATABASE_URL or DATABASE_URL to use PostgreSQL.`);
+    return () => {
+      if (made) for (const file of [made, manifestFileOf(made)]) rmSync(file, { force: true });
+    };
   }
   const template = `stoa_template_${process.pid}`;
   const admin = new pg.Client({ connectionString: base });

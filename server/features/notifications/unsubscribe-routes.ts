@@ -4,7 +4,7 @@
 // token says who; a forged or damaged one gets 404.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { escapeHtml } from '../../../shared/markdown.js';
+import { escapeHtml } from '../../../shared/html-escape.js';
 import { problems } from '../../../shared/schemas/common.js';
 import { notFound } from '../../errors.js';
 import type { NotificationService } from './service.js';
