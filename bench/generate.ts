@@ -183,6 +183,10 @@ interface TopicPlan {
 const FIRST = ['Amal', 'Ben', 'Chidi', 'Dana', 'Elif', 'Femi', 'Grace', 'Hoang', 'Ines', 'Jonas', 'Keiko', 'Lucía', 'Mehmet', 'Nadia', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sipho', 'Tomás', 'Uma', 'Vikram', 'Wen', 'Ximena', 'Yusuf', 'Zanele'];
 const LAST = ['Haddad', 'Berg', 'Sato', 'Romero', 'Okafor', 'Nguyen', 'Kaya', 'Mensah', 'Silva', 'Kowalski', 'Ahmed', 'Dubois', 'Ivanova', 'Moreau', 'Patel', 'Rossi', 'Tanaka', 'Yilmaz', 'Zulu', 'Eriksen'];
 
+/** 'Lucía Rossi 17' → 'lucia_rossi_17' (the server's handle rule: a-z, 0-9 and _, 3–30 characters). */
+const handleOf = (name: string) =>
+  name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 30);
+
 const uuidOf = (prefix: string, n: number | string) => `md5('${prefix}:' || ${n})::uuid`;
 
 // ---------------------------------------------------------------- main
@@ -272,10 +276,12 @@ export async function generate(url: string, options: { scale: number; seed: numb
       n <= F ? '{facilitator}' : n <= F + MODS ? '{moderator}' : n >= managerFrom && n < managerFrom + MGRS ? '{manager}' : '{}',
     );
     await client.query(
-      `INSERT INTO users (id, email, password_hash, display_name, created_at)
-       SELECT ${uuidOf('u', 'x.n')}, 'member' || x.n || '@bench.stoa.example', $4, x.name, to_timestamp(x.joined)
-       FROM unnest($1::int[], $2::text[], $3::float8[]) AS x(n, name, joined)`,
-      [ns, names, joined, passwordHash],
+      // The handle is given here: the trigger that derives it from the name (users_assign_handle) is
+      // skipped by the replica-mode load. Names carry the member's number, so these are unique.
+      `INSERT INTO users (id, email, password_hash, display_name, handle, created_at)
+       SELECT ${uuidOf('u', 'x.n')}, 'member' || x.n || '@bench.stoa.example', $4, x.name, x.handle, to_timestamp(x.joined)
+       FROM unnest($1::int[], $2::text[], $3::float8[], $5::text[]) AS x(n, name, joined, handle)`,
+      [ns, names, joined, passwordHash, names.map(handleOf)],
     );
     progress.add(ns.length);
     await client.query(
