@@ -31,6 +31,7 @@ import { topicModerationRoutes } from './features/topics/moderation-routes.js';
 import { engagementRoutes } from './features/engagement/routes.js';
 import { mailRoutes } from './features/mail/routes.js';
 import { peopleRoutes } from './features/people/routes.js';
+import { searchRoutes } from './features/search/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
 import { createNotifier, type Notifier } from './features/notifications/notifier.js';
 import { createNotificationMailer, type NotificationMailer } from './features/notifications/mailer.js';
@@ -149,6 +150,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   await app.register(engagementRoutes, { engagement: services.engagement });
   await app.register(mailRoutes, { mail: services.mail });
   await app.register(peopleRoutes, { people: services.people });
+  await app.register(searchRoutes, { search: services.search });
   await app.register(notificationRoutes, { notifications: services.notifications, invitations: services.invitations });
 
   // Notifications: every process runs the notifier; a community's events are read by one process at a time.

@@ -15,6 +15,7 @@ import { createEngagementService } from './features/engagement/service.js';
 import { createMailService } from './features/mail/service.js';
 import { createNotificationService } from './features/notifications/service.js';
 import { createPeopleService } from './features/people/service.js';
+import { createSearchService } from './features/search/service.js';
 import { createInvitationService } from './features/notifications/invitations.js';
 
 export function createServices({
@@ -80,7 +81,8 @@ export function createServices({
   const notifications = createNotificationService({ db, communities: communityAccess, topics: topicAccessRules });
   const invitations = createInvitationService({ db, topics: topicAccessRules, publicUrl: config.publicUrl, mailQueued: () => mailWorker.poke() });
   const people = createPeopleService({ db, communities: communityAccess });
-  return { auth, accounts, communities, topics, topicModeration, posts, moderation, engagement, mail, notifications, invitations, people };
+  const search = createSearchService({ db, communities: communityAccess, topics: topicAccessRules });
+  return { auth, accounts, communities, topics, topicModeration, posts, moderation, engagement, mail, notifications, invitations, people, search };
 }
 
 export type Services = ReturnType<typeof createServices>;

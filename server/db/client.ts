@@ -2,6 +2,7 @@
 // The same drizzle queries and migrations run on both.
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -150,6 +151,8 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = new PGlite({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    // Trigram similarity for "has this been asked before?" (migration 0018 installs it where available).
+    extensions: { pg_trgm },
   });
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;

@@ -156,6 +156,8 @@ export const communities = pgTable(
     joinPolicy: text('join_policy').$type<'open' | 'invite'>().notNull(),
     autoHideThreshold: integer('auto_hide_threshold').notNull().default(3),
     premodNewMemberPosts: integer('premod_new_member_posts').notNull().default(0),
+    // The text-search configuration its words are stemmed with (migration 0018; 'simple' if not installed).
+    searchLanguage: text('search_language').notNull().default('simple'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('communities_slug_key').on(t.slug)],
@@ -219,6 +221,10 @@ export const invites = pgTable(
   },
   (t) => [uniqueIndex('invites_token_hash_key').on(t.tokenHash)],
 );
+
+// Topics, prompts and posts also have a `search_vector` tsvector column, its GIN index and the triggers
+// that write it (migration 0018_search.sql; queries in domain/search-index.ts and features/search). They
+// are not mapped here on purpose, so that no ORM select carries a row's vector.
 
 export type TopicModerationStatus = 'published' | 'pending' | 'hidden' | 'removed';
 

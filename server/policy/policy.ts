@@ -97,6 +97,8 @@ export const rules = {
   'account.manage': () => true,
   /** My own notifications: any signed-in member (each sees only their own). */
   'notifications.read': () => true,
+  /** Searching: any signed-in member (the service searches only the communities they belong to). */
+  'search.run': () => true,
   /** A member's profile: any signed-in member (the service answers 404 unless they share a community). */
   'profile.read': () => true,
   // Communities and membership
@@ -182,7 +184,7 @@ export const rules = {
 export type Action = keyof typeof rules;
 
 /** Actions that concern a community's inside: a non-member must not learn that it exists. */
-const insideCommunity = (action: Action) => action !== 'community.read' && action !== 'community.join' && action !== 'community.create' && action !== 'mail.outbox' && action !== 'account.manage' && action !== 'notifications.read' && action !== 'profile.read';
+const insideCommunity = (action: Action) => action !== 'community.read' && action !== 'community.join' && action !== 'community.create' && action !== 'mail.outbox' && action !== 'account.manage' && action !== 'notifications.read' && action !== 'profile.read' && action !== 'search.run';
 
 export function can(actor: Actor | null, action: Action, ctx: PolicyContext = {}): boolean {
   if (!actor) return false;

@@ -179,6 +179,10 @@ export const WatchedWords = Type.Object({ words: Type.Array(WatchedWord) });
 export const ModerationSettings = Type.Object({
   autoHideThreshold: Type.Integer(),
   premodNewMemberPosts: Type.Integer(),
+  /** The text-search configuration the community's words are stemmed with ('simple': no stemming). */
+  searchLanguage: Type.String(),
+  /** The configurations this database offers (read-only). */
+  searchLanguages: Type.Array(Type.String()),
 });
 export const ModerationSettingsPatch = Type.Object(
   {
@@ -188,6 +192,8 @@ export const ModerationSettingsPatch = Type.Object(
     premodNewMemberPosts: Type.Optional(
       Type.Integer({ minimum: MODERATION_LIMITS.premodNewMemberPostsMin, maximum: MODERATION_LIMITS.premodNewMemberPostsMax }),
     ),
+    /** One of searchLanguages; changing it re-stems every topic, prompt and post of the community. */
+    searchLanguage: Type.Optional(Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z_]+$' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );

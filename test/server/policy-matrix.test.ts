@@ -100,6 +100,23 @@ export const matrix: Row[] = [
     expect: all(200, { anonymous: 401, nonMember: 404, admin: 403 }),
   },
   {
+    // Anyone signed in searches their own communities (an outsider finds nothing, not an error).
+    route: 'GET /api/search',
+    request: async () => ({ method: 'GET', url: '/api/search?q=help' }),
+    expect: all(200, { anonymous: 401 }),
+  },
+  {
+    // Searching one community: its members and the admin (topics.list); outsiders learn nothing of it.
+    route: 'GET /api/search',
+    request: async (ctx) => ({ method: 'GET', url: `/api/search?q=help&communityId=${ctx.communityId}` }),
+    expect: all(200, { anonymous: 401, nonMember: 404 }),
+  },
+  {
+    route: 'GET /api/communities/:communityId/similar-problems',
+    request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/similar-problems?title=Need%20help` }),
+    expect: all(200, { anonymous: 401, nonMember: 404 }),
+  },
+  {
     route: 'PUT /api/communities/:communityId/watch',
     request: async (ctx) => ({ method: 'PUT', url: `/api/communities/${ctx.communityId}/watch`, body: { level: 'muted' } }),
     expect: all(200, { anonymous: 401, nonMember: 404, admin: 403 }),

@@ -319,13 +319,19 @@ export async function replaceWatchedWords(db: DbOrTx, communityId: string, words
   await db.insert(watchedWords).values(words.map((w, i) => ({ communityId, phrase: w.phrase, action: w.action, createdAt: new Date(base + i) })));
 }
 
+const settingsColumns = {
+  autoHideThreshold: communities.autoHideThreshold,
+  premodNewMemberPosts: communities.premodNewMemberPosts,
+  searchLanguage: communities.searchLanguage,
+};
+
+export async function findSettings(db: DbOrTx, communityId: string) {
+  const [row] = await db.select(settingsColumns).from(communities).where(eq(communities.id, communityId)).limit(1);
+  return row ?? null;
+}
+
 export async function findSettingsForUpdate(db: DbOrTx, communityId: string) {
-  const [row] = await db
-    .select({ autoHideThreshold: communities.autoHideThreshold, premodNewMemberPosts: communities.premodNewMemberPosts })
-    .from(communities)
-    .where(eq(communities.id, communityId))
-    .for('update')
-    .limit(1);
+  const [row] = await db.select(settingsColumns).from(communities).where(eq(communities.id, communityId)).for('update').limit(1);
   return row ?? null;
 }
 
@@ -334,7 +340,7 @@ export async function updateSettings(db: DbOrTx, communityId: string, values: { 
     .update(communities)
     .set(values)
     .where(eq(communities.id, communityId))
-    .returning({ autoHideThreshold: communities.autoHideThreshold, premodNewMemberPosts: communities.premodNewMemberPosts });
+    .returning(settingsColumns);
   return row!;
 }
 

@@ -3,6 +3,7 @@
 import { invalid } from '../../errors.js';
 import type { Actor } from '../../policy/policy.js';
 import { listWatchedWords, phraseKey, phraseMatcher } from '../../domain/watched-words.js';
+import { changeSearchLanguage, searchLanguages } from '../../domain/search-index.js';
 import type { ModerationDeps } from './context.js';
 import * as q from './queries.js';
 
@@ -48,20 +49,34 @@ export function createSettingsActions({ db, communities, audit }: Pick<Moderatio
     // ---------------- Settings ----------------
 
     async getSettings(actor: Actor | null, communityId: string) {
-      const { community } = await communities.requireCommunity(db, actor, communityId, 'settings.read');
-      return { autoHideThreshold: community.autoHideThreshold, premodNewMemberPosts: community.premodNewMemberPosts };
+      await communities.requireCommunity(db, actor, communityId, 'settings.read');
+      return { ...(await q.findSettings(db, communityId))!, searchLanguages: await searchLanguages(db) };
     },
 
-    /** Note: lowering the threshold does not hide posts already over it; they are in the queue anyway. */
-    async updateSettings(actor: Actor | null, communityId: string, patch: { autoHideThreshold?: number | undefined; premodNewMemberPosts?: number | undefined }) {
+    /**
+     * Note: lowering the threshold does not hide posts already over it; they are in the queue anyway.
+     * A new search language re-stems the community's texts in the same transaction.
+     */
+    async updateSettings(
+      actor: Actor | null,
+      communityId: string,
+      patch: { autoHideThreshold?: number | undefined; premodNewMemberPosts?: number | undefined; searchLanguage?: string | undefined },
+    ) {
+      const languages = await searchLanguages(db);
+      if (patch.searchLanguage !== undefined && !languages.includes(patch.searchLanguage)) {
+        throw invalid('searchLanguage', `"${patch.searchLanguage}" is not a search language here: choose one of ${languages.join(', ')}.`, 'unknown_language');
+      }
       return db.transaction(async (tx) => {
         const { actor: me } = await communities.requireCommunity(tx, actor, communityId, 'settings.write');
         const current = (await q.findSettingsForUpdate(tx, communityId))!;
-        const changes: { autoHideThreshold?: number; premodNewMemberPosts?: number } = {};
+        const changes: { autoHideThreshold?: number; premodNewMemberPosts?: number; searchLanguage?: string } = {};
         if (patch.autoHideThreshold !== undefined && patch.autoHideThreshold !== current.autoHideThreshold) changes.autoHideThreshold = patch.autoHideThreshold;
         if (patch.premodNewMemberPosts !== undefined && patch.premodNewMemberPosts !== current.premodNewMemberPosts) changes.premodNewMemberPosts = patch.premodNewMemberPosts;
-        if (Object.keys(changes).length === 0) return current; // nothing changed: nothing to log
-        const updated = await q.updateSettings(tx, communityId, changes);
+        if (patch.searchLanguage !== undefined && patch.searchLanguage !== current.searchLanguage) changes.searchLanguage = patch.searchLanguage;
+        if (Object.keys(changes).length === 0) return { ...current, searchLanguages: languages }; // nothing changed: nothing to log
+        const { searchLanguage, ...thresholds } = changes;
+        if (Object.keys(thresholds).length > 0) await q.updateSettings(tx, communityId, thresholds);
+        if (searchLanguage !== undefined) await changeSearchLanguage(tx, communityId, searchLanguage);
         const before = Object.fromEntries(Object.keys(changes).map((k) => [k, current[k as keyof typeof current]]));
         await audit.insertLogEntry(tx, {
           communityId,
@@ -72,7 +87,7 @@ export function createSettingsActions({ db, communities, audit }: Pick<Moderatio
           before,
           after: changes,
         });
-        return updated;
+        return { ...(await q.findSettings(tx, communityId))!, searchLanguages: languages };
       });
     },
   };
