@@ -16,7 +16,6 @@
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import {
   benchDir,
@@ -105,6 +104,10 @@ function registerCleanup(cleanup: () => Promise<void>) {
   cleanups.add(cleanup);
   return () => void cleanups.delete(cleanup);
 }
+// Whatever ends this process (an error included), the servers it started end with it.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     console.error(`\n${signal}: stopping${cleanups.size ? ', then putting back what the bench changed' : ''}`);
@@ -122,7 +125,7 @@ interface Server {
 
 /**
  * Starts Stoa as its own Node process and waits for /readyz: the compiled server (dist/server/main.js,
- * what `npm start` runs), except for the SQL-capture run, which preloads TypeScript and runs the source.
+ * what `npm start` runs), except for the SQL-capture run, which runs the source through bench/capture-entry.ts.
  */
 async function startStoa(options: { databaseUrl?: string; dataDir?: string; capture?: string } = {}): Promise<Server> {
   const port = await freePort();
@@ -137,10 +140,9 @@ async function startStoa(options: { databaseUrl?: string; dataDir?: string; capt
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   if (options.dataDir) env.DATA_DIR = options.dataDir;
   if (options.capture) env.STOA_BENCH_CAPTURE_FILE = options.capture;
-  const preload = options.capture ? ['--import', pathToFileURL(`${benchDir}capture-sql.ts`).href] : [];
   const log = openSync(logFile, 'a');
   const startedMs = performance.now();
-  const entry = options.capture ? ['--import', 'tsx', ...preload, 'server/main.ts'] : ['dist/server/main.js'];
+  const entry = options.capture ? ['--import', 'tsx', `${benchDir}capture-entry.ts`] : ['dist/server/main.js'];
   const child = spawn(process.execPath, entry, { cwd: repoDir, env, stdio: ['ignore', log, log] });
   children.add(child);
   child.once('exit', () => children.delete(child));
@@ -241,8 +243,9 @@ interface LoadSummary {
   statusCodes: Record<string, number>;
 }
 
-async function load(spec: Omit<LoadSpec, 'connections' | 'warmupSeconds' | 'runs' | 'runSeconds'>, sampler?: RssSampler): Promise<LoadSummary> {
-  const full: LoadSpec = { ...spec, connections: CONNECTIONS, warmupSeconds: profile.warmupSeconds, runs: profile.runs, runSeconds: profile.runSeconds };
+type Timing = Pick<LoadSpec, 'warmupSeconds' | 'runs' | 'runSeconds'>;
+async function load(spec: Omit<LoadSpec, 'connections' | keyof Timing>, sampler?: RssSampler, timing: Partial<Timing> = {}): Promise<LoadSummary> {
+  const full: LoadSpec = { ...spec, connections: CONNECTIONS, warmupSeconds: profile.warmupSeconds, runs: profile.runs, runSeconds: profile.runSeconds, ...timing };
   sampler?.start();
   try {
     const child = spawnTs(`${benchDir}load.ts`, [JSON.stringify(full)]);
@@ -392,7 +395,7 @@ for (const line of readFileSync(captureFile, 'utf8').split('\n').filter(Boolean)
 }
 const plan: Record<string, CapturedStatement[]> = {};
 const baselineSource: Record<string, string> = {};
-for (const endpoint of readEndpoints) {
+for (const endpoint of searchOnly ? [] : readEndpoints) {
   const p = probes[endpoint.key]!;
   const perMember = members.map((_, i) => captured[`${endpoint.key}@${i}`] ?? []);
   if (!p.routeMissing && p.status >= 200 && p.status < 300 && perMember.every((statements) => statements.length > 0)) {
@@ -667,7 +670,7 @@ if (sections.search) {
             notes: [
               id === 'search-1word'
                 ? `queries: vocabulary words of rank ${Object.values(ONE_WORD_RANKS).flat().join(', ')} (of 6,000; common, medium, rare)`
-                : `queries: three words one generated post contains, in its order: ${w.threeWord.filter((q) => q.kind === 'vocabulary').length} from its vocabulary sentence, ${w.threeWord.filter((q) => q.kind === 'domain').length} of its domain words`,
+                : `queries: three words one published post contains, in its order: ${w.threeWord.filter((q) => q.kind === 'vocabulary').length} from its vocabulary sentence, ${w.threeWord.filter((q) => q.kind === 'domain').length} of its domain words`,
               `each query ${profile.searchRounds}× after a warm-up pass, as ${Math.min(members.length, queries.length)} members in turn; text-search configuration '${w.config}'`,
               'baseline: the same words through plain pg, SELECT id FROM posts WHERE search_vector @@ websearch_to_tsquery(config, q) LIMIT 20: the GIN lookup alone, without visibility, ranking, snippets or the total',
               ...(totals.length ? [`answers' total ${Math.min(...totals).toLocaleString('en')}–${Math.max(...totals).toLocaleString('en')}${answers.some((a) => a?.truncated) ? `, truncated for ${answers.filter((a) => a?.truncated).length} of ${answers.length} queries` : ''}`] : []),
@@ -730,8 +733,14 @@ if (sections.search) {
         addRow(
           await indexCostRow({
             databaseUrl,
+            // A quick run's 2-second windows are shorter than one post's wait at 50 connections on a busy
+            // machine (no request would complete): this row gets 6-second windows there.
             measure: () =>
-              load({ baseUrl: stoa.baseUrl, method: 'POST', path: rotate[0]!.path, body: rotate[0]!.body, idempotencyKey: true, headers: { origin: stoa.baseUrl }, rotate }, rss),
+              load(
+                { baseUrl: stoa.baseUrl, method: 'POST', path: rotate[0]!.path, body: rotate[0]!.body, idempotencyKey: true, headers: { origin: stoa.baseUrl }, rotate },
+                rss,
+                quick ? { warmupSeconds: 2, runSeconds: 6 } : {},
+              ),
             describe: (s) => describeLoad(s as LoadSummary),
             problems: (s) => loadProblems(s as LoadSummary),
             registerCleanup,

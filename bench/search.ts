@@ -3,7 +3,7 @@
 //
 // Queries are chosen honestly and reproducibly from the generated data (bench/text.ts):
 // - one word: vocabulary words at fixed frequency ranks, four common, four medium, four rare;
-// - three words: three words one generated post really contains, in its order: six from its
+// - three words: three words one published post contains, in its order: six from its
 //   vocabulary sentence, six from its fixed sentences (the domain words every post shares, the
 //   expensive kind: each is in a large share of the posts);
 // - similar problems: existing practice-problem titles with one word swapped.
@@ -62,9 +62,11 @@ export async function loadSearchWorkload(client: pg.Client, communityId: string)
   const oneWord: SearchQuerySpec[] = [];
   for (const [kind, ranks] of Object.entries(ONE_WORD_RANKS)) for (const w of await wordAt(ranks)) oneWord.push({ q: w.word, kind, ranks: [w.rank] });
 
-  // Three words one post contains, in its order.
-  const { rows: stats } = await client.query<{ n: number }>('select count(*)::int as n from bench_gen.bodies where n < 100000000');
-  const bodyCount = stats[0]!.n;
+  // Three words one published post contains, in its order (posts drawn in a fixed pseudo-random order).
+  const { rows: sample } = await client.query<{ md: string }>(
+    `select body_md as md from posts where community_id = $1 and status = 'published' order by md5(id::text || $2) limit 200`,
+    [communityId, String(QUERY_SEED)],
+  );
   const threeWord: SearchQuerySpec[] = [];
   const ranks = new Map((await client.query<{ rank: number; word: string }>('select rank, word from bench_gen.vocabulary')).rows.map((r) => [r.word, r.rank]));
   const pick3 = (words: string[]) => {
@@ -76,9 +78,8 @@ export async function loadSearchWorkload(client: pg.Client, communityId: string)
   };
   for (const [kind, count] of Object.entries(THREE_WORD_QUERIES)) {
     let made = 0;
-    for (let attempt = 0; made < count && attempt < 200; attempt++) {
-      const n = 1 + random.int(bodyCount);
-      const md = (await client.query<{ md: string }>('select md from bench_gen.bodies where n = $1', [n])).rows[0]?.md ?? '';
+    while (made < count && sample.length) {
+      const md = sample.shift()!.md;
       const cut = md.lastIndexOf('\n\n');
       const text = (kind === 'vocabulary' ? md.slice(cut + 2) : md.slice(0, cut)).toLowerCase();
       const words = (text.match(/[a-z]+/g) ?? []).filter((w) => (kind === 'vocabulary' ? ranks.has(w) : w.length >= 5 && !SHORT_WORDS.has(w)));
@@ -253,10 +254,32 @@ const STATE_TABLE = `CREATE TABLE IF NOT EXISTS bench_gen.search_index_off (id i
  * recording what it took away in the same transaction.
  */
 export async function searchIndexOff(databaseUrl: string): Promise<SwitchState> {
+  return withLockRetries(() => searchIndexOffOnce(databaseUrl));
+}
+
+/**
+ * Requests still in flight when a load run ends hold row locks on topics and posts, and take the tables
+ * in their own order: a switch's ALTER TABLE can deadlock with them (PostgreSQL then cancels one side)
+ * or wait behind them. Retry a few times rather than fail.
+ */
+async function withLockRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (i >= 20 || (code !== '40P01' && code !== '55P03')) throw err; // deadlock_detected, lock_not_available
+      await new Promise((resolve) => setTimeout(resolve, 500 * i));
+    }
+  }
+}
+
+async function searchIndexOffOnce(databaseUrl: string): Promise<SwitchState> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query('BEGIN');
+    await client.query(`SET LOCAL lock_timeout = '5s'`);
     await client.query(`CREATE SCHEMA IF NOT EXISTS bench_gen; ${STATE_TABLE}`);
     if ((await client.query('select 1 from bench_gen.search_index_off')).rowCount) throw new Error('the search index is already off (bench_gen.search_index_off): restore it first (npx tsx bench/search.ts --restore)');
     const { rows: triggers } = await client.query<{ tbl: string; name: string; column: string | null }>(
@@ -294,6 +317,10 @@ export async function searchIndexOff(databaseUrl: string): Promise<SwitchState> 
  * nothing when nothing is off. Returns what it did, or null.
  */
 export async function searchIndexRestore(databaseUrl: string): Promise<{ seconds: number; backfilled: number; state: SwitchState } | null> {
+  return withLockRetries(() => searchIndexRestoreOnce(databaseUrl));
+}
+
+async function searchIndexRestoreOnce(databaseUrl: string): Promise<{ seconds: number; backfilled: number; state: SwitchState } | null> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const started = performance.now();
@@ -308,8 +335,12 @@ export async function searchIndexRestore(databaseUrl: string): Promise<{ seconds
     }
     const { state } = row;
     await client.query(`SET LOCAL maintenance_work_mem = '512MB'`);
+    await client.query(`SET LOCAL lock_timeout = '5s'`);
     let backfilled = 0;
     for (const t of state.triggers) await client.query(`ALTER TABLE ${t.tbl} ENABLE TRIGGER ${t.name}`);
+    // Deferred triggers the update fires (engagement rollups) must run before CREATE INDEX, which refuses a
+    // table with pending trigger events.
+    await client.query('SET CONSTRAINTS ALL IMMEDIATE');
     for (const t of state.triggers) {
       const result = await client.query(`UPDATE ${t.tbl} SET ${t.column} = ${t.column} WHERE search_vector IS NULL AND created_at >= $1`, [state.since]);
       backfilled += result.rowCount ?? 0;
