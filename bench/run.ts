@@ -420,7 +420,7 @@ const memberCookies = members.map((m) => ({ headers: { cookie: m.cookie } }));
 const memberQueries = members.map((m) => ({ query: `as=${m.userId}` }));
 const memberReplays = members.map((_, i) => ({ query: `member=${i}` }));
 
-console.log(`== load: ${CONNECTIONS} connections, warm-up ${profile.warmupSeconds}s, ${profile.runs}× ${profile.runSeconds}s`);
+if (sections.load) console.log(`== load: ${CONNECTIONS} connections, warm-up ${profile.warmupSeconds}s, ${profile.runs}× ${profile.runSeconds}s`);
 for (const endpoint of sections.load ? readEndpoints : []) {
   const p = probes[endpoint.key]!;
   const base = plan[`${endpoint.key}@0`] ? await load({ baseUrl: baseline.baseUrl, method: 'GET', path: `/replay/${endpoint.key}`, rotate: memberReplays }) : null;
@@ -484,7 +484,7 @@ if (sections.load) {
 }
 
 // ---- 4. Live fan-out.
-console.log(`== live fan-out: ${profile.fanoutNs.join(' / ')} subscribers, ${profile.fanoutPosts} posts each`);
+if (sections.fanout) console.log(`== live fan-out: ${profile.fanoutNs.join(' / ')} subscribers, ${profile.fanoutPosts} posts each`);
 const openFilesLimit = Number(execSync('sh -c "ulimit -n"').toString().trim()) || Infinity;
 const bare = sections.fanout ? await startTsServer(`${benchDir}bare-broadcast-server.ts`, {}, '/healthz') : null;
 let samplePayload: string | undefined;
