@@ -26,7 +26,7 @@ export interface Row {
   notes?: string[];
   data?: unknown;
   /** Set on rows merged into latest.json from a later `--only` run: which run measured them. */
-  run?: { date: string; commit: string; mode: string; scale: number };
+  run?: { date: string; commit: string; mode: string; scale: number; loadAverage?: string };
 }
 
 /** What the bench code writes: the ratio as shown ("0.56×", "n.a."); its number is read from it unless given. */
@@ -73,7 +73,7 @@ export function resultsMarkdown(meta: ResultsMeta, rows: StoredRow[]): string {
     '',
     `${meta.date} · commit ${meta.commit} · ${meta.mode} run · scale ${meta.scale} (${Object.entries(meta.data).map(([k, v]) => `${k} ${v}`).join(', ')}; busiest topic ${meta.busiestTopicPosts} posts)`,
     '',
-    `Machine: ${meta.machine} — load generator, servers and PostgreSQL ${meta.postgres} share it. Node ${meta.node}. ${meta.connections} connections; ${meta.load}. Whole run ${duration(meta.seconds)}.`,
+    `Machine: ${meta.machine} — load generator, servers and PostgreSQL ${meta.postgres} share it${meta.loadAverage ? ` (load average ${String(meta.loadAverage)})` : ''}. Node ${meta.node}. ${meta.connections} connections; ${meta.load}. Whole run ${duration(meta.seconds)}.`,
     ...(merged.length
       ? ['', `Rows marked † were measured later, by the run named in their note (an \`--only\` run merged into this file by row id).`]
       : []),
@@ -87,7 +87,9 @@ export function resultsMarkdown(meta: ResultsMeta, rows: StoredRow[]): string {
     ...rows
       .filter((r) => r.notes?.length || r.run)
       .map((r) => {
-        const run = r.run ? [`† ${r.run.mode} run of ${r.run.date} (commit ${r.run.commit}, scale ${r.run.scale})`] : [];
+        const run = r.run
+          ? [`† ${r.run.mode} run of ${r.run.date} (commit ${r.run.commit}, scale ${r.run.scale}${r.run.loadAverage ? `, load average ${r.run.loadAverage}` : ''})`]
+          : [];
         return `- ${cell(r.measurement)}: ${[...run, ...(r.notes ?? [])].join('; ')}`;
       }),
     '',

@@ -15,7 +15,7 @@
 // answer 404 route_not_found and their rows say "not available yet".
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import pg from 'pg';
 import {
   benchDir,
@@ -62,8 +62,8 @@ const args = parseArgs(process.argv.slice(2));
 const quick = args.quick === true;
 const scale = numberArg(args, 'scale', quick ? 0.02 : 1);
 const profile = quick
-  ? { warmupSeconds: 1, runs: 1, runSeconds: 2, fanoutNs: [100, 1000], fanoutPosts: 10, coldRuns: 1, engagementSamples: 5, searchRounds: 3 }
-  : { warmupSeconds: 5, runs: 3, runSeconds: 10, fanoutNs: [100, 1000, 5000], fanoutPosts: 20, coldRuns: 3, engagementSamples: 11, searchRounds: 8 };
+  ? { warmupSeconds: 1, runs: 1, runSeconds: 2, fanoutNs: [100, 1000], fanoutPosts: 10, coldRuns: 1, engagementSamples: 5, searchRounds: 3, indexCostArms: 3 }
+  : { warmupSeconds: 5, runs: 3, runSeconds: 10, fanoutNs: [100, 1000, 5000], fanoutPosts: 20, coldRuns: 3, engagementSamples: 11, searchRounds: 8, indexCostArms: 5 };
 // --only engagement: just the engagement rows (and count(*)), e.g. at scale 1 without the 15-minute load runs;
 // results go to bench/results/engagement.{json,md} so the full run's latest.* stay as they were.
 // --only search: just the search rows; results go to bench/results/search.{json,md} and, by row id,
@@ -76,6 +76,8 @@ const sections = { load: !only, fanout: !only, engagement: !searchOnly, search: 
 const CONNECTIONS = 50;
 const databaseUrl = requireDatabaseUrl();
 const runStarted = Date.now();
+// Other work on the machine skews every figure: the 1-minute load average at the start and the end go into the results.
+const loadAtStart = loadavg()[0]!;
 mkdirSync(dataDir, { recursive: true });
 const logFile = `${dataDir}/servers.log`;
 writeFileSync(logFile, '');
@@ -733,6 +735,7 @@ if (sections.search) {
         addRow(
           await indexCostRow({
             databaseUrl,
+            arms: profile.indexCostArms,
             // A quick run's 2-second windows are shorter than one post's wait at 50 connections on a busy
             // machine (no request would complete): this row gets 6-second windows there.
             measure: () =>
@@ -840,6 +843,7 @@ const meta: ResultsMeta = {
   node: process.version,
   postgres: pgVersion,
   connections: CONNECTIONS,
+  loadAverage: `${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (1-minute, ${cpus().length} CPUs)`,
   load: `warm-up ${profile.warmupSeconds}s, then ${profile.runs} × ${profile.runSeconds}s; figures are medians (min–max)`,
   seconds: Math.round((Date.now() - runStarted) / 1000),
 };
@@ -854,7 +858,7 @@ if (searchOnly && existsSync(`${resultsDir}/latest.json`)) {
   // The search rows also go into latest.* by id (issue 14 asks for them there), marked with this run.
   const latest = JSON.parse(readFileSync(`${resultsDir}/latest.json`, 'utf8')) as { meta: ResultsMeta; rows: Parameters<typeof mergeRows>[0] };
   const searchRows = rows.filter((r) => r.section === 'Search');
-  latest.rows = mergeRows(latest.rows, searchRows, { date: meta.date, commit: meta.commit, mode: meta.mode, scale: meta.scale });
+  latest.rows = mergeRows(latest.rows, searchRows, { date: meta.date, commit: meta.commit, mode: meta.mode, scale: meta.scale, loadAverage: String(meta.loadAverage) });
   writeFileSync(`${resultsDir}/latest.json`, `${JSON.stringify(latest, null, 2)}\n`);
   writeFileSync(`${resultsDir}/latest.md`, resultsMarkdown(latest.meta, latest.rows));
   written.push(`bench/results/latest.{json,md} (${searchRows.length} search rows merged by id)`);
