@@ -132,3 +132,44 @@ export function newIdempotencyKey(): string {
   const bytes = c.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+// ---- A new practice problem's draft (title and description), one per community ----------------------------
+// Kept like reply drafts (same prefix, so pruneDrafts ages it too), so the member can open a similar earlier
+// problem ("has this been asked before?") in the same tab and come back to what they wrote.
+
+export interface ProblemDraft {
+  title: string;
+  body: string;
+}
+
+const problemDraftKey = (communityId: string) => `${PREFIX}new-problem:${communityId}`;
+
+export function loadProblemDraft(communityId: string): ProblemDraft | null {
+  try {
+    const raw = storage()?.getItem(problemDraftKey(communityId));
+    if (!raw) return null;
+    const d = JSON.parse(raw) as Partial<ProblemDraft>;
+    const title = typeof d.title === 'string' ? d.title : '';
+    const body = typeof d.body === 'string' ? d.body : '';
+    return title || body ? { title, body } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveProblemDraft(communityId: string, draft: ProblemDraft) {
+  try {
+    if (!draft.title && !draft.body) storage()?.removeItem(problemDraftKey(communityId));
+    else storage()?.setItem(problemDraftKey(communityId), JSON.stringify({ ...draft, savedAt: Date.now() }));
+  } catch {
+    // Quota exceeded or storage disabled: the text stays in the form.
+  }
+}
+
+export function clearProblemDraft(communityId: string) {
+  try {
+    storage()?.removeItem(problemDraftKey(communityId));
+  } catch {
+    // nothing to do
+  }
+}

@@ -4,8 +4,11 @@
 import type { Post, Prompt } from './api/index.js';
 
 export interface StoaEvents {
-  /** Go to an app path, e.g. `/c/elt`. `replace` replaces the history entry (redirects). */
-  'stoa-navigate': { path: string; replace?: boolean };
+  /**
+   * Go to an app path, e.g. `/c/elt`. `replace` replaces the history entry (redirects). `keepFocus` leaves focus
+   * and scroll where they are (a filter changed the address of the page the member is on).
+   */
+  'stoa-navigate': { path: string; replace?: boolean; keepFocus?: boolean };
   /** Something changed who I am or where I belong (sign-in, register, join, invite, roles): reload /api/me. */
   'stoa-session-changed': { navigateTo?: string; announce?: string };
   /** The header's sign-out button. */

@@ -2,6 +2,8 @@
 // pattern (`:name` segments) and the query string into a typed Route. <stoa-app> renders the page for
 // each route name (see renderPage there). To add a page: add a Route variant, a ROUTES entry, and a case
 // in renderPage.
+import type { SearchHit } from './api/search.js';
+import { filtersFromQuery, filtersToQuery, type SearchFilters } from './search-filters.js';
 
 export type Route =
   | { name: 'home' }
@@ -16,7 +18,8 @@ export type Route =
   | { name: 'profile'; user: string }
   | { name: 'outbox' }
   | { name: 'community'; slug: string }
-  | { name: 'topic'; slug: string; topicId: string; post: string | null }
+  | { name: 'topic'; slug: string; topicId: string; post: string | null; prompt: string | null }
+  | { name: 'search'; filters: SearchFilters }
   | { name: 'moderation'; slug: string }
   | { name: 'moderation-log'; slug: string }
   | { name: 'community-settings'; slug: string }
@@ -38,7 +41,8 @@ const ROUTES: Array<[pattern: string, build: (params: Params, query: URLSearchPa
   ['/u/:user', (p) => ({ name: 'profile', user: p.user! })],
   ['/admin/outbox', () => ({ name: 'outbox' })],
   ['/c/:slug', (p) => ({ name: 'community', slug: p.slug! })],
-  ['/c/:slug/t/:topicId', (p, q) => ({ name: 'topic', slug: p.slug!, topicId: p.topicId!, post: q.get('post') })],
+  ['/search', (_, q) => ({ name: 'search', filters: filtersFromQuery(q) })],
+  ['/c/:slug/t/:topicId', (p, q) => ({ name: 'topic', slug: p.slug!, topicId: p.topicId!, post: q.get('post'), prompt: q.get('prompt') })],
   ['/c/:slug/moderation', (p) => ({ name: 'moderation', slug: p.slug! })],
   ['/c/:slug/moderation/log', (p) => ({ name: 'moderation-log', slug: p.slug! })],
   ['/c/:slug/settings', (p) => ({ name: 'community-settings', slug: p.slug! })],
@@ -50,6 +54,7 @@ export const SIGNED_IN_ONLY: ReadonlySet<Route['name']> = new Set([
   'home',
   'community',
   'topic',
+  'search',
   'moderation',
   'moderation-log',
   'community-settings',
@@ -110,6 +115,24 @@ export const paths = {
   profile: (handle: string) => `/u/${encodeURIComponent(handle)}`,
   community: (slug: string) => `/c/${encodeURIComponent(slug)}`,
   topic: (slug: string, topicId: string) => `/c/${encodeURIComponent(slug)}/t/${encodeURIComponent(topicId)}`,
+  /** The topic page at one post (it pages on until the post is loaded, then scrolls to it). */
+  post: (slug: string, topicId: string, postId: string) =>
+    `/c/${encodeURIComponent(slug)}/t/${encodeURIComponent(topicId)}?post=${encodeURIComponent(postId)}`,
+  /**
+   * Where a search hit leads, in the community with this slug: a topic to its page, a reply to the topic page
+   * at that post (?post=), a prompt to the topic page at that prompt (?prompt=).
+   */
+  hit: (hit: Pick<SearchHit, 'type' | 'id' | 'topicId'>, slug: string) => {
+    const topic = `/c/${encodeURIComponent(slug)}/t/${encodeURIComponent(hit.topicId)}`;
+    if (hit.type === 'post') return `${topic}?post=${encodeURIComponent(hit.id)}`;
+    if (hit.type === 'prompt') return `${topic}?prompt=${encodeURIComponent(hit.id)}`;
+    return topic;
+  },
+  /** The search results page for these words and filters. */
+  search: (filters: SearchFilters) => {
+    const q = filtersToQuery(filters);
+    return q ? `/search?${q}` : '/search';
+  },
   moderation: (slug: string) => `/c/${encodeURIComponent(slug)}/moderation`,
   moderationLog: (slug: string) => `/c/${encodeURIComponent(slug)}/moderation/log`,
   communitySettings: (slug: string) => `/c/${encodeURIComponent(slug)}/settings`,

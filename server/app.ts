@@ -121,6 +121,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
 
   const services = createServices({ db: options.database.db, config, passwordCost: options.passwordCost, databaseKind: options.database.kind, mailWorker });
   app.decorate('services', services);
+  // Topic views: recorded in batches while ready; closing records what is left before the database goes.
+  app.addHook('onReady', async () => services.views.start());
+  app.addHook('preClose', async () => services.views.stop().catch((err) => app.log.error({ err }, 'topic views: last flush failed')));
   await app.register(sessionPlugin, { config, findSession: services.auth.findSession });
   // Live updates: the WebSocket plugin must come before the routes; the LISTEN and the scheduler run while ready.
   const live = createLiveHub({ database: options.database, config, log: app.log });

@@ -41,6 +41,8 @@ const Env = Type.Object({
   // Markdown rendering in worker threads (server/domain/markdown-pool.ts).
   MARKDOWN_THREADS: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
   MARKDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 2000 }),
+  /** Topic views are noted in memory and recorded in batches this often (0: as each topic is opened). */
+  VIEW_FLUSH_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 5000 }),
 });
 
 /** Outgoing mail (server/mail/): where it goes and how the delivery jobs behave. */
@@ -111,6 +113,8 @@ export interface Config {
   mail: MailConfig;
   /** How often the notifier reads new events into notifications. */
   notifierIntervalMs: number;
+  /** How often noted topic views are recorded (0: at once, in the request). */
+  viewFlushMs: number;
   /** Immediate mail: how long one member's notifications for a topic gather before they go in one mail. */
   notificationMailSettleMs: number;
 }
@@ -183,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     liveSendBufferBytes: 1024 * 1024,
     eventPruneIntervalMs: 60 * 60_000,
     notifierIntervalMs: 2_000,
+    viewFlushMs: v.VIEW_FLUSH_MS,
     notificationMailSettleMs: 45_000,
     mail: {
       smtpUrl: v.SMTP_URL,

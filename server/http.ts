@@ -1,7 +1,25 @@
-import type { FastifyReply } from 'fastify';
+import etag from '@fastify/etag';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
 /** 204 with no body (the type provider's typed send() wants a payload). */
 export const noContent = (reply: FastifyReply) => (reply as FastifyReply).status(204).send();
 
 /** 202 with no body: accepted, the rest happens by mail. */
 export const accepted = (reply: FastifyReply) => (reply as FastifyReply).status(202).send();
+
+/**
+ * The page reads a returning member's browser revalidates (topic page, its posts, topic lists): responses
+ * carry an ETag (a hash of the body, @fastify/etag) and `Cache-Control: private, no-cache`, and a request
+ * whose If-None-Match is still current gets 304 with no body, so a poor connection carries only headers.
+ * Registered inside a feature's route plugin, it applies to that plugin's routes only.
+ */
+export async function revalidatedReads(app: FastifyInstance) {
+  await app.register(etag);
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method === 'GET' && reply.statusCode < 300) reply.header('cache-control', 'private, no-cache');
+    return payload;
+  });
+}
+
+/** The 304 a revalidated read may answer (declare it beside the 200). */
+export const notModified = { 304: { description: 'Not modified: the If-None-Match ETag is still current (no body).', type: 'null' } } as const;

@@ -7,6 +7,7 @@ import { createAccountService } from './features/auth/account-service.js';
 import { createAuthService } from './features/auth/service.js';
 import { createCommunityService } from './features/communities/service.js';
 import { createTopicService } from './features/topics/service.js';
+import { createViewBuffer } from './features/topics/view-buffer.js';
 import { createTopicModerationService, createTopicModerationSteps } from './features/topics/moderation.js';
 import { createPostService } from './features/posts/service.js';
 import { createPostingRules } from './features/posts/rules.js';
@@ -56,8 +57,10 @@ export function createServices({
     render,
   });
   const topicModerationDeps = { db, communities: communityAccess, topics: topicAccessRules, audit: auditLog, outbox };
+  const views = createViewBuffer({ db, flushMs: config.viewFlushMs });
   const topics = createTopicService({
     db,
+    views,
     postingLimits: config.postingLimits,
     limits: postingLimitRules,
     communities: communityAccess,
@@ -82,7 +85,7 @@ export function createServices({
   const invitations = createInvitationService({ db, topics: topicAccessRules, publicUrl: config.publicUrl, mailQueued: () => mailWorker.poke() });
   const people = createPeopleService({ db, communities: communityAccess });
   const search = createSearchService({ db, communities: communityAccess, topics: topicAccessRules });
-  return { auth, accounts, communities, topics, topicModeration, posts, moderation, engagement, mail, notifications, invitations, people, search };
+  return { auth, accounts, communities, topics, topicModeration, posts, moderation, engagement, mail, notifications, invitations, people, search, views };
 }
 
 export type Services = ReturnType<typeof createServices>;

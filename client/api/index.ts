@@ -8,6 +8,7 @@ import { notificationsApi } from './notifications.js';
 import { peopleApi } from './people.js';
 import { mailApi } from './mail.js';
 import { postsApi } from './posts.js';
+import { searchApi } from './search.js';
 import { topicsApi } from './topics.js';
 
 export const api = {
@@ -20,6 +21,7 @@ export const api = {
   notifications: notificationsApi,
   people: peopleApi,
   mail: mailApi,
+  search: searchApi,
 };
 export type Api = typeof api;
 
@@ -31,4 +33,5 @@ export type { Post, Revision } from './posts.js';
 export type { FlagReason, LogEntry, ModeratedTopic, ModerationCounts, ModerationQueue, QueueItem, QueueTopicItem, WatchedWordRule } from './moderation.js';
 export type { Profile, MemberMatches } from './people.js';
 export type { Notification, NotificationPage, Watch, WatchLevel } from './notifications.js';
+export type { SearchHit, SearchQuery, SearchResults, SimilarProblem, SimilarProblems } from './search.js';
 export type { EngagementClass, EngagementSummary, MembersEngagement, TopicsEngagement, Trajectories } from './engagement.js';

@@ -21,6 +21,7 @@ import './stoa-communities-page.js';
 import './stoa-community-page.js';
 import './stoa-topic-page.js';
 import './stoa-community-tool-page.js';
+import './stoa-search-page.js';
 
 export class StoaApp extends LitElement {
   static override properties = {
@@ -59,7 +60,7 @@ export class StoaApp extends LitElement {
     this.moderationRefresh = 0;
     this.addEventListener('stoa-moderation-changed', () => this.moderationRefresh++);
     this.addEventListener('click', this.onClick);
-    this.addEventListener('stoa-navigate', (e) => this.navigate(e.detail.path, e.detail.replace));
+    this.addEventListener('stoa-navigate', (e) => this.navigate(e.detail.path, e.detail.replace, e.detail.keepFocus));
     this.addEventListener('stoa-session-changed', (e) => void this.onSessionChanged(e.detail));
     this.addEventListener('stoa-sign-out', () => void this.signOut());
     this.addEventListener('stoa-page-title', (e) => (document.title = `${e.detail.title} · Stoa`));
@@ -172,12 +173,12 @@ export class StoaApp extends LitElement {
     this.announce('You are signed out.');
   }
 
-  /** Go to an in-app path. Redirects replace the history entry and leave focus where it is. */
-  navigate(path: string, replace = false) {
+  /** Go to an in-app path. Redirects (and `keepFocus`) leave focus and scroll where they are; redirects replace the history entry. */
+  navigate(path: string, replace = false, keepFocus = false) {
     if (replace) history.replaceState(null, '', path);
     else history.pushState(null, '', path);
     this.route = resolve(location);
-    if (!replace) {
+    if (!replace && !keepFocus) {
       this.focusMainAfterRender = true;
       window.scrollTo(0, 0);
     }
@@ -270,7 +271,10 @@ export class StoaApp extends LitElement {
       case 'community':
         return html`<stoa-community-page .slug=${route.slug}></stoa-community-page>`;
       case 'topic':
-        return html`<stoa-topic-page .slug=${route.slug} .topicId=${route.topicId} .focusPostId=${route.post}></stoa-topic-page>`;
+        return html`<stoa-topic-page .slug=${route.slug} .topicId=${route.topicId} .focusPostId=${route.post}
+          .focusPromptId=${route.prompt}></stoa-topic-page>`;
+      case 'search':
+        return html`<stoa-search-page .filters=${route.filters}></stoa-search-page>`;
       case 'moderation':
       case 'moderation-log':
       case 'community-settings':

@@ -1,5 +1,5 @@
 // Community moderation settings (moderators, managers): the auto-hide threshold, pre-moderation of new
-// members' first posts, and the watched-words list (a phrase and what it does: block the post with a
+// members' first posts, the language search stems words with, and the watched-words list (a phrase and what it does: block the post with a
 // message naming the rule, or hold it for approval). Each form saves on its own, with its own messages.
 import { LitElement, css, html, nothing } from 'lit';
 import { Task, initialState } from '@lit/task';
@@ -10,11 +10,19 @@ import { SubmitController } from '../form-submit-controller.js';
 import { base, forms } from '../styles.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 
+/** A text-search configuration's name as members read it: `english` → English, `simple` → Simple (words as written). */
+export function languageName(config: string): string {
+  if (config === 'simple') return 'Simple (words as written)';
+  return config.charAt(0).toUpperCase() + config.slice(1).replace(/_/g, ' ');
+}
+
 export class StoaCommunitySettings extends LitElement {
   static override properties = {
     communityId: { attribute: false },
     threshold: { state: true },
     premod: { state: true },
+    language: { state: true },
+    languages: { state: true },
     words: { state: true },
     loadError: { state: true },
     settingsStatus: { state: true },
@@ -24,6 +32,9 @@ export class StoaCommunitySettings extends LitElement {
   declare communityId: string;
   declare threshold: number;
   declare premod: number;
+  /** The community's text-search configuration, and the ones this database offers. */
+  declare language: string;
+  declare languages: string[];
   declare words: WatchedWordRule[];
   declare loadError: unknown;
   declare settingsStatus: string;
@@ -43,6 +54,8 @@ export class StoaCommunitySettings extends LitElement {
     this.communityId = '';
     this.threshold = 3;
     this.premod = 0;
+    this.language = 'simple';
+    this.languages = [];
     this.words = [];
     this.loadError = null;
     this.settingsStatus = this.wordsStatus = '';
@@ -66,6 +79,9 @@ export class StoaCommunitySettings extends LitElement {
     onComplete: ({ settings, words }) => {
       this.threshold = settings.autoHideThreshold;
       this.premod = settings.premodNewMemberPosts;
+      // A server without search languages (older than this client) leaves the control out.
+      this.language = settings.searchLanguage ?? 'simple';
+      this.languages = settings.searchLanguages ?? [];
       this.words = words;
       this.loadError = null;
     },
@@ -85,9 +101,12 @@ export class StoaCommunitySettings extends LitElement {
       const saved = await this.api.client.moderation.updateSettings(this.communityId, {
         autoHideThreshold: Number(data.get('autoHideThreshold')),
         premodNewMemberPosts: Number(data.get('premodNewMemberPosts')),
+        ...(data.has('searchLanguage') ? { searchLanguage: String(data.get('searchLanguage')) } : {}),
       });
       this.threshold = saved.autoHideThreshold;
       this.premod = saved.premodNewMemberPosts;
+      this.language = saved.searchLanguage ?? this.language;
+      this.languages = saved.searchLanguages ?? this.languages;
       this.settingsStatus = 'Settings saved.'; // its own role=status region says it (no app announcement too)
     });
   }
@@ -143,6 +162,7 @@ export class StoaCommunitySettings extends LitElement {
               .value=${String(this.premod)} aria-describedby="premod-hint" aria-invalid=${invalidIf(settingsError, 'premodNewMemberPosts')} />
             <span class="hint" id="premod-hint">How many posts; 0 turns pre-moderation off.</span>
           </div>
+          ${this.languages.length ? this.renderLanguage(settingsError) : nothing}
           <p class="error" role="alert">${settingsError ? messageFor(settingsError) : ''}</p>
           <p class="status" role="status">${this.settingsStatus}</p>
           <div><button type="submit" ?disabled=${this.settingsSave.busy}>${this.settingsSave.busy ? 'Saving…' : 'Save settings'}</button></div>
@@ -189,6 +209,21 @@ export class StoaCommunitySettings extends LitElement {
         </form>
       </section>
     `;
+  }
+
+  /** The search language: the database's text-search configurations, the community's chosen. */
+  private renderLanguage(error: unknown) {
+    const options = this.languages.includes(this.language) ? this.languages : [this.language, ...this.languages];
+    return html`<div class="field">
+      <label for="search-language">Search language</label>
+      <select id="search-language" name="searchLanguage" aria-describedby="search-language-hint" aria-invalid=${invalidIf(error, 'searchLanguage')}>
+        ${options.map((l) => html`<option value=${l} ?selected=${l === this.language}>${languageName(l)}</option>`)}
+      </select>
+      <span class="hint" id="search-language-hint">
+        The language members write in here: search then finds other forms of a word (teach, teaching, taught). “Simple” matches
+        words as written, for any language. Changing it re-indexes every topic and reply of the community.
+      </span>
+    </div>`;
   }
 
   static override styles = [

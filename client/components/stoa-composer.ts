@@ -169,7 +169,7 @@ export class StoaComposer extends LitElement {
           <textarea id=${`${uid}-body`} name="body" .value=${this.body} @input=${this.onInput} maxlength=${LIMITS.postBodyMax}
             @keydown=${(e: KeyboardEvent) => this.mentions.onKeydown(e, e.target as HTMLTextAreaElement)}
             @blur=${() => this.mentions.close()}
-            aria-autocomplete="list" aria-controls=${`${uid}-mentions`} aria-expanded=${this.mentions.open ? 'true' : 'false'}
+            aria-autocomplete="list" aria-controls=${this.mentions.open ? `${uid}-mentions` : nothing}
             aria-activedescendant=${this.mentions.open ? `${uid}-mentions-${this.mentions.active}` : nothing}
             ?readonly=${busy /* success clears the box: text typed while posting would be lost with it */}
             aria-invalid=${error ? 'true' : 'false'} aria-describedby=${`${uid}-hint${error ? ` ${uid}-error` : ''}`}></textarea>

@@ -1,5 +1,5 @@
-// The site header: the Stoa name (home link), who is signed in, their roles in the community being
-// viewed, and the sign-out button. Pure view: data comes in as properties, sign-out goes up as an event.
+// The site header: the Stoa name (home link), the search box (in the community being viewed, else in all of
+// mine), who is signed in, their roles in the community being viewed, and the sign-out button. Pure view: data comes in as properties, sign-out goes up as an event.
 import { LitElement, css, html, nothing } from 'lit';
 import type { Me, MembershipSummary } from '../api/index.js';
 import type { LiveStatus } from '../api/live-connection.js';
@@ -9,6 +9,7 @@ import { base, forms } from '../styles.js';
 import { roleNames } from '../roles.js';
 import './stoa-community-nav.js';
 import './stoa-notification-bell.js';
+import './stoa-search-box.js';
 
 const LIVE_LABELS: Record<LiveStatus, string> = { live: 'live', reconnecting: 'reconnecting…', offline: 'offline' };
 
@@ -55,6 +56,7 @@ export class StoaHeader extends LitElement {
                   <a href=${paths.home()}>My communities</a>
                   ${me.isAdmin ? html`<a href=${paths.outbox()}>Mail outbox</a>` : nothing}
                 </nav>
+                <stoa-search-box class="search" .membership=${membership}></stoa-search-box>
                 <div class="who">
                   <stoa-notification-bell .refresh=${this.routeName}></stoa-notification-bell>
                   ${this.liveStatus
@@ -123,6 +125,10 @@ export class StoaHeader extends LitElement {
       }
       nav a {
         padding: 0.6rem 0;
+      }
+      .search {
+        flex: 1 1 14rem;
+        max-width: 24rem;
       }
       .who {
         margin-left: auto;

@@ -11,6 +11,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { messageFor, type Community, type TopicKind, type TopicStatus, type TopicSummary } from '../api/index.js';
 import { ApiConsumer, liveContext, sessionContext } from '../context.js';
 import { LiveCoverage, LiveSubscription } from '../api/live-connection.js';
+import { loadProblemDraft } from '../drafts.js';
 import { emit } from '../events.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { paths } from '../router.js';
@@ -106,7 +107,9 @@ export class StoaTopicList extends LitElement {
     this.markingRead = false;
   }
 
-  override willUpdate() {
+  override willUpdate(changed: Map<PropertyKey, unknown>) {
+    // A practice problem being written (e.g. the member went to read a similar one): its form opens again.
+    if (changed.has('community') && this.community && loadProblemDraft(this.community.id)) this.openForm = 'problem';
     this.syncLiveSubscription();
   }
 

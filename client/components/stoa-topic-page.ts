@@ -30,7 +30,7 @@ import { PAGE_SIZE, TopicPagingController } from '../controllers/topic-paging.js
 import { TopicLiveController } from '../controllers/topic-live.js';
 import { TopicModerationController } from '../controllers/topic-moderation.js';
 import type { TopicView, Viewer } from '../controllers/topic-view.js';
-import { firstUnread, jumpToFirstUnread, jumpToPost } from '../controllers/topic-jump.js';
+import { firstUnread, jumpToFirstUnread, jumpToPost, jumpToPrompt } from '../controllers/topic-jump.js';
 import { topicPageStyles } from './stoa-topic-page.styles.js';
 import { PLACEHOLDER, placeholderTitle, replyBlockedReason } from '../topic-words.js';
 import './stoa-composer.js';
@@ -39,6 +39,7 @@ import './stoa-post.js';
 import './stoa-watch-control.js';
 import './stoa-prompt-form.js';
 import './stoa-reason-dialog.js';
+import { TOPIC_SEARCH_MIN_POSTS } from './stoa-topic-search.js';
 
 /** What every post of one render is shown with. */
 interface PostContext {
@@ -58,6 +59,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
     slug: { attribute: false },
     topicId: { attribute: false },
     focusPostId: { attribute: false },
+    focusPromptId: { attribute: false },
     detail: { state: true },
     posts: { state: true },
     showPromptForm: { state: true },
@@ -67,6 +69,8 @@ export class StoaTopicPage extends LitElement implements TopicView {
   declare topicId: string;
   /** ?post=<id> (a notification's link): the page scrolls to that post and focuses it once it is loaded. */
   declare focusPostId: string | null;
+  /** ?prompt=<id> (a search hit): the page scrolls to that prompt. */
+  declare focusPromptId: string | null;
   private focusedFor: string | null = null;
   /** The topic as last loaded, with local changes (new prompts, solution, counts) laid over it. */
   declare detail: TopicDetail | null;
@@ -123,7 +127,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
     super();
     this.slug = '';
     this.topicId = '';
-    this.focusPostId = null;
+    this.focusPostId = this.focusPromptId = null;
     this.detail = null;
     this.posts = [];
     this.showPromptForm = false;
@@ -163,10 +167,10 @@ export class StoaTopicPage extends LitElement implements TopicView {
 
   override updated(changed: Map<PropertyKey, unknown>) {
     super.updated(changed);
-    const target = this.focusPostId;
+    const target = this.focusPostId ?? this.focusPromptId;
     if (target && this.topic.status === TaskStatus.COMPLETE && this.detail && this.focusedFor !== `${this.topicId}/${target}`) {
       this.focusedFor = `${this.topicId}/${target}`;
-      void jumpToPost(this, this.paging, target);
+      void (this.focusPostId ? jumpToPost(this, this.paging, target) : jumpToPrompt(this, target));
     }
   }
 
@@ -282,6 +286,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
         ? html`<p class="unread-link"><a href="#" @click=${this.jumpToFirstUnread}>Jump to first unread</a>
             <span class="muted">(${d.unreadCount} unread)</span></p>`
         : nothing}
+      ${d.postCount > TOPIC_SEARCH_MIN_POSTS ? html`<stoa-topic-search .topicId=${d.id} .communityId=${d.communityId} .slug=${this.slug}></stoa-topic-search>` : nothing}
       ${d.solution
         ? html`<section class="solution card" aria-labelledby="solution-h">
             <h2 id="solution-h">Solution</h2>

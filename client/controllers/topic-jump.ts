@@ -1,5 +1,5 @@
 // Going to a post in the topic page: the first unread one ("Jump to first unread") or a named one (?post=<id>
-// from a notification). Pages on until the post is loaded (bounded: every page moves the cursor on), then
+// from a notification or a search hit), or to a prompt (?prompt=<id> from a search hit). Pages on until the post is loaded (bounded: every page moves the cursor on), then
 // scrolls to it and moves keyboard focus there.
 import type { TopicPagingController } from './topic-paging.js';
 import { focusPost, postItem, type TopicView } from './topic-view.js';
@@ -42,4 +42,14 @@ export async function jumpToPost(host: Host, paging: TopicPagingController, post
     if (!(await paging.loadMore())) return;
   }
   await show(host, postId, 'center');
+}
+
+/** Scrolls to a CPD topic's prompt and puts keyboard focus on its heading (so reading goes on from there). */
+export async function jumpToPrompt(host: Host, promptId: string) {
+  await host.updateComplete;
+  const heading = host.renderRoot.querySelector<HTMLElement>(`#prompt-h-${CSS.escape(promptId)}`);
+  if (!heading) return;
+  heading.tabIndex = -1;
+  heading.closest('section')?.scrollIntoView({ block: 'start' });
+  heading.focus({ preventScroll: true });
 }

@@ -127,7 +127,7 @@ describe('moderation components', () => {
       init?.method === 'PUT'
         ? json(200, JSON.parse(init.body as string))
         : String(_url).endsWith('/settings')
-          ? json(200, { autoHideThreshold: 3, premodNewMemberPosts: 0 })
+          ? json(200, { autoHideThreshold: 3, premodNewMemberPosts: 0, searchLanguage: 'simple', searchLanguages: ['simple'] })
           : json(200, { words: [{ phrase: 'bad', action: 'block' }] }),
     );
     vi.stubGlobal('fetch', put);
@@ -142,6 +142,37 @@ describe('moderation components', () => {
     expect(JSON.parse((sent[1] as RequestInit).body as string)).toEqual({ words: [{ phrase: 'bad', action: 'block' }] });
     await settings.updateComplete;
     expect(settings.shadowRoot!.textContent).toContain('Watched words saved (1).');
+  });
+
+  it('settings: the search language is chosen from the configurations the server offers, and saved with the settings', async () => {
+    let saved = { autoHideThreshold: 3, premodNewMemberPosts: 0, searchLanguage: 'simple', searchLanguages: ['simple', 'english', 'french'] };
+    const fetch = vi.fn(async (url: string, init?: RequestInit) => {
+      if (String(url).endsWith('/settings') && init?.method === 'PATCH') {
+        saved = { ...saved, ...(JSON.parse(init.body as string) as object) };
+        return json(200, saved);
+      }
+      return String(url).endsWith('/settings') ? json(200, saved) : json(200, { words: [] });
+    });
+    vi.stubGlobal('fetch', fetch);
+    const settings = document.createElement('stoa-community-settings') as Lit & { communityId: string };
+    settings.communityId = 'c1';
+    document.body.append(settings);
+    const select = () => settings.shadowRoot!.querySelector<HTMLSelectElement>('select[name="searchLanguage"]');
+    await until(settings, () => !!select(), 'the language select');
+    expect([...select()!.options].map((o) => [o.value, o.textContent])).toEqual([
+      ['simple', 'Simple (words as written)'],
+      ['english', 'English'],
+      ['french', 'French'],
+    ]);
+    expect(select()!.value).toBe('simple');
+    const label = settings.shadowRoot!.querySelector(`label[for="${select()!.id}"]`);
+    expect(label?.textContent).toBe('Search language');
+    select()!.value = 'english';
+    settings.shadowRoot!.querySelector<HTMLFormElement>('form.settings')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await until(settings, () => !!settings.shadowRoot!.textContent?.includes('Settings saved.'), 'the save');
+    const patch = fetch.mock.calls.find((c) => (c[1] as RequestInit | undefined)?.method === 'PATCH')!;
+    expect(JSON.parse((patch[1] as RequestInit).body as string)).toEqual({ autoHideThreshold: 3, premodNewMemberPosts: 0, searchLanguage: 'english' });
+    expect(select()!.value).toBe('english');
   });
 
   it('post Restore: disabled while it runs (a double click sends once), a refusal in the alert, a retry succeeds', async () => {
@@ -202,7 +233,7 @@ describe('moderation components', () => {
     const fetch = vi.fn(async (url: string) => {
       const slow = url.includes('/communities/slow/');
       if (slow) await slowGate;
-      if (url.endsWith('/settings')) return answer(slow, json(200, { autoHideThreshold: slow ? 9 : 2, premodNewMemberPosts: 0 }));
+      if (url.endsWith('/settings')) return answer(slow, json(200, { autoHideThreshold: slow ? 9 : 2, premodNewMemberPosts: 0, searchLanguage: 'simple', searchLanguages: ['simple'] }));
       if (url.endsWith('/watched-words')) return answer(slow, json(200, { words: [{ phrase: slow ? 'from-slow' : 'from-fast', action: 'block' }] }));
       return json(404, { code: 'not_found', detail: 'Not in this test.' });
     });

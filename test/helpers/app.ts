@@ -31,6 +31,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     markdown: { ...base.markdown, timeoutMs: 30_000 },
     mail: { ...base.mail, outboxDir: TEST_OUTBOX, pollMs: 3_600_000 },
     notifierIntervalMs: 3_600_000,
+    // Views recorded as each topic is opened, so counts are exact when the request returns; the buffered
+    // path is view-buffer.test.ts.
+    viewFlushMs: 0,
     ...overrides,
   };
 }

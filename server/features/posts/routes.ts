@@ -10,10 +10,12 @@ import {
   RevisionList,
   UpdatePostBody,
 } from '../../../shared/schemas/posts.js';
+import { notModified, revalidatedReads } from '../../http.js';
 import type { PostService } from './service.js';
 
 export const postRoutes: FastifyPluginAsyncTypebox<{ posts: PostService }> = async (app, { posts }) => {
   const tags = ['posts'];
+  await revalidatedReads(app);
 
   app.get(
     '/api/topics/:topicId/posts',
@@ -24,7 +26,7 @@ export const postRoutes: FastifyPluginAsyncTypebox<{ posts: PostService }> = asy
         summary: 'Posts of a topic, oldest first (keyset pages of up to 200)',
         params: IdParams('topicId'),
         querystring: PostListQuery,
-        response: { 200: PostPage, ...problems(401, 403, 404) },
+        response: { 200: PostPage, ...notModified, ...problems(401, 403, 404) },
       },
     },
     async (request) => posts.list(request.actor, request.params.topicId, request.query),

@@ -84,7 +84,9 @@ export async function search(
   for (const group of groups) {
     const cfg = sql`${group.language}::regconfig`;
     const query = sql`websearch_to_tsquery(${cfg}, ${text})`;
-    const inScope = (column: SQL) => sql`${column} = any(${uuidArray(group.communityIds)})`;
+    // One community (the usual case) as `=`, so that (community_id, created_at) indexes give recent-first order.
+    const inScope = (column: SQL) =>
+      group.communityIds.length === 1 ? sql`${column} = ${group.communityIds[0]}` : sql`${column} = any(${uuidArray(group.communityIds)})`;
     const common = topicFilters(f);
     if (f.type !== 'post') {
       branches.push(sql`(select 'topic'::text as type, t.id, t.id as topic_id, t.created_at, ts_rank(t.search_vector, ${query}) as text_rank,

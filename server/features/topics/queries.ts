@@ -2,7 +2,7 @@
 // the per-viewer unread count is a correlated subquery on the (topic_id, created_at) index (or, for a topic
 // the viewer never opened, post_count less their own posts), so one list page is one query.
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import { selectRows, type DbOrTx } from '../../db/client.js';
 import { flags, memberships, posts, prompts, topicFacilitators, topicReads, topics, topicViews, users, type TopicModerationStatus } from '../../db/schema.js';
 import { coreColumns, lockTopicCounters } from '../../domain/topic-access.js';
 import { cursorTime } from '../../domain/cursor.js';
@@ -182,35 +182,53 @@ export async function promptReplyCounts(db: DbOrTx, topicId: string): Promise<Ma
 
 // Read tracking
 
+/** One member's view of a topic on a UTC day (YYYY-MM-DD), as the view buffer holds it. */
+export interface TopicView {
+  topicId: string;
+  communityId: string;
+  userId: string;
+  day: string;
+}
+
 /**
- * Records a view: one row per member per topic per UTC day, however often they open it. The member's
- * first view of the topic ever makes them a reader (reader_count + 1) unless they already have a
- * published post in it. One transaction (a savepoint inside a caller's), and the counter probes run after
- * the topic row lock, as in a post's status change (domain/content-status.ts): the two cannot miscount
- * each other.
+ * Records a batch of views: one row per member per topic per UTC day, however often they open it (one
+ * INSERT … ON CONFLICT DO NOTHING for the batch). A member's first view of a topic ever makes them a
+ * reader (reader_count + 1) unless they already have a published post in it. One transaction; each
+ * topic's counter probes run after its row lock (taken in topic id order), as in a post's status change
+ * (domain/content-status.ts): the two cannot miscount each other. Returns how many rows were new.
  */
-export async function recordView(db: DbOrTx, topicId: string, communityId: string, userId: string) {
-  await db.transaction(async (tx) => {
-    const [inserted] = await tx
-      .insert(topicViews)
-      .values({ topicId, communityId, userId, day: sql`(now() at time zone 'UTC')::date` as unknown as string })
-      .onConflictDoNothing()
-      .returning({ day: topicViews.day });
-    if (!inserted) return; // already viewed today: nothing can change
-    await lockTopicCounters(tx, topicId);
-    // Probes: the topic_views primary key (topic_id, user_id, day) and the partial published index.
-    await tx
-      .update(topics)
-      .set({ readerCount: sql`${topics.readerCount} + 1` })
-      .where(
-        and(
-          eq(topics.id, topicId),
-          sql`not exists (select 1 from ${topicViews} v where v.topic_id = ${topicId} and v.user_id = ${userId} and v.day <> ${inserted.day})`,
-          sql`not exists (select 1 from ${posts} p where p.topic_id = ${topicId} and p.author_id = ${userId} and p.status = 'published')`,
-        ),
-      );
+export async function recordViews(db: DbOrTx, views: TopicView[]): Promise<number> {
+  if (views.length === 0) return 0;
+  return db.transaction(async (tx) => {
+    const inserted = await selectRows<{ topic_id: string; user_id: string; day: string }>(
+      tx,
+      sql`insert into ${topicViews} (topic_id, community_id, user_id, day)
+        select * from unnest(${pgArray(views.map((v) => v.topicId))}::uuid[], ${pgArray(views.map((v) => v.communityId))}::uuid[],
+          ${pgArray(views.map((v) => v.userId))}::uuid[], ${pgArray(views.map((v) => v.day))}::date[])
+        on conflict do nothing
+        returning topic_id, user_id, day::text`,
+    );
+    const byTopic = new Map<string, Array<{ userId: string; day: string }>>();
+    for (const row of inserted) byTopic.set(row.topic_id, [...(byTopic.get(row.topic_id) ?? []), { userId: row.user_id, day: row.day }]);
+    for (const topicId of [...byTopic.keys()].sort()) {
+      const added = byTopic.get(topicId)!;
+      await lockTopicCounters(tx, topicId);
+      // A new reader: no view of this topic on any day but those just added, and no published post in it.
+      // Probes: the topic_views primary key (topic_id, user_id, day) and the partial published index.
+      await tx.execute(sql`update ${topics} set reader_count = reader_count + (
+          select count(distinct a.user_id)::int from unnest(${pgArray(added.map((a) => a.userId))}::uuid[]) as a(user_id)
+          where not exists (select 1 from ${topicViews} v where v.topic_id = ${topicId} and v.user_id = a.user_id
+                              and not exists (select 1 from unnest(${pgArray(added.map((x) => x.userId))}::uuid[], ${pgArray(added.map((x) => x.day))}::date[]) as n(user_id, day)
+                                              where n.user_id = v.user_id and n.day = v.day))
+            and not exists (select 1 from ${posts} p where p.topic_id = ${topicId} and p.author_id = a.user_id and p.status = 'published'))
+        where id = ${topicId}`);
+    }
+    return inserted.length;
   });
 }
+
+/** A text[]-style array literal parameter (drizzle would expand a JS array into a list). */
+const pgArray = (values: string[]) => `{${values.map((v) => `"${v}"`).join(',')}}`;
 
 export async function findReadPosition(db: DbOrTx, topicId: string, userId: string) {
   const [row] = await db

@@ -14,11 +14,12 @@ import {
   TopicPage,
   UpdateTopicBody,
 } from '../../../shared/schemas/topics.js';
-import { noContent } from '../../http.js';
+import { noContent, notModified, revalidatedReads } from '../../http.js';
 import type { TopicService } from './service.js';
 
 export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = async (app, { topics }) => {
   const tags = ['topics'];
+  await revalidatedReads(app);
 
   app.post(
     '/api/communities/:communityId/topics',
@@ -45,7 +46,7 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
         summary: 'Topics, pinned first then by latest activity, with engagement and my unread counts',
         params: IdParams('communityId'),
         querystring: TopicListQuery,
-        response: { 200: TopicPage, ...problems(401, 403, 404) },
+        response: { 200: TopicPage, ...notModified, ...problems(401, 403, 404) },
       },
     },
     async (request) => topics.list(request.actor, request.params.communityId, request.query),
@@ -68,7 +69,7 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
         operationId: 'getTopic',
         summary: 'A topic: article, released prompts with reply counts, facilitators, my read position (records a view)',
         params: IdParams('topicId'),
-        response: { 200: TopicDetail, ...problems(401, 403, 404) },
+        response: { 200: TopicDetail, ...notModified, ...problems(401, 403, 404) },
       },
     },
     async (request) => topics.get(request.actor, request.params.topicId),

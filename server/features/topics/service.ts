@@ -15,6 +15,7 @@ import type { PostService } from '../posts/service.js';
 import type { TopicModerationSteps } from './moderation.js';
 import { presentTopicSummary } from './present.js';
 import * as q from './queries.js';
+import type { ViewBuffer } from './view-buffer.js';
 
 const parseTime = (field: string, value: string | null | undefined): Date | null | undefined => {
   if (value === undefined || value === null) return value;
@@ -65,9 +66,11 @@ export interface TopicServiceDeps {
   /** How fast a member may open topics (null: no limits, e.g. demo seeding). */
   postingLimits: PostingLimits | null;
   limits: Pick<PostingLimitDeps, 'enforcePostingLimit'>;
+  /** Opening a topic notes a view here; the buffer records views in batches (view-buffer.ts). */
+  views: Pick<ViewBuffer, 'record'>;
 }
 
-export function createTopicService({ db, communities, access: topics, posts, moderation, screening, outbox, render, postingLimits, limits }: TopicServiceDeps) {
+export function createTopicService({ db, communities, access: topics, posts, moderation, screening, outbox, render, postingLimits, limits, views }: TopicServiceDeps) {
   const { requireCommunity } = communities;
   const { requireTopic, topicAccess, hiddenPromptIds } = topics;
   const { applyTopicModeration, holdTopicEdit, logTopicHold, recordTopicUpdated } = moderation;
@@ -231,11 +234,11 @@ export function createTopicService({ db, communities, access: topics, posts, mod
       };
     },
 
-    /** The topic page; opening it records today's view for the engagement report. */
+    /** The topic page; opening it notes today's view for the engagement report (recorded in a batch, not here). */
     async get(actor: Actor | null, topicId: string): Promise<TopicDetail> {
       const liveCursor = isUuid(topicId) ? await outbox.communityLiveCursor(db, { topicId }) : 0; // before the data: see LiveCursor
       const access = await requireTopic(db, actor, topicId, 'topic.read');
-      if (access.membership) await q.recordView(db, topicId, access.topic.communityId, access.actor.id);
+      if (access.membership) await views.record({ topicId, communityId: access.topic.communityId, userId: access.actor.id });
       return { ...(await detail(access)), liveCursor };
     },
 
