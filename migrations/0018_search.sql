@@ -66,6 +66,9 @@ CREATE INDEX "prompts_search_idx" ON "prompts" USING gin ("search_vector");
 --> statement-breakpoint
 CREATE INDEX "posts_search_idx" ON "posts" USING gin ("search_vector");
 --> statement-breakpoint
+-- A community's most recent matching topics first (posts have posts_community_created_idx already).
+CREATE INDEX "topics_community_created_idx" ON "topics" USING btree ("community_id","created_at");
+--> statement-breakpoint
 -- "Has this been asked before?": trigram similarity of practice-problem titles where pg_trgm can be installed
 -- (PGlite loads it; a PostgreSQL server needs the contrib package). Without it the search service falls back
 -- to full text alone.

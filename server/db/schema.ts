@@ -268,6 +268,8 @@ export const topics = pgTable(
     index('topics_community_activity_idx').on(t.communityId, t.pinned, t.lastActivityAt),
     // Posting limits (server/domain/posting-limits.ts) count a member's recent topics.
     index('topics_author_created_idx').on(t.authorId, t.createdAt),
+    // Search finds a community's most recent matching topics first (features/search).
+    index('topics_community_created_idx').on(t.communityId, t.createdAt),
   ],
 );
 

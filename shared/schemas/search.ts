@@ -8,7 +8,7 @@ export const SEARCH_LIMITS = {
   pageMax: 50,
   pageDefault: 20,
   /** The most recent matches of each kind (topics, prompts, posts) that are ranked; older ones are left out. */
-  rankedWindow: 1000,
+  rankedWindow: 200,
   similarMax: 5,
   /** Shorter titles get no suggestions (too few letters to compare). */
   similarTitleMin: 4,

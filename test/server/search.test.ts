@@ -114,6 +114,33 @@ describe('filters', () => {
   });
 });
 
+describe('the ranked window', () => {
+  it('looking back a month first gives the same page as looking back forever once the window is full', async () => {
+    const { search } = await import('../../server/features/search/queries.js');
+    const c = (await t.makeCommunity()).id;
+    const user = await t.makeMember(c);
+    const agent = await t.as(user);
+    const topic = (await agent.post(`/api/communities/${c}/topics`, { kind: 'problem', title: 'Window', body: 'Intro' })).json();
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await agent.post(`/api/topics/${topic.id}/posts`, { body: `puffbird ${i}` })).json().id);
+    // Three recent, three older than a month.
+    await db().rows(sql`update posts set created_at = now() - interval '90 days' where id in (${sql.join(ids.slice(0, 3).map((id) => sql`${id}::uuid`), sql`, `)})`);
+    const base = { text: 'puffbird', groups: [{ language: 'simple', communityIds: [c] }], viewer: { userId: user.id, isAdmin: false, moderatedCommunityIds: [] }, filters: {}, offset: 0, limit: 10 };
+    const monthAgo = new Date(Date.now() - 31 * 86_400_000);
+    // A window of 2: the month alone fills it, and the page equals the unbounded one.
+    const bounded = await search(db().db, { ...base, window: 2, postsSince: monthAgo });
+    const unbounded = await search(db().db, { ...base, window: 2 });
+    expect(bounded.postsWindowFull).toBe(true);
+    // (rank includes recency, which moves with the clock between the two statements: compare the rest.)
+    const shape = (page: typeof bounded) => ({ ...page, rows: page.rows.map(({ rank: _rank, ...row }) => row) });
+    expect(shape(bounded)).toEqual(shape(unbounded));
+    expect(bounded).toMatchObject({ total: 2, truncated: true });
+    // A window of 4: the month does not fill it, so the service must look further back (and does).
+    expect((await search(db().db, { ...base, window: 4, postsSince: monthAgo })).postsWindowFull).toBe(false);
+    expect((await found(agent, q('puffbird'))).total).toBe(6);
+  });
+});
+
 describe('languages', () => {
   it("stems with the community's language; moderators change it, which re-indexes; unknown languages are refused", async () => {
     const settings = (await moderator.get(`/api/communities/${communityId}/settings`)).json();

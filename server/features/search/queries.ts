@@ -36,8 +36,16 @@ export interface SearchRow {
   author_name: string;
   created_at: string;
   rank: number;
+}
+
+export interface SearchPage {
+  rows: SearchRow[];
+  /** Ranked matches in all (the pages together). */
   total: number;
+  /** A kind had more matches than the window: older ones were left out. */
   truncated: boolean;
+  /** The posts branch filled its window (so a narrower `postsSince` gave the same result as none). */
+  postsWindowFull: boolean;
 }
 
 /** Marks ts_headline puts around matched words: control characters, removed from the text beforehand. */
@@ -74,12 +82,27 @@ const and = (parts: SQL[]) => sql.join(parts, sql` and `);
  * group, ranked (weights: title A over text B; recency), and one page of them with highlighted title and
  * snippet. `total` counts the ranked matches, so the pages hold exactly `total` items; `truncated` says an
  * older match was left out of the window.
+ *
+ * Cost: each branch finds its window recent-first — a backward scan of (community_id, created_at) for
+ * common words, the GIN index for rare ones — and only the window's rows are ranked (ts_rank reads the
+ * whole vector, which for a long article is large). `postsSince` bounds the posts branch to recent ones
+ * (the GIN bitmap AND the created_at range): when the window is still full the result is the same as
+ * without the bound, which the caller checks with `postsWindowFull`.
  */
 export async function search(
   db: DbOrTx,
-  params: { text: string; groups: LanguageGroup[]; viewer: BulkViewer; filters: SearchFilters; window: number; offset: number; limit: number },
-) {
-  const { text, groups, viewer, filters: f, window, offset, limit } = params;
+  params: {
+    text: string;
+    groups: LanguageGroup[];
+    viewer: BulkViewer;
+    filters: SearchFilters;
+    window: number;
+    offset: number;
+    limit: number;
+    postsSince?: Date | undefined;
+  },
+): Promise<SearchPage> {
+  const { text, groups, viewer, filters: f, window, offset, limit, postsSince } = params;
   const branches: SQL[] = [];
   for (const group of groups) {
     const cfg = sql`${group.language}::regconfig`;
@@ -88,16 +111,18 @@ export async function search(
     const inScope = (column: SQL) =>
       group.communityIds.length === 1 ? sql`${column} = ${group.communityIds[0]}` : sql`${column} = any(${uuidArray(group.communityIds)})`;
     const common = topicFilters(f);
+    // Every branch names its columns: whichever comes first names the union's.
+    const columns = (type: string, row: string, topicId: SQL) =>
+      sql`${type}::text as type, ${sql.raw(row)}.id, ${topicId} as topic_id, ${sql.raw(row)}.created_at, ${sql.raw(row)}.search_vector as vec,
+        ${group.language}::text as language`;
     if (f.type !== 'post') {
-      branches.push(sql`(select 'topic'::text as type, t.id, t.id as topic_id, t.created_at, ts_rank(t.search_vector, ${query}) as text_rank,
-          ${group.language}::text as language
+      branches.push(sql`(select ${columns('topic', 't', sql`t.id`)}
         from topics t
         where t.search_vector @@ ${query} and ${inScope(sql`t.community_id`)} and ${topicReadable(sql`t`, viewer)}
           ${and([sql``, ...common, ...writtenFilters(sql`t.author_id`, sql`t.created_at`, f)])}
         order by t.created_at desc limit ${window + 1})`);
       if (f.kind !== 'problem' && f.solved === undefined) {
-        branches.push(sql`(select 'prompt'::text as type, pr.id, pr.topic_id, pr.created_at, ts_rank(pr.search_vector, ${query}) as text_rank,
-            ${group.language}::text as language
+        branches.push(sql`(select ${columns('prompt', 'pr', sql`pr.topic_id`)}
           from prompts pr join topics t on t.id = pr.topic_id
           where pr.search_vector @@ ${query} and ${inScope(sql`t.community_id`)} and ${topicReadable(sql`t`, viewer)}
             and ${promptReadable(sql`pr`, sql`t`, viewer)}
@@ -106,48 +131,51 @@ export async function search(
       }
     }
     if (f.type !== 'topic') {
-      // Every branch names its columns: whichever comes first names the union's.
-      branches.push(sql`(select 'post'::text as type, p.id, p.topic_id, p.created_at, ts_rank(p.search_vector, ${query}) as text_rank,
-          ${group.language}::text as language
+      const since = postsSince ? sql` and p.created_at >= ${postsSince.toISOString()}::timestamptz` : sql``;
+      branches.push(sql`(select ${columns('post', 'p', sql`p.topic_id`)}
         from posts p join topics t on t.id = p.topic_id
-        where p.search_vector @@ ${query} and ${inScope(sql`p.community_id`)} and ${topicReadable(sql`t`, viewer)}
+        where p.search_vector @@ ${query} and ${inScope(sql`p.community_id`)}${since} and ${topicReadable(sql`t`, viewer)}
           and ${postReadable(sql`p`, sql`t`, viewer)}
           ${and([sql``, ...common, ...writtenFilters(sql`p.author_id`, sql`p.created_at`, f)])}
         order by p.created_at desc limit ${window + 1})`);
     }
   }
-  if (branches.length === 0) return [];
+  if (branches.length === 0) return { rows: [], total: 0, truncated: false, postsWindowFull: false };
 
-  return selectRows<SearchRow>(
+  // One row of counts, joined to the page: a page past the end still says how many there are.
+  const rows = await selectRows<SearchRow & { total: number; truncated: boolean; posts_window_full: boolean }>(
     db,
     sql`with hits as (${sql.join(branches, sql` union all `)}),
       windowed as (select h.*, row_number() over (partition by h.type, h.language order by h.created_at desc) as n from hits h),
-      ranked as (select w.*, (w.text_rank * ${recency(sql`w.created_at`)})::float8 as rank from windowed w where w.n <= ${window}),
+      ranked as (select w.type, w.id, w.topic_id, w.created_at, w.language,
+          (ts_rank(w.vec, websearch_to_tsquery(w.language::regconfig, ${text})) * ${recency(sql`w.created_at`)})::float8 as rank
+        from windowed w where w.n <= ${window}),
+      counts as (select (select count(*) from ranked)::int as total,
+          exists (select 1 from windowed where n > ${window}) as truncated,
+          exists (select 1 from windowed where type = 'post' and n > ${window}) as posts_window_full),
       page as (select * from ranked order by rank desc, created_at desc, id limit ${limit} offset ${offset})
-    select page.type, page.id, page.topic_id, t.community_id, t.kind, (t.solution_post_id is not null) as solved, t.title,
+    select counts.total, counts.truncated, counts.posts_window_full,
+      page.type, page.id, page.topic_id, t.community_id, t.kind, (t.solution_post_id is not null) as solved, t.title,
       ts_headline(page.language::regconfig, ${withoutMarks(sql`t.title`)}, websearch_to_tsquery(page.language::regconfig, ${text}), ${TITLE_OPTIONS}) as title_headline,
       ts_headline(page.language::regconfig, ${withoutMarks(sql`coalesce(p.body_md, pr.body_md, t.body_md)`)},
         websearch_to_tsquery(page.language::regconfig, ${text}), ${HEADLINE_OPTIONS}) as snippet,
       u.id as author_id, u.handle as author_handle, u.display_name as author_name,
-      page.created_at, page.rank,
-      (select count(*) from ranked)::int as total,
-      exists (select 1 from windowed where n > ${window}) as truncated
-    from page
-    join topics t on t.id = page.topic_id
-    left join posts p on page.type = 'post' and p.id = page.id
-    left join prompts pr on page.type = 'prompt' and pr.id = page.id
-    join users u on u.id = coalesce(p.author_id, t.author_id)
+      page.created_at, page.rank
+    from counts
+    left join (page
+      join topics t on t.id = page.topic_id
+      left join posts p on page.type = 'post' and p.id = page.id
+      left join prompts pr on page.type = 'prompt' and pr.id = page.id
+      join users u on u.id = coalesce(p.author_id, t.author_id)) on true
     order by page.rank desc, page.created_at desc, page.id`,
   );
-}
-
-/** How many matches there are when the page is past the end (the page query returns no row to carry it). */
-export async function countMatches(
-  db: DbOrTx,
-  params: { text: string; groups: LanguageGroup[]; viewer: BulkViewer; filters: SearchFilters; window: number },
-) {
-  const rows = await search(db, { ...params, offset: 0, limit: 1 });
-  return { total: rows[0]?.total ?? 0, truncated: rows[0]?.truncated ?? false };
+  const first = rows[0];
+  return {
+    rows: rows.filter((r) => r.id !== null),
+    total: first?.total ?? 0,
+    truncated: first?.truncated ?? false,
+    postsWindowFull: first?.posts_window_full ?? false,
+  };
 }
 
 export interface SimilarRow {

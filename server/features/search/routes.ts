@@ -16,7 +16,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<{ search: SearchService }> 
         summary: 'Full-text search of the topics, prompts and replies you may open, ranked (titles over text, recent over old)',
         description:
           'Query syntax (websearch): words are all required; "quoted phrase"; -word excludes; `or` between alternatives. ' +
-          'Any text is accepted: unbalanced quotes are searched as words. The most recent 1,000 matches of each kind are ranked (`truncated` says when older ones were left out).',
+          'Any text is accepted: unbalanced quotes are searched as words. The most recent 200 matches of each kind are ranked (`truncated` says when older ones were left out).',
         querystring: SearchQuery,
         response: { 200: SearchResults, ...problems(400, 401, 404) },
       },
