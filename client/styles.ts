@@ -247,6 +247,7 @@ export const dialogs = css`
     border-radius: 0.5rem;
     padding: 1rem;
     color: inherit;
+    background: var(--stoa-surface);
   }
   dialog::backdrop {
     background: var(--stoa-backdrop);

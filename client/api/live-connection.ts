@@ -1,11 +1,14 @@
 // The live-update connection shared by every view of a tab (protocol: docs/live-protocol.md).
-// One WebSocket per tab; reconnects with exponential backoff and jitter; resubscribes each channel with
+// One WebSocket per tab; reconnects with exponential backoff and jitter; tells the truth about the
+// connection: "connecting" while the first socket opens, "offline" as soon as the browser says so (online/
+// offline events, navigator.onLine), and "reconnecting" when a ping goes unanswered (a silently dead network); resubscribes each channel with
 // `since` = the last event id seen on it, so nothing is missed or seen twice; on `resync` it calls the
 // channel's refetch callbacks. Views subscribe through LiveSubscription (a Lit ReactiveController) below.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { LIVE_CLOSE, type EventMessage, type ServerMessage } from '../../shared/schemas/live.js';
 
-export type LiveStatus = 'live' | 'reconnecting' | 'offline';
+/** connecting: the first socket is opening; reconnecting: a later one; offline: the browser is offline (or stopped). */
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 /** The part of the WebSocket API this class uses (the browser's WebSocket, or `ws` in tests). */
 export interface SocketLike {
@@ -40,6 +43,12 @@ export interface LiveConnectionOptions {
   initialBackoffMs?: number;
   maxBackoffMs?: number;
   random?: () => number;
+  /** How often an open socket is pinged (application `ping`); default 25 s. */
+  heartbeatMs?: number;
+  /** A socket that sends nothing this long after a ping is taken as dead; default 10 s. */
+  heartbeatTimeoutMs?: number;
+  /** Default: navigator.onLine (true where there is no navigator). */
+  isOnline?: () => boolean;
 }
 
 const OPEN = 1;
@@ -61,6 +70,12 @@ export class LiveConnection extends EventTarget {
   private readonly initialBackoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly random: () => number;
+  private readonly heartbeatMs: number;
+  private readonly heartbeatTimeoutMs: number;
+  private readonly isOnline: () => boolean;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  /** Set when a ping is sent; cleared by any message: if it fires, the socket is dead. */
+  private silence: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: LiveConnectionOptions = {}) {
     super();
@@ -69,7 +84,11 @@ export class LiveConnection extends EventTarget {
     this.initialBackoffMs = options.initialBackoffMs ?? 500;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
     this.random = options.random ?? Math.random;
+    this.heartbeatMs = options.heartbeatMs ?? 25_000;
+    this.heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 10_000;
+    this.isOnline = options.isOnline ?? (() => globalThis.navigator?.onLine ?? true);
     this.onOnline = this.onOnline.bind(this);
+    this.onOffline = this.onOffline.bind(this);
   }
 
   /** Opens the socket (idempotent). */
@@ -77,6 +96,9 @@ export class LiveConnection extends EventTarget {
     if (this.running) return;
     this.running = true;
     globalThis.addEventListener?.('online', this.onOnline);
+    globalThis.addEventListener?.('offline', this.onOffline);
+    if (!this.isOnline()) return this.setStatus('offline'); // the 'online' event connects
+    this.setStatus('connecting');
     this.connect();
   }
 
@@ -84,11 +106,10 @@ export class LiveConnection extends EventTarget {
   stop() {
     this.running = false;
     globalThis.removeEventListener?.('online', this.onOnline);
+    globalThis.removeEventListener?.('offline', this.onOffline);
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const socket = this.socket;
-    this.socket = null;
-    socket?.close(1000, 'bye');
+    this.dropSocket('bye');
     this.setStatus('offline');
   }
 
@@ -139,16 +160,19 @@ export class LiveConnection extends EventTarget {
       if (this.socket !== socket) return;
       this.attempt = 0;
       this.setStatus('live');
+      this.startHeartbeat(socket);
       for (const channel of this.listeners.keys()) this.sendSubscribe(channel);
     };
     socket.onmessage = (ev) => {
-      if (this.socket === socket && typeof ev.data === 'string') this.onMessage(ev.data);
-      else if (this.socket === socket) this.onMessage(String(ev.data));
+      if (this.socket !== socket) return;
+      this.heard();
+      this.onMessage(typeof ev.data === 'string' ? ev.data : String(ev.data));
     };
     socket.onerror = () => {}; // a close always follows
     socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.stopHeartbeat();
       if (ev.code === LIVE_CLOSE.sessionEnded) {
         // Signed out: reconnecting would only be refused. The app starts again after sign-in.
         this.running = false;
@@ -159,6 +183,49 @@ export class LiveConnection extends EventTarget {
       if (ev.code === LIVE_CLOSE.policyViolation) this.attempt = Math.max(this.attempt, 4);
       this.scheduleReconnect();
     };
+  }
+
+  /** Pings the open socket every heartbeatMs; no answer (no message at all) within heartbeatTimeoutMs: it is dead. */
+  private startHeartbeat(socket: SocketLike) {
+    this.stopHeartbeat();
+    this.heartbeat = setInterval(() => {
+      if (this.socket !== socket) return;
+      try {
+        socket.send(JSON.stringify({ type: 'ping' }));
+      } catch {
+        // not open any more: the close handler reconnects
+      }
+      this.silence ??= setTimeout(() => {
+        this.silence = null;
+        if (this.socket !== socket) return;
+        this.dropSocket('no answer to ping');
+        this.scheduleReconnect();
+      }, this.heartbeatTimeoutMs);
+    }, this.heartbeatMs);
+  }
+
+  private heard() {
+    if (this.silence) clearTimeout(this.silence);
+    this.silence = null;
+  }
+
+  private stopHeartbeat() {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    this.heard();
+  }
+
+  /** Forgets the current socket (its late events are ignored) and closes it. */
+  private dropSocket(reason: string) {
+    const socket = this.socket;
+    this.socket = null;
+    this.stopHeartbeat();
+    if (!socket) return;
+    try {
+      socket.close(1000, reason);
+    } catch {
+      // already closing
+    }
   }
 
   private sendSubscribe(channel: string) {
@@ -188,6 +255,8 @@ export class LiveConnection extends EventTarget {
         for (const l of waiting ?? []) l.onStart?.(message.lastEventId);
         return;
       }
+      case 'pong':
+        return; // heard() already noted it
       case 'notifications':
         // My notifications changed (the server sends this to my sockets only): the bell asks again.
         this.dispatchEvent(new Event('notifications'));
@@ -207,6 +276,9 @@ export class LiveConnection extends EventTarget {
 
   private scheduleReconnect() {
     if (!this.running) return this.setStatus('offline');
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.isOnline()) return this.setStatus('offline'); // the 'online' event reconnects
     this.setStatus('reconnecting');
     // Exponential backoff with "equal jitter": between half and all of the capped exponential delay,
     // so a server restart is not met by every tab at the same instant.
@@ -226,7 +298,17 @@ export class LiveConnection extends EventTarget {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.attempt = 0;
+    this.setStatus('reconnecting');
     this.connect();
+  }
+
+  /** The browser went offline: say so now (a socket can look open for a minute), and wait for 'online'. */
+  private onOffline() {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.dropSocket('offline');
+    this.setStatus('offline');
   }
 
   private setStatus(status: LiveStatus) {

@@ -48,7 +48,7 @@ export function weeklyChart(s: EngagementSummary) {
 }
 
 export function weeklyTable(s: EngagementSummary) {
-  return html`<div class="scroll">
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="Weekly figures table (scrolls sideways)">
     <table>
       <caption>Weekly posters, lurkers, inactive members and posts</caption>
       <thead><tr><th>Week of</th><th class="n">Posters</th><th class="n">Lurkers</th><th class="n">Inactive</th><th class="n">Posts</th></tr></thead>
@@ -65,7 +65,7 @@ export function weeklyTable(s: EngagementSummary) {
 export function transitionsTable(t: Trajectories) {
   const classes: TrajectoryClass[] = ['core', 'contributor', 'reader', 'inactive', 'notMember'];
   const count = (from: TrajectoryClass, to: TrajectoryClass) => t.transitions.find((x) => x.from === from && x.to === to)?.count ?? 0;
-  return html`<div class="scroll"><table>
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="Transitions table (scrolls sideways)"><table>
     <caption>Members by class in the previous period (rows) and in this period (columns)</caption>
     <thead><tr><th>Previously \\ Now</th>${classes.map((c) => html`<th class="n">${CLASS_LABEL[c]}</th>`)}</tr></thead>
     <tbody>

@@ -197,10 +197,10 @@ export class StoaAccountPage extends LitElement {
         font-size: 0.85em;
         padding: 0.1em 0.5em;
         border-radius: 1em;
-        background: var(--stoa-success-bg, #e6f4ea);
+        background: var(--stoa-ok-bg);
       }
       .badge.warn {
-        background: var(--stoa-warning-bg, #fff4e0);
+        background: var(--stoa-warning-bg);
       }
       .saved:empty {
         display: none;

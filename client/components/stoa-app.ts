@@ -1,5 +1,5 @@
 // The root element: owns the session and the current route, provides the API client and the session
-// through context, renders the header, the skip link, the page for the route, and the app-wide live region.
+// through context, renders the header, the skip link (in a nav landmark: axe's region rule), the page for the route, and the app-wide live region.
 import { LitElement, css, html, type TemplateResult } from 'lit';
 import { ContextProvider } from '@lit/context';
 import { api as defaultApi, messageFor, type Api, type MembershipSummary } from '../api/index.js';
@@ -22,6 +22,8 @@ import './stoa-community-page.js';
 import './stoa-topic-page.js';
 import './stoa-community-tool-page.js';
 import './stoa-search-page.js';
+import './stoa-shortcuts-dialog.js';
+import { isShortcut, submitOnCtrlEnter } from '../keyboard.js';
 
 export class StoaApp extends LitElement {
   static override properties = {
@@ -74,12 +76,14 @@ export class StoaApp extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     window.addEventListener('popstate', this.onPopState);
+    document.addEventListener('keydown', this.onKeyDown);
     void this.loadSession();
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.onPopState);
+    document.removeEventListener('keydown', this.onKeyDown);
     this.stopLive();
   }
 
@@ -184,6 +188,16 @@ export class StoaApp extends LitElement {
     }
   }
 
+  /** App-wide keys (client/keyboard.ts): Ctrl/⌘+Enter sends any composer, `/` searches, `?` lists the shortcuts. */
+  private onKeyDown = (event: KeyboardEvent) => {
+    if (submitOnCtrlEnter(event) || !isShortcut(event)) return;
+    if (event.key === '/' && this.renderRoot.querySelector('stoa-header')?.focusSearch()) event.preventDefault();
+    else if (event.key === '?') {
+      event.preventDefault();
+      this.renderRoot.querySelector('stoa-shortcuts-dialog')?.show();
+    }
+  };
+
   private onPopState = () => {
     this.route = resolve(location);
     this.focusMainAfterRender = true;
@@ -228,11 +242,12 @@ export class StoaApp extends LitElement {
 
   override render() {
     return html`
-      <a class="skip-link" href="#main" @click=${this.skipToMain}>Skip to main content</a>
+      <nav class="skip" aria-label="Skip link"><a class="skip-link" href="#main" @click=${this.skipToMain}>Skip to main content</a></nav>
       <stoa-header .me=${this.session.me} .membership=${this.currentMembership()} .liveStatus=${this.liveStatus}
         .routeName=${this.route.name} .moderationRefresh=${this.moderationRefresh}></stoa-header>
       <main id="main" tabindex="-1">${this.session.status === 'loading' ? this.renderLoading() : this.renderPage(this.route)}</main>
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+      <stoa-shortcuts-dialog></stoa-shortcuts-dialog>
     `;
   }
 

@@ -2,8 +2,8 @@
 // member keeps the same colour everywhere. Decorative (the name is always written beside it).
 import { LitElement, css, html } from 'lit';
 
-// Dark enough for white text at WCAG AA (4.5:1).
-const COLOURS = ['#1f5fa8', '#7a3e9d', '#2e7d32', '#a3461b', '#00695c', '#8e244d', '#4e5b9e', '#6b5d00'];
+// The avatar tokens (tokens.css), each dark enough for white text at WCAG AA (4.5:1).
+const COLOURS = Array.from({ length: 8 }, (_, i) => `var(--stoa-avatar-${i})`);
 
 export function initialsOf(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -43,7 +43,7 @@ export class StoaAvatar extends LitElement {
       align-items: center;
       justify-content: center;
       border-radius: 50%;
-      color: #fff;
+      color: var(--stoa-on-avatar);
       font-weight: 700;
       user-select: none;
     }

@@ -8,6 +8,7 @@ import { emit } from '../events.js';
 import { paths } from '../router.js';
 import { roleNames } from '../roles.js';
 import { base, forms } from '../styles.js';
+import { loadError } from '../load-error.js';
 
 /**
  * @fires stoa-page-title - the page's title, once it is known (document.title)
@@ -64,8 +65,7 @@ export class StoaCommunitiesPage extends LitElement {
       <h1>My communities</h1>
       ${this.communities.render({
         pending: () => html`<p role="status">Loading communities…</p>`,
-        error: (error) => html`<p class="error" role="alert">${messageFor(error)}</p>
-          <button type="button" @click=${() => this.communities.run()}>Try again</button>`,
+        error: (error) => loadError(error, () => this.communities.run()),
         complete: (items) => this.renderLists(items),
       })}
     `;

@@ -140,7 +140,7 @@ export class StoaCommunityNav extends LitElement {
         gap: 0 1.1rem;
       }
       a {
-        color: var(--stoa-on-accent);
+        color: var(--stoa-on-header);
         padding: 0.55rem 0;
         display: inline-flex;
         align-items: center;

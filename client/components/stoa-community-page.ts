@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task, initialState } from '@lit/task';
-import { ApiError, messageFor, type Api, type Community } from '../api/index.js';
+import { ApiError, type Api, type Community } from '../api/index.js';
 import { ApiConsumer, sessionContext } from '../context.js';
 import { emit } from '../events.js';
 import { paths } from '../router.js';
@@ -14,6 +14,7 @@ import './stoa-watch-control.js';
 import './stoa-invite-form.js';
 import './stoa-member-list.js';
 import './stoa-topic-list.js';
+import { loadError, loadErrorHeading } from '../load-error.js';
 
 /**
  * @fires stoa-page-title - the page's title, once it is known (document.title)
@@ -40,6 +41,7 @@ export class StoaCommunityPage extends LitElement {
     },
     // Reload when the address or my memberships (joins, role changes) change.
     args: () => [this.slug, this.session.value?.status === 'signed-in', JSON.stringify(this.session.value?.me?.memberships ?? [])] as const,
+    onError: (error) => emit(this, 'stoa-page-title', { title: loadErrorHeading(error, 'community') }),
   });
 
   constructor() {
@@ -63,8 +65,8 @@ export class StoaCommunityPage extends LitElement {
       pending: () =>
         this.community.value?.slug === this.slug ? this.renderCommunity(this.community.value) : html`<p role="status">Loading the community…</p>`,
       error: (error) => html`
-        <h1>${error instanceof ApiError && error.status === 404 ? 'Community not found' : 'Could not load the community'}</h1>
-        <p class="error" role="alert">${messageFor(error)}</p>
+        <h1>${loadErrorHeading(error, 'community')}</h1>
+        ${loadError(error, () => this.community.run())}
         <p><a href=${paths.home()}>Back to your communities</a></p>
       `,
       complete: (community) => this.renderCommunity(community),

@@ -9,6 +9,7 @@ import { focusErrorPath, invalidIf, invalidIfPath } from '../form-helpers.js';
 import { SubmitController } from '../form-submit-controller.js';
 import { base, forms } from '../styles.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
+import { loadError as loadFailure } from '../load-error.js';
 
 /** A text-search configuration's name as members read it: `english` → English, `simple` → Simple (words as written). */
 export function languageName(config: string): string {
@@ -141,8 +142,7 @@ export class StoaCommunitySettings extends LitElement {
 
   override render() {
     if (this.loadError) {
-      return html`<p class="error" role="alert">${messageFor(this.loadError)}</p>
-        <button type="button" @click=${() => this.load()}>Try again</button>`;
+      return loadFailure(this.loadError, () => this.load());
     }
     const L = MODERATION_LIMITS;
     const settingsError = this.settingsSave.error;

@@ -88,6 +88,11 @@ export class StoaComposer extends LitElement {
     void changed;
   }
 
+  /** Focuses the text box (after "Reply" opened this composer, or the `r` shortcut). */
+  override focus(options?: FocusOptions) {
+    this.renderRoot.querySelector('textarea')?.focus(options);
+  }
+
   override disconnectedCallback() {
     super.disconnectedCallback();
     cancelAnimationFrame(this.previewFrame);

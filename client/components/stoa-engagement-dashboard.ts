@@ -284,7 +284,7 @@ export class StoaEngagementDashboard extends LitElement {
       </section>
       <section aria-labelledby="top-h">
         <h2 id="top-h">Top ${s.top.length} contributors</h2>
-        <div class="scroll">
+        <div class="scroll" tabindex="0" role="region" aria-label="Top contributors table (scrolls sideways)">
           <table>
             <caption>Top ${s.top.length} contributors by posts</caption>
             <thead><tr><th>#</th><th>Member</th><th class="n">Posts</th><th class="n">Posts a week</th><th class="n">Topics started</th><th class="n">Helpful received</th></tr></thead>
@@ -313,7 +313,7 @@ export class StoaEngagementDashboard extends LitElement {
     return html`<section aria-labelledby="topics-h">
       <h2 id="topics-h">Topics</h2>
       ${load.state === 'ok'
-        ? html`<div class="scroll"><table>
+        ? html`<div class="scroll" tabindex="0" role="region" aria-label="Topics table (scrolls sideways)"><table>
             <thead><tr>
               <th>Topic</th>${sortButton('posts', 'Posts')}${sortButton('posters', 'Posters')}${sortButton('readersWhoDidNotPost', 'Silent readers')}
               <th>Replies per prompt</th><th>Facilitators</th>${sortButton('firstPostAt', 'First post')}${sortButton('lastPostAt', 'Last post')}${sortButton('durationDays', 'Days')}
@@ -348,7 +348,7 @@ export class StoaEngagementDashboard extends LitElement {
           )}
         </select></div>
       ${load.state === 'ok'
-        ? html`<div class="scroll"><table>
+        ? html`<div class="scroll" tabindex="0" role="region" aria-label="Members table (scrolls sideways)"><table>
             <thead><tr><th>Member</th><th>Class</th><th class="n">Posts</th><th class="n">Replies</th><th class="n">Topics started</th><th class="n">Topics viewed</th><th class="n">Days active</th><th>Last seen</th></tr></thead>
             <tbody>
               ${load.data.items.map(
@@ -372,7 +372,7 @@ export class StoaEngagementDashboard extends LitElement {
       ${this.downloads('/trajectories', 'the transitions', { table: 'transitions' })}
       <details>
         <summary>Week-by-week class of each member (${t.total})</summary>
-        <div class="scroll"><table>
+        <div class="scroll" tabindex="0" role="region" aria-label="Week-by-week class table (scrolls sideways)"><table>
           <thead><tr><th>Member</th><th>Before</th><th>Now</th><th>Weeks from ${t.weekStarts[0] ?? ''}</th></tr></thead>
           <tbody>
             ${t.members.map(

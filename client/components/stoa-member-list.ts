@@ -4,7 +4,7 @@
 // A list, not a table, so it reads well at 360 px.
 import { LitElement, css, html, nothing } from 'lit';
 import { Task } from '@lit/task';
-import { messageFor, type Member } from '../api/index.js';
+import type { Member } from '../api/index.js';
 import { ApiConsumer } from '../context.js';
 import { RowActionController } from '../controllers/row-actions.js';
 import { emit } from '../events.js';
@@ -14,6 +14,7 @@ import { base, forms } from '../styles.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import type { StoaReasonDialog } from './stoa-reason-dialog.js';
 import './stoa-reason-dialog.js';
+import { loadError } from '../load-error.js';
 
 /**
  * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
@@ -115,8 +116,7 @@ export class StoaMemberList extends LitElement {
   override render() {
     return this.members.render({
       pending: () => (this.members.value ? this.renderList(this.members.value) : html`<p role="status">Loading members…</p>`),
-      error: (error) => html`<p class="error" role="alert">${messageFor(error)}</p>
-        <button type="button" @click=${() => this.members.run()}>Try again</button>`,
+      error: (error) => loadError(error, () => this.members.run()),
       complete: (items) => this.renderList(items),
     });
   }

@@ -18,6 +18,7 @@ import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import { sanitizeHtml } from '../../shared/markdown.js';
 import type { StoaReasonDialog } from './stoa-reason-dialog.js';
 import './stoa-reason-dialog.js';
+import { loadError as loadFailure } from '../load-error.js';
 
 const REASON_LABELS: Record<string, string> = {
   inappropriate: 'Inappropriate',
@@ -113,8 +114,7 @@ export class StoaModerationQueue extends LitElement {
   override render() {
     if (!this.queue) {
       return this.loadError
-        ? html`<p class="error" role="alert">${messageFor(this.loadError)}</p>
-            <button type="button" @click=${() => this.load()}>Try again</button>`
+        ? loadFailure(this.loadError, () => this.load())
         : html`<p role="status">Loading the queue…</p>`;
     }
     const { flagged, pending, flaggedTopics, pendingTopics } = this.queue;

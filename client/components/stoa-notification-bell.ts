@@ -105,7 +105,9 @@ export class StoaNotificationBell extends LitElement {
   static override styles = [
     base,
     css`
+      /* The bell lives in the dark header: the icon in the header's text colour (it was link blue, 1.9:1). */
       a {
+        color: var(--stoa-on-header);
         display: inline-flex;
         align-items: center;
         gap: 0.2em;
@@ -114,13 +116,16 @@ export class StoaNotificationBell extends LitElement {
         min-width: 2.75rem;
         justify-content: center;
       }
+      :focus-visible {
+        outline-color: var(--stoa-highlight);
+      }
       .count {
         font-size: 0.8em;
         font-weight: 700;
         padding: 0 0.45em;
         border-radius: 1em;
-        background: var(--stoa-accent, #1f5fa8);
-        color: #fff;
+        background: var(--stoa-highlight);
+        color: var(--stoa-highlight-text);
       }
     `,
   ];

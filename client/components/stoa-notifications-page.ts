@@ -161,10 +161,10 @@ export class StoaNotificationsPage extends LitElement {
       }
       .notifications li {
         padding: 0.6rem 0.75rem;
-        border-bottom: 1px solid var(--stoa-border, #ddd);
+        border-bottom: 1px solid var(--stoa-border);
       }
       .notifications li.unread {
-        background: var(--stoa-highlight-bg, #eef4fb);
+        background: var(--stoa-selected-bg);
       }
       .notifications a {
         display: block;
@@ -178,7 +178,7 @@ export class StoaNotificationsPage extends LitElement {
         font-size: 0.9em;
       }
       .meta {
-        color: var(--stoa-muted, #555);
+        color: var(--stoa-muted);
       }
     `,
   ];

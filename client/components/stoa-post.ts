@@ -103,6 +103,16 @@ export class StoaPost extends LitElement {
     this.addEventListener('stoa-post-created', () => (this.replyOpen = false));
   }
 
+  /** Opens the reply composer under this post and puts the keyboard in it ("Reply", or the `r` shortcut). */
+  async openReply() {
+    if (this.replyDisabledReason || this.post.status !== 'published') return;
+    this.replyOpen = true;
+    await this.updateComplete;
+    const composer = this.renderRoot.querySelector('stoa-composer');
+    await composer?.updateComplete;
+    composer?.focus();
+  }
+
   override willUpdate() {
     // Re-sanitise only when the HTML changed: long topics re-render often (live updates, paging).
     const htmlIn = this.post?.bodyHtml ?? null;
@@ -337,7 +347,7 @@ export class StoaPost extends LitElement {
           : nothing}
       ${published && !this.replyDisabledReason
         ? html`<button type="button" class="secondary small" aria-expanded=${this.replyOpen ? 'true' : 'false'}
-            @click=${() => (this.replyOpen = !this.replyOpen)}>Reply</button>`
+            @click=${() => (this.replyOpen ? (this.replyOpen = false) : void this.openReply())}>Reply</button>`
         : nothing}
       ${this.mine && published && !this.replyDisabledReason
         ? html`<button type="button" class="secondary small" @click=${this.startEdit}>Edit</button>`

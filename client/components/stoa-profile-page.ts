@@ -26,6 +26,7 @@ export class StoaProfilePage extends LitElement {
       return profile;
     },
     args: () => [this.user] as const,
+    onError: () => emit(this, 'stoa-page-title', { title: 'Member not found' }),
   });
 
   constructor() {
@@ -78,7 +79,7 @@ export class StoaProfilePage extends LitElement {
       }
       .handle,
       .meta {
-        color: var(--stoa-muted, #555);
+        color: var(--stoa-muted);
         margin: 0.2rem 0;
       }
       .text {
@@ -89,7 +90,7 @@ export class StoaProfilePage extends LitElement {
         padding: 0;
       }
       .posts li {
-        border-bottom: 1px solid var(--stoa-border, #ddd);
+        border-bottom: 1px solid var(--stoa-border);
         padding-block: 0.75rem;
       }
     `,

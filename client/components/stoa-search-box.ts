@@ -142,6 +142,11 @@ export class StoaSearchBox extends LitElement {
     if (this.text.trim()) this.go(this.resultsPath());
   }
 
+  /** Puts the keyboard in the search field (the `/` shortcut). */
+  override focus(options?: FocusOptions) {
+    this.renderRoot.querySelector('input')?.focus(options);
+  }
+
   override render() {
     const q = this.text.trim();
     const shown = this.open && q.length >= TYPING_MIN;

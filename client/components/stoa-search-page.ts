@@ -18,6 +18,7 @@ import { sanitizeHighlight } from '../highlight.js';
 import { paths } from '../router.js';
 import { FILTER_KEYS, filtersFromQuery, filtersToQuery, HIT_TYPE_LABEL, hasFilters, toSearchQuery, withoutFilters, type SearchFilters } from '../search-filters.js';
 import { syntaxHelp } from '../search-syntax.js';
+import { canRetry } from '../load-error.js';
 import { searchPageStyles } from './stoa-search-page.styles.js';
 
 const PAGE = SEARCH_LIMITS.pageDefault;
@@ -269,7 +270,7 @@ export class StoaSearchPage extends LitElement {
       </p>
       ${notVisible
         ? html`<p><a href=${paths.search({ q: this.filters.q })}>Search all your communities instead</a></p>`
-        : html`<button type="button" @click=${() => this.results.run()}>Try again</button>`}`;
+        : canRetry(error) ? html`<button type="button" @click=${() => this.results.run()}>Try again</button>` : nothing}`;
   }
 
   private renderResults(f: SearchFilters, page: SearchResults, refreshing: boolean) {

@@ -18,6 +18,7 @@ import { paths } from '../router.js';
 import { badges, base, forms } from '../styles.js';
 import './stoa-cpd-topic-form.js';
 import './stoa-problem-form.js';
+import { loadError } from '../load-error.js';
 
 const STATUS_OPTIONS: Array<[value: TopicStatus | '', label: string]> = [
   ['', 'Any status'],
@@ -218,8 +219,7 @@ export class StoaTopicList extends LitElement {
       ${this.topics.render({
         initial: () => nothing,
         pending: () => (this.topics.value ? this.renderList([...this.topics.value, ...this.more], true) : html`<p role="status">Loading topics…</p>`),
-        error: (error) => html`<p class="error" role="alert">${messageFor(error)}</p>
-          <button type="button" @click=${() => this.topics.run()}>Try again</button>`,
+        error: (error) => loadError(error, () => this.topics.run()),
         complete: (items) => this.renderList([...items, ...this.more], false),
       })}
     `;

@@ -15,7 +15,7 @@ import { ContextConsumer, ContextProvider } from '@lit/context';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import { ApiError, messageFor, type Post, type Prompt, type TopicDetail } from '../api/index.js';
+import { messageFor, type Post, type Prompt, type TopicDetail } from '../api/index.js';
 import { ApiConsumer, sessionContext, communityIdContext } from '../context.js';
 import { parentsWithDrafts } from '../drafts.js';
 import { emit } from '../events.js';
@@ -40,6 +40,8 @@ import './stoa-watch-control.js';
 import './stoa-prompt-form.js';
 import './stoa-reason-dialog.js';
 import { TOPIC_SEARCH_MIN_POSTS } from './stoa-topic-search.js';
+import { loadError, loadErrorHeading } from '../load-error.js';
+import { TopicKeysController } from '../controllers/topic-keys.js';
 
 /** What every post of one render is shown with. */
 interface PostContext {
@@ -99,6 +101,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
       return detail;
     },
     args: () => [this.topicId, this.session.value?.status === 'signed-in'] as const,
+    onError: (error) => emit(this, 'stoa-page-title', { title: loadErrorHeading(error, 'topic') }),
   });
 
   private readonly paging = new TopicPagingController(this, this.api);
@@ -108,6 +111,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
     loading: () => this.topic.status === TaskStatus.PENDING,
     dropPendingRead: () => this.reading.dropPending(),
   });
+  private readonly keys = new TopicKeysController(this);
   private readonly reading = new ReadTrackingController(this, this.api, (postId) => this.live.seen(postId));
   private readonly moderation = new TopicModerationController(this, {
     api: this.api,
@@ -233,12 +237,9 @@ export class StoaTopicPage extends LitElement implements TopicView {
     return this.topic.render({
       initial: () => nothing,
       pending: () => (this.detail?.id === this.topicId ? this.renderTopic(this.detail) : html`<p role="status">Loading the topic…</p>`),
-      error: (error) => html`
-        <h1>${error instanceof ApiError && error.status === 404 ? 'Topic not found' : 'Could not load the topic'}</h1>
-        <p class="error" role="alert">${messageFor(error)}</p>
-        <p><a href=${paths.community(this.slug)}>Back to the community</a></p>
-        ${error instanceof ApiError && error.status === 404 ? nothing : html`<button type="button" @click=${() => this.topic.run()}>Try again</button>`}
-      `,
+      error: (error) => html`<h1>${loadErrorHeading(error, 'topic')}</h1>
+        ${loadError(error, () => this.topic.run())}
+        <p><a href=${paths.community(this.slug)}>Back to the community</a></p>`,
       complete: () => (this.detail ? this.renderTopic(this.detail) : nothing),
     });
   }

@@ -17,7 +17,9 @@ export const SubscribeMessage = Type.Object(
   { additionalProperties: false },
 );
 export const UnsubscribeMessage = Type.Object({ type: Type.Literal('unsubscribe'), channel: Channel }, { additionalProperties: false });
-export const ClientMessage = Type.Union([SubscribeMessage, UnsubscribeMessage]);
+/** Application-level heartbeat: the server answers `pong` (browsers cannot see WebSocket ping frames). */
+export const PingMessage = Type.Object({ type: Type.Literal('ping') }, { additionalProperties: false });
+export const ClientMessage = Type.Union([SubscribeMessage, UnsubscribeMessage, PingMessage]);
 
 export type SubscribeMessage = Static<typeof SubscribeMessage>;
 export type UnsubscribeMessage = Static<typeof UnsubscribeMessage>;
@@ -69,7 +71,11 @@ export interface ErrorMessage {
 export interface NotificationsMessage {
   type: 'notifications';
 }
-export type ServerMessage = SubscribedMessage | UnsubscribedMessage | EventMessage | ResyncMessage | ErrorMessage | NotificationsMessage;
+/** The answer to a client's `ping`. */
+export interface PongMessage {
+  type: 'pong';
+}
+export type ServerMessage = PongMessage | SubscribedMessage | UnsubscribedMessage | EventMessage | ResyncMessage | ErrorMessage | NotificationsMessage;
 
 /** The NOTIFY channel on which the notifier names the members (comma-separated ids) who got something new. */
 export const NOTIFICATIONS_CHANNEL = 'stoa_notifications';

@@ -27,7 +27,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 8000) {
   }
 }
 
-async function setup() {
+async function setup(options: { heartbeatMs?: number; heartbeatTimeoutMs?: number; deaf?: () => boolean } = {}) {
   const community = await t.makeCommunity();
   const user = await t.makeMember(community.id, []);
   const agent = await t.as(user);
@@ -36,10 +36,25 @@ async function setup() {
     url,
     initialBackoffMs: 20,
     maxBackoffMs: 200,
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs, heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}),
     createSocket: (u) => {
       const ws = new WebSocket(u, { headers: { cookie: `${SESSION_COOKIE}=${agent.cookie}` }, origin: t.config.publicOrigin });
       opened.push(ws);
-      return ws as unknown as SocketLike;
+      if (!options.deaf) return ws as unknown as SocketLike;
+      // A network that silently stops delivering: while deaf() the client hears nothing the server sends.
+      const socket = ws as unknown as SocketLike;
+      let handler: SocketLike['onmessage'] = null;
+      ws.on('message', (data) => {
+        if (!options.deaf!()) handler?.({ data: data.toString() });
+      });
+      return new Proxy(socket, {
+        get: (target, key) => (key === 'onmessage' ? handler : typeof (target as never)[key] === 'function' ? ((target as never)[key] as Function).bind(target) : (target as never)[key]),
+        set: (target, key, value) => {
+          if (key === 'onmessage') handler = value;
+          else (target as unknown as Record<string | symbol, unknown>)[key] = value;
+          return true;
+        },
+      });
     },
   });
   const statuses: LiveStatus[] = [];
@@ -75,9 +90,27 @@ describe('LiveConnection (client)', () => {
     expect(got.map((e) => e.id)).toEqual([a, b, c, d, sentinel]);
     expect(got.map((e) => (e.data as unknown as { n: number }).n)).toEqual([1, 2, 3, 4, 5]); // test events carry a counter, not a catalogue payload
     expect(s.opened.length).toBeGreaterThanOrEqual(2);
-    expect(s.statuses).toEqual(['live', 'reconnecting', 'live']);
+    expect(s.statuses).toEqual(['connecting', 'live', 'reconnecting', 'live']);
     s.connection.stop();
     expect(s.connection.status).toBe('offline');
+  });
+
+  it('pings the open socket; when nothing answers, it says "reconnecting" and opens a new socket', async () => {
+    let deaf = false;
+    const s = await setup({ heartbeatMs: 100, heartbeatTimeoutMs: 150, deaf: () => deaf });
+    s.connection.start();
+    await until(() => s.connection.status === 'live', 'live');
+    // Pongs keep it live over several heartbeats.
+    await sleep(500);
+    expect(s.connection.status).toBe('live');
+    expect(s.opened.length).toBe(1);
+    // The network goes quiet (the socket still looks open): within a heartbeat and its timeout, not a minute.
+    deaf = true;
+    await until(() => s.statuses.includes('reconnecting'), 'reconnecting', 1000);
+    deaf = false;
+    await until(() => s.connection.status === 'live' && s.opened.length >= 2, 'live on a new socket');
+    expect(s.statuses.slice(0, 4)).toEqual(['connecting', 'live', 'reconnecting', 'live']);
+    s.connection.stop();
   });
 
   it('calls the refetch callback on resync', async () => {

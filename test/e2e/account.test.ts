@@ -51,6 +51,8 @@ describe.skipIf(!hasChromium)('accounts in Chromium', () => {
     await page.getByLabel('Email').fill('fran@example.org');
     await page.getByLabel('Password').fill('a much better password');
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signed in (at 360 px who I am is in the header's menu).
+    await page.getByRole('button', { name: 'Menu' }).click();
     await expect.poll(() => page.getByText(`Signed in as ${user.displayName}`).isVisible()).toBe(true);
     expect(errors).toEqual([]);
     await context.close();

@@ -137,6 +137,8 @@ describeInBrowser('search in Chromium', (suite) => {
     const keiko = await demoUser('keiko@stoa.example');
     const { page, errors } = await suite.app.signedInPage(keiko, 360);
     await page.goto(`${suite.base}/`);
+    // On a phone the search box is in the header's menu.
+    await page.getByRole('button', { name: 'Menu' }).click();
     const box = page.getByRole('combobox', { name: 'Search all my communities' });
     await box.fill('loop input');
     await page.getByRole('listbox', { name: 'Matches in all my communities' }).getByRole('option').first().waitFor();

@@ -63,7 +63,8 @@ describeInBrowser('client shell in Chromium', (suite) => {
     expect(await suite.noHorizontalScroll(page)).toBe(true);
     if (process.env.STOA_SCREENSHOT) await page.screenshot({ path: process.env.STOA_SCREENSHOT, fullPage: true });
 
-    // Sign out: back to the sign-in form, and the session is really gone.
+    // Sign out (at 360 px it is in the header's menu): back to the sign-in form, and the session is really gone.
+    await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${suite.base}/login`);
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Sign in');

@@ -15,12 +15,19 @@ export interface AxeViolation {
   targets: unknown[];
 }
 
-/** The WCAG 2 A/AA violations on the page as it is now (an empty list when it passes). */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+/**
+ * The WCAG 2 A/AA violations on the page as it is now (an empty list when it passes). `alsoRules` adds
+ * best-practice rules by id, e.g. `region` (all content inside landmarks).
+ */
+export async function axeViolations(page: Page, options: { alsoRules?: string[] } = {}): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
-  return page.evaluate(async () => {
+  return page.evaluate(async (alsoRules) => {
     const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      rules: Object.fromEntries(alsoRules.map((id) => [id, { enabled: true }])),
+      resultTypes: ['violations'],
+    });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target) }));
-  });
+  }, options.alsoRules ?? []);
 }

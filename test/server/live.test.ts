@@ -417,6 +417,9 @@ describe('live updates: handshake and abuse', () => {
     await client.waitFor((m) => m.code === 'invalid_json' && /nested/.test(String((m as { message?: string }).message)), 'deep message refused');
     client.send({ type: 'shout', channel: w.topicChannel });
     await client.waitFor((m) => m.code === 'unknown_type');
+    // The client's heartbeat is answered.
+    client.send({ type: 'ping' });
+    await client.waitFor((m) => m.type === 'pong', 'pong');
     client.send({ type: 'subscribe', channel: 'room:42' });
     await client.waitFor((m) => m.code === 'invalid_channel');
     client.send({ type: 'subscribe', channel: w.topicChannel, since: -3 });

@@ -191,8 +191,10 @@ export function handleMessage(connections: Connections, handlers: MessageHandler
     return sendError(conn, 'invalid_message', 'A message is a JSON object with a `type`.');
   }
   const { type, channel } = message as { type?: unknown; channel?: unknown };
+  // The client's heartbeat: a browser cannot see the protocol-level pings, so it asks and times out itself.
+  if (type === 'ping') return connections.send(conn, { type: 'pong' });
   if (type !== 'subscribe' && type !== 'unsubscribe') {
-    return sendError(conn, 'unknown_type', `Unknown message type ${JSON.stringify(type ?? null).slice(0, 40)}; expected subscribe or unsubscribe.`);
+    return sendError(conn, 'unknown_type', `Unknown message type ${JSON.stringify(type ?? null).slice(0, 40)}; expected subscribe, unsubscribe or ping.`);
   }
   if (typeof channel !== 'string' || !channelRegex.test(channel)) {
     return sendError(conn, 'invalid_channel', 'channel must be "community:<uuid>" or "topic:<uuid>".');

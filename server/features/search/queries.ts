@@ -58,6 +58,17 @@ const withoutMarks = (text: SQL) => sql`translate(${text}, ${MARK_START + MARK_E
 /** A year-old text ranks half as high as a new one with the same words; two years, a third. */
 const recency = (createdAt: SQL) => sql`(1.0 / (1.0 + extract(epoch from (now() - ${createdAt})) / 31557600.0))`;
 
+/** The age bands replies are read in, newest first (see search()). */
+function postBands(now: Date): Array<{ from: Date | null; before: Date | null }> {
+  const monthAgo = new Date(now.getTime() - 31 * 86_400_000);
+  const yearAgo = new Date(now.getTime() - 366 * 86_400_000);
+  return [
+    { from: monthAgo, before: null },
+    { from: yearAgo, before: monthAgo },
+    { from: null, before: yearAgo },
+  ];
+}
+
 /** Conditions on the topic t shared by every kind of hit. */
 function topicFilters(f: SearchFilters): SQL[] {
   const where: SQL[] = [];
@@ -104,6 +115,7 @@ export async function search(
 ): Promise<SearchPage> {
   const { text, groups, viewer, filters: f, window, offset, limit, postsSince } = params;
   const branches: SQL[] = [];
+  const bandCtes: SQL[] = [];
   for (const group of groups) {
     const cfg = sql`${group.language}::regconfig`;
     const query = sql`websearch_to_tsquery(${cfg}, ${text})`;
@@ -131,13 +143,27 @@ export async function search(
       }
     }
     if (f.type !== 'topic') {
-      const since = postsSince ? sql` and p.created_at >= ${postsSince.toISOString()}::timestamptz` : sql``;
-      branches.push(sql`(select ${columns('post', 'p', sql`p.topic_id`)}
-        from posts p join topics t on t.id = p.topic_id
-        where p.search_vector @@ ${query} and ${inScope(sql`p.community_id`)}${since} and ${topicReadable(sql`t`, viewer)}
-          and ${postReadable(sql`p`, sql`t`, viewer)}
-          ${and([sql``, ...common, ...writtenFilters(sql`p.author_id`, sql`p.created_at`, f)])}
-        order by p.created_at desc limit ${window + 1})`);
+      // Replies newest-first in age bands (the last month, the year before it, all older): a band is read only
+      // while the window is not full yet (a one-time filter on the bands before it), so a common word reads
+      // the last month's rows alone and a rare one reads every band through the GIN index. The bands are
+      // disjoint and each in date order: together they hold exactly the window an unbanded scan would.
+      const bands = postsSince ? [null] : postBands(new Date());
+      const names: string[] = [];
+      bands.forEach((band, i) => {
+        const name = `replies_${groups.indexOf(group)}_${i}`;
+        const bounds = band
+          ? sql` and p.created_at < ${band.before?.toISOString() ?? 'infinity'}::timestamptz and p.created_at >= ${band.from?.toISOString() ?? '-infinity'}::timestamptz`
+          : sql` and p.created_at >= ${postsSince!.toISOString()}::timestamptz`;
+        const notYetFull = names.length ? sql` and (${sql.raw(names.map((n) => `(select count(*) from ${n})`).join(' + '))}) <= ${window}` : sql``;
+        bandCtes.push(sql`${sql.raw(name)} as (select ${columns('post', 'p', sql`p.topic_id`)}
+          from posts p join topics t on t.id = p.topic_id
+          where p.search_vector @@ ${query} and ${inScope(sql`p.community_id`)}${bounds}${notYetFull} and ${topicReadable(sql`t`, viewer)}
+            and ${postReadable(sql`p`, sql`t`, viewer)}
+            ${and([sql``, ...common, ...writtenFilters(sql`p.author_id`, sql`p.created_at`, f)])}
+          order by p.created_at desc limit ${window + 1})`);
+        names.push(name);
+        branches.push(sql`(select * from ${sql.raw(name)})`);
+      });
     }
   }
   if (branches.length === 0) return { rows: [], total: 0, truncated: false, postsWindowFull: false };
@@ -145,7 +171,7 @@ export async function search(
   // One row of counts, joined to the page: a page past the end still says how many there are.
   const rows = await selectRows<SearchRow & { total: number; truncated: boolean; posts_window_full: boolean }>(
     db,
-    sql`with hits as (${sql.join(branches, sql` union all `)}),
+    sql`with ${bandCtes.length ? sql`${sql.join(bandCtes, sql`, `)}, ` : sql``}hits as (${sql.join(branches, sql` union all `)}),
       windowed as (select h.*, row_number() over (partition by h.type, h.language order by h.created_at desc) as n from hits h),
       ranked as (select w.type, w.id, w.topic_id, w.created_at, w.language,
           (ts_rank(w.vec, websearch_to_tsquery(w.language::regconfig, ${text})) * ${recency(sql`w.created_at`)})::float8 as rank

@@ -10,9 +10,6 @@ import { SEARCH_LIMITS, type SearchQuery, type SearchResults, type SimilarProble
 import * as q from './queries.js';
 import { firstLine, highlightedHtml } from './snippet.js';
 
-/** How far back replies are looked for, step by step, until the ranked window fills (null: all). */
-const POSTS_LOOKBACK_DAYS = [31, 366, null] as const;
-
 /** Control characters mean nothing to a search and would collide with the highlight marks. */
 const cleanText = (text: string) => text.replace(/[\u0000-\u001F\u007F]+/g, ' ').trim();
 
@@ -81,16 +78,8 @@ export function createSearchService({
       const offset = query.cursor ? Number(query.cursor) : 0;
       const limit = query.limit ?? SEARCH_LIMITS.pageDefault;
       const params = { text, groups, viewer, filters, window: SEARCH_LIMITS.rankedWindow, offset, limit };
-      // Replies are looked for in the last month first, then the last year, then all: when the window of most
-      // recent matches is already full, older replies could not enter it, and reading their rows is what costs.
-      let result: q.SearchPage | undefined;
-      for (const days of POSTS_LOOKBACK_DAYS) {
-        const since = days === null ? undefined : new Date(Date.now() - days * 86_400_000);
-        if (since && from && since <= from) continue; // the date filter is narrower already
-        result = await q.search(db, { ...params, postsSince: since });
-        if (result.postsWindowFull || query.type === 'topic') break;
-      }
-      const { rows, total, truncated } = result!;
+      const result = await q.search(db, params);
+      const { rows, total, truncated } = result;
       return {
         items: rows.map((r) => ({
           type: r.type,
