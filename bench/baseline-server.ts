@@ -6,6 +6,9 @@
 // written by bench/run.ts from the SQL each endpoint ran, captured by bench/capture-sql.ts).
 //   GET  /replay/:name?member=i  runs the statements that endpoint ran for member i, in order, on one pooled connection
 //   POST /bare-post/:topicId?as= the bare post insert (bench/sql.ts BARE_POST_INSERT), one transaction
+//   GET  /bare-search?q=&config= the GIN match alone: SELECT id FROM posts WHERE search_vector @@ websearch_to_tsquery(config, q) LIMIT 20
+//   GET  /bare-similar?communityId=&title=&config=  the community's problems by trigram similarity of the title (pg_trgm),
+//        or, without the extension, those whose vector matches any word of the title; LIMIT 5 (/bare-similar/method says which)
 import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
@@ -60,6 +63,34 @@ app.post<{ Params: { topicId: string }; Querystring: { as: string }; Body: { bod
   } finally {
     client.release();
   }
+});
+
+app.get<{ Querystring: { q: string; config?: string } }>('/bare-search', async (request) => {
+  const { rows } = await pool.query<{ id: string }>(
+    'SELECT id FROM posts WHERE search_vector @@ websearch_to_tsquery($2::regconfig, $1) LIMIT 20',
+    [request.query.q, request.query.config ?? 'simple'],
+  );
+  return rows;
+});
+
+let trigram: boolean | undefined;
+const similarMethod = async () =>
+  (trigram ??= ((await pool.query(`select 1 from pg_extension where extname = 'pg_trgm'`)).rowCount ?? 0) > 0) ? 'trigram' : 'full-text';
+app.get('/bare-similar/method', async () => similarMethod());
+app.get<{ Querystring: { communityId: string; title: string; config?: string } }>('/bare-similar', async (request) => {
+  const { communityId, title, config = 'simple' } = request.query;
+  const { rows } =
+    (await similarMethod()) === 'trigram'
+      ? await pool.query(
+          `SELECT id, title FROM topics WHERE community_id = $1 AND kind = 'problem' ORDER BY similarity(title, $2) DESC LIMIT 5`,
+          [communityId, title],
+        )
+      : await pool.query(
+          `SELECT id, title FROM topics WHERE community_id = $1 AND kind = 'problem'
+             AND search_vector @@ websearch_to_tsquery($3::regconfig, $2) LIMIT 5`,
+          [communityId, title.split(/\s+/).filter(Boolean).join(' or '), config],
+        );
+  return rows;
 });
 
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });

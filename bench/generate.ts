@@ -6,8 +6,10 @@
 //
 // How it stays fast on 2 cores: the thread shapes (who replies to what, when) are decided here in
 // TypeScript with a seeded random generator, and sent as compact integer arrays; PostgreSQL expands
-// them (unnest) into full rows, joining a small table of pre-rendered bodies, so the large text is
-// never sent over the wire. Ids are md5-derived UUIDs of the row numbers ('u:17' → user 17), so no
+// them (unnest) into full rows, joining a table of pre-rendered bodies (bench_gen.bodies: 50,000
+// distinct replies at scale 1, one text per topic and prompt), so the large text is never sent over
+// the wire. Texts carry words of a long-tailed vocabulary (bench/text.ts) so that full-text search is
+// measured on realistic word frequencies. Ids are md5-derived UUIDs of the row numbers ('u:17' → user 17), so no
 // lookups are needed to link rows. Posts and views load on two connections at once. Secondary
 // indexes are dropped during the load and rebuilt afterwards; foreign-key triggers are switched off
 // for the loading sessions (session_replication_role = replica), which is safe because every
@@ -19,6 +21,16 @@ import { openDatabase } from '../server/db/client.js';
 import { runMigrations } from '../server/db/migrate.js';
 import { hashPassword } from '../server/features/auth/tokens.js';
 import { renderMarkdown } from '../shared/markdown.js';
+import {
+  makeRandom,
+  makeVocabulary,
+  topicTitle,
+  VOCABULARY_SIZE,
+  vocabularySentence,
+  weightedSampler,
+  zipfSampler,
+  type Random,
+} from './text.js';
 import {
   databaseName,
   ensureDatabaseExists,
@@ -35,41 +47,6 @@ import {
 export const BENCH_PASSWORD = 'bench-password-2026';
 const DAY_MS = 86_400_000;
 const HISTORY_DAYS = 730;
-
-// ---------------------------------------------------------------- seeded randomness
-
-/** mulberry32: small, fast, good enough for shaping data; the same seed gives the same community. */
-function makeRandom(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-  return { next, normal, int: (n: number) => Math.floor(next() * n) };
-}
-type Random = ReturnType<typeof makeRandom>;
-
-/** Sampling from fixed weights (index 1..n) by binary search over the cumulative sums. */
-function weightedSampler(weights: Float64Array, random: Random) {
-  const cumulative = new Float64Array(weights.length);
-  let sum = 0;
-  for (let i = 0; i < weights.length; i++) cumulative[i] = sum += weights[i]!;
-  return () => {
-    const x = random.next() * sum;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid]! < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo + 1;
-  };
-}
 
 /** Splits `total` into integer parts proportional to `weights` (largest remainders get the rest). */
 function allocate(total: number, weights: number[]): number[] {
@@ -115,6 +92,14 @@ const SENTENCES = [
   'Could you say more about how you grouped the participants for the planning task?',
   'Reading the article again, the section on feedback is the one I keep coming back to.',
   'Our trainers now observe each other once a term, with a simple agreed focus.',
+];
+const PROMPT_QUESTIONS = [
+  'How does this apply to your own training context?',
+  'What would you change for your own group?',
+  'Which part of this have you tried, and what happened?',
+  'What gets in the way of doing this where you work?',
+  'How would you know that it worked?',
+  'Describe one session where this went wrong.',
 ];
 const LIST_ITEMS = ['a clear aim for each session', 'time for trainees to practise', 'feedback that names one strength and one next step', 'a follow-up after the course', 'materials teachers can adapt', 'a short reading before each meeting'];
 const LINKS = ['https://www.teachingenglish.org.uk/', 'https://example.org/cpd/reflective-practice', 'https://example.org/research/in-service-training'];
@@ -183,6 +168,10 @@ interface TopicPlan {
 const FIRST = ['Amal', 'Ben', 'Chidi', 'Dana', 'Elif', 'Femi', 'Grace', 'Hoang', 'Ines', 'Jonas', 'Keiko', 'Lucía', 'Mehmet', 'Nadia', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sipho', 'Tomás', 'Uma', 'Vikram', 'Wen', 'Ximena', 'Yusuf', 'Zanele'];
 const LAST = ['Haddad', 'Berg', 'Sato', 'Romero', 'Okafor', 'Nguyen', 'Kaya', 'Mensah', 'Silva', 'Kowalski', 'Ahmed', 'Dubois', 'Ivanova', 'Moreau', 'Patel', 'Rossi', 'Tanaka', 'Yilmaz', 'Zulu', 'Eriksen'];
 
+/** 'Lucía Rossi 17' → 'lucia_rossi_17' (the server's handle rule: a-z, 0-9 and _, 3–30 characters). */
+const handleOf = (name: string) =>
+  name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 30);
+
 const uuidOf = (prefix: string, n: number | string) => `md5('${prefix}:' || ${n})::uuid`;
 
 // ---------------------------------------------------------------- main
@@ -235,24 +224,61 @@ export async function generate(url: string, options: { scale: number; seed: numb
   const startDate = new Date(startMs).toISOString().slice(0, 10);
   const communityId = `md5('c:1')::uuid`;
 
-  // ---- bodies: a few dozen templates with a long-tailed length distribution, rendered once.
-  const REPLY_TEMPLATES = 64;
-  const ARTICLE_TEMPLATES = 6;
-  const bodies: Array<{ n: number; md: string }> = [];
-  for (let n = 1; n <= REPLY_TEMPLATES; n++) {
-    const sentences = Math.max(1, Math.min(60, Math.round(Math.exp(1.2 + 0.85 * random.normal()))));
-    bodies.push({ n, md: makeMarkdown(random, sentences, false) });
+  // ---- bodies. Markdown templates (the fixed sentences above, long-tailed lengths) are rendered once
+  // with the project's markdown module; each distinct body is a template plus one sentence of the
+  // long-tailed vocabulary (bench/text.ts) as its own last paragraph, so word frequencies look like a
+  // real forum's instead of every word being in ≥ 1/64 of the posts. Appending a plain paragraph adds
+  // exactly `\n<p>…</p>` to the HTML (checked below for every template), so 50,000 bodies need only
+  // the templates rendered. Posts pick one of REPLY_BODIES at random (each used ~20 times at scale 1).
+  const vocabulary = makeVocabulary(options.seed);
+  const textRandom = makeRandom(options.seed + 2);
+  const nextRank = zipfSampler(textRandom);
+  const sentenceOfWords = () => vocabularySentence(textRandom, vocabulary, nextRank);
+  const REPLY_TEMPLATES = 1024;
+  const ARTICLE_TEMPLATES = 32;
+  const REPLY_BODIES = Math.min(50_000, Math.max(2_000, Math.round(plan.posts / 20)));
+  const TOPIC_BODY_BASE = 100_000_000; // + topic number
+  const PROMPT_BODY_BASE = 200_000_000; // + prompt number
+  const render = (md: string) => ({ md, html: renderMarkdown(md) });
+  const replyTemplates = Array.from({ length: REPLY_TEMPLATES }, () =>
+    // exp(0.75 + 0.85·N) sentences: median ≈ 2.1 fixed sentences, so with the vocabulary sentence a
+    // reply's median length stays ≈ 300 characters.
+    render(makeMarkdown(random, Math.max(1, Math.min(60, Math.round(Math.exp(0.75 + 0.85 * random.normal())))), false)),
+  );
+  const articleTemplates = Array.from({ length: ARTICLE_TEMPLATES }, () => render(makeMarkdown(random, 25 + random.int(30), true)));
+  const withSentence = (template: { md: string; html: string }, sentence: string) => ({
+    md: `${template.md}\n\n${sentence}`,
+    html: `${template.html}\n<p>${sentence}</p>`,
+  });
+  for (const template of [...replyTemplates, ...articleTemplates]) {
+    const probe = withSentence(template, 'Tamisk velora, obrent calib.');
+    if (renderMarkdown(probe.md) !== probe.html) throw new Error(`appending a paragraph changed a template's HTML:\n${probe.md}`);
   }
-  for (let n = 1; n <= ARTICLE_TEMPLATES; n++) bodies.push({ n: 1000 + n, md: makeMarkdown(random, 25 + random.int(30), true) });
-  for (let n = 1; n <= 6; n++) bodies.push({ n: 2000 + n, md: `${SENTENCES[random.int(SENTENCES.length)]} How does this apply to your own training context?` });
-  const rendered = bodies.map((b) => ({ ...b, html: renderMarkdown(b.md) }));
-  await client.query('INSERT INTO bench_gen.bodies SELECT * FROM unnest($1::int[], $2::text[], $3::text[])', [
-    rendered.map((b) => b.n),
-    rendered.map((b) => b.md),
-    rendered.map((b) => b.html),
-  ]);
-  const replyLengths = rendered.filter((b) => b.n <= REPLY_TEMPLATES).map((b) => b.md.length).sort((a, b) => a - b);
-  console.error(`bodies: ${REPLY_TEMPLATES} reply templates (median ${replyLengths[replyLengths.length >> 1]} chars, max ${replyLengths.at(-1)}), rendered with shared/markdown`);
+  const storeBodies = async (list: Array<{ n: number; md: string; html: string }>) => {
+    for (let i = 0; i < list.length; i += 5_000) {
+      const chunk = list.slice(i, i + 5_000);
+      await client.query('INSERT INTO bench_gen.bodies SELECT * FROM unnest($1::int[], $2::text[], $3::text[])', [
+        chunk.map((b) => b.n),
+        chunk.map((b) => b.md),
+        chunk.map((b) => b.html),
+      ]);
+    }
+  };
+  {
+    const replies = Array.from({ length: REPLY_BODIES }, (_, i) => ({
+      n: i + 1,
+      ...withSentence(replyTemplates[textRandom.int(REPLY_TEMPLATES)]!, sentenceOfWords()),
+    }));
+    await storeBodies(replies);
+    const lengths = replies.map((b) => b.md.length).sort((a, b) => a - b);
+    console.error(
+      `bodies: ${REPLY_BODIES} distinct replies from ${REPLY_TEMPLATES} rendered templates + a sentence of a ${VOCABULARY_SIZE}-word ` +
+        `Zipf vocabulary (median ${lengths[lengths.length >> 1]} chars, max ${lengths.at(-1)})`,
+    );
+  }
+  await client.query(`CREATE TABLE IF NOT EXISTS bench_gen.vocabulary (rank int primary key, word text not null);
+    TRUNCATE bench_gen.vocabulary`);
+  await client.query('INSERT INTO bench_gen.vocabulary SELECT * FROM unnest($1::int[], $2::text[])', [vocabulary.map((_, i) => i + 1), vocabulary]);
 
   // ---- members: 10% posters (numbers 1..posters, staff among them), 90% readers.
   const { members: M, posters: PN, facilitators: F, moderators: MODS, managers: MGRS } = plan;
@@ -272,10 +298,12 @@ export async function generate(url: string, options: { scale: number; seed: numb
       n <= F ? '{facilitator}' : n <= F + MODS ? '{moderator}' : n >= managerFrom && n < managerFrom + MGRS ? '{manager}' : '{}',
     );
     await client.query(
-      `INSERT INTO users (id, email, password_hash, display_name, created_at)
-       SELECT ${uuidOf('u', 'x.n')}, 'member' || x.n || '@bench.stoa.example', $4, x.name, to_timestamp(x.joined)
-       FROM unnest($1::int[], $2::text[], $3::float8[]) AS x(n, name, joined)`,
-      [ns, names, joined, passwordHash],
+      // The handle is given here: the trigger that derives it from the name (users_assign_handle) is
+      // skipped by the replica-mode load. Names carry the member's number, so these are unique.
+      `INSERT INTO users (id, email, password_hash, display_name, handle, created_at)
+       SELECT ${uuidOf('u', 'x.n')}, 'member' || x.n || '@bench.stoa.example', $4, x.name, x.handle, to_timestamp(x.joined)
+       FROM unnest($1::int[], $2::text[], $3::float8[], $5::text[]) AS x(n, name, joined, handle)`,
+      [ns, names, joined, passwordHash, names.map(handleOf)],
     );
     progress.add(ns.length);
     await client.query(
@@ -292,6 +320,19 @@ export async function generate(url: string, options: { scale: number; seed: numb
     [(startMs - 400 * DAY_MS) / 1000],
   );
   progress.finish();
+
+  // Search vectors (migration 0018_search) are computed by BEFORE INSERT/UPDATE triggers, which the
+  // replica-mode load would skip like every other trigger. Those triggers, and only those, fire during
+  // the load (ENABLE ALWAYS), so topics, prompts and posts get exactly the vectors the server would
+  // compute; the GIN index on posts is dropped and rebuilt with the other secondary indexes. (If the
+  // generator fails half-way the database is unusable anyway: --force drops it, triggers and all.)
+  const { rows: searchTriggers } = await client.query<{ tbl: string; name: string }>(
+    `select c.relname as tbl, t.tgname as name
+     from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace ns on ns.oid = c.relnamespace join pg_proc f on f.oid = t.tgfoid
+     where not t.tgisinternal and ns.nspname = 'public' and f.proname ~ '^stoa_.*search_vector'`,
+  );
+  for (const t of searchTriggers) await client.query(`ALTER TABLE ${t.tbl} ENABLE ALWAYS TRIGGER ${t.name}`);
+  if (searchTriggers.length) console.error(`search vectors: ${searchTriggers.map((t) => `${t.tbl}.${t.name}`).join(', ')} fire during the load`);
 
   // ---- topics: 10% busy (most posts, a few with thousands), 90% short.
   const topicPlans: TopicPlan[] = [];
@@ -324,8 +365,17 @@ export async function generate(url: string, options: { scale: number; seed: numb
     });
   }
   progress = new Progress('topics & prompts', plan.topics);
+  let promptNumber = 0;
   for (let i = 0; i < topicPlans.length; i += 5_000) {
     const chunk = topicPlans.slice(i, i + 5_000);
+    // Every topic its own title and text: an article or a problem description plus a vocabulary sentence.
+    const titles = chunk.map((p) => topicTitle(textRandom, p.kind, vocabulary, nextRank));
+    await storeBodies(
+      chunk.map((p) => ({
+        n: TOPIC_BODY_BASE + p.t,
+        ...withSentence(p.kind === 'cpd' ? articleTemplates[textRandom.int(ARTICLE_TEMPLATES)]! : replyTemplates[textRandom.int(REPLY_TEMPLATES)]!, sentenceOfWords()),
+      })),
+    );
     await client.query(
       `INSERT INTO topics (id, community_id, kind, title, author_id, body_md, body_html, opens_at, closes_at, pinned, created_at)
        SELECT ${uuidOf('t', 'x.t')}, ${communityId}, x.kind, x.title, ${uuidOf('u', 'x.a')}, b.md, b.html,
@@ -336,24 +386,33 @@ export async function generate(url: string, options: { scale: number; seed: numb
       [
         chunk.map((p) => p.t),
         chunk.map((p) => p.kind),
-        chunk.map((p) => `${p.kind === 'cpd' ? 'CPD' : 'Problem'} ${p.t}: ${SENTENCES[p.t % SENTENCES.length]!.slice(0, 60)}`),
+        titles,
         chunk.map((p) => p.author),
         chunk.map((p) => p.createdMs / 1000),
         chunk.map((p) => (p.closesMs === null ? null : p.closesMs / 1000)),
         chunk.map((p) => p.pinned),
-        chunk.map((p) => (p.kind === 'cpd' ? 1001 + (p.t % ARTICLE_TEMPLATES) : 1 + (p.t % REPLY_TEMPLATES))),
+        chunk.map((p) => TOPIC_BODY_BASE + p.t),
       ],
     );
     // Prompts: the first with the topic, later ones released every two days (some still scheduled).
-    const prompt = chunk.flatMap((p) => Array.from({ length: p.prompts }, (_, j) => ({ t: p.t, j: j + 1, release: p.createdMs + j * 2 * DAY_MS })));
+    // Each prompt: one of the fixed sentences, an open question and a vocabulary sentence, rendered.
+    const prompt = chunk.flatMap((p) =>
+      Array.from({ length: p.prompts }, (_, j) => ({ t: p.t, j: j + 1, release: p.createdMs + j * 2 * DAY_MS, body: PROMPT_BODY_BASE + ++promptNumber })),
+    );
+    await storeBodies(
+      prompt.map((q) => ({
+        n: q.body,
+        ...render(`${SENTENCES[textRandom.int(SENTENCES.length)]} ${PROMPT_QUESTIONS[textRandom.int(PROMPT_QUESTIONS.length)]}\n\n${sentenceOfWords()}`),
+      })),
+    );
     await client.query(
       `INSERT INTO prompts (id, topic_id, position, body_md, body_html, release_at, answer_first, released_event_at, created_at)
        SELECT md5('q:' || x.t || ':' || x.j)::uuid, ${uuidOf('t', 'x.t')}, x.j, b.md, b.html,
               case when x.j > 1 then to_timestamp(x.release) end, (x.t + x.j) % 10 = 0,
               case when x.j > 1 and x.release < $4 then to_timestamp(x.release) end, to_timestamp(x.release - (x.j - 1) * 172800)
-       FROM unnest($1::int[], $2::int[], $3::float8[]) AS x(t, j, release)
-       JOIN bench_gen.bodies b ON b.n = 2001 + (x.t + x.j) % 6`,
-      [prompt.map((p) => p.t), prompt.map((p) => p.j), prompt.map((p) => p.release / 1000), nowMs / 1000],
+       FROM unnest($1::int[], $2::int[], $3::float8[], $5::int[]) AS x(t, j, release, body)
+       JOIN bench_gen.bodies b ON b.n = x.body`,
+      [prompt.map((p) => p.t), prompt.map((p) => p.j), prompt.map((p) => p.release / 1000), nowMs / 1000, prompt.map((p) => p.body)],
     );
     await client.query(
       `INSERT INTO topic_facilitators (topic_id, user_id)
@@ -437,7 +496,7 @@ export async function generate(url: string, options: { scale: number; seed: numb
         cols.p.push(parentK ? first + parentK - 1 : 0);
         cols.j.push(promptOf[k]!);
         cols.d.push(depth[k]!);
-        cols.b.push(1 + random.int(REPLY_TEMPLATES));
+        cols.b.push(1 + random.int(REPLY_BODIES));
         cols.s.push(status);
         cols.h.push(status === 0 ? Math.floor(random.next() ** 8 * 9) : 0);
         cols.ts.push(ts);
@@ -504,6 +563,7 @@ export async function generate(url: string, options: { scale: number; seed: numb
   };
   await Promise.all([loadPosts(), loadViews()]);
   progress.finish();
+  for (const t of searchTriggers) await client.query(`ALTER TABLE ${t.tbl} ENABLE TRIGGER ${t.name}`);
 
   // ---- derived rows: topic counters, read positions, solutions.
   progress = new Progress('counters & reads', 4, 'steps');

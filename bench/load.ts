@@ -3,7 +3,8 @@
 // Input: a JSON LoadSpec as the first argument. Output: a JSON LoadResult on stdout.
 //
 // Each request takes the next entry of `rotate` (round-robin): that is how 50 connections act as
-// 50 different signed-in members (cookie) or baseline users (query string). `idempotencyKey` adds a
+// 50 different signed-in members (cookie) or baseline users (query string); an entry may also name its
+// own path (e.g. a different topic) and body. `idempotencyKey` adds a
 // fresh Idempotency-Key header to every request, as a client creating posts would.
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
@@ -19,7 +20,7 @@ export interface LoadSpec {
   headers?: Record<string, string>;
   body?: string;
   idempotencyKey?: boolean;
-  rotate?: Array<{ headers?: Record<string, string>; query?: string }>;
+  rotate?: Array<{ headers?: Record<string, string>; query?: string; path?: string; body?: string }>;
 }
 
 export interface LoadRun {
@@ -36,9 +37,12 @@ export interface LoadRun {
 const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
 let next = 0;
 
-function setupRequest(request: { path?: string; headers?: Record<string, string> }) {
+function setupRequest(request: { path?: string; headers?: Record<string, string>; body?: string }) {
   const entry = spec.rotate?.length ? spec.rotate[next++ % spec.rotate.length] : undefined;
-  if (entry?.query) request.path = `${spec.path}${spec.path.includes('?') ? '&' : '?'}${entry.query}`;
+  const path = entry?.path ?? spec.path;
+  if (entry?.query) request.path = `${path}${path.includes('?') ? '&' : '?'}${entry.query}`;
+  else if (entry?.path) request.path = entry.path;
+  if (entry?.body !== undefined) request.body = entry.body;
   request.headers = { ...request.headers, ...entry?.headers };
   if (spec.idempotencyKey) request.headers['idempotency-key'] = randomUUID();
   return request;

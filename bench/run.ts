@@ -1,6 +1,6 @@
 // `npm run bench`: Stoa's speed beside its baselines, measured in one run on one machine.
 //
-//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/stoa_bench npm run bench -- [--quick] [--scale 0.1] [--skip-generate] [--regenerate] [--only engagement]
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/stoa_bench npm run bench -- [--quick] [--scale 0.1] [--skip-generate] [--regenerate] [--only engagement|search]
 //
 // 1. Data: generates a community (bench/generate.ts) when the database is empty.
 // 2. SQL capture: a throw-away Stoa process (with bench/capture-sql.ts preloaded) answers one request per
@@ -9,12 +9,13 @@
 //    + pg) run as separate processes; load comes from autocannon in a third (bench/load.ts).
 // 4. Live fan-out (bench/fanout.ts) against Stoa and a bare ws broadcast (bench/bare-broadcast-server.ts).
 // 5. Engagement endpoints next to a `SELECT count(*) FROM posts`; cold starts; peak memory under load.
+// 6. Search (bench/search.ts): search and similar problems next to a bare query, and what search
+//    indexing costs post creation.
 // Results: printed, and written to bench/results/latest.{json,md}. Routes that are not merged yet
 // answer 404 route_not_found and their rows say "not available yet".
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, totalmem, tmpdir } from 'node:os';
-import { pathToFileURL } from 'node:url';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import pg from 'pg';
 import {
   benchDir,
@@ -41,6 +42,17 @@ import {
   type BenchInfo,
 } from './common.js';
 import type { CapturedStatement } from './capture-sql.js';
+import { mergeRows, resultsMarkdown, toRow, type ResultsMeta, type Row, type RowInput } from './rows.js';
+import {
+  indexCostRow,
+  loadSearchWorkload,
+  ONE_WORD_RANKS,
+  postsMatching,
+  searchIndexRestore,
+  timedRow,
+  timeSequential,
+  type SearchWorkload,
+} from './search.js';
 import type { FanoutResult, FanoutSpec } from './fanout.js';
 import type { LoadRun, LoadSpec } from './load.js';
 import { measureStartup, runStartupOnly } from './startup.js';
@@ -51,43 +63,39 @@ const args = parseArgs(process.argv.slice(2));
 const quick = args.quick === true;
 const scale = numberArg(args, 'scale', quick ? 0.02 : 1);
 const profile = quick
-  ? { warmupSeconds: 1, runs: 1, runSeconds: 2, fanoutNs: [100, 1000], fanoutPosts: 10, coldRuns: 1, engagementSamples: 5 }
-  : { warmupSeconds: 5, runs: 3, runSeconds: 10, fanoutNs: [100, 1000, 5000], fanoutPosts: 20, coldRuns: 3, engagementSamples: 11 };
+  ? { warmupSeconds: 1, runs: 1, runSeconds: 2, fanoutNs: [100, 1000], fanoutPosts: 10, coldRuns: 1, engagementSamples: 5, searchRounds: 3, indexCostArms: 3 }
+  : { warmupSeconds: 5, runs: 3, runSeconds: 10, fanoutNs: [100, 1000, 5000], fanoutPosts: 20, coldRuns: 3, engagementSamples: 11, searchRounds: 8, indexCostArms: 5 };
 // --only engagement: just the engagement rows (and count(*)), e.g. at scale 1 without the 15-minute load runs;
 // results go to bench/results/engagement.{json,md} so the full run's latest.* stay as they were.
-if (args.only !== undefined && args.only !== 'engagement' && args.only !== 'startup') throw new Error('--only takes one value: engagement or startup');
+// --only search: just the search rows; results go to bench/results/search.{json,md} and, by row id,
+// into latest.{json,md} (marked as measured by that run), which is where issue 14 asks for them.
 // --only startup: the start-up rows alone (bench/startup.ts), no PostgreSQL needed; it writes its results and exits.
+if (args.only !== undefined && args.only !== 'engagement' && args.only !== 'search' && args.only !== 'startup') {
+  throw new Error('--only takes one value: engagement, search or startup');
+}
 if (args.only === 'startup') await runStartupOnly({ quick });
-const engagementOnly = args.only === 'engagement';
+const only = args.only as 'engagement' | 'search' | undefined;
+const engagementOnly = only === 'engagement';
+const searchOnly = only === 'search';
+const sections = { load: !only, fanout: !only, engagement: !searchOnly, search: !engagementOnly, coldStart: !only };
 const CONNECTIONS = 50;
 const databaseUrl = requireDatabaseUrl();
 const runStarted = Date.now();
+// Other work on the machine skews every figure: the 1-minute load average at the start and the end go into the results.
+const loadAtStart = loadavg()[0]!;
 mkdirSync(dataDir, { recursive: true });
 const logFile = `${dataDir}/servers.log`;
 writeFileSync(logFile, '');
 
 // ---------------------------------------------------------------- result rows
 
-type Status = 'pass' | 'fail' | 'n.a.' | 'info';
-interface Row {
-  /** Stable id (issue 15's results format), where a row has one. */
-  id?: string;
-  section: string;
-  measurement: string;
-  figure: string;
-  baseline: string;
-  ratio: string | number;
-  target: string;
-  status: Status;
-  notes?: string[];
-  data?: unknown;
-}
 const rows: Row[] = [];
 const NOT_YET = 'not available yet (route returned 404)';
-function addRow(row: Row) {
+function addRow(input: RowInput) {
+  const row = toRow(input);
   rows.push(row);
   const note = row.notes?.length ? `  [${row.notes.join('; ')}]` : '';
-  console.log(`  ${row.status.padEnd(5)} ${row.measurement}: ${row.figure} | baseline ${row.baseline} | ${row.ratio} | ${row.target}${note}`);
+  console.log(`  ${row.status.padEnd(5)} ${row.measurement}: ${row.figure} | baseline ${row.baseline} | ${row.ratioText} | ${row.target}${note}`);
 }
 
 // ---------------------------------------------------------------- child processes we own
@@ -97,8 +105,23 @@ async function stopAll() {
   await Promise.all([...children].map((c) => stopChild(c)));
   children.clear();
 }
+// What must be undone even when the run is interrupted (e.g. search indexing switched off).
+const cleanups = new Set<() => Promise<void>>();
+function registerCleanup(cleanup: () => Promise<void>) {
+  cleanups.add(cleanup);
+  return () => void cleanups.delete(cleanup);
+}
+// Whatever ends this process (an error included), the servers it started end with it.
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => void stopAll().then(() => process.exit(130)));
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping${cleanups.size ? ', then putting back what the bench changed' : ''}`);
+    void stopAll()
+      .then(() => Promise.allSettled([...cleanups].map((c) => c())))
+      .then(() => process.exit(130));
+  });
 }
 
 interface Server {
@@ -109,7 +132,7 @@ interface Server {
 
 /**
  * Starts Stoa as its own Node process and waits for /readyz: the compiled server (dist/server/main.js,
- * what `npm start` runs), except for the SQL-capture run, which preloads TypeScript and runs the source.
+ * what `npm start` runs), except for the SQL-capture run, which runs the source through bench/capture-entry.ts.
  */
 async function startStoa(options: { databaseUrl?: string; dataDir?: string; capture?: string } = {}): Promise<Server> {
   const port = await freePort();
@@ -124,10 +147,9 @@ async function startStoa(options: { databaseUrl?: string; dataDir?: string; capt
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   if (options.dataDir) env.DATA_DIR = options.dataDir;
   if (options.capture) env.STOA_BENCH_CAPTURE_FILE = options.capture;
-  const preload = options.capture ? ['--import', pathToFileURL(`${benchDir}capture-sql.ts`).href] : [];
   const log = openSync(logFile, 'a');
   const startedMs = performance.now();
-  const entry = options.capture ? ['--import', 'tsx', ...preload, 'server/main.ts'] : ['dist/server/main.js'];
+  const entry = options.capture ? ['--import', 'tsx', `${benchDir}capture-entry.ts`] : ['dist/server/main.js'];
   const child = spawn(process.execPath, entry, { cwd: repoDir, env, stdio: ['ignore', log, log] });
   children.add(child);
   child.once('exit', () => children.delete(child));
@@ -228,8 +250,9 @@ interface LoadSummary {
   statusCodes: Record<string, number>;
 }
 
-async function load(spec: Omit<LoadSpec, 'connections' | 'warmupSeconds' | 'runs' | 'runSeconds'>, sampler?: RssSampler): Promise<LoadSummary> {
-  const full: LoadSpec = { ...spec, connections: CONNECTIONS, warmupSeconds: profile.warmupSeconds, runs: profile.runs, runSeconds: profile.runSeconds };
+type Timing = Pick<LoadSpec, 'warmupSeconds' | 'runs' | 'runSeconds'>;
+async function load(spec: Omit<LoadSpec, 'connections' | keyof Timing>, sampler?: RssSampler, timing: Partial<Timing> = {}): Promise<LoadSummary> {
+  const full: LoadSpec = { ...spec, connections: CONNECTIONS, warmupSeconds: profile.warmupSeconds, runs: profile.runs, runSeconds: profile.runSeconds, ...timing };
   sampler?.start();
   try {
     const child = spawnTs(`${benchDir}load.ts`, [JSON.stringify(full)]);
@@ -272,6 +295,11 @@ function loadProblems(s: LoadSummary): string[] {
 
 console.log(`Stoa benchmark${quick ? ' (quick)' : ''}: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, database ${redactUrl(databaseUrl)}`);
 const { info, generatedSeconds } = await ensureData();
+{
+  // An earlier run killed while search indexing was off (bench/search.ts) left it off: put it back.
+  const restored = await searchIndexRestore(databaseUrl);
+  if (restored) console.log(`== put back search indexing an interrupted run left off (${restored.seconds.toFixed(1)} s)`);
+}
 
 // The measured server is the compiled one (as `npm start` runs it): compile the current source first.
 console.log('== compiling the server (server/build.mjs)');
@@ -282,12 +310,30 @@ await new Promise<void>((resolve, reject) => {
 const communityId = info.communityId;
 const topicId = info.busiestTopicId;
 
+// The search rows' queries, chosen from the generated data (bench/search.ts).
+let searchWorkload: SearchWorkload | { missing: string } = { missing: 'not measured in this mode' };
+let busyTopicIds: string[] = [];
+if (sections.search) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  searchWorkload = await loadSearchWorkload(client, communityId);
+  // Post creation for the index-cost row spreads over the 50 busiest open topics (see bench/README.md).
+  busyTopicIds = (
+    await client.query<{ id: string }>(
+      `select id from topics where community_id = $1 and closes_at is null and closed_at is null and locked_at is null
+         and moderation_status = 'published' order by post_count desc limit 50`,
+      [communityId],
+    )
+  ).rows.map((r) => r.id);
+  await client.end();
+}
+
 // ---- 2. Which routes exist, and which SQL do they run?
 console.log('== probing routes and capturing their SQL');
 const captureFile = `${dataDir}/captured-sql.jsonl`;
 writeFileSync(captureFile, '');
 const capture = await startStoa({ databaseUrl, capture: captureFile });
-const members = [];
+const members: Array<{ cookie: string; userId: string }> = [];
 for (const email of info.memberEmails.slice(0, CONNECTIONS)) members.push(await signIn(capture.baseUrl, email, info.password));
 const manager = await signIn(capture.baseUrl, info.managerEmail, info.password);
 const member = members[0]!;
@@ -295,19 +341,21 @@ const member = members[0]!;
 const to = info.dataEndsAt.slice(0, 10);
 const from = new Date(Date.parse(to) - 91 * 86_400_000).toISOString().slice(0, 10);
 const readEndpoints = [
-  { key: 'community', label: 'Community page, signed in', path: `/api/communities/${communityId}` },
-  { key: 'topicList', label: 'Topic list of the busy community, signed in', path: `/api/communities/${communityId}/topics` },
-  { key: 'topicPage', label: 'Topic page of the busiest topic, signed in', path: `/api/topics/${topicId}` },
-  { key: 'posts', label: 'First 50 posts of the busiest topic, signed in', path: `/api/topics/${topicId}/posts?limit=50` },
+  { key: 'community', id: 'community-page', label: 'Community page, signed in', path: `/api/communities/${communityId}` },
+  { key: 'topicList', id: 'topic-list', label: 'Topic list of the busy community, signed in', path: `/api/communities/${communityId}/topics` },
+  { key: 'topicPage', id: 'topic-page', label: 'Topic page of the busiest topic, signed in', path: `/api/topics/${topicId}` },
+  { key: 'posts', id: 'topic-posts', label: 'First 50 posts of the busiest topic, signed in', path: `/api/topics/${topicId}/posts?limit=50` },
 ] as const;
 const engagementEndpoints = [
   ...['', '/topics', '/members', '/trajectories'].map((suffix) => ({
+    id: `engagement-${suffix ? suffix.slice(1) : 'summary'}`,
     label: `Engagement${suffix ? ` ${suffix.slice(1)}` : ' summary'}, 3 months`,
     path: `/api/communities/${communityId}/engagement${suffix}?from=${from}&to=${to}`,
     target: true,
   })),
   // Downloads hold every row (the JSON pages members and strips): measured, without a target.
   ...['/members', '/trajectories'].map((suffix) => ({
+    id: `engagement-${suffix.slice(1)}-csv`,
     label: `Engagement ${suffix.slice(1)} CSV download (every member), 3 months`,
     path: `/api/communities/${communityId}/engagement${suffix}?from=${from}&to=${to}&format=csv`,
     target: false,
@@ -318,14 +366,14 @@ const probes: Record<string, Probe> = {};
 // Every read endpoint once per member of the load's rotation, each request's SQL captured under
 // `<key>@<i>`: what one member's request costs differs (the topic list's unread counts depend on each
 // member's read positions), so the baseline replays each member's own SQL in the same rotation.
-for (const endpoint of readEndpoints) {
+for (const endpoint of searchOnly ? [] : readEndpoints) {
   for (const [i, m] of members.entries()) {
     const p = await probe(`${capture.baseUrl}${endpoint.path}`, { headers: { cookie: m.cookie, 'x-bench-capture': `${endpoint.key}@${i}` } });
     if (i === 0) probes[endpoint.key] = p;
     if (p.routeMissing) break;
   }
 }
-for (const endpoint of engagementEndpoints) probes[endpoint.path] = await probe(`${capture.baseUrl}${endpoint.path}`, { headers: { cookie: manager.cookie } });
+for (const endpoint of sections.engagement ? engagementEndpoints : []) probes[endpoint.path] = await probe(`${capture.baseUrl}${endpoint.path}`, { headers: { cookie: manager.cookie } });
 const postBody = JSON.stringify({
   body: 'Benchmark reply: in our in-service course we tried **loop input** and the trainees planned a lesson in pairs. What would you change for a group of fifty?',
 });
@@ -334,6 +382,14 @@ probes.createPost = await probe(`${capture.baseUrl}/api/topics/${topicId}/posts`
   headers: { cookie: member.cookie, origin: capture.baseUrl, 'content-type': 'application/json', 'idempotency-key': `bench-probe-${Date.now()}` },
   body: postBody,
 });
+const searchPath = (q: string) => `/api/search?q=${encodeURIComponent(q)}&communityId=${communityId}`;
+const similarPath = (title: string) => `/api/communities/${communityId}/similar-problems?title=${encodeURIComponent(title)}`;
+if (sections.search) {
+  const probeQuery = 'missing' in searchWorkload ? 'feedback' : searchWorkload.oneWord[0]!.q;
+  const probeTitle = 'missing' in searchWorkload ? 'How do I get mentors to give peer feedback?' : searchWorkload.similarTitles[0]!.title;
+  probes.search = await probe(`${capture.baseUrl}${searchPath(probeQuery)}`, { headers: { cookie: member.cookie, 'x-bench-capture': 'search' } });
+  probes.similar = await probe(`${capture.baseUrl}${similarPath(probeTitle)}`, { headers: { cookie: member.cookie, 'x-bench-capture': 'similar' } });
+}
 await stopChild(capture.child);
 children.delete(capture.child);
 
@@ -346,7 +402,7 @@ for (const line of readFileSync(captureFile, 'utf8').split('\n').filter(Boolean)
 }
 const plan: Record<string, CapturedStatement[]> = {};
 const baselineSource: Record<string, string> = {};
-for (const endpoint of readEndpoints) {
+for (const endpoint of searchOnly ? [] : readEndpoints) {
   const p = probes[endpoint.key]!;
   const perMember = members.map((_, i) => captured[`${endpoint.key}@${i}`] ?? []);
   if (!p.routeMissing && p.status >= 200 && p.status < 300 && perMember.every((statements) => statements.length > 0)) {
@@ -357,6 +413,8 @@ for (const endpoint of readEndpoints) {
     baselineSource[endpoint.key] = 'missing: the probe captured no SQL for this endpoint';
   }
 }
+// The search endpoints' SQL, for EXPLAIN (ANALYZE) by hand (bench/README.md, "Search").
+if (sections.search) writeFileSync(`${dataDir}/search-sql.json`, JSON.stringify({ search: captured.search ?? [], similar: captured.similar ?? [] }, null, 1));
 const planFile = `${dataDir}/baseline-plan.json`;
 writeFileSync(planFile, JSON.stringify({ statements: plan }, null, 1));
 
@@ -369,12 +427,12 @@ const memberCookies = members.map((m) => ({ headers: { cookie: m.cookie } }));
 const memberQueries = members.map((m) => ({ query: `as=${m.userId}` }));
 const memberReplays = members.map((_, i) => ({ query: `member=${i}` }));
 
-console.log(`== load: ${CONNECTIONS} connections, warm-up ${profile.warmupSeconds}s, ${profile.runs}× ${profile.runSeconds}s`);
-for (const endpoint of engagementOnly ? [] : readEndpoints) {
+if (sections.load) console.log(`== load: ${CONNECTIONS} connections, warm-up ${profile.warmupSeconds}s, ${profile.runs}× ${profile.runSeconds}s`);
+for (const endpoint of sections.load ? readEndpoints : []) {
   const p = probes[endpoint.key]!;
   const base = plan[`${endpoint.key}@0`] ? await load({ baseUrl: baseline.baseUrl, method: 'GET', path: `/replay/${endpoint.key}`, rotate: memberReplays }) : null;
   const target = '≥ 0.5× baseline req/s, p99 < 100 ms';
-  const row: Row = { section: 'HTTP', measurement: `${endpoint.label} — GET ${endpoint.path.replace(communityId, ':communityId').replace(topicId, ':topicId')}`, figure: NOT_YET, baseline: base ? describeLoad(base) : 'n.a.', ratio: 'n.a.', target, status: 'n.a.', notes: [] };
+  const row: RowInput = { id: endpoint.id, section: 'HTTP', measurement: `${endpoint.label} — GET ${endpoint.path.replace(communityId, ':communityId').replace(topicId, ':topicId')}`, figure: NOT_YET, baseline: base ? describeLoad(base) : 'n.a.', ratio: 'n.a.', target, status: 'n.a.', notes: [] };
   if (baselineSource[endpoint.key]) row.notes!.push(`baseline ${baselineSource[endpoint.key]}`);
   if (base) row.notes!.push(...loadProblems(base).map((x) => `baseline: ${x}`));
   if (p.routeMissing) {
@@ -398,10 +456,11 @@ for (const endpoint of engagementOnly ? [] : readEndpoints) {
   });
 }
 
-if (!engagementOnly) {
+if (sections.load) {
   const p = probes.createPost!;
   const base = await load({ baseUrl: baseline.baseUrl, method: 'POST', path: `/bare-post/${topicId}`, body: postBody, rotate: memberQueries });
-  const row: Row = {
+  const row: RowInput = {
+    id: 'post-create',
     section: 'HTTP',
     measurement: 'Post creation, signed in, with Idempotency-Key — POST /api/topics/:topicId/posts',
     figure: NOT_YET,
@@ -432,9 +491,9 @@ if (!engagementOnly) {
 }
 
 // ---- 4. Live fan-out.
-console.log(`== live fan-out: ${profile.fanoutNs.join(' / ')} subscribers, ${profile.fanoutPosts} posts each`);
+if (sections.fanout) console.log(`== live fan-out: ${profile.fanoutNs.join(' / ')} subscribers, ${profile.fanoutPosts} posts each`);
 const openFilesLimit = Number(execSync('sh -c "ulimit -n"').toString().trim()) || Infinity;
-const bare = await startTsServer(`${benchDir}bare-broadcast-server.ts`, {}, '/healthz');
+const bare = sections.fanout ? await startTsServer(`${benchDir}bare-broadcast-server.ts`, {}, '/healthz') : null;
 let samplePayload: string | undefined;
 const syntheticPayload = JSON.stringify({
   type: 'event',
@@ -467,11 +526,11 @@ const describeFanout = (r: FanoutResult) =>
     ? `p50 ${percentile(r.latenciesMs, 50).toFixed(1)} ms, p99 ${percentile(r.latenciesMs, 99).toFixed(1)} ms (${r.latenciesMs.length} posts)`
     : 'no complete deliveries';
 const postRouteMissing = probes.createPost!.routeMissing;
-for (const n of engagementOnly ? [] : profile.fanoutNs) {
+for (const n of bare ? profile.fanoutNs : []) {
   const label = `Live fan-out to ${n} subscribers of one topic (POST response → last subscriber)`;
   const target = n === 1000 ? 'p99 ≤ 2× bare broadcast' : '—';
   if (n + 200 > openFilesLimit) {
-    addRow({ section: 'Live', measurement: label, figure: 'skipped', baseline: 'skipped', ratio: 'n.a.', target, status: 'n.a.', notes: [`ulimit -n is ${openFilesLimit}; raise it above ${n + 200}`] });
+    addRow({ id: `fanout-${n}`, section: 'Live', measurement: label, figure: 'skipped', baseline: 'skipped', ratio: 'n.a.', target, status: 'n.a.', notes: [`ulimit -n is ${openFilesLimit}; raise it above ${n + 200}`] });
     continue;
   }
   const common = { subscribers: n, posts: profile.fanoutPosts, timeoutMs: 15_000, channel: `topic:${topicId}` };
@@ -491,13 +550,14 @@ for (const n of engagementOnly ? [] : profile.fanoutNs) {
   const marker = samplePayload ? /fanout-[0-9a-f-]{36}/.exec(samplePayload)?.[0] : undefined;
   const payload = samplePayload && marker ? samplePayload.replaceAll(marker, '__MARKER__') : syntheticPayload;
   notes.push(samplePayload && marker ? `bare broadcast sends Stoa's own event (${payload.length} bytes)` : `bare broadcast sends a representative post.created event (${payload.length} bytes)`);
-  const bareResult = await fanout({ mode: 'bare', wsUrl: `${bare.baseUrl.replace('http', 'ws')}/live`, postUrl: `${bare.baseUrl}/broadcast?channel=${encodeURIComponent(common.channel)}`, payload, ...common });
+  const bareResult = await fanout({ mode: 'bare', wsUrl: `${bare!.baseUrl.replace('http', 'ws')}/live`, postUrl: `${bare!.baseUrl}/broadcast?channel=${encodeURIComponent(common.channel)}`, payload, ...common });
   const bareP99 = percentile(bareResult.latenciesMs, 99);
   const stoaOk = stoaResult?.available && stoaResult.latenciesMs.length > 0;
   const stoaP99 = stoaOk ? percentile(stoaResult!.latenciesMs, 99) : NaN;
   const ratio = stoaOk && bareP99 > 0 ? stoaP99 / bareP99 : NaN;
   const routeMissing = postRouteMissing || stoaResult?.status === 404 || stoaResult?.status === 0;
   addRow({
+    id: `fanout-${n}`,
     section: 'Live',
     measurement: label,
     figure: stoaOk ? describeFanout(stoaResult!) : routeMissing ? NOT_YET : 'failed',
@@ -509,65 +569,204 @@ for (const n of engagementOnly ? [] : profile.fanoutNs) {
     data: { stoa: stoaResult && { ...stoaResult, samplePayload: undefined }, bare: bareResult },
   });
 }
-await stopChild(bare.child);
+if (bare) await stopChild(bare.child);
 
 // ---- 5. Engagement, next to count(*).
-console.log('== engagement endpoints (3-month range) and SELECT count(*) FROM posts');
-const pgClient = new pg.Client({ connectionString: databaseUrl });
-await pgClient.connect();
-const countTimes: number[] = [];
-let postCount = 0;
-for (let i = 0; i < 4; i++) {
-  const started = performance.now();
-  const { rows: r } = await pgClient.query<{ n: string }>('SELECT count(*) AS n FROM posts');
-  if (i > 0) countTimes.push(performance.now() - started); // the first one warms the cache
-  postCount = Number(r[0]!.n);
-}
-await pgClient.end();
-const countMs = median(countTimes);
-addRow({ section: 'Engagement', measurement: `SELECT count(*) FROM posts (${postCount} rows)`, figure: `${countMs.toFixed(1)} ms`, baseline: '—', ratio: '—', target: '—', status: 'info' });
-for (const endpoint of engagementEndpoints) {
-  const p = probes[endpoint.path]!;
-  const row: Row = {
-    section: 'Engagement',
-    measurement: `${endpoint.label} — GET ${endpoint.path.replace(communityId, ':communityId')}`,
-    figure: NOT_YET,
-    baseline: `count(*) ${countMs.toFixed(1)} ms`,
-    ratio: 'n.a.',
-    target: endpoint.target ? 'p50 < 300 ms' : '—',
-    status: 'n.a.',
-  };
-  if (p.routeMissing) {
-    addRow(row);
-    continue;
-  }
-  if (p.status !== 200) {
-    addRow({ ...row, figure: `probe answered HTTP ${p.status} ${p.code ?? ''}`.trim(), status: 'fail' });
-    continue;
-  }
-  const times: number[] = [];
-  let failures = 0;
-  await fetch(`${stoa.baseUrl}${endpoint.path}`, { headers: { cookie: manager.cookie } }).then((r) => r.arrayBuffer()); // warm-up
-  for (let i = 0; i < profile.engagementSamples; i++) {
+if (sections.engagement) {
+  console.log('== engagement endpoints (3-month range) and SELECT count(*) FROM posts');
+  const pgClient = new pg.Client({ connectionString: databaseUrl });
+  await pgClient.connect();
+  const countTimes: number[] = [];
+  let postCount = 0;
+  for (let i = 0; i < 4; i++) {
     const started = performance.now();
-    const response = await fetch(`${stoa.baseUrl}${endpoint.path}`, { headers: { cookie: manager.cookie } });
-    await response.arrayBuffer();
-    times.push(performance.now() - started);
-    if (response.status !== 200) failures++;
+    const { rows: r } = await pgClient.query<{ n: string }>('SELECT count(*) AS n FROM posts');
+    if (i > 0) countTimes.push(performance.now() - started); // the first one warms the cache
+    postCount = Number(r[0]!.n);
   }
-  const p50 = median(times);
-  addRow({
-    ...row,
-    figure: `p50 ${p50.toFixed(0)} ms (${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)}, ${times.length} requests one at a time)`,
-    ratio: `${(p50 / countMs).toFixed(2)}× count(*)`,
-    status: failures > 0 ? 'fail' : !endpoint.target ? 'info' : p50 < 300 ? 'pass' : 'fail',
-    ...(failures ? { notes: [`${failures} responses not 200`] } : {}),
-    data: { times },
-  });
+  await pgClient.end();
+  const countMs = median(countTimes);
+  addRow({ id: 'engagement-count', section: 'Engagement', measurement: `SELECT count(*) FROM posts (${postCount} rows)`, figure: `${countMs.toFixed(1)} ms`, baseline: '—', ratio: '—', target: '—', status: 'info' });
+  for (const endpoint of engagementEndpoints) {
+    const p = probes[endpoint.path]!;
+    const row: RowInput = {
+      id: endpoint.id,
+      section: 'Engagement',
+      measurement: `${endpoint.label} — GET ${endpoint.path.replace(communityId, ':communityId')}`,
+      figure: NOT_YET,
+      baseline: `count(*) ${countMs.toFixed(1)} ms`,
+      ratio: 'n.a.',
+      target: endpoint.target ? 'p50 < 300 ms' : '—',
+      status: 'n.a.',
+    };
+    if (p.routeMissing) {
+      addRow(row);
+      continue;
+    }
+    if (p.status !== 200) {
+      addRow({ ...row, figure: `probe answered HTTP ${p.status} ${p.code ?? ''}`.trim(), status: 'fail' });
+      continue;
+    }
+    const times: number[] = [];
+    let failures = 0;
+    await fetch(`${stoa.baseUrl}${endpoint.path}`, { headers: { cookie: manager.cookie } }).then((r) => r.arrayBuffer()); // warm-up
+    for (let i = 0; i < profile.engagementSamples; i++) {
+      const started = performance.now();
+      const response = await fetch(`${stoa.baseUrl}${endpoint.path}`, { headers: { cookie: manager.cookie } });
+      await response.arrayBuffer();
+      times.push(performance.now() - started);
+      if (response.status !== 200) failures++;
+    }
+    const p50 = median(times);
+    addRow({
+      ...row,
+      figure: `p50 ${p50.toFixed(0)} ms (${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)}, ${times.length} requests one at a time)`,
+      ratio: `${(p50 / countMs).toFixed(2)}× count(*)`,
+      status: failures > 0 ? 'fail' : !endpoint.target ? 'info' : p50 < 300 ? 'pass' : 'fail',
+      ...(failures ? { notes: [`${failures} responses not 200`] } : {}),
+      data: { times },
+    });
+  }
+}
+
+// ---- 6. Search (issue 14): one request at a time, next to the bare query; then what indexing costs writes.
+if (sections.search) {
+  console.log('== search: one word, three words, similar problems (one request at a time); post creation with and without search indexing');
+  const w = searchWorkload;
+  const searchLabels = {
+    'search-1word': 'Search, one word, in the community, signed in — GET /api/search?q=&communityId=',
+    'search-3word': 'Search, three words, in the community, signed in — GET /api/search?q=&communityId=',
+    'similar-problems': 'Similar problems for a new problem title — GET /api/communities/:communityId/similar-problems?title=',
+    'post-create-search-index': 'Post creation with search indexing vs without — POST /api/topics/:topicId/posts, 50 topics',
+  } as const;
+  const unavailable = (id: keyof typeof searchLabels, figure: string, status: 'n.a.' | 'fail', notes: string[] = []) =>
+    addRow({ id, section: 'Search', measurement: searchLabels[id], figure, baseline: 'n.a.', ratio: 'n.a.', target: id === 'similar-problems' ? 'p50 < 30 ms' : id === 'post-create-search-index' ? '≥ 0.87×' : 'p50 < 50 ms', status, notes });
+  const probeFailure = (p: Probe) => (p.routeMissing ? null : p.status !== 200 ? `probe answered HTTP ${p.status} ${p.code ?? ''}`.trim() : null);
+  const cookieOf = (i: number) => ({ cookie: members[i % members.length]!.cookie });
+  if ('missing' in w) {
+    for (const id of Object.keys(searchLabels) as Array<keyof typeof searchLabels>) unavailable(id, `not measured: ${w.missing}`, 'n.a.');
+  } else {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    for (const [id, queries] of [['search-1word', w.oneWord], ['search-3word', w.threeWord]] as const) {
+      const p = probes.search!;
+      if (p.routeMissing) unavailable(id, NOT_YET, 'n.a.');
+      else if (probeFailure(p)) unavailable(id, probeFailure(p)!, 'fail');
+      else {
+        const matches = await postsMatching(client, communityId, w.config, queries.map((q) => q.q));
+        const [st, bt] = await timeSequential(
+          [
+            queries.map((q, i) => ({ url: `${stoa.baseUrl}${searchPath(q.q)}`, headers: cookieOf(i) })),
+            queries.map((q) => ({ url: `${baseline.baseUrl}/bare-search?q=${encodeURIComponent(q.q)}&config=${encodeURIComponent(w.config)}` })),
+          ],
+          profile.searchRounds,
+        );
+        const answers = st!.first as Array<{ total?: number; truncated?: boolean } | null>;
+        const totals = answers.map((a) => a?.total).filter((t): t is number => typeof t === 'number');
+        addRow(
+          timedRow({
+            id,
+            section: 'Search',
+            measurement: searchLabels[id],
+            target: 50,
+            baselineLabel: 'bare GIN match',
+            queries: queries.map((q, i) => ({ ...q, postsMatching: matches[i]! })),
+            stoa: st!,
+            baseline: bt!,
+            answerSummary: (a) => ({ total: (a as { total?: number } | null)?.total, truncated: (a as { truncated?: boolean } | null)?.truncated }),
+            notes: [
+              id === 'search-1word'
+                ? `queries: vocabulary words of rank ${Object.values(ONE_WORD_RANKS).flat().join(', ')} (of 6,000; common, medium, rare)`
+                : `queries: three words one published post contains, in its order: ${w.threeWord.filter((q) => q.kind === 'vocabulary').length} from its vocabulary sentence, ${w.threeWord.filter((q) => q.kind === 'domain').length} of its domain words`,
+              `each query ${profile.searchRounds}× after a warm-up pass, as ${Math.min(members.length, queries.length)} members in turn; text-search configuration '${w.config}'`,
+              'baseline: the same words through plain pg, SELECT id FROM posts WHERE search_vector @@ websearch_to_tsquery(config, q) LIMIT 20: the GIN lookup alone, without visibility, ranking, snippets or the total',
+              ...(totals.length ? [`answers' total ${Math.min(...totals).toLocaleString('en')}–${Math.max(...totals).toLocaleString('en')}${answers.some((a) => a?.truncated) ? `, truncated for ${answers.filter((a) => a?.truncated).length} of ${answers.length} queries` : ''}`] : []),
+            ],
+          }),
+        );
+      }
+    }
+
+    {
+      const p = probes.similar!;
+      if (p.routeMissing) unavailable('similar-problems', NOT_YET, 'n.a.');
+      else if (probeFailure(p)) unavailable('similar-problems', probeFailure(p)!, 'fail');
+      else {
+        const [st, bt] = await timeSequential(
+          [
+            w.similarTitles.map((t, i) => ({ url: `${stoa.baseUrl}${similarPath(t.title)}`, headers: cookieOf(i) })),
+            w.similarTitles.map((t) => ({ url: `${baseline.baseUrl}/bare-similar?communityId=${communityId}&title=${encodeURIComponent(t.title)}&config=${encodeURIComponent(w.config)}` })),
+          ],
+          profile.searchRounds,
+        );
+        const answers = st!.first as Array<{ items?: unknown[]; method?: string } | null>;
+        const methods = [...new Set(answers.map((a) => a?.method).filter(Boolean))];
+        const { rows: problemCount } = await client.query<{ n: number }>(`select count(*)::int as n from topics where community_id = $1 and kind = 'problem'`, [communityId]);
+        const bareMethod = (await fetch(`${baseline.baseUrl}/bare-similar/method`).then((r) => r.text())) || '?';
+        addRow(
+          timedRow({
+            id: 'similar-problems',
+            section: 'Search',
+            measurement: searchLabels['similar-problems'],
+            target: 30,
+            baselineLabel: `bare ${bareMethod} query`,
+            queries: w.similarTitles.map((t) => ({ q: t.title, kind: 'title with a word swapped' })),
+            stoa: st!,
+            baseline: bt!,
+            answerSummary: (a) => ({ items: (a as { items?: unknown[] } | null)?.items?.length, method: (a as { method?: string } | null)?.method }),
+            notes: [
+              `titles: ${w.similarTitles.length} of the ${problemCount[0]!.n} practice-problem titles with one word swapped, e.g. "${w.similarTitles[0]!.title}"; each ${profile.searchRounds}× after a warm-up pass`,
+              `method: ${methods.join(', ') || '?'}; ${answers.map((a) => a?.items?.length ?? 0).join('/')} suggestions`,
+              bareMethod === 'trigram'
+                ? "baseline: plain pg, the community's problems ordered by similarity(title, $title) (pg_trgm), LIMIT 5"
+                : "baseline: plain pg, the community's problems whose vector matches any word of the title, LIMIT 5",
+            ],
+          }),
+        );
+      }
+    }
+    await client.end();
+
+    {
+      const p = probes.createPost!;
+      if (p.routeMissing) unavailable('post-create-search-index', NOT_YET, 'n.a.');
+      else if (p.status !== 201 && p.status !== 200) unavailable('post-create-search-index', `probe answered HTTP ${p.status} ${p.code ?? ''}`.trim(), 'fail');
+      else {
+        const rotate = Array.from({ length: CONNECTIONS }, (_, i) => ({
+          path: `/api/topics/${busyTopicIds[i % busyTopicIds.length]}/posts`,
+          headers: cookieOf(i),
+          body: JSON.stringify({ body: w.postBodies[i % w.postBodies.length] }),
+        }));
+        addRow(
+          await indexCostRow({
+            databaseUrl,
+            arms: profile.indexCostArms,
+            // A quick run's 2-second windows are shorter than one post's wait at 50 connections on a busy
+            // machine (no request would complete): this row gets 6-second windows there.
+            measure: () =>
+              load(
+                { baseUrl: stoa.baseUrl, method: 'POST', path: rotate[0]!.path, body: rotate[0]!.body, idempotencyKey: true, headers: { origin: stoa.baseUrl }, rotate },
+                rss,
+                quick ? { warmupSeconds: 2, runSeconds: 6 } : {},
+              ),
+            describe: (s) => describeLoad(s as LoadSummary),
+            problems: (s) => loadProblems(s as LoadSummary),
+            registerCleanup,
+            log: (line) => console.log(line),
+            notes: [
+              `${CONNECTIONS} members post generated reply texts (median ≈ 300 characters) into the ${busyTopicIds.length} busiest open topics, one topic per connection: spread out, so the topic row lock that serialises replies to one topic does not hide the cost`,
+              'without: the stoa_*_search_vector triggers disabled and the GIN indexes on search_vector dropped, in one transaction, and put back afterwards (vectors of the posts written meanwhile computed)',
+            ],
+          }),
+        );
+      }
+    }
+  }
 }
 
 // ---- memory, then stop the measured servers before timing cold starts.
 addRow({
+  id: 'memory-peak',
   section: 'Server',
   measurement: 'Peak resident memory (VmRSS) of the Stoa server during its load runs',
   figure: rss.peakKiB ? `${(rss.peakKiB / 1024).toFixed(0)} MiB` : 'n.a. (no load run against Stoa yet)',
@@ -579,10 +778,9 @@ addRow({
 await stopChild(stoa.child);
 await stopChild(baseline.child);
 
-// ---- 6. Cold start: process start → /readyz 200.
-console.log(`== cold start, ${profile.coldRuns} run(s) each`);
-// PGlite's cold start is a start-up row now (bench/startup.ts, below).
-for (const kind of engagementOnly ? [] : (['PostgreSQL (migrations already applied)'] as const)) {
+// ---- 7. Cold start: process start → /readyz 200 (PGlite's cold start is a start-up row, bench/startup.ts).
+if (sections.coldStart) console.log(`== cold start, ${profile.coldRuns} run(s) each`);
+for (const kind of !sections.coldStart ? [] : (['PostgreSQL (migrations already applied)'] as const)) {
   const times: number[] = [];
   for (let i = 0; i < profile.coldRuns; i++) {
     const dir = kind.startsWith('PGlite') ? mkdtempSync(`${tmpdir()}/stoa-bench-cold-`) : undefined;
@@ -598,6 +796,7 @@ for (const kind of engagementOnly ? [] : (['PostgreSQL (migrations already appli
   const isPg = kind.startsWith('PostgreSQL');
   const p50 = median(times);
   addRow({
+    id: isPg ? 'cold-start-postgres' : 'cold-start-pglite',
     section: 'Server',
     measurement: `Cold start on ${kind}: process start → /readyz 200`,
     figure: `${(p50 / 1000).toFixed(2)} s${times.length > 1 ? ` (${(Math.min(...times) / 1000).toFixed(2)}–${(Math.max(...times) / 1000).toFixed(2)})` : ''}`,
@@ -610,10 +809,15 @@ for (const kind of engagementOnly ? [] : (['PostgreSQL (migrations already appli
 }
 
 // ---- 7. Start-up: newcomer's npm start, PGlite new and existing data directory (bench/startup.ts).
-if (!engagementOnly) for (const row of await measureStartup({ runs: profile.coldRuns, log: logFile })) addRow(row);
+if (sections.coldStart) {
+  for (const { ratio, baselineFigure, pass: _pass, ...row } of await measureStartup({ runs: profile.coldRuns, log: logFile })) {
+    addRow({ ...row, ratio: `${ratio.toFixed(2)}× the target`, ratioValue: ratio, ...(baselineFigure !== null ? { baselineValue: baselineFigure, unit: 's' } : {}) });
+  }
+}
 
 // ---- generator
 addRow({
+  id: 'generator',
   section: 'Data',
   measurement: `Data generator at scale ${info.scale} (${Object.entries(info.counts).filter(([k]) => ['users', 'topics', 'posts', 'topic_views'].includes(k)).map(([k, v]) => `${v} ${k}`).join(', ')})`,
   figure: formatDuration(generatedSeconds ?? info.generatorSeconds) + (generatedSeconds === null ? ` (when generated, ${info.generatedAt.slice(0, 10)})` : ' (this run)'),
@@ -640,10 +844,10 @@ let pgVersion = 'unknown';
   pgVersion = (await c.query<{ v: string }>('select current_setting($1) as v', ['server_version'])).rows[0]!.v;
   await c.end();
 }
-const meta = {
+const meta: ResultsMeta = {
   date: new Date().toISOString(),
   commit,
-  mode: `${quick ? 'quick' : 'full'}${engagementOnly ? ', engagement only' : ''}`,
+  mode: `${quick ? 'quick' : 'full'}${only ? `, ${only} only` : ''}`,
   scale: info.scale,
   data: info.counts,
   busiestTopicPosts: info.busiestTopicPosts,
@@ -651,41 +855,33 @@ const meta = {
   node: process.version,
   postgres: pgVersion,
   connections: CONNECTIONS,
+  loadAverage: `${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (1-minute, ${cpus().length} CPUs)`,
   load: `warm-up ${profile.warmupSeconds}s, then ${profile.runs} × ${profile.runSeconds}s; figures are medians (min–max)`,
   seconds: Math.round((Date.now() - runStarted) / 1000),
 };
 const resultsDir = `${benchDir}results`;
 mkdirSync(resultsDir, { recursive: true });
-const resultsName = engagementOnly ? 'engagement' : 'latest';
+const resultsName = only ?? 'latest';
 writeFileSync(`${resultsDir}/${resultsName}.json`, `${JSON.stringify({ meta, rows }, null, 2)}\n`);
-const cell = (s: string) => s.replace(/\|/g, '\\|');
-const ratioText = (ratio: string | number) => (typeof ratio === 'number' ? `${ratio.toFixed(2)}×` : ratio);
-const md = [
-  `# Stoa benchmark results`,
-  '',
-  `${meta.date} · commit ${meta.commit} · ${meta.mode} run · scale ${meta.scale} (${Object.entries(meta.data).map(([k, v]) => `${k} ${v}`).join(', ')}; busiest topic ${meta.busiestTopicPosts} posts)`,
-  '',
-  `Machine: ${meta.machine} — load generator, servers and PostgreSQL ${meta.postgres} share it. Node ${meta.node}. ${CONNECTIONS} connections; ${meta.load}. Whole run ${formatDuration(meta.seconds)}.`,
-  '',
-  '| Measurement | Figure | Baseline | Ratio | Target | Result |',
-  '|---|---|---|---|---|---|',
-  ...rows.map((r) => `| ${cell(r.measurement)} | ${cell(r.figure)} | ${cell(r.baseline)} | ${cell(ratioText(r.ratio))} | ${cell(r.target)} | ${r.status} |`),
-  '',
-  'Notes:',
-  '',
-  ...rows.filter((r) => r.notes?.length).map((r) => `- ${cell(r.measurement)}: ${r.notes!.join('; ')}`),
-  '',
-  'How to read this: bench/README.md.',
-  '',
-];
-writeFileSync(`${resultsDir}/${resultsName}.md`, md.join('\n'));
+const md = resultsMarkdown(meta, rows);
+writeFileSync(`${resultsDir}/${resultsName}.md`, md);
+const written = [`bench/results/${resultsName}.json`, `bench/results/${resultsName}.md`];
+if (searchOnly && existsSync(`${resultsDir}/latest.json`)) {
+  // The search rows also go into latest.* by id (issue 14 asks for them there), marked with this run.
+  const latest = JSON.parse(readFileSync(`${resultsDir}/latest.json`, 'utf8')) as { meta: ResultsMeta; rows: Parameters<typeof mergeRows>[0] };
+  const searchRows = rows.filter((r) => r.section === 'Search');
+  latest.rows = mergeRows(latest.rows, searchRows, { date: meta.date, commit: meta.commit, mode: meta.mode, scale: meta.scale, loadAverage: String(meta.loadAverage) });
+  writeFileSync(`${resultsDir}/latest.json`, `${JSON.stringify(latest, null, 2)}\n`);
+  writeFileSync(`${resultsDir}/latest.md`, resultsMarkdown(latest.meta, latest.rows));
+  written.push(`bench/results/latest.{json,md} (${searchRows.length} search rows merged by id)`);
+}
 
 console.log(`\n${'='.repeat(100)}`);
-console.log(md.slice(0, 5).join('\n'));
+console.log(md.split('\n').slice(0, 5).join('\n'));
 const widths = [70, 46, 46, 16, 36, 6];
 const fit = (s: string, w: number) => (s.length > w ? `${s.slice(0, w - 1)}…` : s.padEnd(w));
 console.log(['Measurement', 'Figure', 'Baseline', 'Ratio', 'Target', 'Result'].map((h, i) => fit(h, widths[i]!)).join(' '));
-for (const r of rows) console.log([r.measurement, r.figure, r.baseline, ratioText(r.ratio), r.target, r.status].map((v, i) => fit(v, widths[i]!)).join(' '));
-console.log(`\nWritten: bench/results/${resultsName}.json, bench/results/${resultsName}.md (${formatDuration(meta.seconds)} in all)`);
+for (const r of rows) console.log([r.measurement, r.figure, r.baseline, r.ratioText, r.target, r.status].map((v, i) => fit(v, widths[i]!)).join(' '));
+console.log(`\nWritten: ${written.join(', ')} (${formatDuration(meta.seconds)} in all)`);
 if (existsSync(logFile) && readFileSync(logFile, 'utf8').trim()) console.log(`Server output (warnings and errors): ${logFile}`);
 process.exit(0);
