@@ -50,6 +50,8 @@ export class StoaSearchPage extends LitElement {
   // j / k and ↓ ↑ between the result links (the controller listens while the page is connected).
   private readonly keys = new ListKeysController(this, () => [...this.renderRoot.querySelectorAll<HTMLElement>('a.hit-link')], { shortcuts: true });
   private moreRequest: AbortController | undefined;
+  /** The search the shown results answer: while a new one runs, the old results still say what they are for. */
+  private shownFilters: SearchFilters = { q: '' };
 
   /** The first page, for the filters as a query string (the same search twice is one request). */
   private readonly results = new Task(this, {
@@ -60,6 +62,7 @@ export class StoaSearchPage extends LitElement {
       this.more = [];
       this.nextCursor = page.nextCursor;
       this.moreError = null;
+      this.shownFilters = filters;
       return page;
     },
     args: () => [filtersToQuery(this.filters), this.session.value?.status === 'signed-in'] as const,
@@ -280,7 +283,7 @@ export class StoaSearchPage extends LitElement {
     return html`
       <div class="summary">
         <p class="count">
-          ${plural(page.total, 'result')} for “${f.q}” in ${this.scopeName(f)}${loading ? html` <span class="muted">(updating…)</span>` : nothing}
+          ${plural(page.total, 'result')} for “${this.shownFilters.q}” in ${this.scopeName(this.shownFilters)}${loading ? html` <span class="muted">(updating…)</span>` : nothing}
         </p>
         <p class="hint keys">Keyboard: <kbd>j</kbd> and <kbd>k</kbd> (or <kbd>↓</kbd> <kbd>↑</kbd> on a result) move between results; <kbd>Enter</kbd> opens one.</p>
       </div>
