@@ -81,6 +81,7 @@ export const forms = css`
   input[type='password'],
   input[type='number'],
   input[type='url'],
+  input[type='search'],
   input[type='date'],
   input[type='datetime-local'],
   textarea,

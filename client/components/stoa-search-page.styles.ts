@@ -20,15 +20,6 @@ export const searchPageStyles = [
       }
       .row input {
         flex: 1;
-      }
-      input[type='search'] {
-        font: inherit;
-        min-height: 2.75rem;
-        padding: 0.5rem 0.65rem;
-        border: 1px solid var(--stoa-input-border);
-        border-radius: 0.35rem;
-        background: var(--stoa-surface);
-        color: inherit;
         min-width: 0;
       }
       .filters {

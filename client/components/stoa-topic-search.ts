@@ -109,15 +109,6 @@ export class StoaTopicSearch extends LitElement {
         gap: 0.25rem;
         max-width: 32rem;
       }
-      input[type='search'] {
-        font: inherit;
-        min-height: 2.75rem;
-        padding: 0.5rem 0.65rem;
-        border: 1px solid var(--stoa-input-border);
-        border-radius: 0.35rem;
-        background: var(--stoa-surface);
-        color: inherit;
-      }
       code {
         background: var(--stoa-surface-sunken);
         padding: 0 0.25rem;

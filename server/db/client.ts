@@ -7,7 +7,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.js';
 import { extractSnapshot, readSnapshot } from './snapshot.js';
@@ -23,6 +23,18 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
+
+/**
+ * An array parameter of one Postgres type: one bound value, as an array literal (drizzle would expand a JS
+ * array into a list, and an empty list is not valid SQL). Elements are quoted and escaped.
+ */
+export function sqlArray(values: readonly string[], type: 'uuid' | 'date' | 'text'): SQL {
+  const literal = `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+  return sql`${literal}::${sql.raw(type)}[]`;
+}
+
+/** A uuid[] parameter. */
+export const uuidArray = (ids: readonly string[]) => sqlArray(ids, 'uuid');
 
 export interface Database {
   kind: 'pglite' | 'postgres';

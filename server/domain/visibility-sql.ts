@@ -6,6 +6,7 @@
 // hidden, removed and withdrawn content stays out even for its author and moderators (they have the
 // topic page and the review queue), so a snippet can never quote text a placeholder stands for.
 import { sql, type SQL } from 'drizzle-orm';
+import { uuidArray } from '../db/client.js';
 
 export interface BulkViewer {
   userId: string;
@@ -13,9 +14,6 @@ export interface BulkViewer {
   /** Communities where the viewer is a moderator (they see every answer to an answer-first prompt there). */
   moderatedCommunityIds: readonly string[];
 }
-
-/** A uuid[] parameter (drizzle expands a JS array into a list, and an empty list is not valid SQL). */
-export const uuidArray = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 
 /** The policy's topic facilitators (topicContext): the author and those named in topic_facilitators. */
 const facilitates = (t: SQL, viewer: BulkViewer) =>

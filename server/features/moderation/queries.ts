@@ -336,12 +336,7 @@ export async function findSettingsForUpdate(db: DbOrTx, communityId: string) {
 }
 
 export async function updateSettings(db: DbOrTx, communityId: string, values: { autoHideThreshold?: number; premodNewMemberPosts?: number }) {
-  const [row] = await db
-    .update(communities)
-    .set(values)
-    .where(eq(communities.id, communityId))
-    .returning(settingsColumns);
-  return row!;
+  await db.update(communities).set(values).where(eq(communities.id, communityId));
 }
 
 // ---- Suspensions ----

@@ -1,8 +1,8 @@
 // SQL for full-text search and similar practice problems. Which rows a member may see is decided by
 // domain/visibility-sql.ts; here: matching, the ranked window, ranking and snippets.
 import { sql, type SQL } from 'drizzle-orm';
-import { selectRows, type DbOrTx } from '../../db/client.js';
-import { postReadable, promptReadable, topicReadable, uuidArray, type BulkViewer } from '../../domain/visibility-sql.js';
+import { selectRows, uuidArray, type DbOrTx } from '../../db/client.js';
+import { postReadable, promptReadable, topicReadable, type BulkViewer } from '../../domain/visibility-sql.js';
 
 /** Communities searched with one text-search configuration (their words were stemmed with it). */
 export interface LanguageGroup {

@@ -2,7 +2,7 @@
 // the per-viewer unread count is a correlated subquery on the (topic_id, created_at) index (or, for a topic
 // the viewer never opened, post_count less their own posts), so one list page is one query.
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { selectRows, type DbOrTx } from '../../db/client.js';
+import { selectRows, sqlArray, type DbOrTx } from '../../db/client.js';
 import { flags, memberships, posts, prompts, topicFacilitators, topicReads, topics, topicViews, users, type TopicModerationStatus } from '../../db/schema.js';
 import { coreColumns, lockTopicCounters } from '../../domain/topic-access.js';
 import { cursorTime } from '../../domain/cursor.js';
@@ -203,8 +203,8 @@ export async function recordViews(db: DbOrTx, views: TopicView[]): Promise<numbe
     const inserted = await selectRows<{ topic_id: string; user_id: string; day: string }>(
       tx,
       sql`insert into ${topicViews} (topic_id, community_id, user_id, day)
-        select * from unnest(${pgArray(views.map((v) => v.topicId))}::uuid[], ${pgArray(views.map((v) => v.communityId))}::uuid[],
-          ${pgArray(views.map((v) => v.userId))}::uuid[], ${pgArray(views.map((v) => v.day))}::date[])
+        select * from unnest(${sqlArray(views.map((v) => v.topicId), 'uuid')}, ${sqlArray(views.map((v) => v.communityId), 'uuid')},
+          ${sqlArray(views.map((v) => v.userId), 'uuid')}, ${sqlArray(views.map((v) => v.day), 'date')})
         on conflict do nothing
         returning topic_id, user_id, day::text`,
     );
@@ -216,9 +216,9 @@ export async function recordViews(db: DbOrTx, views: TopicView[]): Promise<numbe
       // A new reader: no view of this topic on any day but those just added, and no published post in it.
       // Probes: the topic_views primary key (topic_id, user_id, day) and the partial published index.
       await tx.execute(sql`update ${topics} set reader_count = reader_count + (
-          select count(distinct a.user_id)::int from unnest(${pgArray(added.map((a) => a.userId))}::uuid[]) as a(user_id)
+          select count(distinct a.user_id)::int from unnest(${sqlArray(added.map((a) => a.userId), 'uuid')}) as a(user_id)
           where not exists (select 1 from ${topicViews} v where v.topic_id = ${topicId} and v.user_id = a.user_id
-                              and not exists (select 1 from unnest(${pgArray(added.map((x) => x.userId))}::uuid[], ${pgArray(added.map((x) => x.day))}::date[]) as n(user_id, day)
+                              and not exists (select 1 from unnest(${sqlArray(added.map((x) => x.userId), 'uuid')}, ${sqlArray(added.map((x) => x.day), 'date')}) as n(user_id, day)
                                               where n.user_id = v.user_id and n.day = v.day))
             and not exists (select 1 from ${posts} p where p.topic_id = ${topicId} and p.author_id = a.user_id and p.status = 'published'))
         where id = ${topicId}`);
@@ -226,9 +226,6 @@ export async function recordViews(db: DbOrTx, views: TopicView[]): Promise<numbe
     return inserted.length;
   });
 }
-
-/** A text[]-style array literal parameter (drizzle would expand a JS array into a list). */
-const pgArray = (values: string[]) => `{${values.map((v) => `"${v}"`).join(',')}}`;
 
 export async function findReadPosition(db: DbOrTx, topicId: string, userId: string) {
   const [row] = await db
