@@ -23,7 +23,6 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
-
 /**
  * An array parameter of one Postgres type: one bound value, as an array literal (drizzle would expand a JS
  * array into a list, and an empty list is not valid SQL). Elements are quoted and escaped.

@@ -209,6 +209,43 @@ describe('similar practice problems', () => {
     });
     expect(rows.map((r) => r.id)).toEqual([p.id]);
   });
+
+  it('the full-text arm wants two shared title words: words shared only with a problem’s text, or one title word, do not suggest it', async () => {
+    const { similarProblems } = await import('../../server/features/search/queries.js');
+    const c = (await t.makeCommunity()).id;
+    const asker = await t.makeMember(c);
+    const as = await t.as(asker);
+    const problem = (title: string, body: string) => as.post(`/api/communities/${c}/topics`, { kind: 'problem', title, body }).then((r) => r.json().id as string);
+    const twoWords = await problem('Mentors rarely read lesson plans', 'They skim.');
+    await problem('Noisy classrooms after lunch', 'The mentors ignore the plans of the mentors.');
+    await problem('Mentors in a new school', 'Who are they?');
+    const viewer = { userId: asker.id, isAdmin: false, moderatedCommunityIds: [] };
+    const ask = (title: string) =>
+      similarProblems(db().db, { communityId: c, language: 'simple', title, viewer, trigram: false, limit: 5 }).then((rows) => rows.map((r) => r.id));
+    expect(await ask('Plans that mentors ignore')).toEqual([twoWords]);
+    // A one-word title asks for that word in a title.
+    expect(await ask('mentors')).toHaveLength(2);
+    expect(await ask('classrooms')).toHaveLength(1);
+  });
+
+  it('words in more than a fifth of the topics (by ANALYZE) do not make pairs: “the … of the …” titles are not all alike', async () => {
+    const { similarProblems } = await import('../../server/features/search/queries.js');
+    const c = (await t.makeCommunity()).id;
+    const asker = await t.makeMember(c);
+    const as = await t.as(asker);
+    const nouns = ['timing', 'pacing', 'marking', 'seating', 'grouping', 'planning', 'questioning', 'modelling', 'scaffolding', 'recapping'];
+    for (let i = 0; i < 60; i++) {
+      await as.post(`/api/communities/${c}/topics`, { kind: 'problem', title: `The ${nouns[i % 10]} of the lesson ${i}`, body: 'Any ideas?' });
+    }
+    const target = (await as.post(`/api/communities/${c}/topics`, { kind: 'problem', title: 'Wobbly projector bulbs', body: 'Help.' })).json().id;
+    await db().rows(sql`analyze topics`);
+    const [share] = await db().rows<{ f: number }>(sql`select x.f from pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) as x(e, f)
+      where s.tablename = 'topics' and s.attname = 'search_vector' and x.e = 'the'`);
+    expect(Number(share?.f)).toBeGreaterThan(0.2); // the premise: "the" is in most topics
+    const viewer = { userId: asker.id, isAdmin: false, moderatedCommunityIds: [] };
+    const ids = (await similarProblems(db().db, { communityId: c, language: 'simple', title: 'The bulbs of the projector', viewer, trigram: false, limit: 5 })).map((r) => r.id);
+    expect(ids).toEqual([target]);
+  });
 });
 
 describe('bad input', () => {

@@ -214,10 +214,25 @@ export interface SimilarRow {
   score: number;
 }
 
+/** At most this many distinct words of a title make the pairs of the full-text arm (12 words: 66 pairs). */
+const SIMILAR_TITLE_WORDS = 12;
 /**
- * Practice problems of the community whose titles resemble `title`: trigram similarity of the titles
- * (pg_trgm's % operator, on its index) or any shared word of the title in the problem's text, whichever
- * scores higher. Without pg_trgm, the shared words alone. Only problems and solutions the viewer may read.
+ * Titles at least this trigram-similar are candidates (pg_trgm's default, 0.3, is for any fuzzy match: here it
+ * made half the titles of a community with set phrasings candidates, each rechecked; a reworded or mistyped
+ * duplicate scores 0.5–0.8, and the full-text arm finds rephrasings).
+ */
+const SIMILAR_TITLE_THRESHOLD = 0.4;
+/** A word in more than this share of topics (by the column's statistics) says nothing about a problem. */
+const SIMILAR_COMMON_WORD_SHARE = 0.2;
+
+/**
+ * Practice problems of the community whose titles resemble `title`. Candidates come from indexes only: titles
+ * trigram-similar to it (pg_trgm's % on topics_problem_title_trgm_idx), and titles sharing at least two of its
+ * telling words (one, for a one-word title) through the problems' full-text index — the title is the vector's
+ * weight A. A telling word is one that ANALYZE did not find in more than a fifth of the topics ("the", "after",
+ * and a community's everyday words: with them every problem would be a candidate). Each candidate scores its
+ * title similarity or its text's rank for any of the title's words, whichever is higher. Without pg_trgm, the
+ * words alone. Only problems and solutions the viewer may read.
  */
 export async function similarProblems(
   db: DbOrTx,
@@ -225,22 +240,36 @@ export async function similarProblems(
 ) {
   const { communityId, language, title, viewer, trigram, limit } = params;
   const cfg = sql`${language}::regconfig`;
-  // Any of the title's words (plainto_tsquery joins them with &; its text form quotes every lexeme).
-  const anyWord = sql`nullif(replace(plainto_tsquery(${cfg}, ${title})::text, ' & ', ' | '), '')::tsquery`;
+  // The text form of plainto_tsquery quotes every lexeme and joins them with ' & ', so it can be re-parsed.
+  const lexemes = sql`string_to_array(nullif(plainto_tsquery(${cfg}, ${title})::text, ''), ' & ')`;
+  const anyWord = sql`nullif(array_to_string(${lexemes}, ' | '), '')::tsquery`;
+  const common = sql`select quote_literal(e) from pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) as x(e, f)
+    where s.schemaname = current_schema() and s.tablename = 'topics' and s.attname = 'search_vector' and x.e is not null
+      and x.f > ${SIMILAR_COMMON_WORD_SHARE}`; // the frequencies array ends with three summary figures, no words
+  const titleWords = sql`(with words as (select l || ':A' as l, row_number() over () as n
+        from (select distinct l from unnest(${lexemes}) as l where l not in (${common}) limit ${SIMILAR_TITLE_WORDS}) as telling)
+      select coalesce((select string_agg(a.l || ' & ' || b.l, ' | ') from words a join words b on a.n < b.n),
+        (select min(l) from words))::tsquery)`;
   const lowered = title.toLowerCase();
   const fullText = sql`coalesce(ts_rank(t.search_vector, ${anyWord}, 32), 0)`;
   const score = trigram ? sql`greatest(similarity(lower(t.title), ${lowered}), ${fullText})` : fullText;
-  const matches = trigram ? sql`(lower(t.title) % ${lowered} or t.search_vector @@ ${anyWord})` : sql`t.search_vector @@ ${anyWord}`;
-  return selectRows<SimilarRow>(
-    db,
-    sql`select t.id, t.title, t.created_at, t.post_count, (t.solution_post_id is not null) as solved,
-        (select sp.body_md from posts sp where sp.id = t.solution_post_id and ${postReadable(sql`sp`, sql`t`, viewer)}) as solution_md,
-        (${score})::float8 as score
-      from topics t
-      where t.community_id = ${communityId} and t.kind = 'problem' and ${topicReadable(sql`t`, viewer)} and ${matches}
-      order by score desc, t.created_at desc
-      limit ${limit}`,
-  );
+  const byWords = sql`select id from topics where community_id = ${communityId} and kind = 'problem' and search_vector @@ ${titleWords}`;
+  const candidates = trigram
+    ? sql`select id from topics where kind = 'problem' and lower(title) % ${lowered} and community_id = ${communityId} union ${byWords}`
+    : byWords;
+  const statement = sql`select t.id, t.title, t.created_at, t.post_count, (t.solution_post_id is not null) as solved,
+      (select sp.body_md from posts sp where sp.id = t.solution_post_id and ${postReadable(sql`sp`, sql`t`, viewer)}) as solution_md,
+      (${score})::float8 as score
+    from (${candidates}) as candidate join topics t on t.id = candidate.id
+    where ${topicReadable(sql`t`, viewer)}
+    order by score desc, t.created_at desc
+    limit ${limit}`;
+  if (!trigram) return selectRows<SimilarRow>(db, statement);
+  // % compares with pg_trgm.similarity_threshold: set for this statement alone (a transaction-local setting).
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', ${String(SIMILAR_TITLE_THRESHOLD)}, true)`);
+    return selectRows<SimilarRow>(tx, statement);
+  });
 }
 
 export async function findCommunityLanguages(db: DbOrTx, communityIds: string[]) {
