@@ -141,6 +141,48 @@ describe('the ranked window', () => {
   });
 });
 
+describe('reading the newest posts first', () => {
+  it('gives exactly the page and counts of the index alone, whatever the reach, with ties at the boundary', async () => {
+    const { search } = await import('../../server/features/search/queries.js');
+    const c = (await t.makeCommunity()).id;
+    const user = await t.makeMember(c);
+    const agent = await t.as(user);
+    const topic = (await agent.post(`/api/communities/${c}/topics`, { kind: 'problem', title: 'Newest', body: 'Intro' })).json();
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await agent.post(`/api/topics/${topic.id}/posts`, { body: i % 3 ? `kestrel osprey ${i}` : `heron ${i}` })).json().id);
+    // Spread over two years, four of them at one instant (a tie wherever a reach ends there).
+    for (const [n, id] of ids.entries()) {
+      const age = n >= 4 && n < 8 ? '40 days' : `${(12 - n) * 60} days`;
+      await db().rows(sql`update posts set created_at = now() - ${age}::interval where id = ${id}::uuid`);
+    }
+    const base = { text: 'kestrel osprey', groups: [{ language: 'simple', communityIds: [c] }], viewer: { userId: user.id, isAdmin: false, moderatedCommunityIds: [] }, filters: {}, offset: 0, limit: 20 };
+    const shape = (page: Awaited<ReturnType<typeof search>>) => ({ ...page, rows: page.rows.map(({ rank: _rank, ...row }) => row) });
+    for (const window of [2, 5, 20]) {
+      const alone = shape(await search(db().db, { ...base, window }));
+      for (const reach of [[1], [3], [6], [2, 7], [100]]) {
+        expect({ window, reach, page: shape(await search(db().db, { ...base, window, newestProbe: reach })) }).toEqual({ window, reach, page: alone });
+      }
+    }
+  });
+
+  it('ANALYZE gives the words\' shares that decide the newest-first read, and the route answers completely with it', async () => {
+    const { wordShares } = await import('../../server/features/search/queries.js');
+    const c = (await t.makeCommunity()).id;
+    const agent = await t.as(await t.makeMember(c));
+    const topic = (await agent.post(`/api/communities/${c}/topics`, { kind: 'problem', title: 'Shares', body: 'Intro' })).json();
+    for (let i = 0; i < 80; i++) await agent.post(`/api/topics/${topic.id}/posts`, { body: `wagtail linnet ${i}` });
+    await db().rows(sql`analyze posts`);
+    const common = await wordShares(db().db, 'simple', 'wagtail linnet');
+    expect(common.words).toBe(2);
+    expect(common.minShare).toBeGreaterThan(0.02);
+    expect(await wordShares(db().db, 'simple', 'wagtail zzyzzx')).toEqual({ words: 2, minShare: 0 });
+    // Through the route, with and without the newest-first read, the same answer.
+    const page = await found(agent, `${q('wagtail linnet')}&communityId=${c}&limit=50`);
+    expect(page.total).toBe(80);
+    expect(page.items).toHaveLength(50);
+  });
+});
+
 describe('languages', () => {
   it("stems with the community's language; moderators change it, which re-indexes; unknown languages are refused", async () => {
     const settings = (await moderator.get(`/api/communities/${communityId}/settings`)).json();

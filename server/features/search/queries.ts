@@ -111,9 +111,11 @@ export async function search(
     offset: number;
     limit: number;
     postsSince?: Date | undefined;
+    /** Read the community's newest posts before the index: up to the first reach, then the next (ascending). */
+    newestProbe?: number[] | undefined;
   },
 ): Promise<SearchPage> {
-  const { text, groups, viewer, filters: f, window, offset, limit, postsSince } = params;
+  const { text, groups, viewer, filters: f, window, offset, limit, postsSince, newestProbe } = params;
   const branches: SQL[] = [];
   const bandCtes: SQL[] = [];
   for (const group of groups) {
@@ -143,26 +145,57 @@ export async function search(
       }
     }
     if (f.type !== 'topic') {
-      // Replies newest-first in age bands (the last month, the year before it, all older): a band is read only
-      // while the window is not full yet (a one-time filter on the bands before it), so a common word reads
-      // the last month's rows alone and a rare one reads every band through the GIN index. The bands are
-      // disjoint and each in date order: together they hold exactly the window an unbanded scan would.
-      const bands = postsSince ? [null] : postBands(new Date());
+      const g = groups.indexOf(group);
       const names: string[] = [];
-      bands.forEach((band, i) => {
-        const name = `replies_${groups.indexOf(group)}_${i}`;
-        const bounds = band
-          ? sql` and p.created_at < ${band.before?.toISOString() ?? 'infinity'}::timestamptz and p.created_at >= ${band.from?.toISOString() ?? '-infinity'}::timestamptz`
-          : sql` and p.created_at >= ${postsSince!.toISOString()}::timestamptz`;
-        const notYetFull = names.length ? sql` and (${sql.raw(names.map((n) => `(select count(*) from ${n})`).join(' + '))}) <= ${window}` : sql``;
+      const notYetFull = () =>
+        names.length ? sql` and (${sql.raw(names.map((n) => `(select count(*) from ${n})`).join(' + '))}) <= ${window}` : sql``;
+      const replies = (name: string, from: SQL, bounds: SQL) => {
         bandCtes.push(sql`${sql.raw(name)} as (select ${columns('post', 'p', sql`p.topic_id`)}
-          from posts p join topics t on t.id = p.topic_id
-          where p.search_vector @@ ${query} and ${inScope(sql`p.community_id`)}${bounds}${notYetFull} and ${topicReadable(sql`t`, viewer)}
+          from ${from} join topics t on t.id = p.topic_id
+          where p.search_vector @@ ${query} and ${inScope(sql`p.community_id`)}${bounds}${notYetFull()} and ${topicReadable(sql`t`, viewer)}
             and ${postReadable(sql`p`, sql`t`, viewer)}
             ${and([sql``, ...common, ...writtenFilters(sql`p.author_id`, sql`p.created_at`, f)])}
           order by p.created_at desc limit ${window + 1})`);
         names.push(name);
         branches.push(sql`(select * from ${sql.raw(name)})`);
+      };
+      // With `newestProbe`, in one community, first the community's newest posts themselves: a query of several
+      // common words fills its window among them, where the GIN index would read every match of each word (and
+      // the planner, multiplying the words' shares as if independent, expects few matches and takes it). Each
+      // step is exact: it covers every post newer than the oldest one it may read and not covered before; a
+      // step runs only while the window is not full; the bands below take the rest (that time and older).
+      let older = sql``;
+      if (newestProbe && !postsSince && group.communityIds.length === 1) {
+        const community = group.communityIds[0]!;
+        let newer: SQL | null = null;
+        let read = 0;
+        newestProbe.forEach((reach, i) => {
+          // The time of the reach-th newest post (or -infinity: the community has fewer posts).
+          const bound = `newest_${g}_${i}`;
+          bandCtes.push(sql`${sql.raw(bound)} as materialized (select coalesce((select created_at from posts
+              where community_id = ${community} order by created_at desc offset ${reach - 1} limit 1), '-infinity'::timestamptz) as oldest)`);
+          const oldest = sql.raw(`(select oldest from ${bound})`);
+          replies(
+            `replies_${g}_newest_${i}`,
+            sql`(select * from posts where community_id = ${community}${newer ? sql` and created_at <= ${newer}` : sql``}
+              order by created_at desc limit ${reach - read}) p`,
+            sql` and p.created_at > ${oldest}`,
+          );
+          newer = oldest;
+          read = reach;
+        });
+        older = sql` and p.created_at <= ${newer!}`;
+      }
+      // Then older replies newest-first in age bands (the last month, the year before it, all older): a band is
+      // read only while the window is not full yet (a one-time filter on the bands before it), so a rare word
+      // reads every band through the GIN index and a common one stops early. The bands are disjoint and each in
+      // date order: together they hold exactly the window an unbanded scan would.
+      const bands = postsSince ? [null] : postBands(new Date());
+      bands.forEach((band, i) => {
+        const bounds = band
+          ? sql` and p.created_at < ${band.before?.toISOString() ?? 'infinity'}::timestamptz and p.created_at >= ${band.from?.toISOString() ?? '-infinity'}::timestamptz`
+          : sql` and p.created_at >= ${postsSince!.toISOString()}::timestamptz`;
+        replies(`replies_${g}_${i}`, sql`posts p`, sql`${bounds}${older}`);
       });
     }
   }
@@ -202,6 +235,21 @@ export async function search(
     truncated: first?.truncated ?? false,
     postsWindowFull: first?.posts_window_full ?? false,
   };
+}
+
+/**
+ * How many distinct words the text has, and the share of posts holding the rarest of them, by the statistics
+ * ANALYZE keeps of posts.search_vector (0 for a word it did not list as common, and where there are none).
+ */
+export async function wordShares(db: DbOrTx, language: string, text: string) {
+  const [row] = await selectRows<{ words: number; min_share: number }>(
+    db,
+    sql`select count(*)::int as words, coalesce(min(coalesce(st.f, 0)), 0)::float8 as min_share
+      from unnest(tsvector_to_array(to_tsvector(${language}::regconfig, ${text}))) as l
+      left join (select x.e, x.f from pg_stats s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) as x(e, f)
+        where s.schemaname = current_schema() and s.tablename = 'posts' and s.attname = 'search_vector' and x.e is not null) st on st.e = l`,
+  );
+  return { words: row?.words ?? 0, minShare: Number(row?.min_share ?? 0) };
 }
 
 export interface SimilarRow {
