@@ -66,7 +66,7 @@ export function transitionsTable(t: Trajectories) {
   const classes: TrajectoryClass[] = ['core', 'contributor', 'reader', 'inactive', 'notMember'];
   const count = (from: TrajectoryClass, to: TrajectoryClass) => t.transitions.find((x) => x.from === from && x.to === to)?.count ?? 0;
   return html`<div class="scroll" tabindex="0" role="region" aria-label="Transitions table (scrolls sideways)"><table>
-    <caption>Members by class in the previous period (rows) and in this period (columns)</caption>
+    <caption>Members by group in the previous period (rows) and in this period (columns)</caption>
     <thead><tr><th>Previously \\ Now</th>${classes.map((c) => html`<th class="n">${CLASS_LABEL[c]}</th>`)}</tr></thead>
     <tbody>
       ${classes.map(

@@ -1,10 +1,12 @@
 // @vitest-environment jsdom
-// The engagement dashboard's paged tables: "Show more" asks for the next page at the right offset and
-// appends it to the rows shown (fetch is stubbed; the server side of paging is covered by
-// test/server/engagement.test.ts, the dashboard as a whole by test/e2e/engagement.test.ts).
+// The engagement dashboard in jsdom with the API stubbed: the paged tables ("Show more" asks for the next
+// page at the right offset and appends it), and the words a manager reads (issue 16: definitions without
+// API field names, durations in hours and days). The server side is test/server/engagement.test.ts, the
+// dashboard in a real browser test/e2e/engagement.test.ts.
 import { describe, expect, it, vi } from 'vitest';
 import { json, until, useShellContext } from '../helpers/jsdom-shell.js';
 import '../../client/components/stoa-engagement-dashboard.js';
+import { ENGAGEMENT_DEFINITIONS } from '../../shared/schemas/engagement.js';
 
 type Lit = HTMLElement & { updateComplete: Promise<unknown>; communityId: string };
 
@@ -56,4 +58,64 @@ describe('engagement dashboard', () => {
     const offsets = fetch.mock.calls.map(([url]) => new URL(url, 'http://x')).filter((u) => u.pathname.endsWith('/members')).map((u) => u.searchParams.get('offset'));
     expect(offsets).toEqual([null, '2', '4']);
   });
+
+  describe('for a manager', () => {
+    const counts = (over: Record<string, unknown> = {}) => ({
+      members: 12, posters: 4, lurkers: 5, inactive: 3, core: 1, contributors: 3,
+      percentages: { posters: 33.3, lurkers: 41.7, inactive: 25 },
+      posts: 30, replies: 26, newTopics: 4, removedPosts: 1, medianFirstReplyMinutes: 420, ...over,
+    });
+    const summary = {
+      range, previousRange: { ...range, from: '2026-05-26', to: '2026-08-24' }, definitions: { ...ENGAGEMENT_DEFINITIONS },
+      ...counts(), previous: counts({ medianFirstReplyMinutes: 45 }),
+      weekly: [
+        { weekStart: '2026-08-24', days: 7, members: 12, posters: 3, lurkers: 4, inactive: 5, core: 1, contributors: 2, posts: 9 },
+        { weekStart: '2026-08-31', days: 7, members: 12, posters: 2, lurkers: 6, inactive: 4, core: 0, contributors: 2, posts: 4 },
+      ],
+      top: [],
+    };
+
+    async function dashboard() {
+      vi.stubGlobal('fetch', vi.fn(async (url: string) => {
+        const path = new URL(url, 'http://x').pathname;
+        if (path.endsWith('/engagement')) return json(200, summary);
+        return json(503, { code: 'database_unavailable', detail: 'Not for this test.' });
+      }));
+      const el = document.createElement('stoa-engagement-dashboard') as Lit;
+      el.communityId = 'c1';
+      document.body.append(el);
+      const root = el.shadowRoot!;
+      await until(el, () => !!root.querySelector('section[aria-labelledby="summary-h"] .cards'), 'the summary');
+      return root.querySelector<HTMLElement>('section[aria-labelledby="summary-h"]')!;
+    }
+
+    it('defines the figures in plain words, without API field names', async () => {
+      const section = await dashboard();
+      section.querySelector('details')!.open = true;
+      const text = section.textContent!.replace(/\s+/g, ' ');
+      for (const jargon of ['medianFirstReplyMinutes', 'notMember', 'fromClass', 'toClass', 'limit, offset', 'readersWhoDidNotPost', 'removedPosts', 'YYYY', 'tz ', 'null']) {
+        expect(text, jargon).not.toContain(jargon);
+      }
+      // Every definition is shown, each under a heading in words (not its key).
+      const terms = [...section.querySelectorAll('dt')].map((dt) => dt.textContent!.trim());
+      expect(terms).toHaveLength(Object.keys(ENGAGEMENT_DEFINITIONS).length);
+      for (const term of terms) expect(term).not.toMatch(/^[a-z]+[A-Z]/); // no camelCase keys
+      expect(terms).toEqual(expect.arrayContaining(['The period', 'Posted', 'Only read', 'Typical time to first reply']));
+    });
+
+    it('says what the period is when no dates are chosen (not "Left out: …")', async () => {
+      const text = (await dashboard()).textContent!.replace(/\s+/g, ' ');
+      expect(text).not.toContain('Left out');
+      expect(text).toContain('If you choose no dates, it is the last 91 days, up to and including today.');
+    });
+
+    it('gives the time to first reply in hours and minutes, not "median minutes"', async () => {
+      const section = await dashboard();
+      const card = [...section.querySelectorAll('.card')].find((c) => c.textContent!.includes('time to first reply'))!;
+      expect(card.querySelector('.value')!.textContent).toBe('7 h');
+      expect(card.textContent).toContain('previously 45 min');
+      expect(section.textContent).not.toMatch(/median minutes/i);
+    });
+  });
 });
+
