@@ -1,7 +1,7 @@
 // Pieces of the engagement dashboard (<stoa-engagement-dashboard>) that only turn data into markup: class
 // names and colours, the weekly chart (stacked SVG bars) and the same figures as a table for screen readers.
-import { html, svg } from 'lit';
-import type { EngagementClass, EngagementSummary, Trajectories, TrajectoryClass } from '../../shared/schemas/engagement.js';
+import { html, nothing, svg } from 'lit';
+import type { EngagementClass, EngagementSummary, TopicEngagementRow, Trajectories, TrajectoryClass } from '../../shared/schemas/engagement.js';
 
 export const CLASS_LABEL: Record<TrajectoryClass, string> = {
   core: 'Core',
@@ -59,6 +59,24 @@ export function weeklyTable(s: EngagementSummary) {
       </tbody>
     </table>
   </div>`;
+}
+
+/**
+ * Replies to each prompt of a CPD topic as a labelled list of bars ("Prompt 2 ▬▬ 3 replies"): the words and
+ * the number are text, the bar (scaled to the topic's busiest prompt) only shows the proportion.
+ */
+export function perPromptBars(perPrompt: TopicEngagementRow['perPrompt']) {
+  if (perPrompt.length === 0) return html`—`;
+  const max = Math.max(1, ...perPrompt.map((p) => p.replies));
+  return html`<ul class="per-prompt" aria-label="Replies per prompt">
+    ${perPrompt.map(
+      (p) => html`<li>
+        <span class="prompt">Prompt ${p.position}</span>
+        <span class="track" aria-hidden="true">${p.replies ? html`<span class="bar" style="width: ${(100 * p.replies) / max}%"></span>` : nothing}</span>
+        <span class="count">${p.replies} ${p.replies === 1 ? 'reply' : 'replies'}</span>
+      </li>`,
+    )}
+  </ul>`;
 }
 
 /** Members by class in the previous period (rows) and in this one (columns). */

@@ -28,5 +28,11 @@ export const dashboardStyles = [
     dl.definitions dt { font-weight: 600; margin-top: 0.5rem; }
     dl.definitions dd { margin: 0; }
     .field label { font-weight: 600; }
+    /* Replies per prompt: label, bar, count in three aligned columns. */
+    ul.per-prompt { list-style: none; margin: 0; padding: 0; min-width: 14rem; }
+    ul.per-prompt li { display: grid; grid-template-columns: 4.5rem 1fr 4.5rem; gap: 0.5rem; align-items: center; }
+    ul.per-prompt .track { display: block; height: 0.7rem; background: var(--stoa-chart-grid); }
+    ul.per-prompt .bar { display: block; height: 100%; background: var(--stoa-class-core); }
+    ul.per-prompt .count { font-variant-numeric: tabular-nums; white-space: nowrap; }
   `,
 ];

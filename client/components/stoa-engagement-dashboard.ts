@@ -13,7 +13,7 @@ import { formatDuration, utcDay } from '../format.js';
 import { paths } from '../router.js';
 import './stoa-invite-readers.js';
 import { dashboardStyles } from './stoa-engagement-dashboard.styles.js';
-import { CLASS_COLOUR, CLASS_LABEL, transitionsTable, weeklyChart, weeklyTable } from './engagement-charts.js';
+import { CLASS_COLOUR, CLASS_LABEL, perPromptBars, transitionsTable, weeklyChart, weeklyTable } from './engagement-charts.js';
 import {
   ENGAGEMENT_DEFAULT_DAYS,
   type EngagementClass,
@@ -346,7 +346,7 @@ export class StoaEngagementDashboard extends LitElement {
                 (t) => html`<tr>
                   <td>${this.slug ? html`<a href=${paths.topic(this.slug, t.topicId)}>${t.title}</a>` : t.title} <small>(${t.kind === 'cpd' ? 'CPD' : 'problem'})</small></td>
                   <td class="n">${t.posts}</td><td class="n">${t.posters}</td><td class="n">${t.readersWhoDidNotPost}</td>
-                  <td>${t.perPrompt.length ? t.perPrompt.map((p) => `${p.position}: ${p.replies}`).join(', ') : '—'}</td>
+                  <td>${perPromptBars(t.perPrompt)}</td>
                   <td>${t.facilitators.map((f) => f.displayName).join(', ') || '—'}</td>
                   <td>${t.firstPostAt?.slice(0, 10) ?? '—'}</td><td>${t.lastPostAt?.slice(0, 10) ?? '—'}</td>
                   <td class="n">${t.durationDays ?? '—'}</td>

@@ -74,20 +74,40 @@ describe('engagement dashboard', () => {
       ],
       top: [],
     };
+    const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const topicRow = (n: number, over: Record<string, unknown>) => ({
+      topicId: uuid(100 + n), title: `Topic ${n}`, kind: 'cpd', posts: 5, posters: 3, readersWhoDidNotPost: 7, perPrompt: [],
+      facilitators: [], firstPostAt: '2026-09-01T10:00:00.000Z', lastPostAt: '2026-09-03T10:00:00.000Z', durationDays: 2, ...over,
+    });
+    const topics = {
+      range, definitions: { ...ENGAGEMENT_DEFINITIONS }, sort: '-posts',
+      items: [
+        topicRow(1, { perPrompt: [{ promptId: uuid(1), position: 1, replies: 3 }, { promptId: uuid(2), position: 2, replies: 0 }, { promptId: uuid(3), position: 3, replies: 1 }] }),
+        topicRow(2, { kind: 'problem', posters: 1, readersWhoDidNotPost: 0 }),
+      ],
+    };
 
     async function dashboard() {
       vi.stubGlobal('fetch', vi.fn(async (url: string) => {
         const path = new URL(url, 'http://x').pathname;
         if (path.endsWith('/engagement')) return json(200, summary);
+        if (path.endsWith('/engagement/topics')) return json(200, topics);
         return json(503, { code: 'database_unavailable', detail: 'Not for this test.' });
       }));
       const el = document.createElement('stoa-engagement-dashboard') as Lit;
       el.communityId = 'c1';
       document.body.append(el);
       const root = el.shadowRoot!;
-      await until(el, () => !!root.querySelector('section[aria-labelledby="summary-h"] .cards'), 'the summary');
+      await until(el, () => !!root.querySelector('section[aria-labelledby="summary-h"] .cards') && !!root.querySelector('section[aria-labelledby="topics-h"] tbody'), 'the summary and topics');
       return root.querySelector<HTMLElement>('section[aria-labelledby="summary-h"]')!;
     }
+    const topicsSection = () => document.querySelector('stoa-engagement-dashboard')!.shadowRoot!.querySelector<HTMLElement>('section[aria-labelledby="topics-h"]')!;
+    const cell = (row: number, header: string) => {
+      const table = topicsSection().querySelector('table')!;
+      const col = [...table.querySelectorAll('thead th')].findIndex((th) => th.textContent!.includes(header));
+      expect(col, header).toBeGreaterThanOrEqual(0);
+      return table.querySelectorAll('tbody tr')[row]!.children[col] as HTMLElement;
+    };
 
     it('defines the figures in plain words, without API field names', async () => {
       const section = await dashboard();
@@ -115,6 +135,21 @@ describe('engagement dashboard', () => {
       expect(card.querySelector('.value')!.textContent).toBe('7 h');
       expect(card.textContent).toContain('previously 45 min');
       expect(section.textContent).not.toMatch(/median minutes/i);
+    });
+
+    it('shows replies per prompt as a labelled list of bars, not "1: 3, 2: 0, 3: 2"', async () => {
+      await dashboard();
+      const list = cell(0, 'Replies per prompt').querySelector('ul[aria-label="Replies per prompt"]')!;
+      const items = [...list.querySelectorAll('li')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+      expect(items).toEqual(['Prompt 1 3 replies', 'Prompt 2 0 replies', 'Prompt 3 1 reply']);
+      // Bars scale to the busiest prompt; an empty prompt has an empty track.
+      const bars = [...list.querySelectorAll('li')].map((li) => li.querySelector<HTMLElement>('.bar')?.style.width ?? null);
+      expect(bars[0]).toBe('100%');
+      expect(bars[1]).toBeNull();
+      expect(parseFloat(bars[2]!)).toBeCloseTo(33.3, 0);
+      expect(topicsSection().textContent).not.toMatch(/\d: \d/);
+      // A problem topic has no prompts.
+      expect(cell(1, 'Replies per prompt').textContent!.trim()).toBe('—');
     });
   });
 });
