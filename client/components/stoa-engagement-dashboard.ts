@@ -323,6 +323,15 @@ export class StoaEngagementDashboard extends LitElement {
     `;
   }
 
+  /** A sort button inside a header that holds two figures ("Members: posted · only read"). */
+  private sortToggle(key: string, label: string) {
+    const active = this.topicSort.replace(/^-/, '') === key;
+    const desc = this.topicSort.startsWith('-');
+    return html`<button class="sort" type="button" aria-pressed=${active ? 'true' : 'false'} @click=${() => this.reloadTopics(active && desc ? key : `-${key}`)}>
+      ${label}${active ? (desc ? ' ▼' : ' ▲') : ''}<span class="visually-hidden">${active ? (desc ? ', most first' : ', fewest first') : ', sort by this'}</span>
+    </button>`;
+  }
+
   private renderTopics() {
     const load = this.topics;
     const sortButton = (key: string, label: string) => {
@@ -338,14 +347,17 @@ export class StoaEngagementDashboard extends LitElement {
       ${load.state === 'ok'
         ? html`<div class="scroll" tabindex="0" role="region" aria-label="Topics table (scrolls sideways)"><table>
             <thead><tr>
-              <th>Topic</th>${sortButton('posts', 'Posts')}${sortButton('posters', 'Posters')}${sortButton('readersWhoDidNotPost', 'Silent readers')}
+              <th>Topic</th>${sortButton('posts', 'Posts')}
+              <th class="people" aria-sort=${this.topicSort.replace(/^-/, '') === 'posters' || this.topicSort.replace(/^-/, '') === 'readersWhoDidNotPost' ? (this.topicSort.startsWith('-') ? 'descending' : 'ascending') : 'none'}>
+                Members: ${this.sortToggle('posters', 'posted')} · ${this.sortToggle('readersWhoDidNotPost', 'only read')}
+              </th>
               <th>Replies per prompt</th><th>Facilitators</th>${sortButton('firstPostAt', 'First post')}${sortButton('lastPostAt', 'Last post')}${sortButton('durationDays', 'Days')}
             </tr></thead>
             <tbody>
               ${load.data.items.map(
                 (t) => html`<tr>
                   <td>${this.slug ? html`<a href=${paths.topic(this.slug, t.topicId)}>${t.title}</a>` : t.title} <small>(${t.kind === 'cpd' ? 'CPD' : 'problem'})</small></td>
-                  <td class="n">${t.posts}</td><td class="n">${t.posters}</td><td class="n">${t.readersWhoDidNotPost}</td>
+                  <td class="n">${t.posts}</td><td class="people">${t.posters} posted · ${t.readersWhoDidNotPost} only read</td>
                   <td>${perPromptBars(t.perPrompt)}</td>
                   <td>${t.facilitators.map((f) => f.displayName).join(', ') || '—'}</td>
                   <td>${t.firstPostAt?.slice(0, 10) ?? '—'}</td><td>${t.lastPostAt?.slice(0, 10) ?? '—'}</td>

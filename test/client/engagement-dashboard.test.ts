@@ -151,6 +151,22 @@ describe('engagement dashboard', () => {
       // A problem topic has no prompts.
       expect(cell(1, 'Replies per prompt').textContent!.trim()).toBe('—');
     });
+
+    it('says "N posted · M only read" on each topic row, and sorts by either', async () => {
+      await dashboard();
+      expect(cell(0, 'Members').textContent!.trim()).toBe('3 posted · 7 only read');
+      expect(cell(1, 'Members').textContent!.trim()).toBe('1 posted · 0 only read');
+      const fetch = globalThis.fetch as unknown as ReturnType<typeof vi.fn>;
+      const onlyRead = [...topicsSection().querySelectorAll('thead button')].find((b) => b.textContent!.includes('only read')) as HTMLButtonElement;
+      onlyRead.click();
+      await vi.waitFor(() => {
+        const sorts = fetch.mock.calls.map(([url]) => new URL(url as string, 'http://x')).filter((u) => u.pathname.endsWith('/topics')).map((u) => u.searchParams.get('sort'));
+        expect(sorts.at(-1)).toBe('-readersWhoDidNotPost');
+      });
+      const el = document.querySelector('stoa-engagement-dashboard') as unknown as Lit;
+      await until(el, () => onlyRead.getAttribute('aria-pressed') === 'true', 'the pressed sort button');
+      expect(topicsSection().querySelector('th.people')!.getAttribute('aria-sort')).toBe('descending');
+    });
   });
 });
 
