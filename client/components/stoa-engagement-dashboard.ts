@@ -276,8 +276,14 @@ export class StoaEngagementDashboard extends LitElement {
     const share = (k: 'posters' | 'lurkers' | 'inactive') => `${s.percentages[k]}% of members`;
     const firstReply = s.medianFirstReplyMinutes === null ? '—' : formatDuration(s.medianFirstReplyMinutes);
     const firstReplyBefore = prev.medianFirstReplyMinutes === null ? 'no figure for the previous period' : `previously ${formatDuration(prev.medianFirstReplyMinutes)}`;
-    const definition = (k: string) =>
-      s.definitions[k] ? html`<dt>${DEFINITION_LABEL[k] ?? k}</dt><dd>${s.definitions[k]}</dd>` : nothing;
+    const definition = (k: string) => {
+      const text = s.definitions[k];
+      if (!text) return nothing;
+      const term = DEFINITION_LABEL[k] ?? k;
+      // The API's text starts with its own term ("Posted: members who…"); under that heading once is enough.
+      const body = text.toLowerCase().startsWith(`${term.toLowerCase()}: `) ? text.slice(term.length + 2).replace(/^./, (c) => c.toUpperCase()) : text;
+      return html`<dt>${term}</dt><dd>${body}</dd>`;
+    };
     return html`
       <section aria-labelledby="summary-h">
         <h2 id="summary-h">Summary ${s.range.from} – ${s.range.to}</h2>

@@ -39,7 +39,7 @@ export const ENGAGEMENT_DEFINITIONS = {
     'Groups, for the whole period and for each week: core members wrote 3 or more posts a week on average; contributors wrote at least one post but fewer; readers only read; inactive members did neither. Weeks start on Monday in the chosen time zone. The first and last week may be part-weeks; for them the "3 a week" mark is scaled to their days.',
   postsPerWeek: 'Posts a week: a member’s posts in the period divided by the number of weeks in it.',
   medianFirstReplyMinutes:
-    'Time to first reply: of the topics opened in the period that got a reply, the typical (median) time from the opening post to the first reply by someone other than its author. Half of these topics were answered sooner, half later. The reply itself may come after the period. A dash means no topic opened in the period has a reply yet.',
+    'Typical time to first reply: of the topics opened in the period that got a reply, the typical (median) time from the opening post to the first reply by someone other than its author. Half of these topics were answered sooner, half later. The reply itself may come after the period. A dash means no topic opened in the period has a reply yet.',
   previous: 'Compared with the previous period: the same figures for the period of the same length just before this one.',
   helpfulReceived: 'Helpful received: how often other members marked the member’s posts from this period as helpful.',
   topics:

@@ -121,6 +121,9 @@ describe('engagement dashboard', () => {
       expect(terms).toHaveLength(Object.keys(ENGAGEMENT_DEFINITIONS).length);
       for (const term of terms) expect(term).not.toMatch(/^[a-z]+[A-Z]/); // no camelCase keys
       expect(terms).toEqual(expect.arrayContaining(['The period', 'Posted', 'Only read', 'Typical time to first reply']));
+      // Each definition says its term once, in the heading.
+      const posted = [...section.querySelectorAll('dt')].find((dt) => dt.textContent === 'Posted')!.nextElementSibling!;
+      expect(posted.textContent).toMatch(/^Members who wrote at least one post/);
     });
 
     it('says what the period is when no dates are chosen (not "Left out: …")', async () => {
