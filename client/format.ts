@@ -19,3 +19,23 @@ export function localInputToIso(value: string | undefined | null): string | unde
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
+
+/**
+ * A duration in the units people use: "45 min", "7 h", "7 h 20 min", "2 d 3 h" (two units at most, the
+ * second left out when it is zero). Below a day it is rounded to the minute, from a day on to the hour.
+ */
+export function formatDuration(minutes: number): string {
+  if (!Number.isFinite(minutes) || minutes < 0) return '—';
+  const m = Math.round(minutes);
+  if (m < 1) return 'under 1 min';
+  if (m < 60) return `${m} min`;
+  if (m < 24 * 60) {
+    const h = Math.floor(m / 60);
+    const rest = m % 60;
+    return rest ? `${h} h ${rest} min` : `${h} h`;
+  }
+  const hours = Math.round(minutes / 60);
+  const d = Math.floor(hours / 24);
+  const rest = hours % 24;
+  return rest ? `${d} d ${rest} h` : `${d} d`;
+}

@@ -72,7 +72,7 @@ export function createServices({
     render,
   });
   const topicModeration = createTopicModerationService(topicModerationDeps);
-  const moderation = createModerationService({ db, communities: communityAccess, topics: topicAccessRules, posts, status: contentStatus, audit: auditLog, outbox });
+  const moderation = createModerationService({ db, communities: communityAccess, topics: topicAccessRules, posts, status: contentStatus, audit: auditLog, outbox, users });
   // PGlite has one connection: its statements cannot run side by side, whatever REPORT_PARALLELISM says.
   const engagement = createEngagementService({
     db,

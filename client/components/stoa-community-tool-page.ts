@@ -86,7 +86,7 @@ export class StoaCommunityToolPage extends LitElement {
       case 'moderation':
         return html`<stoa-moderation-queue .communityId=${c.id} .slug=${c.slug}></stoa-moderation-queue>`;
       case 'moderation-log':
-        return html`<stoa-moderation-log .communityId=${c.id}></stoa-moderation-log>`;
+        return html`<stoa-moderation-log .communityId=${c.id} .slug=${c.slug}></stoa-moderation-log>`;
       case 'community-settings':
         return html`<stoa-community-settings .communityId=${c.id}></stoa-community-settings>`;
       case 'engagement':

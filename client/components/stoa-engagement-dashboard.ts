@@ -9,11 +9,11 @@ import { Task, initialState } from '@lit/task';
 import { ApiError, messageFor } from '../api/index.js';
 import type { EngagementReport } from '../api/engagement.js';
 import { ApiConsumer } from '../context.js';
-import { utcDay } from '../format.js';
+import { formatDuration, utcDay } from '../format.js';
 import { paths } from '../router.js';
 import './stoa-invite-readers.js';
 import { dashboardStyles } from './stoa-engagement-dashboard.styles.js';
-import { CLASS_COLOUR, CLASS_LABEL, transitionsTable, weeklyChart, weeklyTable } from './engagement-charts.js';
+import { CLASS_COLOUR, CLASS_LABEL, perPromptBars, transitionsTable, weeklyChart, weeklyTable } from './engagement-charts.js';
 import {
   ENGAGEMENT_DEFAULT_DAYS,
   type EngagementClass,
@@ -23,6 +23,26 @@ import {
   type Trajectories,
   type TopicsEngagement,
 } from '../../shared/schemas/engagement.js';
+
+/** The definitions shown first (the rest fold under "More definitions"). */
+const MAIN_DEFINITIONS = ['range', 'members', 'posters', 'lurkers', 'inactive', 'medianFirstReplyMinutes', 'previous'];
+/** Headings for the API's definitions: the words the cards and tables use, not the API's field names. */
+const DEFINITION_LABEL: Record<string, string> = {
+  range: 'The period',
+  members: 'Members',
+  posters: 'Posted',
+  lurkers: 'Only read',
+  inactive: 'Inactive',
+  classes: 'Groups: core, contributor, reader, inactive',
+  posts: 'Posts',
+  views: 'Reading',
+  postsPerWeek: 'Posts a week',
+  medianFirstReplyMinutes: 'Typical time to first reply',
+  previous: 'Compared with the previous period',
+  helpfulReceived: 'Helpful received',
+  topics: 'Topics',
+  trajectories: 'Movement between groups',
+};
 
 type Load<T> = { state: 'idle' } | { state: 'loading' } | { state: 'ok'; data: T } | { state: 'error'; status: number; message: string };
 
@@ -246,35 +266,44 @@ export class StoaEngagementDashboard extends LitElement {
     const load = this.summary;
     if (load.state !== 'ok') return html`<section>${this.problem(load)}</section>`;
     const s = load.data;
-    const definitions = ['range', 'members', 'posters', 'lurkers', 'inactive', 'classes', 'posts', 'views', 'previous'];
     const prev = s.previous;
     const change = (now: number, before: number) => {
       const d = now - before;
-      return d === 0 ? 'same as previous period' : `${d > 0 ? '+' : '−'}${Math.abs(d)} on previous period`;
+      return d === 0 ? 'same as the previous period' : `${d > 0 ? '+' : '−'}${Math.abs(d)} on the previous period`;
     };
     const card = (label: string, value: number | string, sub: string) =>
       html`<li class="card"><span class="value">${value}</span> ${label}<br /><span class="sub">${sub}</span></li>`;
-    const counts = (c: EngagementCounts, k: 'posters' | 'lurkers' | 'inactive') => `${c.percentages[k]}% of members`;
+    const share = (k: 'posters' | 'lurkers' | 'inactive') => `${s.percentages[k]}% of members`;
+    const firstReply = s.medianFirstReplyMinutes === null ? '—' : formatDuration(s.medianFirstReplyMinutes);
+    const firstReplyBefore = prev.medianFirstReplyMinutes === null ? 'no figure for the previous period' : `previously ${formatDuration(prev.medianFirstReplyMinutes)}`;
+    const definition = (k: string) => {
+      const text = s.definitions[k];
+      if (!text) return nothing;
+      const term = DEFINITION_LABEL[k] ?? k;
+      // The API's text starts with its own term ("Posted: members who…"); under that heading once is enough.
+      const body = text.toLowerCase().startsWith(`${term.toLowerCase()}: `) ? text.slice(term.length + 2).replace(/^./, (c) => c.toUpperCase()) : text;
+      return html`<dt>${term}</dt><dd>${body}</dd>`;
+    };
     return html`
       <section aria-labelledby="summary-h">
         <h2 id="summary-h">Summary ${s.range.from} – ${s.range.to}</h2>
         <ul class="cards">
           ${card('members', s.members, change(s.members, prev.members))}
-          ${card('posters', s.posters, `${counts(s, 'posters')}; ${change(s.posters, prev.posters)}`)}
-          ${card('lurkers', s.lurkers, `${counts(s, 'lurkers')}; ${change(s.lurkers, prev.lurkers)}`)}
-          ${card('inactive', s.inactive, `${counts(s, 'inactive')}; ${change(s.inactive, prev.inactive)}`)}
+          ${card('posted', s.posters, `${share('posters')}; ${change(s.posters, prev.posters)}`)}
+          ${card('only read', s.lurkers, `${share('lurkers')}; ${change(s.lurkers, prev.lurkers)}`)}
+          ${card('inactive', s.inactive, `${share('inactive')}; ${change(s.inactive, prev.inactive)}`)}
           ${card('posts', s.posts, change(s.posts, prev.posts))}
           ${card('replies', s.replies, change(s.replies, prev.replies))}
           ${card('new topics', s.newTopics, change(s.newTopics, prev.newTopics))}
           ${card('removed posts', s.removedPosts, change(s.removedPosts, prev.removedPosts))}
-          ${card('median minutes to first reply', s.medianFirstReplyMinutes ?? '—', prev.medianFirstReplyMinutes === null ? 'no previous figure' : `previously ${prev.medianFirstReplyMinutes}`)}
+          ${card('typical time to first reply', firstReply, firstReplyBefore)}
         </ul>
         ${this.downloads('', 'the summary', { table: 'summary' })}
-        <h3>How these figures are defined</h3>
-        <dl class="definitions">${definitions.filter((k) => s.definitions[k]).map((k) => html`<dt>${k}</dt><dd>${s.definitions[k]}</dd>`)}</dl>
+        <h3>What the figures mean</h3>
+        <dl class="definitions">${MAIN_DEFINITIONS.map(definition)}</dl>
         <details>
           <summary>More definitions</summary>
-          <dl class="definitions">${Object.entries(s.definitions).filter(([k]) => !definitions.includes(k)).map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
+          <dl class="definitions">${Object.keys(s.definitions).filter((k) => !MAIN_DEFINITIONS.includes(k)).map(definition)}</dl>
         </details>
       </section>
       <section aria-labelledby="weekly-h">
@@ -300,6 +329,15 @@ export class StoaEngagementDashboard extends LitElement {
     `;
   }
 
+  /** A sort button inside a header that holds two figures ("Members: posted · only read"). */
+  private sortToggle(key: string, label: string) {
+    const active = this.topicSort.replace(/^-/, '') === key;
+    const desc = this.topicSort.startsWith('-');
+    return html`<button class="sort" type="button" aria-pressed=${active ? 'true' : 'false'} @click=${() => this.reloadTopics(active && desc ? key : `-${key}`)}>
+      ${label}${active ? (desc ? ' ▼' : ' ▲') : ''}<span class="visually-hidden">${active ? (desc ? ', most first' : ', fewest first') : ', sort by this'}</span>
+    </button>`;
+  }
+
   private renderTopics() {
     const load = this.topics;
     const sortButton = (key: string, label: string) => {
@@ -315,15 +353,18 @@ export class StoaEngagementDashboard extends LitElement {
       ${load.state === 'ok'
         ? html`<div class="scroll" tabindex="0" role="region" aria-label="Topics table (scrolls sideways)"><table>
             <thead><tr>
-              <th>Topic</th>${sortButton('posts', 'Posts')}${sortButton('posters', 'Posters')}${sortButton('readersWhoDidNotPost', 'Silent readers')}
+              <th>Topic</th>${sortButton('posts', 'Posts')}
+              <th class="people" aria-sort=${this.topicSort.replace(/^-/, '') === 'posters' || this.topicSort.replace(/^-/, '') === 'readersWhoDidNotPost' ? (this.topicSort.startsWith('-') ? 'descending' : 'ascending') : 'none'}>
+                Members: ${this.sortToggle('posters', 'posted')} · ${this.sortToggle('readersWhoDidNotPost', 'only read')}
+              </th>
               <th>Replies per prompt</th><th>Facilitators</th>${sortButton('firstPostAt', 'First post')}${sortButton('lastPostAt', 'Last post')}${sortButton('durationDays', 'Days')}
             </tr></thead>
             <tbody>
               ${load.data.items.map(
                 (t) => html`<tr>
                   <td>${this.slug ? html`<a href=${paths.topic(this.slug, t.topicId)}>${t.title}</a>` : t.title} <small>(${t.kind === 'cpd' ? 'CPD' : 'problem'})</small></td>
-                  <td class="n">${t.posts}</td><td class="n">${t.posters}</td><td class="n">${t.readersWhoDidNotPost}</td>
-                  <td>${t.perPrompt.length ? t.perPrompt.map((p) => `${p.position}: ${p.replies}`).join(', ') : '—'}</td>
+                  <td class="n">${t.posts}</td><td class="people">${t.posters} posted · ${t.readersWhoDidNotPost} only read</td>
+                  <td>${perPromptBars(t.perPrompt)}</td>
                   <td>${t.facilitators.map((f) => f.displayName).join(', ') || '—'}</td>
                   <td>${t.firstPostAt?.slice(0, 10) ?? '—'}</td><td>${t.lastPostAt?.slice(0, 10) ?? '—'}</td>
                   <td class="n">${t.durationDays ?? '—'}</td>
@@ -349,7 +390,7 @@ export class StoaEngagementDashboard extends LitElement {
         </select></div>
       ${load.state === 'ok'
         ? html`<div class="scroll" tabindex="0" role="region" aria-label="Members table (scrolls sideways)"><table>
-            <thead><tr><th>Member</th><th>Class</th><th class="n">Posts</th><th class="n">Replies</th><th class="n">Topics started</th><th class="n">Topics viewed</th><th class="n">Days active</th><th>Last seen</th></tr></thead>
+            <thead><tr><th>Member</th><th>Group</th><th class="n">Posts</th><th class="n">Replies</th><th class="n">Topics started</th><th class="n">Topics viewed</th><th class="n">Days active</th><th>Last seen</th></tr></thead>
             <tbody>
               ${load.data.items.map(
                 (m) => html`<tr><td>${m.displayName}</td><td>${CLASS_LABEL[m.class]}</td><td class="n">${m.posts}</td><td class="n">${m.replies}</td><td class="n">${m.topicsStarted}</td><td class="n">${m.topicsViewed}</td><td class="n">${m.daysActive}</td><td>${m.lastSeen ?? '—'}</td></tr>`,
@@ -367,12 +408,12 @@ export class StoaEngagementDashboard extends LitElement {
     if (load.state !== 'ok') return html`<section>${this.problem(load)}</section>`;
     const t = load.data;
     return html`<section aria-labelledby="traj-h">
-      <h2 id="traj-h">Trajectories: ${t.previousRange.from} – ${t.previousRange.to} → ${t.range.from} – ${t.range.to}</h2>
+      <h2 id="traj-h">Movement between groups: ${t.previousRange.from} – ${t.previousRange.to} → ${t.range.from} – ${t.range.to}</h2>
       ${transitionsTable(t)}
       ${this.downloads('/trajectories', 'the transitions', { table: 'transitions' })}
       <details>
-        <summary>Week-by-week class of each member (${t.total})</summary>
-        <div class="scroll" tabindex="0" role="region" aria-label="Week-by-week class table (scrolls sideways)"><table>
+        <summary>Each member’s group, week by week (${t.total})</summary>
+        <div class="scroll" tabindex="0" role="region" aria-label="Week-by-week group table (scrolls sideways)"><table>
           <thead><tr><th>Member</th><th>Before</th><th>Now</th><th>Weeks from ${t.weekStarts[0] ?? ''}</th></tr></thead>
           <tbody>
             ${t.members.map(

@@ -1,11 +1,15 @@
 // The moderation audit log (moderators, managers): append-only, newest first, filterable by action and by
-// member (the one acted on or acting), paged by the server's cursor ("Load older entries").
+// member (the one acted on or acting), paged by the server's cursor ("Load older entries"). Each entry names
+// what it is about (a member by name, a post or topic by its topic's title, linked) and shows what changed
+// as a before/after table in words, with changed text highlighted word by word.
 import { LitElement, css, html, nothing } from 'lit';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import { messageFor, type LogEntry, type Member } from '../api/index.js';
 import { ApiConsumer } from '../context.js';
 import { formatDateTime } from '../format.js';
-import { base, forms } from '../styles.js';
+import { paths } from '../router.js';
+import { diffWords } from '../word-diff.js';
+import { base, forms, tables } from '../styles.js';
 import { LOG_ACTIONS, type LogAction } from '../../shared/schemas/moderation.js';
 
 const ACTION_LABELS: Record<LogAction, string> = {
@@ -29,12 +33,46 @@ const ACTION_LABELS: Record<LogAction, string> = {
   'topic.approve': 'Topic approved',
 };
 
+/** The before/after fields in words (fields not listed show their name). */
+const FIELD_LABELS: Record<string, string> = {
+  status: 'Status',
+  moderationStatus: 'Status',
+  statusReason: 'Reason given',
+  openFlags: 'Open flags',
+  suspended: 'Suspended',
+  until: 'Until',
+  reason: 'Reason',
+  words: 'Watched words',
+  message: 'Message',
+  authorId: 'To',
+  locked: 'Locked',
+  closed: 'Closed',
+  pinned: 'Pinned',
+  autoHideThreshold: 'Hide a post after this many flags',
+  premodNewMemberPosts: 'Approve this many first posts of a new member',
+  searchLanguage: 'Search language',
+};
+const STATUS_WORDS: Record<string, string> = {
+  published: 'Published',
+  pending: 'Waiting for approval',
+  hidden: 'Hidden by flags',
+  removed: 'Removed',
+  withdrawn: 'Withdrawn by its author',
+};
+const STATUS_KEYS = { status: true, moderationStatus: true } as const;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+type WatchedWord = { phrase: string; action: string };
+const isWordList = (v: unknown): v is WatchedWord[] => Array.isArray(v) && v.every((w) => w && typeof w === 'object' && 'phrase' in w);
+const wordText = (w: WatchedWord) => `${w.phrase} (${w.action})`;
+
 /** The community, the two filters, and the cursor of the page to read (null: the first). */
 type LogArgs = readonly [communityId: string, action: LogAction | '', memberId: string, cursor: string | null];
 
 export class StoaModerationLog extends LitElement {
   static override properties = {
     communityId: { attribute: false },
+    slug: { attribute: false },
     action: { state: true },
     memberId: { state: true },
     items: { state: true },
@@ -42,6 +80,8 @@ export class StoaModerationLog extends LitElement {
   };
 
   declare communityId: string;
+  /** The community's address, for links to posts and topics. */
+  declare slug: string;
   declare action: LogAction | '';
   declare memberId: string;
   declare items: LogEntry[];
@@ -75,6 +115,7 @@ export class StoaModerationLog extends LitElement {
   constructor() {
     super();
     this.communityId = '';
+    this.slug = '';
     this.action = '';
     this.memberId = '';
     this.items = [];
@@ -139,27 +180,116 @@ export class StoaModerationLog extends LitElement {
   }
 
   private renderEntry(e: LogEntry) {
-    const target = e.targetType === 'member' || e.targetType === 'user' ? (this.nameOf(e.targetId) ?? e.targetId.slice(0, 8)) : e.targetId.slice(0, 8);
     return html`<li class="card">
       <p class="head">
         <strong>${ACTION_LABELS[e.action as LogAction] ?? e.action}</strong>
         <time datetime=${e.createdAt}>${formatDateTime(e.createdAt)}</time>
       </p>
-      <p class="small">By ${e.actor ? e.actor.displayName : 'the system'} · ${e.targetType} ${target}</p>
+      <p class="small">By ${e.actor ? e.actor.displayName : 'the system'} · ${this.renderTarget(e)}</p>
       ${e.reason ? html`<p class="small">Reason: ${e.reason}</p>` : nothing}
       ${e.before != null || e.after != null
         ? html`<details>
             <summary>What changed</summary>
-            ${e.before != null ? html`<p class="small">Before:</p><pre>${JSON.stringify(e.before, null, 1)}</pre>` : nothing}
-            ${e.after != null ? html`<p class="small">After:</p><pre>${JSON.stringify(e.after, null, 1)}</pre>` : nothing}
+            ${this.renderChanges(e)}
           </details>`
         : nothing}
     </li>`;
   }
 
+  /** What the entry is about, in words, linked where there is a page for it. */
+  private renderTarget(e: LogEntry) {
+    const { name, topicId, postId } = e.target;
+    const link = (href: string, text: string) => (this.slug ? html`<a href=${href}>${text}</a>` : text);
+    switch (e.targetType) {
+      case 'post':
+        return topicId && postId
+          ? html`${link(paths.post(this.slug, topicId, postId), 'a post')} in “${name}”`
+          : html`a post that is no longer there`;
+      case 'topic':
+        return topicId ? html`the topic ${link(paths.topic(this.slug, topicId), `“${name}”`)}` : html`a topic that is no longer there`;
+      case 'member':
+      case 'user':
+        return html`member ${name ?? this.nameOf(e.targetId) ?? 'no longer known'}`;
+      case 'community':
+        return html`the community’s settings`;
+      default:
+        return html`${e.targetType}`;
+    }
+  }
+
+  /** One row per field: its value before and after, in words; changed text is marked word by word. */
+  private renderChanges(e: LogEntry) {
+    const before = (e.before ?? {}) as Record<string, unknown>;
+    const after = (e.after ?? {}) as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+    const hasBefore = e.before != null;
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="What changed (scrolls sideways)">
+      <table class="changes">
+        <thead><tr><th scope="col">What</th>${hasBefore ? html`<th scope="col">Before</th>` : nothing}<th scope="col">${hasBefore ? 'After' : 'Set to'}</th></tr></thead>
+        <tbody>
+          ${keys.map((k) => {
+            // Nothing before (a note): the values as they are, nothing to mark.
+            const [b, a] = hasBefore ? this.cells(k, before[k], after[k], e.names, k in before, k in after) : [nothing, this.words(k, after[k], e.names)];
+            return html`<tr><th scope="row">${FIELD_LABELS[k] ?? k}</th>${hasBefore ? html`<td>${b}</td>` : nothing}<td>${a}</td></tr>`;
+          })}
+        </tbody>
+      </table>
+    </div>`;
+  }
+
+  /** The before and after cells of one field. */
+  private cells(key: string, b: unknown, a: unknown, names: Record<string, string>, inBefore: boolean, inAfter: boolean) {
+    const unchanged = html`<span class="muted">not set</span>`;
+    if (isWordList(b) || isWordList(a)) {
+      const was = new Set((isWordList(b) ? b : []).map(wordText));
+      const now = new Set((isWordList(a) ? a : []).map(wordText));
+      const list = (items: Set<string>, other: Set<string>, mark: 'del' | 'ins') =>
+        items.size === 0
+          ? html`<span class="muted">none</span>`
+          : html`<ul class="words">${[...items].map((w) => html`<li>${other.has(w) ? w : this.marked(mark, w)}</li>`)}</ul>`;
+      return [inBefore ? list(was, now, 'del') : unchanged, inAfter ? list(now, was, 'ins') : unchanged];
+    }
+    const bt = inBefore ? this.words(key, b, names) : null;
+    const at = inAfter ? this.words(key, a, names) : null;
+    // Free text on both sides: mark the words that differ.
+    if (bt !== null && at !== null && bt !== at && typeof b === 'string' && typeof a === 'string' && !(key in STATUS_KEYS)) {
+      const parts = diffWords(bt, at);
+      return [
+        html`${parts.filter((p) => p.op !== 'ins').map((p) => (p.op === 'del' ? this.marked('del', p.text) : p.text))}`,
+        html`${parts.filter((p) => p.op !== 'del').map((p) => (p.op === 'ins' ? this.marked('ins', p.text) : p.text))}`,
+      ];
+    }
+    const changed = bt !== at;
+    const cell = (text: string | null, mark: 'del' | 'ins') => (text === null ? unchanged : changed ? this.marked(mark, text) : text);
+    return [cell(bt, 'del'), cell(at, 'ins')];
+  }
+
+  /** Removed or added words: highlighted, struck through or underlined, and said in words to screen readers. */
+  private marked(mark: 'del' | 'ins', text: string) {
+    return mark === 'del'
+      ? html`<del><span class="visually-hidden">removed: </span>${text}</del>`
+      : html`<ins><span class="visually-hidden">added: </span>${text}</ins>`;
+  }
+
+  /** A value in words: people by name, instants as dates, statuses and yes/no spelt out. */
+  private words(key: string, value: unknown, names: Record<string, string>): string {
+    if (key === 'until' && value === null) return 'No end date';
+    if (value === null || value === undefined || value === '') return '—';
+    if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+    if (typeof value === 'string') {
+      if (names[value]) return names[value];
+      if (key in STATUS_KEYS) return STATUS_WORDS[value] ?? value;
+      if (ISO_INSTANT.test(value)) return formatDateTime(value);
+      return value;
+    }
+    if (typeof value === 'number') return String(value);
+    return JSON.stringify(value);
+  }
+
   static override styles = [
     base,
     forms,
+    tables,
     css`
       :host {
         display: block;
@@ -194,13 +324,31 @@ export class StoaModerationLog extends LitElement {
       .small {
         font-size: 0.9rem;
       }
-      pre {
-        white-space: pre-wrap;
-        overflow-wrap: anywhere;
-        font-size: 0.85rem;
-        background: var(--stoa-surface-sunken);
-        padding: 0.4rem;
-        margin: 0 0 0.4rem;
+      table.changes {
+        margin: 0.25rem 0 0.5rem;
+        font-size: 0.9rem;
+      }
+      table.changes th[scope='row'] {
+        font-weight: 600;
+      }
+      del,
+      ins {
+        color: var(--stoa-text);
+        padding: 0 0.1em;
+      }
+      del {
+        background: var(--stoa-diff-del-bg);
+      }
+      ins {
+        background: var(--stoa-diff-ins-bg);
+        text-decoration: underline;
+      }
+      ul.words {
+        margin: 0;
+        padding-left: 1.1rem;
+      }
+      .scroll {
+        position: relative;
       }
       summary {
         cursor: pointer;

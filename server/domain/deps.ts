@@ -6,7 +6,7 @@ import { assertTopicWritable, findPrompt, findTopic, hiddenPromptIds, listPrompt
 import { communityLiveCursor, lastChannelEventId, recordEvent } from './outbox.js';
 import { insertLogEntry, latestLogEntry } from './audit-log.js';
 import { changePostStatus, countNewPost } from './content-status.js';
-import { findUserById } from './users.js';
+import { displayNames, findUserById } from './users.js';
 import { needsPremoderation, screenPostText, screenTopicText } from './screening.js';
 import { renderField } from './render.js';
 import { enforcePostingLimit } from './posting-limits.js';
@@ -16,7 +16,7 @@ export const topicAccessRules = { requireTopic, topicAccess, findTopic, findProm
 export const outbox = { recordEvent, communityLiveCursor, lastChannelEventId };
 export const auditLog = { insertLogEntry, latestLogEntry };
 export const contentStatus = { changePostStatus, countNewPost };
-export const users = { findUserById };
+export const users = { findUserById, displayNames };
 export const screening = { screenPostText, screenTopicText, needsPremoderation };
 export const render = { renderField };
 export const postingLimitRules = { enforcePostingLimit };

@@ -1,5 +1,5 @@
 // Account lookups several features need (who is this user?).
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { users } from '../db/schema.js';
 
@@ -20,3 +20,13 @@ export async function findUserById(db: DbOrTx, id: string) {
     .limit(1);
   return row ?? null;
 }
+
+/** Display names by user id (ids not found are left out): for showing people by name, not by id. */
+export async function displayNames(db: DbOrTx, ids: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)].filter((id) => UUID.test(id));
+  if (unique.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, displayName: users.displayName }).from(users).where(inArray(users.id, unique));
+  return new Map(rows.map((r) => [r.id, r.displayName]));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

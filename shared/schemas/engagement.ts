@@ -21,30 +21,45 @@ export const MEMBERS_PAGE_MAX = 1000;
 export const TRAJECTORY_PAGE_DEFAULT = 100;
 export const TRAJECTORY_PAGE_MAX = 1000;
 
-/** The definitions, word for word as the dashboard shows them and the API document describes them. */
+/**
+ * The definitions in plain words, as the dashboard shows them to a project manager (and the API returns
+ * them): no field names. The API document adds ENGAGEMENT_FIELD_NOTES, which names the fields.
+ */
 export const ENGAGEMENT_DEFINITIONS = {
-  range:
-    'from and to are whole days, inclusive (YYYY-MM-DD). Day boundaries are midnight UTC unless tz names an IANA time zone. At most 731 days. Left out: the last 91 days up to today.',
+  range: `The period runs from its first day to its last, both included. Days start at midnight UTC unless you choose another time zone. A period can be up to ${ENGAGEMENT_MAX_DAYS} days (two years). If you choose no dates, it is the last ${ENGAGEMENT_DEFAULT_DAYS} days, up to and including today.`,
   posts:
-    'Posts are topic openings (the topic itself counts as a post of its author) and replies. A post counts when it was published, even if its author withdrew it later. Posts removed by moderators do not count and are reported as removedPosts; posts waiting for approval (pending) or hidden by flags do not count. The same holds for a topic opening: a topic removed by moderators is a removed post, a topic held or hidden counts nowhere, and neither is listed per topic. Totals (posts, replies, newTopics, removedPosts) count every author; member classes count members only.',
+    'Posts are the opening posts of topics and the replies to them. A post counts once it is published, even if its author withdraws it later. Posts that moderators removed do not count (they are shown as removed posts), and neither do posts waiting for approval or hidden after being flagged. Topics work the same way: a topic removed by moderators is a removed post, and a topic held or hidden counts nowhere and is not listed. Post totals include everyone who wrote; the member groups count members only.',
   views:
-    'Topic views are recorded once per member, topic and UTC day; a view counts when its UTC day lies between from and to (tz does not shift view days).',
-  members: 'Members: memberships active at some time in the range (joined before its end and not removed before its start).',
-  posters: 'Posters: members with at least one counted post in the range (posters = core + contributor).',
-  lurkers: 'Lurkers: members with no counted post but at least one topic view in the range (lurkers = reader).',
-  inactive: 'Inactive: members with neither a post nor a view in the range. posters + lurkers + inactive = members.',
+    'Reading a topic is recorded once a day for each member and topic. Reading days are UTC days, whatever time zone you choose.',
+  members: 'Members: everyone who was a member at some time in the period (joined before it ended and not removed before it began).',
+  posters: 'Posted: members who wrote at least one post in the period (core members and contributors together).',
+  lurkers: 'Only read: members who wrote nothing in the period but opened at least one topic (readers).',
+  inactive: 'Inactive: members who neither wrote nor read in the period. Posted + only read + inactive = all members.',
   classes:
-    'Classes, over the range and per week: core = at least 3 posts a week on average (posts × 7 ≥ 3 × days in the range or week), contributor = at least one post but fewer, reader = views only, inactive = neither. Weeks start on Monday (ISO weeks) in the chosen time zone; the first and last week may be partial, and their thresholds scale with their days.',
-  postsPerWeek: 'Posts per week: posts in the range divided by (days in the range / 7).',
+    'Groups, for the whole period and for each week: core members wrote 3 or more posts a week on average; contributors wrote at least one post but fewer; readers only read; inactive members did neither. Weeks start on Monday in the chosen time zone. The first and last week may be part-weeks; for them the "3 a week" mark is scaled to their days.',
+  postsPerWeek: 'Posts a week: a member’s posts in the period divided by the number of weeks in it.',
   medianFirstReplyMinutes:
-    'Median, over topics opened in the range that have a reply, of the minutes from the opening to the first counted reply by someone other than the topic author (that reply may come after the range). null when there is none.',
-  previous: 'previous: the same figures for the period of equal length just before the range.',
-  helpfulReceived: 'Helpful acknowledgements received on counted posts the member wrote in the range.',
+    'Typical time to first reply: of the topics opened in the period that got a reply, the typical (median) time from the opening post to the first reply by someone other than its author. Half of these topics were answered sooner, half later. The reply itself may come after the period. A dash means no topic opened in the period has a reply yet.',
+  previous: 'Compared with the previous period: the same figures for the period of the same length just before this one.',
+  helpfulReceived: 'Helpful received: how often other members marked the member’s posts from this period as helpful.',
   topics:
-    'Per topic: topics with a counted post or a view in the range. posts counts every author; posters and readersWhoDidNotPost count members; facilitators are the CPD topic author and the named guest facilitators; firstPostAt / lastPostAt / durationDays concern counted posts in the range.',
+    'Topics: every topic with a post or a reader in the period. Posts include everyone who wrote. "Posted" and "only read" count members: a member who read and also posted counts once, as posted. Facilitators are the author of a CPD topic and its named guest facilitators. First post, last post and days are about the posts in the period.',
   trajectories:
-    'Trajectories compare the range with the previous period of equal length: each member’s class in each period (notMember when the membership did not overlap it), a transition table, and a week-by-week strip of classes across both periods (null for weeks outside the membership). The members come a page at a time (limit, offset; fromClass and toClass pick one transition); the CSV holds them all.',
+    'Movement between groups: which group each member was in during the previous period and during this one. The table counts how many members moved from each group to each other group ("not a member" means they joined later or had left). Each member’s row also shows their group week by week across both periods. The list of members shows a page at a time; the download holds everyone.',
 } as const;
+
+/** For the API document only: which response fields and parameters each definition is about. */
+export const ENGAGEMENT_FIELD_NOTES: Partial<Record<keyof typeof ENGAGEMENT_DEFINITIONS, string>> = {
+  range: `Parameters from and to (YYYY-MM-DD, inclusive) and tz (an IANA time zone); both dates left out: the last ${ENGAGEMENT_DEFAULT_DAYS} days up to today in tz.`,
+  posts: 'Fields posts, replies, newTopics, removedPosts (every author); posters, lurkers, inactive, core, contributors (members).',
+  posters: 'posters = core + contributors.',
+  lurkers: 'lurkers = members of class reader.',
+  classes: 'class: core (posts × 7 ≥ 3 × days), contributor, reader, inactive.',
+  medianFirstReplyMinutes: 'medianFirstReplyMinutes: minutes, one decimal; null when there is none.',
+  previous: 'previous and previousRange.',
+  topics: 'Per topic: posts, posters, readersWhoDidNotPost ("only read"), perPrompt (replies per prompt, by position), facilitators, firstPostAt, lastPostAt, durationDays.',
+  trajectories: 'previousClass / currentClass (notMember when the membership did not overlap the period); weeks (null outside the membership); members paged by limit and offset; fromClass and toClass pick one transition.',
+};
 
 const DateParam = (description: string) =>
   Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description });

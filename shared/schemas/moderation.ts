@@ -262,6 +262,16 @@ export const LogEntry = Type.Object({
   before: Type.Unknown(),
   after: Type.Unknown(),
   createdAt: IsoDateTime,
+  /** What the entry is about, in words: a member's name, or the title of the topic (of a post); null when gone. */
+  target: Type.Object({
+    name: Type.Union([Type.String(), Type.Null()]),
+    /** The topic to link to (a post's topic, or the topic itself). */
+    topicId: Type.Union([Uuid, Type.Null()]),
+    /** The post to link to, when the entry is about a post. */
+    postId: Type.Union([Uuid, Type.Null()]),
+  }),
+  /** Display names of the people whose ids appear in before/after (e.g. a note's authorId). */
+  names: Type.Record(Type.String(), Type.String()),
 });
 export const LogPage = Type.Object({
   items: Type.Array(LogEntry),

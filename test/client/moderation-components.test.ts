@@ -107,8 +107,68 @@ describe('moderation components', () => {
     expect(changes).toEqual([{ communityId: 'c1' }]);
   });
 
+  it('log shows what changed as a readable before/after: names, links, changed words marked', async () => {
+    const author = '00000000-0000-4000-8000-00000000000a';
+    const topicId = '00000000-0000-4000-8000-0000000000b1';
+    const postId = '00000000-0000-4000-8000-0000000000c1';
+    const at = '2026-12-06T10:00:00.000Z';
+    const items = [
+      { id: '3', action: 'post.author_note', actor: { id: author, displayName: 'Mo Moderator' }, targetType: 'post', targetId: postId, reason: null,
+        before: null, after: { message: 'Thanks for fixing it', authorId: author }, createdAt: at,
+        target: { name: 'Giving feedback', topicId, postId }, names: { [author]: 'Priya Practitioner' } },
+      { id: '2', action: 'post.restore', actor: { id: author, displayName: 'Mo Moderator' }, targetType: 'post', targetId: postId, reason: null,
+        before: { status: 'removed', statusReason: 'Off-topic advert for shoes' }, after: { status: 'published', statusReason: 'Off-topic advert for boots' }, createdAt: at,
+        target: { name: 'Giving feedback', topicId, postId }, names: {} },
+      { id: '1', action: 'watched_words.update', actor: null, targetType: 'community', targetId: 'c1', reason: null,
+        before: { words: [{ phrase: 'spam', action: 'hold' }] }, after: { words: [{ phrase: 'spam', action: 'hold' }, { phrase: 'casino', action: 'block' }] }, createdAt: at,
+        target: { name: null, topicId: null, postId: null }, names: {} },
+      { id: '0', action: 'member.suspend', actor: null, targetType: 'member', targetId: author, reason: 'Cooling off',
+        before: { suspended: false }, after: { suspended: true, until: null }, createdAt: at,
+        target: { name: 'Priya Practitioner', topicId: null, postId: null }, names: {} },
+    ];
+    vi.stubGlobal('fetch', vi.fn(async (url: string) => (String(url).includes('/members') ? json(200, { items: [] }) : json(200, { items, nextCursor: null }))));
+    const log = document.createElement('stoa-moderation-log') as Lit & { communityId: string; slug: string };
+    log.communityId = 'c1';
+    log.slug = 'elt';
+    document.body.append(log);
+    const root = log.shadowRoot!;
+    await until(log, () => root.querySelectorAll('ol.entries > li').length === 4, 'the entries');
+    const [note, restore, words, suspend] = [...root.querySelectorAll<HTMLElement>('ol.entries > li')];
+    const text = (el: Element) => el.textContent!.replace(/\s+/g, ' ').trim();
+    const row = (tr: Element) => [...tr.children].map(text).join(' | ');
+
+    // Links to the post, the topic by title, the note's addressee by name: no short ids, no JSON.
+    const link = note!.querySelector('a')!;
+    expect(link.getAttribute('href')).toBe(`/c/elt/t/${topicId}?post=${postId}`);
+    expect(text(note!)).toContain('a post in “Giving feedback”');
+    expect([...note!.querySelectorAll('tbody tr')].map(row)).toEqual(['Message | Thanks for fixing it', 'To | Priya Practitioner']);
+    expect(note!.querySelector('thead')!.textContent).toContain('Set to');
+    for (const el of [note, restore, words, suspend]) {
+      expect(el!.textContent).not.toMatch(/[{}"]/);
+      expect(el!.textContent).not.toContain(author.slice(0, 8));
+    }
+
+    // Text differences: only the changed word is marked, on each side.
+    const [status, reason] = [...restore!.querySelectorAll('tbody tr')];
+    expect([...status!.querySelectorAll('td')].map(text)).toEqual(['removed: Removed', 'added: Published']);
+    expect([...reason!.querySelectorAll('del')].map(text)).toEqual(['removed: shoes']);
+    expect([...reason!.querySelectorAll('ins')].map(text)).toEqual(['added: boots']);
+    expect(text(reason!.querySelectorAll('td')[0]!)).toBe('Off-topic advert for removed: shoes');
+
+    // Lists: the added watched word is marked, the kept one is not.
+    expect([...words!.querySelectorAll('td')[1]!.querySelectorAll('li')].map(text)).toEqual(['spam (hold)', 'added: casino (block)']);
+    expect(words!.querySelectorAll('td')[0]!.querySelector('del')).toBeNull();
+
+    // A member by name; yes/no and "—" instead of true/false/null.
+    expect(text(suspend!)).toContain('member Priya Practitioner');
+    expect([...suspend!.querySelectorAll('tbody tr')].map(row)).toEqual(['Suspended | removed: No | added: Yes', 'Until | not set | added: No end date']);
+  });
+
   it('log pages with the cursor; settings saves watched words', async () => {
-    const entry = (id: string) => ({ id, action: 'post.remove', actor: null, targetType: 'post', targetId: 'p', reason: 'r', before: { status: 'published' }, after: null, createdAt: new Date().toISOString() });
+    const entry = (id: string) => ({
+      id, action: 'post.remove', actor: null, targetType: 'post', targetId: 'p', reason: 'r', before: { status: 'published' }, after: null, createdAt: new Date().toISOString(),
+      target: { name: null, topicId: null, postId: null }, names: {},
+    });
     const fetch = vi.fn(async (url: string) =>
       String(url).includes('/members') ? json(200, { items: [] }) : String(url).includes('cursor=') ? json(200, { items: [entry('1')], nextCursor: null }) : json(200, { items: [entry('2')], nextCursor: '2' }),
     );

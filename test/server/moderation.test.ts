@@ -652,6 +652,16 @@ describe('audit log', () => {
       // …and what was done to their topic (it is content too).
       ['post.auto_hide', 'flags.dismiss', 'post.remove', 'post.restore', 'post.approve', 'post.author_note', 'member.suspend', 'member.unsuspend', 'member.remove', 'topic.moderate'].sort(),
     );
+    // Names and places instead of ids (issue 16): the member acted on, a post's topic to link to, a topic's
+    // title, and the people named in before/after.
+    type Entry = { action: string; target: { name: string | null; topicId: string | null; postId: string | null }; names: Record<string, string>; after: unknown };
+    const byAction = (action: string) => (all as unknown as Entry[]).find((e) => e.action === action)!;
+    expect(byAction('post.remove').target).toEqual({ name: topic.title, topicId: topic.id, postId: p });
+    expect(byAction('topic.moderate').target).toEqual({ name: topic.title, topicId: topic.id, postId: null });
+    expect(byAction('member.suspend').target).toEqual({ name: writer.displayName, topicId: null, postId: null });
+    expect(byAction('post.author_note').names).toEqual({ [writer.id]: writer.displayName });
+    expect(byAction('settings.update').target).toEqual({ name: null, topicId: null, postId: null });
+    expect(byAction('settings.update').names).toEqual({});
     expect((await mod.get(`/api/communities/${c}/moderation/log?action=nonsense`)).statusCode).toBe(400);
     expect((await mod.get(`/api/communities/${c}/moderation/log?cursor=abc`)).statusCode).toBe(400);
   });

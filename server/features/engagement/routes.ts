@@ -5,6 +5,7 @@ import { Type, type TSchema } from 'typebox';
 import { IdParams, problems } from '../../../shared/schemas/common.js';
 import {
   ENGAGEMENT_DEFINITIONS,
+  ENGAGEMENT_FIELD_NOTES,
   EngagementSummary,
   MeQuery,
   MembersEngagement,
@@ -19,8 +20,12 @@ import {
 import { membersCsv, summaryCsv, topicsCsv, trajectoriesCsv } from './csv.js';
 import type { EngagementService } from './service.js';
 
+// The plain-words definitions (as the dashboard shows them), each followed by the fields it is about.
 const definitionsText = Object.entries(ENGAGEMENT_DEFINITIONS)
-  .map(([k, v]) => `- **${k}**: ${v}`)
+  .map(([k, v]) => {
+    const fields = ENGAGEMENT_FIELD_NOTES[k as keyof typeof ENGAGEMENT_DEFINITIONS];
+    return `- **${k}**: ${v}${fields ? ` (${fields})` : ''}`;
+  })
   .join('\n');
 
 /** 200 as JSON or as CSV, plus the problem responses every report can give (400 and 503 are added for every route). */

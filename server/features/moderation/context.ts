@@ -4,7 +4,7 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import type { PostStatus } from '../../db/schema.js';
 import { invalid, notFound } from '../../errors.js';
 import { authorize, topicContext, type Action, type Actor, type PolicyContext } from '../../policy/policy.js';
-import type { AuditLogDeps, CommunityAccessDeps, ContentStatusDeps, OutboxDeps, TopicAccessDeps } from '../../domain/deps.js';
+import type { AuditLogDeps, CommunityAccessDeps, ContentStatusDeps, OutboxDeps, TopicAccessDeps, UsersDeps } from '../../domain/deps.js';
 import type { PostService } from '../posts/service.js';
 import * as q from './queries.js';
 
@@ -18,6 +18,8 @@ export interface ModerationDeps {
   status: Pick<ContentStatusDeps, 'changePostStatus'>;
   audit: Pick<AuditLogDeps, 'insertLogEntry' | 'latestLogEntry'>;
   outbox: Pick<OutboxDeps, 'recordEvent'>;
+  /** The audit log names people instead of showing their ids. */
+  users: Pick<UsersDeps, 'displayNames'>;
 }
 
 export const iso = (d: Date | null) => (d ? d.toISOString() : null);

@@ -63,6 +63,29 @@ export async function listLogEntries(
     .limit(opts.limit);
 }
 
+/**
+ * Where the log's posts and topics are, for links and titles: each post's topic, and each topic's title
+ * (only rows of this community; held and removed ones too, as moderators read the log).
+ */
+export async function logTargets(db: DbOrTx, communityId: string, postIds: string[], topicIds: string[]) {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  const postRows = postIds.length
+    ? await db
+        .select({ id: posts.id, topicId: posts.topicId, title: topics.title })
+        .from(posts)
+        .innerJoin(topics, eq(topics.id, posts.topicId))
+        .where(and(eq(posts.communityId, communityId), inArray(posts.id, postIds.filter((id) => uuid.test(id)))))
+    : [];
+  const ids = [...new Set([...topicIds.filter((id) => uuid.test(id))])];
+  const topicRows = ids.length
+    ? await db.select({ id: topics.id, title: topics.title }).from(topics).where(and(eq(topics.communityId, communityId), inArray(topics.id, ids)))
+    : [];
+  return {
+    posts: new Map(postRows.map((r) => [r.id, { topicId: r.topicId, title: r.title }])),
+    topics: new Map(topicRows.map((r) => [r.id, r.title])),
+  };
+}
+
 export async function listAuthorNotes(db: DbOrTx, postId: string) {
   return db
     .select({

@@ -6,7 +6,14 @@ import { MODERATION_LIMITS, type FlagReason } from '../../../shared/schemas/mode
 import { iso, type ModerationDeps } from './context.js';
 import * as q from './queries.js';
 
-export function createReview({ db, communities }: Pick<ModerationDeps, 'db' | 'communities'>) {
+/** Fields of a log entry's before/after that hold a user id (a note names the post's author). */
+const PERSON_FIELDS = ['authorId', 'userId', 'memberId'];
+function personIds(value: unknown): string[] {
+  if (!value || typeof value !== 'object') return [];
+  return PERSON_FIELDS.map((k) => (value as Record<string, unknown>)[k]).filter((v): v is string => typeof v === 'string');
+}
+
+export function createReview({ db, communities, users }: Pick<ModerationDeps, 'db' | 'communities' | 'users'>) {
   return {
     async counts(actor: Actor | null, communityId: string) {
       await communities.requireCommunity(db, actor, communityId, 'moderation.queue');
@@ -96,6 +103,25 @@ export function createReview({ db, communities }: Pick<ModerationDeps, 'db' | 'c
         limit: limit + 1,
       });
       const page = rows.slice(0, limit);
+      // Names instead of ids: the members acted on and the people named in before/after (a note's author);
+      // posts and topics by title, with the topic to link to.
+      const idsOf = (type: string) => page.filter((r) => r.targetType === type).map((r) => r.targetId);
+      const mentioned = page.flatMap((r) => [r.before, r.after].flatMap((v) => personIds(v)));
+      const [names, targets] = await Promise.all([
+        users.displayNames(db, [...idsOf('member'), ...idsOf('user'), ...mentioned]),
+        q.logTargets(db, communityId, idsOf('post'), idsOf('topic')),
+      ]);
+      const target = (type: string, id: string) => {
+        if (type === 'post') {
+          const p = targets.posts.get(id);
+          return { name: p?.title ?? null, topicId: p?.topicId ?? null, postId: p ? id : null };
+        }
+        if (type === 'topic') {
+          const title = targets.topics.get(id);
+          return { name: title ?? null, topicId: title === undefined ? null : id, postId: null };
+        }
+        return { name: names.get(id) ?? null, topicId: null, postId: null };
+      };
       return {
         items: page.map((r) => ({
           id: String(r.id),
@@ -107,6 +133,8 @@ export function createReview({ db, communities }: Pick<ModerationDeps, 'db' | 'c
           before: r.before,
           after: r.after,
           createdAt: r.createdAt.toISOString(),
+          target: target(r.targetType, r.targetId),
+          names: Object.fromEntries([r.before, r.after].flatMap((v) => personIds(v)).flatMap((id) => (names.has(id) ? [[id, names.get(id)!]] : []))),
         })),
         nextCursor: rows.length > limit ? String(page[page.length - 1]!.id) : null,
       };
