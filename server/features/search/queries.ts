@@ -252,6 +252,20 @@ export async function wordShares(db: DbOrTx, language: string, text: string) {
   return { words: row?.words ?? 0, minShare: Number(row?.min_share ?? 0) };
 }
 
+/** Words rarer than minWordShare are the GIN index's to find; never more than maxPosts newest posts. */
+const NEWEST_PROBE = { minWordShare: 0.02, maxPosts: 20_000 };
+
+/**
+ * Several words that each fill a good share of the posts: read enough of the newest posts to fill the window
+ * three times over if the words came together as often as the rarest of them comes alone. When they come
+ * together less often, the index finds the rest (reading on newest-first cost more: 15,000 more posts took
+ * longer than the index's month at a million posts). Undefined: the index alone.
+ */
+export function newestProbeReach(shares: { words: number; minShare: number }, window: number): number[] | undefined {
+  if (shares.words < 2 || shares.minShare < NEWEST_PROBE.minWordShare) return undefined;
+  return [Math.min(NEWEST_PROBE.maxPosts, Math.ceil((3 * (window + 1)) / shares.minShare))];
+}
+
 export interface SimilarRow {
   id: string;
   title: string;

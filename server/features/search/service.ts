@@ -25,9 +25,6 @@ function parseDate(value: string | undefined, field: 'from' | 'to'): Date | unde
   return date;
 }
 
-/** See newestProbe(): words rarer than this are the GIN index's to find; never more posts than maxPosts. */
-const NEWEST_PROBE = { minWordShare: 0.02, maxPosts: 20_000 };
-
 export function createSearchService({
   db,
   communities,
@@ -56,17 +53,9 @@ export function createSearchService({
     return { me, viewer, communityIds };
   }
 
-  /**
-   * Several words that each fill a good share of the posts (by ANALYZE's statistics): read enough of the newest
-   * posts to fill the window three times over if the words came together as often as the rarest of them comes
-   * alone. When they come together less often, the index finds the rest (reading on newest-first cost more:
-   * 15,000 more posts took longer than the index's month at a million posts).
-   */
   async function newestProbe(groups: q.LanguageGroup[], text: string, window: number): Promise<number[] | undefined> {
     if (groups.length !== 1 || groups[0]!.communityIds.length !== 1) return undefined;
-    const { words, minShare } = await q.wordShares(db, groups[0]!.language, text);
-    if (words < 2 || minShare < NEWEST_PROBE.minWordShare) return undefined;
-    return [Math.min(NEWEST_PROBE.maxPosts, Math.ceil((3 * (window + 1)) / minShare))];
+    return q.newestProbeReach(await q.wordShares(db, groups[0]!.language, text), window);
   }
 
   return {
