@@ -32,6 +32,7 @@ async function setup(options: { heartbeatMs?: number; heartbeatTimeoutMs?: numbe
   const user = await t.makeMember(community.id, []);
   const agent = await t.as(user);
   const opened: WebSocket[] = [];
+  let pongsHeard = 0;
   const connection = new LiveConnection({
     url,
     initialBackoffMs: 20,
@@ -45,7 +46,9 @@ async function setup(options: { heartbeatMs?: number; heartbeatTimeoutMs?: numbe
       const socket = ws as unknown as SocketLike;
       let handler: SocketLike['onmessage'] = null;
       ws.on('message', (data) => {
-        if (!options.deaf!()) handler?.({ data: data.toString() });
+        if (options.deaf!()) return;
+        if ((JSON.parse(data.toString()) as { type?: string }).type === 'pong') pongsHeard++;
+        handler?.({ data: data.toString() });
       });
       return new Proxy(socket, {
         get: (target, key) => (key === 'onmessage' ? handler : typeof (target as never)[key] === 'function' ? ((target as never)[key] as Function).bind(target) : (target as never)[key]),
@@ -62,7 +65,7 @@ async function setup(options: { heartbeatMs?: number; heartbeatTimeoutMs?: numbe
   const channel = `community:${community.id}`;
   const record = (n: number) =>
     t.app.db.transaction((tx) => recordEvent(tx, { communityId: community.id, name: 'topic.updated', data: { n } as unknown as EventPayload<'topic.updated'> }));
-  return { community, agent, connection, statuses, channel, record, opened };
+  return { community, agent, connection, statuses, channel, record, opened, pongsHeard: () => pongsHeard };
 }
 
 describe('LiveConnection (client)', () => {
@@ -100,8 +103,8 @@ describe('LiveConnection (client)', () => {
     const s = await setup({ heartbeatMs: 100, heartbeatTimeoutMs: 150, deaf: () => deaf });
     s.connection.start();
     await until(() => s.connection.status === 'live', 'live');
-    // Pongs keep it live over several heartbeats.
-    await sleep(500);
+    // Pongs keep it live over several heartbeats (each one's timeout passes without a reconnect).
+    await until(() => s.pongsHeard() >= 4, 'four pongs');
     expect(s.connection.status).toBe('live');
     expect(s.opened.length).toBe(1);
     // The network goes quiet (the socket still looks open): within a heartbeat and its timeout, not a minute.
