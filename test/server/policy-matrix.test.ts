@@ -386,6 +386,12 @@ export const matrix: Row[] = [
     expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
   },
   {
+    // Every reader of the topic may ask; each gets only the notes they may read (test/server/moderation.test.ts).
+    route: 'GET /api/topics/:topicId/author-notes',
+    request: async (ctx) => ({ method: 'GET', url: `/api/topics/${ctx.problemTopicId}/author-notes` }),
+    expect: all(200, { anonymous: 401, nonMember: 404 }),
+  },
+  {
     route: 'GET /api/communities/:communityId/moderation/queue',
     request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/moderation/queue` }),
     expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
