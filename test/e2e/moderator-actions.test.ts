@@ -196,7 +196,9 @@ describeInBrowser('moderator actions in Chromium', (suite) => {
     await expect.poll(() => pat.page.getByText('You are suspended in this community: you can read, but not reply.').isVisible()).toBe(true);
     expect(await composer.count()).toBe(0);
     await pat.page.goto(`${suite.base}/c/${community.slug}`);
-    await expect.poll(() => pat.page.getByText('You are suspended in this community: you can read, but not post.').isVisible()).toBe(true);
+    const banner = pat.page.getByRole('region', { name: 'Your suspension' });
+    await expect.poll(() => banner.textContent()).toContain('until a moderator lifts it: you can read, but not post.');
+    expect(await banner.textContent()).toContain('Repeated personal remarks about colleagues.');
     await expect.poll(() => pat.page.locator('stoa-topic-list ul.topics > li').count()).toBe(1);
     expect(await pat.page.getByRole('button', { name: 'New practice problem' }).count()).toBe(0);
     await suite.shot(pat.page, 'suspended-member-360');

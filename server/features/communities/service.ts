@@ -105,7 +105,12 @@ export function createCommunityService({ db, config, access, audit, outbox, user
     /** The communities a user belongs to, with their roles (for "who am I"). */
     async membershipsOf(userId: string) {
       const rows = await q.membershipsOfUser(db, userId);
-      return rows.map((m) => ({ ...m, roles: m.roles as CommunityRole[] }));
+      // A suspended member is told why and until when (the suspend dialog promises them that).
+      return rows.map(({ suspensionReason, suspensionUntil, ...m }) => ({
+        ...m,
+        roles: m.roles as CommunityRole[],
+        suspension: m.suspended && suspensionReason !== null ? { reason: suspensionReason, until: suspensionUntil } : null,
+      }));
     },
 
     async listMembers(actor: Actor | null, communityId: string) {
