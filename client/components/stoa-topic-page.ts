@@ -170,6 +170,8 @@ export class StoaTopicPage extends LitElement implements TopicView {
   }
 
   changePost(change: PostChange) {
+    // A reply removed or withdrawn (live, or by my own action) is not a new reply to point to any more.
+    if (change.status !== undefined && change.status !== 'published') this.live.gone(change.id);
     const next = applyPostChange({ detail: this.detail, posts: this.posts }, change, this.indexOf(change.id));
     if (next.posts !== this.posts) this.posts = next.posts as Post[];
     if (next.detail !== this.detail) this.detail = next.detail;

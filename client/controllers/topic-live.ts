@@ -91,6 +91,11 @@ export class TopicLiveController implements ReactiveController {
     queueMicrotask(() => queued.forEach((e) => this.apply(e)));
   }
 
+  /** A post is no longer there to read (withdrawn, removed, held): the pill stops counting it. */
+  gone(postId: string) {
+    this.seen(postId);
+  }
+
   /** A post came into view: it is no longer new below. */
   seen(postId: string) {
     if (this.newBelow.includes(postId)) this.setNewBelow(this.newBelow.filter((x) => x !== postId));
