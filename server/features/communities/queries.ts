@@ -71,6 +71,7 @@ const selectMembers = (db: DbOrTx, where: SQL | undefined) =>
     .select({
       userId: users.id,
       displayName: users.displayName,
+      handle: users.handle,
       email: users.email,
       roles: memberships.roles,
       joinedAt: memberships.joinedAt,
