@@ -97,7 +97,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
+        // Other sites' images load only when a reader clicks their placeholder (shared/markdown.ts); over
+        // plain http (a local or intranet install) http images may load too, as https ones do.
+        imgSrc: ["'self'", 'data:', 'https:', ...(config.secureCookies ? [] : ['http:'])],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'self'"],
