@@ -43,7 +43,7 @@ import { serverSecret } from './domain/secrets.js';
 import { users } from './domain/deps.js';
 import { createMailWorker, type MailWorker } from './mail/queue.js';
 import { createMailTransport } from './mail/transport.js';
-import { logOneLinePerRequest, loggerOptions } from './logging.js';
+import { OneLinePerRequest, loggerOptions } from './logging.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -76,8 +76,8 @@ export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression,
 export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? loggerOptions(config.logLevel, config.logFormat),
-    // Readable logs: one line per request (logOneLinePerRequest below) instead of Fastify's two.
-    disableRequestLogging: config.logFormat === 'pretty',
+    // Readable logs: one line per request instead of Fastify's two.
+    ...(config.logFormat === 'pretty' ? { logController: new OneLinePerRequest() } : {}),
     bodyLimit: LIMITS.requestBodyBytes,
     trustProxy: config.trustProxy as boolean | string, // a hop count works at run time too
     // Over the limit → 413; `__proto__`/`constructor` keys are refused outright.
@@ -91,7 +91,6 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
     schemaController: { compilersFactory: { buildSerializer: buildLazySerializer } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  if (config.logFormat === 'pretty') logOneLinePerRequest(app);
   await app.register(errorsPlugin);
   await app.register(validationPlugin);
   await app.register(dbPlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? true });

@@ -4,7 +4,7 @@
 //   json    pino's JSON lines (Fastify's "incoming request" / "request completed" pair, all fields), for a
 //           log collector: with NODE_ENV=production, at LOG_LEVEL=debug or trace, or LOG_FORMAT=json.
 // A small formatter of our own rather than pino-pretty: it needs a dozen lines, not another dependency tree.
-import type { FastifyInstance } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
 export type LogFormat = 'pretty' | 'json';
 
@@ -57,9 +57,19 @@ export function loggerOptions(level: string, format: LogFormat, sink?: LogSink) 
   return sink ? { ...base, stream: sink } : base;
 }
 
-/** Readable format: Fastify's two request lines are off (disableRequestLogging); this logs one when the response is sent. */
-export function logOneLinePerRequest(app: FastifyInstance) {
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(`${request.method} ${request.url} ${reply.statusCode} ${Math.round(reply.elapsedTime)} ms`);
-  });
+/**
+ * Readable format: instead of Fastify's "incoming request" and "request completed" lines, one line when the
+ * response is sent (an error's stack below it); "route not found" is that line's 404 already.
+ */
+export class OneLinePerRequest extends LogController {
+  override incomingRequest() {}
+
+  override routeNotFound() {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply) {
+    if (this.isLogDisabled(request)) return;
+    const line = `${request.method} ${request.url} ${reply.statusCode} ${Math.round(reply.elapsedTime)} ms`;
+    if (error) reply.log.error({ err: error }, line);
+    else reply.log.info(line);
+  }
 }

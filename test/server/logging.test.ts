@@ -50,7 +50,14 @@ describe('the lines', () => {
   }
 
   it('pretty: one readable line per request with method, url, status and milliseconds', async () => {
+    // …without a deprecation warning on start-up (Fastify 5 deprecates disableRequestLogging).
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
     const { app, lines } = await appLogging('pretty');
+    await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    process.off('warning', onWarning);
+    expect(warnings.map((w) => `${(w as Error & { code?: string }).code}: ${w.message}`).filter((w) => w.startsWith('FST'))).toEqual([]);
     await app.inject({ method: 'GET', url: '/healthz' });
     await app.inject({ method: 'GET', url: '/api/topics/not-a-uuid' });
     expect(lines).toHaveLength(2);
