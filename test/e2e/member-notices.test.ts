@@ -5,6 +5,7 @@
 // STOA_SCREENSHOT_DIR=/tmp/x saves screenshots there.
 import { expect, it } from 'vitest';
 import type { TestUser } from '../helpers/app.js';
+import { axeViolations } from '../helpers/axe.js';
 import { describeInBrowser } from '../helpers/browser.js';
 
 describeInBrowser('notices to members in Chromium', (suite) => {
@@ -52,6 +53,7 @@ describeInBrowser('notices to members in Chromium', (suite) => {
     expect(await notes.locator('.note-text').innerText()).toBe(message);
     expect(await notes.textContent()).not.toContain('Mo Moderator');
     await suite.shot(ann.page, 'author-note-360');
+    expect(await axeViolations(ann.page, { alsoRules: ['region'] })).toEqual([]);
 
     // --- Another member sees the post, not the note.
     const pat = await signedInPage(reader, 1024);
@@ -93,6 +95,7 @@ describeInBrowser('notices to members in Chromium', (suite) => {
       expect(await banner.locator('time').textContent()).toBe(shown);
     }
     await suite.shot(pat.page, 'suspension-banner-360');
+    expect(await axeViolations(pat.page, { alsoRules: ['region'] })).toEqual([]);
 
     // Not on the pages of another community, and not for the moderator.
     await pat.page.goto(`${suite.base}/`);

@@ -3,6 +3,7 @@
 // Stoa's own origin load as usual. In Chromium against a real server; needs `npm run build`.
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { axeViolations } from '../helpers/axe.js';
 import { describeInBrowser, freePort } from '../helpers/browser.js';
 
 // A 1×1 transparent PNG.
@@ -59,6 +60,8 @@ describeInBrowser('images from other sites in Chromium', (suite) => {
     expect(await pat.page.locator(`img[src*="${otherHost}"]`).count()).toBe(0);
     expect(requests).toEqual([]);
     await suite.shot(pat.page, 'remote-image-placeholder-1024');
+    expect(await axeViolations(pat.page, { alsoRules: ['region'] })).toEqual([]);
+    expect(requests).toEqual([]); // axe looked at the page without loading anything either
 
     // The reader asks for one image: only that one is fetched, and it shows in the placeholder's place.
     await chart.click();
