@@ -175,6 +175,9 @@ describeInBrowser('moderator actions in Chromium', (suite) => {
     const mo = await signedInPage(moderator, 1024);
     await mo.page.goto(`${suite.base}/c/${community.slug}`);
     const row = mo.page.locator('ul.members > li').filter({ hasText: 'Pat Practitioner' });
+    // A moderator sees the member's name and handle, not their email address (managers and admins do).
+    await expect.poll(() => row.getByRole('link', { name: /^@\w+$/ }).isVisible()).toBe(true);
+    expect(await row.textContent()).not.toMatch(/[\w.+-]+@[\w-]+\.\w+/);
     await row.getByRole('button', { name: /^Suspend Pat Practitioner\b/ }).click();
     const dialog = mo.page.getByRole('dialog', { name: 'Suspend Pat Practitioner' });
     await expect.poll(() => dialog.isVisible()).toBe(true);
