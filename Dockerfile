@@ -1,5 +1,6 @@
 # Stoa server image: builds the client and compiles the server (npm run build), then runs plain Node.
-FROM node:20-bookworm-slim
+# Node 24, the current LTS (Stoa also runs on 20.19+, but Node 20 is past its end of life).
+FROM node:24-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund

@@ -33,7 +33,12 @@ function countReply(d: TopicDetail, promptId: string | null, add: number, answer
   };
 }
 
-/** Merges a change into the post with its id (when loaded) and into the solution shown above the article. */
+/**
+ * Merges a change into the post with its id (when loaded) and into the solution shown above the article.
+ * A loaded post that stops or starts being published (withdrawn, removed, restored, approved) leaves or
+ * rejoins the reply counts, as on the server, which counts published posts only. The live echo of a change
+ * already applied finds the status unchanged, so nothing is counted twice.
+ */
 export function applyPostChange<S extends { detail: TopicDetail | null; posts: readonly Post[] }>(
   state: S,
   change: PostChange,
@@ -41,9 +46,13 @@ export function applyPostChange<S extends { detail: TopicDetail | null; posts: r
 ): Pick<S, 'detail' | 'posts'> {
   let { posts, detail } = state;
   if (index !== undefined) {
+    const before = posts[index]!;
     const next = posts.slice();
-    next[index] = { ...next[index]!, ...change };
+    next[index] = { ...before, ...change };
     posts = next;
+    const counted = (status: Post['status']) => (status === 'published' ? 1 : 0);
+    const delta = change.status === undefined ? 0 : counted(change.status) - counted(before.status);
+    if (delta !== 0 && detail) detail = countReply(detail, before.promptId, delta);
   }
   if (detail?.solution?.id === change.id) detail = { ...detail, solution: { ...detail.solution, ...change } };
   return { detail, posts };

@@ -194,6 +194,16 @@ export const prose = css`
     max-width: 100%;
     height: auto;
   }
+  /* An image from another site, not loaded until the reader asks (client/remote-images.ts). */
+  .prose a[data-stoa-image] {
+    display: inline-block;
+    border: 1px dashed var(--stoa-border);
+    border-radius: 0.35rem;
+    padding: 0.35rem 0.6rem;
+    min-height: 2.75rem;
+    box-sizing: border-box;
+  }
+
   .prose table {
     display: block;
     overflow-x: auto;

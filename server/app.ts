@@ -43,6 +43,7 @@ import { serverSecret } from './domain/secrets.js';
 import { users } from './domain/deps.js';
 import { createMailWorker, type MailWorker } from './mail/queue.js';
 import { createMailTransport } from './mail/transport.js';
+import { OneLinePerRequest, loggerOptions } from './logging.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -74,7 +75,9 @@ export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression,
 
 export async function buildApp(config: Config, options: BuildOptions): Promise<App> {
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization', 'body.password'] },
+    logger: options.logger ?? loggerOptions(config.logLevel, config.logFormat),
+    // Readable logs: one line per request instead of Fastify's two.
+    ...(config.logFormat === 'pretty' ? { logController: new OneLinePerRequest() } : {}),
     bodyLimit: LIMITS.requestBodyBytes,
     trustProxy: config.trustProxy as boolean | string, // a hop count works at run time too
     // Over the limit → 413; `__proto__`/`constructor` keys are refused outright.
@@ -97,7 +100,9 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
+        // Other sites' images load only when a reader clicks their placeholder (shared/markdown.ts); over
+        // plain http (a local or intranet install) http images may load too, as https ones do.
+        imgSrc: ["'self'", 'data:', 'https:', ...(config.secureCookies ? [] : ['http:'])],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'self'"],

@@ -5,6 +5,7 @@ import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { availableParallelism } from 'node:os';
 import type { PostingLimits } from './domain/posting-limits.js';
+import { chooseLogFormat, type LogFormat } from './logging.js';
 
 const Env = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -19,6 +20,9 @@ const Env = Type.Object({
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
   ),
+  /** pretty (one readable line per request) or json; unset: json when NODE_ENV=production or LOG_LEVEL is debug/trace. */
+  LOG_FORMAT: Type.Optional(Type.Union([Type.Literal('pretty'), Type.Literal('json')])),
+  NODE_ENV: Type.Optional(Type.String()),
   TRUST_PROXY: Type.Optional(Type.String({ minLength: 1 })),
   REPORT_PARALLELISM: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
   /** One or more comma-separated secrets (≥ 32 characters each) that sign device cookies. */
@@ -88,6 +92,8 @@ export interface Config {
   admin: { email: string; password: string } | undefined;
   demo: boolean;
   logLevel: string;
+  /** pretty: readable lines for a terminal; json: pino's JSON lines for a log collector (server/logging.ts). */
+  logFormat: LogFormat;
   /** false, true, a hop count, or a comma-separated list of trusted addresses (Fastify's trustProxy). */
   trustProxy: boolean | number | string;
   /** Statements the per-topic engagement report runs side by side on PostgreSQL (about the server's cores); unset: 2. */
@@ -165,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     admin: v.ADMIN_EMAIL && v.ADMIN_PASSWORD ? { email: v.ADMIN_EMAIL.toLowerCase(), password: v.ADMIN_PASSWORD } : undefined,
     demo: v.DEMO === undefined ? v.DATABASE_URL === undefined : v.DEMO === '1',
     logLevel: v.LOG_LEVEL,
+    logFormat: chooseLogFormat(v, v.LOG_LEVEL),
     trustProxy: parseTrustProxy(v.TRUST_PROXY),
     reportParallelism: v.REPORT_PARALLELISM,
     cookieSecrets,

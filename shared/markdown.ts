@@ -8,6 +8,10 @@
 // - only the elements markdown itself makes (no iframe/object/embed/svg/math/form/input/style);
 // - only href, src, alt, title, align, start attributes (no event handlers, no style, no class/id);
 // - link URLs: http, https, mailto or relative; images: http(s) only (others are replaced by their alt);
+// - images from other sites are not loaded until the reader asks (privacy: a loaded image tells its host who
+//   reads what): an <img> becomes a placeholder link `<a href=SRC data-stoa-image=ALT>Show image from HOST</a>`;
+//   the client turns it into the image on click (client/remote-images.ts). Where the sanitiser knows the
+//   page's origin (in the browser: location.origin), images from that origin stay images;
 // - every link gets rel="nofollow ugc noopener" and no target;
 // - raw HTML inside markdown is shown as text (escaped), never interpreted.
 // Hostile input is bounded before marked sees it: a length cap, and container nesting (lists and
@@ -34,7 +38,9 @@ const ALLOWED_TAGS = [
   'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'pre', 'code',
   'em', 'strong', 'del', 's', 'a', 'img', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'sup', 'sub', 'kbd', '#text',
 ];
-const ALLOWED_ATTR = ['href', 'src', 'alt', 'title', 'align', 'start'];
+/** On a placeholder link: the image's alt text (present, maybe empty, only on placeholders). */
+export const IMAGE_PLACEHOLDER_ATTR = 'data-stoa-image';
+const ALLOWED_ATTR = ['href', 'src', 'alt', 'title', 'align', 'start', IMAGE_PLACEHOLDER_ATTR];
 // http(s), mailto, or a relative URL (no scheme before the first / ? #).
 const SAFE_URL = /^(?:(?:https?|mailto):|[^a-z]|[a-z0-9+.-]+(?:[^a-z0-9+.\-:]|$))/i;
 const HTTP_URL = /^https?:\/\//i;
@@ -50,25 +56,64 @@ const PURIFY_CONFIG = {
   RETURN_TRUSTED_TYPE: false,
 } as const;
 
-// Runs after DOMPurify has filtered an element's attributes: add rel to links, drop non-http images.
-function finishElement(node: Element) {
+/** The origin whose images load at once: the page's own in a browser; none on the server (every image waits). */
+const OWN_ORIGIN: string | null = typeof location !== 'undefined' && /^https?:$/.test(location.protocol) ? location.origin : null;
+
+/** The URL's origin and host, or null when it is not an absolute http(s) URL. */
+function httpUrl(value: string): { origin: string; host: string } | null {
+  if (!HTTP_URL.test(value.trim())) return null;
+  try {
+    const url = new URL(value.trim());
+    return url.host ? { origin: url.origin, host: url.host } : null;
+  } catch {
+    return null;
+  }
+}
+
+function makeImage(doc: Document, src: string, alt: string): Element {
+  const img = doc.createElement('img');
+  img.setAttribute('src', src);
+  img.setAttribute('alt', alt);
+  return img;
+}
+
+/** What a reader sees before choosing to load an image from another site. */
+export const imagePlaceholderText = (host: string, alt: string) => `Show image from ${host}${alt ? `: ${alt}` : ''}`;
+
+// Runs after DOMPurify has filtered an element's attributes: add rel to links, drop non-http images, hold
+// back images from other sites (placeholders), and let the page's own origin's images show.
+function finishElement(node: Element, ownOrigin: string | null) {
   const tag = node.nodeName.toLowerCase();
   if (tag === 'a') {
     node.removeAttribute('target');
     if (node.hasAttribute('href')) node.setAttribute('rel', LINK_REL);
+    if (node.hasAttribute(IMAGE_PLACEHOLDER_ATTR)) {
+      const target = httpUrl(node.getAttribute('href') ?? '');
+      // Only an http(s) link can stand for an image; a placeholder for this page's own origin is the image again.
+      if (!target) node.removeAttribute(IMAGE_PLACEHOLDER_ATTR);
+      else if (target.origin === ownOrigin) node.replaceWith(makeImage(node.ownerDocument, node.getAttribute('href')!, node.getAttribute(IMAGE_PLACEHOLDER_ATTR) ?? ''));
+    }
   } else if (tag === 'img') {
-    const src = node.getAttribute('src') ?? '';
-    if (!HTTP_URL.test(src.trim())) {
-      const alt = node.getAttribute('alt') ?? '';
+    const src = (node.getAttribute('src') ?? '').trim();
+    const alt = node.getAttribute('alt') ?? '';
+    const target = httpUrl(src);
+    if (!target) {
       node.replaceWith(node.ownerDocument.createTextNode(alt));
+    } else if (target.origin !== ownOrigin) {
+      const link = node.ownerDocument.createElement('a');
+      link.setAttribute('href', src);
+      link.setAttribute('rel', LINK_REL);
+      link.setAttribute(IMAGE_PLACEHOLDER_ATTR, alt);
+      link.textContent = imagePlaceholderText(target.host, alt);
+      node.replaceWith(link);
     }
   }
 }
 
 /** Sanitises HTML with the allow-list above. Idempotent; never throws (hostile HTML that DOMPurify refuses becomes text). */
-export function sanitizeHtml(html: string, { mentions = false }: { mentions?: boolean } = {}): string {
+export function sanitizeHtml(html: string, { mentions = false, ownOrigin = OWN_ORIGIN }: { mentions?: boolean; ownOrigin?: string | null } = {}): string {
   // The hook is added and removed around each call so that no other DOMPurify user is affected.
-  const hook = (node: Element) => finishElement(node);
+  const hook = (node: Element) => finishElement(node, ownOrigin);
   DOMPurify.addHook('afterSanitizeAttributes', hook);
   try {
     const fragment = DOMPurify.sanitize(html, {
@@ -87,6 +132,7 @@ export function sanitizeHtml(html: string, { mentions = false }: { mentions?: bo
 }
 
 const VOID_ELEMENTS = new Set(['br', 'hr', 'img']);
+const SERIALIZED_ATTRS = [...ALLOWED_ATTR.filter((a) => a !== IMAGE_PLACEHOLDER_ATTR), 'rel', IMAGE_PLACEHOLDER_ATTR];
 const NO_MENTIONS_INSIDE = new Set(['a', 'code', 'pre']);
 
 /**
@@ -112,8 +158,10 @@ function serialize(nodes: NodeListOf<ChildNode>, mentions = false): string {
       const tag = el.nodeName.toLowerCase();
       if (!ALLOWED_TAGS.includes(tag)) continue;
       let attrs = '';
-      for (const attr of Array.from(el.attributes)) {
-        if (attr.name === 'rel' || ALLOWED_ATTR.includes(attr.name)) attrs += ` ${attr.name}="${escapeStrict(attr.value)}"`;
+      // In one fixed order, so that sanitising again gives the same text (DOMPurify may reorder attributes).
+      for (const name of SERIALIZED_ATTRS) {
+        const value = el.getAttribute(name);
+        if (value !== null) attrs += ` ${name}="${escapeStrict(value)}"`;
       }
       out += `<${tag}${attrs}>`;
       if (!VOID_ELEMENTS.has(tag)) out += `${serialize(el.childNodes, mentions && !NO_MENTIONS_INSIDE.has(tag))}</${tag}>`;

@@ -13,6 +13,7 @@ import type {
   ModerationQueue,
   ModerationSettings,
   Suspension,
+  TopicAuthorNote,
   TopicFlag,
   TopicModerationState,
   WatchedWordRule,
@@ -29,6 +30,7 @@ export type ModerationCounts = Static<typeof ModerationCounts>;
 export type ModerationSettings = Static<typeof ModerationSettings>;
 export type Suspension = Static<typeof Suspension>;
 export type AuthorNote = Static<typeof AuthorNote>;
+export type TopicAuthorNote = Static<typeof TopicAuthorNote>;
 export type TopicModerationState = Static<typeof TopicModerationState>;
 export type QueueItem = ModerationQueue['flagged'][number] | ModerationQueue['pending'][number];
 export type QueueTopicItem = ModerationQueue['flaggedTopics'][number] | ModerationQueue['pendingTopics'][number];
@@ -50,6 +52,9 @@ export const moderationApi = {
   restore: (postId: string) => request<ModeratedPost>('DELETE', `/api/posts/${id(postId)}/removal`),
   approve: (postId: string) => request<ModeratedPost>('POST', `/api/posts/${id(postId)}/approval`),
   noteAuthor: (postId: string, message: string) => request<AuthorNote>('POST', `/api/posts/${id(postId)}/author-note`, { message }),
+  /** The notes on a topic's posts I may read: on my own posts (moderators: on all). */
+  topicAuthorNotes: (topicId: string, signal?: AbortSignal) =>
+    request<{ items: TopicAuthorNote[] }>('GET', `/api/topics/${id(topicId)}/author-notes`, undefined, signal),
 
   // Topics are moderated like posts.
   flagTopic: (topicId: string, body: { reason: FlagReason; note?: string }) => request<TopicFlag>('POST', `/api/topics/${id(topicId)}/flags`, body),

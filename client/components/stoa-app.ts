@@ -19,6 +19,7 @@ import './stoa-profile-page.js';
 import './stoa-outbox-page.js';
 import './stoa-communities-page.js';
 import './stoa-community-page.js';
+import './stoa-suspension-notice.js';
 import './stoa-topic-page.js';
 import './stoa-community-tool-page.js';
 import './stoa-search-page.js';
@@ -245,7 +246,9 @@ export class StoaApp extends LitElement {
       <nav class="skip" aria-label="Skip link"><a class="skip-link" href="#main" @click=${this.skipToMain}>Skip to main content</a></nav>
       <stoa-header .me=${this.session.me} .membership=${this.currentMembership()} .liveStatus=${this.liveStatus}
         .routeName=${this.route.name} .moderationRefresh=${this.moderationRefresh}></stoa-header>
-      <main id="main" tabindex="-1">${this.session.status === 'loading' ? this.renderLoading() : this.renderPage(this.route)}</main>
+      <main id="main" tabindex="-1">
+        ${this.session.status === 'loading' ? this.renderLoading() : html`<stoa-suspension-notice .membership=${this.currentMembership()}></stoa-suspension-notice>${this.renderPage(this.route)}`}
+      </main>
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
       <stoa-shortcuts-dialog></stoa-shortcuts-dialog>
     `;

@@ -86,9 +86,6 @@ export class StoaCommunityPage extends LitElement {
           ${roles ? html`Your roles here: <strong>${roleNames(roles).join(', ')}</strong>` : 'You are not a member of this community.'}
           · ${c.memberCount} member${c.memberCount === 1 ? '' : 's'}
         </p>
-        ${membership?.suspended
-          ? html`<p class="notice" role="note">You are suspended in this community: you can read, but not post.</p>`
-          : nothing}
         ${membership ? html`<stoa-watch-control .kind=${'community'} .targetId=${c.id}></stoa-watch-control>` : nothing}
       </div>
 
@@ -126,11 +123,6 @@ export class StoaCommunityPage extends LitElement {
       }
       section {
         margin-top: 2rem;
-      }
-      .notice {
-        background: var(--stoa-warning-bg);
-        border-left: 4px solid var(--stoa-warning);
-        padding: 0.5rem 0.75rem;
       }
     `,
   ];

@@ -15,6 +15,7 @@ import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import type { StoaReasonDialog } from './stoa-reason-dialog.js';
 import './stoa-reason-dialog.js';
 import { loadError } from '../load-error.js';
+import { paths } from '../router.js';
 
 /**
  * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
@@ -134,7 +135,7 @@ export class StoaMemberList extends LitElement {
             <strong>${m.displayName}</strong>${m.userId === this.myUserId ? ' (you)' : ''}
             ${m.suspended ? html`<span class="badge">suspended</span>` : nothing}
           </p>
-          <p class="muted email">${m.email}</p>
+          <p class="muted"><a class="handle" href=${paths.profile(m.handle)}>@${m.handle}</a>${m.email ? html` · <span class="email">${m.email}</span>` : nothing}</p>
           <p class="muted">
             ${roleNames(m.roles).join(', ')} · joined ${formatDate(m.joinedAt)}
           </p>

@@ -106,7 +106,7 @@ export class StoaModerationQueue extends LitElement {
         await this.load();
       } else {
         await this.api.client.moderation.noteAuthor(postId, reason);
-        emit(this, 'stoa-announce', { message: 'Your note is sent to the author.' });
+        emit(this, 'stoa-announce', { message: 'Your note is sent: the author sees it on their post.' });
       }
     }, button);
   }
@@ -144,7 +144,7 @@ export class StoaModerationQueue extends LitElement {
       </section>
       <stoa-reason-dialog .heading=${remove ? `Remove this ${what}` : 'Note to the author'}
         .label=${remove ? 'Reason for removal' : 'Your note'}
-        .hint=${remove ? `The author sees this reason; others see “Removed by a moderator”. You can restore the ${what} later.` : 'Only the author and moderators see it; it is kept in the audit log.'}
+        .hint=${remove ? `The author sees this reason; others see “Removed by a moderator”. You can restore the ${what} later.` : 'The author sees it on their post, as do moderators; it is kept in the audit log.'}
         .confirmLabel=${remove ? `Remove ${what}` : 'Send note'}
         .maxLength=${remove ? MODERATION_LIMITS.reasonMax : MODERATION_LIMITS.authorNoteMax}></stoa-reason-dialog>
     `;

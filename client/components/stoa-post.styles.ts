@@ -100,6 +100,12 @@ export const postStyles = [
       margin: 0 0 0.5rem;
       font-size: 0.95rem;
     }
+    .author-note p {
+      margin: 0.15rem 0;
+    }
+    .author-note .note-text {
+      white-space: pre-wrap;
+    }
     stoa-composer {
       margin-top: 0.5rem;
     }

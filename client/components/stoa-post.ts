@@ -8,6 +8,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { ApiError, messageFor, type Post } from '../api/index.js';
+import type { AuthorNote } from '../api/moderation.js';
 import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { formatDateTime } from '../format.js';
@@ -42,6 +43,7 @@ export class StoaPost extends LitElement {
     canMarkSolution: { attribute: false },
     canModerate: { attribute: false },
     canFlag: { attribute: false },
+    authorNotes: { attribute: false },
     dialog: { state: true },
     isSolution: { attribute: false },
     replyOpen: { attribute: false },
@@ -61,6 +63,8 @@ export class StoaPost extends LitElement {
   declare canModerate: boolean;
   /** May flag others' posts (a member who is not suspended). */
   declare canFlag: boolean;
+  /** Moderators' private notes about this post (the page passes them to its author and to moderators only). */
+  declare authorNotes: AuthorNote[];
   /** Which dialog has been rendered (rendered on first use: long topics have many posts). */
   declare dialog: 'flag' | 'remove' | null;
   declare isSolution: boolean;
@@ -93,6 +97,7 @@ export class StoaPost extends LitElement {
     this.canMarkSolution = false;
     this.canModerate = false;
     this.canFlag = true;
+    this.authorNotes = [];
     this.dialog = null;
     this.isSolution = false;
     this.replyOpen = false;
@@ -299,6 +304,7 @@ export class StoaPost extends LitElement {
     if (p.status === 'hidden' && !p.bodyHtml) return html`<p class="placeholder muted">Hidden while a moderator reviews it.</p>`;
     const content = html`${p.status === 'withdrawn' ? html`<p class="placeholder muted">Withdrawn by author (only you and moderators see the text).</p>` : nothing}
       ${this.renderModerationNote()}
+      ${this.renderAuthorNotes()}
       <div class="prose">${unsafeHTML(this.safeHtml)}</div>`;
     if (!this.editing) return content;
     // While editing, the current text stays visible above the edit box (it may change under a conflict).
@@ -333,6 +339,21 @@ export class StoaPost extends LitElement {
       return html`<p class="moderation-note" role="note">Hidden after several flags, until a moderator reviews it.</p>`;
     }
     return nothing;
+  }
+
+  /** "Note to author…" from the review queue: the author reads it here, beside the post it is about. */
+  private renderAuthorNotes() {
+    if (!this.authorNotes.length) return nothing;
+    const who = this.mine ? 'only you and the moderators see it' : 'only the author and moderators see it';
+    return html`<aside class="author-notes" aria-label="Notes from moderators">
+      ${this.authorNotes.map(
+        (n) => html`<div class="moderation-note author-note" role="note">
+          <p><strong>${n.sentBy ? `Note from ${n.sentBy.displayName} (moderator)` : 'Note from a moderator'}</strong>
+            <span class="muted">· <time datetime=${n.createdAt}>${formatDateTime(n.createdAt)}</time> · ${who}</span></p>
+          <p class="note-text">${n.message}</p>
+        </div>`,
+      )}
+    </aside>`;
   }
 
   private renderActions(published: boolean) {

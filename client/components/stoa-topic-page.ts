@@ -16,6 +16,7 @@ import { Task, TaskStatus, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { messageFor, type Post, type Prompt, type TopicDetail } from '../api/index.js';
+import type { AuthorNote, TopicAuthorNote } from '../api/moderation.js';
 import { ApiConsumer, sessionContext, communityIdContext } from '../context.js';
 import { parentsWithDrafts } from '../drafts.js';
 import { emit } from '../events.js';
@@ -42,6 +43,15 @@ import './stoa-reason-dialog.js';
 import { TOPIC_SEARCH_MIN_POSTS } from './stoa-topic-search.js';
 import { loadError, loadErrorHeading } from '../load-error.js';
 import { TopicKeysController } from '../controllers/topic-keys.js';
+
+const NO_NOTES: AuthorNote[] = [];
+
+/** Moderators' notes by the post they are about, oldest first. */
+function groupNotes(items: TopicAuthorNote[]): Map<string, AuthorNote[]> {
+  const byPost = new Map<string, AuthorNote[]>();
+  for (const { postId, ...note } of items) byPost.set(postId, [...(byPost.get(postId) ?? []), note]);
+  return byPost;
+}
 
 /** What every post of one render is shown with. */
 interface PostContext {
@@ -89,7 +99,10 @@ export class StoaTopicPage extends LitElement implements TopicView {
     task: async ([topicId, signedIn], { signal }) => {
       if (!signedIn || !topicId) return initialState;
       const api = this.api.client;
+      // Moderators' notes to authors ride along: a failure to read them must not hide the topic.
+      const notes = api.moderation.topicAuthorNotes(topicId, signal).catch(() => ({ items: [] as TopicAuthorNote[] }));
       const [detail, page] = await Promise.all([api.topics.get(topicId, signal), api.posts.list(topicId, { limit: PAGE_SIZE }, signal)]);
+      this.authorNotes = groupNotes((await notes).items);
       this.reading.reset();
       this.detail = detail;
       this.communityId.setValue(detail.communityId);
@@ -119,6 +132,8 @@ export class StoaTopicPage extends LitElement implements TopicView {
     refreshAll: () => this.live.refreshAll(),
   });
 
+  /** Moderators' notes to authors, by post: only those this viewer may read (the author's own, or all for moderators). */
+  private authorNotes = new Map<string, AuthorNote[]>();
   /** Posts with a reply draft waiting: their composers open on load. */
   private draftParents = new Set<string>();
   private threadsFor: Post[] | null = null;
@@ -155,6 +170,8 @@ export class StoaTopicPage extends LitElement implements TopicView {
   }
 
   changePost(change: PostChange) {
+    // A reply removed or withdrawn (live, or by my own action) is not a new reply to point to any more.
+    if (change.status !== undefined && change.status !== 'published') this.live.gone(change.id);
     const next = applyPostChange({ detail: this.detail, posts: this.posts }, change, this.indexOf(change.id));
     if (next.posts !== this.posts) this.posts = next.posts as Post[];
     if (next.detail !== this.detail) this.detail = next.detail;
@@ -370,7 +387,8 @@ export class StoaTopicPage extends LitElement implements TopicView {
     return html`<stoa-post .post=${post} .myUserId=${viewer.userId} .inReplyTo=${inReplyTo}
       .replyDisabledReason=${copy ? 'Reply to the solution where it stands in the discussion.' : blocked}
       .canMarkSolution=${d.can.markSolution} .canModerate=${viewer.moderatesPosts} .canFlag=${!viewer.membership?.suspended}
-      .isSolution=${post.id === d.solutionPostId} .replyOpen=${!copy && this.draftParents.has(post.id)}></stoa-post>`;
+      .isSolution=${post.id === d.solutionPostId} .replyOpen=${!copy && this.draftParents.has(post.id)}
+      .authorNotes=${this.authorNotes.get(post.id) ?? NO_NOTES}></stoa-post>`;
   }
 
   private renderPaging(d: TopicDetail) {

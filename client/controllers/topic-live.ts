@@ -8,6 +8,7 @@ import type { Post } from '../api/index.js';
 import { LiveCoverage, LiveSubscription } from '../api/live-connection.js';
 import type { EventMessage } from '../../shared/schemas/live.js';
 import { liveContext, type ApiConsumer } from '../context.js';
+import { emit } from '../events.js';
 import { mergeLivePost } from '../live-merge.js';
 import { focusPost, postItem, type TopicView } from './topic-view.js';
 import type { TopicPagingController } from './topic-paging.js';
@@ -52,7 +53,11 @@ export class TopicLiveController implements ReactiveController {
         },
         onStart: (lastEventId) => this.coverage.started(channel, lastEventId),
         onResync: () => void this.refreshAll(),
-        onError: (_code, message) => this.setNotice(`Live updates stopped for this topic: ${message}`),
+        onError: (code, message) => {
+          this.setNotice(`Live updates stopped for this topic: ${message}`);
+          // Suspended just now: the app reads who I am again, and its banner says why and until when.
+          if (code === 'member_suspended') emit(this.host, 'stoa-session-changed', {});
+        },
       };
     });
   }
@@ -89,6 +94,11 @@ export class TopicLiveController implements ReactiveController {
     // Older states among them are ignored by version.
     const queued = this.queue.splice(0);
     queueMicrotask(() => queued.forEach((e) => this.apply(e)));
+  }
+
+  /** A post is no longer there to read (withdrawn, removed, held): the pill stops counting it. */
+  gone(postId: string) {
+    this.seen(postId);
   }
 
   /** A post came into view: it is no longer new below. */

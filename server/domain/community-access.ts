@@ -25,6 +25,16 @@ export const activeSuspension = (communityId: unknown, userId: unknown) => sql<b
   select 1 from ${suspensions} s
   where s.community_id = ${qualified(communityId)} and s.user_id = ${qualified(userId)} and ${inForce(sql.raw('s'))})`;
 
+/** SQL: a field of the newest active suspension of (community, user), or null (what the member is told). */
+const suspensionField = (field: SQL, communityId: unknown, userId: unknown) => sql`(
+  select ${field} from ${suspensions} s
+  where s.community_id = ${qualified(communityId)} and s.user_id = ${qualified(userId)} and ${inForce(sql.raw('s'))}
+  order by s.created_at desc limit 1)`;
+export const activeSuspensionReason = (communityId: unknown, userId: unknown) => suspensionField(sql.raw('s.reason'), communityId, userId) as SQL<string | null>;
+/** ISO 8601 in UTC, or null (no suspension, or one until lifted). */
+export const activeSuspensionUntil = (communityId: unknown, userId: unknown) =>
+  suspensionField(sql.raw(`to_char(s.until at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`), communityId, userId) as SQL<string | null>;
+
 export const communityColumns = {
   id: communities.id,
   slug: communities.slug,

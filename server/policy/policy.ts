@@ -109,6 +109,8 @@ export const rules = {
   'community.inviteWithRoles': managerOrAdmin,
   'members.list': (actor, ctx) =>
     actor.isAdmin || has(ctx, 'facilitator') || has(ctx, 'moderator') || has(ctx, 'manager'),
+  /** Members' email addresses: managers and admins. Facilitators and moderators see names and handles. */
+  'members.readEmail': managerOrAdmin,
   'members.setRoles': managerOrAdmin,
   'members.remove': managerOrAdmin,
   // Topics

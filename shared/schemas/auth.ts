@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { LIMITS } from '../limits.js';
-import { Body, Line, RoleName, Uuid } from './common.js';
+import { Body, IsoDateTime, Line, RoleName, Uuid } from './common.js';
 
 export const Email = Type.String({ maxLength: LIMITS.emailMax, pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' });
 export const Password = Type.String({ minLength: LIMITS.passwordMin, maxLength: LIMITS.passwordMax });
@@ -20,6 +20,8 @@ export const MembershipSummary = Type.Object({
   name: Type.String(),
   roles: Type.Array(RoleName),
   suspended: Type.Boolean(),
+  /** While suspended: the moderator's reason and when it ends (null: until a moderator lifts it). */
+  suspension: Type.Union([Type.Object({ reason: Type.String(), until: Type.Union([IsoDateTime, Type.Null()]) }), Type.Null()]),
 });
 
 /** An @handle as typed: letters, digits and underscores (stored lower-case). */

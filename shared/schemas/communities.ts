@@ -41,7 +41,9 @@ export const Invite = Type.Object({
 export const Member = Type.Object({
   userId: Uuid,
   displayName: Type.String(),
-  email: Type.String(),
+  handle: Type.String(),
+  /** Shown to the community's managers and to admins only; null for facilitators and moderators. */
+  email: Type.Union([Type.String(), Type.Null()]),
   roles: Type.Array(RoleName),
   joinedAt: IsoDateTime,
   suspended: Type.Boolean(),

@@ -94,6 +94,9 @@ export const AuthorNote = Type.Object({
   sentBy: Type.Union([Type.Object({ id: Uuid, displayName: Type.String() }), Type.Null()]),
 });
 
+/** A note as the topic page lists it: which post it is about. */
+export const TopicAuthorNote = Type.Object({ postId: Uuid, ...AuthorNote.properties });
+
 // ---- Review queue ----
 
 const QueuePost = Type.Object({

@@ -136,4 +136,23 @@ describe('applyPostChange', () => {
     expect(none.posts).toBe(s.posts);
     expect(none.detail).toBe(s.detail);
   });
+
+  it('a reply that is removed or withdrawn leaves the counts, a restored one comes back, and an echo of the same status counts nothing', () => {
+    const s = state([post('a', 1, { promptId: 'p1' }), post('b', 2)], topic({ postCount: 2, prompts: [prompt('p1', { replyCount: 1 })] }));
+    const removed = applyPostChange(s, { id: 'a', status: 'removed' }, 0);
+    expect(removed.detail!.postCount).toBe(1);
+    expect(removed.detail!.prompts[0]!.replyCount).toBe(0);
+    // The live echo of my own removal: the status is already 'removed'.
+    const echo = applyPostChange({ ...s, ...removed }, { id: 'a', status: 'removed', version: 1 }, 0);
+    expect(echo.detail!.postCount).toBe(1);
+    const restored = applyPostChange({ ...s, ...removed }, { id: 'a', status: 'published' }, 0);
+    expect(restored.detail!.postCount).toBe(2);
+    expect(restored.detail!.prompts[0]!.replyCount).toBe(1);
+    const withdrawn = applyPostChange(s, { id: 'b', status: 'withdrawn' }, 1);
+    expect([withdrawn.detail!.postCount, withdrawn.detail!.prompts[0]!.replyCount]).toEqual([1, 1]);
+    // Through the live feed too: a removal event for a loaded post.
+    const live = mergeLivePost(s, post('b', 2, { status: 'removed', bodyHtml: null }), false, { userId: 'me', index: 1 });
+    expect(live.kind).toBe('change');
+    if (live.kind === 'change') expect(applyPostChange(s, live.change, 1).detail!.postCount).toBe(1);
+  });
 });

@@ -71,8 +71,28 @@ describe('renderMarkdown', () => {
   });
 
   it('only allows http(s) images, replacing others by their alt text', () => {
-    expect(renderMarkdown('![chart](https://img.example/c.png)')).toBe('<p><img src="https://img.example/c.png" alt="chart"></p>');
     expect(renderMarkdown('![chart](/local.png)')).toBe('<p>chart</p>');
+    expect(renderMarkdown('![chart](javascript:alert(1))')).toBe('<p>chart</p>');
+  });
+
+  it('holds back images from other sites: a placeholder link naming the host, loaded only when the reader asks', () => {
+    const placeholder = `<p><a href="https://img.example/c.png" rel="${LINK_REL}" data-stoa-image="chart">Show image from img.example: chart</a></p>`;
+    expect(renderMarkdown('![chart](https://img.example/c.png)')).toBe(placeholder);
+    expect(renderMarkdown('![](http://img.example:8080/c.png)')).toContain('>Show image from img.example:8080</a>');
+    // Idempotent, and stored HTML written before this rule (an <img>) becomes the placeholder when shown.
+    expect(sanitizeHtml(placeholder)).toBe(placeholder);
+    expect(sanitizeHtml('<p><img src="https://img.example/c.png" alt="chart"></p>')).toBe(placeholder);
+    // The page's own origin: its images show at once, placeholders for it become images again.
+    const own = { ownOrigin: 'https://stoa.example' };
+    expect(sanitizeHtml('<img src="https://stoa.example/logo.png" alt="logo">', own)).toBe('<img src="https://stoa.example/logo.png" alt="logo">');
+    expect(sanitizeHtml('<a href="https://stoa.example/logo.png" data-stoa-image="logo">x</a>', own)).toBe('<img src="https://stoa.example/logo.png" alt="logo">');
+    expect(sanitizeHtml('<img src="https://img.example/c.png" alt="chart">', own)).toBe(placeholder.slice(3, -4));
+    // The marker stands only on http(s) links: elsewhere it is dropped.
+    expect(sanitizeHtml('<a href="mailto:a@example.org" data-stoa-image="x">m</a>')).toBe(`<a href="mailto:a@example.org" rel="${LINK_REL}">m</a>`);
+    // Hostile alt text stays an attribute value / text.
+    const hostile = renderMarkdown('![" onerror="alert(1)](https://img.example/x.png)');
+    assertSafe(hostile);
+    expect(sanitizeHtml(hostile)).toBe(hostile);
   });
 
   it('bounds length: longer than the limit throws MarkdownTooLongError', () => {

@@ -307,6 +307,22 @@ describe('removal and restore', () => {
     const mods = await agents.moderator.get(`/api/posts/${id}/author-notes`);
     expect(mods.json().items[0].sentBy).toMatchObject({ id: users.moderator.id });
   });
+
+  it("the topic's notes go to each post's author and to moderators, not to other members", async () => {
+    const topic = (await makeTopic(db(), { communityId, authorId: users.facilitator.id, title: 'Notes on a topic' })).id;
+    const id = await newPost({ topic });
+    const other = await newPost({ topic, authorId: users.practitioner.id });
+    expect((await agents.moderator.post(`/api/posts/${id}/author-note`, { message: 'Please add a source.' })).statusCode).toBe(201);
+    expect((await agents.moderator.post(`/api/posts/${other}/author-note`, { message: 'Mind the tone.' })).statusCode).toBe(201);
+    const mine = (await authorAgent.get(`/api/topics/${topic}/author-notes`)).json().items;
+    expect(mine).toEqual([expect.objectContaining({ postId: id, message: 'Please add a source.', sentBy: null })]);
+    const practitioner = (await agents.practitioner.get(`/api/topics/${topic}/author-notes`)).json().items;
+    expect(practitioner.map((n: { message: string }) => n.message)).toEqual(['Mind the tone.']);
+    expect((await agents.facilitator.get(`/api/topics/${topic}/author-notes`)).json().items).toEqual([]);
+    const mods = (await agents.moderator.get(`/api/topics/${topic}/author-notes`)).json().items;
+    expect(mods.map((n: { postId: string }) => n.postId)).toEqual([id, other]);
+    expect(mods[0].sentBy).toMatchObject({ id: users.moderator.id });
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------

@@ -386,6 +386,12 @@ export const matrix: Row[] = [
     expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
   },
   {
+    // Every reader of the topic may ask; each gets only the notes they may read (test/server/moderation.test.ts).
+    route: 'GET /api/topics/:topicId/author-notes',
+    request: async (ctx) => ({ method: 'GET', url: `/api/topics/${ctx.problemTopicId}/author-notes` }),
+    expect: all(200, { anonymous: 401, nonMember: 404 }),
+  },
+  {
     route: 'GET /api/communities/:communityId/moderation/queue',
     request: async (ctx) => ({ method: 'GET', url: `/api/communities/${ctx.communityId}/moderation/queue` }),
     expect: all(403, { anonymous: 401, nonMember: 404, moderator: 200, admin: 200 }),
@@ -508,4 +514,43 @@ describe('role × route matrix', () => {
       expect(got).toEqual(row.expect);
     });
   }
+});
+
+// Members' email addresses: managers and admins only (policy rule members.readEmail). Facilitators and
+// moderators list members by name and handle.
+const EMAIL = /"[^"@\s]+@[^"@\s]+\.[^"@\s]+"/g;
+
+describe('who sees members\' email addresses', () => {
+  const seesEmails: Partial<Record<RoleName, boolean>> = { facilitator: false, moderator: false, manager: true, admin: true };
+  for (const [role, sees] of Object.entries(seesEmails) as [RoleName, boolean][]) {
+    it(`${role}: ${sees ? 'names, handles and emails' : 'names and handles, no emails'} in the member list and after a role change`, async () => {
+      const res = await ctx.agents[role].get(`/api/communities/${ctx.communityId}/members`);
+      expect(res.statusCode).toBe(200);
+      const items = res.json().items as { displayName: string; handle: string; email: string | null }[];
+      expect(items.length).toBeGreaterThan(5);
+      for (const m of items) {
+        expect(m.handle.length).toBeGreaterThan(0);
+        expect(m.email === null).toBe(!sees);
+      }
+      if (role === 'manager' || role === 'admin') {
+        const target = await ctx.t.makeMember(ctx.communityId, []);
+        const patched = await ctx.agents[role].patch(`/api/communities/${ctx.communityId}/members/${target.id}`, { roles: ['facilitator'] });
+        expect(patched.statusCode).toBe(200);
+        expect(patched.json().email).toEqual(expect.stringContaining('@'));
+      }
+    });
+  }
+
+  it('no GET route of the matrix shows a practitioner, facilitator or moderator anyone\'s email but their own', async () => {
+    for (const role of ['practitioner', 'facilitator', 'moderator'] as const) {
+      const own = (await ctx.agents[role].get('/api/me')).json().email as string;
+      for (const row of matrix) {
+        const req = await row.request(ctx, role);
+        if (req.method !== 'GET') continue;
+        const res = await ctx.agents[role].request('GET', req.url);
+        const others = (res.body.match(EMAIL) ?? []).filter((e) => e !== `"${own}"`);
+        expect(others, `${role} ${row.route}`).toEqual([]);
+      }
+    }
+  });
 });

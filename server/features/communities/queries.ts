@@ -2,7 +2,7 @@ import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { communities, invites, memberships, users } from '../../db/schema.js';
 import type { CommunityRole } from '../../policy/policy.js';
-import { activeSuspension, communityColumns } from '../../domain/community-access.js';
+import { activeSuspension, activeSuspensionReason, activeSuspensionUntil, communityColumns } from '../../domain/community-access.js';
 
 
 const memberCount = sql<number>`(select count(*)::int from ${memberships} m where m.community_id = ${communities.id} and m.removed_at is null)`;
@@ -57,6 +57,8 @@ export async function membershipsOfUser(db: DbOrTx, userId: string) {
       name: communities.name,
       roles: memberships.roles,
       suspended: activeSuspension(memberships.communityId, memberships.userId),
+      suspensionReason: activeSuspensionReason(memberships.communityId, memberships.userId),
+      suspensionUntil: activeSuspensionUntil(memberships.communityId, memberships.userId),
     })
     .from(memberships)
     .innerJoin(communities, eq(communities.id, memberships.communityId))
@@ -69,6 +71,7 @@ const selectMembers = (db: DbOrTx, where: SQL | undefined) =>
     .select({
       userId: users.id,
       displayName: users.displayName,
+      handle: users.handle,
       email: users.email,
       roles: memberships.roles,
       joinedAt: memberships.joinedAt,

@@ -2,10 +2,10 @@
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { Config } from '../../config.js';
 import { conflict, forbidden, invalid, notFound, unauthorized, unprocessable } from '../../errors.js';
-import { authorize, type Actor, type CommunityRole } from '../../policy/policy.js';
+import { authorize, can, type Actor, type CommunityRole } from '../../policy/policy.js';
 import { hashToken, newToken } from '../../tokens.js';
 import type { CommunityAccessDeps, AuditLogDeps, OutboxDeps, UsersDeps } from '../../domain/deps.js';
-import type { CommunityRow } from '../../domain/community-access.js';
+import type { CommunityAccess, CommunityRow } from '../../domain/community-access.js';
 import * as q from './queries.js';
 
 const present = (c: CommunityRow, memberCount: number, myRoles: CommunityRole[] | null) => ({
@@ -19,7 +19,16 @@ const present = (c: CommunityRow, memberCount: number, myRoles: CommunityRole[] 
   createdAt: c.createdAt.toISOString(),
 });
 
-const presentMember = (m: q.MemberRow) => ({ ...m, roles: m.roles as CommunityRole[], joinedAt: m.joinedAt.toISOString() });
+/** A member as this viewer may see them: the email address only when the policy allows it (members.readEmail). */
+const presentMember = (m: q.MemberRow, showEmail: boolean) => ({
+  ...m,
+  email: showEmail ? m.email : null,
+  roles: m.roles as CommunityRole[],
+  joinedAt: m.joinedAt.toISOString(),
+});
+
+const seesEmails = (access: CommunityAccess & { actor: Actor }) =>
+  can(access.actor, 'members.readEmail', { community: access.community, membership: access.membership });
 
 export interface CommunityServiceDeps {
   db: Db;
@@ -105,18 +114,24 @@ export function createCommunityService({ db, config, access, audit, outbox, user
     /** The communities a user belongs to, with their roles (for "who am I"). */
     async membershipsOf(userId: string) {
       const rows = await q.membershipsOfUser(db, userId);
-      return rows.map((m) => ({ ...m, roles: m.roles as CommunityRole[] }));
+      // A suspended member is told why and until when (the suspend dialog promises them that).
+      return rows.map(({ suspensionReason, suspensionUntil, ...m }) => ({
+        ...m,
+        roles: m.roles as CommunityRole[],
+        suspension: m.suspended && suspensionReason !== null ? { reason: suspensionReason, until: suspensionUntil } : null,
+      }));
     },
 
     async listMembers(actor: Actor | null, communityId: string) {
-      await requireCommunity(db, actor, communityId, 'members.list');
-      return (await q.listMembers(db, communityId)).map(presentMember);
+      const access = await requireCommunity(db, actor, communityId, 'members.list');
+      const showEmail = seesEmails(access);
+      return (await q.listMembers(db, communityId)).map((m) => presentMember(m, showEmail));
     },
 
     async setRoles(actor: Actor | null, communityId: string, userId: string, roles: CommunityRole[]) {
-      await requireCommunity(db, actor, communityId, 'members.setRoles');
+      const access = await requireCommunity(db, actor, communityId, 'members.setRoles');
       if (!(await q.setMemberRoles(db, communityId, userId, [...roles].sort()))) throw notFound('Member');
-      return presentMember((await q.findMember(db, communityId, userId))!);
+      return presentMember((await q.findMember(db, communityId, userId))!, seesEmails(access));
     },
 
     async removeMember(actor: Actor | null, communityId: string, userId: string) {

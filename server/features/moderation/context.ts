@@ -12,7 +12,7 @@ import * as q from './queries.js';
 export interface ModerationDeps {
   db: Db;
   communities: Pick<CommunityAccessDeps, 'requireCommunity' | 'findCommunity' | 'findMembership'>;
-  topics: Pick<TopicAccessDeps, 'findTopic'>;
+  topics: Pick<TopicAccessDeps, 'findTopic' | 'requireTopic'>;
   /** post.* events carry the post as its author and moderators see it: the posts feature presents it. */
   posts: Pick<PostService, 'eventSnapshot'>;
   status: Pick<ContentStatusDeps, 'changePostStatus'>;

@@ -2,12 +2,12 @@
 // notes to its author. Each runs in ONE transaction: rows, exactly one audit-log row, then the live event.
 import type { PostStatus } from '../../db/schema.js';
 import { conflict } from '../../errors.js';
-import type { Actor } from '../../policy/policy.js';
+import { can, type Actor } from '../../policy/policy.js';
 import { createPostGate, moderated, requireText, type ModerationDeps } from './context.js';
 import * as q from './queries.js';
 
 export function createPostActions(deps: ModerationDeps) {
-  const { db, posts, status: content, audit, outbox } = deps;
+  const { db, posts, topics, status: content, audit, outbox } = deps;
   const requirePost = createPostGate(deps);
   return {
     async remove(actor: Actor | null, postId: string, reason: string) {
@@ -96,6 +96,23 @@ export function createPostActions(deps: ModerationDeps) {
         });
         return { id: String(id), message, createdAt: new Date().toISOString(), sentBy: { id: me.id, displayName: me.displayName } };
       });
+    },
+
+    /** The notes on a topic's posts that this viewer may read (their own posts'; every post's for moderators),
+     *  so the topic page shows each note on its post with one request. */
+    async listTopicAuthorNotes(actor: Actor | null, topicId: string) {
+      const access = await topics.requireTopic(db, actor, topicId, 'topic.read');
+      const showSender = can(access.actor, 'moderation.noteAuthor', access.ctx);
+      const rows = await q.listTopicAuthorNotes(db, topicId);
+      return rows
+        .filter((r) => can(access.actor, 'post.readModerationNotes', { ...access.ctx, post: { authorId: r.postAuthorId } }))
+        .map((r) => ({
+          postId: r.postId,
+          id: String(r.id),
+          message: String((r.after as { message?: unknown } | null)?.message ?? ''),
+          createdAt: r.createdAt.toISOString(),
+          sentBy: showSender && r.actorId ? { id: r.actorId, displayName: r.actorName ?? '' } : null,
+        }));
     },
 
     async listAuthorNotes(actor: Actor | null, postId: string) {

@@ -101,6 +101,25 @@ export async function listAuthorNotes(db: DbOrTx, postId: string) {
     .orderBy(asc(moderationLog.id));
 }
 
+/** Every note to an author about the posts of one topic, with the post's author (for the policy check). */
+export async function listTopicAuthorNotes(db: DbOrTx, topicId: string) {
+  return db
+    .select({
+      id: moderationLog.id,
+      postId: posts.id,
+      postAuthorId: posts.authorId,
+      after: moderationLog.after,
+      createdAt: moderationLog.createdAt,
+      actorId: moderationLog.actorId,
+      actorName: users.displayName,
+    })
+    .from(moderationLog)
+    .innerJoin(posts, sql`${posts.id}::text = ${moderationLog.targetId}`)
+    .leftJoin(users, eq(users.id, moderationLog.actorId))
+    .where(and(eq(posts.topicId, topicId), eq(moderationLog.communityId, posts.communityId), eq(moderationLog.targetType, 'post'), eq(moderationLog.action, 'post.author_note')))
+    .orderBy(asc(moderationLog.id));
+}
+
 // ---- Posts (a topic with its facilitators: domain/topic-access.ts findTopic) ----
 
 const postColumns = {

@@ -21,6 +21,7 @@ import {
   RemovalBody,
   Suspension,
   SuspensionBody,
+  TopicAuthorNote,
   WatchedWords,
   WatchedWordsBody,
 } from '../../../shared/schemas/moderation.js';
@@ -99,6 +100,20 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ moderation: Moderatio
       },
     },
     async (request) => ({ items: await moderation.listAuthorNotes(request.actor, request.params.postId) }),
+  );
+
+  app.get(
+    '/api/topics/:topicId/author-notes',
+    {
+      schema: {
+        tags,
+        operationId: 'listTopicAuthorNotes',
+        summary: "Moderators' notes on this topic's posts that I may read (on my own posts; on all of them for moderators)",
+        params: IdParams('topicId'),
+        response: { 200: Type.Object({ items: Type.Array(TopicAuthorNote) }), ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => ({ items: await moderation.listTopicAuthorNotes(request.actor, request.params.topicId) }),
   );
 
   app.get(
