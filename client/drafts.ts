@@ -119,6 +119,25 @@ export function parentsWithDrafts(topicId: string): Set<string> {
   return out;
 }
 
+/** The prompts of this topic with a reply draft waiting (not a reply to a post under it): their composers open on load. */
+export function promptsWithDrafts(topicId: string): Set<string> {
+  const out = new Set<string>();
+  const s = storage();
+  if (!s) return out;
+  const prefix = `${PREFIX}${topicId}:`;
+  try {
+    for (let i = 0; i < s.length; i++) {
+      const key = s.key(i);
+      if (!key?.startsWith(prefix)) continue;
+      const [promptId, parentId] = key.slice(prefix.length).split(':');
+      if (promptId && promptId !== '-' && parentId === '-' && loadDraft({ topicId, promptId, parentId: null })?.body) out.add(promptId);
+    }
+  } catch {
+    // ignore
+  }
+  return out;
+}
+
 /** The key for one submission of a draft: reused for retries of the same text, new for changed text. */
 export function idempotencyKeyFor(draft: Draft | null, body: string): string {
   if (draft?.idempotencyKey && draft.keyBody === body) return draft.idempotencyKey;

@@ -77,6 +77,10 @@ export const topicPageStyles = [
     stoa-composer {
       margin-top: 0.75rem;
     }
+    .reply-prompt,
+    .close-prompt {
+      margin-top: 0.5rem;
+    }
     .add-prompt {
       margin-top: 1rem;
       display: grid;

@@ -1,6 +1,7 @@
 // `/c/:slug/t/:topicId`: one topic. The article (or the practice problem), its prompts with reply counts
 // and release dates, the marked solution first, threaded replies (built here from parentId, shown at most
-// VISUAL_DEPTH_MAX levels deep), a composer per prompt and per post, and "jump to first unread".
+// VISUAL_DEPTH_MAX levels deep), a composer per prompt (opened by "Reply to this prompt") and per post, and
+// "jump to first unread".
 // This element owns the topic and its post list; <stoa-post>, <stoa-composer> and <stoa-prompt-form>
 // report changes with events (stoa-post-created/-changed, stoa-prompt-added, stoa-solution-changed), merged
 // by the pure rules in client/live-merge.ts. Its controllers (client/controllers/) do the rest: read
@@ -17,7 +18,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { messageFor, type Post, type Prompt, type TopicDetail } from '../api/index.js';
 import { ApiConsumer, sessionContext, communityIdContext } from '../context.js';
-import { parentsWithDrafts } from '../drafts.js';
+import { parentsWithDrafts, promptsWithDrafts } from '../drafts.js';
 import { emit } from '../events.js';
 import { formatDateTime, plural } from '../format.js';
 import { applyPostChange, mergeOwnPost, type PostChange } from '../live-merge.js';
@@ -96,6 +97,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
       this.posts = page.items;
       this.paging.reset(page.nextCursor);
       this.draftParents = parentsWithDrafts(topicId);
+      this.openPrompts = promptsWithDrafts(topicId);
       emit(this, 'stoa-page-title', { title: detail.title ?? placeholderTitle(detail) });
       this.live.loaded(topicId, Math.min(detail.liveCursor ?? 0, page.liveCursor));
       return detail;
@@ -119,6 +121,11 @@ export class StoaTopicPage extends LitElement implements TopicView {
     refreshAll: () => this.live.refreshAll(),
   });
 
+  /**
+   * Prompts whose composer is open: a prompt shows "Reply to this prompt" until asked (a topic with many prompts
+   * would otherwise carry a text box for each); one with a draft waiting opens on load.
+   */
+  private openPrompts = new Set<string>();
   /** Posts with a reply draft waiting: their composers open on load. */
   private draftParents = new Set<string>();
   private threadsFor: Post[] | null = null;
@@ -189,6 +196,8 @@ export class StoaTopicPage extends LitElement implements TopicView {
     const d = this.detail;
     if (!d) return;
     if (post.parentId && this.draftParents.delete(post.parentId)) this.requestUpdate();
+    // My reply to a prompt is posted: its composer closes (focus moves to the new post).
+    if (post.promptId && !post.parentId && this.openPrompts.delete(post.promptId)) this.requestUpdate();
     const prompt = post.promptId ? d.prompts.find((p) => p.id === post.promptId) : undefined;
     if (prompt?.repliesHidden) {
       // An answer-first prompt: now that I answered, the others' replies are mine to see. Refetch what is
@@ -199,6 +208,21 @@ export class StoaTopicPage extends LitElement implements TopicView {
     const next = mergeOwnPost({ detail: d, posts: this.posts }, post, this.indexOf(post.id));
     this.posts = next.posts as Post[];
     this.detail = next.detail;
+  }
+
+  /** Opens a prompt's composer and puts the keyboard in its text box. */
+  private async openPromptReply(promptId: string) {
+    this.openPrompts.add(promptId);
+    this.requestUpdate();
+    await this.updateComplete;
+    const composer = this.renderRoot.querySelector<HTMLElement & { updateComplete: Promise<unknown> }>(`stoa-composer[data-prompt-id="${CSS.escape(promptId)}"]`);
+    await composer?.updateComplete;
+    composer?.focus();
+  }
+
+  private closePromptReply(promptId: string) {
+    this.openPrompts.delete(promptId);
+    this.requestUpdate();
   }
 
   private onPromptAdded(prompt: Prompt) {
@@ -334,8 +358,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
           </p>
           ${p.repliesHidden ? html`<p class="note" role="note">Answer first to see others' replies.</p>` : nothing}
           ${this.renderThread(this.threads.roots.get(rootKey(p.id)) ?? [], 0, ctx)}
-          <stoa-composer .topicId=${d.id} .promptId=${p.id} .parentId=${null} .label=${`Your reply to prompt ${p.position}`}
-            .disabledReason=${blocked}></stoa-composer>
+          ${this.renderPromptComposer(d.id, p, blocked)}
         </section>`,
       )}
       ${d.can.addPrompt && d.prompts.length < 10
@@ -346,6 +369,19 @@ export class StoaTopicPage extends LitElement implements TopicView {
           </div>`
         : nothing}
     </section>`;
+  }
+
+  /** The prompt's composer when asked for (or a draft waits), else the button that opens it. */
+  private renderPromptComposer(topicId: string, p: Prompt, blocked: string | null) {
+    const open = this.openPrompts.has(p.id);
+    if (!open && !blocked) {
+      return html`<button type="button" class="secondary reply-prompt" aria-expanded="false" @click=${() => void this.openPromptReply(p.id)}>Reply to this prompt</button>`;
+    }
+    return html`<stoa-composer data-prompt-id=${p.id} .topicId=${topicId} .promptId=${p.id} .parentId=${null}
+        .label=${`Your reply to prompt ${p.position}`} .disabledReason=${blocked}></stoa-composer>
+      ${open && !blocked
+        ? html`<button type="button" class="secondary small close-prompt" aria-expanded="true" @click=${() => this.closePromptReply(p.id)}>Close the reply box</button>`
+        : nothing}`;
   }
 
   private renderThread(nodes: ThreadNode[], depth: number, ctx: PostContext): TemplateResult | typeof nothing {
