@@ -15,6 +15,7 @@ import { base, forms, prose } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 import { escapeHtml, MarkdownTooComplexError, renderMarkdown } from '../../shared/markdown.js';
 import { MENTIONS_MAX, mentionedHandles } from '../../shared/mentions.js';
+import { withQuote } from '../quote.js';
 
 let composerCount = 0;
 
@@ -91,6 +92,21 @@ export class StoaComposer extends LitElement {
   /** Focuses the text box (after "Reply" opened this composer, or the `r` shortcut). */
   override focus(options?: FocusOptions) {
     this.renderRoot.querySelector('textarea')?.focus(options);
+  }
+
+  /** Adds a quote (the "Quote" action of a post) after the text, keeps it as the draft and puts the caret below it. */
+  insertQuote(quote: string) {
+    this.body = withQuote(this.body, quote);
+    const previous = loadDraft(this.place);
+    saveDraft(this.place, { body: this.body, idempotencyKey: previous?.idempotencyKey ?? null, keyBody: previous?.keyBody ?? null });
+    this.preview = this.renderPreview(this.body);
+    this.status = '';
+    void this.updateComplete.then(() => {
+      const box = this.renderRoot.querySelector('textarea');
+      if (!box) return;
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+    });
   }
 
   override disconnectedCallback() {

@@ -1,6 +1,7 @@
 // One reply: author, time, the content (stored HTML re-sanitised here with the shared markdown module),
 // the helpful button, and for my own posts edit (optimistic concurrency with `version`) and withdraw;
-// "mark as solution" on practice problems for their author and facilitators; a reply composer on demand.
+// "mark as solution" on practice problems for their author and facilitators; a reply composer on demand, and
+// "Quote" for words selected in the post (they go into that composer as a blockquote naming the author).
 // Others' posts can be flagged (<stoa-flag-dialog>); moderators remove (with a reason, <stoa-reason-dialog>),
 // restore and approve. Moderated posts: others see a "Removed by a moderator" placeholder, the author sees
 // their text with the reason, moderators see the text marked removed; pending posts show "Pending approval".
@@ -14,6 +15,8 @@ import { formatDateTime } from '../format.js';
 import { paths } from '../router.js';
 import { SubmitController } from '../form-submit-controller.js';
 import { postStyles } from './stoa-post.styles.js';
+import { QuoteSelectionController } from '../controllers/quote-selection.js';
+import { quoteMarkdown } from '../quote.js';
 import { LIMITS } from '../../shared/limits.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import { sanitizeHtml } from '../../shared/markdown.js';
@@ -82,6 +85,12 @@ export class StoaPost extends LitElement {
   private readonly action = new SubmitController(this, { focus: null });
   /** Which action runs (its button shows it). */
   private actionKind: PostAction | null = null;
+  /** Words selected in this post's text: a "Quote" button offers them to the reply composer. */
+  private readonly quote = new QuoteSelectionController(
+    this,
+    () => this.renderRoot.querySelector('.prose'),
+    () => this.renderRoot.querySelector<HTMLElement>('button.quote'),
+  );
   private safeHtml = '';
   private safeHtmlFor: string | null = null;
 
@@ -111,6 +120,32 @@ export class StoaPost extends LitElement {
     const composer = this.renderRoot.querySelector('stoa-composer');
     await composer?.updateComplete;
     composer?.focus();
+  }
+
+  /**
+   * Selecting words focuses the article (tabindex -1), and Tab would then start again at its header: with words
+   * selected, Tab goes to "Quote", just after them.
+   */
+  private onArticleKey = (event: KeyboardEvent) => {
+    if (event.key !== 'Tab' || event.shiftKey || !this.quote.text) return;
+    const article = event.currentTarget as HTMLElement;
+    if ((this.renderRoot as ShadowRoot).activeElement !== article) return;
+    const button = this.renderRoot.querySelector<HTMLElement>('button.quote');
+    if (!button) return;
+    event.preventDefault();
+    button.focus();
+  };
+
+  /** "Quote": the selected words go into my reply to this post as a blockquote with the author's name. */
+  private async quoteSelection() {
+    const text = this.quote.text;
+    if (!text) return;
+    await this.openReply();
+    const composer = this.renderRoot.querySelector('stoa-composer');
+    if (!composer) return;
+    composer.insertQuote(quoteMarkdown(text, this.post.author));
+    this.quote.clear();
+    emit(this, 'stoa-announce', { message: `Quote added to your reply to ${this.post.author.displayName}.` });
   }
 
   override willUpdate() {
@@ -253,7 +288,7 @@ export class StoaPost extends LitElement {
     const p = this.post;
     const headingId = `post-h-${p.id}`;
     const published = p.status === 'published';
-    return html`<article aria-labelledby=${headingId} tabindex="-1" class=${this.isSolution ? 'solution' : ''}>
+    return html`<article aria-labelledby=${headingId} tabindex="-1" class=${this.isSolution ? 'solution' : ''} @keydown=${this.onArticleKey}>
       <header>
         <stoa-avatar .name=${p.author.displayName} .seed=${p.author.id} size="24"></stoa-avatar>
         <span class="author" id=${headingId}><strong>${p.author.displayName}</strong>${this.mine ? ' (you)' : ''}</span>
@@ -299,7 +334,14 @@ export class StoaPost extends LitElement {
     if (p.status === 'hidden' && !p.bodyHtml) return html`<p class="placeholder muted">Hidden while a moderator reviews it.</p>`;
     const content = html`${p.status === 'withdrawn' ? html`<p class="placeholder muted">Withdrawn by author (only you and moderators see the text).</p>` : nothing}
       ${this.renderModerationNote()}
-      <div class="prose">${unsafeHTML(this.safeHtml)}</div>`;
+      <div class="prose">${unsafeHTML(this.safeHtml)}</div>
+      ${this.quote.text && p.status === 'published' && !this.replyDisabledReason && !this.editing
+        ? html`<div class="quote-bar">
+            <button type="button" class="secondary small quote" @mousedown=${(e: Event) => e.preventDefault() /* keeps the selection */}
+              @click=${this.quoteSelection}>Quote</button>
+            <span class="muted hint">the selected words, in your reply</span>
+          </div>`
+        : nothing}`;
     if (!this.editing) return content;
     // While editing, the current text stays visible above the edit box (it may change under a conflict).
     const id = `edit-${p.id}`;

@@ -61,6 +61,49 @@ describeInBrowser(
       expect(pat.errors).toEqual([]);
       await pat.context.close();
     });
+
+    it('Quote: selected words of a post go into the reply as a blockquote naming the author, by keyboard and by mouse', async () => {
+      const { community, practitioner, url, topic } = await cpdTopic('Quoting', ['Only prompt?']);
+      const reader = await suite.t.makeMember(community.id, [], { displayName: 'Quinn Reader' });
+      const res = await (await suite.t.as(practitioner)).post(`/api/topics/${topic.id}/posts`, {
+        body: 'Peer observation works when the observed teacher **chooses the focus**.\n\nOtherwise it feels like an inspection.',
+      });
+      expect(res.statusCode).toBe(201);
+      const handle = (res.json() as { author: { handle: string } }).author.handle;
+      expect(handle).toBeTruthy();
+
+      const quinn = await suite.app.signedInPage(reader, 1024);
+      await quinn.page.goto(url);
+      const post = quinn.page.locator('stoa-post').filter({ hasText: 'Otherwise it feels' });
+      await post.waitFor();
+      expect(await post.getByRole('button', { name: 'Quote' }).count()).toBe(0); // nothing selected yet
+
+      // Keyboard: the words are selected (here by a triple click on the paragraph), Tab reaches "Quote", Enter quotes.
+      await post.locator('article > .prose > p').first().click({ clickCount: 3 });
+      const quote = post.getByRole('button', { name: 'Quote' });
+      await quote.waitFor();
+      await quinn.page.keyboard.press('Tab');
+      expect(await quote.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+      await quinn.page.keyboard.press('Enter');
+      const box = post.getByLabel('Your reply to Pat Practitioner');
+      await expect.poll(() => box.inputValue()).toBe(`> Peer observation works when the observed teacher chooses the focus.\n\n— @${handle}\n\n`);
+      // The caret waits below the quote, and the preview shows a blockquote.
+      expect(await box.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+      await quinn.page.keyboard.type('Agreed: the focus is theirs.');
+      await expect.poll(() => post.getByRole('region', { name: 'Preview' }).locator('blockquote').textContent()).toMatch(/chooses the focus/);
+
+      // Mouse: a second selection adds a second quote after what is written.
+      await post.locator('article > .prose > p').nth(1).click({ clickCount: 3 });
+      await quote.click();
+      await expect.poll(() => box.inputValue()).toBe(
+        `> Peer observation works when the observed teacher chooses the focus.\n\n— @${handle}\n\nAgreed: the focus is theirs.\n\n> Otherwise it feels like an inspection.\n\n— @${handle}\n\n`,
+      );
+      await post.getByRole('button', { name: 'Post reply' }).click();
+      const reply = quinn.page.locator('stoa-post').filter({ hasText: 'Agreed: the focus is theirs.' });
+      await reply.waitFor();
+      expect(await reply.locator('blockquote').count()).toBe(2);
+      expect(quinn.errors).toEqual([]);
+    });
   },
   { closePagesAfterEach: true },
 );
