@@ -24,6 +24,7 @@ import './stoa-avatar.js';
 import './stoa-composer.js';
 import './stoa-flag-dialog.js';
 import './stoa-reason-dialog.js';
+import './stoa-revision-history.js';
 
 type PostAction = 'helpful' | 'edit' | 'withdraw' | 'solution' | 'moderation';
 
@@ -65,7 +66,7 @@ export class StoaPost extends LitElement {
   /** May flag others' posts (a member who is not suspended). */
   declare canFlag: boolean;
   /** Which dialog has been rendered (rendered on first use: long topics have many posts). */
-  declare dialog: 'flag' | 'remove' | null;
+  declare dialog: 'flag' | 'remove' | 'history' | null;
   declare isSolution: boolean;
   /** The reply composer is open (the page opens it on load when a reply draft waits here). */
   declare replyOpen: boolean;
@@ -266,6 +267,25 @@ export class StoaPost extends LitElement {
     }, button);
   }
 
+  /** The post's versions with their differences (its author and moderators: the server's policy says who). */
+  private async openHistory(event: Event) {
+    const button = event.currentTarget as HTMLElement;
+    this.dialog = 'history';
+    await this.updateComplete;
+    const postId = this.post.id;
+    await this.renderRoot.querySelector('stoa-revision-history')?.open(
+      `History of ${this.mine ? 'your' : `${this.post.author.displayName}’s`} post`,
+      async () =>
+        (await this.api.client.posts.revisions(postId)).items.map((r) => ({
+          version: r.version,
+          createdAt: r.createdAt,
+          editorName: r.editor.displayName,
+          fields: [{ label: 'Text', text: r.bodyMd }],
+        })),
+      button,
+    );
+  }
+
   private restore() {
     return this.run('moderation', async () => {
       const result = await this.api.client.moderation.restore(this.post.id);
@@ -311,6 +331,7 @@ export class StoaPost extends LitElement {
         ? html`<stoa-composer .topicId=${p.topicId} .promptId=${p.promptId} .parentId=${p.id} .label=${`Your reply to ${p.author.displayName}`}
             .disabledReason=${this.replyDisabledReason}></stoa-composer>`
         : nothing}
+      ${this.dialog === 'history' ? html`<stoa-revision-history></stoa-revision-history>` : nothing}
       ${this.dialog === 'flag' ? html`<stoa-flag-dialog .postId=${p.id} .authorName=${p.author.displayName}></stoa-flag-dialog>` : nothing}
       ${this.dialog === 'remove'
         ? html`<stoa-reason-dialog .heading=${`Remove ${p.author.displayName}’s post`} .label=${'Reason for removal'}
@@ -396,6 +417,9 @@ export class StoaPost extends LitElement {
         : nothing}
       ${this.mine && p.status !== 'withdrawn' && p.status !== 'removed'
         ? html`<button type="button" class="secondary small" ?disabled=${this.busyWith('withdraw')} @click=${this.withdraw}>Withdraw</button>`
+        : nothing}
+      ${p.editedAt && p.bodyHtml && (this.mine || this.canModerate)
+        ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${this.openHistory}>History</button>`
         : nothing}
       ${this.canMarkSolution && published
         ? html`<button type="button" class="secondary small" aria-pressed=${this.isSolution ? 'true' : 'false'} ?disabled=${this.busyWith('solution')}

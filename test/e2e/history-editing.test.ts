@@ -5,6 +5,7 @@
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { describeInBrowser } from '../helpers/browser.js';
+import { axeViolations } from '../helpers/axe.js';
 
 describeInBrowser(
   'history and editing in Chromium',
@@ -103,6 +104,55 @@ describeInBrowser(
       await reply.waitFor();
       expect(await reply.locator('blockquote').count()).toBe(2);
       expect(quinn.errors).toEqual([]);
+    });
+
+    it("a post's history: its author and moderators see every version with the changed words marked; others get no History", async () => {
+      const { community, practitioner, url, topic } = await cpdTopic('Post history', ['Only prompt?']);
+      const moderator = await suite.t.makeMember(community.id, ['moderator'], { displayName: 'Mo Moderator' });
+      const other = await suite.t.makeMember(community.id, [], { displayName: 'Quinn Reader' });
+      const patAgent = await suite.t.as(practitioner);
+      const created = (await patAgent.post(`/api/topics/${topic.id}/posts`, { body: 'Try pair work first.' })).json() as { id: string };
+      expect((await patAgent.patch(`/api/posts/${created.id}`, { body: 'Try group work first.', version: 1 })).statusCode).toBe(200);
+      expect((await patAgent.patch(`/api/posts/${created.id}`, { body: 'Try group work first, then pairs.', version: 2 })).statusCode).toBe(200);
+
+      const pat = await suite.app.signedInPage(practitioner, 1024);
+      await pat.page.goto(url);
+      const post = pat.page.locator('stoa-post').filter({ hasText: 'then pairs' });
+      await post.waitFor();
+      const historyButton = post.getByRole('button', { name: 'History' });
+      await historyButton.click();
+      const dialog = pat.page.getByRole('dialog', { name: 'History of your post' });
+      await dialog.waitFor();
+      const versions = dialog.getByRole('listitem');
+      await expect.poll(() => versions.count()).toBe(3);
+      // Newest first; each version marks what changed since the one before.
+      expect(await versions.nth(0).getByRole('heading').textContent()).toBe('Version 3 (current)');
+      expect(await versions.nth(0).locator('ins').allTextContents()).toEqual(['[added: , then pairs]']);
+      expect(await versions.nth(0).locator('del').count()).toBe(0);
+      expect(await versions.nth(1).locator('del').allTextContents()).toEqual(['[removed: pair]']);
+      expect(await versions.nth(1).locator('ins').allTextContents()).toEqual(['[added: group]']);
+      expect(await versions.nth(2).getByRole('heading').textContent()).toBe('Version 1 (original)');
+      expect(await versions.nth(2).locator('.diff').textContent()).toBe('Try pair work first.');
+      expect(await axeViolations(pat.page)).toEqual([]);
+      await suite.shot(pat.page, 'post-history-1024', { fullPage: false });
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await expect.poll(() => historyButton.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+
+      // A moderator opens it too.
+      const mo = await suite.app.signedInPage(moderator, 1024);
+      await mo.page.goto(url);
+      await mo.page.locator('stoa-post').filter({ hasText: 'then pairs' }).getByRole('button', { name: 'History' }).click();
+      await expect.poll(() => mo.page.getByRole('dialog', { name: 'History of Pat Practitioner’s post' }).getByRole('listitem').count()).toBe(3);
+
+      // Anyone else sees that it was edited, but no History (and the server refuses it).
+      const quinn = await suite.app.signedInPage(other, 1024);
+      await quinn.page.goto(url);
+      const seen = quinn.page.locator('stoa-post').filter({ hasText: 'then pairs' });
+      await seen.waitFor();
+      expect(await seen.locator('header').textContent()).toMatch(/edited/);
+      expect(await seen.getByRole('button', { name: 'History' }).count()).toBe(0);
+      expect((await (await suite.t.as(other)).get(`/api/posts/${created.id}/revisions`)).statusCode).toBe(403);
+      for (const p of [pat, mo, quinn]) expect(p.errors).toEqual([]);
     });
   },
   { closePagesAfterEach: true },
