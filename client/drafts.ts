@@ -192,3 +192,36 @@ export function clearProblemDraft(communityId: string) {
     // nothing to do
   }
 }
+
+// ---- Drafts of other forms: a new CPD topic, a new prompt, an edit of a post or of a topic ---------------------
+// Any JSON value, one per form and place (`new-cpd:<communityId>`, `edit-post:<postId>`…), under the same prefix
+// so pruneDrafts ages them too. Cleared when the server accepted the form, or when the member cancels an edit.
+
+const formDraftKey = (form: string) => `${PREFIX}form:${form}`;
+
+export function loadFormDraft<T extends object>(form: string): T | null {
+  try {
+    const raw = storage()?.getItem(formDraftKey(form));
+    if (!raw) return null;
+    const d = JSON.parse(raw) as { value?: unknown };
+    return d && typeof d.value === 'object' && d.value !== null ? (d.value as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveFormDraft(form: string, value: object) {
+  try {
+    storage()?.setItem(formDraftKey(form), JSON.stringify({ value, savedAt: Date.now() }));
+  } catch {
+    // Quota exceeded or storage disabled: the text stays in the form.
+  }
+}
+
+export function clearFormDraft(form: string) {
+  try {
+    storage()?.removeItem(formDraftKey(form));
+  } catch {
+    // nothing to do
+  }
+}

@@ -17,6 +17,8 @@ import { SubmitController } from '../form-submit-controller.js';
 import { postStyles } from './stoa-post.styles.js';
 import { QuoteSelectionController } from '../controllers/quote-selection.js';
 import { quoteMarkdown } from '../quote.js';
+import { clearFormDraft, loadFormDraft, saveFormDraft } from '../drafts.js';
+import './stoa-markdown-preview.js';
 import { LIMITS } from '../../shared/limits.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import { sanitizeHtml } from '../../shared/markdown.js';
@@ -94,6 +96,17 @@ export class StoaPost extends LitElement {
   );
   private safeHtml = '';
   private safeHtmlFor: string | null = null;
+  /** The post whose edit draft was looked for (an edit left unsaved reopens on load). */
+  private editDraftCheckedFor: string | null = null;
+
+  private get editDraftKey() {
+    return `edit-post:${this.post.id}`;
+  }
+
+  /** Keeps the edit box's text, with the version it started from, until the edit is saved or cancelled. */
+  private saveEditDraft() {
+    saveFormDraft(this.editDraftKey, { body: this.editText, version: this.editVersion });
+  }
 
   constructor() {
     super();
@@ -150,6 +163,17 @@ export class StoaPost extends LitElement {
   }
 
   override willUpdate() {
+    if (this.post && this.myUserId && this.editDraftCheckedFor !== this.post.id) {
+      this.editDraftCheckedFor = this.post.id;
+      // Not in the solution's copy above the article (nor where editing is closed): it has no Edit either.
+      const draft = this.mine && !this.replyDisabledReason ? loadFormDraft<{ body?: unknown; version?: unknown }>(this.editDraftKey) : null;
+      if (draft && typeof draft.body === 'string' && typeof draft.version === 'number' && this.post.status === 'published') {
+        // The version it started from: if the post changed since, saving says so (409) as it would have then.
+        this.editText = draft.body;
+        this.editVersion = draft.version;
+        this.editing = true;
+      }
+    }
     // Re-sanitise only when the HTML changed: long topics re-render often (live updates, paging).
     const htmlIn = this.post?.bodyHtml ?? null;
     if (htmlIn !== this.safeHtmlFor) {
@@ -191,6 +215,7 @@ export class StoaPost extends LitElement {
     return this.run('edit', async () => {
       try {
         const updated = await this.api.client.posts.update(this.post.id, body, this.editVersion);
+        clearFormDraft(this.editDraftKey);
         this.editing = false;
         this.conflictVersion = null;
         emit(this, 'stoa-post-changed', updated);
@@ -212,6 +237,7 @@ export class StoaPost extends LitElement {
       const latest = items.reduce((a, b) => (b.version > a.version ? b : a), items[0]!);
       source = latest.bodyMd;
       this.editVersion = latest.version;
+      if (this.editing) this.saveEditDraft();
       emit(this, 'stoa-post-changed', { id: this.post.id, bodyHtml: latest.bodyHtml, bodyMd: latest.bodyMd, version: latest.version, editedAt: latest.createdAt });
       this.conflictVersion = null;
     });
@@ -228,6 +254,14 @@ export class StoaPost extends LitElement {
     this.editing = true;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLTextAreaElement>('form.edit textarea')?.focus();
+  }
+
+  /** Cancel discards the edit, its draft too. */
+  private cancelEdit() {
+    clearFormDraft(this.editDraftKey);
+    this.editing = false;
+    this.action.error = null;
+    this.conflictVersion = null;
   }
 
   private withdraw() {
@@ -370,10 +404,11 @@ export class StoaPost extends LitElement {
       <form class="edit" @submit=${this.saveEdit}>
         <label for=${id}>Edit your post</label>
         <textarea id=${id} name="body" required maxlength=${LIMITS.postBodyMax} .value=${this.editText}
-          @input=${(e: Event) => (this.editText = (e.target as HTMLTextAreaElement).value)}></textarea>
+          @input=${(e: Event) => ((this.editText = (e.target as HTMLTextAreaElement).value), this.saveEditDraft())}></textarea>
+        <stoa-markdown-preview .source=${this.editText} .label=${'Preview of your edit'}></stoa-markdown-preview>
         <div class="row">
           <button type="submit" ?disabled=${this.busyWith('edit')}>${this.busyWith('edit') ? 'Saving…' : 'Save edit'}</button>
-          <button type="button" class="secondary" @click=${() => ((this.editing = false), (this.action.error = null), (this.conflictVersion = null))}>Cancel</button>
+          <button type="button" class="secondary" @click=${this.cancelEdit}>Cancel</button>
         </div>
       </form>`;
   }

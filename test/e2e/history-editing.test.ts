@@ -154,6 +154,50 @@ describeInBrowser(
       expect((await (await suite.t.as(other)).get(`/api/posts/${created.id}/revisions`)).statusCode).toBe(403);
       for (const p of [pat, mo, quinn]) expect(p.errors).toEqual([]);
     });
+
+    it('live preview and drafts in a new CPD topic and in an edit: reloaded, the forms come back as they were', async () => {
+      const { community, facilitator, practitioner, url, topic } = await cpdTopic('Preview and drafts', ['Only prompt?']);
+      const fran = await suite.app.signedInPage(facilitator, 1024);
+      await fran.page.goto(`${suite.base}/c/${community.slug}`);
+      await fran.page.getByRole('button', { name: 'New CPD topic' }).click();
+      await fran.page.getByLabel('Title').fill('Dictogloss');
+      await fran.page.getByLabel('Article').fill('A dictogloss is a *reconstruction* task.');
+      await fran.page.getByRole('textbox', { name: 'Prompt 1', exact: true }).fill('Have you **tried** one?');
+      await expect.poll(() => fran.page.getByRole('region', { name: 'Preview of the reading' }).locator('em').textContent()).toBe('reconstruction');
+      await expect.poll(() => fran.page.getByRole('region', { name: 'Preview of prompt 1' }).locator('strong').textContent()).toBe('tried');
+      await fran.page.getByLabel('Opens at').fill('2031-05-10T10:00');
+
+      await fran.page.reload();
+      await fran.page.getByRole('button', { name: 'New CPD topic' }).click();
+      await expect.poll(() => fran.page.getByLabel('Title').inputValue()).toBe('Dictogloss');
+      expect(await fran.page.getByLabel('Article').inputValue()).toBe('A dictogloss is a *reconstruction* task.');
+      expect(await fran.page.getByRole('textbox', { name: 'Prompt 1', exact: true }).inputValue()).toBe('Have you **tried** one?');
+      expect(await fran.page.getByLabel('Opens at').inputValue()).toBe('2031-05-10T10:00');
+      expect(await fran.page.getByText('Your unsent draft is restored.').count()).toBe(1);
+      expect(await fran.page.getByRole('region', { name: 'Preview of the reading' }).locator('em').textContent()).toBe('reconstruction');
+      await fran.page.getByLabel('Opens at').fill('');
+      await fran.page.getByRole('button', { name: 'Create CPD topic' }).click();
+      await fran.page.waitForURL(new RegExp(`/c/${community.slug}/t/[0-9a-f-]{36}$`));
+      expect(await fran.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('stoa:draft:')))).toEqual([]);
+
+      // An edit of my post: previewed, kept through a reload (the edit box reopens), gone once saved.
+      const patAgent = await suite.t.as(practitioner);
+      expect((await patAgent.post(`/api/topics/${topic.id}/posts`, { body: 'My first version.' })).statusCode).toBe(201);
+      const pat = await suite.app.signedInPage(practitioner, 1024);
+      await pat.page.goto(url);
+      const post = pat.page.locator('stoa-post').filter({ hasText: 'My first version.' });
+      await post.getByRole('button', { name: 'Edit' }).click();
+      await post.getByLabel('Edit your post').fill('My *second* version.');
+      await expect.poll(() => post.getByRole('region', { name: 'Preview of your edit' }).locator('em').textContent()).toBe('second');
+      await pat.page.reload();
+      const again = pat.page.locator('stoa-post').filter({ hasText: 'My first version.' });
+      await expect.poll(() => again.getByLabel('Edit your post').inputValue()).toBe('My *second* version.');
+      await again.getByRole('button', { name: 'Save edit' }).click();
+      await expect.poll(() => pat.page.locator('stoa-post article > .prose em').textContent()).toBe('second');
+      expect(await pat.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('stoa:draft:')))).toEqual([]);
+      expect(fran.errors).toEqual([]);
+      expect(pat.errors).toEqual([]);
+    });
   },
   { closePagesAfterEach: true },
 );

@@ -170,7 +170,7 @@ describeInBrowser('topics in Chromium', (suite) => {
     const mina = await signedInPage(member, 360);
     await mina.page.goto(`${suite.base}/c/${community.slug}/t/${topic.id}`);
     const item = mina.page.locator('stoa-post').first(); // the only reply
-    await expect.poll(() => item.locator('.prose').textContent()).toBe('Try pair work first.');
+    await expect.poll(() => item.locator('article > .prose').textContent()).toBe('Try pair work first.');
     await item.getByRole('button', { name: 'Edit' }).click();
     await item.getByLabel('Edit your post').fill('Try pair work.');
     // The post changes elsewhere (another tab) while this edit is open; the save must not overwrite it.
@@ -178,10 +178,10 @@ describeInBrowser('topics in Chromium', (suite) => {
     await item.getByRole('button', { name: 'Save edit' }).click();
     await expect.poll(() => item.getByRole('alert').textContent()).toMatch(/Someone changed this post.*version 2/);
     await item.getByRole('button', { name: 'Load the current version' }).click();
-    await expect.poll(() => item.locator('.prose').textContent()).toBe('Try pair work first, then groups.');
+    await expect.poll(() => item.locator('article > .prose').textContent()).toBe('Try pair work first, then groups.');
     expect(await item.getByLabel('Edit your post').inputValue()).toBe('Try pair work.'); // my edit is kept
     await item.getByRole('button', { name: 'Save edit' }).click();
-    await expect.poll(() => item.locator('.prose').textContent()).toBe('Try pair work.');
+    await expect.poll(() => item.locator('article > .prose').textContent()).toBe('Try pair work.');
 
     mina.page.once('dialog', (dialog) => void dialog.accept());
     await item.getByRole('button', { name: 'Withdraw' }).click();
