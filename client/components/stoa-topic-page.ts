@@ -40,6 +40,8 @@ import './stoa-post.js';
 import './stoa-watch-control.js';
 import './stoa-prompt-form.js';
 import './stoa-reason-dialog.js';
+import './stoa-revision-history.js';
+import './stoa-topic-edit-form.js';
 import { TOPIC_SEARCH_MIN_POSTS } from './stoa-topic-search.js';
 import { loadError, loadErrorHeading } from '../load-error.js';
 import { TopicKeysController } from '../controllers/topic-keys.js';
@@ -66,6 +68,9 @@ export class StoaTopicPage extends LitElement implements TopicView {
     detail: { state: true },
     posts: { state: true },
     showPromptForm: { state: true },
+    editingTopic: { state: true },
+    editingPrompt: { state: true },
+    historyUsed: { state: true },
   };
 
   declare slug: string;
@@ -80,6 +85,12 @@ export class StoaTopicPage extends LitElement implements TopicView {
   /** Loaded posts, oldest first (the server's order). */
   declare posts: Post[];
   declare showPromptForm: boolean;
+  /** "Edit topic" is open. */
+  declare editingTopic: boolean;
+  /** The prompt whose "Edit prompt" form is open, or null. */
+  declare editingPrompt: string | null;
+  /** The history dialog has been rendered (on first use). */
+  declare historyUsed: boolean;
 
   private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
@@ -142,6 +153,11 @@ export class StoaTopicPage extends LitElement implements TopicView {
     this.detail = null;
     this.posts = [];
     this.showPromptForm = false;
+    this.editingTopic = false;
+    this.editingPrompt = null;
+    this.historyUsed = false;
+    this.addEventListener('stoa-topic-edited', (e) => this.onTopicEdited(e.detail.topic));
+    this.addEventListener('stoa-prompt-changed', (e) => this.onPromptChanged(e.detail.prompt));
     this.addEventListener('stoa-post-created', (e) => this.onPostCreated(e.detail.post));
     this.addEventListener('stoa-post-changed', (e) => this.changePost(e.detail));
     this.addEventListener('stoa-prompt-added', (e) => this.onPromptAdded(e.detail.prompt));
@@ -225,6 +241,49 @@ export class StoaTopicPage extends LitElement implements TopicView {
     this.requestUpdate();
   }
 
+  private onTopicEdited(topic: TopicDetail) {
+    // The answer to the write has no live cursor: the page's own stays.
+    this.detail = { ...topic, liveCursor: this.detail?.liveCursor ?? topic.liveCursor };
+    emit(this, 'stoa-page-title', { title: topic.title ?? placeholderTitle(topic) });
+  }
+
+  private onPromptChanged(prompt: Prompt) {
+    const d = this.detail;
+    if (!d) return;
+    // What the viewer saw of replies (hidden until answered, answered by me) does not change with the wording.
+    const prompts = d.prompts.map((p) => (p.id === prompt.id ? { ...prompt, repliesHidden: p.repliesHidden, answeredByMe: p.answeredByMe } : p));
+    this.detail = { ...d, prompts };
+  }
+
+  /** A topic's history (promptId null: its title and text) or one prompt's, in the history dialog. */
+  private async openHistory(event: Event, d: TopicDetail, prompt: Prompt | null) {
+    const button = event.currentTarget as HTMLElement;
+    this.historyUsed = true;
+    await this.updateComplete;
+    const textLabel = d.kind === 'cpd' ? 'Article' : 'The problem';
+    await this.renderRoot.querySelector('stoa-revision-history')?.open(
+      prompt ? `History of prompt ${prompt.position}` : 'History of the topic',
+      async () =>
+        (await this.api.client.topics.revisions(d.id)).items
+          .filter((r) => r.promptId === (prompt?.id ?? null))
+          .map((r) => ({
+            version: r.version,
+            createdAt: r.createdAt,
+            editorName: r.editor.displayName,
+            fields: prompt ? [{ label: 'Question', text: r.bodyMd }] : [{ label: 'Title', text: r.title ?? '' }, { label: textLabel, text: r.bodyMd }],
+          })),
+      button,
+    );
+  }
+
+  /** After a form closes, the keyboard goes back to the button that opened it. */
+  private async closeEdit(selector: string) {
+    this.editingTopic = false;
+    this.editingPrompt = null;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
+  }
+
   private onPromptAdded(prompt: Prompt) {
     if (this.detail) this.detail = { ...this.detail, prompts: [...this.detail.prompts, prompt] };
     this.showPromptForm = false;
@@ -295,6 +354,8 @@ export class StoaTopicPage extends LitElement implements TopicView {
       ${this.moderation.renderNote(d, viewer)}
       ${this.moderation.renderModeration(d, viewer)}
       ${this.moderation.renderActions(d)}
+      ${d.bodyHtml !== null ? this.renderEditing(d) : nothing}
+      ${this.historyUsed ? html`<stoa-revision-history></stoa-revision-history>` : nothing}
       ${d.bodyHtml === null
         ? html`<p class="placeholder muted" role="note">${PLACEHOLDER[d.moderationStatus]}</p>
             ${this.live.notice ? html`<p class="note" role="status">${this.live.notice}</p>` : nothing}`
@@ -338,6 +399,42 @@ export class StoaTopicPage extends LitElement implements TopicView {
     `;
   }
 
+  /** "Edit topic" and "History" for those who may, and the edit form while open. */
+  private renderEditing(d: TopicDetail) {
+    const canEdit = d.can.update;
+    if (!canEdit && !d.can.readRevisions) return nothing;
+    return html`<div class="topic-edit-actions">
+        ${canEdit
+          ? html`<button type="button" class="secondary small edit-topic" aria-expanded=${this.editingTopic ? 'true' : 'false'}
+              @click=${() => (this.editingTopic = !this.editingTopic)}>Edit topic</button>`
+          : nothing}
+        ${d.can.readRevisions
+          ? html`<button type="button" class="secondary small topic-history" aria-haspopup="dialog" @click=${(e: Event) => void this.openHistory(e, d, null)}>History</button>`
+          : nothing}
+      </div>
+      ${this.editingTopic && canEdit
+        ? html`<stoa-topic-edit-form .topic=${d} @stoa-edit-closed=${(e: Event) => (e.stopPropagation(), void this.closeEdit('button.edit-topic'))}></stoa-topic-edit-form>`
+        : nothing}`;
+  }
+
+  /** A prompt's "Edit prompt" and "History" (its facilitators; History also for moderators), and its edit form. */
+  private renderPromptEditing(d: TopicDetail, p: Prompt) {
+    const canEdit = d.can.addPrompt;
+    if (!canEdit && !d.can.readRevisions) return nothing;
+    if (this.editingPrompt === p.id && canEdit) {
+      return html`<stoa-prompt-form .topicId=${d.id} .prompt=${p}
+        @stoa-edit-closed=${(e: Event) => (e.stopPropagation(), void this.closeEdit(`button[data-edit-prompt="${CSS.escape(p.id)}"]`))}></stoa-prompt-form>`;
+    }
+    return html`<div class="prompt-edit-actions">
+      ${canEdit
+        ? html`<button type="button" class="secondary small" data-edit-prompt=${p.id} @click=${() => (this.editingPrompt = p.id)}>Edit prompt</button>`
+        : nothing}
+      ${d.can.readRevisions
+        ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${(e: Event) => void this.openHistory(e, d, p)}>History</button>`
+        : nothing}
+    </div>`;
+  }
+
   private renderPrompts(ctx: PostContext) {
     const { d, blocked } = ctx;
     return html`<section aria-labelledby="prompts-h" class="prompts">
@@ -356,6 +453,7 @@ export class StoaTopicPage extends LitElement implements TopicView {
             ${p.scheduled ? html`<span>Only the topic's facilitators see it until then.</span>` : nothing}
             ${p.answerFirst && !p.repliesHidden ? html`<span>Answer first, then see others</span>` : nothing}
           </p>
+          ${this.renderPromptEditing(d, p)}
           ${p.repliesHidden ? html`<p class="note" role="note">Answer first to see others' replies.</p>` : nothing}
           ${this.renderThread(this.threads.roots.get(rootKey(p.id)) ?? [], 0, ctx)}
           ${this.renderPromptComposer(d.id, p, blocked)}

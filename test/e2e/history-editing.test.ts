@@ -198,6 +198,84 @@ describeInBrowser(
       expect(fran.errors).toEqual([]);
       expect(pat.errors).toEqual([]);
     });
+
+    it("a facilitator edits the topic's title, article, schedule and a prompt from the page; the history shows the old words", async () => {
+      const { facilitator, practitioner, url, topic } = await cpdTopic('Editing', ['What did you notice?', 'What will you try?']);
+      const fran = await suite.app.signedInPage(facilitator, 1024);
+      await fran.page.goto(url);
+      await expect.poll(() => heading(fran.page)).toBe('Editing: the topic');
+
+      await fran.page.getByRole('button', { name: 'Edit topic' }).click();
+      const form = fran.page.locator('stoa-topic-edit-form');
+      const title = form.getByLabel('Title');
+      await expect.poll(() => title.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+      await title.fill('Editing, revised');
+      await form.getByLabel('Article').fill('An article about **peer coaching**, not observation.');
+      await expect.poll(() => form.getByRole('region', { name: 'Preview of your changes' }).locator('strong').textContent()).toBe('peer coaching');
+      // A schedule the server refuses: the field it names is marked and focused, nothing is saved.
+      await form.getByLabel('Opens at').fill('2031-05-10T10:00');
+      await form.getByLabel('Closes at').fill('2031-05-01T10:00');
+      await form.getByRole('button', { name: 'Save changes' }).click();
+      await expect.poll(() => form.getByLabel('Closes at').getAttribute('aria-invalid')).toBe('true');
+      expect(await form.getByLabel('Closes at').evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
+      await form.getByLabel('Opens at').fill('');
+      await form.getByLabel('Closes at').fill('2031-05-01T10:00');
+      await form.getByRole('button', { name: 'Save changes' }).click();
+      await expect.poll(() => heading(fran.page)).toBe('Editing, revised');
+      expect(await form.count()).toBe(0);
+      expect(await fran.page.locator('section.article strong').textContent()).toBe('peer coaching');
+      const closes = await fran.page.locator('p.meta time').first().getAttribute('datetime');
+      expect(new Date(closes!).getTime()).toBe(new Date(2031, 4, 1, 10, 0).getTime()); // 10:00 local time, as typed
+      expect(await fran.page.title()).toBe('Editing, revised · Stoa');
+
+      // Prompt 1 is reworded in place.
+      const prompt1 = fran.page.getByRole('region', { name: 'Prompt 1' });
+      await prompt1.getByRole('button', { name: 'Edit prompt' }).click();
+      const box = prompt1.getByLabel('Edit prompt 1');
+      await expect.poll(() => box.inputValue()).toBe('What did you notice?');
+      await box.fill('What did you *notice* first?');
+      await expect.poll(() => prompt1.getByRole('region', { name: 'Preview of prompt 1' }).locator('em').textContent()).toBe('notice');
+      await prompt1.getByRole('button', { name: 'Save prompt' }).click();
+      await expect.poll(() => prompt1.locator(':scope > .prose em').textContent()).toBe('notice');
+      expect(await prompt1.getByLabel('Edit prompt 1').count()).toBe(0);
+
+      // The topic's history: the old title and article as version 1, the changed words marked in version 2.
+      await fran.page.locator('.topic-edit-actions').getByRole('button', { name: 'History' }).click();
+      const dialog = fran.page.getByRole('dialog', { name: 'History of the topic' });
+      await expect.poll(() => dialog.getByRole('listitem').count()).toBe(2);
+      const [current, original] = [dialog.getByRole('listitem').nth(0), dialog.getByRole('listitem').nth(1)];
+      expect(await current.getByRole('heading', { level: 3 }).textContent()).toBe('Version 2 (current)');
+      // Title "Editing: the topic" → "Editing, revised"; article "**peer observation**." → "**peer coaching**, not observation.".
+      const added = await current.locator('ins').allTextContents();
+      const removed = await current.locator('del').allTextContents();
+      expect(added).toContain('[added: revised]');
+      expect(removed).toContain('[removed: the topic]');
+      expect(added).toEqual(expect.arrayContaining(['[added: coaching]', '[added: , not observation]']));
+      expect(removed).toContain('[removed: observation]');
+      expect(await original.locator('.diff').allTextContents()).toEqual(['Editing: the topic', 'An article about **peer observation**.']);
+      expect(await axeViolations(fran.page)).toEqual([]);
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await prompt1.getByRole('button', { name: 'History' }).click();
+      const promptHistory = fran.page.getByRole('dialog', { name: 'History of prompt 1' });
+      await expect.poll(() => promptHistory.getByRole('listitem').count()).toBe(2);
+      expect(await promptHistory.getByRole('listitem').nth(1).locator('.diff').textContent()).toBe('What did you notice?');
+      await promptHistory.getByRole('button', { name: 'Close' }).click();
+
+      // The server kept both versions of each.
+      const kept = (await (await suite.t.as(facilitator)).get(`/api/topics/${topic.id}/revisions`)).json().items as Array<{ promptId: string | null; version: number }>;
+      expect(kept.filter((r) => r.promptId === null).map((r) => r.version)).toEqual([1, 2]);
+      expect(kept.filter((r) => r.promptId === topic.prompts[0]!.id).map((r) => r.version)).toEqual([1, 2]);
+
+      // A practitioner sees the new words and neither Edit nor History.
+      const pat = await suite.app.signedInPage(practitioner, 1024);
+      await pat.page.goto(url);
+      await expect.poll(() => heading(pat.page)).toBe('Editing, revised');
+      expect(await pat.page.getByRole('button', { name: 'Edit topic' }).count()).toBe(0);
+      expect(await pat.page.getByRole('button', { name: 'Edit prompt' }).count()).toBe(0);
+      expect(await pat.page.getByRole('button', { name: 'History' }).count()).toBe(0);
+      expect(fran.errors.filter((e) => !e.includes('400'))).toEqual([]);
+      expect(pat.errors).toEqual([]);
+    });
   },
   { closePagesAfterEach: true },
 );

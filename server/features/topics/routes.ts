@@ -123,7 +123,7 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
         operationId: 'listTopicRevisions',
         summary: "Every version of a topic's title and text and of its prompts (its editors, moderators)",
         params: IdParams('topicId'),
-        response: { 200: TopicRevisionList, ...problems(401, 403, 404) },
+        response: { 200: TopicRevisionList, ...notModified, ...problems(401, 403, 404) },
       },
     },
     async (request) => ({ items: await topics.revisions(request.actor, request.params.topicId) }),
