@@ -45,7 +45,7 @@ describe('"Add a prompt"', () => {
     const el = await mount();
     const box = el.shadowRoot!.querySelector('textarea')!;
     box.value = 'What did *you* notice?';
-    box.dispatchEvent(new Event('input'));
+    box.dispatchEvent(new Event('input', { bubbles: true })); // as a browser's input event does
     await until(previewOf(el), () => previewOf(el).shadowRoot!.querySelector('em')?.textContent === 'you', 'the preview');
     expect(previewOf(el).shadowRoot!.querySelector('section')!.getAttribute('aria-label')).toBe('Preview of the new prompt');
     el.remove();
