@@ -134,7 +134,11 @@ describeInBrowser(
       expect(await versions.nth(2).getByRole('heading').textContent()).toBe('Version 1 (original)');
       expect(await versions.nth(2).locator('.diff').textContent()).toBe('Try pair work first.');
       expect(await axeViolations(pat.page)).toEqual([]);
-      await suite.shot(pat.page, 'post-history-1024', { fullPage: false });
+      // The added and removed words keep AA contrast in dark mode too.
+      await pat.page.emulateMedia({ colorScheme: 'dark' });
+      expect(await axeViolations(pat.page)).toEqual([]);
+      await suite.shot(pat.page, 'post-history-dark-1024', { fullPage: false });
+      await pat.page.emulateMedia({ colorScheme: 'light' });
       await dialog.getByRole('button', { name: 'Close' }).click();
       await expect.poll(() => historyButton.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
 
