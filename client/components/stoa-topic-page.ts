@@ -18,7 +18,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { messageFor, type Post, type Prompt, type TopicDetail } from '../api/index.js';
 import { ApiConsumer, sessionContext, communityIdContext } from '../context.js';
-import { parentsWithDrafts, promptsWithDrafts } from '../drafts.js';
+import { loadFormDraft, parentsWithDrafts, promptsWithDrafts } from '../drafts.js';
 import { emit } from '../events.js';
 import { formatDateTime, plural } from '../format.js';
 import { applyPostChange, mergeOwnPost, type PostChange } from '../live-merge.js';
@@ -109,6 +109,9 @@ export class StoaTopicPage extends LitElement implements TopicView {
       this.paging.reset(page.nextCursor);
       this.draftParents = parentsWithDrafts(topicId);
       this.openPrompts = promptsWithDrafts(topicId);
+      // An edit of the topic or of a prompt left unsaved opens again, as reply drafts do.
+      this.editingTopic = detail.can.update && loadFormDraft(`edit-topic:${topicId}`) !== null;
+      this.editingPrompt = detail.can.addPrompt ? (detail.prompts.find((p) => loadFormDraft(`edit-prompt:${p.id}`) !== null)?.id ?? null) : null;
       emit(this, 'stoa-page-title', { title: detail.title ?? placeholderTitle(detail) });
       this.live.loaded(topicId, Math.min(detail.liveCursor ?? 0, page.liveCursor));
       return detail;

@@ -216,6 +216,11 @@ describeInBrowser(
       await title.fill('Editing, revised');
       await form.getByLabel('Article').fill('An article about **peer coaching**, not observation.');
       await expect.poll(() => form.getByRole('region', { name: 'Preview of your changes' }).locator('strong').textContent()).toBe('peer coaching');
+      // Unsaved changes survive a reload: the form opens again with them.
+      await fran.page.reload();
+      await expect.poll(() => form.getByLabel('Article').inputValue()).toBe('An article about **peer coaching**, not observation.');
+      expect(await title.inputValue()).toBe('Editing, revised');
+      expect(await form.getByText('Your unsaved changes are restored.').count()).toBe(1);
       // A schedule the server refuses: the field it names is marked and focused, nothing is saved.
       await form.getByLabel('Opens at').fill('2031-05-10T10:00');
       await form.getByLabel('Closes at').fill('2031-05-01T10:00');
