@@ -401,8 +401,15 @@ export function createTopicService({ db, communities, access: topics, posts, mod
           editor: { id: r.editorId, displayName: r.editorName },
           createdAt: r.createdAt.toISOString(),
         }));
+      const editor = { id: topic.authorId, displayName: authorName };
       const original = (promptId: string | null, title: string | null, bodyMd: string, bodyHtml: string, createdAt: Date): TopicRevision => ({
-        promptId, version: 1, title, bodyMd, bodyHtml, editor: { id: topic.authorId, displayName: authorName }, createdAt: createdAt.toISOString(),
+        promptId,
+        version: 1,
+        title,
+        bodyMd,
+        bodyHtml,
+        editor,
+        createdAt: createdAt.toISOString(),
       });
       const edited = new Set(rows.map((r) => r.promptId));
       if (!edited.has(null)) out.unshift(original(null, topic.title, topic.bodyMd, topic.bodyHtml, topic.createdAt));
