@@ -119,6 +119,25 @@ export function parentsWithDrafts(topicId: string): Set<string> {
   return out;
 }
 
+/** The prompts of this topic with a reply draft waiting (not a reply to a post under it): their composers open on load. */
+export function promptsWithDrafts(topicId: string): Set<string> {
+  const out = new Set<string>();
+  const s = storage();
+  if (!s) return out;
+  const prefix = `${PREFIX}${topicId}:`;
+  try {
+    for (let i = 0; i < s.length; i++) {
+      const key = s.key(i);
+      if (!key?.startsWith(prefix)) continue;
+      const [promptId, parentId] = key.slice(prefix.length).split(':');
+      if (promptId && promptId !== '-' && parentId === '-' && loadDraft({ topicId, promptId, parentId: null })?.body) out.add(promptId);
+    }
+  } catch {
+    // ignore
+  }
+  return out;
+}
+
 /** The key for one submission of a draft: reused for retries of the same text, new for changed text. */
 export function idempotencyKeyFor(draft: Draft | null, body: string): string {
   if (draft?.idempotencyKey && draft.keyBody === body) return draft.idempotencyKey;
@@ -169,6 +188,39 @@ export function saveProblemDraft(communityId: string, draft: ProblemDraft) {
 export function clearProblemDraft(communityId: string) {
   try {
     storage()?.removeItem(problemDraftKey(communityId));
+  } catch {
+    // nothing to do
+  }
+}
+
+// ---- Drafts of other forms: a new CPD topic, a new prompt, an edit of a post or of a topic ---------------------
+// Any JSON value, one per form and place (`new-cpd:<communityId>`, `edit-post:<postId>`…), under the same prefix
+// so pruneDrafts ages them too. Cleared when the server accepted the form, or when the member cancels an edit.
+
+const formDraftKey = (form: string) => `${PREFIX}form:${form}`;
+
+export function loadFormDraft<T extends object>(form: string): T | null {
+  try {
+    const raw = storage()?.getItem(formDraftKey(form));
+    if (!raw) return null;
+    const d = JSON.parse(raw) as { value?: unknown };
+    return d && typeof d.value === 'object' && d.value !== null ? (d.value as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveFormDraft(form: string, value: object) {
+  try {
+    storage()?.setItem(formDraftKey(form), JSON.stringify({ value, savedAt: Date.now() }));
+  } catch {
+    // Quota exceeded or storage disabled: the text stays in the form.
+  }
+}
+
+export function clearFormDraft(form: string) {
+  try {
+    storage()?.removeItem(formDraftKey(form));
   } catch {
     // nothing to do
   }

@@ -1,7 +1,7 @@
 // Properties go down, events come up. Components never change app state directly: they emit one of
 // these bubbling, composed events (they cross shadow roots) and <stoa-app> handles it. The topic events
 // (stoa-post-*, stoa-prompt-added, stoa-solution-changed) are handled by <stoa-topic-page>.
-import type { Post, Prompt } from './api/index.js';
+import type { Post, Prompt, TopicDetail } from './api/index.js';
 
 export interface StoaEvents {
   /**
@@ -23,6 +23,12 @@ export interface StoaEvents {
   'stoa-post-changed': { id: string } & Partial<Post>;
   /** A facilitator added a prompt. */
   'stoa-prompt-added': { prompt: Prompt };
+  /** A facilitator edited a prompt (its question, release time or answer-first). */
+  'stoa-prompt-changed': { prompt: Prompt };
+  /** The topic's editor saved its title, text, source link or schedule: the topic as it is now. */
+  'stoa-topic-edited': { topic: TopicDetail };
+  /** An edit form (a topic's, a prompt's) was saved or cancelled: the page closes it. */
+  'stoa-edit-closed': Record<string, never>;
   /** The practice problem's solution was marked (or cleared with null). */
   'stoa-solution-changed': { postId: string | null };
   /** I flagged a post (the flag dialog). */
@@ -46,6 +52,9 @@ declare global {
     'stoa-post-changed': CustomEvent<StoaEvents['stoa-post-changed']>;
     'stoa-prompt-added': CustomEvent<StoaEvents['stoa-prompt-added']>;
     'stoa-solution-changed': CustomEvent<StoaEvents['stoa-solution-changed']>;
+    'stoa-prompt-changed': CustomEvent<StoaEvents['stoa-prompt-changed']>;
+    'stoa-topic-edited': CustomEvent<StoaEvents['stoa-topic-edited']>;
+    'stoa-edit-closed': CustomEvent<StoaEvents['stoa-edit-closed']>;
     'stoa-post-flagged': CustomEvent<StoaEvents['stoa-post-flagged']>;
     'stoa-moderation-changed': CustomEvent<StoaEvents['stoa-moderation-changed']>;
   }

@@ -39,3 +39,12 @@ export function formatDuration(minutes: number): string {
   const rest = hours % 24;
   return rest ? `${d} d ${rest} h` : `${d} d`;
 }
+
+/** ISO 8601 → a `datetime-local` input's value in local time ('' for none): the inverse of localInputToIso. */
+export function isoToLocalInput(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

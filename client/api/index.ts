@@ -28,7 +28,7 @@ export type Api = typeof api;
 export { ApiError, messageFor, fieldOf } from './errors.js';
 export type { Me, MembershipSummary, User } from './auth.js';
 export type { Community, Member, Invite } from './communities.js';
-export type { Prompt, ReadPosition, TopicDetail, TopicKind, TopicListFilter, TopicStatus, TopicSummary } from './topics.js';
+export type { Prompt, ReadPosition, TopicDetail, TopicKind, TopicListFilter, TopicRevision, TopicStatus, TopicSummary } from './topics.js';
 export type { Post, Revision } from './posts.js';
 export type { FlagReason, LogEntry, ModeratedTopic, ModerationCounts, ModerationQueue, QueueItem, QueueTopicItem, WatchedWordRule } from './moderation.js';
 export type { Profile, MemberMatches } from './people.js';

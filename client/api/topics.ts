@@ -10,11 +10,13 @@ import type {
   TopicPage,
   TopicStatus,
   TopicSummary,
+  TopicRevision,
+  UpdatePromptBody,
   UpdateTopicBody,
 } from '../../shared/schemas/topics.js';
 import { request } from './http.js';
 
-export type { AddPromptBody, CreateTopicBody, Prompt, ReadPosition, TopicDetail, TopicKind, TopicPage, TopicStatus, TopicSummary, UpdateTopicBody };
+export type { AddPromptBody, CreateTopicBody, Prompt, ReadPosition, TopicDetail, TopicKind, TopicPage, TopicStatus, TopicSummary, TopicRevision, UpdatePromptBody, UpdateTopicBody };
 
 const id = (value: string) => encodeURIComponent(value);
 
@@ -41,6 +43,9 @@ export const topicsApi = {
   get: (topicId: string, signal?: AbortSignal) => request<TopicDetail>('GET', `/api/topics/${id(topicId)}`, undefined, signal),
   update: (topicId: string, body: UpdateTopicBody) => request<TopicDetail>('PATCH', `/api/topics/${id(topicId)}`, body),
   addPrompt: (topicId: string, body: AddPromptBody) => request<Prompt>('POST', `/api/topics/${id(topicId)}/prompts`, body),
+  updatePrompt: (topicId: string, promptId: string, body: UpdatePromptBody) => request<Prompt>('PATCH', `/api/topics/${id(topicId)}/prompts/${id(promptId)}`, body),
+  /** Every version of the topic's title and text and of its prompts' (its editors and moderators). */
+  revisions: (topicId: string, signal?: AbortSignal) => request<{ items: TopicRevision[] }>('GET', `/api/topics/${id(topicId)}/revisions`, undefined, signal),
   markRead: (topicId: string, postId: string) => request<ReadPosition>('POST', `/api/topics/${id(topicId)}/read`, { postId }),
   setSolution: (topicId: string, postId: string | null) =>
     request<{ topicId: string; solutionPostId: string | null }>('POST', `/api/topics/${id(topicId)}/solution`, { postId }),

@@ -3,7 +3,6 @@
 // server confirmed the post) and an idempotent submit: the Idempotency-Key is chosen once per draft text
 // and reused on retry, so "post again" after a failed response never makes a second post.
 import { LitElement, css, html, nothing } from 'lit';
-import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { ApiError, messageFor } from '../api/index.js';
 import { ContextConsumer } from '@lit/context';
 import { ApiConsumer, communityIdContext } from '../context.js';
@@ -11,10 +10,11 @@ import { MentionAutocomplete } from '../controllers/mention-autocomplete.js';
 import { clearDraft, idempotencyKeyFor, loadDraft, pruneDrafts, saveDraft, type DraftPlace } from '../drafts.js';
 import { emit } from '../events.js';
 import { SubmitController } from '../form-submit-controller.js';
-import { base, forms, prose } from '../styles.js';
+import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
-import { escapeHtml, MarkdownTooComplexError, renderMarkdown } from '../../shared/markdown.js';
+import './stoa-markdown-preview.js';
 import { MENTIONS_MAX, mentionedHandles } from '../../shared/mentions.js';
+import { withQuote } from '../quote.js';
 
 let composerCount = 0;
 
@@ -34,7 +34,6 @@ export class StoaComposer extends LitElement {
     label: { attribute: false },
     disabledReason: { attribute: false },
     body: { state: true },
-    preview: { state: true },
     status: { state: true },
   };
 
@@ -46,8 +45,6 @@ export class StoaComposer extends LitElement {
   /** Why replying is not possible here (closed, locked, not open yet, suspended), or null. */
   declare disabledReason: string | null;
   declare body: string;
-  /** The rendered preview of `body` (updated on the next frame after typing). */
-  declare preview: string;
   declare status: string;
 
   private readonly api = new ApiConsumer(this);
@@ -57,7 +54,6 @@ export class StoaComposer extends LitElement {
   private readonly submission = new SubmitController(this, { focus: (root) => root.querySelector('textarea')?.focus() });
   private readonly uid = `composer-${++composerCount}`;
   private loadedFor = '';
-  private previewFrame = 0;
 
   constructor() {
     super();
@@ -67,7 +63,6 @@ export class StoaComposer extends LitElement {
     this.label = 'Your reply';
     this.disabledReason = null;
     this.body = '';
-    this.preview = '';
     this.status = '';
   }
 
@@ -82,7 +77,6 @@ export class StoaComposer extends LitElement {
       this.loadedFor = placeKey;
       const draft = loadDraft(this.place);
       this.body = draft?.body ?? '';
-      this.preview = this.renderPreview(this.body);
       if (draft?.body) this.status = 'Your unsent draft is restored.';
     }
     void changed;
@@ -93,20 +87,18 @@ export class StoaComposer extends LitElement {
     this.renderRoot.querySelector('textarea')?.focus(options);
   }
 
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    cancelAnimationFrame(this.previewFrame);
-  }
-
-  private renderPreview(source: string): string {
-    if (!source.trim()) return '';
-    try {
-      return renderMarkdown(source);
-    } catch (err) {
-      // Too complex: the preview says why, in the words the server would answer with (422).
-      if (err instanceof MarkdownTooComplexError) return `<p class="too-complex"><strong>${escapeHtml(err.message)}</strong></p>`;
-      return ''; // over the length limit: the server will say so on submit
-    }
+  /** Adds a quote (the "Quote" action of a post) after the text, keeps it as the draft and puts the caret below it. */
+  insertQuote(quote: string) {
+    this.body = withQuote(this.body, quote);
+    const previous = loadDraft(this.place);
+    saveDraft(this.place, { body: this.body, idempotencyKey: previous?.idempotencyKey ?? null, keyBody: previous?.keyBody ?? null });
+    this.status = '';
+    void this.updateComplete.then(() => {
+      const box = this.renderRoot.querySelector('textarea');
+      if (!box) return;
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+    });
   }
 
   private onInput(event: InputEvent) {
@@ -117,8 +109,6 @@ export class StoaComposer extends LitElement {
     // Idempotency-Key stays with the text it was made for; idempotencyKeyFor() makes a new one for new text.
     const previous = loadDraft(this.place);
     saveDraft(this.place, { body: this.body, idempotencyKey: previous?.idempotencyKey ?? null, keyBody: previous?.keyBody ?? null });
-    cancelAnimationFrame(this.previewFrame);
-    this.previewFrame = requestAnimationFrame(() => (this.preview = this.renderPreview(this.body)));
   }
 
   private async submit(event: SubmitEvent) {
@@ -142,7 +132,6 @@ export class StoaComposer extends LitElement {
       );
       clearDraft(this.place);
       this.body = '';
-      this.preview = '';
       emit(this, 'stoa-post-created', { post });
       emit(this, 'stoa-announce', { message: 'Your reply is posted.' });
     });
@@ -180,13 +169,7 @@ export class StoaComposer extends LitElement {
             aria-invalid=${error ? 'true' : 'false'} aria-describedby=${`${uid}-hint${error ? ` ${uid}-error` : ''}`}></textarea>
           ${this.mentions.render(`${uid}-mentions`, () => this.renderRoot.querySelector<HTMLTextAreaElement>(`#${uid}-body`))}
         </div>
-        ${this.preview
-          ? html`<section class="preview" aria-label="Preview">
-              <p class="preview-label muted">Preview</p>
-              <div class="prose">${unsafeHTML(this.preview)}</div>
-              ${this.mentionNote()}
-            </section>`
-          : nothing}
+        <stoa-markdown-preview .source=${this.body}>${this.mentionNote()}</stoa-markdown-preview>
         <p class="error" role="alert" id=${`${uid}-error`}>${errorText}</p>
         <div class="actions">
           <button type="submit" ?disabled=${busy}>${busy ? 'Posting…' : 'Post reply'}</button>
@@ -199,7 +182,6 @@ export class StoaComposer extends LitElement {
   static override styles = [
     base,
     forms,
-    prose,
     css`
       :host {
         display: block;
@@ -207,16 +189,6 @@ export class StoaComposer extends LitElement {
       form {
         max-width: none;
         gap: 0.5rem;
-      }
-      .preview {
-        border: 1px dashed var(--stoa-border);
-        border-radius: 0.35rem;
-        padding: 0.5rem 0.75rem;
-        background: var(--stoa-surface-muted);
-      }
-      .preview-label {
-        font-size: 0.85rem;
-        margin: 0 0 0.25rem;
       }
       .error:empty {
         display: none;

@@ -2,10 +2,13 @@
 // (each with an optional release time and "answer before you see others"), an optional schedule
 // (opensAt/closesAt) and guest facilitators chosen from the member list. The server names the field of a
 // validation error (e.g. `prompts.1.body`); that field is marked and focused. On success the topic opens.
+// The article and every prompt have a live preview; what is typed is kept as a draft (one per community,
+// client/drafts.ts) until the topic is created, so a reload or a lost connection loses nothing.
 import { LitElement, css, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
+import { live } from 'lit/directives/live.js';
 import { fieldOf, messageFor, type Community } from '../api/index.js';
 import { ApiConsumer, sessionContext } from '../context.js';
 import { emit } from '../events.js';
@@ -16,6 +19,25 @@ import { paths } from '../router.js';
 import { base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
 import type { CreateTopicBody } from '../../shared/schemas/topics.js';
+import { clearFormDraft, loadFormDraft, saveFormDraft } from '../drafts.js';
+import './stoa-markdown-preview.js';
+
+/** The form's single fields as typed (datetime-local values as the inputs hold them). */
+interface CpdFields {
+  title: string;
+  article: string;
+  articleUrl: string;
+  opensAt: string;
+  closesAt: string;
+}
+
+/** What the draft keeps: the fields and the prompts (not the guest facilitators: the member list may change). */
+interface CpdDraft extends CpdFields {
+  prompts: Array<Omit<PromptDraft, 'key'>>;
+}
+
+const emptyFields = (): CpdFields => ({ title: '', article: '', articleUrl: '', opensAt: '', closesAt: '' });
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
 interface PromptDraft {
   /** Stable key for rendering (prompts can be removed from the middle). */
@@ -36,10 +58,17 @@ export class StoaCpdTopicForm extends LitElement {
   static override properties = {
     community: { attribute: false },
     prompts: { state: true },
+    fields: { state: true },
+    restored: { state: true },
   };
 
   declare community: Community | null;
   declare prompts: PromptDraft[];
+  declare fields: CpdFields;
+  /** A draft was restored: the form says so. */
+  declare restored: boolean;
+  /** The community whose draft the form holds. */
+  private draftFor: string | null = null;
 
   private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
@@ -59,6 +88,39 @@ export class StoaCpdTopicForm extends LitElement {
     super();
     this.community = null;
     this.prompts = [emptyPrompt()];
+    this.fields = emptyFields();
+    this.restored = false;
+  }
+
+  override willUpdate(changed: Map<PropertyKey, unknown>) {
+    const id = this.community?.id ?? null;
+    if (changed.has('community') && id !== this.draftFor) {
+      this.draftFor = id;
+      const draft = id ? loadFormDraft<Partial<CpdDraft>>(`new-cpd:${id}`) : null;
+      this.fields = draft
+        ? { title: str(draft.title), article: str(draft.article), articleUrl: str(draft.articleUrl), opensAt: str(draft.opensAt), closesAt: str(draft.closesAt) }
+        : emptyFields();
+      const prompts = Array.isArray(draft?.prompts) ? draft.prompts.slice(0, LIMITS.promptsMax) : [];
+      this.prompts = prompts.length
+        ? prompts.map((p) => ({ key: ++promptKeys, body: str(p?.body), releaseAt: str(p?.releaseAt), answerFirst: p?.answerFirst === true }))
+        : [emptyPrompt()];
+      this.restored = draft !== null;
+    }
+  }
+
+  /** Any field typed in (the prompts' own handlers ran first): the draft is saved as it is now. */
+  private onInput(event: Event) {
+    const field = event.target as HTMLInputElement;
+    if (field.name in this.fields) this.fields = { ...this.fields, [field.name]: field.value };
+    this.saveDraft();
+  }
+
+  private saveDraft() {
+    if (!this.draftFor) return;
+    const draft: CpdDraft = { ...this.fields, prompts: this.prompts.map(({ body, releaseAt, answerFirst }) => ({ body, releaseAt, answerFirst })) };
+    const empty = !Object.values(this.fields).some(Boolean) && draft.prompts.every((p) => !p.body && !p.releaseAt);
+    if (empty) clearFormDraft(`new-cpd:${this.draftFor}`);
+    else saveFormDraft(`new-cpd:${this.draftFor}`, draft);
   }
 
   private updatePrompt(key: number, change: Partial<PromptDraft>) {
@@ -69,6 +131,7 @@ export class StoaCpdTopicForm extends LitElement {
     if (this.prompts.length >= LIMITS.promptsMax) return;
     const added = emptyPrompt();
     this.prompts = [...this.prompts, added];
+    this.saveDraft();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`#prompt-${added.key}-body`)?.focus();
   }
@@ -76,6 +139,7 @@ export class StoaCpdTopicForm extends LitElement {
   private async removePrompt(key: number) {
     if (this.prompts.length <= 1) return;
     this.prompts = this.prompts.filter((p) => p.key !== key);
+    this.saveDraft();
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('.add-prompt')?.focus();
   }
@@ -108,6 +172,7 @@ export class StoaCpdTopicForm extends LitElement {
     };
     await this.submission.run(async () => {
       const topic = await this.api.client.topics.create(c.id, body);
+      clearFormDraft(`new-cpd:${c.id}`);
       emit(this, 'stoa-navigate', { path: paths.topic(c.slug, topic.id) });
       emit(this, 'stoa-announce', { message: 'The CPD topic is created.' });
     });
@@ -124,21 +189,24 @@ export class StoaCpdTopicForm extends LitElement {
   override render() {
     const { busy, error } = this.submission;
     const myId = this.session.value?.me?.id;
-    return html`<form @submit=${this.submit}>
+    const f = this.fields;
+    return html`<form @submit=${this.submit} @input=${this.onInput} @change=${this.onInput}>
+      ${this.restored ? html`<p class="muted" role="status">Your unsent draft is restored. It is kept on this device until the topic is created.</p>` : nothing}
       <div class="field">
         <label for="cpd-title">Title</label>
         <input id="cpd-title" name="title" type="text" required maxlength=${LIMITS.titleMax} aria-invalid=${invalidIf(error, 'title')}
-          aria-describedby=${this.described('title')} />
+          .value=${live(f.title)} aria-describedby=${this.described('title')} />
       </div>
       <div class="field">
         <label for="cpd-article">Article</label>
-        <span class="hint" id="cpd-article-hint">The reading that starts the discussion, in markdown.</span>
+        <span class="hint" id="cpd-article-hint">The reading that starts the discussion, in markdown. Your draft is saved on this device.</span>
         <textarea id="cpd-article" name="article" class="tall" required maxlength=${LIMITS.articleMax} aria-invalid=${invalidIf(error, 'article')}
-          aria-describedby=${this.described('article', 'cpd-article-hint')}></textarea>
+          .value=${live(f.article)} aria-describedby=${this.described('article', 'cpd-article-hint')}></textarea>
       </div>
+      <stoa-markdown-preview .source=${f.article} .label=${'Preview of the reading'}></stoa-markdown-preview>
       <div class="field">
         <label for="cpd-url">Source link (optional)</label>
-        <input id="cpd-url" name="articleUrl" type="url" placeholder="https://" maxlength=${LIMITS.urlMax} aria-invalid=${invalidIf(error, 'articleUrl')}
+        <input id="cpd-url" name="articleUrl" type="url" placeholder="https://" maxlength=${LIMITS.urlMax} .value=${live(f.articleUrl)} aria-invalid=${invalidIf(error, 'articleUrl')}
           aria-describedby=${this.described('articleUrl')} />
       </div>
 
@@ -154,6 +222,7 @@ export class StoaCpdTopicForm extends LitElement {
                 @input=${(e: Event) => this.updatePrompt(p.key, { body: (e.target as HTMLTextAreaElement).value })}
                 aria-invalid=${invalidIfPath(error, `prompts.${i}.body`)} aria-describedby=${this.described(`prompts.${i}.body`)}></textarea>
             </div>
+            <stoa-markdown-preview .source=${p.body} .label=${`Preview of prompt ${i + 1}`}></stoa-markdown-preview>
             <div class="field">
               <label for=${`prompt-${p.key}-release`}>Release prompt ${i + 1} at (optional)</label>
               <span class="hint" id=${`prompt-${p.key}-release-hint`}>Until then only the topic's facilitators see it.</span>
@@ -181,12 +250,12 @@ export class StoaCpdTopicForm extends LitElement {
         <div class="row">
           <div class="field">
             <label for="cpd-opens">Opens at</label>
-            <input id="cpd-opens" name="opensAt" type="datetime-local" aria-invalid=${invalidIf(error, 'opensAt')} aria-describedby=${this.described('opensAt', 'cpd-opens-hint')} />
+            <input id="cpd-opens" name="opensAt" type="datetime-local" .value=${live(f.opensAt)} aria-invalid=${invalidIf(error, 'opensAt')} aria-describedby=${this.described('opensAt', 'cpd-opens-hint')} />
             <span class="hint" id="cpd-opens-hint">Before then only facilitators see the topic.</span>
           </div>
           <div class="field">
             <label for="cpd-closes">Closes at</label>
-            <input id="cpd-closes" name="closesAt" type="datetime-local" aria-invalid=${invalidIf(error, 'closesAt')} aria-describedby=${this.described('closesAt', 'cpd-closes-hint')} />
+            <input id="cpd-closes" name="closesAt" type="datetime-local" .value=${live(f.closesAt)} aria-invalid=${invalidIf(error, 'closesAt')} aria-describedby=${this.described('closesAt', 'cpd-closes-hint')} />
             <span class="hint" id="cpd-closes-hint">After that it is read-only.</span>
           </div>
         </div>

@@ -54,6 +54,16 @@ export const postStyles = [
       gap: 0.5rem;
       align-items: center;
     }
+    .quote-bar {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem 0.5rem;
+      align-items: center;
+      margin: 0.25rem 0;
+    }
+    .quote-bar .hint {
+      font-size: 0.85rem;
+    }
     .actions {
       margin-top: 0.35rem;
     }

@@ -1,6 +1,7 @@
 // One reply: author, time, the content (stored HTML re-sanitised here with the shared markdown module),
 // the helpful button, and for my own posts edit (optimistic concurrency with `version`) and withdraw;
-// "mark as solution" on practice problems for their author and facilitators; a reply composer on demand.
+// "mark as solution" on practice problems for their author and facilitators; a reply composer on demand, and
+// "Quote" for words selected in the post (they go into that composer as a blockquote naming the author).
 // Others' posts can be flagged (<stoa-flag-dialog>); moderators remove (with a reason, <stoa-reason-dialog>),
 // restore and approve. Moderated posts: others see a "Removed by a moderator" placeholder, the author sees
 // their text with the reason, moderators see the text marked removed; pending posts show "Pending approval".
@@ -15,6 +16,10 @@ import { formatDateTime } from '../format.js';
 import { paths } from '../router.js';
 import { SubmitController } from '../form-submit-controller.js';
 import { postStyles } from './stoa-post.styles.js';
+import { QuoteSelectionController } from '../controllers/quote-selection.js';
+import { quoteMarkdown } from '../quote.js';
+import { clearFormDraft, loadFormDraft, saveFormDraft } from '../drafts.js';
+import './stoa-markdown-preview.js';
 import { LIMITS } from '../../shared/limits.js';
 import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import { sanitizeHtml } from '../../shared/markdown.js';
@@ -22,6 +27,7 @@ import './stoa-avatar.js';
 import './stoa-composer.js';
 import './stoa-flag-dialog.js';
 import './stoa-reason-dialog.js';
+import './stoa-revision-history.js';
 
 type PostAction = 'helpful' | 'edit' | 'withdraw' | 'solution' | 'moderation';
 
@@ -66,7 +72,7 @@ export class StoaPost extends LitElement {
   /** Moderators' private notes about this post (the page passes them to its author and to moderators only). */
   declare authorNotes: AuthorNote[];
   /** Which dialog has been rendered (rendered on first use: long topics have many posts). */
-  declare dialog: 'flag' | 'remove' | null;
+  declare dialog: 'flag' | 'remove' | 'history' | null;
   declare isSolution: boolean;
   /** The reply composer is open (the page opens it on load when a reply draft waits here). */
   declare replyOpen: boolean;
@@ -86,8 +92,25 @@ export class StoaPost extends LitElement {
   private readonly action = new SubmitController(this, { focus: null });
   /** Which action runs (its button shows it). */
   private actionKind: PostAction | null = null;
+  /** Words selected in this post's text: a "Quote" button offers them to the reply composer. */
+  private readonly quote = new QuoteSelectionController(
+    this,
+    () => this.renderRoot.querySelector('.prose'),
+    () => this.renderRoot.querySelector<HTMLElement>('button.quote'),
+  );
   private safeHtml = '';
   private safeHtmlFor: string | null = null;
+  /** The post whose edit draft was looked for (an edit left unsaved reopens on load). */
+  private editDraftCheckedFor: string | null = null;
+
+  private get editDraftKey() {
+    return `edit-post:${this.post.id}`;
+  }
+
+  /** Keeps the edit box's text, with the version it started from, until the edit is saved or cancelled. */
+  private saveEditDraft() {
+    saveFormDraft(this.editDraftKey, { body: this.editText, version: this.editVersion });
+  }
 
   constructor() {
     super();
@@ -118,7 +141,44 @@ export class StoaPost extends LitElement {
     composer?.focus();
   }
 
+  /**
+   * Selecting words focuses the article (tabindex -1), and Tab would then start again at its header: with words
+   * selected, Tab goes to "Quote", just after them.
+   */
+  private onArticleKey = (event: KeyboardEvent) => {
+    if (event.key !== 'Tab' || event.shiftKey || !this.quote.text) return;
+    const article = event.currentTarget as HTMLElement;
+    if ((this.renderRoot as ShadowRoot).activeElement !== article) return;
+    const button = this.renderRoot.querySelector<HTMLElement>('button.quote');
+    if (!button) return;
+    event.preventDefault();
+    button.focus();
+  };
+
+  /** "Quote": the selected words go into my reply to this post as a blockquote with the author's name. */
+  private async quoteSelection() {
+    const text = this.quote.text;
+    if (!text) return;
+    await this.openReply();
+    const composer = this.renderRoot.querySelector('stoa-composer');
+    if (!composer) return;
+    composer.insertQuote(quoteMarkdown(text, this.post.author));
+    this.quote.clear();
+    emit(this, 'stoa-announce', { message: `Quote added to your reply to ${this.post.author.displayName}.` });
+  }
+
   override willUpdate() {
+    if (this.post && this.myUserId && this.editDraftCheckedFor !== this.post.id) {
+      this.editDraftCheckedFor = this.post.id;
+      // Not in the solution's copy above the article (nor where editing is closed): it has no Edit either.
+      const draft = this.mine && !this.replyDisabledReason ? loadFormDraft<{ body?: unknown; version?: unknown }>(this.editDraftKey) : null;
+      if (draft && typeof draft.body === 'string' && typeof draft.version === 'number' && this.post.status === 'published') {
+        // The version it started from: if the post changed since, saving says so (409) as it would have then.
+        this.editText = draft.body;
+        this.editVersion = draft.version;
+        this.editing = true;
+      }
+    }
     // Re-sanitise only when the HTML changed: long topics re-render often (live updates, paging).
     const htmlIn = this.post?.bodyHtml ?? null;
     if (htmlIn !== this.safeHtmlFor) {
@@ -160,6 +220,7 @@ export class StoaPost extends LitElement {
     return this.run('edit', async () => {
       try {
         const updated = await this.api.client.posts.update(this.post.id, body, this.editVersion);
+        clearFormDraft(this.editDraftKey);
         this.editing = false;
         this.conflictVersion = null;
         emit(this, 'stoa-post-changed', updated);
@@ -181,6 +242,7 @@ export class StoaPost extends LitElement {
       const latest = items.reduce((a, b) => (b.version > a.version ? b : a), items[0]!);
       source = latest.bodyMd;
       this.editVersion = latest.version;
+      if (this.editing) this.saveEditDraft();
       emit(this, 'stoa-post-changed', { id: this.post.id, bodyHtml: latest.bodyHtml, bodyMd: latest.bodyMd, version: latest.version, editedAt: latest.createdAt });
       this.conflictVersion = null;
     });
@@ -197,6 +259,14 @@ export class StoaPost extends LitElement {
     this.editing = true;
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLTextAreaElement>('form.edit textarea')?.focus();
+  }
+
+  /** Cancel discards the edit, its draft too. */
+  private cancelEdit() {
+    clearFormDraft(this.editDraftKey);
+    this.editing = false;
+    this.action.error = null;
+    this.conflictVersion = null;
   }
 
   private withdraw() {
@@ -236,6 +306,25 @@ export class StoaPost extends LitElement {
     }, button);
   }
 
+  /** The post's versions with their differences (its author and moderators: the server's policy says who). */
+  private async openHistory(event: Event) {
+    const button = event.currentTarget as HTMLElement;
+    this.dialog = 'history';
+    await this.updateComplete;
+    const postId = this.post.id;
+    await this.renderRoot.querySelector('stoa-revision-history')?.open(
+      `History of ${this.mine ? 'your' : `${this.post.author.displayName}’s`} post`,
+      async () =>
+        (await this.api.client.posts.revisions(postId)).items.map((r) => ({
+          version: r.version,
+          createdAt: r.createdAt,
+          editorName: r.editor.displayName,
+          fields: [{ label: 'Text', text: r.bodyMd }],
+        })),
+      button,
+    );
+  }
+
   private restore() {
     return this.run('moderation', async () => {
       const result = await this.api.client.moderation.restore(this.post.id);
@@ -258,7 +347,7 @@ export class StoaPost extends LitElement {
     const p = this.post;
     const headingId = `post-h-${p.id}`;
     const published = p.status === 'published';
-    return html`<article aria-labelledby=${headingId} tabindex="-1" class=${this.isSolution ? 'solution' : ''}>
+    return html`<article aria-labelledby=${headingId} tabindex="-1" class=${this.isSolution ? 'solution' : ''} @keydown=${this.onArticleKey}>
       <header>
         <stoa-avatar .name=${p.author.displayName} .seed=${p.author.id} size="24"></stoa-avatar>
         <span class="author" id=${headingId}><strong>${p.author.displayName}</strong>${this.mine ? ' (you)' : ''}</span>
@@ -281,6 +370,7 @@ export class StoaPost extends LitElement {
         ? html`<stoa-composer .topicId=${p.topicId} .promptId=${p.promptId} .parentId=${p.id} .label=${`Your reply to ${p.author.displayName}`}
             .disabledReason=${this.replyDisabledReason}></stoa-composer>`
         : nothing}
+      ${this.dialog === 'history' ? html`<stoa-revision-history></stoa-revision-history>` : nothing}
       ${this.dialog === 'flag' ? html`<stoa-flag-dialog .postId=${p.id} .authorName=${p.author.displayName}></stoa-flag-dialog>` : nothing}
       ${this.dialog === 'remove'
         ? html`<stoa-reason-dialog .heading=${`Remove ${p.author.displayName}’s post`} .label=${'Reason for removal'}
@@ -305,7 +395,14 @@ export class StoaPost extends LitElement {
     const content = html`${p.status === 'withdrawn' ? html`<p class="placeholder muted">Withdrawn by author (only you and moderators see the text).</p>` : nothing}
       ${this.renderModerationNote()}
       ${this.renderAuthorNotes()}
-      <div class="prose">${unsafeHTML(this.safeHtml)}</div>`;
+      <div class="prose">${unsafeHTML(this.safeHtml)}</div>
+      ${this.quote.text && p.status === 'published' && !this.replyDisabledReason && !this.editing
+        ? html`<div class="quote-bar">
+            <button type="button" class="secondary small quote" @mousedown=${(e: Event) => e.preventDefault() /* keeps the selection */}
+              @click=${this.quoteSelection}>Quote</button>
+            <span class="muted hint">the selected words, in your reply</span>
+          </div>`
+        : nothing}`;
     if (!this.editing) return content;
     // While editing, the current text stays visible above the edit box (it may change under a conflict).
     const id = `edit-${p.id}`;
@@ -313,10 +410,11 @@ export class StoaPost extends LitElement {
       <form class="edit" @submit=${this.saveEdit}>
         <label for=${id}>Edit your post</label>
         <textarea id=${id} name="body" required maxlength=${LIMITS.postBodyMax} .value=${this.editText}
-          @input=${(e: Event) => (this.editText = (e.target as HTMLTextAreaElement).value)}></textarea>
+          @input=${(e: Event) => ((this.editText = (e.target as HTMLTextAreaElement).value), this.saveEditDraft())}></textarea>
+        <stoa-markdown-preview .source=${this.editText} .label=${'Preview of your edit'}></stoa-markdown-preview>
         <div class="row">
           <button type="submit" ?disabled=${this.busyWith('edit')}>${this.busyWith('edit') ? 'Saving…' : 'Save edit'}</button>
-          <button type="button" class="secondary" @click=${() => ((this.editing = false), (this.action.error = null), (this.conflictVersion = null))}>Cancel</button>
+          <button type="button" class="secondary" @click=${this.cancelEdit}>Cancel</button>
         </div>
       </form>`;
   }
@@ -375,6 +473,9 @@ export class StoaPost extends LitElement {
         : nothing}
       ${this.mine && p.status !== 'withdrawn' && p.status !== 'removed'
         ? html`<button type="button" class="secondary small" ?disabled=${this.busyWith('withdraw')} @click=${this.withdraw}>Withdraw</button>`
+        : nothing}
+      ${p.editedAt && p.bodyHtml && (this.mine || this.canModerate)
+        ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${this.openHistory}>History</button>`
         : nothing}
       ${this.canMarkSolution && published
         ? html`<button type="button" class="secondary small" aria-pressed=${this.isSolution ? 'true' : 'false'} ?disabled=${this.busyWith('solution')}

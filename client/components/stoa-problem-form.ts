@@ -18,6 +18,7 @@ import { pause, TYPING_PAUSE_MS } from '../pause.js';
 import { paths } from '../router.js';
 import { badges, base, forms } from '../styles.js';
 import { LIMITS } from '../../shared/limits.js';
+import './stoa-markdown-preview.js';
 
 /**
  * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
@@ -102,6 +103,7 @@ export class StoaProblemForm extends LitElement {
         <textarea id="problem-body" name="body" required maxlength=${LIMITS.postBodyMax} .value=${live(this.bodyText)}
           aria-invalid=${invalidIf(error, 'body')} aria-describedby=${describedBy(error, 'body', 'problem-error', 'problem-body-hint')}></textarea>
       </div>
+      <stoa-markdown-preview .source=${this.bodyText}></stoa-markdown-preview>
       <p class="error" role="alert" id="problem-error">${error ? messageFor(error) : ''}</p>
       <div><button type="submit" ?disabled=${busy}>${busy ? 'Posting…' : 'Post practice problem'}</button></div>
     </form>`;

@@ -77,6 +77,22 @@ export const topicPageStyles = [
     stoa-composer {
       margin-top: 0.75rem;
     }
+    .topic-edit-actions,
+    .prompt-edit-actions {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem;
+      margin: 0.5rem 0;
+    }
+    button.small {
+      min-height: 2.75rem;
+      padding: 0.25rem 0.75rem;
+      font-size: 0.9rem;
+    }
+    .reply-prompt,
+    .close-prompt {
+      margin-top: 0.5rem;
+    }
     .add-prompt {
       margin-top: 1rem;
       display: grid;

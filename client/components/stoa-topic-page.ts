@@ -1,6 +1,7 @@
 // `/c/:slug/t/:topicId`: one topic. The article (or the practice problem), its prompts with reply counts
 // and release dates, the marked solution first, threaded replies (built here from parentId, shown at most
-// VISUAL_DEPTH_MAX levels deep), a composer per prompt and per post, and "jump to first unread".
+// VISUAL_DEPTH_MAX levels deep), a composer per prompt (opened by "Reply to this prompt") and per post, and
+// "jump to first unread".
 // This element owns the topic and its post list; <stoa-post>, <stoa-composer> and <stoa-prompt-form>
 // report changes with events (stoa-post-created/-changed, stoa-prompt-added, stoa-solution-changed), merged
 // by the pure rules in client/live-merge.ts. Its controllers (client/controllers/) do the rest: read
@@ -18,7 +19,7 @@ import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { messageFor, type Post, type Prompt, type TopicDetail } from '../api/index.js';
 import type { AuthorNote, TopicAuthorNote } from '../api/moderation.js';
 import { ApiConsumer, sessionContext, communityIdContext } from '../context.js';
-import { parentsWithDrafts } from '../drafts.js';
+import { loadFormDraft, parentsWithDrafts, promptsWithDrafts } from '../drafts.js';
 import { emit } from '../events.js';
 import { formatDateTime, plural } from '../format.js';
 import { applyPostChange, mergeOwnPost, type PostChange } from '../live-merge.js';
@@ -40,6 +41,8 @@ import './stoa-post.js';
 import './stoa-watch-control.js';
 import './stoa-prompt-form.js';
 import './stoa-reason-dialog.js';
+import './stoa-revision-history.js';
+import './stoa-topic-edit-form.js';
 import { TOPIC_SEARCH_MIN_POSTS } from './stoa-topic-search.js';
 import { loadError, loadErrorHeading } from '../load-error.js';
 import { TopicKeysController } from '../controllers/topic-keys.js';
@@ -75,6 +78,9 @@ export class StoaTopicPage extends LitElement implements TopicView {
     detail: { state: true },
     posts: { state: true },
     showPromptForm: { state: true },
+    editingTopic: { state: true },
+    editingPrompt: { state: true },
+    historyUsed: { state: true },
   };
 
   declare slug: string;
@@ -89,6 +95,12 @@ export class StoaTopicPage extends LitElement implements TopicView {
   /** Loaded posts, oldest first (the server's order). */
   declare posts: Post[];
   declare showPromptForm: boolean;
+  /** "Edit topic" is open. */
+  declare editingTopic: boolean;
+  /** The prompt whose "Edit prompt" form is open, or null. */
+  declare editingPrompt: string | null;
+  /** The history dialog has been rendered (on first use). */
+  declare historyUsed: boolean;
 
   private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
@@ -109,6 +121,10 @@ export class StoaTopicPage extends LitElement implements TopicView {
       this.posts = page.items;
       this.paging.reset(page.nextCursor);
       this.draftParents = parentsWithDrafts(topicId);
+      this.openPrompts = promptsWithDrafts(topicId);
+      // An edit of the topic or of a prompt left unsaved opens again, as reply drafts do.
+      this.editingTopic = detail.can.update && loadFormDraft(`edit-topic:${topicId}`) !== null;
+      this.editingPrompt = detail.can.addPrompt ? (detail.prompts.find((p) => loadFormDraft(`edit-prompt:${p.id}`) !== null)?.id ?? null) : null;
       emit(this, 'stoa-page-title', { title: detail.title ?? placeholderTitle(detail) });
       this.live.loaded(topicId, Math.min(detail.liveCursor ?? 0, page.liveCursor));
       return detail;
@@ -134,6 +150,11 @@ export class StoaTopicPage extends LitElement implements TopicView {
 
   /** Moderators' notes to authors, by post: only those this viewer may read (the author's own, or all for moderators). */
   private authorNotes = new Map<string, AuthorNote[]>();
+  /**
+   * Prompts whose composer is open: a prompt shows "Reply to this prompt" until asked (a topic with many prompts
+   * would otherwise carry a text box for each); one with a draft waiting opens on load.
+   */
+  private openPrompts = new Set<string>();
   /** Posts with a reply draft waiting: their composers open on load. */
   private draftParents = new Set<string>();
   private threadsFor: Post[] | null = null;
@@ -150,6 +171,11 @@ export class StoaTopicPage extends LitElement implements TopicView {
     this.detail = null;
     this.posts = [];
     this.showPromptForm = false;
+    this.editingTopic = false;
+    this.editingPrompt = null;
+    this.historyUsed = false;
+    this.addEventListener('stoa-topic-edited', (e) => this.onTopicEdited(e.detail.topic));
+    this.addEventListener('stoa-prompt-changed', (e) => this.onPromptChanged(e.detail.prompt));
     this.addEventListener('stoa-post-created', (e) => this.onPostCreated(e.detail.post));
     this.addEventListener('stoa-post-changed', (e) => this.changePost(e.detail));
     this.addEventListener('stoa-prompt-added', (e) => this.onPromptAdded(e.detail.prompt));
@@ -206,6 +232,8 @@ export class StoaTopicPage extends LitElement implements TopicView {
     const d = this.detail;
     if (!d) return;
     if (post.parentId && this.draftParents.delete(post.parentId)) this.requestUpdate();
+    // My reply to a prompt is posted: its composer closes (focus moves to the new post).
+    if (post.promptId && !post.parentId && this.openPrompts.delete(post.promptId)) this.requestUpdate();
     const prompt = post.promptId ? d.prompts.find((p) => p.id === post.promptId) : undefined;
     if (prompt?.repliesHidden) {
       // An answer-first prompt: now that I answered, the others' replies are mine to see. Refetch what is
@@ -216,6 +244,64 @@ export class StoaTopicPage extends LitElement implements TopicView {
     const next = mergeOwnPost({ detail: d, posts: this.posts }, post, this.indexOf(post.id));
     this.posts = next.posts as Post[];
     this.detail = next.detail;
+  }
+
+  /** Opens a prompt's composer and puts the keyboard in its text box. */
+  private async openPromptReply(promptId: string) {
+    this.openPrompts.add(promptId);
+    this.requestUpdate();
+    await this.updateComplete;
+    const composer = this.renderRoot.querySelector<HTMLElement & { updateComplete: Promise<unknown> }>(`stoa-composer[data-prompt-id="${CSS.escape(promptId)}"]`);
+    await composer?.updateComplete;
+    composer?.focus();
+  }
+
+  private closePromptReply(promptId: string) {
+    this.openPrompts.delete(promptId);
+    this.requestUpdate();
+  }
+
+  private onTopicEdited(topic: TopicDetail) {
+    // The answer to the write has no live cursor: the page's own stays.
+    this.detail = { ...topic, liveCursor: this.detail?.liveCursor ?? topic.liveCursor };
+    emit(this, 'stoa-page-title', { title: topic.title ?? placeholderTitle(topic) });
+  }
+
+  private onPromptChanged(prompt: Prompt) {
+    const d = this.detail;
+    if (!d) return;
+    // What the viewer saw of replies (hidden until answered, answered by me) does not change with the wording.
+    const prompts = d.prompts.map((p) => (p.id === prompt.id ? { ...prompt, repliesHidden: p.repliesHidden, answeredByMe: p.answeredByMe } : p));
+    this.detail = { ...d, prompts };
+  }
+
+  /** A topic's history (promptId null: its title and text) or one prompt's, in the history dialog. */
+  private async openHistory(event: Event, d: TopicDetail, prompt: Prompt | null) {
+    const button = event.currentTarget as HTMLElement;
+    this.historyUsed = true;
+    await this.updateComplete;
+    const textLabel = d.kind === 'cpd' ? 'Article' : 'The problem';
+    await this.renderRoot.querySelector('stoa-revision-history')?.open(
+      prompt ? `History of prompt ${prompt.position}` : 'History of the topic',
+      async () =>
+        (await this.api.client.topics.revisions(d.id)).items
+          .filter((r) => r.promptId === (prompt?.id ?? null))
+          .map((r) => ({
+            version: r.version,
+            createdAt: r.createdAt,
+            editorName: r.editor.displayName,
+            fields: prompt ? [{ label: 'Question', text: r.bodyMd }] : [{ label: 'Title', text: r.title ?? '' }, { label: textLabel, text: r.bodyMd }],
+          })),
+      button,
+    );
+  }
+
+  /** After a form closes, the keyboard goes back to the button that opened it. */
+  private async closeEdit(selector: string) {
+    this.editingTopic = false;
+    this.editingPrompt = null;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
   }
 
   private onPromptAdded(prompt: Prompt) {
@@ -288,6 +374,8 @@ export class StoaTopicPage extends LitElement implements TopicView {
       ${this.moderation.renderNote(d, viewer)}
       ${this.moderation.renderModeration(d, viewer)}
       ${this.moderation.renderActions(d)}
+      ${d.bodyHtml !== null ? this.renderEditing(d) : nothing}
+      ${this.historyUsed ? html`<stoa-revision-history></stoa-revision-history>` : nothing}
       ${d.bodyHtml === null
         ? html`<p class="placeholder muted" role="note">${PLACEHOLDER[d.moderationStatus]}</p>
             ${this.live.notice ? html`<p class="note" role="status">${this.live.notice}</p>` : nothing}`
@@ -331,6 +419,42 @@ export class StoaTopicPage extends LitElement implements TopicView {
     `;
   }
 
+  /** "Edit topic" and "History" for those who may, and the edit form while open. */
+  private renderEditing(d: TopicDetail) {
+    const canEdit = d.can.update;
+    if (!canEdit && !d.can.readRevisions) return nothing;
+    return html`<div class="topic-edit-actions">
+        ${canEdit
+          ? html`<button type="button" class="secondary small edit-topic" aria-expanded=${this.editingTopic ? 'true' : 'false'}
+              @click=${() => (this.editingTopic = !this.editingTopic)}>Edit topic</button>`
+          : nothing}
+        ${d.can.readRevisions
+          ? html`<button type="button" class="secondary small topic-history" aria-haspopup="dialog" @click=${(e: Event) => void this.openHistory(e, d, null)}>History</button>`
+          : nothing}
+      </div>
+      ${this.editingTopic && canEdit
+        ? html`<stoa-topic-edit-form .topic=${d} @stoa-edit-closed=${(e: Event) => (e.stopPropagation(), void this.closeEdit('button.edit-topic'))}></stoa-topic-edit-form>`
+        : nothing}`;
+  }
+
+  /** A prompt's "Edit prompt" and "History" (its facilitators; History also for moderators), and its edit form. */
+  private renderPromptEditing(d: TopicDetail, p: Prompt) {
+    const canEdit = d.can.addPrompt;
+    if (!canEdit && !d.can.readRevisions) return nothing;
+    if (this.editingPrompt === p.id && canEdit) {
+      return html`<stoa-prompt-form .topicId=${d.id} .prompt=${p}
+        @stoa-edit-closed=${(e: Event) => (e.stopPropagation(), void this.closeEdit(`button[data-edit-prompt="${CSS.escape(p.id)}"]`))}></stoa-prompt-form>`;
+    }
+    return html`<div class="prompt-edit-actions">
+      ${canEdit
+        ? html`<button type="button" class="secondary small" data-edit-prompt=${p.id} @click=${() => (this.editingPrompt = p.id)}>Edit prompt</button>`
+        : nothing}
+      ${d.can.readRevisions
+        ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${(e: Event) => void this.openHistory(e, d, p)}>History</button>`
+        : nothing}
+    </div>`;
+  }
+
   private renderPrompts(ctx: PostContext) {
     const { d, blocked } = ctx;
     return html`<section aria-labelledby="prompts-h" class="prompts">
@@ -349,10 +473,10 @@ export class StoaTopicPage extends LitElement implements TopicView {
             ${p.scheduled ? html`<span>Only the topic's facilitators see it until then.</span>` : nothing}
             ${p.answerFirst && !p.repliesHidden ? html`<span>Answer first, then see others</span>` : nothing}
           </p>
+          ${this.renderPromptEditing(d, p)}
           ${p.repliesHidden ? html`<p class="note" role="note">Answer first to see others' replies.</p>` : nothing}
           ${this.renderThread(this.threads.roots.get(rootKey(p.id)) ?? [], 0, ctx)}
-          <stoa-composer .topicId=${d.id} .promptId=${p.id} .parentId=${null} .label=${`Your reply to prompt ${p.position}`}
-            .disabledReason=${blocked}></stoa-composer>
+          ${this.renderPromptComposer(d.id, p, blocked)}
         </section>`,
       )}
       ${d.can.addPrompt && d.prompts.length < 10
@@ -363,6 +487,19 @@ export class StoaTopicPage extends LitElement implements TopicView {
           </div>`
         : nothing}
     </section>`;
+  }
+
+  /** The prompt's composer when asked for (or a draft waits), else the button that opens it. */
+  private renderPromptComposer(topicId: string, p: Prompt, blocked: string | null) {
+    const open = this.openPrompts.has(p.id);
+    if (!open && !blocked) {
+      return html`<button type="button" class="secondary reply-prompt" aria-expanded="false" @click=${() => void this.openPromptReply(p.id)}>Reply to this prompt</button>`;
+    }
+    return html`<stoa-composer data-prompt-id=${p.id} .topicId=${topicId} .promptId=${p.id} .parentId=${null}
+        .label=${`Your reply to prompt ${p.position}`} .disabledReason=${blocked}></stoa-composer>
+      ${open && !blocked
+        ? html`<button type="button" class="secondary small close-prompt" aria-expanded="true" @click=${() => this.closePromptReply(p.id)}>Close the reply box</button>`
+        : nothing}`;
   }
 
   private renderThread(nodes: ThreadNode[], depth: number, ctx: PostContext): TemplateResult | typeof nothing {

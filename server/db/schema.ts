@@ -305,6 +305,30 @@ export const prompts = pgTable(
   (t) => [index('prompts_topic_idx').on(t.topicId, t.position)],
 );
 
+// Every version of a topic's own words (its title and its CPD article or practice-problem description: prompt_id
+// null) and of each prompt's text (prompt_id set), as post_revisions keeps a reply's. The first edit also writes
+// version 1 (the words as created, by the topic's author), so the history starts where the topic did; a topic or
+// prompt never edited has no rows (its current words are its version 1). Rows are only ever added.
+export const topicRevisions = pgTable(
+  'topic_revisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    promptId: uuid('prompt_id').references(() => prompts.id),
+    version: integer('version').notNull(),
+    title: text('title'), // the topic's rows only
+    bodyMd: text('body_md').notNull(),
+    bodyHtml: text('body_html').notNull(),
+    editorId: uuid('editor_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [unique('topic_revisions_version_uq').on(t.topicId, t.promptId, t.version).nullsNotDistinct()],
+);
+
 export type PostStatus = 'published' | 'pending' | 'hidden' | 'withdrawn' | 'removed';
 
 export const posts = pgTable(

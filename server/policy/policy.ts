@@ -123,6 +123,14 @@ export const rules = {
     (activeMember(ctx) && (isTopicFacilitator(actor, ctx) || (ctx.topic?.kind === 'problem' && ctx.topic.authorId === actor.id))),
   'topic.addPrompt': (actor, ctx) =>
     actor.isAdmin || (activeMember(ctx) && ctx.topic?.kind === 'cpd' && isTopicFacilitator(actor, ctx)),
+  /** Editing a prompt's question, release time or answer-first: whoever may add prompts (the CPD topic's facilitators). */
+  'topic.editPrompt': (actor, ctx) =>
+    actor.isAdmin || (activeMember(ctx) && ctx.topic?.kind === 'cpd' && isTopicFacilitator(actor, ctx)),
+  /** Earlier versions of a topic's words and prompts: those who may edit them and the community's moderators (as for a post's). */
+  'topic.readRevisions': (actor, ctx) =>
+    canSeeTopic(actor, ctx) &&
+    (moderatorOrAdmin(actor, ctx) ||
+      (member(ctx) && (isTopicFacilitator(actor, ctx) || (ctx.topic?.kind === 'problem' && ctx.topic.authorId === actor.id)))),
   /** Lock, close, pin: the topic's own facilitators and the community's moderators. The practitioner who
    *  opened a practice problem is listed as its facilitator but does not pin or lock it. */
   'topic.moderate': (actor, ctx) =>

@@ -59,6 +59,13 @@ export const AddPromptBody = Body({
   answerFirst: Type.Optional(Type.Boolean()),
 });
 
+/** Edit a prompt (the topic's facilitators): any of its question, release time (null: released with the topic), answer-first. */
+export const UpdatePromptBody = Body({
+  body: Type.Optional(PromptInput.properties.body),
+  releaseAt: Type.Optional(Type.Union([IsoDateTime, Type.Null()])),
+  answerFirst: Type.Optional(Type.Boolean()),
+});
+
 export const TopicListQuery = Type.Object({
   status: Type.Optional(TopicStatus),
   kind: Type.Optional(TopicKind),
@@ -142,10 +149,24 @@ export const TopicDetail = Type.Object({
     flag: Type.Boolean(),
     /** Remove, restore or approve the topic (the community's moderators). */
     remove: Type.Boolean(),
+    /** Open the history of the topic's words and prompts (its editors, moderators). */
+    readRevisions: Type.Boolean(),
   }),
   /** Set by GET (the read a page keeps live); absent from the answers to writes. */
   liveCursor: Type.Optional(LiveCursor),
 });
+
+/** One version of a topic's words (promptId null: title and text) or of one prompt's question (promptId set). */
+export const TopicRevision = Type.Object({
+  promptId: Type.Union([Uuid, Type.Null()]),
+  version: Type.Integer(),
+  title: Type.Union([Type.String(), Type.Null()]),
+  bodyMd: Type.String(),
+  bodyHtml: Type.String(),
+  editor: PostAuthor,
+  createdAt: IsoDateTime,
+});
+export const TopicRevisionList = Type.Object({ items: Type.Array(TopicRevision) });
 
 export const MarkReadBody = Body({ postId: Uuid });
 export const SolutionBody = Body({ postId: Type.Union([Uuid, Type.Null()]) });
@@ -157,6 +178,8 @@ export type TopicModerationStatus = Static<typeof TopicModerationStatus>;
 export type CreateTopicBody = Static<typeof CreateTopicBody>;
 export type UpdateTopicBody = Static<typeof UpdateTopicBody>;
 export type AddPromptBody = Static<typeof AddPromptBody>;
+export type UpdatePromptBody = Static<typeof UpdatePromptBody>;
+export type TopicRevision = Static<typeof TopicRevision>;
 export type TopicListQuery = Static<typeof TopicListQuery>;
 export type TopicSummary = Static<typeof TopicSummary>;
 export type TopicPage = Static<typeof TopicPage>;

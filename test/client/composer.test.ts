@@ -61,10 +61,13 @@ describe('reply composer', () => {
     const el = await mount();
     const storm = '*a'.repeat(2_100);
     await type(el, storm);
-    const preview = el.shadowRoot!.querySelector('.preview')!;
+    // The preview is the shared <stoa-markdown-preview> every markdown form uses.
+    const previewOf = () => el.shadowRoot!.querySelector('stoa-markdown-preview')!.shadowRoot!;
+    const preview = previewOf().querySelector('.preview')!;
     expect(preview.textContent).toContain(markdownComplexity(storm)!);
     expect(preview.querySelector('em')).toBeNull();
     await type(el, '*fine*');
-    expect(el.shadowRoot!.querySelector('.preview em')!.textContent).toBe('fine');
+    await el.shadowRoot!.querySelector('stoa-markdown-preview')!.updateComplete;
+    expect(previewOf().querySelector('.preview em')!.textContent).toBe('fine');
   });
 });

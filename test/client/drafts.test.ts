@@ -2,7 +2,7 @@
 // Reply drafts in localStorage are pruned once they are older than 30 days, and never before: a draft is
 // what keeps a member's text through a poor connection.
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRAFT_MAX_AGE_MS, draftKey, loadDraft, pruneDrafts, type DraftPlace } from '../../client/drafts.js';
+import { DRAFT_MAX_AGE_MS, draftKey, loadDraft, promptsWithDrafts, pruneDrafts, type DraftPlace } from '../../client/drafts.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const place = (topicId: string, parentId: string | null = null): DraftPlace => ({ topicId, promptId: null, parentId });
@@ -53,5 +53,17 @@ describe('draft pruning', () => {
     await composer.updateComplete;
     expect(composer.shadowRoot!.querySelector('textarea')!.value).toBe('text from last week');
     expect(composer.shadowRoot!.querySelector('[role=status]')!.textContent).toBe('Your unsent draft is restored.');
+  });
+});
+
+describe('prompts with a draft', () => {
+  it('names the prompts of this topic whose own composer has text waiting, not replies to posts under them', () => {
+    const at = Date.now();
+    store({ topicId: 't1', promptId: 'pr1', parentId: null }, 'my answer to prompt 1', at);
+    store({ topicId: 't1', promptId: 'pr2', parentId: 'post-9' }, 'a reply to a post under prompt 2', at);
+    store({ topicId: 't1', promptId: 'pr3', parentId: null }, '', at); // an emptied box keeps no composer open
+    store({ topicId: 't2', promptId: 'pr4', parentId: null }, 'another topic', at);
+    store({ topicId: 't1', promptId: null, parentId: null }, 'the general discussion', at);
+    expect([...promptsWithDrafts('t1')]).toEqual(['pr1']);
   });
 });

@@ -82,7 +82,9 @@ describeInBrowser('topics in Chromium', (suite) => {
     expect(await pat.page.getByRole('button', { name: 'Add a prompt' }).count()).toBe(0);
 
     const prompt1 = pat.page.getByRole('region', { name: 'Prompt 1' });
-    await prompt1.getByLabel('Your reply to prompt 1').focus();
+    // A prompt offers a button, not a text box; the button opens the composer with the keyboard in it.
+    await prompt1.getByRole('button', { name: 'Reply to this prompt' }).click();
+    await expect.poll(() => prompt1.getByLabel('Your reply to prompt 1').evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el)).toBe(true);
     await pat.page.keyboard.type('Last week: a *jigsaw* reading.');
     // The live preview uses the shared markdown module.
     await expect.poll(() => prompt1.getByRole('region', { name: 'Preview' }).locator('em').textContent()).toBe('jigsaw');
@@ -90,7 +92,7 @@ describeInBrowser('topics in Chromium', (suite) => {
     await pat.page.keyboard.press('Enter');
     const firstReply = prompt1.locator('stoa-post').filter({ hasText: 'Last week: a' });
     await firstReply.waitFor();
-    expect(await prompt1.getByLabel('Your reply to prompt 1').inputValue()).toBe('');
+    expect(await prompt1.getByLabel('Your reply to prompt 1').count()).toBe(0); // posted: the composer closed
     expect(await firstReply.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
 
     // --- A reply to that reply: the draft survives a reload, then it is posted and shown nested.
@@ -122,6 +124,7 @@ describeInBrowser('topics in Chromium', (suite) => {
       await route.abort('connectionreset'); // …and the answer never arrives
     });
     const prompt2 = pat.page.getByRole('region', { name: 'Prompt 2' });
+    await prompt2.getByRole('button', { name: 'Reply to this prompt' }).click();
     await prompt2.getByLabel('Your reply to prompt 2').fill('In my next session I will model a dictogloss.');
     await prompt2.getByRole('button', { name: 'Post reply' }).click();
     await expect.poll(() => prompt2.getByRole('alert').first().textContent()).toMatch(/Could not reach Stoa.*kept here/);
@@ -167,7 +170,7 @@ describeInBrowser('topics in Chromium', (suite) => {
     const mina = await signedInPage(member, 360);
     await mina.page.goto(`${suite.base}/c/${community.slug}/t/${topic.id}`);
     const item = mina.page.locator('stoa-post').first(); // the only reply
-    await expect.poll(() => item.locator('.prose').textContent()).toBe('Try pair work first.');
+    await expect.poll(() => item.locator('article > .prose').textContent()).toBe('Try pair work first.');
     await item.getByRole('button', { name: 'Edit' }).click();
     await item.getByLabel('Edit your post').fill('Try pair work.');
     // The post changes elsewhere (another tab) while this edit is open; the save must not overwrite it.
@@ -175,10 +178,10 @@ describeInBrowser('topics in Chromium', (suite) => {
     await item.getByRole('button', { name: 'Save edit' }).click();
     await expect.poll(() => item.getByRole('alert').textContent()).toMatch(/Someone changed this post.*version 2/);
     await item.getByRole('button', { name: 'Load the current version' }).click();
-    await expect.poll(() => item.locator('.prose').textContent()).toBe('Try pair work first, then groups.');
+    await expect.poll(() => item.locator('article > .prose').textContent()).toBe('Try pair work first, then groups.');
     expect(await item.getByLabel('Edit your post').inputValue()).toBe('Try pair work.'); // my edit is kept
     await item.getByRole('button', { name: 'Save edit' }).click();
-    await expect.poll(() => item.locator('.prose').textContent()).toBe('Try pair work.');
+    await expect.poll(() => item.locator('article > .prose').textContent()).toBe('Try pair work.');
 
     mina.page.once('dialog', (dialog) => void dialog.accept());
     await item.getByRole('button', { name: 'Withdraw' }).click();
@@ -230,6 +233,7 @@ describeInBrowser('topics in Chromium', (suite) => {
     await fran.page.evaluate(() => window.scrollBy(0, 100));
     const headingTop = () => fran.page.getByRole('heading', { name: 'General discussion' }).evaluate((el) => Math.round(el.getBoundingClientRect().top));
     const before = await headingTop();
+    await pat.page.getByRole('region', { name: 'Prompt 1' }).getByRole('button', { name: 'Reply to this prompt' }).click();
     await pat.page.getByLabel('Your reply to prompt 1').fill('I ask myself three questions.\n\n1. What worked?\n2. What did not?\n3. Why?');
     await pat.page.getByRole('region', { name: 'Prompt 1' }).getByRole('button', { name: 'Post reply' }).click();
     await fran.page.locator('stoa-post').filter({ hasText: 'three questions' }).waitFor();
@@ -238,6 +242,7 @@ describeInBrowser('topics in Chromium', (suite) => {
     await expect.poll(() => fran.page.getByRole('region', { name: 'Prompt 1' }).textContent()).toMatch(/1 reply/);
 
     // Helpful marks tick in place on the other page; a draft being written is not touched.
+    await fran.page.getByRole('region', { name: 'Prompt 2' }).getByRole('button', { name: 'Reply to this prompt' }).click();
     await fran.page.getByLabel('Your reply to prompt 2').fill('My draft, not yet sent.');
     const patsReply = pat.page.locator('stoa-post').filter({ hasText: 'two-line journal' });
     await fran.page.locator('stoa-post').filter({ hasText: 'two-line journal' }).getByRole('button', { name: /Helpful/ }).click();

@@ -14,6 +14,7 @@ let facilitator: Agent;
 let practitioner: Agent;
 let moderator: Agent;
 let cpdTopicId: string;
+let cpdPromptId: string;
 let problemTopicId: string;
 let postId: string;
 let suspendTargetId: string;
@@ -28,11 +29,13 @@ beforeAll(async () => {
   const writer = await t.makeMember(c.id, []);
   practitioner = await t.as(writer);
   suspendTargetId = (await t.makeMember(c.id, [])).id;
-  cpdTopicId = (await facilitator.post(`/api/communities/${c.id}/topics`, { kind: 'cpd', title: 'CPD', article: 'Read', prompts: [{ body: 'Why?' }] })).json().id;
+  const cpd = (await facilitator.post(`/api/communities/${c.id}/topics`, { kind: 'cpd', title: 'CPD', article: 'Read', prompts: [{ body: 'Why?' }] })).json();
+  cpdTopicId = cpd.id;
+  cpdPromptId = cpd.prompts[0].id;
   problemTopicId = (await practitioner.post(`/api/communities/${c.id}/topics`, { kind: 'problem', title: 'Problem', body: 'Help' })).json().id;
   postId = (await practitioner.post(`/api/topics/${problemTopicId}/posts`, { body: 'A reply' })).json().id;
   // The targets must exist, or the sweep would only exercise path validation.
-  for (const id of [cpdTopicId, problemTopicId, postId]) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  for (const id of [cpdTopicId, cpdPromptId, problemTopicId, postId]) expect(id).toMatch(/^[0-9a-f-]{36}$/);
 });
 afterAll(async () => t?.close());
 
@@ -61,6 +64,7 @@ const bodyRoutes = () => [
   { name: 'create topic', agent: facilitator, method: 'POST' as const, url: `/api/communities/${communityId}/topics`, valid: { kind: 'problem', title: 'T', body: 'B' }, table: 'topics' },
   { name: 'patch topic', agent: facilitator, method: 'PATCH' as const, url: `/api/topics/${cpdTopicId}`, valid: { title: 'New title' }, table: 'moderation_log', allOptional: true },
   { name: 'add prompt', agent: facilitator, method: 'POST' as const, url: `/api/topics/${cpdTopicId}/prompts`, valid: { body: 'Another prompt' }, table: 'prompts' },
+  { name: 'edit prompt', agent: facilitator, method: 'PATCH' as const, url: `/api/topics/${cpdTopicId}/prompts/${cpdPromptId}`, valid: { body: 'Why, exactly?' }, table: 'topic_revisions', allOptional: true },
   { name: 'create post', agent: practitioner, method: 'POST' as const, url: `/api/topics/${problemTopicId}/posts`, valid: { body: 'Hello' }, table: 'posts' },
   { name: 'edit post', agent: practitioner, method: 'PATCH' as const, url: `/api/posts/${postId}`, valid: { body: 'Edited', version: 1 }, table: 'post_revisions' },
   { name: 'mark read', agent: practitioner, method: 'POST' as const, url: `/api/topics/${problemTopicId}/read`, valid: { postId }, table: 'topic_reads' },

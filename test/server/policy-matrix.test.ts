@@ -237,6 +237,19 @@ export const matrix: Row[] = [
     expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 201, admin: 201 }),
   },
   {
+    route: 'PATCH /api/topics/:topicId/prompts/:promptId',
+    request: async (ctx, role) => {
+      const topic = (await ctx.agents.facilitator.get(`/api/topics/${ctx.cpdTopicId}`)).json() as { prompts: Array<{ id: string }> };
+      return { method: 'PATCH', url: `/api/topics/${ctx.cpdTopicId}/prompts/${topic.prompts[0]!.id}`, body: { body: `Reworded by ${role}` } };
+    },
+    expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 200, admin: 200 }),
+  },
+  {
+    route: 'GET /api/topics/:topicId/revisions',
+    request: async (ctx) => ({ method: 'GET', url: `/api/topics/${ctx.cpdTopicId}/revisions` }),
+    expect: all(403, { anonymous: 401, nonMember: 404, facilitator: 200, moderator: 200, admin: 200 }),
+  },
+  {
     route: 'POST /api/topics/:topicId/read',
     request: async (ctx) => ({ method: 'POST', url: `/api/topics/${ctx.problemTopicId}/read`, body: { postId: ctx.postId } }),
     expect: all(200, { anonymous: 401, nonMember: 404 }),

@@ -3,7 +3,7 @@
 // the viewer never opened, post_count less their own posts), so one list page is one query.
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { selectRows, sqlArray, type DbOrTx } from '../../db/client.js';
-import { flags, memberships, posts, prompts, topicFacilitators, topicReads, topics, topicViews, users, type TopicModerationStatus } from '../../db/schema.js';
+import { flags, memberships, posts, prompts, topicFacilitators, topicReads, topicRevisions, topics, topicViews, users, type TopicModerationStatus } from '../../db/schema.js';
 import { coreColumns, lockTopicCounters } from '../../domain/topic-access.js';
 import { cursorTime } from '../../domain/cursor.js';
 import type { TopicRow, TopicSummaryRow } from './present.js';
@@ -163,7 +163,61 @@ export async function updateTopic(db: DbOrTx, topicId: string, values: Partial<t
   await db.update(topics).set({ ...values, updatedAt: sql`now()` }).where(eq(topics.id, topicId));
 }
 
+// Revisions of a topic's words and its prompts' (topic_revisions)
+
+/** The highest version kept for the topic's own words (promptId null) or one prompt's, 0 when never edited. */
+export async function latestTopicRevision(db: DbOrTx, topicId: string, promptId: string | null): Promise<number> {
+  const [row] = await db
+    .select({ version: sql<number>`coalesce(max(${topicRevisions.version}), 0)::int` })
+    .from(topicRevisions)
+    .where(and(eq(topicRevisions.topicId, topicId), promptId === null ? isNull(topicRevisions.promptId) : eq(topicRevisions.promptId, promptId)));
+  return row?.version ?? 0;
+}
+
+export async function insertTopicRevisions(db: DbOrTx, rows: Array<typeof topicRevisions.$inferInsert>) {
+  if (rows.length) await db.insert(topicRevisions).values(rows);
+}
+
+/** Every kept version of the topic's words and of its prompts', oldest first. */
+export async function listTopicRevisions(db: DbOrTx, topicId: string) {
+  return db
+    .select({
+      promptId: topicRevisions.promptId,
+      version: topicRevisions.version,
+      title: topicRevisions.title,
+      bodyMd: topicRevisions.bodyMd,
+      bodyHtml: topicRevisions.bodyHtml,
+      editorId: topicRevisions.editorId,
+      editorName: users.displayName,
+      createdAt: topicRevisions.createdAt,
+    })
+    .from(topicRevisions)
+    .innerJoin(users, eq(users.id, topicRevisions.editorId))
+    .where(eq(topicRevisions.topicId, topicId))
+    .orderBy(asc(topicRevisions.version));
+}
+
+/** A topic's words as they are now (the revision an edit keeps), with who wrote them and when. */
+export async function findTopicWords(db: DbOrTx, topicId: string) {
+  const [row] = await db
+    .select({ title: topics.title, bodyMd: topics.bodyMd, bodyHtml: topics.bodyHtml, authorId: topics.authorId, createdAt: topics.createdAt })
+    .from(topics)
+    .where(eq(topics.id, topicId));
+  return row!;
+}
+
+/** The author's name (version 1 of words never edited is theirs). */
+export async function userName(db: DbOrTx, userId: string): Promise<string> {
+  const [row] = await db.select({ displayName: users.displayName }).from(users).where(eq(users.id, userId));
+  return row?.displayName ?? '';
+}
+
 // Prompts
+
+export async function updatePrompt(db: DbOrTx, promptId: string, values: Partial<Pick<typeof prompts.$inferInsert, 'bodyMd' | 'bodyHtml' | 'releaseAt' | 'answerFirst'>>) {
+  const [row] = await db.update(prompts).set(values).where(eq(prompts.id, promptId)).returning();
+  return row!;
+}
 
 export async function insertPrompts(db: DbOrTx, rows: Array<typeof prompts.$inferInsert>) {
   if (rows.length === 0) return [];

@@ -12,6 +12,8 @@ import {
   TopicDetail,
   TopicListQuery,
   TopicPage,
+  TopicRevisionList,
+  UpdatePromptBody,
   UpdateTopicBody,
 } from '../../../shared/schemas/topics.js';
 import { noContent, notModified, revalidatedReads } from '../../http.js';
@@ -96,6 +98,35 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
       schema: { tags, operationId: 'addPrompt', summary: "Add a prompt to a CPD topic (the topic's facilitators)", params: IdParams('topicId'), body: AddPromptBody, response: { 201: Prompt, ...problems(401, 403, 404, 409, 422) } },
     },
     async (request, reply) => reply.status(201).send(await topics.addPrompt(request.actor, request.params.topicId, request.body)),
+  );
+
+  app.patch(
+    '/api/topics/:topicId/prompts/:promptId',
+    {
+      schema: {
+        tags,
+        operationId: 'updatePrompt',
+        summary: "Edit a prompt's question, release time or answer-first (the topic's facilitators); a new question keeps the old as a revision",
+        params: IdParams('topicId', 'promptId'),
+        body: UpdatePromptBody,
+        response: { 200: Prompt, ...problems(401, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => topics.editPrompt(request.actor, request.params.topicId, request.params.promptId, request.body),
+  );
+
+  app.get(
+    '/api/topics/:topicId/revisions',
+    {
+      schema: {
+        tags,
+        operationId: 'listTopicRevisions',
+        summary: "Every version of a topic's title and text and of its prompts (its editors, moderators)",
+        params: IdParams('topicId'),
+        response: { 200: TopicRevisionList, ...notModified, ...problems(401, 403, 404) },
+      },
+    },
+    async (request) => ({ items: await topics.revisions(request.actor, request.params.topicId) }),
   );
 
   app.post(

@@ -1,10 +1,10 @@
 // CPD topics and practice problems: creation, the topic list with engagement counts, the topic page,
 // facilitator edits and prompts, the practice problem's solution, and read tracking.
 import type { Db, DbOrTx } from '../../db/client.js';
-import { conflict, invalid } from '../../errors.js';
+import { conflict, invalid, notFound } from '../../errors.js';
 import { authorize, can, type Actor } from '../../policy/policy.js';
 import { LIMITS } from '../../../shared/limits.js';
-import type { AddPromptBody, CreateTopicBody, Prompt, TopicDetail, TopicListQuery, UpdateTopicBody } from '../../../shared/schemas/topics.js';
+import type { AddPromptBody, CreateTopicBody, Prompt, TopicDetail, TopicListQuery, TopicRevision, UpdatePromptBody, UpdateTopicBody } from '../../../shared/schemas/topics.js';
 import { isUuid } from '../../../shared/schemas/common.js';
 import { CURSOR_TIME } from '../../domain/cursor.js';
 import { isScheduled, postViewerFor, topicContentVisible, topicStatus, type PromptRow, type TopicAccess } from '../../domain/topic-access.js';
@@ -125,8 +125,27 @@ export function createTopicService({ db, communities, access: topics, posts, mod
         markSolution: topic.kind === 'problem' && can(me, 'topic.markSolution', ctx) && published,
         flag: can(me, 'topic.flag', ctx) && published,
         remove: can(me, 'moderation.remove', ctx),
+        readRevisions: can(me, 'topic.readRevisions', ctx),
       },
     };
+  }
+
+  /**
+   * Writes the new version of a topic's words (promptId null) or of a prompt's; the first edit also writes
+   * version 1, the words as they were (by the topic's author, when they were created), so nothing is lost.
+   */
+  async function keepRevision(
+    tx: DbOrTx,
+    at: { topicId: string; promptId: string | null; createdAt: Date; authorId: string; editorId: string },
+    before: { title: string | null; bodyMd: string; bodyHtml: string },
+    after: { title: string | null; bodyMd: string; bodyHtml: string },
+  ) {
+    const latest = await q.latestTopicRevision(tx, at.topicId, at.promptId);
+    const base = { topicId: at.topicId, promptId: at.promptId };
+    await q.insertTopicRevisions(tx, [
+      ...(latest === 0 ? [{ ...base, version: 1, ...before, editorId: at.authorId, createdAt: at.createdAt }] : []),
+      { ...base, version: Math.max(latest, 1) + 1, ...after, editorId: at.editorId },
+    ]);
   }
 
   async function eventSummary(tx: DbOrTx, topicId: string) {
@@ -285,6 +304,13 @@ export function createTopicService({ db, communities, access: topics, posts, mod
         ];
         const hold = screened.length > 0 ? await screenTopicText(tx, topic.communityId, screened) : null;
         if (hold) await holdTopicEdit(tx, locked, hold);
+        // New words keep the old ones as a revision (under the row lock: versions are numbered without gaps).
+        const old = values.title !== undefined || values.bodyMd !== undefined ? await q.findTopicWords(tx, topicId) : null;
+        if (old && ((values.title ?? old.title) !== old.title || (values.bodyMd ?? old.bodyMd) !== old.bodyMd)) {
+          await keepRevision(tx, { topicId, promptId: null, createdAt: old.createdAt, authorId: old.authorId, editorId: access.actor.id },
+            { title: old.title, bodyMd: old.bodyMd, bodyHtml: old.bodyHtml },
+            { title: values.title ?? old.title, bodyMd: values.bodyMd ?? old.bodyMd, bodyHtml: values.bodyHtml ?? old.bodyHtml });
+        }
         if (contentFields.length > 0) await q.updateTopic(tx, topicId, values);
         // closed/locked/pinned: the moderation use case (audit log), the same as PATCH …/moderation.
         const moderated = moderationFields.length > 0 ? await applyTopicModeration(tx, access.actor, locked, patch) : { changed: false };
@@ -315,6 +341,80 @@ export function createTopicService({ db, communities, access: topics, posts, mod
         return inserted!;
       });
       return presentPrompt(row, { replyCount: 0, hidden: false, answered: false });
+    },
+
+    /** Edits a prompt (its question, release time, answer-first); a new question keeps the old one as a revision. */
+    async editPrompt(actor: Actor | null, topicId: string, promptId: string, input: UpdatePromptBody): Promise<Prompt> {
+      const fields = (['body', 'releaseAt', 'answerFirst'] as const).filter((f) => input[f] !== undefined);
+      if (fields.length === 0) throw invalid('body', 'Nothing to change.', 'empty_update');
+      const access = await requireTopic(db, actor, topicId, 'topic.editPrompt');
+      const { topic } = access;
+      if (input.body !== undefined && !input.body.trim()) throw invalid('body', 'The prompt is empty.', 'empty_text');
+      const bodyHtml = input.body !== undefined ? await renderField('body', input.body, LIMITS.promptBodyMax) : undefined;
+      const releaseAt = input.releaseAt !== undefined ? (parseTime('releaseAt', input.releaseAt) ?? null) : undefined;
+      const row = await db.transaction(async (tx) => {
+        const locked = (await topics.findTopic(tx, topicId, { lock: 'update' }))!;
+        if (locked.moderationStatus === 'removed') throw conflict('topic_not_editable', 'A moderator removed this topic: it can no longer be edited.');
+        const prompt = (await topics.listPrompts(tx, topicId)).find((p) => p.id === promptId);
+        if (!prompt) throw notFound('Prompt');
+        if (input.body !== undefined && input.body !== prompt.bodyMd) {
+          // Screened like any edit of the topic (block → 422; hold → back to review).
+          const hold = await screenTopicText(tx, topic.communityId, [{ field: 'body', text: input.body }]);
+          if (hold) await holdTopicEdit(tx, locked, hold);
+          await keepRevision(tx, { topicId, promptId, createdAt: prompt.createdAt, authorId: locked.authorId, editorId: access.actor.id },
+            { title: null, bodyMd: prompt.bodyMd, bodyHtml: prompt.bodyHtml },
+            { title: null, bodyMd: input.body, bodyHtml: bodyHtml! });
+        }
+        const updated = await q.updatePrompt(tx, promptId, {
+          ...(input.body !== undefined ? { bodyMd: input.body, bodyHtml: bodyHtml! } : {}),
+          ...(releaseAt !== undefined ? { releaseAt } : {}),
+          ...(input.answerFirst !== undefined ? { answerFirst: input.answerFirst } : {}),
+        });
+        await q.updateTopic(tx, topicId, {});
+        await recordTopicUpdated(tx, topic.communityId, topicId);
+        return updated;
+      });
+      const counts = await q.promptReplyCounts(db, topicId);
+      return presentPrompt(row, { replyCount: counts.get(promptId) ?? 0, hidden: false, answered: false });
+    },
+
+    /**
+     * Every version of the topic's words (title and text) and of its prompts', oldest first. Words never edited
+     * have no rows: their current text is given as version 1, by the topic's author.
+     */
+    async revisions(actor: Actor | null, topicId: string): Promise<TopicRevision[]> {
+      const access = await requireTopic(db, actor, topicId, 'topic.readRevisions');
+      const topic = await q.findTopicWords(db, topicId);
+      const [rows, prompts, authorName] = await Promise.all([q.listTopicRevisions(db, topicId), topics.listPrompts(db, topicId), q.userName(db, topic.authorId)]);
+      const now = new Date();
+      const seesScheduled = can(access.actor, 'prompt.readScheduled', access.ctx);
+      const shownPrompts = prompts.filter((p) => seesScheduled || !isScheduled(p, now));
+      const shown = new Set<string | null>([null, ...shownPrompts.map((p) => p.id)]);
+      const out: TopicRevision[] = rows
+        .filter((r) => shown.has(r.promptId))
+        .map((r) => ({
+          promptId: r.promptId,
+          version: r.version,
+          title: r.title,
+          bodyMd: r.bodyMd,
+          bodyHtml: r.bodyHtml,
+          editor: { id: r.editorId, displayName: r.editorName },
+          createdAt: r.createdAt.toISOString(),
+        }));
+      const editor = { id: topic.authorId, displayName: authorName };
+      const original = (promptId: string | null, title: string | null, bodyMd: string, bodyHtml: string, createdAt: Date): TopicRevision => ({
+        promptId,
+        version: 1,
+        title,
+        bodyMd,
+        bodyHtml,
+        editor,
+        createdAt: createdAt.toISOString(),
+      });
+      const edited = new Set(rows.map((r) => r.promptId));
+      if (!edited.has(null)) out.unshift(original(null, topic.title, topic.bodyMd, topic.bodyHtml, topic.createdAt));
+      for (const p of shownPrompts) if (!edited.has(p.id)) out.push(original(p.id, null, p.bodyMd, p.bodyHtml, p.createdAt));
+      return out;
     },
 
     /** Marks (or, with null, clears) the reply that solved a practice problem. */
