@@ -1,4 +1,4 @@
-// Word-level differences between two versions of a text, for the revision history (jsdiff's diffWordsWithSpace:
+// Word-level differences between two texts, for the revision history and the audit log's before/after (jsdiff's diffWordsWithSpace:
 // spaces and line breaks count, so a changed paragraph break shows too).
 import { diffWordsWithSpace } from 'diff';
 

@@ -8,7 +8,7 @@ import { messageFor, type LogEntry, type Member } from '../api/index.js';
 import { ApiConsumer } from '../context.js';
 import { formatDateTime } from '../format.js';
 import { paths } from '../router.js';
-import { diffWords } from '../word-diff.js';
+import { wordDiff } from '../revision-diff.js';
 import { base, forms, tables } from '../styles.js';
 import { LOG_ACTIONS, type LogAction } from '../../shared/schemas/moderation.js';
 
@@ -253,10 +253,10 @@ export class StoaModerationLog extends LitElement {
     const at = inAfter ? this.words(key, a, names) : null;
     // Free text on both sides: mark the words that differ.
     if (bt !== null && at !== null && bt !== at && typeof b === 'string' && typeof a === 'string' && !(key in STATUS_KEYS)) {
-      const parts = diffWords(bt, at);
+      const parts = wordDiff(bt, at);
       return [
-        html`${parts.filter((p) => p.op !== 'ins').map((p) => (p.op === 'del' ? this.marked('del', p.text) : p.text))}`,
-        html`${parts.filter((p) => p.op !== 'del').map((p) => (p.op === 'ins' ? this.marked('ins', p.text) : p.text))}`,
+        html`${parts.filter((p) => p.kind !== 'added').map((p) => (p.kind === 'removed' ? this.marked('del', p.text) : p.text))}`,
+        html`${parts.filter((p) => p.kind !== 'removed').map((p) => (p.kind === 'added' ? this.marked('ins', p.text) : p.text))}`,
       ];
     }
     const changed = bt !== at;
@@ -333,14 +333,15 @@ export class StoaModerationLog extends LitElement {
       }
       del,
       ins {
-        color: var(--stoa-text);
         padding: 0 0.1em;
       }
       del {
-        background: var(--stoa-diff-del-bg);
+        background: var(--stoa-diff-removed-bg);
+        color: var(--stoa-diff-removed-text);
       }
       ins {
-        background: var(--stoa-diff-ins-bg);
+        background: var(--stoa-diff-added-bg);
+        color: var(--stoa-diff-added-text);
         text-decoration: underline;
       }
       ul.words {

@@ -28,6 +28,21 @@ describe('wordDiff', () => {
     expect(parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(after);
     expect(parts.filter((p) => p.kind !== 'added').map((p) => p.text).join('')).toBe(before);
   });
+
+  it('gives back both texts exactly for empty, equal, spacing-only and long texts (the audit log uses it too)', () => {
+    const long = 'word '.repeat(3_000);
+    const cases = [['', 'new text'], ['old text', ''], ['same', 'same'], ['a  b\n c', 'a b\nc d'], ['the cat sat on the mat', 'a cat sat on a hat'], [long, `${long}more`]];
+    for (const [before, after] of cases) {
+      const parts = wordDiff(before!, after!);
+      expect(parts.filter((p) => p.kind !== 'added').map((p) => p.text).join('')).toBe(before);
+      expect(parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(after);
+    }
+    expect(wordDiff('same', 'same')).toEqual([{ kind: 'same', text: 'same' }]);
+    expect(wordDiff('Off-topic advert for shoes', 'Off-topic advert for boots').filter((p) => p.kind !== 'same')).toEqual([
+      { kind: 'removed', text: 'shoes' },
+      { kind: 'added', text: 'boots' },
+    ]);
+  });
 });
 
 describe('versionDiff', () => {
