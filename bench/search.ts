@@ -274,12 +274,20 @@ async function withLockRetries<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The tables the switch alters, locked up front in the order post creation takes them (posts, then topics):
+ * altering topics first while a reply still in flight held posts and wanted topics was a deadlock (the
+ * server log showed them, and those replies failed).
+ */
+const LOCK_IN_POSTING_ORDER = 'LOCK TABLE posts, topics, prompts IN ACCESS EXCLUSIVE MODE';
+
 async function searchIndexOffOnce(databaseUrl: string): Promise<SwitchState> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query('BEGIN');
     await client.query(`SET LOCAL lock_timeout = '5s'`);
+    await client.query(LOCK_IN_POSTING_ORDER);
     await client.query(`CREATE SCHEMA IF NOT EXISTS bench_gen; ${STATE_TABLE}`);
     if ((await client.query('select 1 from bench_gen.search_index_off')).rowCount) throw new Error('the search index is already off (bench_gen.search_index_off): restore it first (npx tsx bench/search.ts --restore)');
     const { rows: triggers } = await client.query<{ tbl: string; name: string; column: string | null }>(
@@ -336,6 +344,7 @@ async function searchIndexRestoreOnce(databaseUrl: string): Promise<{ seconds: n
     const { state } = row;
     await client.query(`SET LOCAL maintenance_work_mem = '512MB'`);
     await client.query(`SET LOCAL lock_timeout = '5s'`);
+    await client.query(LOCK_IN_POSTING_ORDER);
     let backfilled = 0;
     for (const t of state.triggers) await client.query(`ALTER TABLE ${t.tbl} ENABLE TRIGGER ${t.name}`);
     // Deferred triggers the update fires (engagement rollups) must run before CREATE INDEX, which refuses a
