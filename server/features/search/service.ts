@@ -54,7 +54,8 @@ export function createSearchService({
   }
 
   async function newestProbe(groups: q.LanguageGroup[], text: string, window: number): Promise<number[] | undefined> {
-    if (groups.length !== 1 || groups[0]!.communityIds.length !== 1) return undefined;
+    // One word: the planner's estimate is right, and it walks the newest posts itself when the word is common.
+    if (groups.length !== 1 || groups[0]!.communityIds.length !== 1 || !/\S\s+\S/.test(text)) return undefined;
     return q.newestProbeReach(await q.wordShares(db, groups[0]!.language, text), window);
   }
 
