@@ -255,6 +255,9 @@ export class MarkdownTooComplexError extends Error {
 // Things that can each become an element (or cost as much): table cell bars, link and image brackets,
 // angle brackets (autolinks, or raw HTML shown as text), bare URLs and e-mail addresses (GFM autolinks).
 const ELEMENT_MARKS = /[|[<]|www\.|:\/\/|@/g;
+// An image costs more: the sanitiser parses its URL and replaces it with a placeholder link and its text (or
+// the image again, in the browser, for the page's own origin). Two more elements each.
+const IMAGE_MARKS = /!\[/g;
 
 /**
  * Why this text is too complex to render in bounded time, or null. A cheap upper estimate, counted
@@ -285,7 +288,7 @@ export function markdownComplexity(source: string): string | null {
       else if (c === 96 /* ` */) backticks++;
     }
     delimiters += lineDelimiters;
-    elements += 1 + Math.ceil(lineDelimiters / 2) + Math.ceil(backticks / 2) + (line.match(ELEMENT_MARKS)?.length ?? 0);
+    elements += 1 + Math.ceil(lineDelimiters / 2) + Math.ceil(backticks / 2) + (line.match(ELEMENT_MARKS)?.length ?? 0) + 2 * (line.match(IMAGE_MARKS)?.length ?? 0);
   }
   if (delimiters > MAX_EMPHASIS_DELIMITERS) {
     return `This text has too many emphasis marks (*, _ or ~): ${delimiters}, at most ${MAX_EMPHASIS_DELIMITERS.toLocaleString('en')} outside code blocks. Put code in a \`\`\` block.`;
