@@ -130,7 +130,9 @@ async function onPost(tx: DbOrTx, communityId: string, event: q.StoredEvent, pos
   if (!topic || !topic.visible) return [];
   if (await q.isSuspended(tx, communityId, post.author_id)) return [];
   const mentions = new Set(mentionedHandles(post.body_md).slice(0, MENTIONS_MAX));
-  const members = await q.membersFor(tx, communityId, topic.id, post.prompt_id);
+  // Who can be told of a reply: the mentioned, the replied-to, the topic's author, and watchers (see below).
+  const candidates = { userIds: [topic.author_id, ...(post.parent_author_id ? [post.parent_author_id] : [])], handles: [...mentions] };
+  const members = await q.membersFor(tx, communityId, topic.id, post.prompt_id, candidates);
   const out: q.NewNotification[] = [];
   for (const m of members) {
     if (m.user_id === post.author_id) continue;

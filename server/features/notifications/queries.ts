@@ -1,6 +1,6 @@
 // SQL of the notifications feature: the notifier's cursors and facts, the notifications themselves, watches.
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { selectRows, type DbOrTx } from '../../db/client.js';
+import { selectRows, sqlArray, type DbOrTx } from '../../db/client.js';
 import { notifications, notifierCursors, users, watches } from '../../db/schema.js';
 import { NOTIFICATIONS_CHANNEL } from '../../../shared/schemas/live.js';
 import type { WatchLevel } from './levels.js';
@@ -112,7 +112,18 @@ export interface MemberFacts {
 }
 
 /** Every current member of the community with what decides whether a topic's news reaches them. */
-export async function membersFor(db: DbOrTx, communityId: string, topicId: string | null, promptId: string | null) {
+/**
+ * The community's members with what decides their notifications. `only`: just these users, these handles and
+ * whoever watches the community or the topic (the rest of a large community cannot be notified of a reply,
+ * and reading all of them for every post kept the process busy).
+ */
+export async function membersFor(
+  db: DbOrTx,
+  communityId: string,
+  topicId: string | null,
+  promptId: string | null,
+  only?: { userIds: string[]; handles: string[] },
+) {
   return selectRows<MemberFacts>(
     db,
     sql`select m.user_id, u.handle, m.roles, cw.level as community_level, tw.level as topic_level,
@@ -124,7 +135,12 @@ export async function membersFor(db: DbOrTx, communityId: string, topicId: strin
         join users u on u.id = m.user_id
         left join watches cw on cw.user_id = m.user_id and cw.target_type = 'community' and cw.target_id = ${communityId}
         left join watches tw on tw.user_id = m.user_id and tw.target_type = 'topic' and tw.target_id = ${topicId}::uuid
-        where m.community_id = ${communityId} and m.removed_at is null`,
+        where m.community_id = ${communityId} and m.removed_at is null${
+          only
+            ? sql` and (m.user_id = any(${sqlArray(only.userIds, 'uuid')}) or u.handle = any(${sqlArray(only.handles, 'text')})
+                or cw.level = 'watching' or tw.level = 'watching')`
+            : sql``
+        }`,
   );
 }
 

@@ -49,7 +49,7 @@ export function createNotificationService({
         q.findWatch(db, access.actor.id, 'topic', topicId),
         q.findWatch(db, access.actor.id, 'community', access.topic.communityId),
       ]);
-      const tookPart = access.topic.authorId === access.actor.id || (await q.membersFor(db, access.topic.communityId, topicId, null)).some((m) => m.user_id === access.actor.id && m.took_part);
+      const tookPart = access.topic.authorId === access.actor.id || (await q.membersFor(db, access.topic.communityId, topicId, null, { userIds: [access.actor.id], handles: [] })).some((m) => m.user_id === access.actor.id && m.took_part);
       return { level: effectiveTopicLevel({ topicLevel, communityLevel, tookPart }), chosen: topicLevel !== null };
     },
 
