@@ -275,9 +275,10 @@ async function withLockRetries<T>(attempt: () => Promise<T>): Promise<T> {
 }
 
 /**
- * The tables the switch alters, locked up front in the order post creation takes them (posts, then topics):
- * altering topics first while a reply still in flight held posts and wanted topics was a deadlock (the
- * server log showed them, and those replies failed).
+ * The tables the switch alters, locked up front (posts first, as post creation takes them), and given up after
+ * 200 ms (lock_timeout, retried by withLockRetries): below PostgreSQL's deadlock_timeout (1 s), so a request
+ * still in flight that takes the tables in another order is never the one cancelled. With ALTER TABLE
+ * statements waiting 5 s, the server log showed deadlocks and those requests failed.
  */
 const LOCK_IN_POSTING_ORDER = 'LOCK TABLE posts, topics, prompts IN ACCESS EXCLUSIVE MODE';
 
@@ -286,7 +287,7 @@ async function searchIndexOffOnce(databaseUrl: string): Promise<SwitchState> {
   await client.connect();
   try {
     await client.query('BEGIN');
-    await client.query(`SET LOCAL lock_timeout = '5s'`);
+    await client.query(`SET LOCAL lock_timeout = '200ms'`);
     await client.query(LOCK_IN_POSTING_ORDER);
     await client.query(`CREATE SCHEMA IF NOT EXISTS bench_gen; ${STATE_TABLE}`);
     if ((await client.query('select 1 from bench_gen.search_index_off')).rowCount) throw new Error('the search index is already off (bench_gen.search_index_off): restore it first (npx tsx bench/search.ts --restore)');
@@ -343,7 +344,7 @@ async function searchIndexRestoreOnce(databaseUrl: string): Promise<{ seconds: n
     }
     const { state } = row;
     await client.query(`SET LOCAL maintenance_work_mem = '512MB'`);
-    await client.query(`SET LOCAL lock_timeout = '5s'`);
+    await client.query(`SET LOCAL lock_timeout = '200ms'`);
     await client.query(LOCK_IN_POSTING_ORDER);
     let backfilled = 0;
     for (const t of state.triggers) await client.query(`ALTER TABLE ${t.tbl} ENABLE TRIGGER ${t.name}`);
