@@ -6,6 +6,9 @@
 // written by bench/run.ts from the SQL each endpoint ran, captured by bench/capture-sql.ts).
 //   GET  /replay/:name?member=i  runs the statements that endpoint ran for member i, in order, on one pooled connection
 //   POST /bare-post/:topicId?as= the bare post insert (bench/sql.ts BARE_POST_INSERT), one transaction
+//   GET  /bare-topic/:topicId    one topic row with its prompts, in one query (issue 15's topic-page baseline)
+//   GET  /bare-posts/:topicId    the topic's first 50 posts joined to their authors, in one query (topic-posts)
+//   GET  /bare-topics/:communityId  the community's first 30 topics in list order, in one query (topic-list)
 //   GET  /bare-search?q=&config= the GIN match alone: SELECT id FROM posts WHERE search_vector @@ websearch_to_tsquery(config, q) LIMIT 20
 //   GET  /bare-similar?communityId=&title=&config=  the community's problems by trigram similarity of the title (pg_trgm),
 //        or, without the extension, those whose vector matches any word of the title; LIMIT 5 (/bare-similar/method says which)
@@ -13,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import pg from 'pg';
 import type { CapturedStatement } from './capture-sql.js';
-import { BARE_POST_INSERT } from './sql.js';
+import { BARE_POST_INSERT, BARE_READS } from './sql.js';
 
 const plan = JSON.parse(readFileSync(process.env.BASELINE_PLAN!, 'utf8')) as { statements: Record<string, CapturedStatement[]> };
 // The same pool size and session settings as Stoa's (server/db/client.ts: 10 connections, JIT off), so
@@ -40,6 +43,11 @@ app.get<{ Params: { name: string }; Querystring: { member?: string } }>('/replay
     client.release();
   }
 });
+
+// Issue 15's read baselines: what each page needs, in one query, by primary or foreign key.
+app.get<{ Params: { topicId: string } }>('/bare-topic/:topicId', async (request) => (await pool.query(BARE_READS.topicPage, [request.params.topicId])).rows[0]);
+app.get<{ Params: { topicId: string } }>('/bare-posts/:topicId', async (request) => (await pool.query(BARE_READS.topicPosts, [request.params.topicId])).rows);
+app.get<{ Params: { communityId: string } }>('/bare-topics/:communityId', async (request) => (await pool.query(BARE_READS.topicList, [request.params.communityId])).rows);
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -1,6 +1,8 @@
 // Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/stoa_bench npx tsx bench/rollup-write-cost.ts (on a generated bench database)
 // Write-side cost of the per-topic rollup triggers: single-row autocommit inserts of views and posts with
 // the triggers enabled vs disabled, alternating blocks, on the bench database. Rows go to a day after the data.
+// --final-changes: the same for the change-log triggers of migration 0021 on the two member-level rollups instead
+// (rows after the data are not in the past, so they log nothing: this is their cost on the ordinary write path).
 import pg from 'pg';
 const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
 await client.connect();
@@ -18,13 +20,18 @@ const insertPost = async () => {
   await client.query(`insert into posts (topic_id, community_id, author_id, body_md, body_html, created_at) values ($1, $2, $3, 'x', '<p>x</p>', $4::date + interval '12 hours')`, [t.id, t.community_id, u.id, day]);
 };
 async function time(fn: () => Promise<void>, n: number) { const t0 = performance.now(); for (let i = 0; i < n; i++) await fn(); return (performance.now() - t0) / n; }
-const triggers = { topic_views: ['engagement_by_topic_view_sync'], posts: ['engagement_by_topic_post_sync'] } as const;
+const finalChanges = process.argv.includes('--final-changes');
+const logTriggers = (table: string) => ['ins', 'upd', 'del'].map((op) => [table, `engagement_final_changes_${table.replace('engagement_', '')}_${op}`] as const);
+/** Per written table: the (table, trigger) pairs switched off and on. */
+const triggers = finalChanges
+  ? { topic_views: logTriggers('engagement_view_weeks'), posts: logTriggers('engagement_member_days') }
+  : { topic_views: [['topic_views', 'engagement_by_topic_view_sync']] as const, posts: [['posts', 'engagement_by_topic_post_sync']] as const };
 for (const [table, fn] of [['topic_views', insertView], ['posts', insertPost]] as const) {
   const on: number[] = []; const off: number[] = [];
   for (let round = 0; round < 4; round++) {
-    for (const name of triggers[table]) await client.query(`alter table ${table} disable trigger ${name}`);
+    for (const [on_, name] of triggers[table]) await client.query(`alter table ${on_} disable trigger ${name}`);
     off.push(await time(fn, 300));
-    for (const name of triggers[table]) await client.query(`alter table ${table} enable trigger ${name}`);
+    for (const [on_, name] of triggers[table]) await client.query(`alter table ${on_} enable trigger ${name}`);
     on.push(await time(fn, 300));
     day = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
   }

@@ -56,6 +56,7 @@ import {
 import type { FanoutResult, FanoutSpec } from './fanout.js';
 import type { LoadRun, LoadSpec } from './load.js';
 import { measureStartup, runStartupOnly } from './startup.js';
+import { ensureGrowthTopics, GROWTH_SIZES } from './growth.js';
 
 // ---------------------------------------------------------------- options
 
@@ -63,7 +64,7 @@ const args = parseArgs(process.argv.slice(2));
 const quick = args.quick === true;
 const scale = numberArg(args, 'scale', quick ? 0.02 : 1);
 const profile = quick
-  ? { warmupSeconds: 1, runs: 1, runSeconds: 2, fanoutNs: [100, 1000], fanoutPosts: 10, coldRuns: 1, engagementSamples: 5, searchRounds: 3, indexCostArms: 3 }
+  ? { warmupSeconds: 1, runs: 1, runSeconds: 2, fanoutNs: [1000, 5000], fanoutPosts: 10, coldRuns: 1, engagementSamples: 5, searchRounds: 3, indexCostArms: 3 }
   : { warmupSeconds: 5, runs: 3, runSeconds: 10, fanoutNs: [100, 1000, 5000], fanoutPosts: 20, coldRuns: 3, engagementSamples: 11, searchRounds: 8, indexCostArms: 5 };
 // --only engagement: just the engagement rows (and count(*)), e.g. at scale 1 without the 15-minute load runs;
 // results go to bench/results/engagement.{json,md} so the full run's latest.* stay as they were.
@@ -320,6 +321,8 @@ async function vacuumIfNoAutovacuum(when: string) {
     await client.end();
   }
 }
+// Topics of 100, 10,000 and 100,000 posts for the growth row, added once to the bench database (bench/growth.ts).
+const growthTopics = sections.load ? await ensureGrowthTopics(databaseUrl, info, (line) => console.log(line)) : [];
 await vacuumIfNoAutovacuum('before measuring');
 
 // The measured server is the compiled one (as `npm start` runs it): compile the current source first.
@@ -334,11 +337,11 @@ const topicId = info.busiestTopicId;
 // The search rows' queries, chosen from the generated data (bench/search.ts).
 let searchWorkload: SearchWorkload | { missing: string } = { missing: 'not measured in this mode' };
 let busyTopicIds: string[] = [];
-if (sections.search) {
+if (sections.search || sections.load) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
-  searchWorkload = await loadSearchWorkload(client, communityId);
-  // Post creation for the index-cost row spreads over the 50 busiest open topics (see bench/README.md).
+  if (sections.search) searchWorkload = await loadSearchWorkload(client, communityId);
+  // Post creation spread out (post-create-spread, and the index-cost row) goes to the 50 busiest open topics.
   busyTopicIds = (
     await client.query<{ id: string }>(
       `select id from topics where community_id = $1 and closes_at is null and closed_at is null and locked_at is null
@@ -361,12 +364,33 @@ const member = members[0]!;
 
 const to = info.dataEndsAt.slice(0, 10);
 const from = new Date(Date.parse(to) - 91 * 86_400_000).toISOString().slice(0, 10);
-const readEndpoints = [
+// Issue 15's rows compare each page with a bare route reading the same data in one query (`bare`, bench/sql.ts
+// BARE_READS), at its own minimum ratio; the community page keeps issue 7's baseline, the replay of its own SQL.
+const readEndpoints: ReadonlyArray<{ key: string; id: string; label: string; path: string; bare?: { path: string; what: string; minRatio: number } }> = [
   { key: 'community', id: 'community-page', label: 'Community page, signed in', path: `/api/communities/${communityId}` },
-  { key: 'topicList', id: 'topic-list', label: 'Topic list of the busy community, signed in', path: `/api/communities/${communityId}/topics` },
-  { key: 'topicPage', id: 'topic-page', label: 'Topic page of the busiest topic, signed in', path: `/api/topics/${topicId}` },
-  { key: 'posts', id: 'topic-posts', label: 'First 50 posts of the busiest topic, signed in', path: `/api/topics/${topicId}/posts?limit=50` },
-] as const;
+  {
+    key: 'topicList',
+    id: 'topic-list',
+    label: 'Topic list of the busy community, signed in',
+    // The same 30 topics as the bare route (Stoa's own default page is 50).
+    path: `/api/communities/${communityId}/topics?limit=30`,
+    bare: { path: `/bare-topics/${communityId}`, what: 'the same 30 topics (joined to their authors) in one query', minRatio: 0.7 },
+  },
+  {
+    key: 'topicPage',
+    id: 'topic-page',
+    label: 'Topic page of the busiest topic, signed in',
+    path: `/api/topics/${topicId}`,
+    bare: { path: `/bare-topic/${topicId}`, what: 'one topic row with its prompts in one query', minRatio: 0.5 },
+  },
+  {
+    key: 'posts',
+    id: 'topic-posts',
+    label: 'First 50 posts of the busiest topic, signed in',
+    path: `/api/topics/${topicId}/posts?limit=50`,
+    bare: { path: `/bare-posts/${topicId}`, what: 'the same 50 posts joined to their authors in one query', minRatio: 0.7 },
+  },
+];
 const engagementEndpoints = [
   ...['', '/topics', '/members', '/trajectories'].map((suffix) => ({
     id: `engagement-${suffix ? suffix.slice(1) : 'summary'}`,
@@ -428,8 +452,9 @@ for (const endpoint of searchOnly ? [] : readEndpoints) {
   const perMember = members.map((_, i) => captured[`${endpoint.key}@${i}`] ?? []);
   if (!p.routeMissing && p.status >= 200 && p.status < 300 && perMember.every((statements) => statements.length > 0)) {
     perMember.forEach((statements, i) => (plan[`${endpoint.key}@${i}`] = statements));
-    baselineSource[endpoint.key] =
-      `replays the ${perMember[0]!.length} SQL statements the endpoint ran for each of the ${members.length} members, in the same rotation (session lookup left out)`;
+    baselineSource[endpoint.key] = endpoint.bare
+      ? `a bare Fastify + pg route returning ${endpoint.bare.what} (bench/sql.ts BARE_READS); Stoa ran ${perMember[0]!.length} SQL statements for the first member's request besides the session lookup`
+      : `replays the ${perMember[0]!.length} SQL statements the endpoint ran for each of the ${members.length} members, in the same rotation (session lookup left out)`;
   } else if (!p.routeMissing) {
     baselineSource[endpoint.key] = 'missing: the probe captured no SQL for this endpoint';
   }
@@ -445,14 +470,17 @@ const stoa = await startStoa({ databaseUrl });
 const baseline = await startTsServer(`${benchDir}baseline-server.ts`, { DATABASE_URL: databaseUrl, BASELINE_PLAN: planFile }, '/healthz');
 const rss = new RssSampler(stoa.child.pid!);
 const memberCookies = members.map((m) => ({ headers: { cookie: m.cookie } }));
-const memberQueries = members.map((m) => ({ query: `as=${m.userId}` }));
 const memberReplays = members.map((_, i) => ({ query: `member=${i}` }));
 
 if (sections.load) console.log(`== load: ${CONNECTIONS} connections, warm-up ${profile.warmupSeconds}s, ${profile.runs}× ${profile.runSeconds}s`);
 for (const endpoint of sections.load ? readEndpoints : []) {
   const p = probes[endpoint.key]!;
-  const base = plan[`${endpoint.key}@0`] ? await load({ baseUrl: baseline.baseUrl, method: 'GET', path: `/replay/${endpoint.key}`, rotate: memberReplays }) : null;
-  const target = '≥ 0.5× baseline req/s, p99 < 100 ms';
+  const base = endpoint.bare
+    ? await load({ baseUrl: baseline.baseUrl, method: 'GET', path: endpoint.bare.path })
+    : plan[`${endpoint.key}@0`]
+      ? await load({ baseUrl: baseline.baseUrl, method: 'GET', path: `/replay/${endpoint.key}`, rotate: memberReplays })
+      : null;
+  const target = endpoint.bare ? `≥ ${endpoint.bare.minRatio}× the bare route's req/s` : '≥ 0.5× baseline req/s, p99 < 100 ms';
   const row: RowInput = { id: endpoint.id, section: 'HTTP', measurement: `${endpoint.label} — GET ${endpoint.path.replace(communityId, ':communityId').replace(topicId, ':topicId')}`, figure: NOT_YET, baseline: base ? describeLoad(base) : 'n.a.', ratio: 'n.a.', target, status: 'n.a.', notes: [] };
   if (baselineSource[endpoint.key]) row.notes!.push(`baseline ${baselineSource[endpoint.key]}`);
   if (base) row.notes!.push(...loadProblems(base).map((x) => `baseline: ${x}`));
@@ -472,41 +500,103 @@ for (const endpoint of sections.load ? readEndpoints : []) {
     ...row,
     figure: describeLoad(s),
     ratio: Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n.a.',
-    status: problems.length === 0 && ratio >= 0.5 && s.p99 < 100 ? 'pass' : 'fail',
+    // A baseline that did not finish leaves the row unmeasured, not failed (issue 15).
+    status: !Number.isFinite(ratio) ? (base && loadProblems(base).length ? 'n.a.' : 'fail') : problems.length === 0 && (endpoint.bare ? ratio >= endpoint.bare.minRatio : ratio >= 0.5 && s.p99 < 100) ? 'pass' : 'fail',
     data: { stoa: s, baseline: base },
+    ...(base && base.rps > 0 ? { value: s.rps, baselineValue: base.rps, unit: 'req/s' } : {}),
   });
 }
 
-if (sections.load) {
-  const p = probes.createPost!;
-  const base = await load({ baseUrl: baseline.baseUrl, method: 'POST', path: `/bare-post/${topicId}`, body: postBody, rotate: memberQueries });
-  const row: RowInput = {
-    id: 'post-create',
+// Cost as a topic grows: the topic page and its first 50 posts, for topics of 100, 10,000 and 100,000 posts.
+if (sections.load && growthTopics.length) {
+  const pages = [
+    { name: 'topic page', path: (id: string) => `/api/topics/${id}` },
+    { name: 'first 50 posts', path: (id: string) => `/api/topics/${id}/posts?limit=50` },
+  ];
+  const figures: Array<{ page: string; perSize: Array<{ posts: number; run: LoadSummary }> }> = [];
+  for (const page of pages) {
+    const perSize: Array<{ posts: number; run: LoadSummary }> = [];
+    for (const topic of growthTopics) perSize.push({ posts: topic.posts, run: await load({ baseUrl: stoa.baseUrl, method: 'GET', path: page.path(topic.topicId), rotate: memberCookies }, rss) });
+    figures.push({ page: page.name, perSize });
+  }
+  const smallest = GROWTH_SIZES[0];
+  const largest = GROWTH_SIZES.at(-1)!;
+  // How much slower the largest topic is than the smallest: req/s at 100 posts ÷ req/s at 100,000, the worse page.
+  const slowdowns = figures.map((f) => f.perSize.find((x) => x.posts === smallest)!.run.rps / f.perSize.find((x) => x.posts === largest)!.run.rps);
+  const worst = Math.max(...slowdowns);
+  const problems = figures.flatMap((f) => f.perSize.flatMap((x) => loadProblems(x.run).map((p) => `${f.page}, ${x.posts} posts: ${p}`)));
+  const describeSizes = (f: (typeof figures)[number]) => `${f.page}: ${f.perSize.map((x) => `${x.posts.toLocaleString('en')} posts ${x.run.rps.toFixed(0)} req/s (p99 ${x.run.p99} ms)`).join(', ')}`;
+  addRow({
+    id: 'topic-growth',
     section: 'HTTP',
-    measurement: 'Post creation, signed in, with Idempotency-Key — POST /api/topics/:topicId/posts',
+    measurement: `Cost as a topic grows: topic page and first 50 posts, signed in, in topics of ${GROWTH_SIZES.map((n) => n.toLocaleString('en')).join(' / ')} posts`,
+    figure: figures.map((f) => `${f.page} ${f.perSize.map((x) => x.run.rps.toFixed(0)).join(' / ')} req/s`).join('; '),
+    baseline: `the same pages at ${smallest} posts: ${figures.map((f) => `${f.page} ${f.perSize[0]!.run.rps.toFixed(0)} req/s`).join('; ')}`,
+    ratio: Number.isFinite(worst) ? `${worst.toFixed(2)}× slower at ${largest.toLocaleString('en')} (worse page)` : 'n.a.',
+    ratioValue: Number.isFinite(worst) ? worst : null,
+    target: `the ${largest.toLocaleString('en')}-post figure within 1.3× of the ${smallest}-post one`,
+    status: problems.length === 0 && worst <= 1.3 ? 'pass' : 'fail',
+    notes: [...figures.map(describeSizes), `slowdown (req/s at ${smallest} ÷ at ${largest.toLocaleString('en')}): ${figures.map((f, i) => `${f.page} ${slowdowns[i]!.toFixed(2)}×`).join(', ')}; topics made by bench/growth.ts`, ...problems],
+    data: { figures, slowdowns },
+  });
+}
+
+// Post creation: 50 members into the busiest topic (its row lock serialises them, in the bare insert too), then
+// spread over the 50 busiest open topics; each against the bare insert (bench/sql.ts) sent the same way.
+for (const shape of sections.load ? (['hot', 'spread'] as const) : []) {
+  const p = probes.createPost!;
+  const topicOf = (i: number) => (shape === 'hot' ? topicId : busyTopicIds[i % busyTopicIds.length]!);
+  const base = await load({
+    baseUrl: baseline.baseUrl,
+    method: 'POST',
+    path: `/bare-post/${topicId}`,
+    body: postBody,
+    rotate: members.map((m, i) => ({ path: `/bare-post/${topicOf(i)}`, query: `as=${m.userId}` })),
+  });
+  const baseProblems = loadProblems(base);
+  const row: RowInput = {
+    id: `post-create-${shape}`,
+    section: 'HTTP',
+    measurement:
+      shape === 'hot'
+        ? `Post creation into one hot topic, ${CONNECTIONS} posters, with Idempotency-Key — POST /api/topics/:topicId/posts`
+        : `Post creation spread over the ${busyTopicIds.length} busiest open topics, with Idempotency-Key — POST /api/topics/:topicId/posts`,
     figure: NOT_YET,
     baseline: describeLoad(base),
     ratio: 'n.a.',
-    target: '≥ 0.5× bare insert req/s',
+    target: shape === 'hot' ? '≥ 0.5× bare insert req/s' : '≥ 0.7× bare insert req/s',
     status: 'n.a.',
-    notes: ['baseline: bare insert of post + first revision + topic counter in one transaction (bench/sql.ts)', ...loadProblems(base).map((x) => `baseline: ${x}`)],
+    notes: [
+      `baseline: bare insert of post + first revision + topic counter in one transaction (bench/sql.ts), ${shape === 'hot' ? 'into the same topic' : 'spread over the same topics the same way'}`,
+      ...baseProblems.map((x) => `baseline: ${x}`),
+    ],
   };
   if (p.routeMissing) addRow(row);
   else if (p.status !== 201 && p.status !== 200) addRow({ ...row, figure: `probe answered HTTP ${p.status} ${p.code ?? ''}`.trim(), status: 'fail' });
   else {
     const s = await load(
-      { baseUrl: stoa.baseUrl, method: 'POST', path: `/api/topics/${topicId}/posts`, body: postBody, idempotencyKey: true, headers: { origin: stoa.baseUrl }, rotate: memberCookies },
+      {
+        baseUrl: stoa.baseUrl,
+        method: 'POST',
+        path: `/api/topics/${topicId}/posts`,
+        body: postBody,
+        idempotencyKey: true,
+        headers: { origin: stoa.baseUrl },
+        rotate: members.map((m, i) => ({ path: `/api/topics/${topicOf(i)}/posts`, headers: { cookie: m.cookie } })),
+      },
       rss,
     );
-    const ratio = base.rps > 0 && loadProblems(base).length === 0 ? s.rps / base.rps : NaN;
+    const ratio = base.rps > 0 && baseProblems.length === 0 ? s.rps / base.rps : NaN;
     const problems = loadProblems(s);
+    const min = shape === 'hot' ? 0.5 : 0.7;
     addRow({
       ...row,
       figure: describeLoad(s),
       ratio: Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n.a.',
-      status: problems.length === 0 && ratio >= 0.5 ? 'pass' : 'fail',
+      status: !Number.isFinite(ratio) ? 'n.a.' : problems.length === 0 && ratio >= min ? 'pass' : 'fail',
       notes: [...row.notes!, ...problems],
       data: { stoa: s, baseline: base },
+      ...(base.rps > 0 ? { value: s.rps, baselineValue: base.rps, unit: 'req/s' } : {}),
     });
   }
 }
@@ -549,7 +639,9 @@ const describeFanout = (r: FanoutResult) =>
 const postRouteMissing = probes.createPost!.routeMissing;
 for (const n of bare ? profile.fanoutNs : []) {
   const label = `Live fan-out to ${n} subscribers of one topic (POST response → last subscriber)`;
-  const target = n === 1000 ? 'p99 ≤ 2× bare broadcast' : '—';
+  // Issue 15: p99 within 1.5× of the bare broadcast at 1,000 and 5,000 subscribers (100 is context).
+  const hasTarget = n >= 1000;
+  const target = hasTarget ? 'p99 ≤ 1.5× bare broadcast' : '—';
   if (n + 200 > openFilesLimit) {
     addRow({ id: `fanout-${n}`, section: 'Live', measurement: label, figure: 'skipped', baseline: 'skipped', ratio: 'n.a.', target, status: 'n.a.', notes: [`ulimit -n is ${openFilesLimit}; raise it above ${n + 200}`] });
     continue;
@@ -585,7 +677,8 @@ for (const n of bare ? profile.fanoutNs : []) {
     baseline: `bare ws: ${describeFanout(bareResult)}`,
     ratio: Number.isFinite(ratio) ? `${ratio.toFixed(2)}× (p99)` : 'n.a.',
     target,
-    status: !stoaOk ? (routeMissing ? 'n.a.' : 'fail') : n === 1000 ? (ratio <= 2 && !stoaResult!.missed ? 'pass' : 'fail') : 'info',
+    status: !stoaOk ? (routeMissing ? 'n.a.' : 'fail') : !bareResult.latenciesMs.length ? 'n.a.' : hasTarget ? (ratio <= 1.5 && !stoaResult!.missed ? 'pass' : 'fail') : 'info',
+    ...(Number.isFinite(ratio) ? { value: stoaP99, baselineValue: bareP99, unit: 'ms (p99)' } : {}),
     notes,
     data: { stoa: stoaResult && { ...stoaResult, samplePayload: undefined }, bare: bareResult },
   });
@@ -607,6 +700,7 @@ if (sections.engagement) {
   }
   await pgClient.end();
   const countMs = median(countTimes);
+  const atScale1 = info.scale >= 1;
   addRow({ id: 'engagement-count', section: 'Engagement', measurement: `SELECT count(*) FROM posts (${postCount} rows)`, figure: `${countMs.toFixed(1)} ms`, baseline: '—', ratio: '—', target: '—', status: 'info' });
   for (const endpoint of engagementEndpoints) {
     const p = probes[endpoint.path]!;
@@ -617,7 +711,9 @@ if (sections.engagement) {
       figure: NOT_YET,
       baseline: `count(*) ${countMs.toFixed(1)} ms`,
       ratio: 'n.a.',
-      target: endpoint.target ? 'p50 < 300 ms' : '—',
+      // Issue 15 sets the target at scale 1 (1M posts): p50 < 100 ms, i.e. under 1.0× count(*). On smaller data a
+      // count(*) takes a few milliseconds, so there the ratio is shown and the 100 ms is the target.
+      target: !endpoint.target ? '—' : atScale1 ? 'p50 < 100 ms and under 1.0× count(*)' : 'p50 < 100 ms (under 1.0× count(*) at scale 1)',
       status: 'n.a.',
     };
     if (p.routeMissing) {
@@ -643,7 +739,10 @@ if (sections.engagement) {
       ...row,
       figure: `p50 ${p50.toFixed(0)} ms (${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)}, ${times.length} requests one at a time)`,
       ratio: `${(p50 / countMs).toFixed(2)}× count(*)`,
-      status: failures > 0 ? 'fail' : !endpoint.target ? 'info' : p50 < 300 ? 'pass' : 'fail',
+      status: failures > 0 ? 'fail' : !endpoint.target ? 'info' : p50 < 100 && (!atScale1 || p50 < countMs) ? 'pass' : 'fail',
+      value: p50,
+      baselineValue: countMs,
+      unit: 'ms (p50)',
       ...(failures ? { notes: [`${failures} responses not 200`] } : {}),
       data: { times },
     });

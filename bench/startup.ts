@@ -187,7 +187,16 @@ async function barePglite(dataDir: string, log: string): Promise<{ seconds: numb
  * of another checkout `repo` that is built already (e.g. an older commit, for before/after figures).
  */
 export async function measurePglite(runs: number, log: string, repo = repoDir): Promise<StartupRow[]> {
-  if (repo === repoDir) execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], { cwd: repoDir, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (repo === repoDir) {
+    // As `npm start` would build before opening a new embedded database: with DATABASE_URL set (the bench's own) or an
+    // existing ./data, --if-stale would leave a stale snapshot alone, and these rows would time initdb instead.
+    const { DATABASE_URL: _url, ...env } = process.env;
+    execFileSync(process.execPath, ['scripts/build.mjs', '--if-stale'], {
+      cwd: repoDir,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...env, DATA_DIR: join(tmpdir(), `stoa-bench-no-data-${process.pid}`) },
+    });
+  }
   const fresh: number[] = [], freshCpu: number[] = [], reopen: number[] = [], reopenCpu: number[] = [];
   const bareFresh: number[] = [], bareReopen: number[] = [];
   const origins = new Set<string>();

@@ -1,7 +1,6 @@
 // Builds the Fastify application: infrastructure plugins, then one plugin per feature. No listen() here —
 // main.ts listens, tests import buildApp().
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -15,6 +14,7 @@ import validationPlugin from './plugins/validation.js';
 import { buildLazySerializer } from './plugins/lazy-compile.js';
 import sessionPlugin from './plugins/session.js';
 import staticClient from './plugins/static-client.js';
+import securityHeaders from './plugins/security-headers.js';
 import { createServices, type Services } from './services.js';
 import { acquireMarkdownPool, warmUpMarkdownPool } from './domain/markdown-pool.js';
 import { healthRoutes } from './features/health/routes.js';
@@ -35,11 +35,12 @@ import { peopleRoutes } from './features/people/routes.js';
 import { searchRoutes } from './features/search/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
 import { createNotifier, type Notifier } from './features/notifications/notifier.js';
+import { createEventSequencer, type EventSequencer } from './domain/event-sequencer.js';
 import { createNotificationMailer, type NotificationMailer } from './features/notifications/mailer.js';
 import { unsubscribeRoutes } from './features/notifications/unsubscribe-routes.js';
 import { createReplyByMail, replyAddresses, type ReplyTarget } from './features/mail/replies.js';
 import { startInboundSmtp, type InboundSmtp } from './mail/inbound.js';
-import { serverSecret } from './domain/secrets.js';
+import { secretSource } from './domain/signing.js';
 import { users } from './domain/deps.js';
 import { createMailWorker, type MailWorker } from './mail/queue.js';
 import { createMailTransport } from './mail/transport.js';
@@ -54,6 +55,8 @@ declare module 'fastify' {
     mail: MailWorker;
     /** Turns recorded events into notifications; `app.notifier.drain()` in tests. */
     notifier: Notifier;
+    /** Gives committed events their positions; `app.eventSequencer.settle()` in tests. */
+    eventSequencer: EventSequencer;
     /** Mails notifications as members chose (immediate, digests); `drain()` in tests. */
     notificationMailer: NotificationMailer;
     /** The reply-by-email listener's port (tests start it on port 0); undefined when it is off. */
@@ -94,27 +97,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   await app.register(errorsPlugin);
   await app.register(validationPlugin);
   await app.register(dbPlugin, { database: options.database, closeOnShutdown: options.closeDatabase ?? true });
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        // Other sites' images load only when a reader clicks their placeholder (shared/markdown.ts); over
-        // plain http (a local or intranet install) http images may load too, as https ones do.
-        imgSrc: ["'self'", 'data:', 'https:', ...(config.secureCookies ? [] : ['http:'])],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'self'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        // Only upgrade to https when the site is served over https (PUBLIC_URL).
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
-      },
-    },
-    hsts: config.secureCookies,
-    crossOriginEmbedderPolicy: false,
-  });
+  await app.register(securityHeaders, { secureCookies: config.secureCookies });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, openApiOptions());
   // Outgoing mail: requests queue it in their transaction, this worker sends it (every process runs one).
@@ -138,11 +121,18 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   app.decorate('live', live);
   await app.register(websocket, websocketOptions(live));
   let liveScheduler: ReturnType<typeof startLiveScheduler> | undefined;
+  // Events get their commit-ordered positions from the sequencer (one process at a time leads it).
+  const sequencer = createEventSequencer({ database: options.database, log: app.log });
+  app.decorate('eventSequencer', sequencer);
   app.addHook('onReady', async () => {
-    await live.start();
+    await live.start(); // LISTEN first: the positions the sequencer gives when it starts are delivered
+    await sequencer.start();
     liveScheduler = startLiveScheduler({ db: options.database.db, config, log: app.log });
   });
-  app.addHook('preClose', async () => liveScheduler?.stop());
+  app.addHook('preClose', async () => {
+    await liveScheduler?.stop();
+    await sequencer.stop();
+  });
 
   // Markdown renders in worker threads (server/domain/markdown-pool.ts), shared by the apps of this process.
   const markdownPool = acquireMarkdownPool(config.markdown);
@@ -154,7 +144,7 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   await app.register(accountRoutes, { accounts: services.accounts, auth: services.auth });
   await app.register(communityRoutes, { communities: services.communities });
   await app.register(liveRoutes, { hub: live, config });
-  await app.register(topicRoutes, { topics: services.topics });
+  await app.register(topicRoutes, { topics: services.topics, revisions: services.topicRevisions });
   await app.register(postRoutes, { posts: services.posts });
   await app.register(moderationRoutes, { moderation: services.moderation });
   await app.register(topicModerationRoutes, { moderation: services.topicModeration });
@@ -165,12 +155,11 @@ export async function buildApp(config: Config, options: BuildOptions): Promise<A
   await app.register(notificationRoutes, { notifications: services.notifications, invitations: services.invitations });
 
   // Notifications: every process runs the notifier; a community's events are read by one process at a time.
-  const notifier = createNotifier({ db: options.database.db, log: app.log, intervalMs: config.notifierIntervalMs });
+  const notifier = createNotifier({ db: options.database.db, log: app.log, intervalMs: config.notifierIntervalMs, settle: () => sequencer.settle() });
   app.decorate('notifier', notifier);
   // Reply by email (REPLY_TO_DOMAIN + INBOUND_SMTP_PORT): signed reply addresses, and our SMTP listener.
   const inbound = config.mail.inbound;
-  let replySecret: Promise<string> | undefined;
-  const addresses = inbound ? replyAddresses(() => (replySecret ??= serverSecret(options.database.db, 'reply')), inbound.replyToDomain) : undefined;
+  const addresses = inbound ? replyAddresses(secretSource(options.database.db, 'reply'), inbound.replyToDomain) : undefined;
   const notificationMailer = createNotificationMailer({
     db: options.database.db,
     log: app.log,

@@ -7,6 +7,7 @@ import { createAccountService } from './features/auth/account-service.js';
 import { createAuthService } from './features/auth/service.js';
 import { createCommunityService } from './features/communities/service.js';
 import { createTopicService } from './features/topics/service.js';
+import { createTopicRevisionService } from './features/topics/revisions.js';
 import { createViewBuffer } from './features/topics/view-buffer.js';
 import { createTopicModerationService, createTopicModerationSteps } from './features/topics/moderation.js';
 import { createPostService } from './features/posts/service.js';
@@ -71,6 +72,7 @@ export function createServices({
     outbox,
     render,
   });
+  const topicRevisions = createTopicRevisionService({ db, access: topicAccessRules });
   const topicModeration = createTopicModerationService(topicModerationDeps);
   const moderation = createModerationService({ db, communities: communityAccess, topics: topicAccessRules, posts, status: contentStatus, audit: auditLog, outbox, users });
   // PGlite has one connection: its statements cannot run side by side, whatever REPORT_PARALLELISM says.
@@ -85,7 +87,7 @@ export function createServices({
   const invitations = createInvitationService({ db, topics: topicAccessRules, publicUrl: config.publicUrl, mailQueued: () => mailWorker.poke() });
   const people = createPeopleService({ db, communities: communityAccess });
   const search = createSearchService({ db, communities: communityAccess, topics: topicAccessRules });
-  return { auth, accounts, communities, topics, topicModeration, posts, moderation, engagement, mail, notifications, invitations, people, search, views };
+  return { auth, accounts, communities, topics, topicRevisions, topicModeration, posts, moderation, engagement, mail, notifications, invitations, people, search, views };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -46,7 +46,8 @@ export const topicsApi = {
   updatePrompt: (topicId: string, promptId: string, body: UpdatePromptBody) => request<Prompt>('PATCH', `/api/topics/${id(topicId)}/prompts/${id(promptId)}`, body),
   /** Every version of the topic's title and text and of its prompts' (its editors and moderators). */
   revisions: (topicId: string, signal?: AbortSignal) => request<{ items: TopicRevision[] }>('GET', `/api/topics/${id(topicId)}/revisions`, undefined, signal),
-  markRead: (topicId: string, postId: string) => request<ReadPosition>('POST', `/api/topics/${id(topicId)}/read`, { postId }),
+  /** undefined (204): nothing moved, the topic's discussion is hidden from me now (removed or hidden meanwhile). */
+  markRead: (topicId: string, postId: string) => request<ReadPosition | undefined>('POST', `/api/topics/${id(topicId)}/read`, { postId }),
   setSolution: (topicId: string, postId: string | null) =>
     request<{ topicId: string; solutionPostId: string | null }>('POST', `/api/topics/${id(topicId)}/solution`, { postId }),
 };

@@ -1,10 +1,12 @@
 // One reply: author, time, the content (stored HTML re-sanitised here with the shared markdown module),
-// the helpful button, and for my own posts edit (optimistic concurrency with `version`) and withdraw;
+// the helpful button, and for my own posts edit (optimistic concurrency with `version`: <stoa-post-edit-form>,
+// kept by controllers/post-edit.ts) and withdraw;
 // "mark as solution" on practice problems for their author and facilitators; a reply composer on demand, and
 // "Quote" for words selected in the post (they go into that composer as a blockquote naming the author).
 // Others' posts can be flagged (<stoa-flag-dialog>); moderators remove (with a reason, <stoa-reason-dialog>),
 // restore and approve. Moderated posts: others see a "Removed by a moderator" placeholder, the author sees
 // their text with the reason, moderators see the text marked removed; pending posts show "Pending approval".
+// The action bar, its dialogs and the one-action-at-a-time runner are controllers/post-actions.ts.
 // Changes go up as stoa-post-changed / stoa-solution-changed; the topic page owns the post list.
 import { LitElement, html, nothing } from 'lit';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
@@ -14,25 +16,18 @@ import { ApiConsumer } from '../context.js';
 import { emit } from '../events.js';
 import { formatDateTime } from '../format.js';
 import { paths } from '../router.js';
-import { SubmitController } from '../form-submit-controller.js';
 import { postStyles } from './stoa-post.styles.js';
 import { QuoteSelectionController } from '../controllers/quote-selection.js';
+import { PostEditController } from '../controllers/post-edit.js';
+import { PostActionsController, type ModeratedPost } from '../controllers/post-actions.js';
 import { quoteMarkdown } from '../quote.js';
-import { clearFormDraft, loadFormDraft, saveFormDraft } from '../drafts.js';
-import './stoa-markdown-preview.js';
-import { LIMITS } from '../../shared/limits.js';
-import { MODERATION_LIMITS } from '../../shared/schemas/moderation.js';
 import { sanitizeHtml } from '../../shared/markdown.js';
 import './stoa-avatar.js';
 import './stoa-composer.js';
 import './stoa-flag-dialog.js';
+import './stoa-post-edit-form.js';
 import './stoa-reason-dialog.js';
 import './stoa-revision-history.js';
-
-type PostAction = 'helpful' | 'edit' | 'withdraw' | 'solution' | 'moderation';
-
-/** The removal reason travels with the post for its author and moderators (server integration of issue 5). */
-type ModeratedPost = Post & { statusReason?: string | null };
 
 /**
  * @fires stoa-announce - an outcome in words, for the app's screen-reader live region
@@ -50,12 +45,8 @@ export class StoaPost extends LitElement {
     canModerate: { attribute: false },
     canFlag: { attribute: false },
     authorNotes: { attribute: false },
-    dialog: { state: true },
     isSolution: { attribute: false },
     replyOpen: { attribute: false },
-    editing: { state: true },
-    conflictVersion: { state: true },
-    editText: { state: true },
   };
 
   declare post: Post;
@@ -71,46 +62,39 @@ export class StoaPost extends LitElement {
   declare canFlag: boolean;
   /** Moderators' private notes about this post (the page passes them to its author and to moderators only). */
   declare authorNotes: AuthorNote[];
-  /** Which dialog has been rendered (rendered on first use: long topics have many posts). */
-  declare dialog: 'flag' | 'remove' | 'history' | null;
   declare isSolution: boolean;
   /** The reply composer is open (the page opens it on load when a reply draft waits here). */
   declare replyOpen: boolean;
-  declare editing: boolean;
-  /** After a 409 on edit: the version now on the server. */
-  declare conflictVersion: number | null;
-  /** The text in the edit box (kept when the current version is loaded after a conflict). */
-  declare editText: string;
-  /** The version the edit started from: live updates may change `post.version` meanwhile, and a save must then conflict. */
-  private editVersion = 0;
 
   private readonly api = new ApiConsumer(this);
   /**
-   * One action at a time on a post, moderation included (Remove goes through <stoa-reason-dialog>); the alert
-   * shows the last one's refusal. Buttons and the edit box, so no field takes focus after a refusal.
+   * The action bar and its dialogs: one action at a time on a post, moderation and the edit's save included
+   * (Remove goes through <stoa-reason-dialog>); the alert shows the last one's refusal.
    */
-  private readonly action = new SubmitController(this, { focus: null });
-  /** Which action runs (its button shows it). */
-  private actionKind: PostAction | null = null;
+  private readonly actions = new PostActionsController(this, {
+    api: () => this.api.client,
+    toggleReply: () => (this.replyOpen ? (this.replyOpen = false) : void this.openReply()),
+    startEdit: () => void this.edit.start(),
+  });
   /** Words selected in this post's text: a "Quote" button offers them to the reply composer. */
   private readonly quote = new QuoteSelectionController(
     this,
     () => this.renderRoot.querySelector('.prose'),
     () => this.renderRoot.querySelector<HTMLElement>('button.quote'),
   );
+  /** Editing my post: the edit box's text, its draft, the version it started from and a conflict's. */
+  private readonly edit = new PostEditController(this, {
+    api: () => this.api.client,
+    run: (work) => this.actions.run('edit', work),
+    clearError: () => this.actions.clearError(),
+    focusEditBox: async () => {
+      const form = this.renderRoot.querySelector('stoa-post-edit-form');
+      await form?.updateComplete;
+      form?.focus();
+    },
+  });
   private safeHtml = '';
   private safeHtmlFor: string | null = null;
-  /** The post whose edit draft was looked for (an edit left unsaved reopens on load). */
-  private editDraftCheckedFor: string | null = null;
-
-  private get editDraftKey() {
-    return `edit-post:${this.post.id}`;
-  }
-
-  /** Keeps the edit box's text, with the version it started from, until the edit is saved or cancelled. */
-  private saveEditDraft() {
-    saveFormDraft(this.editDraftKey, { body: this.editText, version: this.editVersion });
-  }
 
   constructor() {
     super();
@@ -121,12 +105,8 @@ export class StoaPost extends LitElement {
     this.canModerate = false;
     this.canFlag = true;
     this.authorNotes = [];
-    this.dialog = null;
     this.isSolution = false;
     this.replyOpen = false;
-    this.editing = false;
-    this.conflictVersion = null;
-    this.editText = '';
     // My reply composer posted: close it (the new reply appears in the thread below).
     this.addEventListener('stoa-post-created', () => (this.replyOpen = false));
   }
@@ -168,17 +148,9 @@ export class StoaPost extends LitElement {
   }
 
   override willUpdate() {
-    if (this.post && this.myUserId && this.editDraftCheckedFor !== this.post.id) {
-      this.editDraftCheckedFor = this.post.id;
-      // Not in the solution's copy above the article (nor where editing is closed): it has no Edit either.
-      const draft = this.mine && !this.replyDisabledReason ? loadFormDraft<{ body?: unknown; version?: unknown }>(this.editDraftKey) : null;
-      if (draft && typeof draft.body === 'string' && typeof draft.version === 'number' && this.post.status === 'published') {
-        // The version it started from: if the post changed since, saving says so (409) as it would have then.
-        this.editText = draft.body;
-        this.editVersion = draft.version;
-        this.editing = true;
-      }
-    }
+    // An edit left unsaved reopens on load; not in the solution's copy above the article (nor where editing is
+    // closed): it has no Edit either.
+    if (this.post && this.myUserId) this.edit.restoreDraft(this.mine && !this.replyDisabledReason);
     // Re-sanitise only when the HTML changed: long topics re-render often (live updates, paging).
     const htmlIn = this.post?.bodyHtml ?? null;
     if (htmlIn !== this.safeHtmlFor) {
@@ -189,158 +161,6 @@ export class StoaPost extends LitElement {
 
   private get mine() {
     return this.post.author.id === this.myUserId;
-  }
-
-  private async run(kind: PostAction, work: () => Promise<void>) {
-    if (this.action.busy) return;
-    this.actionKind = kind;
-    try {
-      await this.action.run(work);
-    } finally {
-      this.actionKind = null;
-    }
-  }
-
-  /** True while this kind of action runs. */
-  private busyWith(kind: PostAction) {
-    return this.action.busy && this.actionKind === kind;
-  }
-
-  private toggleHelpful() {
-    const on = !this.post.helpfulByMe;
-    return this.run('helpful', async () => {
-      const state = await this.api.client.posts.setHelpful(this.post.id, on);
-      emit(this, 'stoa-post-changed', { id: state.postId, helpfulCount: state.helpfulCount, helpfulByMe: state.helpfulByMe });
-    });
-  }
-
-  private saveEdit(event: SubmitEvent) {
-    event.preventDefault();
-    const body = this.editText;
-    return this.run('edit', async () => {
-      try {
-        const updated = await this.api.client.posts.update(this.post.id, body, this.editVersion);
-        clearFormDraft(this.editDraftKey);
-        this.editing = false;
-        this.conflictVersion = null;
-        emit(this, 'stoa-post-changed', updated);
-        emit(this, 'stoa-announce', { message: 'Your edit is saved.' });
-      } catch (error) {
-        if (error instanceof ApiError && error.code === 'version_conflict') {
-          this.conflictVersion = typeof error.problem.currentVersion === 'number' ? error.problem.currentVersion : null;
-        }
-        throw error;
-      }
-    });
-  }
-
-  /** After a conflict: load the current text (the newest revision) in place; the edit box keeps my text. Returns its markdown. */
-  private async loadCurrentVersion(): Promise<string | undefined> {
-    let source: string | undefined;
-    await this.run('edit', async () => {
-      const { items } = await this.api.client.posts.revisions(this.post.id);
-      const latest = items.reduce((a, b) => (b.version > a.version ? b : a), items[0]!);
-      source = latest.bodyMd;
-      this.editVersion = latest.version;
-      if (this.editing) this.saveEditDraft();
-      emit(this, 'stoa-post-changed', { id: this.post.id, bodyHtml: latest.bodyHtml, bodyMd: latest.bodyMd, version: latest.version, editedAt: latest.createdAt });
-      this.conflictVersion = null;
-    });
-    return source;
-  }
-
-  private async startEdit() {
-    let source = this.post.bodyMd;
-    // Edited elsewhere since this page loaded (a live update): start from the newest revision.
-    if (source === null) source = (await this.loadCurrentVersion()) ?? null;
-    if (source === null) return;
-    this.editText = source;
-    this.editVersion = this.post.version;
-    this.editing = true;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLTextAreaElement>('form.edit textarea')?.focus();
-  }
-
-  /** Cancel discards the edit, its draft too. */
-  private cancelEdit() {
-    clearFormDraft(this.editDraftKey);
-    this.editing = false;
-    this.action.error = null;
-    this.conflictVersion = null;
-  }
-
-  private withdraw() {
-    if (!confirm('Withdraw this post? Others will see "withdrawn by author".')) return;
-    return this.run('withdraw', async () => {
-      const updated = await this.api.client.posts.withdraw(this.post.id);
-      emit(this, 'stoa-post-changed', updated);
-      emit(this, 'stoa-announce', { message: 'Your post is withdrawn.' });
-    });
-  }
-
-  private markSolution() {
-    const postId = this.isSolution ? null : this.post.id;
-    return this.run('solution', async () => {
-      const state = await this.api.client.topics.setSolution(this.post.topicId, postId);
-      emit(this, 'stoa-solution-changed', { postId: state.solutionPostId });
-    });
-  }
-
-  private async openFlag(event: Event) {
-    const button = event.currentTarget as HTMLElement;
-    this.dialog = 'flag';
-    await this.updateComplete;
-    await this.renderRoot.querySelector('stoa-flag-dialog')?.open(button);
-  }
-
-  private async openRemove(event: Event) {
-    const button = event.currentTarget as HTMLElement;
-    this.dialog = 'remove';
-    await this.updateComplete;
-    const postId = this.post.id;
-    await this.renderRoot.querySelector('stoa-reason-dialog')?.open(async ({ reason }) => {
-      const result = await this.api.client.moderation.remove(postId, reason);
-      emit(this, 'stoa-post-changed', { id: postId, status: result.status, statusReason: result.statusReason } as Partial<ModeratedPost> & { id: string });
-      emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
-      emit(this, 'stoa-announce', { message: 'The post is removed. Its author sees your reason.' });
-    }, button);
-  }
-
-  /** The post's versions with their differences (its author and moderators: the server's policy says who). */
-  private async openHistory(event: Event) {
-    const button = event.currentTarget as HTMLElement;
-    this.dialog = 'history';
-    await this.updateComplete;
-    const postId = this.post.id;
-    await this.renderRoot.querySelector('stoa-revision-history')?.open(
-      `History of ${this.mine ? 'your' : `${this.post.author.displayName}’s`} post`,
-      async () =>
-        (await this.api.client.posts.revisions(postId)).items.map((r) => ({
-          version: r.version,
-          createdAt: r.createdAt,
-          editorName: r.editor.displayName,
-          fields: [{ label: 'Text', text: r.bodyMd }],
-        })),
-      button,
-    );
-  }
-
-  private restore() {
-    return this.run('moderation', async () => {
-      const result = await this.api.client.moderation.restore(this.post.id);
-      emit(this, 'stoa-post-changed', { id: result.id, status: result.status, statusReason: result.statusReason } as Partial<ModeratedPost> & { id: string });
-      emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
-      emit(this, 'stoa-announce', { message: 'The post is restored.' });
-    });
-  }
-
-  private approve() {
-    return this.run('moderation', async () => {
-      const result = await this.api.client.moderation.approve(this.post.id);
-      emit(this, 'stoa-post-changed', { id: result.id, status: result.status });
-      emit(this, 'stoa-moderation-changed', { communityId: result.communityId });
-      emit(this, 'stoa-announce', { message: 'The post is approved and visible to everyone.' });
-    });
   }
 
   override render() {
@@ -361,30 +181,24 @@ export class StoaPost extends LitElement {
       </header>
       ${this.inReplyTo ? html`<p class="in-reply muted">in reply to ${this.inReplyTo}</p>` : nothing}
       ${this.renderBody()}
-      ${this.editing ? nothing : this.renderActions(published)}
-      <p class="error" role="alert">${this.action.error ? this.errorText() : ''}</p>
-      ${this.conflictVersion !== null || (this.action.error instanceof ApiError && this.action.error.code === 'version_conflict')
-        ? html`<button type="button" class="secondary small" @click=${this.loadCurrentVersion}>Load the current version</button>`
+      ${this.edit.editing ? nothing : this.actions.renderActions()}
+      <p class="error" role="alert">${this.actions.error ? this.errorText() : ''}</p>
+      ${this.edit.conflictVersion !== null || (this.actions.error instanceof ApiError && this.actions.error.code === 'version_conflict')
+        ? html`<button type="button" class="secondary small" @click=${() => this.edit.loadCurrentVersion()}>Load the current version</button>`
         : nothing}
       ${this.replyOpen && published
         ? html`<stoa-composer .topicId=${p.topicId} .promptId=${p.promptId} .parentId=${p.id} .label=${`Your reply to ${p.author.displayName}`}
             .disabledReason=${this.replyDisabledReason}></stoa-composer>`
         : nothing}
-      ${this.dialog === 'history' ? html`<stoa-revision-history></stoa-revision-history>` : nothing}
-      ${this.dialog === 'flag' ? html`<stoa-flag-dialog .postId=${p.id} .authorName=${p.author.displayName}></stoa-flag-dialog>` : nothing}
-      ${this.dialog === 'remove'
-        ? html`<stoa-reason-dialog .heading=${`Remove ${p.author.displayName}’s post`} .label=${'Reason for removal'}
-            .hint=${'The author sees this reason; others see “Removed by a moderator”. You can restore the post later.'}
-            .confirmLabel=${'Remove post'} .maxLength=${MODERATION_LIMITS.reasonMax}></stoa-reason-dialog>`
-        : nothing}
+      ${this.actions.renderDialogs()}
     </article>`;
   }
 
   private errorText() {
-    if (this.action.error instanceof ApiError && this.action.error.code === 'version_conflict') {
-      return `Someone changed this post since you loaded it${this.conflictVersion ? ` (it is now version ${this.conflictVersion})` : ''}. Load the current version, then save your edit again.`;
+    if (this.actions.error instanceof ApiError && this.actions.error.code === 'version_conflict') {
+      return `Someone changed this post since you loaded it${this.edit.conflictVersion ? ` (it is now version ${this.edit.conflictVersion})` : ''}. Load the current version, then save your edit again.`;
     }
-    return messageFor(this.action.error);
+    return messageFor(this.actions.error);
   }
 
   private renderBody() {
@@ -396,27 +210,20 @@ export class StoaPost extends LitElement {
       ${this.renderModerationNote()}
       ${this.renderAuthorNotes()}
       <div class="prose">${unsafeHTML(this.safeHtml)}</div>
-      ${this.quote.text && p.status === 'published' && !this.replyDisabledReason && !this.editing
+      ${this.quote.text && p.status === 'published' && !this.replyDisabledReason && !this.edit.editing
         ? html`<div class="quote-bar">
             <button type="button" class="secondary small quote" @mousedown=${(e: Event) => e.preventDefault() /* keeps the selection */}
               @click=${this.quoteSelection}>Quote</button>
             <span class="muted hint">the selected words, in your reply</span>
           </div>`
         : nothing}`;
-    if (!this.editing) return content;
+    if (!this.edit.editing) return content;
     // While editing, the current text stays visible above the edit box (it may change under a conflict).
-    const id = `edit-${p.id}`;
     return html`${content}
-      <form class="edit" @submit=${this.saveEdit}>
-        <label for=${id}>Edit your post</label>
-        <textarea id=${id} name="body" required maxlength=${LIMITS.postBodyMax} .value=${this.editText}
-          @input=${(e: Event) => ((this.editText = (e.target as HTMLTextAreaElement).value), this.saveEditDraft())}></textarea>
-        <stoa-markdown-preview .source=${this.editText} .label=${'Preview of your edit'}></stoa-markdown-preview>
-        <div class="row">
-          <button type="submit" ?disabled=${this.busyWith('edit')}>${this.busyWith('edit') ? 'Saving…' : 'Save edit'}</button>
-          <button type="button" class="secondary" @click=${this.cancelEdit}>Cancel</button>
-        </div>
-      </form>`;
+      <stoa-post-edit-form .postId=${p.id} .text=${this.edit.text} .saving=${this.actions.busyWith('edit')}
+        @stoa-post-edit-input=${(e: CustomEvent<{ body: string }>) => this.edit.input(e.detail.body)}
+        @stoa-post-edit-save=${(e: CustomEvent<{ body: string }>) => void this.edit.save(e.detail.body)}
+        @stoa-post-edit-cancel=${() => this.edit.cancel()}></stoa-post-edit-form>`;
   }
 
   /** What the author / a moderator is told about a moderated post whose text they still see. */
@@ -452,48 +259,6 @@ export class StoaPost extends LitElement {
         </div>`,
       )}
     </aside>`;
-  }
-
-  private renderActions(published: boolean) {
-    const p = this.post;
-    const canAcknowledge = published && !this.mine;
-    return html`<div class="row actions">
-      ${canAcknowledge
-        ? html`<button type="button" class="secondary small" aria-pressed=${p.helpfulByMe ? 'true' : 'false'} ?disabled=${this.busyWith('helpful')}
-            @click=${this.toggleHelpful}>Helpful <span class="count">${p.helpfulCount}</span></button>`
-        : p.helpfulCount > 0
-          ? html`<span class="muted">${p.helpfulCount} found this helpful</span>`
-          : nothing}
-      ${published && !this.replyDisabledReason
-        ? html`<button type="button" class="secondary small" aria-expanded=${this.replyOpen ? 'true' : 'false'}
-            @click=${() => (this.replyOpen ? (this.replyOpen = false) : void this.openReply())}>Reply</button>`
-        : nothing}
-      ${this.mine && published && !this.replyDisabledReason
-        ? html`<button type="button" class="secondary small" @click=${this.startEdit}>Edit</button>`
-        : nothing}
-      ${this.mine && p.status !== 'withdrawn' && p.status !== 'removed'
-        ? html`<button type="button" class="secondary small" ?disabled=${this.busyWith('withdraw')} @click=${this.withdraw}>Withdraw</button>`
-        : nothing}
-      ${p.editedAt && p.bodyHtml && (this.mine || this.canModerate)
-        ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${this.openHistory}>History</button>`
-        : nothing}
-      ${this.canMarkSolution && published
-        ? html`<button type="button" class="secondary small" aria-pressed=${this.isSolution ? 'true' : 'false'} ?disabled=${this.busyWith('solution')}
-            @click=${this.markSolution}>${this.isSolution ? 'Unmark solution' : 'Mark as solution'}</button>`
-        : nothing}
-      ${!this.mine && this.canFlag && (published || p.status === 'hidden')
-        ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${this.openFlag}>Flag</button>`
-        : nothing}
-      ${this.canModerate && p.status === 'pending'
-        ? html`<button type="button" class="secondary small" ?disabled=${this.busyWith('moderation')} @click=${this.approve}>Approve</button>`
-        : nothing}
-      ${this.canModerate && (published || p.status === 'pending' || p.status === 'hidden')
-        ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${this.openRemove}>Remove</button>`
-        : nothing}
-      ${this.canModerate && p.status === 'removed'
-        ? html`<button type="button" class="secondary small" ?disabled=${this.busyWith('moderation')} @click=${this.restore}>Restore</button>`
-        : nothing}
-    </div>`;
   }
 
   static override styles = postStyles;

@@ -64,7 +64,7 @@ export class StoaPromptForm extends LitElement {
 
   private saved(): PromptFields {
     const p = this.prompt;
-    return p ? { body: p.bodyMd, releaseAt: isoToLocalInput(p.releaseAt), answerFirst: p.answerFirst } : { body: '', releaseAt: '', answerFirst: false };
+    return p ? { body: p.bodyMd ?? '', releaseAt: isoToLocalInput(p.releaseAt), answerFirst: p.answerFirst } : { body: '', releaseAt: '', answerFirst: false };
   }
 
   override willUpdate() {

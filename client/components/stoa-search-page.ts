@@ -6,7 +6,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { Task, TaskStatus, initialState } from '@lit/task';
-import { live } from 'lit/directives/live.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { ApiError, messageFor, type MembershipSummary, type SearchHit, type SearchResults } from '../api/index.js';
 import { SEARCH_LIMITS } from '../api/search.js';
@@ -85,6 +84,25 @@ export class StoaSearchPage extends LitElement {
         this.loadingMore = false;
         emit(this, 'stoa-page-title', { title: this.filters.q ? `Search: ${this.filters.q}` : 'Search' });
       }
+    }
+  }
+
+  override updated(changed: Map<PropertyKey, unknown>) {
+    // The fields show the address's search when the address changes (a search sent, a filter, Back, a link) and
+    // only then: results arriving re-render the page, and must not replace words typed while they loaded.
+    if (changed.has('filters')) this.fillFields(this.filters);
+  }
+
+  private fillFields(f: SearchFilters) {
+    const fields: Array<[id: string, value: string]> = [
+      ['search-q', f.q],
+      ['search-author', f.author ? `@${f.author}` : ''],
+      ['search-from', f.from ?? ''],
+      ['search-to', f.to ?? ''],
+    ];
+    for (const [id, value] of fields) {
+      const input = this.renderRoot.querySelector<HTMLInputElement>(`#${id}`);
+      if (input && input.value !== value) input.value = value;
     }
   }
 
@@ -200,7 +218,7 @@ export class StoaSearchPage extends LitElement {
       <div class="field words">
         <label for="search-q">Search for</label>
         <div class="row">
-          <input id="search-q" name="q" type="search" required maxlength=${SEARCH_LIMITS.queryMax} .value=${live(f.q)}
+          <input id="search-q" name="q" type="search" required maxlength=${SEARCH_LIMITS.queryMax}
             aria-describedby="search-syntax" autocomplete="off" />
           <button type="submit">Search</button>
         </div>
@@ -243,16 +261,16 @@ export class StoaSearchPage extends LitElement {
         <div class="field">
           <label for="search-author">Author</label>
           <input id="search-author" name="author" type="text" placeholder="@handle" pattern="@?[A-Za-z0-9_\\-]+" maxlength="41"
-            .value=${live(f.author ? `@${f.author}` : '')} aria-describedby="search-author-hint" autocomplete="off" />
+            aria-describedby="search-author-hint" autocomplete="off" />
           <span class="hint" id="search-author-hint">A member's @handle; applies when you search.</span>
         </div>
         <div class="field">
           <label for="search-from">From</label>
-          <input id="search-from" name="from" type="date" .value=${live(f.from ?? '')} max=${f.to ?? nothing} />
+          <input id="search-from" name="from" type="date" max=${f.to ?? nothing} />
         </div>
         <div class="field">
           <label for="search-to">To</label>
-          <input id="search-to" name="to" type="date" .value=${live(f.to ?? '')} min=${f.from ?? nothing} />
+          <input id="search-to" name="to" type="date" min=${f.from ?? nothing} />
         </div>
         ${f.topicId
           ? html`<div class="within">

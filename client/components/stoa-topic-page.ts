@@ -7,8 +7,11 @@
 // by the pure rules in client/live-merge.ts. Its controllers (client/controllers/) do the rest: read
 // tracking as the member scrolls (ReadTrackingController), paging through long topics (TopicPagingController),
 // live updates applied in place without moving what the reader looks at (TopicLiveController), and the
-// topic's moderation controls (TopicModerationController). Composers and their drafts are separate elements
-// keyed by place, so no live update touches what a member is writing.
+// topic's moderation controls (TopicModerationController), editing the topic and its prompts with their
+// history (TopicEditingController), moderators' notes to authors (AuthorNotesController), the marked solution
+// (TopicSolutionController), going to the first unread post or to the one the address names
+// (TopicJumpController), and which composers are open (TopicComposersController). Composers and their drafts
+// are separate elements keyed by place, so no live update touches what a member is writing.
 // Topics are moderated like posts: a hidden or removed topic shows members a placeholder (no title, text,
 // prompts or discussion), its author and moderators the content with a note.
 import { LitElement, html, nothing, type TemplateResult } from 'lit';
@@ -17,9 +20,7 @@ import { Task, TaskStatus, initialState } from '@lit/task';
 import { repeat } from 'lit/directives/repeat.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { messageFor, type Post, type Prompt, type TopicDetail } from '../api/index.js';
-import type { AuthorNote, TopicAuthorNote } from '../api/moderation.js';
 import { ApiConsumer, sessionContext, communityIdContext } from '../context.js';
-import { loadFormDraft, parentsWithDrafts, promptsWithDrafts } from '../drafts.js';
 import { emit } from '../events.js';
 import { formatDateTime, plural } from '../format.js';
 import { applyPostChange, mergeOwnPost, type PostChange } from '../live-merge.js';
@@ -31,8 +32,12 @@ import { ReadTrackingController } from '../controllers/read-tracking.js';
 import { PAGE_SIZE, TopicPagingController } from '../controllers/topic-paging.js';
 import { TopicLiveController } from '../controllers/topic-live.js';
 import { TopicModerationController } from '../controllers/topic-moderation.js';
+import { TopicEditingController } from '../controllers/topic-editing.js';
+import { AuthorNotesController } from '../controllers/author-notes.js';
 import type { TopicView, Viewer } from '../controllers/topic-view.js';
-import { firstUnread, jumpToFirstUnread, jumpToPost, jumpToPrompt } from '../controllers/topic-jump.js';
+import { TopicJumpController } from '../controllers/topic-jump.js';
+import { TopicSolutionController } from '../controllers/topic-solution.js';
+import { TopicComposersController } from '../controllers/topic-composers.js';
 import { topicPageStyles } from './stoa-topic-page.styles.js';
 import { PLACEHOLDER, placeholderTitle, replyBlockedReason } from '../topic-words.js';
 import './stoa-composer.js';
@@ -46,15 +51,6 @@ import './stoa-topic-edit-form.js';
 import { TOPIC_SEARCH_MIN_POSTS } from './stoa-topic-search.js';
 import { loadError, loadErrorHeading } from '../load-error.js';
 import { TopicKeysController } from '../controllers/topic-keys.js';
-
-const NO_NOTES: AuthorNote[] = [];
-
-/** Moderators' notes by the post they are about, oldest first. */
-function groupNotes(items: TopicAuthorNote[]): Map<string, AuthorNote[]> {
-  const byPost = new Map<string, AuthorNote[]>();
-  for (const { postId, ...note } of items) byPost.set(postId, [...(byPost.get(postId) ?? []), note]);
-  return byPost;
-}
 
 /** What every post of one render is shown with. */
 interface PostContext {
@@ -78,9 +74,6 @@ export class StoaTopicPage extends LitElement implements TopicView {
     detail: { state: true },
     posts: { state: true },
     showPromptForm: { state: true },
-    editingTopic: { state: true },
-    editingPrompt: { state: true },
-    historyUsed: { state: true },
   };
 
   declare slug: string;
@@ -89,18 +82,11 @@ export class StoaTopicPage extends LitElement implements TopicView {
   declare focusPostId: string | null;
   /** ?prompt=<id> (a search hit): the page scrolls to that prompt. */
   declare focusPromptId: string | null;
-  private focusedFor: string | null = null;
   /** The topic as last loaded, with local changes (new prompts, solution, counts) laid over it. */
   declare detail: TopicDetail | null;
   /** Loaded posts, oldest first (the server's order). */
   declare posts: Post[];
   declare showPromptForm: boolean;
-  /** "Edit topic" is open. */
-  declare editingTopic: boolean;
-  /** The prompt whose "Edit prompt" form is open, or null. */
-  declare editingPrompt: string | null;
-  /** The history dialog has been rendered (on first use). */
-  declare historyUsed: boolean;
 
   private readonly api = new ApiConsumer(this);
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
@@ -112,19 +98,17 @@ export class StoaTopicPage extends LitElement implements TopicView {
       if (!signedIn || !topicId) return initialState;
       const api = this.api.client;
       // Moderators' notes to authors ride along: a failure to read them must not hide the topic.
-      const notes = api.moderation.topicAuthorNotes(topicId, signal).catch(() => ({ items: [] as TopicAuthorNote[] }));
+      const notes = this.authorNotes.read(topicId, signal);
       const [detail, page] = await Promise.all([api.topics.get(topicId, signal), api.posts.list(topicId, { limit: PAGE_SIZE }, signal)]);
-      this.authorNotes = groupNotes((await notes).items);
+      this.authorNotes.show(await notes);
       this.reading.reset();
       this.detail = detail;
       this.communityId.setValue(detail.communityId);
       this.posts = page.items;
       this.paging.reset(page.nextCursor);
-      this.draftParents = parentsWithDrafts(topicId);
-      this.openPrompts = promptsWithDrafts(topicId);
+      this.composers.loaded(topicId);
       // An edit of the topic or of a prompt left unsaved opens again, as reply drafts do.
-      this.editingTopic = detail.can.update && loadFormDraft(`edit-topic:${topicId}`) !== null;
-      this.editingPrompt = detail.can.addPrompt ? (detail.prompts.find((p) => loadFormDraft(`edit-prompt:${p.id}`) !== null)?.id ?? null) : null;
+      this.editing.loaded(detail);
       emit(this, 'stoa-page-title', { title: detail.title ?? placeholderTitle(detail) });
       this.live.loaded(topicId, Math.min(detail.liveCursor ?? 0, page.liveCursor));
       return detail;
@@ -147,16 +131,12 @@ export class StoaTopicPage extends LitElement implements TopicView {
     slug: () => this.slug,
     refreshAll: () => this.live.refreshAll(),
   });
-
+  private readonly editing = new TopicEditingController(this, this.api);
   /** Moderators' notes to authors, by post: only those this viewer may read (the author's own, or all for moderators). */
-  private authorNotes = new Map<string, AuthorNote[]>();
-  /**
-   * Prompts whose composer is open: a prompt shows "Reply to this prompt" until asked (a topic with many prompts
-   * would otherwise carry a text box for each); one with a draft waiting opens on load.
-   */
-  private openPrompts = new Set<string>();
-  /** Posts with a reply draft waiting: their composers open on load. */
-  private draftParents = new Set<string>();
+  private readonly authorNotes = new AuthorNotesController(this, this.api);
+  private readonly solution = new TopicSolutionController(this);
+  private readonly jump = new TopicJumpController(this, this.paging, () => this.topic.status === TaskStatus.COMPLETE);
+  private readonly composers = new TopicComposersController(this);
   private threadsFor: Post[] | null = null;
   private threads: Threads = { roots: new Map(), size: 0 };
   private indexFor: Post[] | null = null;
@@ -171,15 +151,9 @@ export class StoaTopicPage extends LitElement implements TopicView {
     this.detail = null;
     this.posts = [];
     this.showPromptForm = false;
-    this.editingTopic = false;
-    this.editingPrompt = null;
-    this.historyUsed = false;
-    this.addEventListener('stoa-topic-edited', (e) => this.onTopicEdited(e.detail.topic));
-    this.addEventListener('stoa-prompt-changed', (e) => this.onPromptChanged(e.detail.prompt));
     this.addEventListener('stoa-post-created', (e) => this.onPostCreated(e.detail.post));
     this.addEventListener('stoa-post-changed', (e) => this.changePost(e.detail));
     this.addEventListener('stoa-prompt-added', (e) => this.onPromptAdded(e.detail.prompt));
-    this.addEventListener('stoa-solution-changed', (e) => this.onSolutionChanged(e.detail.postId));
   }
 
   get myUserId() {
@@ -212,28 +186,12 @@ export class StoaTopicPage extends LitElement implements TopicView {
     }
   }
 
-  override updated(changed: Map<PropertyKey, unknown>) {
-    super.updated(changed);
-    const target = this.focusPostId ?? this.focusPromptId;
-    if (target && this.topic.status === TaskStatus.COMPLETE && this.detail && this.focusedFor !== `${this.topicId}/${target}`) {
-      this.focusedFor = `${this.topicId}/${target}`;
-      void (this.focusPostId ? jumpToPost(this, this.paging, target) : jumpToPrompt(this, target));
-    }
-  }
-
-  private jumpToFirstUnread = (event: Event) => {
-    event.preventDefault();
-    void jumpToFirstUnread(this, this.paging);
-  };
-
   // ---- changes reported by children -----------------------------------------------------------------
 
   private onPostCreated(post: Post) {
     const d = this.detail;
     if (!d) return;
-    if (post.parentId && this.draftParents.delete(post.parentId)) this.requestUpdate();
-    // My reply to a prompt is posted: its composer closes (focus moves to the new post).
-    if (post.promptId && !post.parentId && this.openPrompts.delete(post.promptId)) this.requestUpdate();
+    this.composers.posted(post);
     const prompt = post.promptId ? d.prompts.find((p) => p.id === post.promptId) : undefined;
     if (prompt?.repliesHidden) {
       // An answer-first prompt: now that I answered, the others' replies are mine to see. Refetch what is
@@ -246,76 +204,9 @@ export class StoaTopicPage extends LitElement implements TopicView {
     this.detail = next.detail;
   }
 
-  /** Opens a prompt's composer and puts the keyboard in its text box. */
-  private async openPromptReply(promptId: string) {
-    this.openPrompts.add(promptId);
-    this.requestUpdate();
-    await this.updateComplete;
-    const composer = this.renderRoot.querySelector<HTMLElement & { updateComplete: Promise<unknown> }>(`stoa-composer[data-prompt-id="${CSS.escape(promptId)}"]`);
-    await composer?.updateComplete;
-    composer?.focus();
-  }
-
-  private closePromptReply(promptId: string) {
-    this.openPrompts.delete(promptId);
-    this.requestUpdate();
-  }
-
-  private onTopicEdited(topic: TopicDetail) {
-    // The answer to the write has no live cursor: the page's own stays.
-    this.detail = { ...topic, liveCursor: this.detail?.liveCursor ?? topic.liveCursor };
-    emit(this, 'stoa-page-title', { title: topic.title ?? placeholderTitle(topic) });
-  }
-
-  private onPromptChanged(prompt: Prompt) {
-    const d = this.detail;
-    if (!d) return;
-    // What the viewer saw of replies (hidden until answered, answered by me) does not change with the wording.
-    const prompts = d.prompts.map((p) => (p.id === prompt.id ? { ...prompt, repliesHidden: p.repliesHidden, answeredByMe: p.answeredByMe } : p));
-    this.detail = { ...d, prompts };
-  }
-
-  /** A topic's history (promptId null: its title and text) or one prompt's, in the history dialog. */
-  private async openHistory(event: Event, d: TopicDetail, prompt: Prompt | null) {
-    const button = event.currentTarget as HTMLElement;
-    this.historyUsed = true;
-    await this.updateComplete;
-    const textLabel = d.kind === 'cpd' ? 'Article' : 'The problem';
-    await this.renderRoot.querySelector('stoa-revision-history')?.open(
-      prompt ? `History of prompt ${prompt.position}` : 'History of the topic',
-      async () =>
-        (await this.api.client.topics.revisions(d.id)).items
-          .filter((r) => r.promptId === (prompt?.id ?? null))
-          .map((r) => ({
-            version: r.version,
-            createdAt: r.createdAt,
-            editorName: r.editor.displayName,
-            fields: prompt ? [{ label: 'Question', text: r.bodyMd }] : [{ label: 'Title', text: r.title ?? '' }, { label: textLabel, text: r.bodyMd }],
-          })),
-      button,
-    );
-  }
-
-  /** After a form closes, the keyboard goes back to the button that opened it. */
-  private async closeEdit(selector: string) {
-    this.editingTopic = false;
-    this.editingPrompt = null;
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(selector)?.focus();
-  }
-
   private onPromptAdded(prompt: Prompt) {
     if (this.detail) this.detail = { ...this.detail, prompts: [...this.detail.prompts, prompt] };
     this.showPromptForm = false;
-  }
-
-  private onSolutionChanged(postId: string | null) {
-    const d = this.detail;
-    if (!d) return;
-    const index = postId ? this.indexOf(postId) : undefined;
-    const solution = index !== undefined ? { ...this.posts[index]!, isSolution: true } : null;
-    this.detail = { ...d, solutionPostId: postId, solution, hasSolution: postId !== null };
-    emit(this, 'stoa-announce', { message: postId ? 'Marked as the solution.' : 'The solution mark is removed.' });
   }
 
   // ---- rendering -------------------------------------------------------------------------------------
@@ -352,7 +243,6 @@ export class StoaTopicPage extends LitElement implements TopicView {
     const communityName = viewer.membership?.name ?? 'the community';
     const blocked = replyBlockedReason(d, viewer);
     const ctx: PostContext = { d, blocked, viewer };
-    const unread = firstUnread(this, this.paging);
     const isCpd = d.kind === 'cpd';
     return html`
       <p class="crumb"><a href=${paths.community(this.slug)}>← ${communityName}</a></p>
@@ -374,31 +264,23 @@ export class StoaTopicPage extends LitElement implements TopicView {
       ${this.moderation.renderNote(d, viewer)}
       ${this.moderation.renderModeration(d, viewer)}
       ${this.moderation.renderActions(d)}
-      ${d.bodyHtml !== null ? this.renderEditing(d) : nothing}
-      ${this.historyUsed ? html`<stoa-revision-history></stoa-revision-history>` : nothing}
+      ${d.bodyHtml !== null ? this.editing.renderEditing(d) : nothing}
+      ${this.editing.renderHistory()}
       ${d.bodyHtml === null
         ? html`<p class="placeholder muted" role="note">${PLACEHOLDER[d.moderationStatus]}</p>
             ${this.live.notice ? html`<p class="note" role="status">${this.live.notice}</p>` : nothing}`
-        : this.renderContent(d, ctx, unread)}
+        : this.renderContent(d, ctx)}
     `;
   }
 
   /** The topic's words and discussion (not shown in the placeholder of a hidden or removed topic). */
-  private renderContent(d: TopicDetail, ctx: PostContext, unread: ReturnType<typeof firstUnread>) {
+  private renderContent(d: TopicDetail, ctx: PostContext) {
     const { blocked } = ctx;
     const isCpd = d.kind === 'cpd';
     return html`
-      ${unread
-        ? html`<p class="unread-link"><a href="#" @click=${this.jumpToFirstUnread}>Jump to first unread</a>
-            <span class="muted">(${d.unreadCount} unread)</span></p>`
-        : nothing}
+      ${this.jump.renderUnreadLink(d)}
       ${d.postCount > TOPIC_SEARCH_MIN_POSTS ? html`<stoa-topic-search .topicId=${d.id} .communityId=${d.communityId} .slug=${this.slug}></stoa-topic-search>` : nothing}
-      ${d.solution
-        ? html`<section class="solution card" aria-labelledby="solution-h">
-            <h2 id="solution-h">Solution</h2>
-            ${this.renderPost(d.solution, null, ctx, true)}
-          </section>`
-        : nothing}
+      ${this.solution.render(d, (post) => this.renderPost(post, null, ctx, true))}
       <section aria-labelledby="article-h" class="article">
         <h2 id="article-h" class="visually-hidden">${isCpd ? 'Article' : 'The problem'}</h2>
         <div class="prose">${unsafeHTML(this.safe(d.bodyHtml ?? ''))}</div>
@@ -419,42 +301,6 @@ export class StoaTopicPage extends LitElement implements TopicView {
     `;
   }
 
-  /** "Edit topic" and "History" for those who may, and the edit form while open. */
-  private renderEditing(d: TopicDetail) {
-    const canEdit = d.can.update;
-    if (!canEdit && !d.can.readRevisions) return nothing;
-    return html`<div class="topic-edit-actions">
-        ${canEdit
-          ? html`<button type="button" class="secondary small edit-topic" aria-expanded=${this.editingTopic ? 'true' : 'false'}
-              @click=${() => (this.editingTopic = !this.editingTopic)}>Edit topic</button>`
-          : nothing}
-        ${d.can.readRevisions
-          ? html`<button type="button" class="secondary small topic-history" aria-haspopup="dialog" @click=${(e: Event) => void this.openHistory(e, d, null)}>History</button>`
-          : nothing}
-      </div>
-      ${this.editingTopic && canEdit
-        ? html`<stoa-topic-edit-form .topic=${d} @stoa-edit-closed=${(e: Event) => (e.stopPropagation(), void this.closeEdit('button.edit-topic'))}></stoa-topic-edit-form>`
-        : nothing}`;
-  }
-
-  /** A prompt's "Edit prompt" and "History" (its facilitators; History also for moderators), and its edit form. */
-  private renderPromptEditing(d: TopicDetail, p: Prompt) {
-    const canEdit = d.can.addPrompt;
-    if (!canEdit && !d.can.readRevisions) return nothing;
-    if (this.editingPrompt === p.id && canEdit) {
-      return html`<stoa-prompt-form .topicId=${d.id} .prompt=${p}
-        @stoa-edit-closed=${(e: Event) => (e.stopPropagation(), void this.closeEdit(`button[data-edit-prompt="${CSS.escape(p.id)}"]`))}></stoa-prompt-form>`;
-    }
-    return html`<div class="prompt-edit-actions">
-      ${canEdit
-        ? html`<button type="button" class="secondary small" data-edit-prompt=${p.id} @click=${() => (this.editingPrompt = p.id)}>Edit prompt</button>`
-        : nothing}
-      ${d.can.readRevisions
-        ? html`<button type="button" class="secondary small" aria-haspopup="dialog" @click=${(e: Event) => void this.openHistory(e, d, p)}>History</button>`
-        : nothing}
-    </div>`;
-  }
-
   private renderPrompts(ctx: PostContext) {
     const { d, blocked } = ctx;
     return html`<section aria-labelledby="prompts-h" class="prompts">
@@ -473,10 +319,10 @@ export class StoaTopicPage extends LitElement implements TopicView {
             ${p.scheduled ? html`<span>Only the topic's facilitators see it until then.</span>` : nothing}
             ${p.answerFirst && !p.repliesHidden ? html`<span>Answer first, then see others</span>` : nothing}
           </p>
-          ${this.renderPromptEditing(d, p)}
+          ${this.editing.renderPromptEditing(d, p)}
           ${p.repliesHidden ? html`<p class="note" role="note">Answer first to see others' replies.</p>` : nothing}
           ${this.renderThread(this.threads.roots.get(rootKey(p.id)) ?? [], 0, ctx)}
-          ${this.renderPromptComposer(d.id, p, blocked)}
+          ${this.composers.renderPromptComposer(d.id, p, blocked)}
         </section>`,
       )}
       ${d.can.addPrompt && d.prompts.length < 10
@@ -487,19 +333,6 @@ export class StoaTopicPage extends LitElement implements TopicView {
           </div>`
         : nothing}
     </section>`;
-  }
-
-  /** The prompt's composer when asked for (or a draft waits), else the button that opens it. */
-  private renderPromptComposer(topicId: string, p: Prompt, blocked: string | null) {
-    const open = this.openPrompts.has(p.id);
-    if (!open && !blocked) {
-      return html`<button type="button" class="secondary reply-prompt" aria-expanded="false" @click=${() => void this.openPromptReply(p.id)}>Reply to this prompt</button>`;
-    }
-    return html`<stoa-composer data-prompt-id=${p.id} .topicId=${topicId} .promptId=${p.id} .parentId=${null}
-        .label=${`Your reply to prompt ${p.position}`} .disabledReason=${blocked}></stoa-composer>
-      ${open && !blocked
-        ? html`<button type="button" class="secondary small close-prompt" aria-expanded="true" @click=${() => this.closePromptReply(p.id)}>Close the reply box</button>`
-        : nothing}`;
   }
 
   private renderThread(nodes: ThreadNode[], depth: number, ctx: PostContext): TemplateResult | typeof nothing {
@@ -524,8 +357,8 @@ export class StoaTopicPage extends LitElement implements TopicView {
     return html`<stoa-post .post=${post} .myUserId=${viewer.userId} .inReplyTo=${inReplyTo}
       .replyDisabledReason=${copy ? 'Reply to the solution where it stands in the discussion.' : blocked}
       .canMarkSolution=${d.can.markSolution} .canModerate=${viewer.moderatesPosts} .canFlag=${!viewer.membership?.suspended}
-      .isSolution=${post.id === d.solutionPostId} .replyOpen=${!copy && this.draftParents.has(post.id)}
-      .authorNotes=${this.authorNotes.get(post.id) ?? NO_NOTES}></stoa-post>`;
+      .isSolution=${post.id === d.solutionPostId} .replyOpen=${!copy && this.composers.replyOpen(post.id)}
+      .authorNotes=${this.authorNotes.for(post.id)}></stoa-post>`;
   }
 
   private renderPaging(d: TopicDetail) {

@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { trackEventCommits } from './commit-signal.js';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
 import pg from 'pg';
@@ -47,6 +48,10 @@ export interface Database {
    * because NOTIFYs sent while it was down are lost (the caller must catch up another way).
    */
   listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<void>;
+  /** Runs `listener` after each transaction of this process that recorded events commits (commit-signal.ts). */
+  onEventsCommitted(listener: () => void): () => void;
+  /** PostgreSQL: a new connection outside the pool (the event sequencer holds its leader lock on one). */
+  newClient?(): pg.Client;
   close(): Promise<void>;
   /** The raw PGlite instance (embedded mode only), for tests and migrations. */
   pglite?: PGlite;
@@ -106,6 +111,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   pool.on('connect', (client) => client.on('error', (err) => options.onPoolError?.(err)));
   pool.on('error', (err) => options.onPoolError?.(err));
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  const commits = trackEventCommits(db);
   let listener: pg.Client | undefined;
   const handlers = new Map<string, (payload: string) => void>();
   const reconnectHandlers = new Set<() => void>();
@@ -158,6 +164,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     kind: 'postgres',
     db,
     pool,
+    onEventsCommitted: commits.onEventsCommitted,
+    newClient: () => new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000, keepAlive: true }),
     async rows<T>(query: SQL, on: DbOrTx = db) {
       const result = (await on.execute(query)) as unknown as { rows: T[] };
       return result.rows;
@@ -205,9 +213,11 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   });
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const commits = trackEventCommits(db);
   return {
     kind: 'pglite',
     db,
+    onEventsCommitted: commits.onEventsCommitted,
     pglite: client,
     pgliteOrigin: origin,
     async rows<T>(query: SQL, on: DbOrTx = db) {

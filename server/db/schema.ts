@@ -18,6 +18,7 @@ import {
   timestamp,
   unique,
   uniqueIndex,
+  pgSequence,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -488,6 +489,21 @@ export const engagementMemberDays = pgTable(
   ],
 );
 
+// A log of changes to the engagement rollups' finished past: one row per statement and (community, ISO week)
+// that changed a row of engagement_member_days for a day before today (UTC, by the clock), or of
+// engagement_view_weeks for a week that ended before today (migration 0021). The engagement reports cache
+// finished weeks in memory (features/engagement/activity-cache.ts) and trust a cached week while its
+// number of log rows is what it was when the week was read. Append-only: writers take no shared lock.
+export const engagementFinalChanges = pgTable(
+  'engagement_final_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    communityId: uuid('community_id').notNull(),
+    weekStart: date('week_start', { mode: 'string' }).notNull(),
+  },
+  (t) => [index('engagement_final_changes_week_idx').on(t.communityId, t.weekStart)],
+);
+
 /** PostgreSQL `bit varying`: the member bitmaps of engagement_topic_weeks, handled in SQL only. */
 const varbit = customType<{ data: string }>({ dataType: () => 'bit varying' });
 
@@ -559,8 +575,15 @@ export const topicReads = pgTable(
     lastReadPostId: uuid('last_read_post_id'),
     lastReadAt: ts('last_read_at').notNull(), // created_at of the last read post: posts after it are unread
     updatedAt: ts('updated_at').notNull().defaultNow(),
+    // Published posts of the topic at or before last_read_at, kept by the database (migrations/0025): unread is
+    // post_count less this, less the viewer's own and hidden replies after the position.
+    readCount: integer('read_count').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.topicId] })],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.topicId] }),
+    // The readers at or after a post whose status changes (their read_count moves with it).
+    index('topic_reads_topic_position_idx').on(t.topicId, t.lastReadAt),
+  ],
 );
 
 export const idempotencyKeys = pgTable(
@@ -579,6 +602,9 @@ export const idempotencyKeys = pgTable(
 );
 
 // The live event log: ids come from PostgreSQL and only grow; kept for at least 7 days.
+/** Event positions (event-sequencer.ts): a sequence, so pruning old events never lets a position repeat. */
+export const eventPositions = pgSequence('events_position_seq');
+
 export const events = pgTable(
   'events',
   {
@@ -587,9 +613,17 @@ export const events = pgTable(
     topicId: uuid('topic_id'),
     name: text('name').notNull(),
     data: jsonb('data').notNull(),
+    // The commit order: assigned after commit by the event sequencer (domain/event-sequencer.ts); null until
+    // then, and such an event is not yet delivered. Live cursors, replay and the notifier read in this order.
+    position: bigint('position', { mode: 'number' }),
     createdAt: createdAt(),
   },
-  (t) => [index('events_community_idx').on(t.communityId, t.id), index('events_topic_idx').on(t.topicId, t.id)],
+  (t) => [
+    uniqueIndex('events_position_idx').on(t.position),
+    index('events_community_position_idx').on(t.communityId, t.position),
+    index('events_topic_position_idx').on(t.topicId, t.position),
+    index('events_unpositioned_idx').on(t.id).where(sql`${t.position} is null`),
+  ],
 );
 
 export const flags = pgTable(
@@ -710,7 +744,7 @@ export const watches = pgTable(
   ],
 );
 
-/** How far the notifier has read each community's events (ids commit in order within a community). */
+/** How far the notifier has read each community's events: `last_event_id` is an event position (the commit order). */
 export const notifierCursors = pgTable('notifier_cursors', {
   communityId: uuid('community_id')
     .primaryKey()

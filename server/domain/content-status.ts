@@ -1,10 +1,9 @@
 // A post's status change and its topic's counters, as ONE step: every path that publishes, holds, hides,
 // withdraws, removes or restores a post goes through changePostStatus (or countNewPost for a new post),
 // so the counters cannot drift from the statuses.
-import { eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../db/client.js';
-import { posts, topics, topicViews, type PostStatus } from '../db/schema.js';
-import { lockTopicCounters } from './topic-access.js';
+import { eq, sql, type SQL } from 'drizzle-orm';
+import { selectRows, type DbOrTx } from '../db/client.js';
+import { posts, type PostStatus } from '../db/schema.js';
 
 /** The post whose status changes: which author's participation in which topic it decides. */
 export interface CountedPost {
@@ -18,8 +17,15 @@ export interface StatusChangeOptions {
   statusReason?: string | null | undefined;
   /** The change is new activity others see (approval): bumps the topic's last activity. */
   touchActivity?: boolean;
-  /** The caller already holds the topic's counter lock (lockTopicCounters) from an earlier statement. */
-  topicLocked?: boolean;
+}
+
+/** A topic as read under its counters' lock: what assertTopicWritable (topic-access.ts) needs. */
+export interface LockedTopicState {
+  moderationStatus: 'published' | 'pending' | 'hidden' | 'removed';
+  opensAt: Date | null;
+  closesAt: Date | null;
+  closedAt: Date | null;
+  lockedAt: Date | null;
 }
 
 /**
@@ -31,12 +37,19 @@ export async function changePostStatus(tx: DbOrTx, post: CountedPost, from: Post
     .update(posts)
     .set(options.statusReason === undefined ? { status: to } : { status: to, statusReason: options.statusReason })
     .where(eq(posts.id, post.id));
-  await adjustCounts(tx, post, from, to, options);
+  const { delta, touch } = countChange(from, to, options.touchActivity ?? false);
+  if (delta !== 0 || touch) await countTopicPost(tx, post, delta, touch);
 }
 
-/** A post just inserted with `status`: its topic's counters (and last activity when it is published). */
-export async function countNewPost(tx: DbOrTx, post: CountedPost, status: PostStatus, options: Pick<StatusChangeOptions, 'topicLocked'> = {}) {
-  await adjustCounts(tx, post, null, status, { touchActivity: true, ...options });
+/**
+ * A post just inserted with `status`: locks its topic, moves the topic's counters (and its last activity
+ * when the post is published), and returns the topic as read under that lock — ONE statement, which also
+ * runs `alongside` (other data-modifying statements of the transaction, as CTEs) in the same round trip. The
+ * lock is then held until the commit: call it last.
+ */
+export async function countNewPost(tx: DbOrTx, post: CountedPost, status: PostStatus, alongside: SQL[] = []): Promise<LockedTopicState | null> {
+  const { delta, touch } = countChange(null, status, true);
+  return countTopicPost(tx, post, delta, touch, alongside);
 }
 
 /**
@@ -46,33 +59,30 @@ export async function countNewPost(tx: DbOrTx, post: CountedPost, status: PostSt
  *   author's first one to become published, or their last one to stop being published;
  * - reader_count counts members who viewed the topic and have no published post: the author leaves it
  *   when they become a poster and comes back when they stop being one (if they ever viewed it).
- *
- * Concurrency: the topic row is locked FIRST (lockTopicCounters), in its own statement; the UPDATE that probes "another
- * published post?" (partial index posts(topic_id, author_id) where published) and "viewed?" (topic_views
- * primary key) then starts after the lock, so under READ COMMITTED it sees every change committed by
+ * A change that others see as new activity (a published new post, an approval) bumps last activity.
+ */
+function countChange(from: PostStatus | null, to: PostStatus, touchActivity: boolean) {
+  return { delta: (to === 'published' ? 1 : 0) - (from === 'published' ? 1 : 0), touch: touchActivity && to === 'published' };
+}
+
+/**
+ * The counters move in the SQL function stoa_count_topic_post (migrations/0023), in one statement. Concurrency:
+ * it locks the topic row FIRST, in a statement of its own; the UPDATE that probes "another published post?"
+ * (partial index posts(topic_id, author_id) where published) and "viewed?" (topic_views primary key) then
+ * starts after the lock with a fresh snapshot, so under READ COMMITTED it sees every change committed by
  * the transaction that held the lock before. Two writers on one topic can thus never both count the same
  * author (recordView takes the same lock).
  */
-async function adjustCounts(db: DbOrTx, post: CountedPost, from: PostStatus | null, to: PostStatus, { touchActivity = false, topicLocked = false }: StatusChangeOptions) {
-  const delta = (to === 'published' ? 1 : 0) - (from === 'published' ? 1 : 0);
-  if (delta === 0) {
-    if (touchActivity && to === 'published') await db.update(topics).set({ lastActivityAt: sql`now()` }).where(eq(topics.id, post.topicId));
-    return;
-  }
-  // A caller already holding the lock (in a statement before this one) need not ask again.
-  if (!topicLocked) await lockTopicCounters(db, post.topicId);
-  const otherPublished = sql`exists (select 1 from ${posts} p where p.topic_id = ${post.topicId} and p.author_id = ${post.authorId}
-    and p.status = 'published' and p.id <> ${post.id})`;
-  const viewed = sql`exists (select 1 from ${topicViews} v where v.topic_id = ${post.topicId} and v.user_id = ${post.authorId})`;
-  await db
-    .update(topics)
-    .set({
-      postCount: sql`greatest(${topics.postCount} + ${delta}::int, 0)`,
-      // +1 when the author becomes a poster, -1 when they stop being one; 0 while another post counts them.
-      posterCount: sql`${topics.posterCount} + (case when ${otherPublished} then 0 else ${delta}::int end)`,
-      // A viewer who becomes a poster stops being a reader, and the other way round.
-      readerCount: sql`${topics.readerCount} - (case when not ${otherPublished} and ${viewed} then ${delta}::int else 0 end)`,
-      ...(touchActivity && to === 'published' ? { lastActivityAt: sql`now()` } : {}),
-    })
-    .where(eq(topics.id, post.topicId));
+async function countTopicPost(db: DbOrTx, post: CountedPost, delta: number, touch: boolean, alongside: SQL[] = []): Promise<LockedTopicState | null> {
+  const ctes = alongside.map((statement, i) => sql`${sql.raw(`alongside_${i}`)} as (${statement})`);
+  const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
+  const [row] = await selectRows<{ moderationStatus: LockedTopicState['moderationStatus']; opensAt: number | null; closesAt: number | null; closedAt: number | null; lockedAt: number | null }>(
+    db,
+    sql`${ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``}select topic_moderation_status as "moderationStatus",
+        ${ms('topic_opens_at')} as "opensAt", ${ms('topic_closes_at')} as "closesAt", ${ms('topic_closed_at')} as "closedAt", ${ms('topic_locked_at')} as "lockedAt"
+      from stoa_count_topic_post(${post.topicId}::uuid, ${post.authorId}::uuid, ${post.id}::uuid, ${delta}::int, ${touch})`,
+  );
+  if (!row) return null;
+  const date = (v: number | null) => (v === null ? null : new Date(Math.floor(Number(v))));
+  return { moderationStatus: row.moderationStatus, opensAt: date(row.opensAt), closesAt: date(row.closesAt), closedAt: date(row.closedAt), lockedAt: date(row.lockedAt) };
 }

@@ -3,7 +3,8 @@
 // hand it small fakes instead.
 import { findCommunity, findMembership, requireCommunity } from './community-access.js';
 import { assertTopicWritable, findPrompt, findTopic, hiddenPromptIds, listPrompts, promptsAnsweredBy, requireTopic, topicAccess } from './topic-access.js';
-import { communityLiveCursor, lastChannelEventId, recordEvent } from './outbox.js';
+import { requireCommunityForRead, requireTopicForRead, requireTopicForWrite } from './read-access.js';
+import { communityLiveCursor, lastChannelEventId, recordEvent, recordEventSql } from './outbox.js';
 import { insertLogEntry, latestLogEntry } from './audit-log.js';
 import { changePostStatus, countNewPost } from './content-status.js';
 import { displayNames, findUserById } from './users.js';
@@ -11,9 +12,9 @@ import { needsPremoderation, screenPostText, screenTopicText } from './screening
 import { renderField } from './render.js';
 import { enforcePostingLimit } from './posting-limits.js';
 
-export const communityAccess = { findCommunity, findMembership, requireCommunity };
-export const topicAccessRules = { requireTopic, topicAccess, findTopic, findPrompt, listPrompts, promptsAnsweredBy, hiddenPromptIds, assertTopicWritable };
-export const outbox = { recordEvent, communityLiveCursor, lastChannelEventId };
+export const communityAccess = { findCommunity, findMembership, requireCommunity, requireCommunityForRead };
+export const topicAccessRules = { requireTopic, topicAccess, findTopic, findPrompt, listPrompts, promptsAnsweredBy, hiddenPromptIds, assertTopicWritable, requireTopicForRead, requireTopicForWrite };
+export const outbox = { recordEvent, recordEventSql, communityLiveCursor, lastChannelEventId };
 export const auditLog = { insertLogEntry, latestLogEntry };
 export const contentStatus = { changePostStatus, countNewPost };
 export const users = { findUserById, displayNames };

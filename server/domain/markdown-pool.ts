@@ -1,7 +1,8 @@
 // Markdown is rendered in worker threads (tinypool), never on the request thread: a text that takes long
 // to render delays only its own request, not health checks or other members. Each render has a time
-// limit (MARKDOWN_TIMEOUT_MS, counted from submission): past it the worker is terminated and the text is
-// refused with 422 `markdown_too_complex`. shared/markdown.ts already refuses, before parsing, text with
+// limit (MARKDOWN_TIMEOUT_MS, counted from when a thread takes the text, not from when it was submitted:
+// under load texts wait their turn, and the wait says nothing about the text): past it the worker is
+// terminated and the text is refused with 422 `markdown_too_complex`. shared/markdown.ts already refuses, before parsing, text with
 // too many elements or emphasis marks, so accepted text renders in a bounded time (about 0.1 ms of CPU
 // per element); the limit is the backstop.
 //
@@ -75,6 +76,8 @@ export const RENDER_TIMEOUT_MESSAGE = 'This text is too complex to display: it t
 export async function renderOffThread(source: string, maxLength: number): Promise<RenderOutcome> {
   const { tinypool, ready } = getPool();
   await ready;
+  // At most one text per thread is handed to the pool, so a text's clock starts when a thread is free for it.
+  await takeThread();
   const signal = AbortSignal.timeout(options.timeoutMs);
   const task: RenderTask = { source, maxLength };
   try {
@@ -82,5 +85,25 @@ export async function renderOffThread(source: string, maxLength: number): Promis
   } catch (err) {
     if (signal.aborted) return { ok: false, reason: 'timeout', message: RENDER_TIMEOUT_MESSAGE, cpuMs: null };
     throw err;
+  } finally {
+    giveThreadBack();
   }
+}
+
+// Texts waiting for a free thread, first come first served.
+let busyThreads = 0;
+const waitingForThread: Array<() => void> = [];
+
+function takeThread(): Promise<void> {
+  if (busyThreads < options.threads) {
+    busyThreads++;
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => waitingForThread.push(resolve));
+}
+
+function giveThreadBack() {
+  const next = waitingForThread.shift();
+  if (next) next(); // the thread passes straight to the next text
+  else busyThreads--;
 }

@@ -2,9 +2,9 @@
 // moderator) and new-member pre-moderation. Posts and topics are screened the same way.
 import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
-import { communities, memberships, posts } from '../db/schema.js';
+import { communities, memberships, posts, topics, watchedWords } from '../db/schema.js';
 import { AppError } from '../errors.js';
-import { checkWatchedWords, listWatchedWords, matchWatchedWords } from './watched-words.js';
+import { listWatchedWords, matchWatchedWords, type WatchedWordRule } from './watched-words.js';
 
 /** The reason a post or topic of a new member is held (the audit log and the review queue show it). */
 export const PREMODERATION_REASON = 'new-member pre-moderation';
@@ -15,7 +15,12 @@ export const PREMODERATION_REASON = 'new-member pre-moderation';
  * Idempotency-Key is not consumed); a 'hold' rule returns the reason the post waits for a moderator.
  */
 export async function screenPostText(tx: DbOrTx, communityId: string, text: string): Promise<string | null> {
-  const hit = await checkWatchedWords(tx, communityId, text);
+  return screenPostTextWith(await listWatchedWords(tx, communityId), text);
+}
+
+/** screenPostText over the community's rules as already read (postScreeningExtras). */
+export function screenPostTextWith(rules: WatchedWordRule[], text: string): string | null {
+  const hit = rules.length === 0 ? null : matchWatchedWords(rules, text);
   if (hit?.action === 'block') {
     throw new AppError(422, 'watched_word_blocked', `This community does not allow "${hit.phrase}". Please reword your post.`, { field: 'body', phrase: hit.phrase });
   }
@@ -41,6 +46,23 @@ export async function screenTopicText(db: DbOrTx, communityId: string, texts: Ar
   }
   return hold;
 }
+
+/**
+ * What screening a new post needs, as extras of the statement that checks access to the topic
+ * (read-access.ts requireTopicForWrite; `communities`, `memberships` and the `actorId` placeholder are
+ * there): the community's watched words in rule order, and whether the actor is pre-moderated. Read each
+ * time, so a rule a moderator adds in any process applies to the next post.
+ */
+export const postScreeningExtras = () => ({
+  watchedWords: sql<WatchedWordRule[]>`(select coalesce(json_agg(json_build_object('phrase', w.phrase, 'action', w.action)
+      order by w.created_at, w.id), '[]'::json) from ${watchedWords} w where w.community_id = ${topics.communityId})`,
+  // needsPremoderation's rule: a threshold, no added role, and fewer published posts than the threshold
+  // (counted up to the threshold only).
+  premoderated: sql<boolean>`(${communities.premodNewMemberPosts} > 0 and coalesce(cardinality(${memberships.roles}), 0) = 0
+    and (select count(*) from (select 1 from ${posts} p where p.community_id = ${topics.communityId}
+           and p.author_id = ${sql.placeholder('actorId')} and p.status = 'published' limit ${communities.premodNewMemberPosts}) counted)
+        < ${communities.premodNewMemberPosts})`,
+});
 
 /** Published posts by the member in the community, and whether they hold an added role. */
 async function premodFacts(db: DbOrTx, communityId: string, userId: string) {

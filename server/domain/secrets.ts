@@ -1,5 +1,5 @@
 // Server-side secrets kept in the database (server_secrets), so every process and every restart agrees:
-// created from a random candidate on first use, read back by everyone after.
+// created from a random candidate on first use, read back by everyone after. What they sign: signing.ts.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';

@@ -24,7 +24,7 @@ export const coreColumns = {
   moderationStatus: topics.moderationStatus,
 };
 
-const coreFields = {
+export const coreFields = {
   ...coreColumns,
   // `${topics}.id`, not ${topics.id}: drizzle writes a column unqualified in a one-table select, and the
   // bare "id" would be looked up in the subquery first.
@@ -128,13 +128,18 @@ export async function promptsAnsweredBy(db: DbOrTx, topicId: string, userId: str
   return new Set(rows.map((r) => r.promptId!));
 }
 
-export const isScheduled = (p: PromptRow, now: Date) => p.releaseAt !== null && p.releaseAt > now;
+export const isScheduled = (p: Pick<PromptRow, 'releaseAt'>, now: Date) => p.releaseAt !== null && p.releaseAt > now;
 
 /**
  * Prompts whose replies (other than the viewer's own) the viewer may not see yet. `prompts` and
  * `answered` (the prompts the viewer has answered) are loaded here unless the caller already has them.
  */
-export async function hiddenPromptIds(db: DbOrTx, access: TopicAccess, prompts?: PromptRow[], answeredByViewer?: Set<string>): Promise<string[]> {
+export async function hiddenPromptIds(
+  db: DbOrTx,
+  access: TopicAccess,
+  prompts?: Array<Pick<PromptRow, 'id' | 'releaseAt' | 'answerFirst'>>,
+  answeredByViewer?: Set<string>,
+): Promise<string[]> {
   const all = prompts ?? (await listPrompts(db, access.topic.id));
   const now = new Date();
   const seesScheduled = can(access.actor, 'prompt.readScheduled', access.ctx);

@@ -110,7 +110,8 @@ export const Prompt = Type.Object({
   id: Uuid,
   position: Type.Integer(),
   bodyHtml: Type.String(),
-  bodyMd: Type.String(),
+  /** The markdown source, for those who may edit the prompt (null for everyone else). */
+  bodyMd: Type.Union([Type.String(), Type.Null()]),
   releaseAt: Type.Union([IsoDateTime, Type.Null()]),
   /** Not yet released: only the topic's facilitators see it. */
   scheduled: Type.Boolean(),
@@ -128,6 +129,7 @@ export const TopicDetail = Type.Object({
   ...TopicSummary.properties,
   /** The CPD article or the practice problem's description (null in the placeholder of a hidden or removed topic). */
   bodyHtml: Type.Union([Type.String(), Type.Null()]),
+  /** The markdown source, for those who may edit the topic (null for everyone else, and in the placeholder). */
   bodyMd: Type.Union([Type.String(), Type.Null()]),
   articleUrl: Type.Union([Type.String(), Type.Null()]),
   closedAt: Type.Union([IsoDateTime, Type.Null()]),

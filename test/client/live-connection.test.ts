@@ -100,7 +100,8 @@ describe('LiveConnection (client)', () => {
 
   it('pings the open socket; when nothing answers, it says "reconnecting" and opens a new socket', async () => {
     let deaf = false;
-    const s = await setup({ heartbeatMs: 100, heartbeatTimeoutMs: 150, deaf: () => deaf });
+    // A timeout well above a pong's round trip on a loaded machine (150 ms once made a slow pong a reconnect).
+    const s = await setup({ heartbeatMs: 200, heartbeatTimeoutMs: 600, deaf: () => deaf });
     s.connection.start();
     await until(() => s.connection.status === 'live', 'live');
     // Pongs keep it live over several heartbeats (each one's timeout passes without a reconnect).
@@ -109,7 +110,7 @@ describe('LiveConnection (client)', () => {
     expect(s.opened.length).toBe(1);
     // The network goes quiet (the socket still looks open): within a heartbeat and its timeout, not a minute.
     deaf = true;
-    await until(() => s.statuses.includes('reconnecting'), 'reconnecting', 1000);
+    await until(() => s.statuses.includes('reconnecting'), 'reconnecting', 3000);
     deaf = false;
     await until(() => s.connection.status === 'live' && s.opened.length >= 2, 'live on a new socket');
     expect(s.statuses.slice(0, 4)).toEqual(['connecting', 'live', 'reconnecting', 'live']);

@@ -1,7 +1,8 @@
 // Search in a real browser against a real server, on the demo community (seedDemo): a member types in the
 // header's search box and sees matches as they type (fewer requests than keystrokes), goes to the results page,
 // applies a filter (the address changes; Back restores it), finds a reply by a phrase from it and opens it at
-// that post; an empty search says what to try. A member typing a practice problem's title sees the similar
+// that post; an empty search says what to try. Words typed in the results page's box while a search loads stay
+// when its results arrive. A member typing a practice problem's title sees the similar
 // earlier problem (solved, with its solution's first line) appear, opens it, and comes back to the draft.
 // A moderator sets the community's search language. axe-core checks the new UI. Needs the built client and
 // Debian's Chromium; skipped with a printed reason without Chromium. STOA_SCREENSHOT_DIR saves screenshots.
@@ -132,6 +133,47 @@ describeInBrowser('search in Chromium', (suite) => {
     await suite.shot(page, 'search-empty-1024');
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('words typed while a search loads stay in the box when its results arrive; the next search uses them all; Back sets the box', async () => {
+    const jonas = await demoUser('jonas@stoa.example');
+    const { page, errors } = await suite.app.signedInPage(jonas, 1024);
+    // Every search request waits here until the test lets it go (`hold` false: at once).
+    const asked: string[] = [];
+    let hold = true;
+    const waiting: Array<() => void> = [];
+    await page.route(
+      (url) => url.pathname === '/api/search',
+      async (route) => {
+        asked.push(new URL(route.request().url()).searchParams.get('q') ?? '');
+        if (hold) await new Promise<void>((go) => waiting.push(go));
+        await route.continue();
+      },
+    );
+    await page.goto(`${suite.base}/search`);
+    const words = page.getByRole('searchbox', { name: 'Search for' });
+    await words.fill('workshop');
+    await words.press('Enter');
+    await page.waitForURL(/\/search\?q=workshop$/);
+    await expect.poll(() => waiting.length).toBe(1);
+    // The search is under way: the member goes on typing in the same box.
+    await words.press('End');
+    await words.pressSequentially(' ideas');
+    hold = false;
+    for (const go of waiting.splice(0)) go();
+    await page.getByText(/\d+ results? for “workshop” in/).waitFor();
+    expect(await words.inputValue()).toBe('workshop ideas');
+    await words.press('Enter');
+    await page.waitForURL(/\/search\?q=workshop(\+|%20)ideas$/);
+    await page.getByText(/results? for “workshop ideas”/).first().waitFor();
+    expect(asked).toEqual(['workshop', 'workshop ideas']);
+    expect(await words.inputValue()).toBe('workshop ideas');
+    // Back: the address's words again, although the member typed others into the box before.
+    await words.fill('not sent');
+    await page.goBack();
+    await page.waitForURL(/\/search\?q=workshop$/);
+    await expect.poll(() => words.inputValue()).toBe('workshop');
+    expect(errors).toEqual([]);
+  }, 60_000);
 
   it('at 360 px the header box, its list and the results page fit the screen; a prompt hit opens at the prompt', async () => {
     const keiko = await demoUser('keiko@stoa.example');

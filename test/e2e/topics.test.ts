@@ -1,8 +1,9 @@
 // Topics in a real browser against a real server: a facilitator opens a CPD topic with two prompts through
 // the form; a practitioner replies to a prompt and then to that reply (the thread shows both, nested); a
 // reply draft survives a reload; a submit whose response is lost is retried with the same
-// Idempotency-Key and yields one post. Needs the built client (`npm run build`) and Debian's Chromium;
-// skipped with a printed reason without Chromium. STOA_SCREENSHOT_DIR=/tmp/x saves screenshots there.
+// Idempotency-Key and yields one post; "Jump to first unread" goes to the first reply not read; a practice
+// problem's author marks and unmarks its solution. Needs the built client (`npm run build`) and Debian's
+// Chromium; skipped with a printed reason without Chromium. STOA_SCREENSHOT_DIR=/tmp/x saves screenshots there.
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TestUser } from '../helpers/app.js';
@@ -189,6 +190,44 @@ describeInBrowser('topics in Chromium', (suite) => {
     expect(await item.getByRole('button', { name: 'Withdraw' }).count()).toBe(0);
     expect(mina.errors.filter((e) => !e.includes('409'))).toEqual([]);
     await mina.context.close();
+  });
+
+  it('"Jump to first unread" focuses the first reply after my read position; the author marks a solution (shown above the problem) and unmarks it', async () => {
+    const community = await suite.t.makeCommunity({ name: 'Valley Tutors' });
+    const asker = await suite.t.makeMember(community.id, [], { displayName: 'Ada Asker' });
+    const helper = await suite.t.makeMember(community.id, [], { displayName: 'Hal Helper' });
+    const askerAgent = await suite.t.as(asker);
+    const helperAgent = await suite.t.as(helper);
+    const topic = (await askerAgent.post(`/api/communities/${community.id}/topics`, { kind: 'problem', title: 'Late homework', body: 'Half the class hands it in late.' })).json();
+    const replies: Array<{ id: string }> = [];
+    for (const body of ['Set one clear deadline.', 'Give a short extension once.', 'Ask why it is late.']) {
+      replies.push((await helperAgent.post(`/api/topics/${topic.id}/posts`, { body })).json());
+    }
+    expect((await askerAgent.post(`/api/topics/${topic.id}/read`, { postId: replies[0]!.id })).statusCode).toBe(200);
+
+    const ada = await signedInPage(asker, 1024);
+    await ada.page.goto(`${suite.base}/c/${community.slug}/t/${topic.id}`);
+    await ada.page.getByText('(2 unread)').waitFor();
+    await ada.page.getByRole('link', { name: 'Jump to first unread' }).click();
+    const focusedPost = () =>
+      ada.page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.closest('article')?.textContent ?? '';
+      });
+    await expect.poll(focusedPost).toContain('Give a short extension once.');
+
+    const discussion = ada.page.getByRole('region', { name: 'Replies', exact: true });
+    const solution = ada.page.getByRole('region', { name: 'Solution', exact: true });
+    expect(await solution.count()).toBe(0);
+    await discussion.locator('stoa-post').filter({ hasText: 'short extension' }).getByRole('button', { name: 'Mark as solution' }).click();
+    await solution.getByText('Give a short extension once.').waitFor();
+    await ada.page.getByText('Marked as the solution.').waitFor({ state: 'attached' });
+    await discussion.locator('stoa-post').filter({ hasText: 'short extension' }).getByRole('button', { name: 'Unmark solution' }).click();
+    await expect.poll(() => solution.count()).toBe(0);
+    await ada.page.getByText('The solution mark is removed.').waitFor({ state: 'attached' });
+    expect(ada.errors).toEqual([]);
+    await ada.context.close();
   });
 
   it('live: a reply made in one page appears in another without reload, without moving what the reader sees', async () => {

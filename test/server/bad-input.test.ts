@@ -224,6 +224,39 @@ describe('bad input on every body-taking route', () => {
   });
 });
 
+describe('malformed ids on the history and author-notes reads', () => {
+  // GET routes whose only input is the id in the path: each names its parameter when the id is no UUID.
+  const idReads = () => [
+    { url: (id: string) => `/api/posts/${id}/author-notes`, param: 'postId', valid: postId },
+    { url: (id: string) => `/api/topics/${id}/author-notes`, param: 'topicId', valid: cpdTopicId },
+    { url: (id: string) => `/api/posts/${id}/revisions`, param: 'postId', valid: postId },
+    { url: (id: string) => `/api/topics/${id}/revisions`, param: 'topicId', valid: cpdTopicId },
+  ];
+  // Not a UUID; a number (the wrong type: path values are never coerced to a UUID); a UUID with a character more or one less.
+  const badIds = () => ['not-a-uuid', '12345', `${postId}0`, postId.slice(1), `${postId.slice(0, -1)}g`];
+
+  it('the valid id reads (so the refusals below are about the id, not the route or the reader)', async () => {
+    for (const r of idReads()) {
+      const res = await moderator.get(r.url(r.valid));
+      expect(res.statusCode, `${r.url(r.valid)}: ${res.body}`).toBe(200);
+      expect(Array.isArray(res.json().items)).toBe(true);
+    }
+  });
+
+  it('a malformed id → 400 validation_failed naming the path parameter, for a member and for a moderator', async () => {
+    for (const r of idReads()) {
+      for (const bad of badIds()) {
+        for (const agent of [practitioner, moderator]) {
+          const problem = expectProblem(await agent.get(r.url(bad)), 400, 'validation_failed');
+          expect(problem.field, r.url(bad)).toBe(r.param);
+          expect(problem.type, r.url(bad)).toBeTypeOf('string');
+          expect(problem.title, r.url(bad)).toBeTypeOf('string');
+        }
+      }
+    }
+  });
+});
+
 describe('naughty strings in the foundation’s text fields', () => {
   it('display names and community names/descriptions are accepted or cleanly refused, and read back byte for byte', async () => {
     const strings = naughtyStrings();

@@ -367,8 +367,13 @@ describe('a server process while its database goes away (PostgreSQL)', () => {
     expect(new Set(stored.map((r) => r.body_md)).size).toBe(stored.length);
     expect(stored.length).toBe(acknowledged.length);
 
-    // The live subscriber saw every post exactly once, in order, without a resync.
-    const lastEvent = await testDb.database.rows<{ id: number }>(sql`select max(id)::int as id from events where topic_id = ${topicId}`);
+    // The live subscriber saw every post exactly once, in order, without a resync. Events reach subscribers once
+    // the sequencer has given them their position, which after the outage waits for it to lead again (a sweep
+    // a second, a reconnect with backoff): wait for that first, so the subscriber is held to every event.
+    const unpositioned = async () =>
+      (await testDb!.database.rows<{ n: number }>(sql`select count(*)::int as n from events where topic_id = ${topicId} and position is null`))[0]!.n;
+    await until('the sequencer to position every event of the topic', async () => (await unpositioned()) === 0, 20_000, 100);
+    const lastEvent = await testDb.database.rows<{ id: number }>(sql`select max(position)::int as id from events where topic_id = ${topicId}`);
     await until('the subscriber to catch up', () => subscriber.events.at(-1)?.id === lastEvent[0]!.id, 15_000, 100);
     subscriber.stop();
     const ids = subscriber.events.map((e) => e.id);

@@ -4,10 +4,11 @@
 // that the rollup always equals topic_views regrouped, and that the reports' answers equal a direct
 // computation from topic_views and posts, for ranges whose edges fall mid-week and in other time zones.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import { createTestApp, type Agent, type TestApp, type TestUser } from '../helpers/app.js';
-import { insertHelpful, insertPost, insertPrompt, insertTopic, insertView, setMembershipDates } from '../helpers/engagement-factories.js';
+import { insertHelpful, insertPost, insertPrompt, insertTopic, insertView } from '../helpers/engagement-factories.js';
+import { makeEngagementCommunity, seeded, selectRows } from '../helpers/engagement-community.js';
 import { topicRollupsAndDirect } from '../helpers/topic-rollups.js';
 import { untilBlockedOnLock } from '../helpers/locks.js';
 import { resolveRange } from '../../server/features/engagement/service.js';
@@ -19,21 +20,7 @@ let communityId: string;
 let manager: Agent;
 const members: TestUser[] = [];
 
-/** mulberry32: the same seed gives the same community on every run. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-async function rows<T>(query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await t.app.db.execute(query)) as unknown as { rows: T[] }).rows;
-}
+const rows = <T>(query: SQL) => selectRows<T>(t.app.db, query);
 
 /** Rows of topic_views whose prev_day is not the member's previous day on the topic (none when kept right). */
 async function wrongPrevDays() {
@@ -61,19 +48,17 @@ const dayOf = (n: number) => new Date(START + n * DAY).toISOString().slice(0, 10
 beforeAll(async () => {
   t = await createTestApp();
   const db = t.app.db;
-  communityId = (await t.makeCommunity()).id;
-  const mgr = await t.makeMember(communityId, ['manager'], { displayName: 'Manager' });
-  await setMembershipDates(db, communityId, mgr.id, '2023-06-01T00:00:00Z');
-  manager = await t.as(mgr);
+  // Some join or leave during the ten weeks of data.
+  const community = await makeEngagementCommunity(t, {
+    count: 14,
+    displayName: (i) => `Member ${String(i).padStart(2, '0')}`,
+    lateJoinDay: (i) => dayOf(10 + i),
+    leaveDay: (i) => dayOf(40 + i),
+  });
+  communityId = community.communityId;
+  manager = await t.as(community.manager);
+  members.push(...community.members);
   const random = seeded(42);
-  for (let i = 0; i < 14; i++) {
-    const m = await t.makeMember(communityId, [], { displayName: `Member ${String(i).padStart(2, '0')}` });
-    // Some join or leave during the ten weeks of data.
-    const joined = i % 5 === 4 ? `${dayOf(10 + i)}T12:00:00Z` : '2023-06-01T00:00:00Z';
-    const removed = i % 7 === 6 ? `${dayOf(40 + i)}T08:00:00Z` : null;
-    await setMembershipDates(db, communityId, m.id, joined, removed);
-    members.push(m);
-  }
   const topics: string[] = [];
   for (let k = 0; k < 4; k++) {
     topics.push(await insertTopic(db, { communityId, authorId: members[k]!.id, createdAt: `${dayOf(3 + k * 9)}T${String(5 + k).padStart(2, '0')}:30:00Z` }));

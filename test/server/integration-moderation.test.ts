@@ -137,6 +137,22 @@ describe('posting and editing through watched words and pre-moderation', () => {
     await w.mo.post(`/api/posts/${first.id}/approval`);
     expect((await w.ana.post(`/api/topics/${w.topicId}/posts`, { body: 'My second post' })).json().status).toBe('published');
   });
+
+  it('pre-moderation counts published posts only, up to the threshold, as the post is created', async () => {
+    const w = await world();
+    await w.mo.patch(`/api/communities/${w.communityId}/settings`, { premodNewMemberPosts: 2 });
+    const post = async (body: string) => (await w.ana.post(`/api/topics/${w.topicId}/posts`, { body })).json() as { id: string; status: string };
+    const first = await post('One');
+    const second = await post('Two'); // pending posts do not count towards the threshold
+    expect([first.status, second.status]).toEqual(['pending', 'pending']);
+    await w.mo.post(`/api/posts/${first.id}/approval`);
+    expect((await post('Three')).status).toBe('pending'); // 1 published < 2
+    await w.mo.post(`/api/posts/${second.id}/approval`);
+    expect((await post('Four')).status).toBe('published'); // 2 published: trusted
+    // A threshold raised later applies to the next post at once (read with the access check, not cached).
+    await w.mo.patch(`/api/communities/${w.communityId}/settings`, { premodNewMemberPosts: 4 });
+    expect((await post('Five')).status).toBe('pending');
+  });
 });
 
 describe('what each viewer sees of a moderated post (REST)', () => {

@@ -8,6 +8,7 @@ import { buildApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/client.js';
 import { memberships, posts, prompts, sessions } from '../../server/db/schema.js';
 import { recordEvent, type EventName, type EventPayload } from '../../server/domain/outbox.js';
+import { eventPosition } from '../helpers/event-position.js';
 import type { Post } from '../../shared/schemas/posts.js';
 import { pruneEventsOlderThan } from '../../server/features/live/queries.js';
 import { SESSION_COOKIE } from '../../server/plugins/session.js';
@@ -48,8 +49,10 @@ function connect(agent: Agent | null, opts: { origin?: string | null; autoPong?:
   });
 }
 
+/** Records an event in a transaction of its own; returns its position (the id live clients see). */
 async function record(communityId: string, name: EventName, data: unknown, topicId: string | null = null): Promise<number> {
-  return t.app.db.transaction((tx) => recordEvent(tx, { communityId, topicId, name, data: data as EventPayload<typeof name> }));
+  const rowId = await t.app.db.transaction((tx) => recordEvent(tx, { communityId, topicId, name, data: data as EventPayload<typeof name> }));
+  return eventPosition(t.app, rowId);
 }
 
 const makeTopic = (communityId: string, authorId: string, opts: { opensAt?: Date } = {}) =>
@@ -90,9 +93,9 @@ async function makePost(
       helpfulCount: 0,
       createdAt: post!.createdAt.toISOString(),
     };
-    const eventId = await recordEvent(tx, { communityId, topicId, name: opts.name ?? 'post.created', data: data as unknown as Post });
-    return { post: data, eventId };
-  });
+    const eventRowId = await recordEvent(tx, { communityId, topicId, name: opts.name ?? 'post.created', data: data as unknown as Post });
+    return { post: data, eventRowId };
+  }).then(async ({ post, eventRowId }) => ({ post, eventId: await eventPosition(t.app, eventRowId) }));
 }
 
 /** A small world: a community with a facilitator, a moderator, two practitioners, and one topic. */
@@ -158,7 +161,8 @@ describe('live updates: delivery and resume', () => {
       for (let i = 0; i < 12; i++) recorded.push(await record(w.community.id, 'topic.updated', { id: w.topicId, lane, n: i }, w.topicId));
     };
     const writers = Promise.all([lane(1), lane(2), lane(3)]);
-    await vi.waitFor(() => expect(recorded.length).toBeGreaterThan(0)); // the writers are under way
+    // The writers are under way (on a loaded machine the first commit can take longer than waitFor's default second).
+    await vi.waitFor(() => expect(recorded.length).toBeGreaterThan(0), { timeout: 15_000, interval: 5 });
     const client = await connect(agent);
     await client.subscribe(w.topicChannel, since);
     await writers;
@@ -216,7 +220,7 @@ describe('live updates: delivery and resume', () => {
     const w = await world();
     const old = await record(w.community.id, 'topic.updated', { id: w.topicId, title: 'old' }, w.topicId);
     // Age it past the retention window and prune, as the scheduler does hourly.
-    await t.app.db.execute(sql`update events set created_at = now() - interval '9 days' where id <= ${old}`);
+    await t.app.db.execute(sql`update events set created_at = now() - interval '9 days' where position <= ${old}`);
     expect(await pruneEventsOlderThan(t.app.db, 8)).toBeGreaterThan(0);
     await record(w.community.id, 'topic.updated', { id: w.topicId, title: 'kept' }, w.topicId);
 
@@ -540,7 +544,8 @@ describe('live updates: slow readers', () => {
     const slowSocket = (slow.ws as unknown as { _socket: Socket })._socket;
     slowSocket.pause();
     const pad = 'x'.repeat(64 * 1024); // ws does not compress (no permessage-deflate), so these bytes are sent as they are
-    const recordOne = (n: number) => s.app.db.transaction((tx) => recordEvent(tx, { communityId: community.id, topicId, name: 'topic.updated', data: { id: topicId, n, pad } as unknown as EventPayload<'topic.updated'> }));
+    const recordOne = async (n: number) =>
+      eventPosition(s.app, await s.app.db.transaction((tx) => recordEvent(tx, { communityId: community.id, topicId, name: 'topic.updated', data: { id: topicId, n, pad } as unknown as EventPayload<'topic.updated'> })));
     const recorded: number[] = [];
     // One event at a time, each read by the normal client before the next: its buffer never holds more
     // than one message, so only the stalled one can pass the limit. (Waiting also lets this process's

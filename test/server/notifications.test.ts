@@ -105,6 +105,52 @@ describe('who hears what', () => {
     await agents.cai!.put(`/api/communities/${communityId}/watch`, { level: 'tracking' });
   });
 
+  it('a run of posts read in one pass tells each member what one post at a time would, no post\'s audience mixed with another\'s', async () => {
+    const keyOf = new Map(Object.entries(users).map(([key, u]) => [u.id, key]));
+    // Two topics, watching and muting, replies, a mention, a suspended author: read after each post or all at once.
+    async function scenario(readEach: boolean) {
+      const t1 = await problem('ana', 'Run one');
+      const t2 = await problem('ben', 'Run two');
+      await agents.cai!.put(`/api/topics/${t1}/watch`, { level: 'watching' });
+      await agents.dee!.put(`/api/topics/${t2}/watch`, { level: 'muted' });
+      await clean();
+      const posts: string[] = [];
+      const step = async (by: string, topicId: string, body: string, parent?: number, beforeRead?: () => Promise<unknown>) => {
+        posts.push(await reply(by, topicId, body, parent === undefined ? {} : { parentId: posts[parent] }));
+        await beforeRead?.();
+        if (readEach) await t.app.notifier.drain();
+      };
+      await step('ben', t1, 'A first answer.');
+      await step('dee', t1, `Asking @${users.eve!.handle} too.`);
+      await step('eve', t2, 'An answer to Ben.');
+      await step('ana', t2, `@${users.dee!.handle} what do you think?`, 2);
+      await step('cai', t1, 'Agree with Ben.', 0);
+      // Suspended after posting, before the notifier read the post.
+      const suspend = () => t.testDb.database.rows(sql`update users set suspended_at = now() where id = ${users.fac!.id}`);
+      await step('fac', t1, `Told nobody, not even @${users.ana!.handle}.`, undefined, suspend);
+      await t.app.notifier.drain();
+      await t.testDb.database.rows(sql`update users set suspended_at = null where id = ${users.fac!.id}`);
+      const rows = await t.testDb.database.rows<{ user_id: string; kind: string; post_id: string }>(
+        sql`select user_id, kind, post_id from notifications where post_id = any(${`{${posts.join(',')}}`}::uuid[])`,
+      );
+      await clean();
+      return rows.map((r) => `post ${posts.indexOf(r.post_id)}: ${keyOf.get(r.user_id)} ${r.kind}`).sort();
+    }
+    const expected = [
+      'post 0: ana reply', // her topic, a direct answer
+      'post 0: cai post', // watching
+      'post 1: ana reply',
+      'post 1: cai post',
+      'post 1: eve mention',
+      'post 2: ben reply',
+      'post 3: eve reply', // dee is mentioned but muted the topic; ben's topic, but this answers Eve
+      'post 4: ben reply',
+      // post 5: its author is suspended.
+    ];
+    expect(await scenario(true)).toEqual(expected);
+    expect(await scenario(false)).toEqual(expected);
+  });
+
   it('helpful marks are batched while unread: "3 people found your post helpful"', async () => {
     const topicId = await problem('ana', 'Helpful');
     const post = await reply('ben', topicId, 'Useful idea.');

@@ -1,6 +1,10 @@
 // Health, security headers, the OpenAPI document and the client fallback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import helmet from 'helmet';
+import { securityHeaderOptions } from '../../server/plugins/security-headers.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -23,6 +27,17 @@ describe('platform', () => {
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("frame-ancestors 'self'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it("sends exactly helmet's headers (computed once) on answers and errors alike", async () => {
+    // What helmet's own middleware sets on a real response with the same options (as @fastify/helmet did per request).
+    const res = new ServerResponse(new IncomingMessage(new Socket()));
+    helmet(securityHeaderOptions(false))(res.req, res, () => {});
+    const expected = Object.entries(res.getHeaders()).map(([name, value]) => [name, String(value)]);
+    expect(expected.length).toBeGreaterThan(8);
+    for (const answer of [await t.anonymous.get('/healthz'), await t.anonymous.get('/api/nothing-here'), await t.anonymous.get('/api/me')]) {
+      for (const [name, value] of expected) expect(answer.headers[name!], `${answer.statusCode} ${name}`).toBe(value);
+    }
   });
 
   it('publishes an OpenAPI document generated from the route schemas', async () => {

@@ -1,5 +1,6 @@
 // Page reads a returning member's browser revalidates: ETag + 304 with no body while nothing changed, a new
 // ETag once something did, and never a cache shared between members.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
@@ -32,6 +33,21 @@ describe('ETag and 304 on the page reads', () => {
       const changed = await member.request('GET', url, undefined, { 'if-none-match': tag });
       expect(changed.statusCode, url).toBe(200);
       expect(changed.headers.etag).not.toBe(tag);
+    }
+  });
+
+  it('the ETag is the SHA-1 of the bytes sent, and non-ASCII text arrives whole', async () => {
+    const c = await t.makeCommunity();
+    const member = await t.as(await t.makeMember(c.id));
+    const title = 'Café ünïcödé — 教師 🙂';
+    const topic = (await member.post(`/api/communities/${c.id}/topics`, { kind: 'problem', title, body: 'Grüße' })).json();
+    for (const url of [`/api/topics/${topic.id}`, `/api/topics/${topic.id}/posts`, `/api/communities/${c.id}/topics`]) {
+      const res = await member.get(url);
+      expect(res.statusCode).toBe(200);
+      expect(Number(res.headers['content-length'])).toBe(res.rawPayload.length);
+      expect(res.headers.etag).toBe(`"${createHash('sha1').update(res.rawPayload).digest('base64')}"`);
+      if (!url.endsWith('/posts')) expect(res.body).toContain(title);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
     }
   });
 

@@ -49,8 +49,9 @@ async function openable(agent: Agent, word: string, memberOf: string) {
     const topic = res.json();
     if (topic.communityId !== memberOf) continue;
     if (topic.moderationStatus !== 'published') continue; // placeholders and held topics are not searched
-    if (`${topic.title} ${topic.bodyMd}`.includes(word)) keys.push(`topic:${topic.id}`);
-    for (const prompt of topic.prompts) if (prompt.bodyMd.includes(word)) keys.push(`prompt:${prompt.id}`);
+    // The text as shown (the markdown source goes only to those who may edit it).
+    if (`${topic.title} ${topic.bodyHtml}`.includes(word)) keys.push(`topic:${topic.id}`);
+    for (const prompt of topic.prompts) if (prompt.bodyHtml.includes(word)) keys.push(`prompt:${prompt.id}`);
     const posts = (await agent.get(`/api/topics/${topicId}/posts?limit=200`)).json();
     for (const post of posts.items) if (post.status === 'published' && post.bodyHtml?.includes(word)) keys.push(`post:${post.id}`);
   }

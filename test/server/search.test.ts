@@ -150,16 +150,18 @@ describe('reading the newest posts first', () => {
     const topic = (await agent.post(`/api/communities/${c}/topics`, { kind: 'problem', title: 'Newest', body: 'Intro' })).json();
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) ids.push((await agent.post(`/api/topics/${topic.id}/posts`, { body: i % 3 ? `kestrel osprey ${i}` : `heron ${i}` })).json().id);
-    // Spread over two years, four of them at one instant (a tie wherever a reach ends there).
+    // Spread over two years, four of them at one instant (a tie wherever a reach ends there). One clock for all:
+    // `now()` moves between statements, which would break the tie.
+    const now = new Date().toISOString();
     for (const [n, id] of ids.entries()) {
       const age = n >= 4 && n < 8 ? '40 days' : `${(12 - n) * 60} days`;
-      await db().rows(sql`update posts set created_at = now() - ${age}::interval where id = ${id}::uuid`);
+      await db().rows(sql`update posts set created_at = ${now}::timestamptz - ${age}::interval where id = ${id}::uuid`);
     }
     const base = { text: 'kestrel osprey', groups: [{ language: 'simple', communityIds: [c] }], viewer: { userId: user.id, isAdmin: false, moderatedCommunityIds: [] }, filters: {}, offset: 0, limit: 20 };
     const shape = (page: Awaited<ReturnType<typeof search>>) => ({ ...page, rows: page.rows.map(({ rank: _rank, ...row }) => row) });
     for (const window of [2, 5, 20]) {
       const alone = shape(await search(db().db, { ...base, window }));
-      for (const reach of [[1], [3], [6], [2, 7], [100]]) {
+      for (const reach of [[1], [3], [6], [2, 7], [4, 7], [5, 8], [100]]) {
         expect({ window, reach, page: shape(await search(db().db, { ...base, window, newestProbe: reach })) }).toEqual({ window, reach, page: alone });
       }
     }

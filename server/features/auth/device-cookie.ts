@@ -1,12 +1,11 @@
 // Device cookies (OWASP "Slow Down Online Guessing Attacks with Device Cookies"): a browser that has signed
 // in to an account holds a signed cookie naming that account and a random nonce. Sign-in attempts that
 // present it are "trusted" for that account and counted per device, so failures from elsewhere do not lock
-// the owner out. The cookie is signed with @fastify/cookie's signer (HMAC-SHA256); a tampered, forged or
-// expired cookie, or one for another account, counts as no cookie at all.
+// the owner out. The cookie is signed as @fastify/cookie signs cookies (HMAC-SHA256, domain/signing.ts); a
+// tampered, forged or expired cookie, or one for another account, counts as no cookie at all.
 import { randomBytes } from 'node:crypto';
-import { Signer } from '@fastify/cookie';
 import type { DbOrTx } from '../../db/client.js';
-import { ensureServerSecret } from './queries.js';
+import { createValueSigner, secretSource, type SecretSource } from '../../domain/signing.js';
 
 export const DEVICE_COOKIE = 'stoa_device';
 export const DEVICE_COOKIE_DAYS = 365;
@@ -29,35 +28,18 @@ interface Entry {
  * or one generated on first use and kept in `server_secrets`, so every process and every restart agrees.
  * Loaded lazily (the database may be down at start-up); a failed load is retried on the next sign-in.
  */
-export function createCookieSecretSource(db: DbOrTx, configured: string[] | undefined): () => Promise<string[]> {
-  if (configured && configured.length > 0) {
-    const secrets = configured;
-    return async () => secrets;
-  }
-  let loading: Promise<string[]> | undefined;
-  return () =>
-    (loading ??= ensureServerSecret(db, 'device_cookie', randomBytes(32).toString('base64url')).then(
-      (secret) => [secret],
-      (err: unknown) => {
-        loading = undefined;
-        throw err;
-      },
-    ));
+export function createCookieSecretSource(db: DbOrTx, configured: string[] | undefined): SecretSource {
+  return secretSource(db, 'device_cookie', configured);
 }
 
-export function createDeviceCookies(secrets: () => Promise<string[]>, now: () => number = Date.now) {
-  let signer: { secrets: string[]; signer: Signer } | undefined;
-  async function getSigner() {
-    const current = await secrets();
-    if (signer?.secrets !== current) signer = { secrets: current, signer: new Signer(current) };
-    return signer.signer;
-  }
+export function createDeviceCookies(secrets: SecretSource, now: () => number = Date.now) {
+  const signer = createValueSigner(secrets);
 
   /** The entries of a genuine, unexpired cookie; [] for anything else. */
   async function entriesOf(raw: string | undefined): Promise<Entry[]> {
     if (!raw || raw.length > 1000) return [];
-    const { valid, value } = (await getSigner()).unsign(raw);
-    if (!valid || value === null) return [];
+    const value = await signer.unsign(raw);
+    if (value === null) return [];
     const parts = value.split('~');
     if (parts[0] !== VERSION || (parts.length - 1) % 3 !== 0) return [];
     const oldest = Math.floor(now() / 1000) - DEVICE_COOKIE_DAYS * 86_400;
@@ -85,7 +67,7 @@ export function createDeviceCookies(secrets: () => Promise<string[]>, now: () =>
         ...entries.filter((e) => e.userId !== userId),
       ].slice(0, DEVICE_ACCOUNTS_MAX);
       const value = [VERSION, ...next.flatMap((e) => [e.userId, e.nonce, String(e.issuedAt)])].join('~');
-      return (await getSigner()).sign(value);
+      return signer.sign(value);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, isNull, sql, lt } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
-import { loginFailures, serverSecrets, sessions, users } from '../../db/schema.js';
+import { loginFailures, sessions, users } from '../../db/schema.js';
 import type { Actor } from '../../policy/policy.js';
 
 export async function findSessionActor(
@@ -101,16 +101,6 @@ export async function countersOverLimit(
 /** Failures older than every window no longer matter; they are counters, not member content. */
 export async function pruneFailures(db: DbOrTx, olderThanMs: number) {
   await db.delete(loginFailures).where(lt(loginFailures.at, sql`now() - ${olderThanMs}::bigint * interval '1 millisecond'`));
-}
-
-/**
- * The secret stored under `name`, creating it from `candidate` if there is none yet. Every process calls this
- * and all get the first one written (the insert is a no-op once a row exists).
- */
-export async function ensureServerSecret(db: DbOrTx, name: string, candidate: string): Promise<string> {
-  await db.insert(serverSecrets).values({ name, value: candidate }).onConflictDoNothing({ target: serverSecrets.name });
-  const [row] = await db.select({ value: serverSecrets.value }).from(serverSecrets).where(eq(serverSecrets.name, name)).limit(1);
-  return row!.value;
 }
 
 export async function makeAdmin(db: DbOrTx, userId: string, newPasswordHash?: string) {

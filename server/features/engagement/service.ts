@@ -24,6 +24,11 @@ import {
   type TopicsEngagement,
 } from '../../../shared/schemas/engagement.js';
 import * as q from './queries.js';
+import { UTC_ZONES } from './queries/fragments.js';
+import { createActivityCache, epochDay, type ActivityCache } from './activity-cache.js';
+import * as fromActivity from './activity-reports.js';
+import { createTopicCache, type TopicCache } from './topic-cache.js';
+import type { SpanFigures } from './topic-merge.js';
 
 const DAY_MS = 86_400_000;
 
@@ -132,17 +137,48 @@ const presentMember = (r: q.MemberDbRow, days: number): MemberEngagementRow => (
   class: r.class,
 });
 
+/** µs since 1970 → the ISO instant to the millisecond (as the SQL's to_char). */
+const isoOfMicros = (us: number) => new Date(Math.floor(us / 1000)).toISOString();
+
+/** A topic's report row from its head and the topic cache's figures; none when nothing counted or was read in the range (as topicRows). */
+function topicRowOf(h: Awaited<ReturnType<typeof q.topicHeads>>[number], figures: SpanFigures): q.TopicDbRow[] {
+  const f = figures.topics.get(h.topic_id);
+  if (!f || (f.posts === 0 && !f.viewed)) return [];
+  return [
+    {
+      topic_id: h.topic_id,
+      title: h.title,
+      kind: h.kind,
+      posts: f.posts,
+      posters: f.posters,
+      readers_who_did_not_post: f.readers - f.readersWhoPosted,
+      per_prompt: h.prompts.map((pr) => ({ ...pr, replies: figures.prompts.get(pr.promptId) ?? 0 })),
+      facilitators: h.facilitators,
+      first_post_at: f.first === null ? null : isoOfMicros(f.first),
+      last_post_at: f.last === null ? null : isoOfMicros(f.last),
+      // round(days, 1), half away from zero, in integers of µs (exact, as the SQL's numeric).
+      duration_days: f.first === null || f.last === null ? null : Math.floor((2 * (f.last - f.first) + 8_640_000_000) / 17_280_000_000) / 10,
+    },
+  ];
+}
+
 export function createEngagementService({
   db,
   communities,
   topics,
   reportParallelism = 1,
+  activityCache = createActivityCache(),
+  topicCache = activityCache === null ? null : createTopicCache(),
 }: {
   db: Db;
   communities: Pick<CommunityAccessDeps, 'requireCommunity'>;
   topics: Pick<TopicAccessDeps, 'findTopic'>;
   /** Statements the per-topic report may run side by side (PostgreSQL: REPORT_PARALLELISM, default 2; PGlite: 1). */
   reportParallelism?: number;
+  /** Finished weeks kept in memory for the community-wide reports in UTC; null: every report from SQL alone. */
+  activityCache?: ActivityCache | null;
+  /** Finished weeks and days of per-topic readers and posters kept in memory (community-wide, UTC); null (the default when activityCache is null): from SQL alone. */
+  topicCache?: TopicCache | null;
 }) {
   const { requireCommunity } = communities;
   const { findTopic } = topics;
@@ -156,6 +192,10 @@ export function createEngagementService({
     return topic;
   }
 
+  /** The member-level reports come from the activity cache when there is one and days are UTC days. */
+  const cached = (p: q.Period) => (activityCache && UTC_ZONES.has(p.tz) ? activityCache : null);
+  const days = (p: q.Period): fromActivity.DayPeriod => ({ d0: epochDay(p.d0), d1: epochDay(p.d1) });
+
   return {
     async summary(actor: Actor | null, communityId: string, query: RangeQueryParams & { limit?: number | undefined }): Promise<EngagementSummary> {
       await requireCommunity(db, actor, communityId, 'engagement.community');
@@ -163,12 +203,25 @@ export function createEngagementService({
       // Independent statements: on PostgreSQL they run side by side on the pool. (Folding the current
       // period's three into one statement over shared CTEs was measured slower: the planner has no
       // statistics for CTE results and chose sorts and merge joins.)
-      const [counts, prevCounts, weekly, top] = await Promise.all([
-        q.periodCounts(db, current),
-        q.periodCounts(db, previous),
-        q.weeklySeries(db, current),
-        q.topContributors(db, current, query.limit ?? ENGAGEMENT_TOP_DEFAULT),
-      ]);
+      const limit = query.limit ?? ENGAGEMENT_TOP_DEFAULT;
+      const cache = cached(current);
+      const [counts, prevCounts, weekly, top] = cache
+        ? await Promise.all([
+            cache.activity(db, communityId, epochDay(previous.d0), epochDay(current.d1)),
+            q.medianFirstReply(db, current),
+            q.medianFirstReply(db, previous),
+          ]).then(([activity, median, prevMedian]) => [
+            { ...fromActivity.periodCounts(activity, days(current)), median_first_reply_minutes: median },
+            { ...fromActivity.periodCounts(activity, days(previous)), median_first_reply_minutes: prevMedian },
+            fromActivity.weeklySeries(activity, days(current)),
+            fromActivity.topContributors(activity, days(current), limit),
+          ] as const)
+        : await Promise.all([
+            q.periodCounts(db, current),
+            q.periodCounts(db, previous),
+            q.weeklySeries(db, current),
+            q.topContributors(db, current, limit),
+          ]);
       return {
         range: presentRange(current),
         previousRange: presentRange(previous),
@@ -212,7 +265,12 @@ export function createEngagementService({
       const { current } = await resolveRange(db, communityId, query);
       const sort = query.sort ?? '-posts';
       // A facilitator (or a topicId) names the topics: they are listed even without activity in the range.
-      const rows = await q.topicRows(db, current, { topicIds, sort, parallelism: reportParallelism });
+      const rows =
+        topicCache && topicIds === null && UTC_ZONES.has(current.tz)
+          ? await Promise.all([topicCache.figures(db, communityId, epochDay(current.d0), epochDay(current.d1)), q.topicHeads(db, communityId)]).then(
+              ([figures, heads]) => q.sortTopicRows(heads.flatMap((h) => topicRowOf(h, figures)), sort),
+            )
+          : await q.topicRows(db, current, { topicIds, sort, parallelism: reportParallelism });
       const items = rows.map((r) => ({
         topicId: r.topic_id,
         title: r.title,
@@ -245,7 +303,15 @@ export function createEngagementService({
       const { current } = await resolveRange(db, communityId, query);
       const limit = all ? null : (query.limit ?? MEMBERS_PAGE_DEFAULT);
       const offset = all ? 0 : (query.offset ?? 0);
-      const { total, rows } = await q.memberRows(db, current, { topicId: query.topicId ?? null, className: query.class ?? null, limit, offset });
+      const cache = query.topicId ? null : cached(current);
+      const { total, rows } = cache
+        ? await cache.activity(db, communityId, epochDay(current.d0), epochDay(current.d1)).then(async (activity) => {
+            const result = fromActivity.memberRows(activity, days(current), { className: query.class ?? null, limit, offset });
+            const viewed = await q.topicsViewed(db, current, result.rows.map((r) => r.user_id));
+            for (const r of result.rows) r.topics_viewed = viewed.get(r.user_id) ?? 0;
+            return result;
+          })
+        : await q.memberRows(db, current, { topicId: query.topicId ?? null, className: query.class ?? null, limit, offset });
       return {
         range: presentRange(current),
         definitions: { ...ENGAGEMENT_DEFINITIONS },
@@ -269,7 +335,11 @@ export function createEngagementService({
       const { current, previous, span } = await resolveRange(db, communityId, query);
       const limit = strips === 'all' ? null : strips === 'none' ? 0 : (query.limit ?? TRAJECTORY_PAGE_DEFAULT);
       const offset = strips === 'page' ? (query.offset ?? 0) : 0;
-      const result = await q.trajectories(db, previous, current, span, { fromClass: query.fromClass, toClass: query.toClass, limit, offset });
+      const pageOf = { fromClass: query.fromClass, toClass: query.toClass, limit, offset };
+      const cache = cached(current);
+      const result = cache
+        ? fromActivity.trajectories(await cache.activity(db, communityId, epochDay(span.d0), epochDay(span.d1)), days(previous), days(current), pageOf)
+        : await q.trajectories(db, previous, current, span, pageOf);
       return {
         range: presentRange(current),
         previousRange: presentRange(previous),

@@ -1,4 +1,4 @@
-// The live feed: LISTEN → NOTIFY (an event id) → load the batch → dispatch each event in id order → deliver
+// The live feed: LISTEN → NOTIFY (a range of event positions) → load the batch → dispatch each event in position order → deliver
 // it to each subscriber the filter (filter.ts) lets see it. Also used by replay (subscriptions.ts), which
 // delivers logged events through the same deliver().
 import type { FastifyBaseLogger } from 'fastify';
@@ -19,7 +19,8 @@ export function createDelivery({ database, connections, log }: { database: Datab
   const topicCache = new Map<string, TopicCore | null>();
   const promptCache = new Map<string, boolean | null>();
 
-  let pendingIds: number[] = [];
+  /** Positions NOTIFYed and not yet loaded (batches are consecutive, so one range covers them). */
+  let pending: { first: number; last: number } | undefined;
   let draining = false;
   /** The batch being dispatched: shutdown waits for it before the database pool closes. */
   let drainDone: Promise<void> = Promise.resolve();
@@ -36,6 +37,12 @@ export function createDelivery({ database, connections, log }: { database: Datab
     return info;
   }
 
+  function memo<T>(map: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    let value = map.get(key);
+    if (!value) map.set(key, (value = load()));
+    return value;
+  }
+
   async function promptAnswerFirst(promptId: string): Promise<boolean> {
     if (!promptCache.has(promptId)) {
       if (promptCache.size > CACHE_MAX) promptCache.clear();
@@ -50,16 +57,26 @@ export function createDelivery({ database, connections, log }: { database: Datab
     return event.name.startsWith('post.') && typeof data.id === 'string' && isUuid(data.id) && typeof data.status === 'string' ? data.id : null;
   }
 
-  /** What the filter needs to know about each event; the posts' current statuses come in one query for all. */
-  async function eventContexts(events: q.EventRow[]): Promise<EventContext[]> {
+  /**
+   * What the filter needs to know about each event; the posts' current statuses come in one query for all.
+   * `fresh` (replay): the topics and prompts are read now, not from the cache, which only learns of a change
+   * when its event is dispatched: a replay that starts between a removal's commit and its dispatch must
+   * already treat the topic as removed, as the HTTP routes do.
+   */
+  async function eventContexts(events: q.EventRow[], { fresh = false }: { fresh?: boolean } = {}): Promise<EventContext[]> {
     const statuses = await findPostStatuses(db, [...new Set(events.map(statusPostId).filter((id): id is string => id !== null))]);
+    const topics = new Map<string, Promise<TopicCore | null>>();
+    const prompts = new Map<string, Promise<boolean>>();
+    const topicNow = (topicId: string) => (fresh ? memo(topics, topicId, () => findTopic(db, topicId)) : topicInfo(topicId));
+    const answerFirstNow = (promptId: string) =>
+      fresh ? memo(prompts, promptId, async () => (await q.findPromptAnswerFirst(db, promptId)) ?? false) : promptAnswerFirst(promptId);
     const out: EventContext[] = [];
     for (const event of events) {
       const data = (event.data ?? {}) as { promptId?: unknown };
       const postId = statusPostId(event);
       out.push({
-        topic: event.topicId ? await topicInfo(event.topicId) : null,
-        promptAnswerFirst: event.name.startsWith('post.') && typeof data.promptId === 'string' ? await promptAnswerFirst(data.promptId) : false,
+        topic: event.topicId ? await topicNow(event.topicId) : null,
+        promptAnswerFirst: event.name.startsWith('post.') && typeof data.promptId === 'string' ? await answerFirstNow(data.promptId) : false,
         // The post's status now: an event (live or replayed) never shows content removed since it was recorded.
         currentPostStatus: postId ? (statuses.get(postId) ?? null) : null,
       });
@@ -120,21 +137,22 @@ export function createDelivery({ database, connections, log }: { database: Datab
 
   // ---- the live feed: NOTIFY → load → dispatch -----------------------------------------------
 
+  /** The sequencer's NOTIFY: positions `first,last` were given, in commit order. */
   function onNotify(payload: string) {
     if (stopped) return;
-    const id = Number(payload);
-    if (!Number.isSafeInteger(id) || id <= 0) return;
-    pendingIds.push(id);
+    const [first, last] = payload.split(',').map(Number);
+    if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || first! <= 0 || last! < first!) return;
+    pending = pending ? { first: Math.min(pending.first, first!), last: Math.max(pending.last, last!) } : { first: first!, last: last! };
     if (!draining) drainDone = drain();
   }
 
   async function drain(): Promise<void> {
     draining = true;
     try {
-      while (pendingIds.length > 0 && !stopped) {
-        const ids = pendingIds;
-        pendingIds = [];
-        const rows = await q.findEventsByIds(db, ids);
+      while (pending && !stopped) {
+        const { first, last } = pending;
+        pending = undefined;
+        const rows = await q.findEventsByPositions(db, first, last);
         for (const event of rows) {
           if (stopped) break; // shutting down: the sockets are closing and the pool is about to
           await dispatch(event);
@@ -146,7 +164,7 @@ export function createDelivery({ database, connections, log }: { database: Datab
       connections.closeAll(LIVE_CLOSE.tryAgainLater, 'server error');
     } finally {
       draining = false;
-      if (pendingIds.length > 0 && !stopped) drainDone = drain();
+      if (pending && !stopped) drainDone = drain();
     }
   }
 

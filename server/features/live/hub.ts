@@ -2,13 +2,14 @@
 // subscriptions index, and the single LISTEN on `stoa_events`. This file only wires its parts:
 //  - connection.ts     connections, subscriptions index, sending (slow consumers closed 1013), message rate;
 //  - subscriptions.ts  subscribe (authorise, replay `since` or resync, flush) and unsubscribe;
-//  - delivery.ts       NOTIFY → load the batch → dispatch in id order → filter (filter.ts) → send;
+//  - delivery.ts       NOTIFY → load the batch → dispatch in position order → filter (filter.ts) → send;
 //  - checks.ts         heartbeat and the periodic session/membership re-check.
 //
-// Fan-out: NOTIFY carries only an event id. Ids that arrive together are loaded in ONE query, then each
-// event is dispatched in id order: its topic/prompt context is loaded once (cached), the filter decides per
+// Fan-out: NOTIFY carries only a range of event positions (an event's `id` on the wire is its position, the
+// commit order given by domain/event-sequencer.ts). Positions that arrive together are loaded in ONE query,
+// then each event is dispatched in order: its topic/prompt context is loaded once (cached), the filter decides per
 // subscriber, and each distinct (channel, data) message is serialised once and the same string is sent to
-// every subscriber who may see it. recordEvent() makes one community's ids commit in order (see events.ts).
+// every subscriber who may see it.
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Config } from '../../config.js';

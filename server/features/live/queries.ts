@@ -1,5 +1,5 @@
 // The event log and the few lookups live delivery needs. Every function takes a database or a transaction.
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.js';
 import { events, memberships, posts, prompts, sessions, topics, users, type PostStatus } from '../../db/schema.js';
 import type { CommunityRole, MembershipContext } from '../../policy/policy.js';
@@ -17,27 +17,31 @@ export interface EventRow {
   data: unknown;
 }
 
-const eventColumns = { id: events.id, communityId: events.communityId, topicId: events.topicId, name: events.name, data: events.data };
+// An event's `id` on the wire and in every cursor is its position (the commit order, event-sequencer.ts).
+const eventColumns = { id: sql<number>`${events.position}`.mapWith(Number), communityId: events.communityId, topicId: events.topicId, name: events.name, data: events.data };
 
-/** Loads the events a batch of NOTIFYs named, in id order (one query per batch). */
-export async function findEventsByIds(db: DbOrTx, ids: number[]): Promise<EventRow[]> {
-  if (ids.length === 0) return [];
-  return db.select(eventColumns).from(events).where(inArray(events.id, ids)).orderBy(asc(events.id));
+/** Loads the events positioned from `first` to `last`, in position order (one query per batch of NOTIFYs). */
+export async function findEventsByPositions(db: DbOrTx, first: number, last: number): Promise<EventRow[]> {
+  return db
+    .select(eventColumns)
+    .from(events)
+    .where(and(gte(events.position, first), lte(events.position, last)))
+    .orderBy(asc(events.position));
 }
 
-/** Events of one channel after `since`, oldest first; at most `limit` rows (uses events_community_idx / events_topic_idx). */
+/** Events of one channel positioned after `since`, oldest first; at most `limit` rows (events_community_position_idx / events_topic_position_idx). */
 export async function findChannelEventsSince(db: DbOrTx, channel: ChannelKey, since: number, limit: number): Promise<EventRow[]> {
   return db
     .select(eventColumns)
     .from(events)
-    .where(and(channelFilter(channel), gt(events.id, since)))
-    .orderBy(asc(events.id))
+    .where(and(channelFilter(channel), gt(events.position, since)))
+    .orderBy(asc(events.position))
     .limit(limit);
 }
 
-/** The oldest event id still in the log, or null when the log is empty. */
+/** The oldest event position still in the log, or null when the log is empty. */
 export async function oldestRetainedEventId(db: DbOrTx): Promise<number | null> {
-  const [row] = await db.select({ id: sql<string | null>`min(${events.id})` }).from(events);
+  const [row] = await db.select({ id: sql<string | null>`min(${events.position})` }).from(events);
   return row?.id ? Number(row.id) : null;
 }
 

@@ -1,5 +1,5 @@
 // Subscribe and unsubscribe. Exactly-once, in order, none lost: a new subscription joins the channel index
-// FIRST (live events are buffered), then replays the log `WHERE id > since ORDER BY id` (or, without `since`
+// FIRST (live events are buffered), then replays the log `WHERE position > since ORDER BY position` (an event's id is its position) (or, without `since`
 // or when `since` is too old, starts from the channel's newest id, with `resync` for the latter), then
 // flushes the buffer, dropping ids ≤ the last id it handled.
 import type { FastifyBaseLogger } from 'fastify';
@@ -95,7 +95,7 @@ export function createSubscriptions({ db, connections, delivery, log }: { db: Db
       return true;
     }
     sub.lastSentId = since;
-    const contexts = await delivery.eventContexts(missed);
+    const contexts = await delivery.eventContexts(missed, { fresh: true });
     for (const [i, event] of missed.entries()) {
       if (sub.isClosed()) return false;
       await delivery.deliver(event, contexts[i]!, [sub]);

@@ -4,10 +4,11 @@
 // closed and locked topics). The sender must be the member's own address (a token names one member only); a
 // forged or damaged token is refused before the data. A refused reply gets a short bounce saying why. A
 // message delivered twice (same Message-ID) is posted once.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.js';
 import type { UsersDeps } from '../../domain/deps.js';
+import { createMac, type SecretSource } from '../../domain/signing.js';
 import { AppError } from '../../errors.js';
 import { renderMailBody } from '../../mail/layout.js';
 import { newMessageId } from '../../mail/message.js';
@@ -29,21 +30,19 @@ export interface ReplyTarget {
 }
 
 /** reply+<kind><user><id>.<mac>@domain: 64 characters before the @, SMTP's limit (a 72-bit MAC). */
-export function replyAddresses(secret: () => Promise<string>, domain: string) {
-  const mac = async (payload: string) => createHmac('sha256', await secret()).update(`reply:${payload}`).digest('base64url').slice(0, 12);
+export function replyAddresses(secrets: SecretSource, domain: string) {
+  const mac = createMac(secrets, { purpose: 'reply', length: 12 });
   return {
     async address(target: ReplyTarget) {
       const payload = `${target.kind}${uuidToB64(target.userId)}${uuidToB64(target.id)}`;
-      return `reply+${payload}.${await mac(payload)}@${domain}`;
+      return `reply+${payload}.${await mac.sign(payload)}@${domain}`;
     },
     async parse(address: string): Promise<ReplyTarget | null> {
       // The local part is case-sensitive (RFC 5321), as the token is: only the domain is compared in any case.
       const m = /^reply\+([pt])([A-Za-z0-9_-]{22})([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{12})@(.+)$/.exec(address);
       if (!m || m[5]!.toLowerCase() !== domain.toLowerCase()) return null;
       const payload = `${m[1]}${m[2]}${m[3]}`;
-      const expected = Buffer.from(await mac(payload));
-      const given = Buffer.from(m[4]!);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+      if (!(await mac.verify(payload, m[4]!))) return null;
       const userId = b64ToUuid(m[2]!);
       const id = b64ToUuid(m[3]!);
       return userId && id ? { userId, kind: m[1] as 'p' | 't', id } : null;

@@ -3,15 +3,14 @@
 // the member may still see. Mails are queued as jobs (server/mail/queue.ts) with their notifications marked
 // mailed in the same transaction, so nothing is mailed twice; every mail carries a one-click unsubscribe
 // (RFC 8058) and threading headers, so a mail client groups one topic's mails.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { serverSecret } from '../../domain/secrets.js';
+import { createMac, secretSource, type SecretSource } from '../../domain/signing.js';
 import { renderMailBody } from '../../mail/layout.js';
 import { newMessageId, threadMessageId } from '../../mail/message.js';
 import { enqueueMail } from '../../mail/queue.js';
 import { notificationPath, presentNotification } from './present.js';
-import * as q from './queries.js';
+import * as mail from './mail-queries.js';
 
 export interface NotificationMailerOptions {
   db: Db;
@@ -32,19 +31,17 @@ const DAY = 86_400_000;
 const DIGEST_HOUR = 7;
 
 /** Signs "unsubscribe this member" so a link cannot be forged or pointed at someone else. */
-export function unsubscribeTokens(secret: () => Promise<string>) {
-  const mac = async (userId: string) => createHmac('sha256', await secret()).update(`unsubscribe:${userId}`).digest('base64url');
+export function unsubscribeTokens(secrets: SecretSource) {
+  const mac = createMac(secrets, { purpose: 'unsubscribe' });
   return {
     async issue(userId: string) {
-      return `${userId}.${await mac(userId)}`;
+      return `${userId}.${await mac.sign(userId)}`;
     },
     /** The member the token is for, or null for a forged or damaged one. */
     async verify(token: string): Promise<string | null> {
       const [userId, sig] = token.split('.');
       if (!userId || !sig || !/^[0-9a-f-]{36}$/i.test(userId)) return null;
-      const expected = Buffer.from(await mac(userId));
-      const given = Buffer.from(sig);
-      return given.length === expected.length && timingSafeEqual(given, expected) ? userId : null;
+      return (await mac.verify(userId, sig)) ? userId : null;
     },
   };
 }
@@ -52,8 +49,7 @@ export function unsubscribeTokens(secret: () => Promise<string>) {
 export function createNotificationMailer(options: NotificationMailerOptions) {
   const { db, log, publicUrl } = options;
   const now = options.now ?? (() => new Date());
-  let secret: Promise<string> | undefined;
-  const tokens = unsubscribeTokens(() => (secret ??= serverSecret(db, 'unsubscribe')));
+  const tokens = unsubscribeTokens(secretSource(db, 'unsubscribe'));
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 
@@ -69,8 +65,8 @@ export function createNotificationMailer(options: NotificationMailerOptions) {
   ];
 
   async function immediate(): Promise<number> {
-    const items = await q.dueImmediate(db, options.settleMs, 50);
-    const groups = new Map<string, q.MailableNotification[]>();
+    const items = await mail.dueImmediate(db, options.settleMs, 50);
+    const groups = new Map<string, mail.MailableNotification[]>();
     for (const n of items) {
       const key = `${n.user_id}|${n.topic_id ?? ''}`;
       groups.set(key, [...(groups.get(key) ?? []), n]);
@@ -101,7 +97,7 @@ export function createNotificationMailer(options: NotificationMailerOptions) {
           userId: first.user_id,
           message: { subject, ...body, messageId: newMessageId(publicUrl, 'n'), ...(root ? { inReplyTo: root, references: [root] } : {}), ...(replyTo ? { replyTo } : {}), headers },
         });
-        await q.markMailed(tx, group.map((n) => Number(n.id)));
+        await mail.markMailed(tx, group.map((n) => Number(n.id)));
       });
     }
     return groups.size;
@@ -115,10 +111,10 @@ export function createNotificationMailer(options: NotificationMailerOptions) {
     if (kind === 'weekly') periodStart = new Date(periodStart.getTime() - ((periodStart.getUTCDay() + 6) % 7) * DAY);
     const since = new Date(now().getTime() - (kind === 'daily' ? 1 : 7) * DAY);
     let sent = 0;
-    for (const member of await q.dueDigests(db, kind, periodStart, 50)) {
-      const items = await q.digestItems(db, member.id, new Date(since.getTime() - 7 * DAY));
+    for (const member of await mail.dueDigests(db, kind, periodStart, 50)) {
+      const items = await mail.digestItems(db, member.id, new Date(since.getTime() - 7 * DAY));
       if (items.length === 0) continue;
-      const helpful = await q.mostHelpful(db, member.id, since, 3);
+      const helpful = await mail.mostHelpful(db, member.id, since, 3);
       const { url, headers } = await unsubscribeHeaders(member.id);
       const communities = [...new Set(items.map((n) => n.community_name))];
       const section = (title: string, kinds: string[]) => {
@@ -159,7 +155,7 @@ export function createNotificationMailer(options: NotificationMailerOptions) {
             headers,
           },
         });
-        if (queued) await q.markMailed(tx, items.map((n) => Number(n.id)));
+        if (queued) await mail.markMailed(tx, items.map((n) => Number(n.id)));
       });
       sent++;
     }

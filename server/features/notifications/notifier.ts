@@ -26,11 +26,16 @@ export interface NotifierOptions {
   db: Db;
   log: FastifyBaseLogger;
   intervalMs: number;
+  /** Resolves once every event committed so far has its position (the notifier reads in position order). */
+  settle: () => Promise<void>;
 }
 
-export function createNotifier({ db, log, intervalMs }: NotifierOptions) {
+export function createNotifier({ db, log, intervalMs, settle }: NotifierOptions) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
+  // Set by stop(): the pass ends after the batch in hand (its cursor is saved with it), so a shutdown never waits
+  // for a long backlog; the next start reads on from the saved cursors.
+  let stopping = false;
 
   /** One pass over every community with unread events; returns how many events were read. */
   async function tick(): Promise<number> {
@@ -42,7 +47,7 @@ export function createNotifier({ db, log, intervalMs }: NotifierOptions) {
         let count = 0;
         for (const cursor of claimed) {
           const events = await q.eventsAfter(tx, cursor.community_id, cursor.last_event_id, EVENTS_PER_TICK);
-          for (const event of events) for (const userId of await notifyFor(tx, cursor.community_id, event)) notified.add(userId);
+          for (const userId of await notifyForEvents(tx, cursor.community_id, events)) notified.add(userId);
           if (events.length > 0) await q.advanceCursor(tx, cursor.community_id, events.at(-1)!.id);
           count += events.length;
         }
@@ -51,11 +56,12 @@ export function createNotifier({ db, log, intervalMs }: NotifierOptions) {
         return count;
       });
       total += read;
-      if (read === 0) return total;
+      if (read === 0 || stopping) return total;
     }
   }
 
   function run(): Promise<number> {
+    if (stopping) return Promise.resolve(0);
     running ??= tick()
       .catch((err) => {
         log.error({ err }, 'notifications: notifier tick failed');
@@ -67,10 +73,12 @@ export function createNotifier({ db, log, intervalMs }: NotifierOptions) {
 
   return {
     start() {
+      stopping = false;
       timer = setInterval(() => void run(), intervalMs);
       timer.unref();
     },
     async stop() {
+      stopping = true;
       if (timer) clearInterval(timer);
       await running;
     },
@@ -78,6 +86,7 @@ export function createNotifier({ db, log, intervalMs }: NotifierOptions) {
     poke: () => void run(),
     /** Reads everything recorded so far (tests). */
     async drain() {
+      await settle();
       while (running) await running;
       return tick();
     },
@@ -86,13 +95,34 @@ export function createNotifier({ db, log, intervalMs }: NotifierOptions) {
 
 export type Notifier = ReturnType<typeof createNotifier>;
 
+/**
+ * Writes the notifications a community's events cause, in event order; returns who got one. A run of new posts
+ * (most events, and a busy topic's load) is read and written together: a few statements for the run, not five
+ * per post.
+ */
+async function notifyForEvents(tx: DbOrTx, communityId: string, events: q.StoredEvent[]): Promise<string[]> {
+  const recipients: string[] = [];
+  for (let i = 0; i < events.length; ) {
+    let end = i;
+    while (end < events.length && events[end]!.name === 'post.created') end++;
+    if (end > i) {
+      recipients.push(...(await onPosts(tx, communityId, events.slice(i, end))));
+      i = end;
+    } else {
+      recipients.push(...(await notifyFor(tx, communityId, events[i]!)));
+      i++;
+    }
+  }
+  return recipients;
+}
+
 /** Writes the notifications one event causes; returns who got one. */
 async function notifyFor(tx: DbOrTx, communityId: string, event: q.StoredEvent): Promise<string[]> {
   const data = event.data ?? {};
   switch (event.name) {
     case 'post.created':
     case 'post.approved': {
-      const recipients = await onPost(tx, communityId, event, String(data.id));
+      const recipients = await onPosts(tx, communityId, [event]);
       if (event.name === 'post.approved') recipients.push(...(await onModeration(tx, communityId, event, 'post', 'approved')));
       return recipients;
     }
@@ -123,16 +153,44 @@ async function notifyFor(tx: DbOrTx, communityId: string, event: q.StoredEvent):
 
 const isModerator = (m: q.MemberFacts) => m.roles.includes('moderator');
 
-async function onPost(tx: DbOrTx, communityId: string, event: q.StoredEvent, postId: string): Promise<string[]> {
-  const post = await q.postFacts(tx, postId);
-  if (!post || post.status !== 'published') return []; // held posts notify when approved
-  const topic = await q.topicFacts(tx, post.topic_id);
-  if (!topic || !topic.visible) return [];
-  if (await q.isSuspended(tx, communityId, post.author_id)) return [];
-  const mentions = new Set(mentionedHandles(post.body_md).slice(0, MENTIONS_MAX));
-  // Who can be told of a reply: the mentioned, the replied-to, the topic's author, and watchers (see below).
-  const candidates = { userIds: [topic.author_id, ...(post.parent_author_id ? [post.parent_author_id] : [])], handles: [...mentions] };
-  const members = await q.membersFor(tx, communityId, topic.id, post.prompt_id, candidates);
+/** Published posts' notifications (post.created, post.approved: the event's `data.id`), for a run of events. */
+async function onPosts(tx: DbOrTx, communityId: string, events: q.StoredEvent[]): Promise<string[]> {
+  const unique = (ids: string[]) => [...new Set(ids)];
+  const posts = await q.postFactsMany(tx, unique(events.map((e) => String(e.data?.id))));
+  const published = [...posts.values()].filter((p) => p.status === 'published'); // held posts notify when approved
+  if (published.length === 0) return [];
+  const topics = await q.topicFactsMany(tx, unique(published.map((p) => p.topic_id)));
+  const visible = published.filter((p) => topics.get(p.topic_id)?.visible);
+  if (visible.length === 0) return [];
+  const suspended = await q.suspendedAmong(tx, communityId, unique(visible.map((p) => p.author_id)));
+  // Who can be told of a reply: the mentioned, the replied-to, the topic's author, and watchers (see membersFor).
+  const mentionsOf = new Map(visible.map((p) => [p.id, new Set(mentionedHandles(p.body_md).slice(0, MENTIONS_MAX))]));
+  const audiences = await q.membersForPosts(
+    tx,
+    communityId,
+    visible
+      .filter((p) => !suspended.has(p.author_id))
+      .map((p) => ({
+        postId: p.id,
+        topicId: p.topic_id,
+        promptId: p.prompt_id,
+        userIds: [topics.get(p.topic_id)!.author_id, ...(p.parent_author_id ? [p.parent_author_id] : [])],
+        handles: [...mentionsOf.get(p.id)!],
+      })),
+  );
+  const out: q.NewNotification[] = [];
+  for (const event of events) {
+    const post = posts.get(String(event.data?.id));
+    const members = post && audiences.get(post.id);
+    if (!post || !members) continue;
+    out.push(...postNotifications(communityId, event, post, topics.get(post.topic_id)!, mentionsOf.get(post.id)!, members));
+  }
+  await q.insertNotifications(tx, out);
+  return out.map((n) => n.userId);
+}
+
+/** One member each, the most personal kind: mention, then reply, then a watched topic's post. */
+function postNotifications(communityId: string, event: q.StoredEvent, post: q.PostFacts, topic: q.TopicFacts, mentions: Set<string>, members: q.MemberFacts[]) {
   const out: q.NewNotification[] = [];
   for (const m of members) {
     if (m.user_id === post.author_id) continue;
@@ -148,8 +206,7 @@ async function onPost(tx: DbOrTx, communityId: string, event: q.StoredEvent, pos
     if (!kind) continue;
     out.push({ userId: m.user_id, kind, communityId, topicId: topic.id, postId: post.id, actorId: post.author_id, data: {}, eventId: event.id });
   }
-  await q.insertNotifications(tx, out);
-  return out.map((n) => n.userId);
+  return out;
 }
 
 async function onTopicOrPrompt(tx: DbOrTx, communityId: string, event: q.StoredEvent, kind: 'topic' | 'prompt', promptId: string | null) {

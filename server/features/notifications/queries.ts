@@ -1,6 +1,6 @@
 // SQL of the notifications feature: the notifier's cursors and facts, the notifications themselves, watches.
-import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { selectRows, sqlArray, type DbOrTx } from '../../db/client.js';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { selectRows, sqlArray, uuidArray, type DbOrTx } from '../../db/client.js';
 import { notifications, notifierCursors, users, watches } from '../../db/schema.js';
 import { NOTIFICATIONS_CHANNEL } from '../../../shared/schemas/live.js';
 import type { WatchLevel } from './levels.js';
@@ -15,7 +15,7 @@ export async function claimCommunitiesWithNews(db: DbOrTx, limit: number) {
   return selectRows<{ community_id: string; last_event_id: number }>(
     db,
     sql`select c.community_id, c.last_event_id::float8 as last_event_id from notifier_cursors c
-        where exists (select 1 from events e where e.community_id = c.community_id and e.id > c.last_event_id)
+        where exists (select 1 from events e where e.community_id = c.community_id and e.position > c.last_event_id)
         limit ${limit} for update skip locked`,
   );
 }
@@ -30,7 +30,7 @@ export interface StoredEvent {
 export async function eventsAfter(db: DbOrTx, communityId: string, afterId: number, limit: number) {
   return selectRows<StoredEvent>(
     db,
-    sql`select id::float8 as id, topic_id, name, data from events where community_id = ${communityId} and id > ${afterId} order by id limit ${limit}`,
+    sql`select position::float8 as id, topic_id, name, data from events where community_id = ${communityId} and position > ${afterId} order by position limit ${limit}`,
   );
 }
 
@@ -53,14 +53,19 @@ export interface TopicFacts {
 }
 
 export async function topicFacts(db: DbOrTx, topicId: string) {
-  const [row] = await selectRows<TopicFacts>(
+  return (await topicFactsMany(db, [topicId])).get(topicId) ?? null;
+}
+
+/** The facts of several topics in one statement, by id. */
+export async function topicFactsMany(db: DbOrTx, topicIds: readonly string[]) {
+  const rows = await selectRows<TopicFacts>(
     db,
     sql`select t.id, t.community_id, t.author_id, t.kind, t.title, t.solution_post_id, t.moderation_reason,
           (t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())) as visible,
           array(select f.user_id from topic_facilitators f where f.topic_id = t.id) as facilitator_ids
-        from topics t where t.id = ${topicId}`,
+        from topics t where t.id = any(${uuidArray(topicIds)})`,
   );
-  return row ?? null;
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 export interface PostFacts {
@@ -77,7 +82,12 @@ export interface PostFacts {
 }
 
 export async function postFacts(db: DbOrTx, postId: string) {
-  const [row] = await selectRows<PostFacts>(
+  return (await postFactsMany(db, [postId])).get(postId) ?? null;
+}
+
+/** The facts of several posts in one statement (a run of new posts), by id; a missing id is not in the map. */
+export async function postFactsMany(db: DbOrTx, postIds: readonly string[]) {
+  const rows = await selectRows<PostFacts>(
     db,
     sql`select p.id, p.topic_id, p.author_id, p.status, p.status_reason, p.body_md, p.prompt_id,
           parent.author_id as parent_author_id, coalesce(pr.answer_first, false) as answer_first,
@@ -85,20 +95,26 @@ export async function postFacts(db: DbOrTx, postId: string) {
         from posts p
         left join posts parent on parent.id = p.parent_id
         left join prompts pr on pr.id = p.prompt_id
-        where p.id = ${postId}`,
+        where p.id = any(${uuidArray(postIds)})`,
   );
-  return row ?? null;
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 /** Suspended in the community (now) or across the instance: what such a member writes notifies nobody. */
 export async function isSuspended(db: DbOrTx, communityId: string, userId: string) {
-  const [row] = await selectRows<{ suspended: boolean }>(
+  return (await suspendedAmong(db, communityId, [userId])).has(userId);
+}
+
+/** Which of these users are suspended in the community (now) or across the instance. */
+export async function suspendedAmong(db: DbOrTx, communityId: string, userIds: readonly string[]) {
+  const rows = await selectRows<{ user_id: string }>(
     db,
-    sql`select exists (select 1 from suspensions s where s.community_id = ${communityId} and s.user_id = ${userId}
-                         and s.lifted_at is null and (s.until is null or s.until > now()))
-            or exists (select 1 from users u where u.id = ${userId} and u.suspended_at is not null) as suspended`,
+    sql`select u.id as user_id from users u where u.id = any(${uuidArray(userIds)})
+          and (u.suspended_at is not null
+            or exists (select 1 from suspensions s where s.community_id = ${communityId} and s.user_id = u.id
+                         and s.lifted_at is null and (s.until is null or s.until > now())))`,
   );
-  return !!row?.suspended;
+  return new Set(rows.map((r) => r.user_id));
 }
 
 export interface MemberFacts {
@@ -142,6 +158,48 @@ export async function membersFor(
             : sql``
         }`,
   );
+}
+
+/** Who may hear of one new post: the users and handles it names, and the watchers membersFor adds. */
+export interface PostAudienceAsk {
+  postId: string;
+  topicId: string;
+  promptId: string | null;
+  userIds: string[];
+  handles: string[];
+}
+
+/**
+ * membersFor(…, only) for several posts in one statement, by post id. The candidates (named users, handles,
+ * the community's and the topic's watchers) are found through their indexes first and then checked for a
+ * current membership, instead of filtering every membership of the community once per post.
+ */
+export async function membersForPosts(db: DbOrTx, communityId: string, asks: readonly PostAudienceAsk[]) {
+  const byPost = new Map<string, MemberFacts[]>(asks.map((a) => [a.postId, []]));
+  if (asks.length === 0) return byPost;
+  const json = JSON.stringify(asks.map((a) => ({ post_id: a.postId, topic_id: a.topicId, prompt_id: a.promptId, user_ids: a.userIds, handles: a.handles })));
+  const rows = await selectRows<MemberFacts & { post_id: string }>(
+    db,
+    sql`with a as (select * from jsonb_to_recordset(${json}::jsonb) as a(post_id uuid, topic_id uuid, prompt_id uuid, user_ids uuid[], handles text[])),
+        candidates as (
+          select a.post_id, x.user_id from a cross join unnest(a.user_ids) as x(user_id)
+          union select a.post_id, u.id from a join users u on u.handle = any(a.handles)
+          union select a.post_id, w.user_id from a join watches w on w.target_type = 'topic' and w.target_id = a.topic_id and w.level = 'watching'
+          union select a.post_id, w.user_id from a cross join watches w
+            where w.target_type = 'community' and w.target_id = ${communityId} and w.level = 'watching')
+        select a.post_id, m.user_id, u.handle, m.roles, cw.level as community_level, tw.level as topic_level,
+          (exists (select 1 from topics t where t.id = a.topic_id and t.author_id = m.user_id)
+             or exists (select 1 from posts x where x.topic_id = a.topic_id and x.author_id = m.user_id and x.status in ('published', 'withdrawn'))) as took_part,
+          (a.prompt_id is not null and exists (select 1 from posts x where x.prompt_id = a.prompt_id and x.author_id = m.user_id and x.status = 'published')) as answered_prompt
+        from candidates c
+        join a on a.post_id = c.post_id
+        join memberships m on m.community_id = ${communityId} and m.user_id = c.user_id and m.removed_at is null
+        join users u on u.id = m.user_id
+        left join watches cw on cw.user_id = m.user_id and cw.target_type = 'community' and cw.target_id = ${communityId}
+        left join watches tw on tw.user_id = m.user_id and tw.target_type = 'topic' and tw.target_id = a.topic_id`,
+  );
+  for (const { post_id, ...member } of rows) byPost.get(post_id)!.push(member);
+  return byPost;
 }
 
 // ---- writing notifications -----------------------------------------------------------------------------
@@ -205,7 +263,7 @@ export async function lastGroupedCount(db: DbOrTx, userId: string, groupKey: str
  * THE rule a notification is listed (and mailed) by, on rows aliased n (notifications), t (its topic) and p (its
  * post): still published and open; moderation outcomes about the member's own content always are.
  */
-const stillVisible = sql`(n.kind = 'moderation' or (
+export const stillVisible = sql`(n.kind = 'moderation' or (
     (t.id is null or (t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())))
     and (p.id is null or p.status = 'published')))`;
 
@@ -309,92 +367,6 @@ export async function setEmailPreference(db: DbOrTx, userId: string, email: 'imm
   await db.update(users).set({ emailPreference: email }).where(eq(users.id, userId));
 }
 
-
-// ---- mail ----------------------------------------------------------------------------------------------
-
-export interface MailableNotification extends NotificationRow {
-  user_id: string;
-  email: string;
-  display_name: string;
-}
-
-/**
- * Unread, unmailed notifications of members who chose immediate mail and confirmed their address, for the
- * (member, topic) groups whose first such notification is at least `settleMs` old: what arrives for one topic
- * within that time goes in one mail. Still-visible ones only (as in the list).
- */
-export async function dueImmediate(db: DbOrTx, settleMs: number, limit: number) {
-  return selectRows<MailableNotification>(
-    db,
-    sql`with due as (
-          select n.user_id, n.topic_id from notifications n
-          join users u on u.id = n.user_id
-          where n.mailed_at is null and n.read_at is null and u.email_preference = 'immediate' and u.email_verified_at is not null
-          group by n.user_id, n.topic_id
-          having min(n.created_at) <= now() - ${settleMs}::bigint * interval '1 millisecond'
-          limit ${limit})
-        ${mailableSelect(sql`join due on due.user_id = n.user_id and due.topic_id is not distinct from n.topic_id`, sql`true`)}`,
-  );
-}
-
-/** A member's unmailed notifications since `since`, still visible, for a digest. */
-export async function digestItems(db: DbOrTx, userId: string, since: Date) {
-  return selectRows<MailableNotification>(db, mailableSelect(sql``, sql`n.user_id = ${userId} and n.created_at > ${since.toISOString()}::timestamptz`));
-}
-
-function mailableSelect(join: SQL, where: SQL) {
-  return sql`select n.id::float8 as id, n.user_id, u.email, u.display_name, n.kind, n.community_id, c.slug as community_slug,
-      c.name as community_name, n.topic_id, t.title as topic_title, n.post_id, n.actor_id, a.display_name as actor_name,
-      a.handle as actor_handle, n.data, n.created_at, n.updated_at, n.read_at
-    from notifications n
-    ${join}
-    join users u on u.id = n.user_id
-    join communities c on c.id = n.community_id
-    join memberships m on m.community_id = n.community_id and m.user_id = n.user_id and m.removed_at is null
-    left join topics t on t.id = n.topic_id
-    left join posts p on p.id = n.post_id
-    left join users a on a.id = n.actor_id
-    where n.mailed_at is null and n.read_at is null and ${where}
-      and ${stillVisible}
-    order by n.user_id, n.topic_id, n.id`;
-}
-
-export async function markMailed(db: DbOrTx, ids: number[]) {
-  if (ids.length === 0) return;
-  await db.update(notifications).set({ mailedAt: sql`now()` }).where(inArray(notifications.id, ids));
-}
-
-/** Members due a digest: confirmed address, that preference, and no digest of that kind since `periodStart`. */
-export async function dueDigests(db: DbOrTx, preference: 'daily' | 'weekly', periodStart: Date, limit: number) {
-  return selectRows<{ id: string; email: string; display_name: string }>(
-    db,
-    sql`select u.id, u.email, u.display_name from users u
-        where u.email_preference = ${preference} and u.email_verified_at is not null and u.suspended_at is null
-          and not exists (select 1 from mail_jobs j where j.dedupe_key = ${`digest:${preference}:`} || u.id::text || ':' || ${periodStart.toISOString().slice(0, 10)})
-          and exists (select 1 from notifications n where n.user_id = u.id and n.mailed_at is null and n.read_at is null)
-        limit ${limit}`,
-  );
-}
-
-
-/** The most helpful posts of a period in the member's communities that anyone there may see (answer-first prompts left out). */
-export async function mostHelpful(db: DbOrTx, userId: string, since: Date, limit: number) {
-  return selectRows<{ post_id: string; topic_id: string; topic_title: string; community_slug: string; author_name: string; helpful_count: number }>(
-    db,
-    sql`select p.id as post_id, t.id as topic_id, t.title as topic_title, c.slug as community_slug, a.display_name as author_name, p.helpful_count
-        from posts p
-        join topics t on t.id = p.topic_id
-        join communities c on c.id = t.community_id
-        join memberships m on m.community_id = c.id and m.user_id = ${userId} and m.removed_at is null
-        join users a on a.id = p.author_id
-        left join prompts pr on pr.id = p.prompt_id
-        where p.status = 'published' and p.helpful_count > 0 and p.created_at > ${since.toISOString()}::timestamptz
-          and t.moderation_status = 'published' and (t.opens_at is null or t.opens_at <= now())
-          and coalesce(pr.answer_first, false) = false and a.suspended_at is null
-        order by p.helpful_count desc, p.created_at desc
-        limit ${limit}`,
-  );
-}
 
 /** Tells every process's live hub which members got something new (after commit; NOTIFY is sent on commit). */
 export async function announce(db: DbOrTx, userIds: string[]) {

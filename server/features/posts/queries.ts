@@ -1,7 +1,8 @@
 // Post queries. A page of posts is ONE query (author name, helpful-by-me and solution flag joined in).
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
-import { helpfulMarks, idempotencyKeys, postRevisions, posts, topics, users } from '../../db/schema.js';
+import { selectRows, type Db, type DbOrTx } from '../../db/client.js';
+import { jsonRowMapper, preparedSelect } from '../../db/prepared-select.js';
+import { helpfulMarks, idempotencyKeys, postRevisions, posts, topics, users, type PostStatus } from '../../db/schema.js';
 import { cursorTime } from '../../domain/cursor.js';
 import type { PostRow } from './present.js';
 
@@ -66,7 +67,28 @@ export interface PostPageFilter {
 }
 
 export async function listPostPage(db: DbOrTx, f: PostPageFilter): Promise<PostRow[]> {
-  const conditions: SQL[] = [eq(posts.topicId, f.topicId)];
+  // The first page with no prompt hidden from the viewer (what most visits open) is a prepared statement.
+  if (!f.after && f.hiddenPromptIds.length === 0 && !('rollback' in db)) {
+    const key = f.seesHidden ? 'all' : 'member';
+    let forDb = preparedPages.get(db);
+    if (!forDb) preparedPages.set(db, (forDb = new Map()));
+    let query = forDb.get(key);
+    if (!query) {
+      // Placeholders stand where the values go (only ever interpolated into SQL).
+      const shape = { ...f, topicId: sql.placeholder('topicId') as unknown as string, viewerId: sql.placeholder('viewerId') as unknown as string };
+      query = preparedSelect(db as Db, pageQuery(db, shape).limit(sql.placeholder('limit')), `post_page_${key}`);
+      forDb.set(key, query);
+    }
+    return (await query.execute({ topicId: f.topicId, viewerId: f.viewerId, limit: f.limit })) as PostRow[];
+  }
+  return (await pageQuery(db, f).limit(f.limit)) as PostRow[];
+}
+
+const preparedPages = new WeakMap<object, Map<string, { execute(params: Record<string, unknown>): Promise<unknown[]> }>>();
+
+/** Which posts a page shows: the topic's, as `f`'s viewer may see them. */
+function pageConditions(f: Pick<PostPageFilter, 'topicId' | 'viewerId' | 'seesHidden' | 'hiddenPromptIds' | 'after'>) {
+  const conditions: SQL[] = [sql`${posts.topicId} = ${f.topicId}`];
   if (!f.seesHidden) {
     // Same rule as canSeePost(): others' pending posts do not exist for this viewer.
     conditions.push(sql`(${posts.status} <> 'pending' or ${posts.authorId} = ${f.viewerId})`);
@@ -80,20 +102,81 @@ export async function listPostPage(db: DbOrTx, f: PostPageFilter): Promise<PostR
     );
   }
   if (f.after) conditions.push(sql`(${posts.createdAt}, ${posts.id}) > (${f.after.createdAt}::timestamptz, ${f.after.id}::uuid)`);
-  const rows = await db
-    .select(postRowFields(f.viewerId))
+  return conditions;
+}
+
+/** A page carries the markdown of the viewer's own posts only (their edit form's); presentPost() shows no other. */
+const pageFields = (viewerId: string) => ({ ...postRowFields(viewerId), bodyMd: sql<string | null>`case when ${posts.authorId} = ${viewerId} then ${posts.bodyMd} end` });
+
+function pageQuery(db: DbOrTx, f: PostPageFilter) {
+  return db
+    .select(pageFields(f.viewerId))
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
     .innerJoin(topics, eq(topics.id, posts.topicId))
-    .where(and(...conditions))
-    .orderBy(asc(posts.createdAt), asc(posts.id))
-    .limit(f.limit);
-  return rows as PostRow[];
+    .where(and(...pageConditions(f)))
+    .orderBy(asc(posts.createdAt), asc(posts.id));
 }
 
-export async function insertPost(db: DbOrTx, values: typeof posts.$inferInsert) {
-  const [row] = await db.insert(posts).values(values).returning({ id: posts.id });
-  return row!.id;
+/**
+ * The first page as most viewers get it (they see no other's pending posts, no prompt's replies are hidden
+ * from them), as SQL for the access statement to read in the same round trip: `firstPage` is a JSON array of
+ * rows, each the page's fields in order (`decodeFirstPage`). Placeholders: topicId, actorId (the viewer), limit.
+ * The caller uses it only when the viewer is such a viewer; otherwise it asks listPostPage.
+ */
+export function firstPostPageExtras() {
+  // Placeholders stand where the values go (only ever interpolated into SQL).
+  const viewerId = sql.placeholder('actorId') as unknown as string;
+  const topicId = sql.placeholder('topicId') as unknown as string;
+  const { columns } = jsonRowMapper<PostRow>(pageFields(viewerId));
+  // Inside the subquery its own posts, users and topics hide the access statement's tables of those names.
+  return {
+    firstPage: sql<unknown[][]>`(select coalesce(json_agg(page.r order by page.created_at, page.id), '[]'::json) from (
+      select json_build_array(${sql.join(columns as SQL[], sql`, `)}) as r, ${posts.createdAt} as created_at, ${posts.id} as id
+      from ${posts} inner join ${users} on ${users.id} = ${posts.authorId} inner join ${topics} on ${topics.id} = ${posts.topicId}
+      where ${and(...pageConditions({ topicId, viewerId, seesHidden: false, hiddenPromptIds: [] }))}
+      order by ${posts.createdAt}, ${posts.id} limit ${sql.placeholder('limit')}) page)`,
+  };
+}
+
+const firstPageRows = jsonRowMapper<PostRow>(pageFields('00000000-0000-0000-0000-000000000000'));
+/** The rows of firstPostPageExtras' `firstPage`, as listPostPage returns them. */
+export const decodeFirstPage = (rows: unknown[][]): PostRow[] => rows.map(firstPageRows.map);
+
+export interface NewPost {
+  communityId: string;
+  topicId: string;
+  authorId: string;
+  parentId: string | null;
+  promptId: string | null;
+  depth: number;
+  bodyMd: string;
+  bodyHtml: string;
+  status: PostStatus;
+}
+
+/**
+ * Inserts a reply with its first revision (version 1, by its author) and returns it as postRowFields()
+ * would load it for its author: ONE statement. A new post has no helpful mark and is no topic's solution.
+ */
+export async function insertPostWithRevision(db: DbOrTx, p: NewPost): Promise<PostRow> {
+  const [row] = await selectRows<Omit<PostRow, 'createdAt' | 'helpfulByMe' | 'isSolution' | 'editedAt'> & { createdAtMs: number }>(
+    db,
+    sql`with p as (
+        insert into ${posts} (community_id, topic_id, author_id, parent_id, prompt_id, depth, body_md, body_html, status)
+        values (${p.communityId}::uuid, ${p.topicId}::uuid, ${p.authorId}::uuid, ${p.parentId}::uuid, ${p.promptId}::uuid, ${p.depth}::int,
+                ${p.bodyMd}, ${p.bodyHtml}, ${p.status})
+        returning id, topic_id, community_id, parent_id, prompt_id, depth, author_id, body_md, body_html, status, status_reason, version,
+                  helpful_count, created_at),
+      r as (insert into ${postRevisions} (post_id, version, body_md, body_html, editor_id) select id, 1, body_md, body_html, author_id from p)
+      select p.id, p.topic_id as "topicId", p.community_id as "communityId", p.parent_id as "parentId", p.prompt_id as "promptId", p.depth,
+        p.author_id as "authorId", u.display_name as "authorName", u.handle as "authorHandle", p.body_md as "bodyMd", p.body_html as "bodyHtml",
+        p.status, p.status_reason as "statusReason", p.version, p.helpful_count as "helpfulCount",
+        (extract(epoch from p.created_at) * 1000)::float8 as "createdAtMs", ${cursorTime(sql`p.created_at`)} as "cursorKey"
+      from p join ${users} u on u.id = p.author_id`,
+  );
+  const { createdAtMs, ...rest } = row!;
+  return { ...rest, createdAt: new Date(Math.floor(Number(createdAtMs))), editedAt: null, helpfulByMe: false, isSolution: false };
 }
 
 export async function insertRevision(db: DbOrTx, values: typeof postRevisions.$inferInsert) {
@@ -172,6 +255,11 @@ export async function findIdempotencyKey(db: DbOrTx, userId: string, key: string
     .limit(1);
   return row ?? null;
 }
+
+/** completeIdempotencyKey as a statement to run inside another one (content-status.ts countNewPost). */
+export const completeIdempotencyKeySql = (userId: string, key: string, statusCode: number, response: unknown) =>
+  sql`update ${idempotencyKeys} set status_code = ${statusCode}::int, response = ${JSON.stringify(response)}::jsonb
+    where user_id = ${userId}::uuid and key = ${key}`;
 
 export async function completeIdempotencyKey(db: DbOrTx, userId: string, key: string, statusCode: number, response: unknown) {
   await db

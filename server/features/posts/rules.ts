@@ -5,20 +5,26 @@ import type { DbOrTx } from '../../db/client.js';
 import type { PostStatus } from '../../db/schema.js';
 import type { ScreeningDeps } from '../../domain/deps.js';
 import { invalid } from '../../errors.js';
-import { PREMODERATION_REASON } from '../../domain/screening.js';
+import { PREMODERATION_REASON, screenPostTextWith } from '../../domain/screening.js';
+import type { WatchedWordRule } from '../../domain/watched-words.js';
 import { LIMITS } from '../../../shared/limits.js';
 
-export function createPostingRules({ screening }: { screening: Pick<ScreeningDeps, 'screenPostText' | 'needsPremoderation'> }) {
-  return {
-    /** Is the member under new-member pre-moderation in the community (stricter posting limits)? */
-    premoderated: (tx: DbOrTx, communityId: string, authorId: string) => screening.needsPremoderation(tx, communityId, authorId),
+/** What a new post's screening needs to know, read with the access check (domain/screening.ts postScreeningExtras). */
+export interface NewPostScreening {
+  /** The community's watched words, in rule order. */
+  watchedWords: WatchedWordRule[];
+  /** The author is under new-member pre-moderation. */
+  premoderated: boolean;
+}
 
+export function createPostingRules({ screening }: { screening: Pick<ScreeningDeps, 'screenPostText'> }) {
+  return {
     /**
      * Why a new post waits for a moderator, or null when it is published at once: a watched word first
      * (a 'block' word throws 422 and nothing is written), then new-member pre-moderation.
      */
-    async holdNewPost(tx: DbOrTx, communityId: string, authorId: string, body: string): Promise<string | null> {
-      return (await screening.screenPostText(tx, communityId, body)) ?? ((await screening.needsPremoderation(tx, communityId, authorId)) ? PREMODERATION_REASON : null);
+    holdNewPost(facts: NewPostScreening, body: string): string | null {
+      return screenPostTextWith(facts.watchedWords, body) ?? (facts.premoderated ? PREMODERATION_REASON : null);
     },
 
     /**

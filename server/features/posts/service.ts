@@ -7,6 +7,8 @@ import { authorize, can, type Action, type Actor } from '../../policy/policy.js'
 import { LIMITS } from '../../../shared/limits.js';
 import type { CreatePostBody, Post, UpdatePostBody } from '../../../shared/schemas/posts.js';
 import { isUuid } from '../../../shared/schemas/common.js';
+import { promptVisibility, promptVisibilityExtras } from '../../domain/read-access.js';
+import { postScreeningExtras } from '../../domain/screening.js';
 import { CURSOR_TIME } from '../../domain/cursor.js';
 import { postViewerFor, topicContentVisible, type TopicAccess } from '../../domain/topic-access.js';
 import { EVENT_VIEW, isPostVisible, type PostViewer } from '../../domain/visibility.js';
@@ -35,16 +37,23 @@ export interface CreatePostResult {
 
 export interface PostServiceDeps {
   db: Db;
-  access: Pick<TopicAccessDeps, 'requireTopic' | 'hiddenPromptIds' | 'findPrompt' | 'findTopic' | 'assertTopicWritable'>;
+  access: Pick<TopicAccessDeps, 'requireTopic' | 'requireTopicForRead' | 'requireTopicForWrite' | 'hiddenPromptIds' | 'findTopic' | 'assertTopicWritable'>;
   rules: PostingRules;
   status: Pick<ContentStatusDeps, 'changePostStatus' | 'countNewPost'>;
   audit: Pick<AuditLogDeps, 'insertLogEntry'>;
-  outbox: Pick<OutboxDeps, 'recordEvent' | 'communityLiveCursor'>;
+  outbox: Pick<OutboxDeps, 'recordEvent' | 'recordEventSql'>;
   render: RenderDeps;
   /** How fast a member may reply (null: no limits, e.g. demo seeding). */
   postingLimits: PostingLimits | null;
   limits: Pick<PostingLimitDeps, 'enforcePostingLimit'>;
 }
+
+/** What the posts list reads with its access check: the prompts' rules for who sees which replies. */
+const postsListExtras = promptVisibilityExtras();
+/** The same for the first page, with the page itself as most viewers see it (one round trip). */
+const postsFirstPageExtras = { ...promptVisibilityExtras(), ...q.firstPostPageExtras() };
+/** What creating a reply reads with its access check: the prompts' rules, and what screening needs. */
+const postCreateExtras = { ...promptVisibilityExtras(), ...postScreeningExtras() };
 
 export function createPostService({ db, access: topics, rules, status: content, audit, outbox, render, postingLimits, limits }: PostServiceDeps) {
   const { requireTopic, hiddenPromptIds, assertTopicWritable } = topics;
@@ -69,19 +78,22 @@ export function createPostService({ db, access: topics, rules, status: content, 
     return { row, access, viewer };
   }
 
-  /** Where a new reply goes: its prompt, its parent (capped depth) — or a 400 naming the bad field. */
-  async function placeReply(tx: DbOrTx, access: TopicAccess, viewer: PostViewer, input: CreatePostBody) {
+  /**
+   * Where a new reply goes: its prompt, its parent (capped depth) — or a 400 naming the bad field. The
+   * topic's prompt rules and the prompts the author answered come with the access check (`prompts`).
+   */
+  async function placeReply(tx: DbOrTx, access: TopicAccess, viewer: PostViewer, input: CreatePostBody, prompts: ReturnType<typeof promptVisibility>) {
     const topicId = access.topic.id;
-    const hidden = await hiddenPromptIds(tx, access);
     let promptId: string | null = null;
     if (input.promptId) {
-      const prompt = await topics.findPrompt(tx, input.promptId);
+      const prompt = prompts.prompts.find((p) => p.id === input.promptId);
       const scheduled = !!prompt?.releaseAt && prompt.releaseAt > new Date();
-      const reachable = prompt && prompt.topicId === topicId && (!scheduled || can(access.actor, 'prompt.readScheduled', access.ctx));
+      const reachable = prompt && (!scheduled || can(access.actor, 'prompt.readScheduled', access.ctx));
       if (!reachable) throw invalid('promptId', 'No such prompt in this topic.', 'unknown_prompt');
       promptId = prompt.id;
     }
     if (!input.parentId) return { parentId: null, promptId, depth: 0 };
+    const hidden = await hiddenPromptIds(tx, access, prompts.prompts, prompts.answered);
     const parent = await q.findPostRow(tx, input.parentId, viewer.userId);
     if (!parent || parent.topicId !== topicId || !isPostVisible(parent, viewer, hidden)) {
       throw invalid('parentId', 'No such post in this topic.', 'unknown_parent');
@@ -109,21 +121,25 @@ export function createPostService({ db, access: topics, rules, status: content, 
     },
 
     async list(actor: Actor | null, topicId: string, query: { cursor?: string | undefined; limit?: number | undefined }) {
-      const liveCursor = isUuid(topicId) ? await outbox.communityLiveCursor(db, { topicId }) : 0; // before the data: see LiveCursor
-      const access = await requireTopic(db, actor, topicId, 'topic.read');
+      const limit = query.limit ?? LIMITS.pageSizeDefault;
+      // One statement for the access check, the live cursor (read before the data: see LiveCursor), the prompts'
+      // rules and, for a first page, the page as most viewers see it.
+      const read = query.cursor
+        ? await topics.requireTopicForRead(db, actor, topicId, 'topic.read', 'posts', postsListExtras)
+        : await topics.requireTopicForRead(db, actor, topicId, 'topic.read', 'posts_first', postsFirstPageExtras, { limit: limit + 1 });
+      const { access, liveCursor } = read;
+      const visibility = read.extra ? promptVisibility(read.extra) : null;
       // A hidden or removed topic: members see its placeholder and none of its discussion (its author and
       // moderators see everything); restoring it brings the replies back as they were.
       if (!topicContentVisible(access)) return { items: [], nextCursor: null, liveCursor };
+      const after = query.cursor ? decodePostCursor(query.cursor) : undefined;
       const viewer = postViewerFor(access.actor, access.ctx);
-      const limit = query.limit ?? LIMITS.pageSizeDefault;
-      const rows = await q.listPostPage(db, {
-        topicId,
-        viewerId: access.actor.id,
-        seesHidden: viewer.seesHidden,
-        hiddenPromptIds: await hiddenPromptIds(db, access),
-        after: query.cursor ? decodePostCursor(query.cursor) : undefined,
-        limit: limit + 1,
-      });
+      const hidden = await hiddenPromptIds(db, access, visibility?.prompts, visibility?.answered);
+      const firstPage = read.extra && 'firstPage' in read.extra ? (read.extra.firstPage as unknown[][]) : null;
+      const rows =
+        firstPage && !viewer.seesHidden && hidden.length === 0
+          ? q.decodeFirstPage(firstPage)
+          : await q.listPostPage(db, { topicId, viewerId: access.actor.id, seesHidden: viewer.seesHidden, hiddenPromptIds: hidden, after, limit: limit + 1 });
       const page = rows.slice(0, limit);
       return {
         items: page.map((r) => presentPost(r, viewer)).filter((p): p is Post => p !== null),
@@ -137,7 +153,13 @@ export function createPostService({ db, access: topics, rules, status: content, 
      * key (user_id, key)): a retry — even a concurrent one — gets the first 201 response, never a second post.
      */
     async create(actor: Actor | null, topicId: string, input: CreatePostBody, idempotencyKey?: string): Promise<CreatePostResult> {
-      const access = await requireTopic(db, actor, topicId, 'post.create');
+      // One statement: the access check, the prompts' rules and the author's screening facts (watched words,
+      // pre-moderation), read before the transaction as the access check always was.
+      const read = await topics.requireTopicForWrite(db, actor, topicId, 'post.create', 'post_create', postCreateExtras);
+      const { access } = read;
+      if (!read.extra) throw notFound('Topic'); // not reached: a topic id that is no uuid is not found above
+      const facts = { watchedWords: read.extra.watchedWords, premoderated: read.extra.premoderated };
+      const prompts = promptVisibility(read.extra);
       const me = access.actor;
       const viewer = postViewerFor(me, access.ctx);
       const bodyHtml = await renderField('body', input.body, LIMITS.postBodyMax);
@@ -154,35 +176,25 @@ export function createPostService({ db, access: topics, rules, status: content, 
         }
         const { topic } = access;
         // Posting limits (429 posting_too_fast): after the key claim, so a retry of an accepted submit replays.
-        await limits.enforcePostingLimit(tx, postingLimits, 'post', me.id, () => rules.premoderated(tx, topic.communityId, me.id));
+        await limits.enforcePostingLimit(tx, postingLimits, 'post', me.id, async () => facts.premoderated);
         assertTopicWritable(topic); // as loaded; checked again under the lock below
-        const place = await placeReply(tx, access, viewer, input);
+        const place = await placeReply(tx, access, viewer, input, prompts);
         // Held (pending) posts exist for their author and moderators only, until a moderator approves.
-        const held = await rules.holdNewPost(tx, topic.communityId, me.id, input.body);
+        const held = rules.holdNewPost(facts, input.body);
         const status = held ? 'pending' : 'published';
-        const postId = await q.insertPost(tx, {
-          communityId: topic.communityId,
-          topicId,
-          authorId: me.id,
-          ...place,
-          bodyMd: input.body,
-          bodyHtml,
-          status,
-        });
-        await q.insertRevision(tx, { postId, version: 1, bodyMd: input.body, bodyHtml, editorId: me.id });
-        if (held) await logHold(tx, topic.communityId, postId, held);
-        const row = (await q.findPostRow(tx, postId, me.id))!;
+        // The post, its first revision and the row presentPost() needs: one statement.
+        const row = await q.insertPostWithRevision(tx, { communityId: topic.communityId, topicId, authorId: me.id, ...place, bodyMd: input.body, bodyHtml, status });
+        if (held) await logHold(tx, topic.communityId, row.id, held);
         const post = presentPost(row, viewer)!;
-        if (idempotencyKey) await q.completeIdempotencyKey(tx, me.id, idempotencyKey, 201, post);
-        // The topic's row lock comes last: replies to one busy topic queue on it, so it is held for the last
-        // three statements only (the rollup triggers are deferred to commit and take it after these).
-        // Re-read under that lock — the one a close or lock of the topic also takes — neither can slip in
-        // between this check and the commit.
-        assertTopicWritable((await topics.findTopic(tx, topicId, { lock: 'no key update' }))!);
-        // A held post is not activity others can see: counts and last activity move on approval.
-        await content.countNewPost(tx, { id: postId, topicId, authorId: me.id }, status, { topicLocked: true });
-        // Last write of the transaction: recordEvent holds the community's event-order lock until commit.
-        await outbox.recordEvent(tx, { communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, EVENT_VIEW)! });
+        // The topic's row lock comes last, in the statement that moves its counters (and the rollup triggers,
+        // deferred, take it at commit): replies to one busy topic queue on it, so it is held from that statement
+        // to the commit only. The same statement records the event (recording takes no lock: events are ordered
+        // after commit, outbox.ts) and completes the Idempotency-Key. The topic is re-read under that lock — the
+        // one a close or lock of the topic also takes — so neither can slip in between this check and the
+        // commit. A held post is not activity others can see: counts and last activity move on approval.
+        const alongside = [outbox.recordEventSql({ communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, EVENT_VIEW)! })];
+        if (idempotencyKey) alongside.push(q.completeIdempotencyKeySql(me.id, idempotencyKey, 201, post));
+        assertTopicWritable((await content.countNewPost(tx, { id: row.id, topicId, authorId: me.id }, status, alongside))!);
         return { statusCode: 201, post, replayed: false };
       });
     },

@@ -168,21 +168,20 @@ export async function search(
       if (newestProbe && !postsSince && group.communityIds.length === 1) {
         const community = group.communityIds[0]!;
         let newer: SQL | null = null;
-        let read = 0;
         newestProbe.forEach((reach, i) => {
           // The time of the reach-th newest post (or -infinity: the community has fewer posts).
           const bound = `newest_${g}_${i}`;
           bandCtes.push(sql`${sql.raw(bound)} as materialized (select coalesce((select created_at from posts
               where community_id = ${community} order by created_at desc offset ${reach - 1} limit 1), '-infinity'::timestamptz) as oldest)`);
           const oldest = sql.raw(`(select oldest from ${bound})`);
+          // Every post newer than `oldest` is among the `reach` newest, whatever the ties; the step before took
+          // those newer than `newer`, which at a tie may be fewer than its reach (so this step reads all `reach`).
           replies(
             `replies_${g}_newest_${i}`,
-            sql`(select * from posts where community_id = ${community}${newer ? sql` and created_at <= ${newer}` : sql``}
-              order by created_at desc limit ${reach - read}) p`,
-            sql` and p.created_at > ${oldest}`,
+            sql`(select * from posts where community_id = ${community} order by created_at desc limit ${reach}) p`,
+            sql` and p.created_at > ${oldest}${newer ? sql` and p.created_at <= ${newer}` : sql``}`,
           );
           newer = oldest;
-          read = reach;
         });
         older = sql` and p.created_at <= ${newer!}`;
       }

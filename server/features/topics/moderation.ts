@@ -1,7 +1,7 @@
 // Moderation of topics (a topic is content too: its title, text and prompts): flags and auto-hide, removal
 // and restore, approval of a held topic, lock/close/pin, and holds from watched words. The same rules as
 // for posts (moderation/post-actions.ts): every action runs in ONE transaction that changes the rows,
-// appends exactly one audit-log row and records the live event as its last write.
+// appends exactly one audit-log row and records the live event.
 import type { Db, DbOrTx } from '../../db/client.js';
 import type { TopicModerationStatus } from '../../db/schema.js';
 import { conflict, invalid, notFound } from '../../errors.js';
@@ -71,7 +71,7 @@ export function createTopicModerationSteps({ audit, outbox }: Pick<TopicModerati
      * THE lock/close/pin use case, shared by PATCH /api/topics/:id/moderation and PATCH /api/topics/:id:
      * applies what changes and appends ONE audit-log row for it (nothing when it is already so).
      * The caller has authorised 'topic.moderate', holds the topic row lock (`topic` loaded for update) and,
-     * when `changed`, records topic.updated with recordTopicUpdated() as its last write.
+     * when `changed`, records topic.updated with recordTopicUpdated().
      */
     async applyTopicModeration(tx: DbOrTx, me: Actor, topic: TopicCore, input: TopicModerationInput) {
       const now = new Date();

@@ -18,8 +18,9 @@ import {
 } from '../../../shared/schemas/topics.js';
 import { noContent, notModified, revalidatedReads } from '../../http.js';
 import type { TopicService } from './service.js';
+import type { TopicRevisionService } from './revisions.js';
 
-export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = async (app, { topics }) => {
+export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService; revisions: TopicRevisionService }> = async (app, { topics, revisions }) => {
   const tags = ['topics'];
   await revalidatedReads(app);
 
@@ -126,13 +127,22 @@ export const topicRoutes: FastifyPluginAsyncTypebox<{ topics: TopicService }> = 
         response: { 200: TopicRevisionList, ...notModified, ...problems(401, 403, 404) },
       },
     },
-    async (request) => ({ items: await topics.revisions(request.actor, request.params.topicId) }),
+    async (request) => ({ items: await revisions.revisions(request.actor, request.params.topicId) }),
   );
 
   app.post(
     '/api/topics/:topicId/read',
-    { schema: { tags, operationId: 'markTopicRead', summary: 'Move my read position forward to a post', params: IdParams('topicId'), body: MarkReadBody, response: { 200: ReadPosition, ...problems(401, 403, 404) } } },
-    async (request) => topics.markRead(request.actor, request.params.topicId, request.body.postId),
+    {
+      schema: {
+        tags,
+        operationId: 'markTopicRead',
+        summary: "Move my read position forward to a post (204, nothing moved: the topic's discussion is hidden from me now)",
+        params: IdParams('topicId'),
+        body: MarkReadBody,
+        response: { 200: ReadPosition, 204: Type.Null(), ...problems(401, 403, 404) },
+      },
+    },
+    async (request, reply) => (await topics.markRead(request.actor, request.params.topicId, request.body.postId)) ?? noContent(reply),
   );
 
   app.post(

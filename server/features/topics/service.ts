@@ -1,10 +1,10 @@
 // CPD topics and practice problems: creation, the topic list with engagement counts, the topic page,
-// facilitator edits and prompts, the practice problem's solution, and read tracking.
+// facilitator edits and prompts (their revisions: revisions.ts), the practice problem's solution, and read tracking.
 import type { Db, DbOrTx } from '../../db/client.js';
 import { conflict, invalid, notFound } from '../../errors.js';
 import { authorize, can, type Actor } from '../../policy/policy.js';
 import { LIMITS } from '../../../shared/limits.js';
-import type { AddPromptBody, CreateTopicBody, Prompt, TopicDetail, TopicListQuery, TopicRevision, UpdatePromptBody, UpdateTopicBody } from '../../../shared/schemas/topics.js';
+import type { AddPromptBody, CreateTopicBody, Prompt, TopicDetail, TopicListQuery, UpdatePromptBody, UpdateTopicBody } from '../../../shared/schemas/topics.js';
 import { isUuid } from '../../../shared/schemas/common.js';
 import { CURSOR_TIME } from '../../domain/cursor.js';
 import { isScheduled, postViewerFor, topicContentVisible, topicStatus, type PromptRow, type TopicAccess } from '../../domain/topic-access.js';
@@ -14,7 +14,9 @@ import type { PostingLimits } from '../../domain/posting-limits.js';
 import type { PostService } from '../posts/service.js';
 import type { TopicModerationSteps } from './moderation.js';
 import { presentTopicSummary } from './present.js';
+import { keepRevision } from './revisions.js';
 import * as q from './queries.js';
+import { createTopicPageCache, loadTopicPage, pageFromRow, pageParams, topicPageFields, type TopicPageRow } from './page-query.js';
 import type { ViewBuffer } from './view-buffer.js';
 
 const parseTime = (field: string, value: string | null | undefined): Date | null | undefined => {
@@ -38,12 +40,13 @@ function decodeTopicCursor(cursor: string) {
   return { pinned: pinned === 'true', lastActivityAt: time, id };
 }
 
-export function presentPrompt(p: PromptRow, info: { replyCount: number; hidden: boolean; answered: boolean }, now = new Date()): Prompt {
+/** `withSource`: the markdown goes with it only to those who may edit it (everyone else reads the HTML). */
+export function presentPrompt(p: PromptRow, info: { replyCount: number; hidden: boolean; answered: boolean; withSource: boolean }, now = new Date()): Prompt {
   return {
     id: p.id,
     position: p.position,
     bodyHtml: p.bodyHtml,
-    bodyMd: p.bodyMd,
+    bodyMd: info.withSource ? p.bodyMd : null,
     releaseAt: p.releaseAt ? p.releaseAt.toISOString() : null,
     scheduled: isScheduled(p, now),
     answerFirst: p.answerFirst,
@@ -55,13 +58,13 @@ export function presentPrompt(p: PromptRow, info: { replyCount: number; hidden: 
 
 export interface TopicServiceDeps {
   db: Db;
-  communities: Pick<CommunityAccessDeps, 'requireCommunity'>;
-  access: Pick<TopicAccessDeps, 'requireTopic' | 'topicAccess' | 'findTopic' | 'listPrompts' | 'promptsAnsweredBy' | 'hiddenPromptIds'>;
+  communities: Pick<CommunityAccessDeps, 'requireCommunity' | 'requireCommunityForRead'>;
+  access: Pick<TopicAccessDeps, 'requireTopic' | 'requireTopicForRead' | 'topicAccess' | 'findTopic' | 'listPrompts' | 'hiddenPromptIds'>;
   /** The solution and the read position name a post: the posts feature loads it. */
   posts: Pick<PostService, 'findForViewer'>;
   moderation: TopicModerationSteps;
   screening: Pick<ScreeningDeps, 'screenTopicText' | 'needsPremoderation'>;
-  outbox: Pick<OutboxDeps, 'recordEvent' | 'communityLiveCursor'>;
+  outbox: Pick<OutboxDeps, 'recordEvent'>;
   render: RenderDeps;
   /** How fast a member may open topics (null: no limits, e.g. demo seeding). */
   postingLimits: PostingLimits | null;
@@ -70,27 +73,30 @@ export interface TopicServiceDeps {
   views: Pick<ViewBuffer, 'record'>;
 }
 
+/** The topic page's columns, read with its access check (for viewers who do not see all replies). */
+const pageExtras = { page: topicPageFields(false) };
+
 export function createTopicService({ db, communities, access: topics, posts, moderation, screening, outbox, render, postingLimits, limits, views }: TopicServiceDeps) {
-  const { requireCommunity } = communities;
-  const { requireTopic, topicAccess, hiddenPromptIds } = topics;
+  const { requireCommunity, requireCommunityForRead } = communities;
+  const { requireTopic, requireTopicForRead, topicAccess, hiddenPromptIds } = topics;
+  /** Shared parts of topic pages, checked against the topic row on every read (page-query.ts). */
+  const pageCache = createTopicPageCache();
   const { applyTopicModeration, holdTopicEdit, logTopicHold, recordTopicUpdated } = moderation;
   const { screenTopicText, needsPremoderation } = screening;
   const { renderField } = render;
 
-  /** The topic page for this viewer (records nothing). */
-  async function detail(access: TopicAccess): Promise<TopicDetail> {
+  /**
+   * The topic page for this viewer (records nothing). `preloaded`: the page's row as read with the access
+   * check (GET), computed for viewers who do not see all replies; others read theirs here.
+   */
+  async function detail(access: TopicAccess, preloaded?: TopicPageRow): Promise<TopicDetail> {
     const me = access.actor;
     const { ctx } = access;
     const viewer = { userId: me.id, seesAllReplies: can(me, 'prompt.seeAllReplies', { community: access.community, membership: access.membership }) };
-    const [row, prompts, counts, answered, facilitators, readPosition] = await Promise.all([
-      q.findTopicWithCounts(db, access.topic.id, viewer),
-      topics.listPrompts(db, access.topic.id),
-      q.promptReplyCounts(db, access.topic.id),
-      topics.promptsAnsweredBy(db, access.topic.id, me.id),
-      q.facilitatorsOf(db, access.topic.id),
-      q.findReadPosition(db, access.topic.id, me.id),
-    ]);
-    const topic = row!;
+    const page =
+      preloaded && !viewer.seesAllReplies ? pageFromRow(access.topic.id, preloaded, pageCache) : (await loadTopicPage(db, access.topic.id, viewer, pageCache))!;
+    const { topic, facilitators, readPosition, answered } = page;
+    const { prompts, replyCounts: counts } = page.shared;
     const now = new Date();
     const hidden = new Set(await hiddenPromptIds(db, access, prompts, answered));
     const seesScheduled = can(me, 'prompt.readScheduled', ctx);
@@ -98,6 +104,9 @@ export function createTopicService({ db, communities, access: topics, posts, mod
     // A hidden or removed topic: a placeholder (no title, text, prompts or solution) unless its author or a moderator.
     const content = topicContentVisible(access);
     const published = topic.moderationStatus === 'published';
+    // The markdown sources are for the edit forms: a member who may not edit reads the HTML alone, half the page.
+    const editsTopic = can(me, 'topic.update', ctx);
+    const editsPrompts = can(me, 'topic.editPrompt', ctx);
     let solution = null;
     if (content && topic.solutionPostId) {
       // The solution shows to whoever may see it in the thread (a reply to a prompt hidden from them does not).
@@ -106,13 +115,13 @@ export function createTopicService({ db, communities, access: topics, posts, mod
     return {
       ...presentTopicSummary(topic, { now, content }),
       bodyHtml: content ? topic.bodyHtml : null,
-      bodyMd: content ? topic.bodyMd : null,
+      bodyMd: content && editsTopic ? topic.bodyMd : null,
       articleUrl: content ? topic.articleUrl : null,
       closedAt: topic.closedAt ? topic.closedAt.toISOString() : null,
       lockedAt: topic.lockedAt ? topic.lockedAt.toISOString() : null,
       prompts: prompts
         .filter((p) => content && (seesScheduled || !isScheduled(p, now)))
-        .map((p) => presentPrompt(p, { replyCount: counts.get(p.id) ?? 0, hidden: hidden.has(p.id) && !answered.has(p.id), answered: answered.has(p.id) }, now)),
+        .map((p) => presentPrompt(p, { replyCount: counts.get(p.id) ?? 0, hidden: hidden.has(p.id) && !answered.has(p.id), answered: answered.has(p.id), withSource: editsPrompts }, now)),
       facilitators,
       solutionPostId: topic.solutionPostId,
       solution,
@@ -128,24 +137,6 @@ export function createTopicService({ db, communities, access: topics, posts, mod
         readRevisions: can(me, 'topic.readRevisions', ctx),
       },
     };
-  }
-
-  /**
-   * Writes the new version of a topic's words (promptId null) or of a prompt's; the first edit also writes
-   * version 1, the words as they were (by the topic's author, when they were created), so nothing is lost.
-   */
-  async function keepRevision(
-    tx: DbOrTx,
-    at: { topicId: string; promptId: string | null; createdAt: Date; authorId: string; editorId: string },
-    before: { title: string | null; bodyMd: string; bodyHtml: string },
-    after: { title: string | null; bodyMd: string; bodyHtml: string },
-  ) {
-    const latest = await q.latestTopicRevision(tx, at.topicId, at.promptId);
-    const base = { topicId: at.topicId, promptId: at.promptId };
-    await q.insertTopicRevisions(tx, [
-      ...(latest === 0 ? [{ ...base, version: 1, ...before, editorId: at.authorId, createdAt: at.createdAt }] : []),
-      { ...base, version: Math.max(latest, 1) + 1, ...after, editorId: at.editorId },
-    ]);
   }
 
   async function eventSummary(tx: DbOrTx, topicId: string) {
@@ -231,8 +222,8 @@ export function createTopicService({ db, communities, access: topics, posts, mod
     },
 
     async list(actor: Actor | null, communityId: string, query: TopicListQuery) {
-      const liveCursor = isUuid(communityId) ? await outbox.communityLiveCursor(db, { communityId }) : 0; // before the data: see LiveCursor
-      const { community, membership, actor: me } = await requireCommunity(db, actor, communityId, 'topics.list');
+      // One statement for the access check and the live cursor (read before the data: see LiveCursor).
+      const { access: { community, membership, actor: me }, liveCursor } = await requireCommunityForRead(db, actor, communityId, 'topics.list');
       const limit = query.limit ?? LIMITS.pageSizeDefault;
       const rows = await q.listTopics(db, {
         communityId,
@@ -255,10 +246,12 @@ export function createTopicService({ db, communities, access: topics, posts, mod
 
     /** The topic page; opening it notes today's view for the engagement report (recorded in a batch, not here). */
     async get(actor: Actor | null, topicId: string): Promise<TopicDetail> {
-      const liveCursor = isUuid(topicId) ? await outbox.communityLiveCursor(db, { topicId }) : 0; // before the data: see LiveCursor
-      const access = await requireTopic(db, actor, topicId, 'topic.read');
+      // One statement for the access check, the live cursor (read before the data: see LiveCursor) and the
+      // page's own columns as most viewers see them.
+      const read = await requireTopicForRead(db, actor, topicId, 'topic.read', 'page', pageExtras, pageParams(topicId, pageCache));
+      const { access, liveCursor } = read;
       if (access.membership) await views.record({ topicId, communityId: access.topic.communityId, userId: access.actor.id });
-      return { ...(await detail(access)), liveCursor };
+      return { ...(await detail(access, read.extra?.page as TopicPageRow | undefined)), liveCursor };
     },
 
     async update(actor: Actor | null, topicId: string, patch: UpdateTopicBody): Promise<TopicDetail> {
@@ -340,7 +333,7 @@ export function createTopicService({ db, communities, access: topics, posts, mod
         await outbox.recordEvent(tx, { communityId: topic.communityId, topicId, name: 'topic.updated', data: await eventSummary(tx, topicId) });
         return inserted!;
       });
-      return presentPrompt(row, { replyCount: 0, hidden: false, answered: false });
+      return presentPrompt(row, { replyCount: 0, hidden: false, answered: false, withSource: true });
     },
 
     /** Edits a prompt (its question, release time, answer-first); a new question keeps the old one as a revision. */
@@ -375,46 +368,7 @@ export function createTopicService({ db, communities, access: topics, posts, mod
         return updated;
       });
       const counts = await q.promptReplyCounts(db, topicId);
-      return presentPrompt(row, { replyCount: counts.get(promptId) ?? 0, hidden: false, answered: false });
-    },
-
-    /**
-     * Every version of the topic's words (title and text) and of its prompts', oldest first. Words never edited
-     * have no rows: their current text is given as version 1, by the topic's author.
-     */
-    async revisions(actor: Actor | null, topicId: string): Promise<TopicRevision[]> {
-      const access = await requireTopic(db, actor, topicId, 'topic.readRevisions');
-      const topic = await q.findTopicWords(db, topicId);
-      const [rows, prompts, authorName] = await Promise.all([q.listTopicRevisions(db, topicId), topics.listPrompts(db, topicId), q.userName(db, topic.authorId)]);
-      const now = new Date();
-      const seesScheduled = can(access.actor, 'prompt.readScheduled', access.ctx);
-      const shownPrompts = prompts.filter((p) => seesScheduled || !isScheduled(p, now));
-      const shown = new Set<string | null>([null, ...shownPrompts.map((p) => p.id)]);
-      const out: TopicRevision[] = rows
-        .filter((r) => shown.has(r.promptId))
-        .map((r) => ({
-          promptId: r.promptId,
-          version: r.version,
-          title: r.title,
-          bodyMd: r.bodyMd,
-          bodyHtml: r.bodyHtml,
-          editor: { id: r.editorId, displayName: r.editorName },
-          createdAt: r.createdAt.toISOString(),
-        }));
-      const editor = { id: topic.authorId, displayName: authorName };
-      const original = (promptId: string | null, title: string | null, bodyMd: string, bodyHtml: string, createdAt: Date): TopicRevision => ({
-        promptId,
-        version: 1,
-        title,
-        bodyMd,
-        bodyHtml,
-        editor,
-        createdAt: createdAt.toISOString(),
-      });
-      const edited = new Set(rows.map((r) => r.promptId));
-      if (!edited.has(null)) out.unshift(original(null, topic.title, topic.bodyMd, topic.bodyHtml, topic.createdAt));
-      for (const p of shownPrompts) if (!edited.has(p.id)) out.push(original(p.id, null, p.bodyMd, p.bodyHtml, p.createdAt));
-      return out;
+      return presentPrompt(row, { replyCount: counts.get(promptId) ?? 0, hidden: false, answered: false, withSource: true });
     },
 
     /** Marks (or, with null, clears) the reply that solved a practice problem. */
@@ -439,8 +393,11 @@ export function createTopicService({ db, communities, access: topics, posts, mod
     /** Moves my read position forward to this post. */
     async markRead(actor: Actor | null, topicId: string, postId: string) {
       const access = await requireTopic(db, actor, topicId, 'topic.markRead');
+      // A page left open while the topic was removed or hidden still reports what it showed before it heard:
+      // not an error (the member did nothing wrong), and nothing moves. null: the route answers 204.
+      if (!topicContentVisible(access)) return null;
       const visible =
-        topicContentVisible(access) && (await posts.findForViewer(db, postId, postViewerFor(access.actor, access.ctx), await hiddenPromptIds(db, access)))?.topicId === topicId;
+        (await posts.findForViewer(db, postId, postViewerFor(access.actor, access.ctx), await hiddenPromptIds(db, access)))?.topicId === topicId;
       if (!visible) throw invalid('postId', 'No such post in this topic.', 'unknown_post');
       await q.advanceReadPosition(db, topicId, access.actor.id, postId);
       const position = (await q.findReadPosition(db, topicId, access.actor.id))!;

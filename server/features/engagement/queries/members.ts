@@ -1,6 +1,6 @@
 // The member list (community-wide or for one topic) and one member's week-by-week record.
 import { sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../../db/client.js';
+import { uuidArray, type DbOrTx } from '../../../db/client.js';
 import { topicViews } from '../../../db/schema.js';
 import type { EngagementClass } from '../../../../shared/schemas/engagement.js';
 import { memberActivityCtes, rangeViewWeeks, weeklyCellsCtes } from './fragments.js';
@@ -84,4 +84,18 @@ export async function memberWeeks(db: DbOrTx, p: Period, userId: string): Promis
       from w_wb left join w_cells c on c.week_start = w_wb.week_start
      order by w_wb.week_start`,
   );
+}
+
+/** Distinct topics each of the given members viewed in the period (UTC days): a short index range per member. */
+export async function topicsViewed(db: DbOrTx, p: Period, userIds: string[]): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const list = await rows<{ user_id: string; n: number }>(
+    db,
+    sql`select v.user_id, count(*) filter (where v.prev_day is null or v.prev_day < ${p.d0}::date)::int as n
+          from ${topicViews} v
+         where v.community_id = ${p.communityId} and v.user_id = any(${uuidArray(userIds)})
+           and v.day >= ${p.d0}::date and v.day <= ${p.d1}::date
+         group by v.user_id`,
+  );
+  return new Map(list.map((r) => [r.user_id, r.n]));
 }

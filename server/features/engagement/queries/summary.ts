@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/client.js';
 import { posts, topics } from '../../../db/schema.js';
 import { activeInWeek, classOf, memberActivityCtes, memberDays, rangeMembers, rangeViewWeeks, weekBoundsCte } from './fragments.js';
-import { reportRows, type Period } from './period.js';
+import { reportRows, rows, type Period } from './period.js';
 
 export interface CountsRow {
   members: number;
@@ -36,6 +36,24 @@ function periodCtes(p: Period) {
       from s_m left join k_acts on k_acts.user_id = s_m.user_id left join k_vw on k_vw.user_id = s_m.user_id)`;
 }
 
+/** SQL: the median time, in minutes, from a topic's opening in the period to its first counted reply by someone else. */
+const medianFirstReplyMinutes = (p: Period) => sql`
+      (select percentile_cont(0.5) within group (order by minutes)::float8 from (
+         select extract(epoch from (fr.first_at - t.created_at)) / 60.0 as minutes
+           from ${topics} t
+           cross join lateral (
+             select po.created_at as first_at from ${posts} po
+              where po.topic_id = t.id and po.author_id <> t.author_id and stoa_post_counts(po.status)
+              order by po.created_at limit 1) fr
+          where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz
+            and t.moderation_status = 'published') waits)`;
+
+/** The median time to first reply of the topics opened in the period (its own statement: reads topics and posts). */
+export async function medianFirstReply(db: DbOrTx, p: Period): Promise<number | null> {
+  const [row] = await rows<{ m: number | null }>(db, sql`select ${medianFirstReplyMinutes(p)} as m`);
+  return row!.m;
+}
+
 /** The count columns of a summary, over the CTEs of periodCtes. */
 const countsSelect = (p: Period) => sql`
       (select count(*)::int from s_r) as members,
@@ -48,16 +66,7 @@ const countsSelect = (p: Period) => sql`
       (select coalesce(sum(replies), 0)::int from k_acts) as replies,
       (select coalesce(sum(openings), 0)::int from k_acts) as new_topics,
       (select coalesce(sum(removed), 0)::int from k_acts) as removed_posts,
-      (select percentile_cont(0.5) within group (order by minutes)::float8 from (
-         select extract(epoch from (fr.first_at - t.created_at)) / 60.0 as minutes
-           from ${topics} t
-           cross join lateral (
-             select po.created_at as first_at from ${posts} po
-              where po.topic_id = t.id and po.author_id <> t.author_id and stoa_post_counts(po.status)
-              order by po.created_at limit 1) fr
-          where t.community_id = ${p.communityId} and t.created_at >= ${p.t0}::timestamptz and t.created_at < ${p.t1}::timestamptz
-            and t.moderation_status = 'published') waits)
-        as median_first_reply_minutes`;
+      ${medianFirstReplyMinutes(p)} as median_first_reply_minutes`;
 
 /** The summary figures for one period, in one statement. */
 export async function periodCounts(db: DbOrTx, p: Period): Promise<CountsRow> {
