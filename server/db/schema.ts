@@ -626,6 +626,15 @@ export const events = pgTable(
   ],
 );
 
+// Each community's newest event position (migration 0026): the live cursor of every page read, one row to
+// read. The event sequencer writes it in the statement that gives positions, so it is never ahead of them.
+export const communityEventPositions = pgTable('community_event_positions', {
+  communityId: uuid('community_id')
+    .primaryKey()
+    .references(() => communities.id),
+  position: bigint('position', { mode: 'number' }).notNull(),
+});
+
 export const flags = pgTable(
   'flags',
   {

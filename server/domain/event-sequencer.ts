@@ -21,13 +21,18 @@ const BATCH = 1000;
 // Numbers the oldest unpositioned committed events, in id order (ids follow insertion, which keeps one
 // transaction's events in their order), with a block of values reserved from events_position_seq (a sequence,
 // so positions never repeat after old events are pruned). The unique index on position makes a second
-// sequencer, were there ever one, fail instead of repeating positions.
+// sequencer, were there ever one, fail instead of repeating positions. Each community's newest position
+// (community_event_positions, the live cursor of page reads) moves in the same statement.
 const SEQUENCE_BATCH = `
   with batch as (select id, row_number() over (order by id) as rn
                    from (select id from events where position is null order by id limit ${BATCH}) unpositioned),
        size as (select count(*) as n from batch),
        base as (select setval('events_position_seq', nextval('events_position_seq') + n - 1) - n as before from size where n > 0),
-       positioned as (update events e set position = base.before + batch.rn from batch, base where e.id = batch.id returning e.position)
+       positioned as (update events e set position = base.before + batch.rn from batch, base where e.id = batch.id
+                      returning e.position, e.community_id),
+       cursors as (insert into community_event_positions (community_id, position)
+                     select community_id, max(position) from positioned group by community_id
+                   on conflict (community_id) do update set position = greatest(community_event_positions.position, excluded.position))
   select count(*)::int as n, pg_notify('${EVENTS_CHANNEL}', min(position) || ',' || max(position))
     from positioned having count(*) > 0`;
 

@@ -6,7 +6,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { markEventRecorded } from '../db/commit-signal.js';
-import { events, topics } from '../db/schema.js';
+import { communityEventPositions, events, topics } from '../db/schema.js';
 import type { EventName, EventPayload } from '../../shared/events.js';
 
 export type { EventName, EventPayload } from '../../shared/events.js';
@@ -53,6 +53,7 @@ export const channelFilter = (channel: ChannelKey) => (channel.kind === 'communi
 
 /** The newest event position of a channel (0 when it has none). */
 export async function lastChannelEventId(db: DbOrTx, channel: ChannelKey): Promise<number> {
+  if (channel.kind === 'community') return communityLiveCursor(db, { communityId: channel.id });
   const [row] = await db.select({ id: sql<string | null>`max(${events.position})` }).from(events).where(channelFilter(channel));
   return row?.id ? Number(row.id) : 0;
 }
@@ -65,13 +66,16 @@ export async function lastChannelEventId(db: DbOrTx, channel: ChannelKey): Promi
  */
 export async function communityLiveCursor(db: DbOrTx, of: { communityId: string } | { topicId: string }): Promise<number> {
   const community = 'communityId' in of ? sql`${of.communityId}::uuid` : sql`(select ${topics.communityId} from ${topics} where ${topics.id} = ${of.topicId})`;
-  const [row] = await db.select({ id: sql<string | null>`max(${events.position})` }).from(events).where(sql`${events.communityId} = ${community}`);
-  return row?.id ? Number(row.id) : 0;
+  const result = (await db.execute(sql`select ${liveCursorSql(community)} as id`)) as unknown as { rows: Array<{ id: string | null }> };
+  const id = result.rows[0]?.id;
+  return id ? Number(id) : 0;
 }
 
 /**
- * The same cursor as an SQL expression (text, null when none; keep the two alike), for reads that take it in
- * the statement that checks access, before the page's data (domain/read-access.ts).
+ * The same cursor as an SQL expression (text, null when none), for reads that take it in the statement that
+ * checks access, before the page's data (domain/read-access.ts). One primary-key read: the sequencer keeps
+ * community_event_positions in the statement that gives positions (not max(position) of the community's
+ * events, which a generic plan walked backwards through every newer event of the database).
  */
 export const liveCursorSql = (communityId: SQL) =>
-  sql<string | null>`(select max(e.position)::text from ${events} e where e.community_id = ${communityId})`;
+  sql<string | null>`(select c.position::text from ${communityEventPositions} c where c.community_id = ${communityId})`;

@@ -160,4 +160,36 @@ describe('live events are ordered by commit', () => {
     for (const topicId of w.topicIds) expect(ids(perTopic, `topic:${topicId}`)).toEqual(all.filter((id) => topicOf.get(id) === topicId));
     for (const client of [stays, perTopic, resuming]) await client.close();
   }, 60_000);
+
+  it("takes each community's live cursor from its own newest event, in batches that mix communities, and 0 before any", async () => {
+    const worlds = [await world(2), await world(1), await world(1)];
+    const quiet = await world(1);
+    const cursorOf = (communityId: string) => communityLiveCursor(t.app.db, { communityId });
+    const newestOf = async (communityId: string) =>
+      (await rowsOf<{ n: number | null }>(sql`select max(position)::float8 as n from events where community_id = ${communityId}`))[0]!.n ?? 0;
+    await t.app.eventSequencer.settle();
+    const quietBefore = await newestOf(quiet.communityId);
+    // One transaction recording events of three communities (one sequencer batch), then single events.
+    await t.app.db.transaction(async (tx) => {
+      for (const [i, w] of [...worlds, worlds[0]!, worlds[1]!].entries()) {
+        await recordEvent(tx, { communityId: w.communityId, topicId: w.topicIds[0]!, name: 'topic.updated', data: topicUpdated(w.topicIds[0]!, `mixed ${i}`) });
+      }
+    });
+    await record(worlds[2]!.communityId, worlds[2]!.topicIds[0]!, 'alone');
+    await t.app.eventSequencer.settle();
+    for (const w of worlds) {
+      expect(await cursorOf(w.communityId)).toBe(await newestOf(w.communityId));
+      // What a page read answers, and where a subscription without `since` starts.
+      const page = await w.reader.get(`/api/topics/${w.topicIds[0]}/posts`);
+      expect(page.json().liveCursor).toBe(await newestOf(w.communityId));
+      const live = await connectLive(t, w.reader);
+      expect(await live.subscribe(w.channel)).toMatchObject({ type: 'subscribed', lastEventId: await newestOf(w.communityId) });
+      await live.close();
+    }
+    // A community whose events are all older than everyone else's keeps its own cursor.
+    expect(await cursorOf(quiet.communityId)).toBe(quietBefore);
+    expect(await cursorOf(worlds[0]!.communityId)).toBeGreaterThan(quietBefore);
+    const fresh = await t.makeCommunity();
+    expect(await cursorOf(fresh.id)).toBe(0);
+  });
 });
