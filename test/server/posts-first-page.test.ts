@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../server/db/client.js';
-import { decodeFirstPage, listPostPage } from '../../server/features/posts/queries.js';
+import type { Actor } from '../../server/policy/policy.js';
+import { requireTopicForRead } from '../../server/domain/read-access.js';
+import { firstPostPageExtras, listPostPage } from '../../server/features/posts/queries.js';
 import { presentPost } from '../../server/features/posts/present.js';
 import { createTestApp, type TestApp, type TestUser } from '../helpers/app.js';
 
@@ -40,5 +42,27 @@ describe('the first page of posts in one statement', () => {
         expect(page.nextCursor === null, `${user.displayName} limit ${limit}`).toBe(rows.length <= limit);
       }
     }
+  });
+
+  it('is built in the access statement only for viewers who get it: not for a moderator, an admin, a refused reader or a held topic', async () => {
+    const c = await t.makeCommunity();
+    const other = await t.makeCommunity();
+    const member = await t.makeMember(c.id);
+    const moderator = await t.makeMember(c.id, ['moderator']);
+    const outsider = await t.makeMember(other.id);
+    const A = await t.as(member);
+    const topic = (await A.post(`/api/communities/${c.id}/topics`, { kind: 'problem', title: 'Built or not', body: 'x' })).json();
+    await A.post(`/api/topics/${topic.id}/posts`, { body: 'a reply' });
+    const db = t.app.db as Db;
+    const firstPageFor = async (actor: Actor) => {
+      const read = await requireTopicForRead(db, actor, topic.id, 'topic.read', 'first_page_guard', firstPostPageExtras(), { limit: 3 }).catch((err: Error & { status: number }) => err);
+      return read instanceof Error ? `refused ${read.status}` : read.extra!.firstPage;
+    };
+    expect(await firstPageFor({ id: member.id, displayName: member.displayName, isAdmin: false })).toHaveLength(1);
+    expect(await firstPageFor({ id: moderator.id, displayName: moderator.displayName, isAdmin: false })).toBeNull();
+    expect(await firstPageFor({ id: outsider.id, displayName: outsider.displayName, isAdmin: true })).toBeNull(); // an admin, not a member
+    expect(await firstPageFor({ id: outsider.id, displayName: outsider.displayName, isAdmin: false })).toMatch(/^refused 40[34]$/);
+    await t.testDb.database.rows(sql`update topics set moderation_status = 'removed' where id = ${topic.id}`);
+    expect(await firstPageFor({ id: member.id, displayName: member.displayName, isAdmin: false })).toBeNull();
   });
 });

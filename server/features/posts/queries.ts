@@ -2,7 +2,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { selectRows, type Db, type DbOrTx } from '../../db/client.js';
 import { jsonRowMapper, preparedSelect } from '../../db/prepared-select.js';
-import { helpfulMarks, idempotencyKeys, postRevisions, posts, topics, users, type PostStatus } from '../../db/schema.js';
+import { helpfulMarks, idempotencyKeys, memberships, postRevisions, posts, topics, users, type PostStatus } from '../../db/schema.js';
 import { cursorTime } from '../../domain/cursor.js';
 import type { PostRow } from './present.js';
 
@@ -130,12 +130,17 @@ export function firstPostPageExtras() {
   const topicId = sql.placeholder('topicId') as unknown as string;
   const { columns } = jsonRowMapper<PostRow>(pageFields(viewerId));
   // Inside the subquery its own posts, users and topics hide the access statement's tables of those names.
+  // Built only where it can be used: not for non-members (refused, or an admin: they see hidden posts), not for
+  // moderators (they see others' pending posts), not when the topic's content is held or removed (members see
+  // none of it). Null otherwise; the caller then asks listPostPage, as it does when a prompt's replies are hidden.
   return {
-    firstPage: sql<unknown[][]>`(select coalesce(json_agg(page.r order by page.created_at, page.id), '[]'::json) from (
-      select json_build_array(${sql.join(columns as SQL[], sql`, `)}) as r, ${posts.createdAt} as created_at, ${posts.id} as id
-      from ${posts} inner join ${users} on ${users.id} = ${posts.authorId} inner join ${topics} on ${topics.id} = ${posts.topicId}
-      where ${and(...pageConditions({ topicId, viewerId, seesHidden: false, hiddenPromptIds: [] }))}
-      order by ${posts.createdAt}, ${posts.id} limit ${sql.placeholder('limit')}) page)`,
+    firstPage: sql<unknown[][] | null>`case when ${memberships.roles} is not null and not ('moderator' = any(${memberships.roles}))
+        and ${topics.moderationStatus} = 'published' then
+      (select coalesce(json_agg(page.r order by page.created_at, page.id), '[]'::json) from (
+        select json_build_array(${sql.join(columns as SQL[], sql`, `)}) as r, ${posts.createdAt} as created_at, ${posts.id} as id
+        from ${posts} inner join ${users} on ${users.id} = ${posts.authorId} inner join ${topics} on ${topics.id} = ${posts.topicId}
+        where ${and(...pageConditions({ topicId, viewerId, seesHidden: false, hiddenPromptIds: [] }))}
+        order by ${posts.createdAt}, ${posts.id} limit ${sql.placeholder('limit')}) page) end`,
   };
 }
 

@@ -135,7 +135,7 @@ export function createPostService({ db, access: topics, rules, status: content, 
       const after = query.cursor ? decodePostCursor(query.cursor) : undefined;
       const viewer = postViewerFor(access.actor, access.ctx);
       const hidden = await hiddenPromptIds(db, access, visibility?.prompts, visibility?.answered);
-      const firstPage = read.extra && 'firstPage' in read.extra ? (read.extra.firstPage as unknown[][]) : null;
+      const firstPage = read.extra && 'firstPage' in read.extra ? (read.extra.firstPage as unknown[][] | null) : null;
       const rows =
         firstPage && !viewer.seesHidden && hidden.length === 0
           ? q.decodeFirstPage(firstPage)
