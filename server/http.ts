@@ -22,12 +22,24 @@ export async function revalidatedReads(app: FastifyInstance) {
     const tag = `"${hash('sha1', body, 'base64')}"`;
     reply.header('cache-control', 'private, no-cache');
     reply.header('etag', tag);
-    const asked = request.headers['if-none-match'];
-    if (asked === tag || asked === `W/${tag}`) {
+    if (stillCurrent(request.headers['if-none-match'], tag)) {
       reply.code(304);
       return '';
     }
     return body;
+  });
+}
+
+/**
+ * Whether an If-None-Match header names this ETag (RFC 9110 13.1.2: `*`, or a comma-separated list compared
+ * weakly, so `W/"x"` matches `"x"`). Browsers send one tag; a proxy may send several.
+ */
+function stillCurrent(ifNoneMatch: string | undefined, tag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((asked) => {
+    const t = asked.trim();
+    return (t.startsWith('W/') ? t.slice(2) : t) === tag;
   });
 }
 

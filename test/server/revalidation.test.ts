@@ -36,6 +36,21 @@ describe('ETag and 304 on the page reads', () => {
     }
   });
 
+  it('answers 304 when the current ETag is anywhere in an If-None-Match list, weak or strong, or the list is *', async () => {
+    const c = await t.makeCommunity();
+    const member = await t.as(await t.makeMember(c.id));
+    const topic = (await member.post(`/api/communities/${c.id}/topics`, { kind: 'problem', title: 'Listed', body: 'x' })).json();
+    const url = `/api/topics/${topic.id}/posts`;
+    await member.get(url);
+    const tag = (await member.get(url)).headers.etag as string;
+    const statusFor = async (ifNoneMatch: string) => (await member.request('GET', url, undefined, { 'if-none-match': ifNoneMatch })).statusCode;
+    expect(await statusFor(`"older", ${tag}`)).toBe(304);
+    expect(await statusFor(`W/"older",W/${tag} , "newer"`)).toBe(304);
+    expect(await statusFor('*')).toBe(304);
+    expect(await statusFor(`"older", "newer"`)).toBe(200);
+    expect(await statusFor(`${tag.slice(0, -2)}"`)).toBe(200);
+  });
+
   it('the ETag is the SHA-1 of the bytes sent, and non-ASCII text arrives whole', async () => {
     const c = await t.makeCommunity();
     const member = await t.as(await t.makeMember(c.id));
