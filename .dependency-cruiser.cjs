@@ -7,9 +7,9 @@ module.exports = {
     {
       name: 'no-cross-feature-queries',
       severity: 'error',
-      comment: "A feature asks another feature's service, never its queries.ts (shared rules live in server/domain/).",
+      comment: "A feature asks another feature's service, never its queries (queries.ts, *-queries.ts, queries/; shared rules live in server/domain/).",
       from: { path: '^server/features/([^/]+)/' },
-      to: { path: '^server/features/([^/]+)/queries\\.ts$', pathNot: '^server/features/$1/' },
+      to: { path: '^server/features/([^/]+)/[^/]*queries(\\.ts$|/)', pathNot: '^server/features/$1/' },
     },
     {
       name: 'no-feature-folder-cycles',

@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Agent, type TestApp } from '../helpers/app.js';
 import { topicRollupsAndDirect } from '../helpers/topic-rollups.js';
+import { communityWithStaff, holdAndAutoHide, postsOf, random } from '../helpers/topic-sequences.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -41,23 +42,8 @@ async function expectExact(topicIds: string[], step: string) {
   expect({ step, ...stored }).toEqual({ step, ...direct });
 }
 
-/** Small deterministic PRNG (mulberry32): a failing sequence replays exactly. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(items: T[]): T => items[Math.floor(next() * items.length)]! };
-}
-
 async function world() {
-  const communityId = (await t.makeCommunity()).id;
-  const members = await Promise.all(['Ana', 'Ben', 'Cy', 'Dee'].map((displayName) => t.makeMember(communityId, [], { displayName })));
-  const fay = await t.makeMember(communityId, ['facilitator'], { displayName: 'Fay' });
-  const mo = await t.makeMember(communityId, ['moderator'], { displayName: 'Mo' });
+  const { communityId, members, fay, mo } = await communityWithStaff(t, ['Ana', 'Ben', 'Cy', 'Dee']);
   const agents = await Promise.all(members.map((m) => t.as(m)));
   const [fayAgent, moAgent] = [await t.as(fay), await t.as(mo)];
   const topicIds: string[] = [];
@@ -66,24 +52,8 @@ async function world() {
     expect(res.statusCode, res.body).toBe(201);
     topicIds.push(res.json().id);
   }
-  // 'lawsuit' holds a post (new or edited) for review; one flag hides a post pending review.
-  expect((await moAgent.put(`/api/communities/${communityId}/watched-words`, { words: [{ phrase: 'lawsuit', action: 'hold' }] })).statusCode).toBe(200);
-  expect((await moAgent.patch(`/api/communities/${communityId}/settings`, { autoHideThreshold: 1 })).statusCode).toBe(200);
+  await holdAndAutoHide(moAgent, communityId);
   return { communityId, topicIds, agents: [...agents, fayAgent, moAgent], mo: moAgent, userIds: [...members, fay, mo].map((u) => u.id) };
-}
-
-interface PostState {
-  id: string;
-  topicId: string;
-  authorId: string;
-  status: string;
-  version: number;
-}
-
-async function postsOf(topicIds: string[]): Promise<PostState[]> {
-  return t.testDb.database.rows<PostState>(sql`
-    select id, topic_id as "topicId", author_id as "authorId", status, version from posts
-    where topic_id in (${sql.join(topicIds.map((id) => sql`${id}::uuid`), sql`, `)}) order by created_at, id`);
 }
 
 describe('topic poster/reader counters', () => {
@@ -96,7 +66,7 @@ describe('topic poster/reader counters', () => {
     await expectExact(w.topicIds, 'start');
 
     for (let step = 0; step < 90; step++) {
-      const posts = await postsOf(w.topicIds);
+      const posts = await postsOf(t, w.topicIds);
       const withStatus = (...statuses: string[]) => posts.filter((p) => statuses.includes(p.status));
       const roll = rng.next();
       let label: string;
@@ -186,7 +156,7 @@ describe('topic poster/reader counters', () => {
     for (const res of await Promise.all(requests)) expect(res.statusCode, res.body).toBeLessThan(300);
     await expectExact(w.topicIds, 'concurrent posts and views');
     // Concurrent withdrawals of the same author's two posts: the last one makes them a reader again.
-    const posts = await postsOf([topicId]);
+    const posts = await postsOf(t, [topicId]);
     await Promise.all(posts.map((p) => (w.agents[w.userIds.indexOf(p.authorId)] as Agent).delete(`/api/posts/${p.id}`)));
     await expectExact(w.topicIds, 'concurrent withdrawals');
     const [row] = await counters([topicId]);

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Agent, type TestApp } from '../helpers/app.js';
 import { untilBlockedOnLock } from '../helpers/locks.js';
+import { communityWithStaff, holdAndAutoHide, postsOf, random } from '../helpers/topic-sequences.js';
 import { markCommunityRead } from '../../server/features/topics/queries.js';
 
 let t: TestApp;
@@ -18,18 +19,6 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 const inList = (ids: string[]) => sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
-
-/** Small deterministic PRNG (mulberry32): a failing sequence replays exactly. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, pick: <T>(items: T[]): T => items[Math.floor(next() * items.length)]! };
-}
 
 /**
  * The unread count from scratch, as the list computed it before read_count: published posts by others after the
@@ -64,10 +53,7 @@ interface Viewer {
 }
 
 async function world() {
-  const communityId = (await t.makeCommunity()).id;
-  const practitioners = await Promise.all(['Ana', 'Ben', 'Cy'].map((displayName) => t.makeMember(communityId, [], { displayName })));
-  const fay = await t.makeMember(communityId, ['facilitator'], { displayName: 'Fay' });
-  const mo = await t.makeMember(communityId, ['moderator'], { displayName: 'Mo' });
+  const { communityId, members: practitioners, fay, mo } = await communityWithStaff(t, ['Ana', 'Ben', 'Cy']);
   const viewers: Viewer[] = [];
   for (const u of [...practitioners, fay, mo]) viewers.push({ name: u.displayName, agent: await t.as(u), userId: u.id, seesAll: u === mo });
   const [fayAgent, moAgent] = [viewers[3]!.agent, viewers[4]!.agent];
@@ -86,18 +72,8 @@ async function world() {
   const problem = await viewers[0]!.agent.post(`/api/communities/${communityId}/topics`, { kind: 'problem', title: 'Quiet group', body: 'Ideas?' });
   expect(problem.statusCode, problem.body).toBe(201);
   topicIds.push(problem.json().id);
-  // 'lawsuit' holds a post (new or edited) for review; one flag hides a post pending review.
-  expect((await moAgent.put(`/api/communities/${communityId}/watched-words`, { words: [{ phrase: 'lawsuit', action: 'hold' }] })).statusCode).toBe(200);
-  expect((await moAgent.patch(`/api/communities/${communityId}/settings`, { autoHideThreshold: 1 })).statusCode).toBe(200);
+  await holdAndAutoHide(moAgent, communityId);
   return { communityId, topicIds, viewers, mo: moAgent };
-}
-
-interface PostState {
-  id: string;
-  topicId: string;
-  authorId: string;
-  status: string;
-  version: number;
 }
 
 async function expectExact(w: Awaited<ReturnType<typeof world>>, step: string) {
@@ -121,9 +97,7 @@ describe('unread counts from stored read counts', () => {
     await expectExact(w, 'start');
 
     for (let step = 0; step < 100; step++) {
-      const posts = await t.testDb.database.rows<PostState>(sql`
-        select id, topic_id as "topicId", author_id as "authorId", status, version from posts
-        where topic_id in (${inList(w.topicIds)}) order by created_at, id`);
+      const posts = await postsOf(t, w.topicIds);
       const withStatus = (...statuses: string[]) => posts.filter((p) => statuses.includes(p.status));
       const roll = rng.next();
       let label: string;

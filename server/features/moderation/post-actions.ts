@@ -4,6 +4,7 @@ import type { PostStatus } from '../../db/schema.js';
 import { conflict } from '../../errors.js';
 import { can, type Actor } from '../../policy/policy.js';
 import { createPostGate, moderated, requireText, type ModerationDeps } from './context.js';
+import * as logQueries from './log-queries.js';
 import * as q from './queries.js';
 
 export function createPostActions(deps: ModerationDeps) {
@@ -103,7 +104,7 @@ export function createPostActions(deps: ModerationDeps) {
     async listTopicAuthorNotes(actor: Actor | null, topicId: string) {
       const access = await topics.requireTopic(db, actor, topicId, 'topic.read');
       const showSender = can(access.actor, 'moderation.noteAuthor', access.ctx);
-      const rows = await q.listTopicAuthorNotes(db, topicId);
+      const rows = await logQueries.listTopicAuthorNotes(db, topicId);
       return rows
         .filter((r) => can(access.actor, 'post.readModerationNotes', { ...access.ctx, post: { authorId: r.postAuthorId } }))
         .map((r) => ({
@@ -119,7 +120,7 @@ export function createPostActions(deps: ModerationDeps) {
       const { actor: me, membership, post } = await requirePost(db, actor, postId, ['post.readModerationNotes']);
       // Moderators see who wrote each note; the author sees "a moderator".
       const showSender = me.isAdmin || (membership?.roles.includes('moderator') ?? false);
-      const rows = await q.listAuthorNotes(db, post.id);
+      const rows = await logQueries.listAuthorNotes(db, post.id);
       return rows.map((r) => ({
         id: String(r.id),
         message: String((r.after as { message?: unknown } | null)?.message ?? ''),

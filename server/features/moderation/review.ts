@@ -4,6 +4,7 @@ import type { PostStatus, TopicModerationStatus } from '../../db/schema.js';
 import type { Actor } from '../../policy/policy.js';
 import { MODERATION_LIMITS, type FlagReason } from '../../../shared/schemas/moderation.js';
 import { iso, type ModerationDeps } from './context.js';
+import * as logQueries from './log-queries.js';
 import * as q from './queries.js';
 
 /** Fields of a log entry's before/after that hold a user id (a note names the post's author). */
@@ -96,7 +97,7 @@ export function createReview({ db, communities, users }: Pick<ModerationDeps, 'd
     async log(actor: Actor | null, communityId: string, query: { cursor?: string | undefined; action?: string | undefined; memberId?: string | undefined; limit?: number | undefined }) {
       await communities.requireCommunity(db, actor, communityId, 'moderation.log');
       const limit = query.limit ?? MODERATION_LIMITS.logPageDefault;
-      const rows = await q.listLogEntries(db, communityId, {
+      const rows = await logQueries.listLogEntries(db, communityId, {
         beforeId: query.cursor !== undefined ? Number(query.cursor) : undefined,
         action: query.action,
         memberId: query.memberId,
@@ -109,7 +110,7 @@ export function createReview({ db, communities, users }: Pick<ModerationDeps, 'd
       const mentioned = page.flatMap((r) => [r.before, r.after].flatMap((v) => personIds(v)));
       const [names, targets] = await Promise.all([
         users.displayNames(db, [...idsOf('member'), ...idsOf('user'), ...mentioned]),
-        q.logTargets(db, communityId, idsOf('post'), idsOf('topic')),
+        logQueries.logTargets(db, communityId, idsOf('post'), idsOf('topic')),
       ]);
       const target = (type: string, id: string) => {
         if (type === 'post') {
