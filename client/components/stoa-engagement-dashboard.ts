@@ -19,7 +19,6 @@ import { summarySections } from './engagement-summary.js';
 import {
   ENGAGEMENT_DEFAULT_DAYS,
   type EngagementClass,
-  type EngagementCounts,
   type EngagementSummary,
   type MembersEngagement,
   type Trajectories,

@@ -14,7 +14,7 @@ import {
   watchedWords,
 } from '../../db/schema.js';
 import { suspensionInForce } from '../../domain/community-access.js';
-import type { FlagReason, LogAction } from '../../../shared/schemas/moderation.js';
+import type { FlagReason } from '../../../shared/schemas/moderation.js';
 
 // ---- Posts (a topic with its facilitators: domain/topic-access.ts findTopic) ----
 
