@@ -16,35 +16,35 @@ import * as q from './queries.js';
 /** `withSource`: the markdown goes with it only to those who may edit it (everyone else reads the HTML). */
 export function presentPrompt(p: PromptRow, info: { replyCount: number; hidden: boolean; answered: boolean; withSource: boolean }, now = new Date()): Prompt {
   return {
-      id: p.id,
-      position: p.position,
-      bodyHtml: p.bodyHtml,
-      bodyMd: info.withSource ? p.bodyMd : null,
-      releaseAt: p.releaseAt ? p.releaseAt.toISOString() : null,
-      scheduled: isScheduled(p, now),
-      answerFirst: p.answerFirst,
-      replyCount: info.hidden ? 0 : info.replyCount,
-      repliesHidden: info.hidden,
-      answeredByMe: info.answered,
-    };
-  }
+  id: p.id,
+  position: p.position,
+  bodyHtml: p.bodyHtml,
+  bodyMd: info.withSource ? p.bodyMd : null,
+  releaseAt: p.releaseAt ? p.releaseAt.toISOString() : null,
+  scheduled: isScheduled(p, now),
+  answerFirst: p.answerFirst,
+  replyCount: info.hidden ? 0 : info.replyCount,
+  repliesHidden: info.hidden,
+  answeredByMe: info.answered,
+  };
+}
 
-  export interface PromptActionDeps {
-    db: Db;
-    access: Pick<TopicAccessDeps, 'requireTopic' | 'findTopic' | 'listPrompts'>;
-    moderation: Pick<TopicModerationSteps, 'holdTopicEdit' | 'recordTopicUpdated'>;
-    screening: Pick<ScreeningDeps, 'screenTopicText'>;
-    render: RenderDeps;
-  }
+export interface PromptActionDeps {
+  db: Db;
+  access: Pick<TopicAccessDeps, 'requireTopic' | 'findTopic' | 'listPrompts'>;
+  moderation: Pick<TopicModerationSteps, 'holdTopicEdit' | 'recordTopicUpdated'>;
+  screening: Pick<ScreeningDeps, 'screenTopicText'>;
+  render: RenderDeps;
+}
 
-  /** The prompt use cases of the topics service (service.ts spreads them into it). */
-  export function createPromptActions({ db, access: topics, moderation, screening, render }: PromptActionDeps) {
-    const { requireTopic } = topics;
-    const { holdTopicEdit, recordTopicUpdated } = moderation;
-    const { screenTopicText } = screening;
-    const { renderField } = render;
+/** The prompt use cases of the topics service (service.ts spreads them into it). */
+export function createPromptActions({ db, access: topics, moderation, screening, render }: PromptActionDeps) {
+  const { requireTopic } = topics;
+  const { holdTopicEdit, recordTopicUpdated } = moderation;
+  const { screenTopicText } = screening;
+  const { renderField } = render;
 
-    return {
+  return {
     async addPrompt(actor: Actor | null, topicId: string, input: AddPromptBody): Promise<Prompt> {
       const { topic } = await requireTopic(db, actor, topicId, 'topic.addPrompt');
       const bodyHtml = await renderField('body', input.body, LIMITS.promptBodyMax);
