@@ -220,7 +220,8 @@ describe('unread counts from stored read counts', () => {
     expect([...(await unreadFromScratch(ana.userId, false, w.topicIds)).values()]).toEqual([0, 0, 0]);
   });
 
-  it.runIf(process.env.DATABASE_URL)('counts a post published after a newer one was read, while the read position moved past it', async () => {
+  it('counts a post published after a newer one was read, while the read position moved past it (PostgreSQL)', async () => {
+    if (t.testDb.database.kind === 'pglite') return; // one session: PGlite runs transactions one after another
     const w = await world();
     const [ana, ben] = [w.viewers[0]!, w.viewers[1]!];
     const topicId = w.topicIds[2]!;
