@@ -293,7 +293,7 @@ export function createTopicService({ db, communities, access: topics, posts, mod
       await db.transaction(async (tx) => {
         await q.lockTopic(tx, topicId);
         await q.updateTopic(tx, topicId, { solutionPostId: postId });
-        await outbox.recordEvent(tx, { communityId: topic.communityId, topicId, name: 'topic.updated', data: await eventSummary(tx, topicId) });
+        await recordTopicUpdated(tx, topic.communityId, topicId);
       });
       return { topicId, solutionPostId: postId };
     },
