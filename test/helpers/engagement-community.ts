@@ -1,22 +1,10 @@
 // The community the engagement report tests seed with random data: a manager who has been a member since
 // 2023, and members of whom every fifth joins late and every seventh leaves, on days each test chooses. Also
-// the seeded random numbers and the raw-SQL reader those tests use.
+// the raw-SQL reader those tests use.
 import type { SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../server/db/client.js';
 import type { TestApp, TestUser } from './app.js';
 import { setMembershipDates } from './engagement-factories.js';
-
-/** mulberry32: the same seed gives the same numbers (in [0, 1)), so the same community, on every run. */
-export function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The rows of a raw SQL query. */
 export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {

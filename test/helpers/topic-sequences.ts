@@ -4,16 +4,11 @@
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Agent, TestApp } from './app.js';
+import { seeded } from './seeded-random.js';
 
-/** Small deterministic PRNG (mulberry32): a failing sequence replays exactly. */
+/** Seeded random numbers (seeded-random.ts), and a pick among items: a failing sequence replays exactly. */
 export function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seeded(seed);
   return { next, pick: <T>(items: T[]): T => items[Math.floor(next() * items.length)]! };
 }
 
