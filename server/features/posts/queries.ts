@@ -66,7 +66,10 @@ export interface PostPageFilter {
   limit: number;
 }
 
-export async function listPostPage(db: DbOrTx, f: PostPageFilter): Promise<PostRow[]> {
+/** A row of a posts page: a PostRow with its stamp (see postStamp). */
+export type PostPageRow = PostRow & { stamp: string };
+
+export async function listPostPage(db: DbOrTx, f: PostPageFilter): Promise<PostPageRow[]> {
   // The first page with no prompt hidden from the viewer (what most visits open) is a prepared statement.
   if (!f.after && f.hiddenPromptIds.length === 0 && !('rollback' in db)) {
     const key = f.seesHidden ? 'all' : 'member';
@@ -79,9 +82,9 @@ export async function listPostPage(db: DbOrTx, f: PostPageFilter): Promise<PostR
       query = preparedSelect(db as Db, pageQuery(db, shape).limit(sql.placeholder('limit')), `post_page_${key}`);
       forDb.set(key, query);
     }
-    return (await query.execute({ topicId: f.topicId, viewerId: f.viewerId, limit: f.limit })) as PostRow[];
+    return (await query.execute({ topicId: f.topicId, viewerId: f.viewerId, limit: f.limit })) as PostPageRow[];
   }
-  return (await pageQuery(db, f).limit(f.limit)) as PostRow[];
+  return (await pageQuery(db, f).limit(f.limit)) as PostPageRow[];
 }
 
 const preparedPages = new WeakMap<object, Map<string, { execute(params: Record<string, unknown>): Promise<unknown[]> }>>();
@@ -105,8 +108,19 @@ function pageConditions(f: Pick<PostPageFilter, 'topicId' | 'viewerId' | 'seesHi
   return conditions;
 }
 
+/**
+ * What a post's presented form depends on besides the viewer: the post row's and its author's row versions
+ * (`xmin` changes with every update: an edit, a status change, a helpful count, a renamed author) and whether it
+ * is the topic's solution. The posts page's shared copies (post-json-cache.ts) are used only while it holds.
+ */
+const postStamp = sql<string>`${posts}.xmin::text || '/' || ${users}.xmin::text || case when ${topics.solutionPostId} = ${posts.id} then '/s' else '' end`;
+
 /** A page carries the markdown of the viewer's own posts only (their edit form's); presentPost() shows no other. */
-const pageFields = (viewerId: string) => ({ ...postRowFields(viewerId), bodyMd: sql<string | null>`case when ${posts.authorId} = ${viewerId} then ${posts.bodyMd} end` });
+const pageFields = (viewerId: string) => ({
+  ...postRowFields(viewerId),
+  bodyMd: sql<string | null>`case when ${posts.authorId} = ${viewerId} then ${posts.bodyMd} end`,
+  stamp: postStamp,
+});
 
 function pageQuery(db: DbOrTx, f: PostPageFilter) {
   return db
@@ -120,33 +134,44 @@ function pageQuery(db: DbOrTx, f: PostPageFilter) {
 
 /**
  * The first page as most viewers get it (they see no other's pending posts, no prompt's replies are hidden
- * from them), as SQL for the access statement to read in the same round trip: `firstPage` is a JSON array of
- * rows, each the page's fields in order (`decodeFirstPage`). Placeholders: topicId, actorId (the viewer), limit.
+ * from them), as SQL for the access statement to read in the same round trip. `firstPage` is a JSON array with
+ * one entry per post, `[id, stamp, helpfulByMe, row]`: `row` (the page's fields in order, `decodeFirstPageRow`)
+ * only for the viewer's own posts; the others are presented from the shared copies the stamp names, so
+ * PostgreSQL neither reads nor encodes their bodies. Placeholders: topicId, actorId (the viewer), limit.
  * The caller uses it only when the viewer is such a viewer; otherwise it asks listPostPage.
  */
 export function firstPostPageExtras() {
   // Placeholders stand where the values go (only ever interpolated into SQL).
   const viewerId = sql.placeholder('actorId') as unknown as string;
   const topicId = sql.placeholder('topicId') as unknown as string;
-  const { columns } = jsonRowMapper<PostRow>(pageFields(viewerId));
+  // The viewer's helpful marks joined in, one index probe per post (an `exists` per row was planned as a hash
+  // of all the viewer's marks, built for every page).
+  const markedByViewer = sql`(marks.post_id is not null)`;
+  const { columns } = jsonRowMapper<PostRow>({ ...pageFields(viewerId), helpfulByMe: markedByViewer });
   // Inside the subquery its own posts, users and topics hide the access statement's tables of those names.
   // Built only where it can be used: not for non-members (refused, or an admin: they see hidden posts), not for
   // moderators (they see others' pending posts), not when the topic's content is held or removed (members see
   // none of it). Null otherwise; the caller then asks listPostPage, as it does when a prompt's replies are hidden.
   return {
-    firstPage: sql<unknown[][] | null>`case when ${memberships.roles} is not null and not ('moderator' = any(${memberships.roles}))
+    firstPage: sql<FirstPageEntry[] | null>`case when ${memberships.roles} is not null and not ('moderator' = any(${memberships.roles}))
         and ${topics.moderationStatus} = 'published' then
       (select coalesce(json_agg(page.r order by page.created_at, page.id), '[]'::json) from (
-        select json_build_array(${sql.join(columns as SQL[], sql`, `)}) as r, ${posts.createdAt} as created_at, ${posts.id} as id
+        select json_build_array(${posts.id}, ${postStamp}, ${markedByViewer},
+            case when ${posts.authorId} = ${viewerId} then json_build_array(${sql.join(columns as SQL[], sql`, `)}) end) as r,
+          ${posts.createdAt} as created_at, ${posts.id} as id
         from ${posts} inner join ${users} on ${users.id} = ${posts.authorId} inner join ${topics} on ${topics.id} = ${posts.topicId}
+          left join ${helpfulMarks} marks on marks.post_id = ${posts.id} and marks.user_id = ${viewerId}
         where ${and(...pageConditions({ topicId, viewerId, seesHidden: false, hiddenPromptIds: [] }))}
         order by ${posts.createdAt}, ${posts.id} limit ${sql.placeholder('limit')}) page) end`,
   };
 }
 
-const firstPageRows = jsonRowMapper<PostRow>(pageFields('00000000-0000-0000-0000-000000000000'));
-/** The rows of firstPostPageExtras' `firstPage`, as listPostPage returns them. */
-export const decodeFirstPage = (rows: unknown[][]): PostRow[] => rows.map(firstPageRows.map);
+/** One post of firstPostPageExtras' `firstPage`: its id, its stamp, whether the viewer marked it helpful, and its whole row when it is theirs. */
+export type FirstPageEntry = [id: string, stamp: string, helpfulByMe: boolean, row: unknown[] | null];
+
+const firstPageRows = jsonRowMapper<PostPageRow>(pageFields('00000000-0000-0000-0000-000000000000'));
+/** A whole row of firstPostPageExtras' `firstPage`, as listPostPage returns it. */
+export const decodeFirstPageRow = (row: unknown[]): PostPageRow => firstPageRows.map(row);
 
 export interface NewPost {
   communityId: string;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { IdParams, problems } from '../../../shared/schemas/common.js';
 import {
   CreatePostBody,
@@ -29,7 +30,11 @@ export const postRoutes: FastifyPluginAsyncTypebox<{ posts: PostService }> = asy
         response: { 200: PostPage, ...notModified, ...problems(401, 403, 404) },
       },
     },
-    async (request) => posts.list(request.actor, request.params.topicId, request.query),
+    // Sent as the service encoded it (PostPage): its shared copies' JSON is not encoded again.
+    async (request, reply) => {
+      const body = await posts.listJson(request.actor, request.params.topicId, request.query);
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(body);
+    },
   );
 
   app.post(

@@ -5,7 +5,7 @@ import type { Db, DbOrTx } from '../../db/client.js';
 import { conflict, invalid, notFound, unprocessable } from '../../errors.js';
 import { authorize, can, type Action, type Actor } from '../../policy/policy.js';
 import { LIMITS } from '../../../shared/limits.js';
-import type { CreatePostBody, Post, UpdatePostBody } from '../../../shared/schemas/posts.js';
+import type { CreatePostBody, Post, PostPage, UpdatePostBody } from '../../../shared/schemas/posts.js';
 import { isUuid } from '../../../shared/schemas/common.js';
 import { promptVisibility, promptVisibilityExtras } from '../../domain/read-access.js';
 import { postScreeningExtras } from '../../domain/screening.js';
@@ -16,6 +16,7 @@ import type { AuditLogDeps, ContentStatusDeps, OutboxDeps, PostingLimitDeps, Ren
 import type { PostingLimits } from '../../domain/posting-limits.js';
 import { presentPost, type PostRow } from './present.js';
 import { placeUnder, type PostingRules } from './rules.js';
+import { asSeenBy, createSharedCopies } from './shared-copies.js';
 import * as q from './queries.js';
 
 export const encodePostCursor = (row: Pick<PostRow, 'cursorKey' | 'id'>) => Buffer.from(`${row.cursorKey}|${row.id}`, 'utf8').toString('base64url');
@@ -26,6 +27,15 @@ function decodePostCursor(cursor: string) {
     throw invalid('cursor', 'The cursor is not valid.', 'invalid_cursor');
   }
   return { createdAt, id };
+}
+
+/** Which page of a topic's posts (the route's query). */
+type PageQuery = { cursor?: string | undefined; limit?: number | undefined };
+
+/** A post of a page: its presented form, and its JSON when it is a shared copy. */
+interface PageItem {
+  post: Post;
+  json?: string;
 }
 
 export interface CreatePostResult {
@@ -57,6 +67,7 @@ const postCreateExtras = { ...promptVisibilityExtras(), ...postScreeningExtras()
 
 export function createPostService({ db, access: topics, rules, status: content, audit, outbox, render, postingLimits, limits }: PostServiceDeps) {
   const { requireTopic, hiddenPromptIds, assertTopicWritable } = topics;
+  const copies = createSharedCopies();
   const { renderField } = render;
 
   /** Every hold is a moderation action too: the audit log records it, with no human actor. */
@@ -101,6 +112,65 @@ export function createPostService({ db, access: topics, rules, status: content, 
     return placeUnder(parent, promptId);
   }
 
+  /** A post of a page as this viewer sees it: a shared copy when they see it as any other member does. */
+  function presentInPage(row: q.PostPageRow, viewer: PostViewer): PageItem | null {
+    if (!viewer.seesHidden && row.authorId !== viewer.userId && row.status !== 'pending') {
+      return asSeenBy(copies.get(row.id, row.stamp) ?? copies.keep(row)!, row.helpfulByMe);
+    }
+    const post = presentPost(row, viewer);
+    return post && { post };
+  }
+
+  /**
+   * The first page from the access statement's `firstPage` (ids, stamps and the viewer's marks, whole rows for the
+   * viewer's own posts), or null when a post's shared copy is missing or out of date: the caller then reads the rows.
+   */
+  function pageFromStamps(entries: q.FirstPageEntry[], viewer: PostViewer, limit: number) {
+    const items: PageItem[] = [];
+    let last: Pick<PostRow, 'cursorKey' | 'id'> | null = null;
+    for (const [id, stamp, helpfulByMe, whole] of entries.slice(0, limit)) {
+      if (whole) {
+        const row = q.decodeFirstPageRow(whole);
+        const item = presentInPage(row, viewer);
+        if (item) items.push(item);
+        last = row;
+        continue;
+      }
+      const copy = copies.get(id, stamp);
+      if (!copy) return null;
+      items.push(asSeenBy(copy, helpfulByMe));
+      last = copy.cursor;
+    }
+    return { items, nextCursor: entries.length > limit && last ? encodePostCursor(last) : null };
+  }
+
+  async function readPage(actor: Actor | null, topicId: string, query: PageQuery) {
+    const limit = query.limit ?? LIMITS.pageSizeDefault;
+    // One statement for the access check, the live cursor (read before the data: see LiveCursor), the prompts'
+    // rules and, for a first page, the page's ids and stamps as most viewers see it.
+    const read = query.cursor
+      ? await topics.requireTopicForRead(db, actor, topicId, 'topic.read', 'posts', postsListExtras)
+      : await topics.requireTopicForRead(db, actor, topicId, 'topic.read', 'posts_first', postsFirstPageExtras, { limit: limit + 1 });
+    const { access, liveCursor } = read;
+    const visibility = read.extra ? promptVisibility(read.extra) : null;
+    // A hidden or removed topic: members see its placeholder and none of its discussion (its author and
+    // moderators see everything); restoring it brings the replies back as they were.
+    if (!topicContentVisible(access)) return { items: [], nextCursor: null, liveCursor };
+    const after = query.cursor ? decodePostCursor(query.cursor) : undefined;
+    const viewer = postViewerFor(access.actor, access.ctx);
+    const hidden = await hiddenPromptIds(db, access, visibility?.prompts, visibility?.answered);
+    const firstPage = read.extra && 'firstPage' in read.extra ? (read.extra.firstPage as q.FirstPageEntry[] | null) : null;
+    const fromStamps = firstPage && !viewer.seesHidden && hidden.length === 0 ? pageFromStamps(firstPage, viewer, limit) : null;
+    if (fromStamps) return { ...fromStamps, liveCursor };
+    const rows = await q.listPostPage(db, { topicId, viewerId: access.actor.id, seesHidden: viewer.seesHidden, hiddenPromptIds: hidden, after, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map((row) => presentInPage(row, viewer)).filter((item): item is PageItem => item !== null),
+      nextCursor: rows.length > limit ? encodePostCursor(page[page.length - 1]!) : null,
+      liveCursor,
+    };
+  }
+
   return {
     /** A post as this viewer sees it, or null when it does not exist for them (domain/visibility.ts isPostVisible). */
     async findForViewer(tx: DbOrTx, postId: string, viewer: PostViewer, hiddenPromptIds: readonly string[]): Promise<Post | null> {
@@ -120,32 +190,17 @@ export function createPostService({ db, access: topics, rules, status: content, 
       return presentPost((await q.findPostRow(tx, postId, null))!, EVENT_VIEW)!;
     },
 
-    async list(actor: Actor | null, topicId: string, query: { cursor?: string | undefined; limit?: number | undefined }) {
-      const limit = query.limit ?? LIMITS.pageSizeDefault;
-      // One statement for the access check, the live cursor (read before the data: see LiveCursor), the prompts'
-      // rules and, for a first page, the page as most viewers see it.
-      const read = query.cursor
-        ? await topics.requireTopicForRead(db, actor, topicId, 'topic.read', 'posts', postsListExtras)
-        : await topics.requireTopicForRead(db, actor, topicId, 'topic.read', 'posts_first', postsFirstPageExtras, { limit: limit + 1 });
-      const { access, liveCursor } = read;
-      const visibility = read.extra ? promptVisibility(read.extra) : null;
-      // A hidden or removed topic: members see its placeholder and none of its discussion (its author and
-      // moderators see everything); restoring it brings the replies back as they were.
-      if (!topicContentVisible(access)) return { items: [], nextCursor: null, liveCursor };
-      const after = query.cursor ? decodePostCursor(query.cursor) : undefined;
-      const viewer = postViewerFor(access.actor, access.ctx);
-      const hidden = await hiddenPromptIds(db, access, visibility?.prompts, visibility?.answered);
-      const firstPage = read.extra && 'firstPage' in read.extra ? (read.extra.firstPage as unknown[][] | null) : null;
-      const rows =
-        firstPage && !viewer.seesHidden && hidden.length === 0
-          ? q.decodeFirstPage(firstPage)
-          : await q.listPostPage(db, { topicId, viewerId: access.actor.id, seesHidden: viewer.seesHidden, hiddenPromptIds: hidden, after, limit: limit + 1 });
-      const page = rows.slice(0, limit);
-      return {
-        items: page.map((r) => presentPost(r, viewer)).filter((p): p is Post => p !== null),
-        nextCursor: rows.length > limit ? encodePostCursor(page[page.length - 1]!) : null,
-        liveCursor,
-      };
+    /** A page of a topic's posts, oldest first, as this viewer sees them. */
+    async list(actor: Actor | null, topicId: string, query: PageQuery): Promise<PostPage> {
+      const page = await readPage(actor, topicId, query);
+      return { items: page.items.map((item) => item.post), nextCursor: page.nextCursor, liveCursor: page.liveCursor };
+    },
+
+    /** The same page as its JSON response body: the shared copies' JSON is not encoded again. */
+    async listJson(actor: Actor | null, topicId: string, query: PageQuery): Promise<string> {
+      const page = await readPage(actor, topicId, query);
+      const items = page.items.map((item) => item.json ?? JSON.stringify(item.post)).join(',');
+      return `{"items":[${items}],"nextCursor":${JSON.stringify(page.nextCursor)},"liveCursor":${JSON.stringify(page.liveCursor)}}`;
     },
 
     /**
