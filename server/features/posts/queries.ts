@@ -1,6 +1,7 @@
 // Post queries. A page of posts is ONE query (author name, helpful-by-me and solution flag joined in).
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { selectRows, type Db, type DbOrTx } from '../../db/client.js';
+import { asLimit, pageLimit, type PageLimit } from '../../db/page-size.js';
 import { jsonRowMapper, preparedSelect } from '../../db/prepared-select.js';
 import { helpfulMarks, idempotencyKeys, memberships, postRevisions, posts, topics, users, type PostStatus } from '../../db/schema.js';
 import { cursorTime } from '../../domain/cursor.js';
@@ -72,15 +73,15 @@ export type PostPageRow = PostRow & { stamp: string };
 export async function listPostPage(db: DbOrTx, f: PostPageFilter): Promise<PostPageRow[]> {
   // The first page with no prompt hidden from the viewer (what most visits open) is a prepared statement.
   if (!f.after && f.hiddenPromptIds.length === 0 && !('rollback' in db)) {
-    const key = f.seesHidden ? 'all' : 'member';
+    const { name, limit } = pageLimit(`post_page_${f.seesHidden ? 'all' : 'member'}`, f.limit);
     let forDb = preparedPages.get(db);
     if (!forDb) preparedPages.set(db, (forDb = new Map()));
-    let query = forDb.get(key);
+    let query = forDb.get(name);
     if (!query) {
       // Placeholders stand where the values go (only ever interpolated into SQL).
       const shape = { ...f, topicId: sql.placeholder('topicId') as unknown as string, viewerId: sql.placeholder('viewerId') as unknown as string };
-      query = preparedSelect(db as Db, pageQuery(db, shape).limit(sql.placeholder('limit')), `post_page_${key}`);
-      forDb.set(key, query);
+      query = preparedSelect(db as Db, pageQuery(db, shape).limit(asLimit(limit)), name);
+      forDb.set(name, query);
     }
     return (await query.execute({ topicId: f.topicId, viewerId: f.viewerId, limit: f.limit })) as PostPageRow[];
   }
@@ -137,10 +138,11 @@ function pageQuery(db: DbOrTx, f: PostPageFilter) {
  * from them), as SQL for the access statement to read in the same round trip. `firstPage` is a JSON array with
  * one entry per post, `[id, stamp, helpfulByMe, row]`: `row` (the page's fields in order, `decodeFirstPageRow`)
  * only for the viewer's own posts; the others are presented from the shared copies the stamp names, so
- * PostgreSQL neither reads nor encodes their bodies. Placeholders: topicId, actorId (the viewer), limit.
+ * PostgreSQL neither reads nor encodes their bodies. Placeholders: topicId, actorId (the viewer), and limit unless
+ * `limit` is the size itself (db/page-size.ts).
  * The caller uses it only when the viewer is such a viewer; otherwise it asks listPostPage.
  */
-export function firstPostPageExtras() {
+export function firstPostPageExtras(limit: PageLimit['limit'] = sql.placeholder('limit')) {
   // Placeholders stand where the values go (only ever interpolated into SQL).
   const viewerId = sql.placeholder('actorId') as unknown as string;
   const topicId = sql.placeholder('topicId') as unknown as string;
@@ -162,7 +164,7 @@ export function firstPostPageExtras() {
         from ${posts} inner join ${users} on ${users.id} = ${posts.authorId} inner join ${topics} on ${topics.id} = ${posts.topicId}
           left join ${helpfulMarks} marks on marks.post_id = ${posts.id} and marks.user_id = ${viewerId}
         where ${and(...pageConditions({ topicId, viewerId, seesHidden: false, hiddenPromptIds: [] }))}
-        order by ${posts.createdAt}, ${posts.id} limit ${sql.placeholder('limit')}) page) end`,
+        order by ${posts.createdAt}, ${posts.id} limit ${limit}) page) end`,
   };
 }
 

@@ -18,6 +18,7 @@ import { presentPost, type PostRow } from './present.js';
 import { placeUnder, type PostingRules } from './rules.js';
 import { asSeenBy, createSharedCopies } from './shared-copies.js';
 import * as q from './queries.js';
+import { pageLimit, type PageLimit } from '../../db/page-size.js';
 
 export const encodePostCursor = (row: Pick<PostRow, 'cursorKey' | 'id'>) => Buffer.from(`${row.cursorKey}|${row.id}`, 'utf8').toString('base64url');
 
@@ -60,8 +61,15 @@ export interface PostServiceDeps {
 
 /** What the posts list reads with its access check: the prompts' rules for who sees which replies. */
 const postsListExtras = promptVisibilityExtras();
-/** The same for the first page, with the page itself as most viewers see it (one round trip). */
-const postsFirstPageExtras = { ...promptVisibilityExtras(), ...q.firstPostPageExtras() };
+/** The same for the first page, with the page itself as most viewers see it (one round trip), per page size. */
+const firstPageStatements = new Map<string, ReturnType<typeof firstPageExtras>>();
+const firstPageExtras = (limit: PageLimit['limit']) => ({ ...promptVisibilityExtras(), ...q.firstPostPageExtras(limit) });
+function firstPageStatement(size: number) {
+  const { name, limit } = pageLimit('posts_first', size);
+  let extras = firstPageStatements.get(name);
+  if (!extras) firstPageStatements.set(name, (extras = firstPageExtras(limit)));
+  return { name, extras };
+}
 /** What creating a reply reads with its access check: the prompts' rules, and what screening needs. */
 const postCreateExtras = { ...promptVisibilityExtras(), ...postScreeningExtras() };
 
@@ -144,13 +152,18 @@ export function createPostService({ db, access: topics, rules, status: content, 
     return { items, nextCursor: entries.length > limit && last ? encodePostCursor(last) : null };
   }
 
+  function readFirstPage(actor: Actor | null, topicId: string, size: number) {
+    const { name, extras } = firstPageStatement(size);
+    return topics.requireTopicForRead(db, actor, topicId, 'topic.read', name, extras, { limit: size });
+  }
+
   async function readPage(actor: Actor | null, topicId: string, query: PageQuery) {
     const limit = query.limit ?? LIMITS.pageSizeDefault;
     // One statement for the access check, the live cursor (read before the data: see LiveCursor), the prompts'
     // rules and, for a first page, the page's ids and stamps as most viewers see it.
     const read = query.cursor
       ? await topics.requireTopicForRead(db, actor, topicId, 'topic.read', 'posts', postsListExtras)
-      : await topics.requireTopicForRead(db, actor, topicId, 'topic.read', 'posts_first', postsFirstPageExtras, { limit: limit + 1 });
+      : await readFirstPage(actor, topicId, limit + 1);
     const { access, liveCursor } = read;
     const visibility = read.extra ? promptVisibility(read.extra) : null;
     // A hidden or removed topic: members see its placeholder and none of its discussion (its author and

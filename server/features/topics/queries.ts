@@ -4,6 +4,7 @@
 // does not subtract.
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
+import { asLimit, pageLimit } from '../../db/page-size.js';
 import { preparedSelect } from '../../db/prepared-select.js';
 import { flags, memberships, posts, prompts, topicFacilitators, topicReads, topicRevisions, topics, users, type TopicModerationStatus } from '../../db/schema.js';
 import { coreColumns } from '../../domain/topic-access.js';
@@ -119,14 +120,15 @@ export async function listTopics(db: DbOrTx, f: TopicListFilter): Promise<TopicS
   // The first page with no filter (what every visit to a community opens) is a prepared statement.
   if (!f.status && !f.kind && !f.after && !isTransaction(db)) {
     const key = `${f.seesHidden ? 'h' : ''}${f.isAdmin ? 'a' : ''}${f.viewer.seesAllReplies ? 's' : ''}`;
+    const { name, limit } = pageLimit(`topic_list_${key || 'member'}`, f.limit);
     let forDb = preparedLists.get(db);
     if (!forDb) preparedLists.set(db, (forDb = new Map()));
-    let query = forDb.get(key);
+    let query = forDb.get(name);
     if (!query) {
       const viewerId = sql.placeholder('viewerId') as unknown as string; // only ever interpolated into SQL
       const shape = { ...f, communityId: sql.placeholder('communityId') as unknown as string, viewer: { ...f.viewer, userId: viewerId } };
-      query = preparedSelect(db as Db, listQuery(db, shape).limit(sql.placeholder('limit')), `topic_list_${key || 'member'}`);
-      forDb.set(key, query);
+      query = preparedSelect(db as Db, listQuery(db, shape).limit(asLimit(limit)), name);
+      forDb.set(name, query);
     }
     return (await query.execute({ communityId: f.communityId, viewerId: f.viewer.userId, limit: f.limit })) as TopicSummaryRow[];
   }
