@@ -138,19 +138,23 @@ function pageQuery(db: DbOrTx, f: PostPageFilter) {
  * from them), as SQL for the access statement to read in the same round trip. `firstPage` is a JSON array with
  * one entry per post, `[id, stamp, helpfulByMe, row]`: `row` (the page's fields in order, `decodeFirstPageRow`)
  * only for the viewer's own posts; the others are presented from the shared copies the stamp names, so
- * PostgreSQL neither reads nor encodes their bodies. Placeholders: topicId, actorId (the viewer), and limit unless
- * `limit` is the size itself (db/page-size.ts).
+ * PostgreSQL neither reads nor encodes their bodies. Placeholders: actorId (the viewer), and limit unless `limit`
+ * is the size itself (db/page-size.ts); the topic is the access statement's.
  * The caller uses it only when the viewer is such a viewer; otherwise it asks listPostPage.
  */
 export function firstPostPageExtras(limit: PageLimit['limit'] = sql.placeholder('limit')) {
   // Placeholders stand where the values go (only ever interpolated into SQL).
   const viewerId = sql.placeholder('actorId') as unknown as string;
-  const topicId = sql.placeholder('topicId') as unknown as string;
+  // The access statement's topic row, not the topicId parameter: PostgreSQL then estimates the page from the
+  // average topic whether or not it knows the value, so the generic plan costs what a custom one does and is
+  // kept (with `topic_id = $n` a busy topic's custom plans looked cheaper, and every execution was planned again).
+  const topicId = sql`${topics.id}` as unknown as string;
   // The viewer's helpful marks joined in, one index probe per post (an `exists` per row was planned as a hash
   // of all the viewer's marks, built for every page).
   const markedByViewer = sql`(marks.post_id is not null)`;
   const { columns } = jsonRowMapper<PostRow>({ ...pageFields(viewerId), helpfulByMe: markedByViewer });
-  // Inside the subquery its own posts, users and topics hide the access statement's tables of those names.
+  // Inside the subquery its own posts and users hide the access statement's tables of those names; `topics` is the
+  // access statement's row (the page's topic: its solution post).
   // Built only where it can be used: not for non-members (refused, or an admin: they see hidden posts), not for
   // moderators (they see others' pending posts), not when the topic's content is held or removed (members see
   // none of it). Null otherwise; the caller then asks listPostPage, as it does when a prompt's replies are hidden.
@@ -161,7 +165,7 @@ export function firstPostPageExtras(limit: PageLimit['limit'] = sql.placeholder(
         select json_build_array(${posts.id}, ${postStamp}, ${markedByViewer},
             case when ${posts.authorId} = ${viewerId} then json_build_array(${sql.join(columns as SQL[], sql`, `)}) end) as r,
           ${posts.createdAt} as created_at, ${posts.id} as id
-        from ${posts} inner join ${users} on ${users.id} = ${posts.authorId} inner join ${topics} on ${topics.id} = ${posts.topicId}
+        from ${posts} inner join ${users} on ${users.id} = ${posts.authorId}
           left join ${helpfulMarks} marks on marks.post_id = ${posts.id} and marks.user_id = ${viewerId}
         where ${and(...pageConditions({ topicId, viewerId, seesHidden: false, hiddenPromptIds: [] }))}
         order by ${posts.createdAt}, ${posts.id} limit ${limit}) page) end`,
