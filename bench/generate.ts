@@ -608,7 +608,7 @@ export async function generate(url: string, options: { scale: number; seed: numb
 
   // Rollups kept by triggers (which the replica-mode load skipped) are rebuilt from their source tables.
   const { rows: rebuilds } = await client.query<{ name: string }>(
-    `select proname as name from pg_proc where proname in ('engagement_view_weeks_rebuild', 'engagement_member_days_rebuild', 'engagement_by_topic_rebuild') order by proname`,
+    `select proname as name from pg_proc where proname in ('engagement_view_weeks_rebuild', 'engagement_member_days_rebuild', 'engagement_by_topic_rebuild', 'topic_poster_counts_rebuild') order by proname`,
   );
   for (const { name } of rebuilds) await client.query(`SELECT ${name}()`);
 

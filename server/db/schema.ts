@@ -586,6 +586,24 @@ export const topicReads = pgTable(
   ],
 );
 
+/**
+ * Each member's published posts per topic, kept by triggers on posts (migrations/0027): a topic's unread count
+ * for a member who never opened it is post_count less this, without counting their posts.
+ */
+export const topicPosterCounts = pgTable(
+  'topic_poster_counts',
+  {
+    topicId: uuid('topic_id')
+      .notNull()
+      .references(() => topics.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    published: integer('published').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.topicId, t.userId] })],
+);
+
 export const idempotencyKeys = pgTable(
   'idempotency_keys',
   {

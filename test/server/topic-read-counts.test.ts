@@ -3,7 +3,7 @@
 // posts (to prompts too), held posts and approvals, withdrawals, removals, restorations, auto-hides, prompts
 // hidden and released, read positions moved and "mark all read" through the real routes and, after every step,
 // compares every viewer's unread count on the list with the count from scratch (the definition), and every stored
-// read_count with a recount. On PostgreSQL it also races a read position against an older post's commit.
+// read_count and member's published post count (topic_poster_counts) with a recount. On PostgreSQL it also races a read position against an older post's commit.
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,16 @@ async function driftedReadCounts() {
     where r.read_count <> c.n`);
 }
 
+/** Stored per-member published post counts (migration 0027) that differ from a recount, missing or left over. */
+async function driftedPosterCounts() {
+  return t.testDb.database.rows<{ topicId: string; userId: string; stored: number | null; counted: number | null }>(sql`
+    select coalesce(s.topic_id, c.topic_id) as "topicId", coalesce(s.user_id, c.author_id) as "userId", s.published as stored, c.n as counted
+    from topic_poster_counts s
+      full join (select topic_id, author_id, count(*)::int as n from posts where status = 'published' group by topic_id, author_id) c
+        on c.topic_id = s.topic_id and c.author_id = s.user_id
+    where coalesce(s.published, 0) <> coalesce(c.n, 0)`);
+}
+
 interface Viewer {
   name: string;
   agent: Agent;
@@ -78,6 +88,7 @@ async function world() {
 
 async function expectExact(w: Awaited<ReturnType<typeof world>>, step: string) {
   expect({ step, drifted: await driftedReadCounts() }).toEqual({ step, drifted: [] });
+  expect({ step, drifted: await driftedPosterCounts() }).toEqual({ step, drifted: [] });
   for (const v of w.viewers) {
     const res = await v.agent.get(`/api/communities/${w.communityId}/topics?limit=100`);
     expect(res.statusCode, res.body).toBe(200);
@@ -186,6 +197,11 @@ describe('unread counts from stored read counts', () => {
     expect((await driftedReadCounts()).length).toBeGreaterThan(0);
     await t.testDb.database.rows(sql`select stoa_recount_topic_reads()`);
     expect(await driftedReadCounts()).toEqual([]);
+    // And migration 0027's for the members' published posts per topic.
+    await t.testDb.database.rows(sql`update topic_poster_counts set published = 0`);
+    expect((await driftedPosterCounts()).length).toBeGreaterThan(0);
+    await t.testDb.database.rows(sql`select topic_poster_counts_rebuild()`);
+    expect(await driftedPosterCounts()).toEqual([]);
   }, 180_000);
 
   it('stay exact, without deadlocks, under concurrent posts, removals, read positions and mark-all-read', async () => {
