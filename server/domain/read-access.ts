@@ -112,15 +112,20 @@ async function topicInOneStatement<E extends Extras>(
   return { access, liveCursor: Number(r.liveCursor ?? 0), extra: row as unknown as ExtraValues<E> };
 }
 
-/** requireCommunity in one statement, with the community's live cursor. */
-export async function requireCommunityForRead(
+/**
+ * requireCommunity in one statement, with the community's live cursor and, when the caller names a statement,
+ * its `extras` (SQL evaluated on the community's row; `actorId` is a placeholder they may use).
+ */
+export async function requireCommunityForRead<E extends Extras = Record<never, never>>(
   db: Db,
   actor: Actor | null,
   communityId: string,
   action: Action,
-): Promise<{ access: CommunityAccess & { actor: Actor }; liveCursor: number }> {
-  if (!isUuid(communityId)) return { access: await requireCommunity(db, actor, communityId, action), liveCursor: 0 };
-  const query = preparedOnce(db, 'read_community', () =>
+  statement?: { name: string; extras: E; params?: Record<string, unknown> },
+): Promise<{ access: CommunityAccess & { actor: Actor }; liveCursor: number; extra: ExtraValues<E> | null }> {
+  if (!isUuid(communityId)) return { access: await requireCommunity(db, actor, communityId, action), liveCursor: 0, extra: null };
+  const name = statement ? `read_community_${statement.name}` : 'read_community';
+  const query = preparedOnce(db, name, () =>
     preparedSelect(
       db,
       db
@@ -129,15 +134,16 @@ export async function requireCommunityForRead(
           roles: memberships.roles,
           suspended: activeSuspension(memberships.communityId, memberships.userId),
           liveCursor: liveCursorSql(sql`${communities.id}`),
+          ...((statement?.extras ?? {}) as Record<string, SQL>),
         })
         .from(communities)
         .leftJoin(memberships, joinMembership(communities.id))
         .where(eq(communities.id, sql.placeholder('communityId')))
         .limit(1),
-      'read_community',
+      name,
     ),
   );
-  const [row] = (await query.execute({ communityId, actorId: actorIdOf(actor) })) as Array<{
+  const [row] = (await query.execute({ ...statement?.params, communityId, actorId: actorIdOf(actor) })) as Array<{
     community: CommunityRow;
     roles: string[] | null;
     suspended: boolean | null;
@@ -149,7 +155,11 @@ export async function requireCommunityForRead(
   }
   const membership = membershipOf(row);
   const signedIn = authorize(actor, action, { community: row.community, membership });
-  return { access: { community: row.community, membership, actor: signedIn }, liveCursor: Number(row.liveCursor ?? 0) };
+  return {
+    access: { community: row.community, membership, actor: signedIn },
+    liveCursor: Number(row.liveCursor ?? 0),
+    extra: statement ? (row as unknown as ExtraValues<E>) : null,
+  };
 }
 
 /**

@@ -4,9 +4,9 @@
 // does not subtract.
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { asLimit, pageLimit } from '../../db/page-size.js';
-import { preparedSelect } from '../../db/prepared-select.js';
-import { flags, memberships, posts, prompts, topicFacilitators, topicPosterCounts, topicReads, topicRevisions, topics, users, type TopicModerationStatus } from '../../db/schema.js';
+import { asLimit, pageLimit, type PageLimit } from '../../db/page-size.js';
+import { jsonRowMapper, preparedSelect } from '../../db/prepared-select.js';
+import { communities, flags, memberships, posts, prompts, topicFacilitators, topicPosterCounts, topicReads, topicRevisions, topics, users, type TopicModerationStatus } from '../../db/schema.js';
 import { coreColumns } from '../../domain/topic-access.js';
 import { cursorTime } from '../../domain/cursor.js';
 import type { TopicRow, TopicSummaryRow } from './present.js';
@@ -138,6 +138,16 @@ const preparedLists = new WeakMap<object, Map<string, { execute(params: Record<s
 const isTransaction = (db: DbOrTx) => 'rollback' in db;
 
 function listQuery(db: DbOrTx, f: TopicListFilter) {
+  return db
+    .select(topicSummaryFields(f.viewer))
+    .from(topics)
+    .innerJoin(users, eq(users.id, topics.authorId))
+    .where(and(...listConditions(f)))
+    .orderBy(desc(topics.pinned), desc(topics.lastActivityAt), desc(topics.id));
+}
+
+/** Which topics a list page shows `f`'s viewer. */
+function listConditions(f: Omit<TopicListFilter, 'limit'>) {
   const conditions: SQL[] = [sql`${topics.communityId} = ${f.communityId}`];
   if (!f.seesHidden) conditions.push(sql`(${topics.moderationStatus} = 'published' or ${topics.authorId} = ${f.viewer.userId})`);
   if (!f.isAdmin) {
@@ -151,13 +161,36 @@ function listQuery(db: DbOrTx, f: TopicListFilter) {
       sql`(${topics.pinned}, ${topics.lastActivityAt}, ${topics.id}) < (${f.after.pinned}, ${f.after.lastActivityAt}::timestamptz, ${f.after.id}::uuid)`,
     );
   }
-  return db
-    .select(topicSummaryFields(f.viewer))
-    .from(topics)
-    .innerJoin(users, eq(users.id, topics.authorId))
-    .where(and(...conditions))
-    .orderBy(desc(topics.pinned), desc(topics.lastActivityAt), desc(topics.id));
+  return conditions;
 }
+
+/** The viewer of the list page read with the community's access check: a member, placeholder `actorId`. */
+const memberViewer: TopicViewer = { userId: sql.placeholder('actorId') as unknown as string, seesAllReplies: false };
+
+/**
+ * The first list page (no filter) as a plain member sees it (not a moderator, not an admin: they see held topics
+ * and all replies), as SQL for the community's access statement to read in the same round trip: `firstPage` is a
+ * JSON array of rows, each the summary fields in order (`decodeListRow`); null for anyone else (not a member, a
+ * moderator), who then asks listTopics. The community is the access statement's row, so the page is planned the
+ * same whatever the community (db/page-size.ts says why that matters). Placeholders: actorId, and limit unless
+ * `limit` is the size itself. The caller must not use it for an admin.
+ */
+export function firstListPageExtras(limit: PageLimit['limit']) {
+  const { columns } = jsonRowMapper<TopicSummaryRow>(topicSummaryFields(memberViewer));
+  const conditions = listConditions({ communityId: sql`${communities.id}` as unknown as string, viewer: memberViewer, isAdmin: false, seesHidden: false });
+  return {
+    firstPage: sql<unknown[][] | null>`case when ${memberships.roles} is not null and not ('moderator' = any(${memberships.roles})) then
+      (select coalesce(json_agg(page.r order by page.pinned desc, page.last_activity_at desc, page.id desc), '[]'::json) from (
+        select json_build_array(${sql.join(columns as SQL[], sql`, `)}) as r, ${topics.pinned} as pinned, ${topics.lastActivityAt} as last_activity_at, ${topics.id} as id
+        from ${topics} inner join ${users} on ${users.id} = ${topics.authorId}
+        where ${and(...conditions)}
+        order by ${topics.pinned} desc, ${topics.lastActivityAt} desc, ${topics.id} desc limit ${limit}) page) end`,
+  };
+}
+
+const listRows = jsonRowMapper<TopicSummaryRow>(topicSummaryFields({ userId: '00000000-0000-0000-0000-000000000000', seesAllReplies: false }));
+/** A row of firstListPageExtras' `firstPage`, as listTopics returns it. */
+export const decodeListRow = (row: unknown[]): TopicSummaryRow => listRows.map(row);
 
 export async function insertTopic(db: DbOrTx, values: typeof topics.$inferInsert) {
   const [row] = await db.insert(topics).values(values).returning({ id: topics.id });

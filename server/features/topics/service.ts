@@ -16,6 +16,7 @@ import { presentTopicSummary } from './present.js';
 import { keepRevision } from './revisions.js';
 import { createPromptActions, presentPrompt } from './prompts.js';
 import * as q from './queries.js';
+import { pageLimit } from '../../db/page-size.js';
 import { createTopicPageCache, loadTopicPage, pageFromRow, pageParams, topicPageFields, type TopicPageRow } from './page-query.js';
 import type { ViewBuffer } from './view-buffer.js';
 
@@ -38,6 +39,15 @@ export interface TopicServiceDeps {
 
 /** The topic page's columns, read with its access check (for viewers who do not see all replies). */
 const pageExtras = { page: topicPageFields(false) };
+
+/** The community's access statement with a member's first list page of `size` rows (one per page size). */
+const firstListExtras = new Map<string, ReturnType<typeof q.firstListPageExtras>>();
+function firstListStatement(size: number) {
+  const { name, limit } = pageLimit('topic_list_first', size);
+  let extras = firstListExtras.get(name);
+  if (!extras) firstListExtras.set(name, (extras = q.firstListPageExtras(limit)));
+  return { name, extras, params: { limit: size } };
+}
 
 export function createTopicService({ db, communities, access: topics, posts, moderation, screening, outbox, render, postingLimits, limits, views }: TopicServiceDeps) {
   const { requireCommunity, requireCommunityForRead } = communities;
@@ -185,19 +195,20 @@ export function createTopicService({ db, communities, access: topics, posts, mod
     },
 
     async list(actor: Actor | null, communityId: string, query: TopicListQuery) {
-      // One statement for the access check and the live cursor (read before the data: see LiveCursor).
-      const { access: { community, membership, actor: me }, liveCursor } = await requireCommunityForRead(db, actor, communityId, 'topics.list');
       const limit = query.limit ?? LIMITS.pageSizeDefault;
-      const rows = await q.listTopics(db, {
-        communityId,
-        viewer: { userId: me.id, seesAllReplies: can(me, 'prompt.seeAllReplies', { community, membership }) },
-        isAdmin: me.isAdmin,
-        seesHidden: can(me, 'topic.readHidden', { community, membership }),
-        status: query.status,
-        kind: query.kind,
-        after: query.cursor ? decodeTopicCursor(query.cursor) : undefined,
-        limit: limit + 1,
-      });
+      const after = query.cursor ? decodeTopicCursor(query.cursor) : undefined;
+      // One statement for the access check and the live cursor (read before the data: see LiveCursor) and, for a
+      // member's first unfiltered page, the page itself.
+      const first = !query.status && !query.kind && !after && actor && !actor.isAdmin ? firstListStatement(limit + 1) : undefined;
+      const read = await requireCommunityForRead(db, actor, communityId, 'topics.list', first);
+      const { access: { community, membership, actor: me }, liveCursor } = read;
+      const viewer = { userId: me.id, seesAllReplies: can(me, 'prompt.seeAllReplies', { community, membership }) };
+      const seesHidden = can(me, 'topic.readHidden', { community, membership });
+      const firstPage = read.extra?.firstPage ?? null;
+      const rows =
+        firstPage && !viewer.seesAllReplies && !seesHidden && !me.isAdmin
+          ? firstPage.map(q.decodeListRow)
+          : await q.listTopics(db, { communityId, viewer, isAdmin: me.isAdmin, seesHidden, status: query.status, kind: query.kind, after, limit: limit + 1 });
       const page = rows.slice(0, limit);
       const now = new Date();
       return {
