@@ -29,5 +29,19 @@ export function pageLimit(statement: string, size: number): PageLimit {
   return { name: `${statement}_${size}`, limit: sql.raw(String(size)) };
 }
 
+/**
+ * For a statement read with extras built around its LIMIT (an access check with its first page): the statement
+ * for pages of `size` rows, its extras built once per statement name, and the parameters to execute it with.
+ */
+export function extrasPerPageSize<E>(statement: string, build: (limit: PageLimit['limit']) => E): (size: number) => { name: string; extras: E; params: { limit: number } } {
+  const built = new Map<string, E>();
+  return (size) => {
+    const { name, limit } = pageLimit(statement, size);
+    let extras = built.get(name);
+    if (!extras) built.set(name, (extras = build(limit)));
+    return { name, extras, params: { limit: size } };
+  };
+}
+
 /** The same as drizzle's `.limit()` argument (a SQL object is written into the statement as it is). */
 export const asLimit = (limit: PageLimit['limit']) => limit as unknown as number;

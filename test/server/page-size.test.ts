@@ -1,7 +1,7 @@
 // Page sizes written into prepared statements (db/page-size.ts): a few sizes per statement get statements of
 // their own, any other size keeps the parameter, and the pages are the same either way.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pageLimit } from '../../server/db/page-size.js';
+import { extrasPerPageSize, pageLimit } from '../../server/db/page-size.js';
 import { createTestApp, type TestApp } from '../helpers/app.js';
 
 let t: TestApp;
@@ -17,6 +17,16 @@ describe('page sizes in prepared statements', () => {
     expect(names).toEqual([5, 6, 5, 7, 8, 'n', 'n', 6].map((s) => `${statement}_${s}`));
     expect(pageLimit(`${statement}_b`, 0).name).toBe(`${statement}_b_n`); // not a page size
     expect(pageLimit(`${statement}_b`, 2.5).name).toBe(`${statement}_b_n`);
+  });
+
+  it("builds a statement's extras once per statement name, and passes each size as the limit parameter", () => {
+    const built: unknown[] = [];
+    const statementFor = extrasPerPageSize(`test_extras_${Math.random()}`, (limit) => (built.push(limit), { limit }));
+    const calls = [5, 6, 5, 7, 8, 9, 10, 9].map(statementFor);
+    expect(built).toHaveLength(5); // 5, 6, 7, 8 written in, one with the parameter for 9 and 10
+    expect(calls.map((c) => c.params.limit)).toEqual([5, 6, 5, 7, 8, 9, 10, 9]);
+    expect(calls[0]!.extras).toBe(calls[2]!.extras);
+    expect(calls[5]!.extras).toBe(calls[6]!.extras);
   });
 
   it('serves the same posts and topic pages at every size, with its own statement or with the parameter', async () => {

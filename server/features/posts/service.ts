@@ -18,7 +18,7 @@ import { presentPost, type PostRow } from './present.js';
 import { placeUnder, type PostingRules } from './rules.js';
 import { asSeenBy, createSharedCopies } from './shared-copies.js';
 import * as q from './queries.js';
-import { pageLimit, type PageLimit } from '../../db/page-size.js';
+import { extrasPerPageSize } from '../../db/page-size.js';
 
 export const encodePostCursor = (row: Pick<PostRow, 'cursorKey' | 'id'>) => Buffer.from(`${row.cursorKey}|${row.id}`, 'utf8').toString('base64url');
 
@@ -62,14 +62,7 @@ export interface PostServiceDeps {
 /** What the posts list reads with its access check: the prompts' rules for who sees which replies. */
 const postsListExtras = promptVisibilityExtras();
 /** The same for the first page, with the page itself as most viewers see it (one round trip), per page size. */
-const firstPageStatements = new Map<string, ReturnType<typeof firstPageExtras>>();
-const firstPageExtras = (limit: PageLimit['limit']) => ({ ...promptVisibilityExtras(), ...q.firstPostPageExtras(limit) });
-function firstPageStatement(size: number) {
-  const { name, limit } = pageLimit('posts_first', size);
-  let extras = firstPageStatements.get(name);
-  if (!extras) firstPageStatements.set(name, (extras = firstPageExtras(limit)));
-  return { name, extras };
-}
+const firstPageStatement = extrasPerPageSize('posts_first', (limit) => ({ ...promptVisibilityExtras(), ...q.firstPostPageExtras(limit) }));
 /** What creating a reply reads with its access check: the prompts' rules, and what screening needs. */
 const postCreateExtras = { ...promptVisibilityExtras(), ...postScreeningExtras() };
 
@@ -153,8 +146,8 @@ export function createPostService({ db, access: topics, rules, status: content, 
   }
 
   function readFirstPage(actor: Actor | null, topicId: string, size: number) {
-    const { name, extras } = firstPageStatement(size);
-    return topics.requireTopicForRead(db, actor, topicId, 'topic.read', name, extras, { limit: size });
+    const { name, extras, params } = firstPageStatement(size);
+    return topics.requireTopicForRead(db, actor, topicId, 'topic.read', name, extras, params);
   }
 
   async function readPage(actor: Actor | null, topicId: string, query: PageQuery) {

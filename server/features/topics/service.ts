@@ -16,7 +16,7 @@ import { presentTopicSummary } from './present.js';
 import { keepRevision } from './revisions.js';
 import { createPromptActions, presentPrompt } from './prompts.js';
 import * as q from './queries.js';
-import { pageLimit } from '../../db/page-size.js';
+import { extrasPerPageSize } from '../../db/page-size.js';
 import { createTopicPageCache, loadTopicPage, pageFromRow, pageParams, topicPageFields, type TopicPageRow } from './page-query.js';
 import type { ViewBuffer } from './view-buffer.js';
 
@@ -41,13 +41,7 @@ export interface TopicServiceDeps {
 const pageExtras = { page: topicPageFields(false) };
 
 /** The community's access statement with a member's first list page of `size` rows (one per page size). */
-const firstListExtras = new Map<string, ReturnType<typeof q.firstListPageExtras>>();
-function firstListStatement(size: number) {
-  const { name, limit } = pageLimit('topic_list_first', size);
-  let extras = firstListExtras.get(name);
-  if (!extras) firstListExtras.set(name, (extras = q.firstListPageExtras(limit)));
-  return { name, extras, params: { limit: size } };
-}
+const firstListStatement = extrasPerPageSize('topic_list_first', q.firstListPageExtras);
 
 export function createTopicService({ db, communities, access: topics, posts, moderation, screening, outbox, render, postingLimits, limits, views }: TopicServiceDeps) {
   const { requireCommunity, requireCommunityForRead } = communities;
