@@ -24,6 +24,35 @@ export async function selectRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
+/** What drizzle's database and transaction objects hold (internal in drizzle's types; the same in both drivers). */
+interface DrizzleInternals {
+  session: { prepareQuery(query: unknown, fields: undefined, name: string | undefined, arrayMode: boolean): { execute(): Promise<unknown> } };
+  dialect: { sqlToQuery(query: SQL): unknown };
+}
+
+/** Statement names given per text, per base name; more texts than this under one name run unnamed. */
+const NAMED_TEXTS_PER_NAME = 8;
+const statementNames = new Map<string, Map<string, string>>();
+
+/**
+ * selectRows as a named statement: on PostgreSQL each pooled connection parses and analyses it once and
+ * then only binds and executes it (PostgreSQL re-plans it only while custom plans look cheaper). For the hot
+ * write statements, whose texts have a few fixed shapes: each distinct text under `name` gets a name of its
+ * own (a connection may not reuse a name for another text), up to NAMED_TEXTS_PER_NAME, then runs unnamed —
+ * so a text built from variable data cannot make every connection keep statements without bound. PGlite
+ * runs it as execute() does. Rows come decoded exactly as selectRows' (drizzle's own raw query config).
+ */
+export async function namedRows<T>(db: DbOrTx, name: string, query: SQL): Promise<T[]> {
+  const { session, dialect } = db as unknown as DrizzleInternals;
+  const compiled = dialect.sqlToQuery(query) as { sql: string };
+  let names = statementNames.get(name);
+  if (!names) statementNames.set(name, (names = new Map()));
+  let statementName = names.get(compiled.sql);
+  if (statementName === undefined && names.size < NAMED_TEXTS_PER_NAME) names.set(compiled.sql, (statementName = `${name}_${names.size}`));
+  const result = (await session.prepareQuery(compiled, undefined, statementName, false).execute()) as { rows: T[] };
+  return result.rows;
+}
+
 /**
  * An array parameter of one Postgres type: one bound value, as an array literal (drizzle would expand a JS
  * array into a list, and an empty list is not valid SQL). Elements are quoted and escaped.

@@ -2,7 +2,7 @@
 // withdraws, removes or restores a post goes through changePostStatus (or countNewPost for a new post),
 // so the counters cannot drift from the statuses.
 import { eq, sql, type SQL } from 'drizzle-orm';
-import { selectRows, type DbOrTx } from '../db/client.js';
+import { namedRows, type DbOrTx } from '../db/client.js';
 import { posts, type PostStatus } from '../db/schema.js';
 
 /** The post whose status changes: which author's participation in which topic it decides. */
@@ -76,8 +76,10 @@ function countChange(from: PostStatus | null, to: PostStatus, touchActivity: boo
 async function countTopicPost(db: DbOrTx, post: CountedPost, delta: number, touch: boolean, alongside: SQL[] = []): Promise<LockedTopicState | null> {
   const ctes = alongside.map((statement, i) => sql`${sql.raw(`alongside_${i}`)} as (${statement})`);
   const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
-  const [row] = await selectRows<{ moderationStatus: LockedTopicState['moderationStatus']; opensAt: number | null; closesAt: number | null; closedAt: number | null; lockedAt: number | null }>(
+  // Named: every new post runs it (its few shapes: which statements go alongside).
+  const [row] = await namedRows<{ moderationStatus: LockedTopicState['moderationStatus']; opensAt: number | null; closesAt: number | null; closedAt: number | null; lockedAt: number | null }>(
     db,
+    'topic_count_post',
     sql`${ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``}select topic_moderation_status as "moderationStatus",
         ${ms('topic_opens_at')} as "opensAt", ${ms('topic_closes_at')} as "closesAt", ${ms('topic_closed_at')} as "closedAt", ${ms('topic_locked_at')} as "lockedAt"
       from stoa_count_topic_post(${post.topicId}::uuid, ${post.authorId}::uuid, ${post.id}::uuid, ${delta}::int, ${touch})`,

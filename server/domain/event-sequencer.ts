@@ -60,7 +60,9 @@ export function createEventSequencer({ database, log, sweepMs = 1000 }: EventSeq
       const rows = await database.rows<{ n: number }>(sql.raw(SEQUENCE_BATCH));
       return rows[0]?.n ?? 0;
     }
-    const result = await leader!.query<{ n: number }>(SEQUENCE_BATCH);
+    // Named: planned once on this connection (it has no parameters, so its one plan is the generic one), where
+    // planning it unnamed cost more than running it (0.17 of 0.24 ms per batch in the post-creation bench).
+    const result = await leader!.query<{ n: number }>({ name: 'stoa_sequence_batch', text: SEQUENCE_BATCH });
     return result.rows[0]?.n ?? 0;
   }
 

@@ -1,6 +1,6 @@
 // Post queries. A page of posts is ONE query (author name, helpful-by-me and solution flag joined in).
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import { selectRows, type Db, type DbOrTx } from '../../db/client.js';
+import { namedRows, type Db, type DbOrTx } from '../../db/client.js';
 import { asLimit, pageLimit, type PageLimit } from '../../db/page-size.js';
 import { jsonRowMapper, preparedSelect } from '../../db/prepared-select.js';
 import { helpfulMarks, idempotencyKeys, memberships, postRevisions, posts, topics, users, type PostStatus } from '../../db/schema.js';
@@ -196,8 +196,9 @@ export interface NewPost {
  * would load it for its author: ONE statement. A new post has no helpful mark and is no topic's solution.
  */
 export async function insertPostWithRevision(db: DbOrTx, p: NewPost): Promise<PostRow> {
-  const [row] = await selectRows<Omit<PostRow, 'createdAt' | 'helpfulByMe' | 'isSolution' | 'editedAt'> & { createdAtMs: number }>(
+  const [row] = await namedRows<Omit<PostRow, 'createdAt' | 'helpfulByMe' | 'isSolution' | 'editedAt'> & { createdAtMs: number }>(
     db,
+    'post_insert',
     sql`with p as (
         insert into ${posts} (community_id, topic_id, author_id, parent_id, prompt_id, depth, body_md, body_html, status)
         values (${p.communityId}::uuid, ${p.topicId}::uuid, ${p.authorId}::uuid, ${p.parentId}::uuid, ${p.promptId}::uuid, ${p.depth}::int,
@@ -279,7 +280,9 @@ export async function claimIdempotencyKey(db: DbOrTx, userId: string, key: strin
     .insert(idempotencyKeys)
     .values({ userId, key, requestHash, statusCode: 0, response: {} })
     .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
+    .returning({ key: idempotencyKeys.key })
+    .prepare('idempotency_claim') // every submit with a key runs it: parsed once per connection
+    .execute();
   return rows.length > 0;
 }
 
