@@ -26,7 +26,9 @@ export async function findEventsByPositions(db: DbOrTx, first: number, last: num
     .select(eventColumns)
     .from(events)
     .where(and(gte(events.position, first), lte(events.position, last)))
-    .orderBy(asc(events.position));
+    .orderBy(asc(events.position))
+    .prepare('live_events_by_positions') // once per sequenced batch: parsed once per connection
+    .execute();
 }
 
 /** Events of one channel positioned after `since`, oldest first; at most `limit` rows (events_community_position_idx / events_topic_position_idx). */

@@ -1,7 +1,7 @@
 // Topic, prompt and read-tracking queries. Post/poster/reader counts are columns kept exact on every write;
-// the per-viewer unread count is post_count less the read position's stored read_count (migration 0025), less
-// the viewer's own and hidden replies after it (probes), so one list page is one query that reads no post it
-// does not subtract.
+// the per-viewer unread count is post_count less the read position's stored read_count (migrations 0025, 0029:
+// the posts up to it and the viewer's own), less the replies hidden from the viewer after it (probes), so one
+// list page is one query that reads no post it does not subtract.
 import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.js';
 import { asLimit, pageLimit, type PageLimit } from '../../db/page-size.js';
@@ -55,20 +55,18 @@ export function topicSummaryFields(viewer: TopicViewer | null) {
     // Counters kept exact on every write (domain/content-status.ts, recordView): a list page reads them.
     posterCount: topics.posterCount,
     readerCount: topics.readerCount,
-    // Unread: published posts by others after my read position, less replies hidden from me. The published posts
-    // after it are post_count less read_count (the published posts up to it, kept by the database: migration
-    // 0025); what remains to count is my own posts after it (a probe of the partial index posts(topic_id,
-    // author_id) where published) and, if a prompt's replies are hidden from me, that prompt's replies after it.
-    // No read position: everything is after it, and my published posts in the topic are a row kept by the database
-    // (topic_poster_counts, migration 0027), not counted (0.5 ms for a member with 5,000 posts in one topic). No
-    // published post: nothing to probe. `offset 0` keeps the hidden-prompt test a probe per listed topic:
+    // Unread: published posts by others after my read position, less replies hidden from me. Those are post_count
+    // less read_count (the published posts up to the position and my own anywhere, kept by the database:
+    // migrations 0025 and 0029) and, if a prompt's replies are hidden from me, that prompt's replies after it.
+    // No read position: everything is after it but my own published posts in the topic, a row kept by the
+    // database (topic_poster_counts, migration 0027), not counted (0.5 ms for a member with 5,000 posts in one
+    // topic). No published post: nothing to probe. `offset 0` keeps the hidden-prompt test a probe per listed topic:
     // without it PostgreSQL may turn it into one hashed scan of every prompt in the database (45 ms at scale 1).
     unreadCount: me
       ? sql<number>`case when ${topics.postCount} = 0 then 0 else (select ${topics.postCount} - coalesce(r.read_count, 0)
           - (case when r.last_read_at is null
                then coalesce((select mine.published from ${topicPosterCounts} mine where mine.topic_id = ${topics.id} and mine.user_id = ${me}), 0)
-               else (select count(*)::int from ${posts} mine where mine.topic_id = ${topics.id} and mine.author_id = ${me} and mine.status = 'published'
-                       and mine.created_at > r.last_read_at) end)
+               else 0 end)
           ${viewer!.seesAllReplies ? sql`` : sql`- coalesce((select sum((select count(*)::int from ${posts} p where p.topic_id = ${topics.id} and p.prompt_id = h.id
                and p.status = 'published' and p.author_id <> ${me} and p.created_at > coalesce(r.last_read_at, '-infinity'::timestamptz)))::int
              from (${promptsHiddenFrom(me)} offset 0) h), 0)`}
