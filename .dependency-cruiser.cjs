@@ -12,6 +12,13 @@ module.exports = {
       to: { path: '^server/features/([^/]+)/[^/]*queries(\\.ts$|/)', pathNot: '^server/features/$1/' },
     },
     {
+      name: 'no-queries-outside-features',
+      severity: 'error',
+      comment: "Code outside the features (the demo seed, app.ts, services.ts…) asks a feature's service, never its queries.",
+      from: { path: '^server/', pathNot: '^server/features/' },
+      to: { path: '^server/features/[^/]+/[^/]*queries(\\.ts$|/)' },
+    },
+    {
       name: 'no-feature-folder-cycles',
       severity: 'error',
       comment: 'Feature folders depend on each other in one direction only (no A → B → … → A between folders).',

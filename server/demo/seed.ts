@@ -5,9 +5,7 @@ import type { Db } from '../db/client.js';
 import type { Services } from '../services.js';
 import type { CommunityRole } from '../policy/policy.js';
 import { hashPassword } from '../features/auth/tokens.js';
-import { insertUser } from '../features/auth/queries.js';
 import { spreadDemoHistory } from './history.js';
-import { insertCommunity, upsertMembership } from '../features/communities/queries.js';
 import { seedDemoTopics, type DemoUsers } from './topics.js';
 
 export const DEMO_PASSWORD = 'stoa-demo-2026';
@@ -33,7 +31,7 @@ export async function seedDemo(db: Db, services: Services, passwordCost?: number
 
   const passwordHash = await hashPassword(DEMO_PASSWORD, passwordCost);
   const seeded = await db.transaction(async (tx) => {
-    const community = await insertCommunity(tx, {
+    const community = await services.communities.seedCommunity(tx, {
       name: 'ELT Teacher Trainers',
       slug: 'elt-teacher-trainers',
       description:
@@ -42,16 +40,11 @@ export async function seedDemo(db: Db, services: Services, passwordCost?: number
     });
     const users: DemoUsers = {};
     for (const account of DEMO_ACCOUNTS) {
-      const user = await insertUser(tx, {
-        email: account.email,
-        passwordHash,
-        displayName: account.displayName,
-        isAdmin: account.roles === 'admin',
-        emailVerified: true, // demo addresses are example.org: mail to them lands in the outbox
-      });
+      // Verified: demo addresses are example.org, and mail to them lands in the outbox.
+      const user = await services.auth.seedAccount(tx, { email: account.email, passwordHash, displayName: account.displayName, isAdmin: account.roles === 'admin' });
       if (!user) continue; // e.g. ADMIN_EMAIL chose the same address
       users[account.key] = user.id;
-      if (account.roles !== 'admin') await upsertMembership(tx, community!.id, user.id, account.roles);
+      if (account.roles !== 'admin') await services.communities.seedMembership(tx, community!.id, user.id, account.roles);
     }
     return { communityId: community!.id, users };
   });

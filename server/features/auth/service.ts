@@ -1,7 +1,7 @@
 // Accounts and sessions: registration, sign-in with throttling (sign-in-limits.ts, device-cookie.ts),
 // sign-out, "who am I".
 import type { SignInLimits } from '../../config.js';
-import type { Db } from '../../db/client.js';
+import type { Db, DbOrTx } from '../../db/client.js';
 import { conflict, invalid, unauthorized } from '../../errors.js';
 import { authorize, type Actor } from '../../policy/policy.js';
 import type { CommunityService } from '../communities/service.js';
@@ -104,6 +104,14 @@ export function createAuthService({
       const user = await users.findUserById(db, me.id);
       if (!user) throw unauthorized();
       return { ...user, memberships: await communities.membershipsOf(me.id) };
+    },
+
+    /**
+     * Trusted set-up without an actor (the demo seed), in the caller's transaction: an account whose address
+     * counts as verified. Null when the address is taken.
+     */
+    async seedAccount(tx: DbOrTx, input: { email: string; passwordHash: string; displayName: string; isAdmin: boolean }) {
+      return q.insertUser(tx, { ...input, emailVerified: true });
     },
 
     /** Ensures the instance administrator from ADMIN_EMAIL / ADMIN_PASSWORD exists with that password. */

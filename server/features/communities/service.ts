@@ -90,6 +90,16 @@ export function createCommunityService({ db, config, access, audit, outbox, user
       };
     },
 
+    /** Trusted set-up without an actor (the demo seed), in the caller's transaction: a community (null: slug taken). */
+    async seedCommunity(tx: DbOrTx, input: { name: string; slug: string; description: string; joinPolicy: 'open' | 'invite' }) {
+      return q.insertCommunity(tx, input);
+    },
+
+    /** Trusted set-up without an actor (the demo seed), in the caller's transaction: a member with these roles. */
+    async seedMembership(tx: DbOrTx, communityId: string, userId: string, roles: CommunityRole[]) {
+      await q.upsertMembership(tx, communityId, userId, roles);
+    },
+
     /** Used by accept-invite and by registration with an invite token (inside its transaction). */
     async acceptInvite(tx: DbOrTx, token: string, user: { id: string; email: string }) {
       const invite = await q.findUsableInviteForUpdate(tx, hashToken(token));
