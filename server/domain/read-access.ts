@@ -19,6 +19,14 @@ type ExtraValues<E extends Extras> = { [K in keyof E]: E[K] extends SQL<infer T>
 const membershipOf = (row: { roles: string[] | null; suspended: boolean | null }): MembershipContext | null =>
   row.roles === null ? null : { roles: row.roles as CommunityRole[], suspended: row.suspended === true };
 
+/**
+ * For an access statement's extras: the actor has a membership of the community and is not one of its
+ * moderators, the one viewer for whom the statements read a first page ahead. Moderators see held posts and
+ * topics; admins may have no membership row or a plain one, so the caller tells them apart and must not use
+ * the page for them.
+ */
+export const memberNotModeratorSql = sql`(${memberships.roles} is not null and not ('moderator' = any(${memberships.roles})))`;
+
 /** The actor's id as the statements' `actorId` parameter (no one's for an anonymous request). */
 const actorIdOf = (actor: Actor | null) => actor?.id ?? '00000000-0000-0000-0000-000000000000';
 

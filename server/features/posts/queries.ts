@@ -3,8 +3,9 @@ import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { namedRows, type Db, type DbOrTx } from '../../db/client.js';
 import { asLimit, pageLimit, type PageLimit } from '../../db/page-size.js';
 import { jsonRowMapper, preparedSelect } from '../../db/prepared-select.js';
-import { helpfulMarks, idempotencyKeys, memberships, postRevisions, posts, topics, users, type PostStatus } from '../../db/schema.js';
+import { helpfulMarks, idempotencyKeys, postRevisions, posts, topics, users, type PostStatus } from '../../db/schema.js';
 import { cursorTime } from '../../domain/cursor.js';
+import { memberNotModeratorSql } from '../../domain/read-access.js';
 import type { PostRow } from './present.js';
 
 /** Row fields for presentPost(); `viewerId` decides helpfulByMe (null: false). */
@@ -159,8 +160,7 @@ export function firstPostPageExtras(limit: PageLimit['limit'] = sql.placeholder(
   // moderators (they see others' pending posts), not when the topic's content is held or removed (members see
   // none of it). Null otherwise; the caller then asks listPostPage, as it does when a prompt's replies are hidden.
   return {
-    firstPage: sql<FirstPageEntry[] | null>`case when ${memberships.roles} is not null and not ('moderator' = any(${memberships.roles}))
-        and ${topics.moderationStatus} = 'published' then
+    firstPage: sql<FirstPageEntry[] | null>`case when ${memberNotModeratorSql} and ${topics.moderationStatus} = 'published' then
       (select coalesce(json_agg(page.r order by page.created_at, page.id), '[]'::json) from (
         select json_build_array(${posts.id}, ${postStamp}, ${markedByViewer},
             case when ${posts.authorId} = ${viewerId} then json_build_array(${sql.join(columns as SQL[], sql`, `)}) end) as r,

@@ -9,6 +9,7 @@ import { jsonRowMapper, preparedSelect } from '../../db/prepared-select.js';
 import { communities, flags, memberships, posts, prompts, topicFacilitators, topicPosterCounts, topicReads, topicRevisions, topics, users, type TopicModerationStatus } from '../../db/schema.js';
 import { coreColumns } from '../../domain/topic-access.js';
 import { cursorTime } from '../../domain/cursor.js';
+import { memberNotModeratorSql } from '../../domain/read-access.js';
 import type { TopicRow, TopicSummaryRow } from './present.js';
 import type { FlagReason } from '../../../shared/schemas/moderation.js';
 
@@ -177,7 +178,7 @@ export function firstListPageExtras(limit: PageLimit['limit']) {
   const { columns } = jsonRowMapper<TopicSummaryRow>(topicSummaryFields(memberViewer));
   const conditions = listConditions({ communityId: sql`${communities.id}` as unknown as string, viewer: memberViewer, isAdmin: false, seesHidden: false });
   return {
-    firstPage: sql<unknown[][] | null>`case when ${memberships.roles} is not null and not ('moderator' = any(${memberships.roles})) then
+    firstPage: sql<unknown[][] | null>`case when ${memberNotModeratorSql} then
       (select coalesce(json_agg(page.r order by page.pinned desc, page.last_activity_at desc, page.id desc), '[]'::json) from (
         select json_build_array(${sql.join(columns as SQL[], sql`, `)}) as r, ${topics.pinned} as pinned, ${topics.lastActivityAt} as last_activity_at, ${topics.id} as id
         from ${topics} inner join ${users} on ${users.id} = ${topics.authorId}
