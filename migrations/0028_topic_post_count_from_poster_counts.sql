@@ -1,7 +1,8 @@
 -- stoa_count_topic_post (0025) asked "has the author another published post in this topic?" with two EXISTS probes
 -- of posts for every new post: a range of the partial index on (topic_id, author_id), as long as the author's
--- posts there (0.28 ms of each reply's counter update in the post-creation bench, against 0.05 ms for the bare
--- counter update). topic_poster_counts (0027) holds the answer: its row for the topic and author counts their
+-- posts there. (Its counter update took 0.28 ms a reply in the post-creation bench, against 0.05 ms for the bare
+-- counter update, and took as long after this change: that cost is the topic row's update itself, not the probes.
+-- The probes no longer grow with the author's posts.) topic_poster_counts (0027) holds the answer: its row for the topic and author counts their
 -- published posts, this one included when it is published now, and the posts triggers have already moved it in
 -- this transaction (the AFTER row trigger of the insert or status change that came before this call). The row's
 -- lock orders two writers of the same author and topic as the probes' snapshot did: the second one's trigger

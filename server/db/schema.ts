@@ -361,7 +361,7 @@ export const posts = pgTable(
     index('posts_topic_created_idx').on(t.topicId, t.createdAt, t.id),
     index('posts_community_created_idx').on(t.communityId, t.createdAt),
     index('posts_author_created_idx').on(t.authorId, t.createdAt),
-    // "Has this member a published post here?" (read positions, invitations' follow-up).
+    // "Has this member a published post here?" (a first view that makes a reader, invitations' follow-up).
     index('posts_topic_author_published_idx').on(t.topicId, t.authorId).where(sql`status = 'published'`),
     // A member's unread count per listed topic: published posts after their read position, by others, not
     // in prompts hidden from them. Carrying author and prompt makes it an index-only scan (a heap read per
@@ -592,7 +592,8 @@ export const topicReads = pgTable(
 
 /**
  * Each member's published posts per topic, kept by triggers on posts (migrations/0027): a topic's unread count
- * for a member who never opened it is post_count less this, without counting their posts.
+ * for a member who never opened it is post_count less this, without counting their posts; and whether a post's
+ * author has another published post in its topic (stoa_count_topic_post, migration 0028).
  */
 export const topicPosterCounts = pgTable(
   'topic_poster_counts',

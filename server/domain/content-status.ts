@@ -66,12 +66,13 @@ function countChange(from: PostStatus | null, to: PostStatus, touchActivity: boo
 }
 
 /**
- * The counters move in the SQL function stoa_count_topic_post (migrations/0023), in one statement. Concurrency:
- * it locks the topic row FIRST, in a statement of its own; the UPDATE that probes "another published post?"
- * (partial index posts(topic_id, author_id) where published) and "viewed?" (topic_views primary key) then
- * starts after the lock with a fresh snapshot, so under READ COMMITTED it sees every change committed by
- * the transaction that held the lock before. Two writers on one topic can thus never both count the same
- * author (recordView takes the same lock).
+ * The counters move in the SQL function stoa_count_topic_post (migrations/0023, last changed in 0029), in one
+ * statement. Concurrency: it locks the topic row FIRST, in a statement of its own; what follows reads "another
+ * published post?" (the author's topic_poster_counts row, which the posts trigger of this transaction already
+ * moved and locked: a second writer of the same author and topic waits there for this one's commit) and
+ * "viewed?" (topic_views primary key) after the lock with a fresh snapshot, so under READ COMMITTED it sees every
+ * change committed by the transaction that held the lock before. Two writers on one topic can thus never both
+ * count the same author (recordView takes the same lock).
  */
 async function countTopicPost(db: DbOrTx, post: CountedPost, delta: number, touch: boolean, alongside: SQL[] = []): Promise<LockedTopicState | null> {
   const ctes = alongside.map((statement, i) => sql`${sql.raw(`alongside_${i}`)} as (${statement})`);

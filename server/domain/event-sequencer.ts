@@ -61,7 +61,7 @@ export function createEventSequencer({ database, log, sweepMs = 1000 }: EventSeq
       return rows[0]?.n ?? 0;
     }
     // Named: planned once on this connection (it has no parameters, so its one plan is the generic one), where
-    // planning it unnamed cost more than running it (0.17 of 0.24 ms per batch in the post-creation bench).
+    // planning it unnamed cost more than running it (0.24 of 0.34 ms per batch in the post-creation bench).
     const result = await leader!.query<{ n: number }>({ name: 'stoa_sequence_batch', text: SEQUENCE_BATCH });
     return result.rows[0]?.n ?? 0;
   }
