@@ -2,7 +2,7 @@
 // the topic (or community), the community row, the actor's membership with its suspension, the live
 // cursor, and whatever the caller adds (`extras`, SQL evaluated on the same row). The policy decision
 // is then the same as requireTopic's / requireCommunity's: only the number of round trips changes.
-import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { preparedSelect } from '../db/prepared-select.js';
 import { communities, memberships, posts, prompts, topics, users } from '../db/schema.js';
@@ -26,6 +26,16 @@ const membershipOf = (row: { roles: string[] | null; suspended: boolean | null }
  * the page for them.
  */
 export const memberNotModeratorSql = sql`(${memberships.roles} is not null and not ('moderator' = any(${memberships.roles})))`;
+
+/**
+ * The prompts of the topic `topicId` that `viewerId` posted to, any status (withdrawing does not re-hide), as
+ * text ids: one probe of posts_author_prompt_idx per prompt of the topic. (Reading the viewer's prompt replies
+ * in the topic and keeping the distinct prompts grew with how much they wrote there: 5,000 index entries, about
+ * 1 ms, for a core member of a 100,000-post topic.)
+ */
+export const answeredPromptsSql = (topicId: SQLWrapper, viewerId: SQLWrapper | string) =>
+  sql<string[]>`array(select pr.id::text from ${prompts} pr where pr.topic_id = ${topicId}
+    and exists (select 1 from ${posts} p where p.author_id = ${viewerId} and p.prompt_id = pr.id))`;
 
 /** The actor's id as the statements' `actorId` parameter (no one's for an anonymous request). */
 const actorIdOf = (actor: Actor | null) => actor?.id ?? '00000000-0000-0000-0000-000000000000';
@@ -178,7 +188,7 @@ export const promptVisibilityExtras = () => ({
   promptRules: sql<Array<{ id: string; releaseAt: string | null; answerFirst: boolean }>>`(select coalesce(json_agg(json_build_object(
       'id', pr.id, 'releaseAt', pr.release_at, 'answerFirst', pr.answer_first)), '[]'::json) from ${prompts} pr where pr.topic_id = ${topics.id})`,
   answered: sql<string[]>`case when exists (select 1 from ${prompts} pr where pr.topic_id = ${topics.id} and pr.answer_first)
-    then array(select distinct p.prompt_id::text from ${posts} p where p.author_id = ${sql.placeholder('actorId')} and p.prompt_id is not null and p.topic_id = ${topics.id})
+    then ${answeredPromptsSql(topics.id, sql.placeholder('actorId'))}
     else '{}'::text[] end`,
 });
 

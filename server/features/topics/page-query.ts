@@ -12,6 +12,7 @@ import { eq, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { preparedSelect } from '../../db/prepared-select.js';
 import { posts, prompts, topicFacilitators, topicReads, topics, users } from '../../db/schema.js';
+import { answeredPromptsSql } from '../../domain/read-access.js';
 import type { PromptRow } from '../../domain/topic-access.js';
 import type { TopicRow } from './present.js';
 import { topicSummaryFields, type TopicViewer } from './queries.js';
@@ -102,9 +103,7 @@ export function topicPageFields(seesAllReplies: boolean) {
       order by u.display_name), '[]'::json) from ${topicFacilitators} f join ${users} u on u.id = f.user_id where f.topic_id = ${topics.id})`,
     lastReadPostId: sql<string | null>`(select r.last_read_post_id from ${topicReads} r where r.topic_id = ${topics.id} and r.user_id = ${viewerId})`,
     lastReadAt: sql<string | Date | null>`(select r.last_read_at from ${topicReads} r where r.topic_id = ${topics.id} and r.user_id = ${viewerId})`,
-    // Prompts the viewer posted to, any status (withdrawing does not re-hide): posts_author_prompt_idx.
-    answered: sql<string[]>`array(select distinct p.prompt_id::text from ${posts} p
-      where p.author_id = ${viewerId} and p.prompt_id is not null and p.topic_id = ${topics.id})`,
+    answered: answeredPromptsSql(topics.id, viewerId),
   };
 }
 
