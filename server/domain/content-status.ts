@@ -41,15 +41,23 @@ export async function changePostStatus(tx: DbOrTx, post: CountedPost, from: Post
   if (delta !== 0 || touch) await countTopicPost(tx, post, delta, touch);
 }
 
+/** What countNewPost read: the topic under its lock, and how many rows each `alongside` statement returned. */
+export interface NewPostCounted {
+  topic: LockedTopicState;
+  alongsideRows: number[];
+}
+
 /**
  * A post just inserted with `status`: locks its topic, moves the topic's counters (and its last activity
  * when the post is published), and returns the topic as read under that lock — ONE statement, which also
- * runs `alongside` (other data-modifying statements of the transaction, as CTEs) in the same round trip. The
- * lock is then held until the commit: call it last.
+ * runs `alongside` (other data-modifying statements of the transaction, each with a RETURNING clause, as
+ * CTEs run after the lock) in the same round trip and counts the rows each returned. The lock is then held
+ * until the commit: call it last.
  */
-export async function countNewPost(tx: DbOrTx, post: CountedPost, status: PostStatus, alongside: SQL[] = []): Promise<LockedTopicState | null> {
+export async function countNewPost(tx: DbOrTx, post: CountedPost, status: PostStatus, alongside: SQL[] = []): Promise<NewPostCounted | null> {
   const { delta, touch } = countChange(null, status, true);
-  return countTopicPost(tx, post, delta, touch, alongside);
+  const counted = await countTopicPost(tx, post, delta, touch, alongside);
+  return counted && { topic: counted.topic, alongsideRows: counted.alongsideRows };
 }
 
 /**
@@ -74,18 +82,29 @@ function countChange(from: PostStatus | null, to: PostStatus, touchActivity: boo
  * change committed by the transaction that held the lock before. Two writers on one topic can thus never both
  * count the same author (recordView takes the same lock).
  */
-async function countTopicPost(db: DbOrTx, post: CountedPost, delta: number, touch: boolean, alongside: SQL[] = []): Promise<LockedTopicState | null> {
+async function countTopicPost(db: DbOrTx, post: CountedPost, delta: number, touch: boolean, alongside: SQL[] = []) {
   const ctes = alongside.map((statement, i) => sql`${sql.raw(`alongside_${i}`)} as (${statement})`);
+  // Referenced from the select list, the alongside statements run once the function has taken the lock.
+  const rowCounts = alongside.map((_, i) => sql.raw(`(select count(*) from alongside_${i})::int`));
   const ms = (column: string) => sql.raw(`(extract(epoch from ${column}) * 1000)::float8`);
   // Named: every new post runs it (its few shapes: which statements go alongside).
-  const [row] = await namedRows<{ moderationStatus: LockedTopicState['moderationStatus']; opensAt: number | null; closesAt: number | null; closedAt: number | null; lockedAt: number | null }>(
+  const [row] = await namedRows<{
+    moderationStatus: LockedTopicState['moderationStatus'];
+    opensAt: number | null;
+    closesAt: number | null;
+    closedAt: number | null;
+    lockedAt: number | null;
+    alongsideRows: number[];
+  }>(
     db,
     'topic_count_post',
     sql`${ctes.length ? sql`with ${sql.join(ctes, sql`, `)} ` : sql``}select topic_moderation_status as "moderationStatus",
-        ${ms('topic_opens_at')} as "opensAt", ${ms('topic_closes_at')} as "closesAt", ${ms('topic_closed_at')} as "closedAt", ${ms('topic_locked_at')} as "lockedAt"
+        ${ms('topic_opens_at')} as "opensAt", ${ms('topic_closes_at')} as "closesAt", ${ms('topic_closed_at')} as "closedAt", ${ms('topic_locked_at')} as "lockedAt",
+        array[${sql.join(rowCounts, sql`, `)}]::int[] as "alongsideRows"
       from stoa_count_topic_post(${post.topicId}::uuid, ${post.authorId}::uuid, ${post.id}::uuid, ${delta}::int, ${touch})`,
   );
   if (!row) return null;
   const date = (v: number | null) => (v === null ? null : new Date(Math.floor(Number(v))));
-  return { moderationStatus: row.moderationStatus, opensAt: date(row.opensAt), closesAt: date(row.closesAt), closedAt: date(row.closedAt), lockedAt: date(row.lockedAt) };
+  const topic: LockedTopicState = { moderationStatus: row.moderationStatus, opensAt: date(row.opensAt), closesAt: date(row.closesAt), closedAt: date(row.closedAt), lockedAt: date(row.lockedAt) };
+  return { topic, alongsideRows: row.alongsideRows };
 }

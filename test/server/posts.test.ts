@@ -177,6 +177,21 @@ describe('idempotent posting', () => {
     expect(count[0]!.n).toBe(1);
   });
 
+  it('replays an accepted submit even when the topic closed since; a new key is refused', async () => {
+    const closing = await newTopic();
+    const key = `before-close-${Date.now()}`;
+    const first = await P.post(`/api/topics/${closing.id}/posts`, { body: 'Posted in time' }, { 'idempotency-key': key });
+    expect(first.statusCode, first.body).toBe(201);
+    await F.patch(`/api/topics/${closing.id}`, { closed: true });
+    const retry = await P.post(`/api/topics/${closing.id}/posts`, { body: 'Posted in time' }, { 'idempotency-key': key });
+    expect(retry.statusCode, retry.body).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json()).toEqual(first.json());
+    const fresh = await P.post(`/api/topics/${closing.id}/posts`, { body: 'Posted in time' }, { 'idempotency-key': `${key}-2` });
+    expect(fresh.statusCode).toBe(409);
+    expect(await rows(sql`select id from posts where topic_id = ${closing.id}`)).toHaveLength(1);
+  });
+
   it('does not keep a key when the request failed, so a retry is evaluated afresh', async () => {
     const closed = await newTopic();
     await F.patch(`/api/topics/${closed.id}`, { closed: true });

@@ -275,17 +275,6 @@ export async function helpfulCount(db: DbOrTx, postId: string) {
  * Claims (user, key) for this transaction. Returns true when claimed; false when the key exists — a
  * concurrent claimant waits on the primary key until the first transaction commits or rolls back.
  */
-export async function claimIdempotencyKey(db: DbOrTx, userId: string, key: string, requestHash: string): Promise<boolean> {
-  const rows = await db
-    .insert(idempotencyKeys)
-    .values({ userId, key, requestHash, statusCode: 0, response: {} })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key })
-    .prepare('idempotency_claim') // every submit with a key runs it: parsed once per connection
-    .execute();
-  return rows.length > 0;
-}
-
 export async function findIdempotencyKey(db: DbOrTx, userId: string, key: string) {
   const [row] = await db
     .select({ requestHash: idempotencyKeys.requestHash, statusCode: idempotencyKeys.statusCode, response: idempotencyKeys.response })
@@ -295,14 +284,12 @@ export async function findIdempotencyKey(db: DbOrTx, userId: string, key: string
   return row ?? null;
 }
 
-/** completeIdempotencyKey as a statement to run inside another one (content-status.ts countNewPost). */
-export const completeIdempotencyKeySql = (userId: string, key: string, statusCode: number, response: unknown) =>
-  sql`update ${idempotencyKeys} set status_code = ${statusCode}::int, response = ${JSON.stringify(response)}::jsonb
-    where user_id = ${userId}::uuid and key = ${key}`;
-
-export async function completeIdempotencyKey(db: DbOrTx, userId: string, key: string, statusCode: number, response: unknown) {
-  await db
-    .update(idempotencyKeys)
-    .set({ statusCode, response })
-    .where(and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key)));
-}
+/**
+ * Claims an Idempotency-Key with the response it answers, as a statement to run inside the post's last one
+ * (content-status.ts countNewPost): it returns a row when the key was free. A key already taken by a committed
+ * submit returns none; one taken by a submit still in flight waits for that one to commit or roll back.
+ */
+export const claimIdempotencyKeySql = (userId: string, key: string, requestHash: string, statusCode: number, response: unknown) =>
+  sql`insert into ${idempotencyKeys} (user_id, key, request_hash, status_code, response)
+    values (${userId}::uuid, ${key}, ${requestHash}, ${statusCode}::int, ${JSON.stringify(response)}::jsonb)
+    on conflict do nothing returning 1`;

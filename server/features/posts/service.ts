@@ -2,7 +2,7 @@
 // withdrawal, helpful marks, and the paged post list of a topic.
 import { createHash } from 'node:crypto';
 import type { Db, DbOrTx } from '../../db/client.js';
-import { conflict, invalid, notFound, unprocessable } from '../../errors.js';
+import { AppError, conflict, invalid, notFound, unprocessable } from '../../errors.js';
 import { authorize, can, type Action, type Actor } from '../../policy/policy.js';
 import { LIMITS } from '../../../shared/limits.js';
 import type { CreatePostBody, Post, PostPage, UpdatePostBody } from '../../../shared/schemas/posts.js';
@@ -58,6 +58,9 @@ export interface PostServiceDeps {
   postingLimits: PostingLimits | null;
   limits: Pick<PostingLimitDeps, 'enforcePostingLimit'>;
 }
+
+/** Thrown inside create()'s transaction to roll the submit back when its Idempotency-Key is taken. */
+class IdempotencyKeyTaken extends Error {}
 
 /** What the posts list reads with its access check: the prompts' rules for who sees which replies. */
 const postsListExtras = promptVisibilityExtras();
@@ -210,8 +213,9 @@ export function createPostService({ db, access: topics, rules, status: content, 
     },
 
     /**
-     * Creates a reply. With an Idempotency-Key the key is claimed inside the same transaction (primary
-     * key (user_id, key)): a retry — even a concurrent one — gets the first 201 response, never a second post.
+     * Creates a reply. With an Idempotency-Key the key is claimed, with the response it answers, in the write's
+     * last statement (primary key (user_id, key)): a retry — even a concurrent one, which waits there for the
+     * first — finds it taken, rolls its own post back and gets the first 201 response, never a second post.
      */
     async create(actor: Actor | null, topicId: string, input: CreatePostBody, idempotencyKey?: string): Promise<CreatePostResult> {
       // One statement: the access check, the prompts' rules and the author's screening facts (watched words,
@@ -227,37 +231,43 @@ export function createPostService({ db, access: topics, rules, status: content, 
       const requestHash = createHash('sha256')
         .update(JSON.stringify(['post.create', topicId, input.body, input.parentId ?? null, input.promptId ?? null]))
         .digest('hex');
-      return db.transaction(async (tx) => {
-        if (idempotencyKey && !(await q.claimIdempotencyKey(tx, me.id, idempotencyKey, requestHash))) {
-          const prior = await q.findIdempotencyKey(tx, me.id, idempotencyKey);
-          if (!prior || prior.requestHash !== requestHash) {
-            throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was already used for a different request.');
-          }
-          return { statusCode: prior.statusCode, post: prior.response as Post, replayed: true };
+      try {
+        return await db.transaction(async (tx) => {
+          const { topic } = access;
+          await limits.enforcePostingLimit(tx, postingLimits, 'post', me.id, async () => facts.premoderated);
+          assertTopicWritable(topic); // as loaded; checked again under the lock below
+          const place = await placeReply(tx, access, viewer, input, prompts);
+          // Held (pending) posts exist for their author and moderators only, until a moderator approves.
+          const held = rules.holdNewPost(facts, input.body);
+          const status = held ? 'pending' : 'published';
+          // The post, its first revision and the row presentPost() needs: one statement.
+          const row = await q.insertPostWithRevision(tx, { communityId: topic.communityId, topicId, authorId: me.id, ...place, bodyMd: input.body, bodyHtml, status });
+          if (held) await logHold(tx, topic.communityId, row.id, held);
+          const post = presentPost(row, viewer)!;
+          // The topic's row lock comes last, in the statement that moves its counters (and the rollup triggers,
+          // deferred, take it at commit): replies to one busy topic queue on it, so it is held from that statement
+          // to the commit only. The same statement records the event (recording takes no lock: events are ordered
+          // after commit, outbox.ts) and claims the Idempotency-Key. The topic is re-read under that lock — the
+          // one a close or lock of the topic also takes — so neither can slip in between this check and the
+          // commit. A held post is not activity others can see: counts and last activity move on approval.
+          const alongside = [outbox.recordEventSql({ communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, EVENT_VIEW)! })];
+          if (idempotencyKey) alongside.push(q.claimIdempotencyKeySql(me.id, idempotencyKey, requestHash, 201, post));
+          const counted = (await content.countNewPost(tx, { id: row.id, topicId, authorId: me.id }, status, alongside))!;
+          if (idempotencyKey && counted.alongsideRows[1] === 0) throw new IdempotencyKeyTaken();
+          assertTopicWritable(counted.topic);
+          return { statusCode: 201, post, replayed: false };
+        });
+      } catch (err) {
+        // A taken key rolled this submit back; and a retry of an accepted submit gets its first response even
+        // when it would now be refused (posting too fast, the topic closed since). Otherwise the error stands.
+        if (!idempotencyKey || !(err instanceof IdempotencyKeyTaken || err instanceof AppError)) throw err;
+        const prior = await q.findIdempotencyKey(db, me.id, idempotencyKey);
+        if (!prior) throw err instanceof IdempotencyKeyTaken ? new Error('An Idempotency-Key was taken and then not found.') : err;
+        if (prior.requestHash !== requestHash) {
+          throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was already used for a different request.');
         }
-        const { topic } = access;
-        // Posting limits (429 posting_too_fast): after the key claim, so a retry of an accepted submit replays.
-        await limits.enforcePostingLimit(tx, postingLimits, 'post', me.id, async () => facts.premoderated);
-        assertTopicWritable(topic); // as loaded; checked again under the lock below
-        const place = await placeReply(tx, access, viewer, input, prompts);
-        // Held (pending) posts exist for their author and moderators only, until a moderator approves.
-        const held = rules.holdNewPost(facts, input.body);
-        const status = held ? 'pending' : 'published';
-        // The post, its first revision and the row presentPost() needs: one statement.
-        const row = await q.insertPostWithRevision(tx, { communityId: topic.communityId, topicId, authorId: me.id, ...place, bodyMd: input.body, bodyHtml, status });
-        if (held) await logHold(tx, topic.communityId, row.id, held);
-        const post = presentPost(row, viewer)!;
-        // The topic's row lock comes last, in the statement that moves its counters (and the rollup triggers,
-        // deferred, take it at commit): replies to one busy topic queue on it, so it is held from that statement
-        // to the commit only. The same statement records the event (recording takes no lock: events are ordered
-        // after commit, outbox.ts) and completes the Idempotency-Key. The topic is re-read under that lock — the
-        // one a close or lock of the topic also takes — so neither can slip in between this check and the
-        // commit. A held post is not activity others can see: counts and last activity move on approval.
-        const alongside = [outbox.recordEventSql({ communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, EVENT_VIEW)! })];
-        if (idempotencyKey) alongside.push(q.completeIdempotencyKeySql(me.id, idempotencyKey, 201, post));
-        assertTopicWritable((await content.countNewPost(tx, { id: row.id, topicId, authorId: me.id }, status, alongside))!);
-        return { statusCode: 201, post, replayed: false };
-      });
+        return { statusCode: prior.statusCode, post: prior.response as Post, replayed: true };
+      }
     },
 
     /** Edits my post if `version` is current; the new text becomes the next revision. */
