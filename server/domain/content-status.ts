@@ -56,8 +56,7 @@ export interface NewPostCounted {
  */
 export async function countNewPost(tx: DbOrTx, post: CountedPost, status: PostStatus, alongside: SQL[] = []): Promise<NewPostCounted | null> {
   const { delta, touch } = countChange(null, status, true);
-  const counted = await countTopicPost(tx, post, delta, touch, alongside);
-  return counted && { topic: counted.topic, alongsideRows: counted.alongsideRows };
+  return countTopicPost(tx, post, delta, touch, alongside);
 }
 
 /**
@@ -82,7 +81,7 @@ function countChange(from: PostStatus | null, to: PostStatus, touchActivity: boo
  * change committed by the transaction that held the lock before. Two writers on one topic can thus never both
  * count the same author (recordView takes the same lock).
  */
-async function countTopicPost(db: DbOrTx, post: CountedPost, delta: number, touch: boolean, alongside: SQL[] = []) {
+async function countTopicPost(db: DbOrTx, post: CountedPost, delta: number, touch: boolean, alongside: SQL[] = []): Promise<NewPostCounted | null> {
   const ctes = alongside.map((statement, i) => sql`${sql.raw(`alongside_${i}`)} as (${statement})`);
   // Referenced from the select list, the alongside statements run once the function has taken the lock.
   const rowCounts = alongside.map((_, i) => sql.raw(`(select count(*) from alongside_${i})::int`));

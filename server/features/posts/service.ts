@@ -251,9 +251,9 @@ export function createPostService({ db, access: topics, rules, status: content, 
           // one a close or lock of the topic also takes — so neither can slip in between this check and the
           // commit. A held post is not activity others can see: counts and last activity move on approval.
           const alongside = [outbox.recordEventSql({ communityId: topic.communityId, topicId, name: 'post.created', data: presentPost(row, EVENT_VIEW)! })];
-          if (idempotencyKey) alongside.push(q.claimIdempotencyKeySql(me.id, idempotencyKey, requestHash, 201, post));
+          const claimAt = idempotencyKey ? alongside.push(q.claimIdempotencyKeySql(me.id, idempotencyKey, requestHash, 201, post)) - 1 : -1;
           const counted = (await content.countNewPost(tx, { id: row.id, topicId, authorId: me.id }, status, alongside))!;
-          if (idempotencyKey && counted.alongsideRows[1] === 0) throw new IdempotencyKeyTaken();
+          if (claimAt >= 0 && counted.alongsideRows[claimAt] === 0) throw new IdempotencyKeyTaken();
           assertTopicWritable(counted.topic);
           return { statusCode: 201, post, replayed: false };
         });
