@@ -9,9 +9,8 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { dataDir, median, numberArg, parseArgs, readInfo, requireDatabaseUrl, stopChild } from './common.js';
-import type { LoadRun, LoadSpec } from './load.js';
-import { mainThreadCpuMs, postgresCpuMsSince, postgresTicks, processTreeCpuMs } from './process-cpu.js';
-import { load as runLoad, signIn, startBaseline, startStoa } from './side-by-side.js';
+import type { LoadSpec } from './load.js';
+import { mean, measured as measuredRun, signIn, startBaseline, startStoa, type Measured } from './side-by-side.js';
 
 const args = parseArgs(process.argv.slice(2));
 const databaseUrl = requireDatabaseUrl();
@@ -41,7 +40,7 @@ await client.end();
 
 const logFile = `${dataDir}/post-create-servers.log`;
 writeFileSync(logFile, '');
-const load = (spec: Omit<LoadSpec, 'connections' | 'warmupSeconds' | 'runs' | 'runSeconds'>) => runLoad({ ...spec, connections: CONNECTIONS, runSeconds: seconds });
+const measured = (pid: number, spec: Omit<LoadSpec, 'connections' | 'warmupSeconds' | 'runs' | 'runSeconds'>) => measuredRun(pid, { ...spec, connections: CONNECTIONS, runSeconds: seconds });
 
 const loadAtStart = loadavg()[0]!;
 const stoa = await startStoa(databaseUrl, logFile);
@@ -49,23 +48,6 @@ const baseline = await startBaseline(databaseUrl, `${dataDir}/post-create-plan.j
 const members = [];
 for (const email of info.memberEmails.slice(0, CONNECTIONS)) members.push(await signIn(stoa.baseUrl, email, info.password));
 const body = JSON.stringify({ body: 'Benchmark reply: in our in-service course we tried **loop input** and the trainees planned a lesson in pairs. What would you change for a group of fifty?' });
-
-type Measured = LoadRun & { serverCpuMs: number; mainThreadCpuMs: number; postgresCpuMs: number };
-/** One load run with what each request cost the server (all threads; its main thread) and PostgreSQL, in CPU ms. */
-async function measured(serverPid: number, spec: Parameters<typeof load>[0]): Promise<Measured[]> {
-  const server = processTreeCpuMs(serverPid);
-  const main = mainThreadCpuMs(serverPid);
-  const database = postgresTicks();
-  const result = await load(spec);
-  // The 2-second warm-up's requests used CPU too: count them at the measured runs' rate.
-  const requests = result.reduce((n, r) => n + r.total, 0) + (result[0]?.rps ?? 0) * 2;
-  const cpu = {
-    serverCpuMs: (processTreeCpuMs(serverPid) - server) / requests,
-    mainThreadCpuMs: (mainThreadCpuMs(serverPid) - main) / requests,
-    postgresCpuMs: postgresCpuMsSince(database) / requests,
-  };
-  return result.map((r) => ({ ...r, ...cpu }));
-}
 
 const results: Record<string, { bare: Measured[]; stoa: Measured[] }> = {};
 for (const shape of ['hot', 'spread'] as const) {
@@ -78,7 +60,6 @@ for (const shape of ['hot', 'spread'] as const) {
     r.bare.push(...(await measured(baseline.child.pid!, { baseUrl: baseline.baseUrl, method: 'POST', path: '/', body, rotate: bareRotate })));
     r.stoa.push(...(await measured(stoa.child.pid!, { baseUrl: stoa.baseUrl, method: 'POST', path: '/', body, idempotencyKey: true, headers: { origin: stoa.baseUrl }, rotate: stoaRotate })));
   }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const bare = mean(r.bare.map((x) => x.rps));
   const ours = mean(r.stoa.map((x) => x.rps));
   const bad = [...r.bare, ...r.stoa].filter((x) => x.non2xx > 0 || x.errors > 0 || x.timeouts > 0);

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, writeFileSync } from 'node:fs';
 import { benchDir, dataDir, freePort, repoDir, runChildForStdout, spawnTs, waitForOk } from './common.js';
+import { mainThreadCpuMs, postgresCpuMsSince, postgresTicks, processTreeCpuMs } from './process-cpu.js';
 import type { LoadRun, LoadSpec } from './load.js';
 
 export interface Running {
@@ -64,3 +65,27 @@ export async function load(spec: Omit<LoadSpec, 'warmupSeconds' | 'runs'>): Prom
   children.delete(child);
   return (JSON.parse(out) as { runs: LoadRun[] }).runs;
 }
+
+/** A load run with what each request cost, in CPU ms: the server (all its threads), its main thread, PostgreSQL. */
+export type Measured = LoadRun & { serverCpuMs: number; mainThreadCpuMs: number; postgresCpuMs: number };
+
+/**
+ * One load run against the server with process id `serverPid`, with the CPU each request cost it and PostgreSQL's
+ * processes on this machine (both servers' pools keep their connections, so no backend's time leaves with it).
+ */
+export async function measured(serverPid: number, spec: Omit<LoadSpec, 'warmupSeconds' | 'runs'>): Promise<Measured[]> {
+  const server = processTreeCpuMs(serverPid);
+  const main = mainThreadCpuMs(serverPid);
+  const database = postgresTicks();
+  const result = await load(spec);
+  // The 2-second warm-up's requests used CPU too: count them at the measured runs' rate.
+  const requests = result.reduce((n, r) => n + r.total, 0) + (result[0]?.rps ?? 0) * 2;
+  const cpu = {
+    serverCpuMs: (processTreeCpuMs(serverPid) - server) / requests,
+    mainThreadCpuMs: (mainThreadCpuMs(serverPid) - main) / requests,
+    postgresCpuMs: postgresCpuMsSince(database) / requests,
+  };
+  return result.map((r) => ({ ...r, ...cpu }));
+}
+
+export const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
