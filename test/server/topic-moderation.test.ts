@@ -419,7 +419,11 @@ describe('live', () => {
       await c.moderator.delete(`/api/topics/${p.id}/removal`);
       const back = await memberLive.waitFor((m) => m.name === 'topic.restored' && m.channel === `topic:${p.id}`, 'topic.restored');
       expect(back.data).toMatchObject({ title: 'Marking load', moderationStatus: 'published' });
-      expect(memberLive.events(`topic:${p.id}`).map((e) => e.name)).toEqual(['topic.removed', 'topic.restored']); // no post.removed in between
+      // No post.removed in between. (topic.created may come first: it is positioned after its commit, so under load
+      // it can reach a subscription made after the topic was created.)
+      const heard = memberLive.events(`topic:${p.id}`).map((e) => e.name);
+      expect(heard.slice(heard.indexOf('topic.removed'))).toEqual(['topic.removed', 'topic.restored']);
+      expect(heard.filter((name) => name !== 'topic.removed' && name !== 'topic.restored')).toEqual(heard[0] === 'topic.created' ? ['topic.created'] : []);
 
       // A replay after a new removal: topic.created, recorded with the title, arrives without it.
       await c.moderator.post(`/api/topics/${p.id}/removal`, { reason: 'Again' });
