@@ -271,10 +271,7 @@ export async function helpfulCount(db: DbOrTx, postId: string) {
 
 // Idempotency keys
 
-/**
- * Claims (user, key) for this transaction. Returns true when claimed; false when the key exists — a
- * concurrent claimant waits on the primary key until the first transaction commits or rolls back.
- */
+/** A member's Idempotency-Key as a committed submit left it: the request it answered and its response. */
 export async function findIdempotencyKey(db: DbOrTx, userId: string, key: string) {
   const [row] = await db
     .select({ requestHash: idempotencyKeys.requestHash, statusCode: idempotencyKeys.statusCode, response: idempotencyKeys.response })
