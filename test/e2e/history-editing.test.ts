@@ -100,7 +100,8 @@ describeInBrowser(
         `> Peer observation works when the observed teacher chooses the focus.\n\n— @${handle}\n\nAgreed: the focus is theirs.\n\n> Otherwise it feels like an inspection.\n\n— @${handle}\n\n`,
       );
       await post.getByRole('button', { name: 'Post reply' }).click();
-      const reply = quinn.page.locator('stoa-post').filter({ hasText: 'Agreed: the focus is theirs.' });
+      // Quinn's own post: until the composer under Pat's post closes, its preview shows the same words.
+      const reply = quinn.page.locator('stoa-post').filter({ hasText: 'Quinn Reader (you)' }).filter({ hasText: 'Agreed: the focus is theirs.' });
       await reply.waitFor();
       expect(await reply.locator('blockquote').count()).toBe(2);
       expect(quinn.errors).toEqual([]);
