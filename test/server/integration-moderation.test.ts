@@ -240,6 +240,9 @@ describe('moderation reaching open pages (live)', () => {
 
     const ben = await connectLive(t, w.ben);
     expect((await ben.subscribe(channel, since)).type).toBe('subscribed');
+    // Events are positioned after commit: the removal is replayed, or (when it was not positioned yet at the
+    // subscription) delivered live right after it. Either way, once and after the creation.
+    await ben.waitFor((m) => m.name === 'post.removed' && m.data?.id === post.id, 'post.removed');
     const replayed = ben.events().filter((m) => m.data?.id === post.id);
     expect(replayed.map((m) => m.name)).toEqual(['post.created', 'post.removed']);
     expect(JSON.stringify(replayed)).not.toContain('Words removed later');
