@@ -20,6 +20,7 @@ export default defineConfig({
           name: 'server',
           include: ['test/server/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/helpers/global-setup.ts'],
+          setupFiles: ['test/helpers/shared-markdown-pool.ts'],
           // The server and browser files share each worker's modules instead of importing the whole server
           // again per file (a third of the suite's time went to those imports). They can: each file opens its
           // own database and app, and keeps no state in modules. Nothing in them stubs globals or mocks modules.

@@ -12,6 +12,7 @@ import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import * as schema from './schema.js';
 import { extractSnapshot, readSnapshot } from './snapshot.js';
+import { withParsersGivenOnce } from './pglite-parsers.js';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -241,7 +242,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     extensions: PGLITE_EXTENSIONS,
   });
   await client.waitReady;
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const db = drizzlePglite({ client: withParsersGivenOnce(client), schema }) as unknown as Db;
   const commits = trackEventCommits(db);
   return {
     kind: 'pglite',

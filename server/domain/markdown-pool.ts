@@ -7,7 +7,8 @@
 // per element); the limit is the backstop.
 //
 // One pool per process, shared by every app in it: apps acquire it (app.ts) and the last release
-// destroys it. The threads start on first use (a process that renders nothing has none) and each warms
+// destroys it (unless retainMarkdownPoolWhenIdle() asked to keep it: the test workers, whose files each
+// start an app). The threads start on first use (a process that renders nothing has none) and each warms
 // up (loads jsdom, renders a sample) before the first render is timed: starting a thread takes a second
 // or so, which must not count against a member's text.
 import Tinypool from 'tinypool';
@@ -29,18 +30,43 @@ export interface MarkdownPoolOptions {
 const fromSource = import.meta.url.endsWith('.ts');
 const workerFile = new URL(fromSource ? './markdown-worker-tsx.mjs' : './markdown-worker.js', import.meta.url).href;
 
-let pool: { tinypool: Tinypool; ready: Promise<unknown> } | null = null;
+let pool: { tinypool: Tinypool; ready: Promise<unknown>; threads: number; serial: number } | null = null;
 let options: MarkdownPoolOptions = { threads: 2, timeoutMs: 2000 };
 let holders = 0;
+let retainWhenIdle = false;
+let poolsMade = 0;
 
 function getPool() {
   if (!pool) {
     // Every thread stays up (a thread ended by the time limit is replaced at once).
     const tinypool = new Tinypool({ filename: workerFile, minThreads: options.threads, maxThreads: options.threads });
     const warmUp = Array.from({ length: options.threads }, () => tinypool.run({ warmUp: true } satisfies RenderTask));
-    pool = { tinypool, ready: Promise.all(warmUp) };
+    pool = { tinypool, ready: Promise.all(warmUp), threads: options.threads, serial: ++poolsMade };
   }
   return pool;
+}
+
+async function destroyPool() {
+  const closing = pool;
+  if (!closing) return;
+  pool = null;
+  await closing.ready.catch(() => {});
+  await closing.tinypool.destroy();
+}
+
+/**
+ * Keeps the threads when the last app releases the pool, for the next app of the process to reuse (with the
+ * same thread count; another count gets a new pool). For a process that starts one app after another — a test
+ * worker runs many files — where each new pool would load jsdom again (about 2 s of CPU a thread). Its threads
+ * then live as long as the process.
+ */
+export function retainMarkdownPoolWhenIdle(retain = true): void {
+  retainWhenIdle = retain;
+}
+
+/** The live pool, if any: its thread count, and its serial number (which pool of the process it is). */
+export function markdownPoolState(): { threads: number; serial: number } | null {
+  return pool && { threads: pool.threads, serial: pool.serial };
 }
 
 /** Starts the threads (if not yet started) and resolves once they have warmed up. */
@@ -50,6 +76,8 @@ export async function warmUpMarkdownPool(): Promise<void> {
 
 /** Called by each app that renders (app.ts); the returned release() is called on close. */
 export function acquireMarkdownPool(opts: MarkdownPoolOptions): { release: () => Promise<void> } {
+  // A pool kept while idle (retainMarkdownPoolWhenIdle) with another thread count gives way to a new one.
+  if (holders === 0 && pool && pool.threads !== opts.threads) void destroyPool();
   holders++;
   options = opts;
   let released = false;
@@ -57,11 +85,8 @@ export function acquireMarkdownPool(opts: MarkdownPoolOptions): { release: () =>
     async release() {
       if (released) return;
       released = true;
-      if (--holders > 0 || !pool) return;
-      const closing = pool;
-      pool = null;
-      await closing.ready.catch(() => {});
-      await closing.tinypool.destroy();
+      if (--holders > 0 || retainWhenIdle) return;
+      await destroyPool();
     },
   };
 }
