@@ -10,3 +10,4 @@ export declare function staleParts(options: { ifStale: boolean; base?: string; s
   hashes: Record<Part, string>;
 };
 export declare function snapshotNeeded(env?: Record<string, string | undefined>, base?: string): boolean;
+export declare function testsNeedSnapshot(env?: Record<string, string | undefined>): boolean;

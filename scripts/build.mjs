@@ -8,7 +8,7 @@
 //             PGlite database (server/db/snapshot.ts)             package.json package-lock.json (PGlite's version)
 //
 // With --if-stale the snapshot is built only when this start makes a new embedded database from it (see
-// snapshotNeeded). Every part also depends on this script and server/build.mjs. Up to date means: the SHA-256 of every
+// snapshotNeeded); `npm test` adds --for-tests: only when the tests run on PGlite (testsNeedSnapshot). Every part also depends on this script and server/build.mjs. Up to date means: the SHA-256 of every
 // input file's path and content equals the one recorded in dist/.build-state.json when this script last
 // built the part, and so does the hash of its output files' names, sizes and times (so an output rebuilt
 // by other means, such as `node server/build.mjs` on other sources or a bare `vite build`, is never taken
@@ -142,14 +142,26 @@ export function snapshotNeeded(env = process.env, base = root) {
   return !existsSync(join(resolve(base, env.DATA_DIR || './data'), 'PG_VERSION'));
 }
 
+/**
+ * Whether the test suite needs the snapshot (`npm test` builds with --if-stale --for-tests): each test file's
+ * PGlite database is loaded from it, unless the suite runs on PostgreSQL (test/helpers/global-setup.ts).
+ */
+export function testsNeedSnapshot(env = process.env) {
+  return !(env.TEST_DATABASE_URL || env.DATABASE_URL);
+}
+
 async function main() {
   const ifStale = process.argv.includes('--if-stale');
+  const forTests = process.argv.includes('--for-tests');
   process.chdir(root);
   const started = performance.now();
   const { stale: found, hashes } = staleParts({ ifStale });
-  const deferSnapshot = ifStale && found.includes('snapshot') && !snapshotNeeded();
+  const deferSnapshot = ifStale && found.includes('snapshot') && !(forTests ? testsNeedSnapshot() : snapshotNeeded());
   const stale = deferSnapshot ? found.filter((part) => part !== 'snapshot') : found;
-  if (deferSnapshot) console.log('build: the PGlite snapshot is out of date, but this start opens an existing database and does not need it (npm run build remakes it)');
+  if (deferSnapshot) {
+    const why = forTests ? 'these tests run on PostgreSQL' : 'this start opens an existing database';
+    console.log(`build: the PGlite snapshot is out of date, but ${why} and does not need it (npm run build remakes it)`);
+  }
   if (stale.length === 0) {
     console.log(`build: dist/ is up to date with the sources${deferSnapshot ? ' (but the snapshot)' : ''} (${Math.round(performance.now() - started)} ms to check)`);
     return;

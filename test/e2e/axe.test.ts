@@ -65,10 +65,14 @@ describeInBrowser(
         const found: Array<{ where: string } & AxeViolation> = [];
         for (const width of WIDTHS) {
           const { page, errors } = await suite.app.signedInPage(await demoUser(c.email), width, { timeoutMs: 10_000 });
+          await page.emulateMedia({ colorScheme: SCHEMES[0] });
+          await page.goto(`${suite.base}${c.path(ids)}`);
+          await settled(page, c.ready);
+          // One load per width: the scheme is CSS only (client/theme.ts: color-scheme and light-dark() tokens),
+          // so the page takes the other one as it is emulated, and axe reads the recomputed styles.
           for (const scheme of SCHEMES) {
             await page.emulateMedia({ colorScheme: scheme });
-            await page.goto(`${suite.base}${c.path(ids)}`);
-            await settled(page, c.ready);
+            expect(await page.evaluate((wanted) => matchMedia(`(prefers-color-scheme: ${wanted})`).matches, scheme)).toBe(true);
             for (const v of await axeViolations(page, { alsoRules: ['region'] })) found.push({ where: `${c.name}, ${width} px, ${scheme}`, ...v });
           }
           expect(errors).toEqual([]);

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashInputs, outputHash, parts, snapshotNeeded, staleParts, type BuildState, type Part } from '../../scripts/build.mjs';
+import { hashInputs, outputHash, parts, snapshotNeeded, staleParts, testsNeedSnapshot, type BuildState, type Part } from '../../scripts/build.mjs';
 
 const base = mkdtempSync(join(tmpdir(), 'stoa-build-test-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -88,6 +88,13 @@ describe('what npm start rebuilds', () => {
     expect(snapshotNeeded({ DATA_DIR: join(base, 'data') }, base)).toBe(false);
     expect(snapshotNeeded({ DATA_DIR: 'elsewhere' }, base)).toBe(true);
     expect(snapshotNeeded({ DATABASE_URL: 'postgres://x/y', DATA_DIR: 'elsewhere' }, base)).toBe(false);
+  });
+
+  it('for the tests, the snapshot only when they run on PGlite', () => {
+    expect(testsNeedSnapshot({})).toBe(true);
+    expect(testsNeedSnapshot({ DATA_DIR: './data' })).toBe(true); // the tests' databases are in memory
+    expect(testsNeedSnapshot({ DATABASE_URL: 'postgres://x/y' })).toBe(false);
+    expect(testsNeedSnapshot({ TEST_DATABASE_URL: 'postgres://x/y' })).toBe(false);
   });
 
   it('hashes paths with contents, and nothing outside the inputs', () => {
