@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { precompress } from './precompress.js';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const target = process.env.STOA_API ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   root,
+  plugins: [precompress()],
   build: { outDir: fileURLToPath(new URL('../dist/client', import.meta.url)), emptyOutDir: true, target: 'es2022' },
   server: {
     port: 5173,

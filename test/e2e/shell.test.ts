@@ -36,9 +36,14 @@ describeInBrowser('client shell in Chromium', (suite) => {
     const page = await context.newPage();
     // The 401s: /api/me while signed out, and the deliberately wrong password below.
     const errors = collectErrors(page, [['/api/me', 401], ['/api/auth/login', 401]]);
+    // How the client's script arrives: Brotli-compressed (the build's .br copy), and kept by the browser for good.
+    const script = page.waitForResponse((response) => /\/assets\/[^/]+\.js$/.test(response.url()));
 
     // The invite link, signed out: the page offers an account form.
     await page.goto(inviteUrl);
+    const scriptHeaders = (await script).headers();
+    expect(scriptHeaders['content-encoding']).toBe('br');
+    expect(scriptHeaders['cache-control']).toBe('public, max-age=31536000, immutable');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('You are invited to a community');
 
     // Keyboard: the first Tab reaches the skip link.
