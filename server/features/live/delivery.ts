@@ -142,6 +142,13 @@ export function createDelivery({ database, connections, log }: { database: Datab
     if (stopped) return;
     const [first, last] = payload.split(',').map(Number);
     if (!Number.isSafeInteger(first) || !Number.isSafeInteger(last) || first! <= 0 || last! < first!) return;
+    if (connections.all.size === 0 && !draining && !pending) {
+      // Nobody is connected to this process: nothing to deliver, and a client that connects later replays from the
+      // log. Only the cached topic and prompt facts would miss the change: forget them instead of loading the batch.
+      topicCache.clear();
+      promptCache.clear();
+      return;
+    }
     pending = pending ? { first: Math.min(pending.first, first!), last: Math.max(pending.last, last!) } : { first: first!, last: last! };
     if (!draining) drainDone = drain();
   }
