@@ -132,23 +132,25 @@ async function main() {
     const ids = await flagSomePosts(browser, base);
     mkdirSync(outDir, { recursive: true });
     for (const shot of SHOTS) {
-      for (const scheme of SCHEMES) {
-        for (const width of WIDTHS) {
-          const context = await browser.newContext({ viewport: { width, height: width === 360 ? 740 : 900 }, colorScheme: scheme, reducedMotion: 'reduce' });
-          await signIn(context.request, base, shot.email);
-          const page = await context.newPage();
-          page.setDefaultTimeout(20_000);
-          await page.goto(`${base}${shot.path(ids)}`);
-          await shot.ready(page);
-          await page.waitForLoadState('networkidle');
-          await page.getByText('Loading…').first().waitFor({ state: 'detached' }).catch(() => undefined);
-          await page.evaluate(() => document.fonts.ready);
+      for (const width of WIDTHS) {
+        const context = await browser.newContext({ viewport: { width, height: width === 360 ? 740 : 900 }, colorScheme: SCHEMES[0], reducedMotion: 'reduce' });
+        await signIn(context.request, base, shot.email);
+        const page = await context.newPage();
+        page.setDefaultTimeout(20_000);
+        await page.goto(`${base}${shot.path(ids)}`);
+        await shot.ready(page);
+        await page.waitForLoadState('networkidle');
+        await page.getByText('Loading…').first().waitFor({ state: 'detached' }).catch(() => undefined);
+        await page.evaluate(() => document.fonts.ready);
+        // One load per width: the scheme is CSS only (client/theme.ts), so the page takes each as it is emulated.
+        for (const scheme of SCHEMES) {
+          await page.emulateMedia({ colorScheme: scheme });
           const height = await page.evaluate(() => document.documentElement.scrollHeight);
           const file = join(outDir, `${shot.name}-${scheme}-${width}.png`);
           await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width, height: Math.min(height, MAX_HEIGHT) }, animations: 'disabled' });
           console.log(`wrote ${file}`);
-          await context.close();
         }
+        await context.close();
       }
     }
   } finally {
