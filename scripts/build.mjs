@@ -8,7 +8,8 @@
 //             PGlite database (server/db/snapshot.ts)             package.json package-lock.json (PGlite's version)
 //
 // With --if-stale the snapshot is built only when this start makes a new embedded database from it (see
-// snapshotNeeded); `npm test` adds --for-tests: only when the tests run on PGlite (testsNeedSnapshot). Every part also depends on this script and server/build.mjs. Up to date means: the SHA-256 of every
+// snapshotNeeded); `npm test` adds --for-tests: only when the tests run on PGlite (testsNeedSnapshot). Every
+// part also depends on this script and server/build.mjs. Up to date means: the SHA-256 of every
 // input file's path and content equals the one recorded in dist/.build-state.json when this script last
 // built the part, and so does the hash of its output files' names, sizes and times (so an output rebuilt
 // by other means, such as `node server/build.mjs` on other sources or a bare `vite build`, is never taken
