@@ -9,5 +9,5 @@ export declare function staleParts(options: { ifStale: boolean; base?: string; s
   stale: Part[];
   hashes: Record<Part, string>;
 };
-export declare function snapshotNeeded(env?: Record<string, string | undefined>, base?: string): boolean;
+export declare function snapshotLeftStale(options: { ifStale: boolean; forTests: boolean; env?: Record<string, string | undefined> }): boolean;
 export declare function testsNeedSnapshot(env?: Record<string, string | undefined>): boolean;

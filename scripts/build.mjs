@@ -7,8 +7,10 @@
 //   snapshot  dist/pglite-migrated.tar.gz + .json: a migrated     migrations/, the server/db/ modules that make it,
 //             PGlite database (server/db/snapshot.ts)             package.json package-lock.json (PGlite's version)
 //
-// With --if-stale the snapshot is built only when this start makes a new embedded database from it (see
-// snapshotNeeded); `npm test` adds --for-tests: only when the tests run on PGlite (testsNeedSnapshot). Every
+// With --if-stale (`npm start`) the snapshot is never built: making it costs PGlite's initdb and every
+// migration, and loading it costs a second more, so a start that makes a new embedded database is quicker
+// doing initdb and the migrations itself (a snapshot already built and matching is still used). `npm test`
+// adds --for-tests: then the snapshot is built when the tests run on PGlite (testsNeedSnapshot). Every
 // part also depends on this script and server/build.mjs. Up to date means: the SHA-256 of every
 // input file's path and content equals the one recorded in dist/.build-state.json when this script last
 // built the part, and so does the hash of its output files' names, sizes and times (so an output rebuilt
@@ -26,7 +28,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -133,22 +135,19 @@ function run(command, args) {
 }
 
 /**
- * Whether this start needs the snapshot: only a new embedded database is made from it. With DATABASE_URL,
- * or a DATA_DIR that already holds a database (resolved like the server does, from the repository root
- * where npm runs it), `npm start` leaves a stale snapshot for `npm run build` (or the tests) to remake,
- * instead of spending seconds on PGlite's initdb that this start would not use.
- */
-export function snapshotNeeded(env = process.env, base = root) {
-  if (env.DATABASE_URL) return false;
-  return !existsSync(join(resolve(base, env.DATA_DIR || './data'), 'PG_VERSION'));
-}
-
-/**
  * Whether the test suite needs the snapshot (`npm test` builds with --if-stale --for-tests): each test file's
  * PGlite database is loaded from it, unless the suite runs on PostgreSQL (test/helpers/global-setup.ts).
  */
 export function testsNeedSnapshot(env = process.env) {
   return !(env.TEST_DATABASE_URL || env.DATABASE_URL);
+}
+
+/**
+ * Whether a stale snapshot is left as it is: by `npm start` (--if-stale) always, by `npm test` (--if-stale
+ * --for-tests) when the tests run on PostgreSQL. `npm run build` (no flag) builds it.
+ */
+export function snapshotLeftStale({ ifStale, forTests, env = process.env }) {
+  return ifStale && !(forTests && testsNeedSnapshot(env));
 }
 
 async function main() {
@@ -157,11 +156,11 @@ async function main() {
   process.chdir(root);
   const started = performance.now();
   const { stale: found, hashes } = staleParts({ ifStale });
-  const deferSnapshot = ifStale && found.includes('snapshot') && !(forTests ? testsNeedSnapshot() : snapshotNeeded());
+  const deferSnapshot = found.includes('snapshot') && snapshotLeftStale({ ifStale, forTests });
   const stale = deferSnapshot ? found.filter((part) => part !== 'snapshot') : found;
   if (deferSnapshot) {
-    const why = forTests ? 'these tests run on PostgreSQL' : 'this start opens an existing database';
-    console.log(`build: the PGlite snapshot is out of date, but ${why} and does not need it (npm run build remakes it)`);
+    const why = forTests ? 'these tests run on PostgreSQL and do not need it' : 'a new embedded database is made quicker without it';
+    console.log(`build: the PGlite snapshot is out of date, left as it is: ${why} (npm run build remakes it)`);
   }
   if (stale.length === 0) {
     console.log(`build: dist/ is up to date with the sources${deferSnapshot ? ' (but the snapshot)' : ''} (${Math.round(performance.now() - started)} ms to check)`);

@@ -8,7 +8,7 @@ import { defaultSnapshotFile } from './db/paths.js';
 import { buildApp } from './app.js';
 import { createServices } from './services.js';
 import { acquireMarkdownPool, warmUpMarkdownPool } from './domain/markdown-pool.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from './demo/seed.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, hashDemoPassword, seedDemo } from './demo/seed.js';
 
 export function readConfigOrExit(): Config {
   try {
@@ -39,8 +39,12 @@ export async function prepareDatabase(config: Config, options: { keepOpen?: bool
   // A new embedded database will be seeded: start the markdown threads now (loading jsdom takes a
   // second or more), side by side with opening the database and migrating, instead of at the first post.
   const markdownPool = acquireMarkdownPool(config.markdown);
+  // Likewise the demo accounts' password hash (on a libuv thread).
+  let demoPasswordHash: Promise<string> | undefined;
   if (embedded && config.demo && !existsSync(join(config.dataDir, 'PG_VERSION'))) {
     warmUpMarkdownPool().catch(() => undefined); // a failure surfaces again at the first render
+    demoPasswordHash = hashDemoPassword();
+    demoPasswordHash.catch(() => undefined); // awaited (and a failure surfaced) by seedDemo
   }
   let handover: Handover | undefined;
   const database = await openDatabase({
@@ -64,7 +68,7 @@ export async function prepareDatabase(config: Config, options: { keepOpen?: bool
     // the serving process's mail worker.
     const services = createServices({ db: database.db, config: { ...config, postingLimits: null }, mailWorker: { poke: () => undefined } });
     if (config.admin) await services.auth.ensureAdmin(config.admin.email, config.admin.password);
-    const seeded = config.demo ? await seedDemo(database.db, services) : false;
+    const seeded = config.demo ? await seedDemo(database.db, services, undefined, demoPasswordHash) : false;
     return { seeded, ...(handover ? { handover } : {}) };
   } catch (err) {
     handover = undefined;

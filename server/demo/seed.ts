@@ -24,12 +24,18 @@ export const DEMO_ACCOUNTS: Array<{ key: string; email: string; displayName: str
 ];
 
 
-/** Seeds only when there is no community yet. Returns false when the database already had content. */
-export async function seedDemo(db: Db, services: Services, passwordCost?: number): Promise<boolean> {
+/** The demo accounts' password hash (scrypt: about half a second of a libuv thread). */
+export const hashDemoPassword = (passwordCost?: number) => hashPassword(DEMO_PASSWORD, passwordCost);
+
+/**
+ * Seeds only when there is no community yet. Returns false when the database already had content.
+ * `passwordHash`: hashDemoPassword() started earlier by the caller (start.ts, beside opening the database).
+ */
+export async function seedDemo(db: Db, services: Services, passwordCost?: number, passwordHash?: Promise<string>): Promise<boolean> {
   const existing = (await countCommunities(db))[0]?.n ?? 0;
   if (existing > 0) return false;
 
-  const passwordHash = await hashPassword(DEMO_PASSWORD, passwordCost);
+  const hash = await (passwordHash ?? hashDemoPassword(passwordCost));
   const seeded = await db.transaction(async (tx) => {
     const community = await services.communities.seedCommunity(tx, {
       name: 'ELT Teacher Trainers',
@@ -41,7 +47,7 @@ export async function seedDemo(db: Db, services: Services, passwordCost?: number
     const users: DemoUsers = {};
     for (const account of DEMO_ACCOUNTS) {
       // Verified: demo addresses are example.org, and mail to them lands in the outbox.
-      const user = await services.auth.seedAccount(tx, { email: account.email, passwordHash, displayName: account.displayName, isAdmin: account.roles === 'admin' });
+      const user = await services.auth.seedAccount(tx, { email: account.email, passwordHash: hash, displayName: account.displayName, isAdmin: account.roles === 'admin' });
       if (!user) continue; // e.g. ADMIN_EMAIL chose the same address
       users[account.key] = user.id;
       if (account.roles !== 'admin') await services.communities.seedMembership(tx, community!.id, user.id, account.roles);

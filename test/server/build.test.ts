@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashInputs, outputHash, parts, snapshotNeeded, staleParts, testsNeedSnapshot, type BuildState, type Part } from '../../scripts/build.mjs';
+import { hashInputs, outputHash, parts, snapshotLeftStale, staleParts, testsNeedSnapshot, type BuildState, type Part } from '../../scripts/build.mjs';
 
 const base = mkdtempSync(join(tmpdir(), 'stoa-build-test-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -79,15 +79,11 @@ describe('what npm start rebuilds', () => {
     expect(stale()).toEqual([]);
   });
 
-  it('the snapshot only when this start makes a new embedded database from it', () => {
-    expect(snapshotNeeded({}, base)).toBe(true); // ./data has no database yet
-    expect(snapshotNeeded({ DATA_DIR: 'elsewhere' }, base)).toBe(true);
-    write('data/PG_VERSION', '17\n');
-    expect(snapshotNeeded({}, base)).toBe(false);
-    expect(snapshotNeeded({ DATA_DIR: './data' }, base)).toBe(false);
-    expect(snapshotNeeded({ DATA_DIR: join(base, 'data') }, base)).toBe(false);
-    expect(snapshotNeeded({ DATA_DIR: 'elsewhere' }, base)).toBe(true);
-    expect(snapshotNeeded({ DATABASE_URL: 'postgres://x/y', DATA_DIR: 'elsewhere' }, base)).toBe(false);
+  it('npm start never waits for a stale snapshot; npm test only when it runs on PostgreSQL; npm run build always builds it', () => {
+    expect(snapshotLeftStale({ ifStale: true, forTests: false, env: {} })).toBe(true);
+    expect(snapshotLeftStale({ ifStale: true, forTests: true, env: {} })).toBe(false);
+    expect(snapshotLeftStale({ ifStale: true, forTests: true, env: { TEST_DATABASE_URL: 'postgres://x/y' } })).toBe(true);
+    expect(snapshotLeftStale({ ifStale: false, forTests: false, env: {} })).toBe(false);
   });
 
   it('for the tests, the snapshot only when they run on PGlite', () => {
