@@ -94,7 +94,7 @@ export type PgliteOrigin =
   | { from: 'existing' }
   /** A new database made from the migrated snapshot; `pending` are the migrations added since it was made. */
   | { from: 'snapshot'; pending: string[] }
-  /** A new database made by PGlite's initdb; `snapshotRefused` says why a snapshot offered was not used. */
+  /** A new database made by PGlite's initdb; `snapshotRefused` says why a snapshot that exists was not used. */
   | { from: 'initdb'; snapshotRefused?: string };
 
 export interface DatabaseOptions {
@@ -226,7 +226,8 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   let origin: PgliteOrigin = { from: 'initdb' };
   let loadDataDir: Blob | undefined;
   if (dataDir && existsSync(join(dataDir, 'PG_VERSION'))) origin = { from: 'existing' };
-  else if (snapshot) {
+  // No snapshot built (`npm start` never builds one): initdb, and nothing to explain.
+  else if (snapshot && existsSync(snapshot.file)) {
     const found = readSnapshot(snapshot.file, { migrationsFolder: snapshot.migrationsFolder, extensions: pgliteExtensionNames });
     if (!found.tarball) origin = { from: 'initdb', snapshotRefused: found.reason };
     else {

@@ -171,6 +171,14 @@ describe.skipIf(onPostgres)('the migrated PGlite snapshot', () => {
     await expect(extractSnapshot(tarball.tarball, dataDir)).rejects.toThrow(/already holds a database/);
   });
 
+  it('makes a new database by initdb, with nothing to explain, when no snapshot was built', async () => {
+    const database = await open({ snapshot: { file: join(work, 'never-built', 'pglite-migrated.tar.gz'), migrationsFolder } });
+    expect(database.pgliteOrigin).toEqual({ from: 'initdb' });
+    await runMigrations(database);
+    expect((await database.pglite!.query('select count(*)::int as n from drizzle.__drizzle_migrations')).rows).toEqual([{ n: all.length }]);
+    await database.close();
+  });
+
   describe('is refused, with the reason, when it no longer fits', () => {
     const refusal = (file: string, folder = migrationsFolder, ext = extensions) => {
       const check = checkSnapshot(file, { migrationsFolder: folder, extensions: ext });
